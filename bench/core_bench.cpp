@@ -1,0 +1,92 @@
+// Load and check of the bundled example contract. Run: build/bench/importspy_core_bench
+// Report ratios measured in one run (the machine is shared); see bench/README.md.
+#include <benchmark/benchmark.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "importspy/checker.hpp"
+#include "importspy/contract_cache.hpp"
+#include "importspy/facts_json.hpp"
+#include "importspy/render.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace importspy;
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+const fs::path kExample = fs::path(IMPORTSPY_SOURCE_DIR) / "examples" / "plugin_host";
+
+const std::string& contract_text() {
+  static const std::string text = read_file(kExample / "spymodel.yml");
+  return text;
+}
+
+const FactsDocument& facts(const char* name) {
+  static std::map<std::string, FactsDocument> cache;
+  auto it = cache.find(name);
+  if (it == cache.end()) it = cache.emplace(name, parse_facts_json(read_file(kExample / "facts" / name), name)).first;
+  return it->second;
+}
+
+// A copy of the contract whose timestamp is old enough for the cache to trust it, as a file in
+// a real project would be.
+fs::path aged_contract_copy() {
+  const fs::path path = fs::temp_directory_path() / "importspy_bench_spymodel.yml";
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << contract_text();
+  fs::last_write_time(path, fs::file_time_type::clock::now() - std::chrono::hours(1));
+  return path;
+}
+
+void BM_CompileContract(benchmark::State& state) {
+  for (auto _ : state) benchmark::DoNotOptimize(parse_contract(contract_text(), "spymodel.yml"));
+}
+BENCHMARK(BM_CompileContract);
+
+void BM_LoadContractFileUncached(benchmark::State& state) {
+  const fs::path path = aged_contract_copy();
+  for (auto _ : state) benchmark::DoNotOptimize(load_contract_file(path));
+}
+BENCHMARK(BM_LoadContractFileUncached);
+
+void BM_LoadContractFileCached(benchmark::State& state) {
+  const fs::path path = aged_contract_copy();
+  ContractCache cache;
+  cache.load(path);
+  for (auto _ : state) benchmark::DoNotOptimize(cache.load(path));
+}
+BENCHMARK(BM_LoadContractFileCached);
+
+void BM_CheckCompliant(benchmark::State& state) {
+  auto contract = parse_contract(contract_text(), "spymodel.yml");
+  const FactsDocument& doc = facts("good.json");
+  for (auto _ : state) benchmark::DoNotOptimize(check(*contract, *doc.environment, doc.module));
+}
+BENCHMARK(BM_CheckCompliant);
+
+void BM_CheckViolating(benchmark::State& state) {
+  auto contract = parse_contract(contract_text(), "spymodel.yml");
+  const FactsDocument& doc = facts("bad.json");
+  for (auto _ : state) benchmark::DoNotOptimize(check(*contract, *doc.environment, doc.module));
+}
+BENCHMARK(BM_CheckViolating);
+
+void BM_CheckViolatingAndRenderJson(benchmark::State& state) {
+  auto contract = parse_contract(contract_text(), "spymodel.yml");
+  const FactsDocument& doc = facts("bad.json");
+  for (auto _ : state) benchmark::DoNotOptimize(render_json(check(*contract, *doc.environment, doc.module)));
+}
+BENCHMARK(BM_CheckViolatingAndRenderJson);
+
+}  // namespace
+
+BENCHMARK_MAIN();

@@ -1,0 +1,16 @@
+#pragma once
+// (compiled contract, environment facts, module facts) → report. Pure: no I/O, no globals.
+
+#include "importspy/contract.hpp"
+#include "importspy/facts.hpp"
+#include "importspy/report.hpp"
+
+namespace importspy {
+
+// Collects every violation of `contract` by `module` running in `environment`. The rules are written
+// for users in docs/contract-language.md; in short: the contract is a minimum (extra members pass),
+// deployments are alternatives (one arch → os → python path must match), and secret values never
+// appear in the report.
+Report check(const Contract& contract, const EnvironmentFacts& environment, const ModuleFacts& module);
+
+}  // namespace importspy

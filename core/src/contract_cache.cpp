@@ -1,0 +1,90 @@
+#include "importspy/contract_cache.hpp"
+
+#include <chrono>
+#include <fstream>
+
+namespace importspy {
+namespace {
+
+// File systems with coarse timestamps (FAT: 2 s) cannot tell two writes inside one tick apart.
+constexpr auto kTimestampTrust = std::chrono::seconds(2);
+
+std::optional<std::string> read_whole(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+}  // namespace
+
+std::shared_ptr<const Contract> ContractCache::load(const std::filesystem::path& path, const ContractLimits& limits) {
+  std::error_code ec;
+  std::filesystem::path absolute = std::filesystem::absolute(path, ec);
+  if (ec) absolute = path;
+  const std::string key = absolute.lexically_normal().string();
+  const auto size = std::filesystem::file_size(absolute, ec);
+  const auto modified = ec ? std::filesystem::file_time_type{} : std::filesystem::last_write_time(absolute, ec);
+  if (ec) {
+    // Let the loader produce its precise error (missing, directory, unreadable).
+    std::lock_guard lock(mutex_);
+    entries_.erase(key);
+    ++stats_.compiles;
+    return load_contract_file(path, limits);
+  }
+  {
+    std::lock_guard lock(mutex_);
+    auto it = entries_.find(key);
+    if (it != entries_.end() && it->second.size == size && it->second.modified == modified) {
+      if (modified + kTimestampTrust < it->second.read_at) {
+        ++stats_.hits;
+        return it->second.contract;
+      }
+      if (auto text = read_whole(absolute); text && *text == it->second.text) {
+        ++stats_.rereads;
+        it->second.read_at = std::filesystem::file_time_type::clock::now();
+        return it->second.contract;
+      }
+    }
+  }
+  // Compile outside the lock: a slow compile must not block other contracts' lookups.
+  const auto read_at = std::filesystem::file_time_type::clock::now();
+  auto text = read_whole(absolute);
+  if (!text) return load_contract_file(path, limits);  // the loader reports why it cannot be read
+  if (text->size() > limits.max_bytes) return load_contract_file(path, limits);
+  std::shared_ptr<const Contract> contract;
+  try {
+    contract = parse_contract(*text, path.string(), limits);
+  } catch (...) {
+    std::lock_guard lock(mutex_);
+    entries_.erase(key);
+    ++stats_.compiles;
+    throw;
+  }
+  std::lock_guard lock(mutex_);
+  ++stats_.compiles;
+  entries_[key] = Entry{text->size(), modified, read_at, *std::move(text), contract};
+  return contract;
+}
+
+ContractCache::Stats ContractCache::stats() const {
+  std::lock_guard lock(mutex_);
+  return stats_;
+}
+
+std::size_t ContractCache::size() const {
+  std::lock_guard lock(mutex_);
+  return entries_.size();
+}
+
+void ContractCache::clear() {
+  std::lock_guard lock(mutex_);
+  entries_.clear();
+  stats_ = {};
+}
+
+ContractCache& default_contract_cache() {
+  static ContractCache cache;
+  return cache;
+}
+
+}  // namespace importspy

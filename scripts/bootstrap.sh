@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs what the build needs when it is missing, then configures and builds.
+# Usage: scripts/bootstrap.sh [BUILD_DIR] [extra CMake arguments...]
+# Sourced by the other scripts; safe to run again (it only installs and rebuilds what is missing).
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build_dir="${1:-$repo_root/build}"
+shift || true
+
+debian_packages=(g++ libyaml-cpp-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev)
+
+missing=()
+if command -v dpkg-query >/dev/null 2>&1; then
+  for package in "${debian_packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+  done
+  command -v cmake >/dev/null 2>&1 || missing+=(cmake)
+  command -v ninja >/dev/null 2>&1 || missing+=(ninja-build)
+fi
+
+if ((${#missing[@]})); then
+  echo "bootstrap: installing Debian packages: ${missing[*]}" >&2
+  apt_get=(apt-get)
+  if [[ $(id -u) -ne 0 ]]; then
+    if command -v sudo >/dev/null 2>&1; then
+      apt_get=(sudo apt-get)
+    else
+      echo "bootstrap: not root and no sudo; run as root: apt-get install -y ${missing[*]}" >&2
+      exit 1
+    fi
+  fi
+  "${apt_get[@]}" update -qq
+  DEBIAN_FRONTEND=noninteractive "${apt_get[@]}" install -y -qq "${missing[@]}" >/dev/null
+fi
+
+generator=()
+command -v ninja >/dev/null 2>&1 && generator=(-G Ninja)
+if [[ ! -f "$build_dir/CMakeCache.txt" ]]; then
+  cmake -S "$repo_root" -B "$build_dir" "${generator[@]}" "$@" >/dev/null
+elif (($#)); then
+  cmake "$build_dir" "$@" >/dev/null
+fi
+cmake --build "$build_dir" --parallel "$(nproc 2>/dev/null || echo 2)"
