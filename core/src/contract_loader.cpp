@@ -102,6 +102,12 @@ std::string join_keys(Keys keys) {
   return out;
 }
 
+// "did you mean `x`? " when `word` looks like a typo of one of `candidates`, else "".
+std::string did_you_mean(std::string_view word, Keys candidates) {
+  if (auto guess = closest_match(word, candidates)) return "did you mean `" + std::string(*guess) + "`? ";
+  return {};
+}
+
 bool is_identifier(std::string_view s) {
   if (s.empty()) return false;
   const auto start = [](unsigned char c) { return std::isalpha(c) || c == '_' || c >= 0x80; };
@@ -178,10 +184,8 @@ private:
              "remove one of the two `" + name + "` entries; YAML would silently keep only the last one");
       }
       if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
-        std::string hint;
-        if (auto guess = closest_match(name, allowed)) hint = "did you mean `" + std::string(*guess) + "`? ";
-        hint += "Allowed keys here: " + join_keys(allowed) + ".";
-        fail(ContractErrorKind::unknown_key, mark_of(key), "unknown key `" + name + "` in " + std::string(where), hint);
+        fail(ContractErrorKind::unknown_key, mark_of(key), "unknown key `" + name + "` in " + std::string(where),
+             did_you_mean(name, allowed) + "Allowed keys here: " + join_keys(allowed) + ".");
       }
     }
   }
@@ -457,8 +461,7 @@ private:
     if (auto kind = optional_text(item, "kind", what)) {
       const auto found = std::find(kParameterKinds.begin(), kParameterKinds.end(), *kind);
       if (found == kParameterKinds.end()) {
-        std::string hint;
-        if (auto guess = closest_match(*kind, kParameterKinds)) hint = "did you mean `" + std::string(*guess) + "`? ";
+        const std::string hint = did_you_mean(*kind, kParameterKinds);
         fail(ContractErrorKind::invalid_value, value_mark(item, "kind"), "unknown parameter kind `" + *kind + "` for " + what,
              hint + "Kinds: " + join_keys(kParameterKinds) + ".");
       }
@@ -506,8 +509,7 @@ private:
     } else if (type == "instance") {
       rule.kind = AttributeKind::instance_attribute;
     } else {
-      std::string hint;
-      if (auto guess = closest_match(type, kAttributeTypes)) hint = "did you mean `" + std::string(*guess) + "`? ";
+      const std::string hint = did_you_mean(type, kAttributeTypes);
       fail(ContractErrorKind::invalid_value, value_mark(item, "type"), "unknown attribute type `" + type + "` for " + what,
            hint + "`type:` is `class` (set in the class body) or `instance` (set on self).");
     }
@@ -539,8 +541,7 @@ private:
                                  std::span<const std::string_view> spellings) {
     const std::string text = required_text(item, key, where, example);
     if (auto name = canonical(text)) return std::string(*name);
-    std::string hint;
-    if (auto guess = closest_match(text, spellings)) hint = "did you mean `" + std::string(*guess) + "`? ";
+    const std::string hint = did_you_mean(text, spellings);
     fail(ContractErrorKind::invalid_value, value_mark(item, key), "unknown " + std::string(key) + " `" + text + "` in " + std::string(where),
          hint + "Accepted: " + join_keys(spellings) + ".");
   }
@@ -626,8 +627,7 @@ private:
     if (auto text = optional_text(item, "interpreter", "a python of " + owner)) {
       auto name = canonical_interpreter(*text);
       if (!name) {
-        std::string hint;
-        if (auto guess = closest_match(*text, interpreter_spellings())) hint = "did you mean `" + std::string(*guess) + "`? ";
+        const std::string hint = did_you_mean(*text, interpreter_spellings());
         fail(ContractErrorKind::invalid_value, value_mark(item, "interpreter"), "unknown interpreter `" + *text + "` in a python of " + owner,
              hint + "Accepted (any case): " + join_keys(interpreter_spellings()) + ".");
       }
