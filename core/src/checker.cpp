@@ -218,7 +218,10 @@ private:
   }
 
   void check_module_version(const VersionRule& rule, const Site& site) {
-    if (!module_.version) {
+    if (!module_.version && module_.version_unknown) {
+      add(codes::value_unverifiable, site, rule.text(), std::nullopt, "the module's `__version__` is computed and cannot be known without running it",
+          "check in runtime mode, or assign `__version__` a literal string");
+    } else if (!module_.version) {
       add(codes::version_mismatch, site, rule.text(), std::nullopt, "module has no `__version__`; the contract requires " + rule.text(),
           "set `__version__ = \"...\"` in the module, or remove `version:` from the contract");
     } else if (!rule.matches(*module_.version)) {

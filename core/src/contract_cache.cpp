@@ -6,9 +6,6 @@
 namespace importspy {
 namespace {
 
-// File systems with coarse timestamps (FAT: 2 s) cannot tell two writes inside one tick apart.
-constexpr auto kTimestampTrust = std::chrono::seconds(2);
-
 std::optional<std::string> read_whole(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return std::nullopt;
@@ -22,9 +19,8 @@ std::shared_ptr<const Contract> ContractCache::load(const std::filesystem::path&
   std::filesystem::path absolute = std::filesystem::absolute(path, ec);
   if (ec) absolute = path;
   const std::string key = absolute.lexically_normal().string();
-  const auto size = std::filesystem::file_size(absolute, ec);
-  const auto modified = ec ? std::filesystem::file_time_type{} : std::filesystem::last_write_time(absolute, ec);
-  if (ec) {
+  const auto stamp = file_stamp(absolute);
+  if (!stamp) {
     // Let the loader produce its precise error (missing, directory, unreadable).
     std::lock_guard lock(mutex_);
     entries_.erase(key);
@@ -34,8 +30,8 @@ std::shared_ptr<const Contract> ContractCache::load(const std::filesystem::path&
   {
     std::lock_guard lock(mutex_);
     auto it = entries_.find(key);
-    if (it != entries_.end() && it->second.size == size && it->second.modified == modified) {
-      if (modified + kTimestampTrust < it->second.read_at) {
+    if (it != entries_.end() && it->second.stamp == *stamp) {
+      if (stamp_is_trustworthy(*stamp, it->second.read_at)) {
         ++stats_.hits;
         return it->second.contract;
       }
@@ -62,7 +58,7 @@ std::shared_ptr<const Contract> ContractCache::load(const std::filesystem::path&
   }
   std::lock_guard lock(mutex_);
   ++stats_.compiles;
-  entries_[key] = Entry{text->size(), modified, read_at, *std::move(text), contract};
+  entries_[key] = Entry{*stamp, read_at, *std::move(text), contract};
   return contract;
 }
 

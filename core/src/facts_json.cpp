@@ -87,6 +87,9 @@ private:
       case json::value_t::object: {
         if (node.size() == 1 && node.contains("$unknown")) return Value::unknown(node["$unknown"].is_string() ? node["$unknown"].get<std::string>() : "unknown");
         if (node.size() == 1 && node.contains("$int")) return Value::big_integer(node["$int"].get<std::string>());
+        if (node.size() == 2 && node.contains("$repr") && node.contains("$type")) {
+          return Value::opaque(node["$repr"].get<std::string>(), node["$type"].get<std::string>());
+        }
         std::vector<Value::Entry> entries;
         for (const auto& [key, item] : node.items()) entries.emplace_back(Value::string(key), read_value(item, path + "." + key, depth + 1));
         return Value::mapping(std::move(entries));
@@ -217,6 +220,7 @@ json value_to_json(const Value& v) {
     case Value::Kind::floating: return v.as_float();
     case Value::Kind::string: return v.text();
     case Value::Kind::unknown: return json{{"$unknown", v.text()}};
+    case Value::Kind::opaque: return json{{"$repr", v.text()}, {"$type", v.opaque_type()}};
     case Value::Kind::list: {
       json out = json::array();
       for (const auto& item : v.items()) out.push_back(value_to_json(item));

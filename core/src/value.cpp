@@ -62,6 +62,14 @@ Value Value::unknown(std::string reason) {
   return v;
 }
 
+Value Value::opaque(std::string repr_text, std::string type_name) {
+  Value v;
+  v.kind_ = Kind::opaque;
+  v.text_ = std::move(repr_text);
+  v.type_name_ = std::move(type_name);
+  return v;
+}
+
 namespace {
 
 bool numbers_equal(const Value& a, const Value& b) {
@@ -85,7 +93,7 @@ bool is_number(Value::Kind k) { return k == Value::Kind::integer || k == Value::
 
 bool operator==(const Value& a, const Value& b) {
   using K = Value::Kind;
-  if (a.kind_ == K::unknown || b.kind_ == K::unknown) return false;
+  if (a.kind_ == K::unknown || b.kind_ == K::unknown || a.kind_ == K::opaque || b.kind_ == K::opaque) return false;
   if (is_number(a.kind_) && is_number(b.kind_)) return numbers_equal(a, b);
   if (a.kind_ != b.kind_) return false;
   switch (a.kind_) {
@@ -181,6 +189,7 @@ std::string Value::repr() const {
     case Kind::floating: return python_float_repr(float_);
     case Kind::string: return python_string_repr(text_);
     case Kind::unknown: return "<unknown: " + text_ + ">";
+    case Kind::opaque: return text_;
     case Kind::list: {
       std::string out = "[";
       for (size_t i = 0; i < items_.size(); ++i) {
@@ -211,6 +220,7 @@ std::string_view Value::python_type_name() const {
     case Kind::list: return "list";
     case Kind::mapping: return "dict";
     case Kind::unknown: return "unknown";
+    case Kind::opaque: return type_name_;
   }
   return "unknown";
 }

@@ -71,6 +71,15 @@ TEST(CheckModule, version_mismatch_when_module_has_no_version) {
   EXPECT_NE(v.message.find("__version__"), std::string::npos);
 }
 
+TEST(CheckModule, computed_version_is_unverifiable_not_missing) {
+  ModuleFacts m = plugin_module();
+  m.version.reset();
+  m.version_unknown = true;
+  auto v = only_violation(check_yaml("version: '1.4'\n", m));
+  EXPECT_EQ(v.code, "value-unverifiable");
+  EXPECT_EQ(v.path, "version");
+}
+
 TEST(CheckModule, bare_module_version_matches_by_prefix) { EXPECT_TRUE(check_yaml("version: '1.4'\n", plugin_module()).ok()); }
 
 TEST(CheckModule, variable_missing) {

@@ -118,4 +118,8 @@ struct Contract {
   std::vector<DeploymentRule> deployments;  // alternatives; empty: runs anywhere
 };
 
+// Every environment variable and secret name the contract mentions, each once: an environment probe
+// needs to read only these.
+std::vector<std::string> referenced_environment_names(const Contract& contract);
+
 }  // namespace importspy

@@ -8,12 +8,13 @@
 #include <unordered_map>
 
 #include "importspy/contract_loader.hpp"
+#include "importspy/file_stamp.hpp"
 
 namespace importspy {
 
-// Thread-safe. A file is taken as unchanged when its size, modification time and identity are as they
-// were; a file modified too recently for its timestamp to be trusted (within two seconds of being read)
-// is read again and compared byte for byte, so an edit inside one timestamp tick is never missed.
+// Thread-safe. A file is taken as unchanged when its size and modification time are as they were and
+// the timestamp can be trusted (file_stamp.hpp); otherwise it is read again and compared byte for byte,
+// so an edit inside one timestamp tick is never missed.
 class ContractCache {
 public:
   std::shared_ptr<const Contract> load(const std::filesystem::path& path, const ContractLimits& limits = {});
@@ -29,8 +30,7 @@ public:
 
 private:
   struct Entry {
-    std::uintmax_t size = 0;
-    std::filesystem::file_time_type modified;
+    FileStamp stamp;
     std::filesystem::file_time_type read_at;
     std::string text;
     std::shared_ptr<const Contract> contract;

@@ -57,13 +57,24 @@ struct ClassFact {
   int line = 0;
 };
 
+// One name an import statement binds: `import os.path` binds `os` (module "os.path", name empty);
+// `from .base import Plugin as P` binds `P` (module ".base", name "Plugin").
+struct ImportFact {
+  std::string module;  // as written, leading dots kept for relative imports
+  std::string name;    // the imported attribute; empty for `import module`
+  std::string alias;   // the local name bound
+  int line = 0;
+};
+
 struct ModuleFacts {
   std::string name;      // dotted module name, when known
   std::string filename;  // path of the source file; compared by its last components
   std::optional<std::string> version;  // `__version__`
+  bool version_unknown = false;  // `__version__` is assigned, but computed: static extraction cannot know it
   std::vector<VariableFact> variables;
   std::vector<FunctionFact> functions;
   std::vector<ClassFact> classes;
+  std::vector<ImportFact> imports;  // from source only; empty for facts taken from a live module
 
   const VariableFact* find_variable(std::string_view name) const;
   const FunctionFact* find_function(std::string_view name) const;

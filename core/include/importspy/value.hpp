@@ -12,9 +12,11 @@ namespace importspy {
 // Holds what YAML 1.2's core schema and Python literals share: None, bool, int, float, str, and lists
 // and mappings of those. `unknown` is a fact that exists but cannot be known without running code
 // (static extraction); it never equals anything, so a contract value cannot silently pass against it.
+// `opaque` is a known value that is no literal (a Path, a set, a function): it equals nothing either,
+// but it is reported as a mismatch, with its repr, rather than as unverifiable.
 class Value {
 public:
-  enum class Kind { null, boolean, integer, floating, string, list, mapping, unknown };
+  enum class Kind { null, boolean, integer, floating, string, list, mapping, unknown, opaque };
   using Entry = std::pair<Value, Value>;
 
   Value() = default;  // null
@@ -29,6 +31,8 @@ public:
   static Value mapping(std::vector<Entry> entries);
   // `reason` says why the value is unknown ("call expression", "name reference", ...).
   static Value unknown(std::string reason);
+  // `repr_text` is Python's repr() of the object, already shortened by the caller if needed.
+  static Value opaque(std::string repr_text, std::string type_name);
 
   Kind kind() const { return kind_; }
   bool is_null() const { return kind_ == Kind::null; }
@@ -37,19 +41,22 @@ public:
   std::int64_t as_int() const { return int_; }
   bool is_big_integer() const { return kind_ == Kind::integer && !text_.empty(); }
   double as_float() const { return float_; }
-  // The string for `string`, the decimal text for a big integer, the reason for `unknown`.
+  // The string for `string`, the decimal text for a big integer, the reason for `unknown`, the repr for
+  // `opaque`.
   const std::string& text() const { return text_; }
+  const std::string& opaque_type() const { return type_name_; }
   const std::vector<Value>& items() const { return items_; }
   const std::vector<Entry>& entries() const { return entries_; }
 
   // Python equality, except that bool never equals int (a contract saying `1` does not accept `True`)
-  // and `unknown` equals nothing. Mapping order does not matter; list order does.
+  // and `unknown` and `opaque` equal nothing. Mapping order does not matter; list order does.
   friend bool operator==(const Value& a, const Value& b);
 
   // Python's repr(): 'text', None, True, 1.5, [1, 2], {'a': 1}; `unknown` renders as <unknown: reason>.
   std::string repr() const;
 
-  // Human name of the kind as Python users know it: NoneType, bool, int, float, str, list, dict.
+  // Human name of the kind as Python users know it: NoneType, bool, int, float, str, list, dict, or the
+  // opaque object's type.
   std::string_view python_type_name() const;
 
 private:
@@ -58,6 +65,7 @@ private:
   std::int64_t int_ = 0;
   double float_ = 0.0;
   std::string text_;
+  std::string type_name_;
   std::vector<Value> items_;
   std::vector<Entry> entries_;
 };

@@ -1,0 +1,14 @@
+#pragma once
+// The `importspy` command line, run inside the Python process that `python -m importspy` started.
+
+#include <string>
+#include <vector>
+
+namespace importspy::bindings {
+
+// `importspy check MODULE -s CONTRACT [--mode static|runtime] [--format text|json] [-l LEVEL]`, and the
+// ImportSpy 0.x form `importspy [-s CONTRACT] [-l LEVEL] [-v] MODULE`. Returns the exit status:
+// 0 compliant, 1 violations, 2 usage, contract or source error. Output goes through sys.stdout/stderr.
+int run_cli(const std::vector<std::string>& arguments);
+
+}  // namespace importspy::bindings

@@ -1,0 +1,19 @@
+#pragma once
+// Embedded mode: `Spy().importspy(filepath=...)` inside a protected module validates its importer.
+
+#include <nanobind/nanobind.h>
+
+namespace importspy::bindings {
+
+namespace nb = nanobind;
+
+// Called from the Python facade inside the protected module's import. Finds the real importer (the
+// nearest frame outside the protected module, importlib's machinery and this package), builds its
+// facts from its source merged with what has already run (it is never executed again), checks them and
+// the environment against the contract, and returns the importer module (None when there is none,
+// e.g. the protected module runs as a script: then only the environment is checked).
+// `filepath` relative: the protected module's folder first, then the working directory.
+// `info_module` given: that module is validated instead, at runtime. Raises ContractViolation.
+nb::object validate_importer(nb::handle filepath, nb::handle info_module);
+
+}  // namespace importspy::bindings

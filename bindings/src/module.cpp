@@ -1,0 +1,131 @@
+// importspy._engine: the C++ engine as the Python package sees it.
+
+#include <nanobind/nanobind.h>
+#include <nanobind/stl/optional.h>
+#include <nanobind/stl/string.h>
+#include <nanobind/stl/vector.h>
+
+#include "cli.hpp"
+#include "embedded.hpp"
+#include "environment_probe.hpp"
+#include "errors.hpp"
+#include "handles.hpp"
+#include "importspy/checker.hpp"
+#include "importspy/contract_cache.hpp"
+#include "importspy/facts_json.hpp"
+#include "importspy/render.hpp"
+#include "source_facts_cache.hpp"
+#include "static_extractor.hpp"
+#include "targets.hpp"
+
+namespace nb = nanobind;
+using namespace importspy;
+using namespace importspy::bindings;
+
+namespace {
+
+nb::dict violation_dict(const Violation& v) {
+  nb::dict d;
+  d["code"] = v.code;
+  d["category"] = std::string(to_string(v.category));
+  d["context"] = std::string(to_string(v.context));
+  d["path"] = v.path;
+  d["expected"] = v.expected;
+  d["actual"] = v.actual;
+  d["message"] = v.message;
+  d["hint"] = v.hint;
+  return d;
+}
+
+std::string violation_repr(const Violation& v) { return "<Violation " + v.code + " at " + v.path + ">"; }
+
+}  // namespace
+
+NB_MODULE(_engine, m) {
+  m.doc() = "The ImportSpy engine (C++). Use the `importspy` package, not this module.";
+  m.attr("__version__") = IMPORTSPY_VERSION;
+  register_exceptions(m);
+
+  nb::class_<Violation>(m, "Violation", "One broken rule. Its fields are those of the JSON report.")
+      .def_ro("code", &Violation::code, "Stable identifier, e.g. 'argument-missing'.")
+      .def_prop_ro("category", [](const Violation& v) { return std::string(to_string(v.category)); }, "'missing', 'mismatch' or 'invalid'.")
+      .def_prop_ro("context", [](const Violation& v) { return std::string(to_string(v.context)); }, "'runtime', 'environment', 'module' or 'class'.")
+      .def_ro("path", &Violation::path, "Where in the contract, e.g. 'classes.Extension.methods.run'.")
+      .def_ro("expected", &Violation::expected, "What the contract requires, as text, or None.")
+      .def_ro("actual", &Violation::actual, "What was found, as text, or None when nothing was found.")
+      .def_ro("message", &Violation::message, "One line for people.")
+      .def_ro("hint", &Violation::hint, "How to fix it.")
+      .def_prop_ro("contract_line", [](const Violation& v) { return v.contract_mark.line; }, "Line of the rule in the contract (0: unknown).")
+      .def_ro("source_line", &Violation::source_line, "Line of the offending definition in the module (0: none).")
+      .def("to_dict", &violation_dict, "The violation as in the JSON report.")
+      .def("__repr__", &violation_repr);
+
+  nb::class_<Report>(m, "Report", "Every violation found by one check.")
+      .def_prop_ro("ok", &Report::ok, "True when nothing is violated.")
+      .def_ro("violations", &Report::violations, "The violations, in contract order.")
+      .def_ro("contract", &Report::contract_source, "The contract the module was checked against.")
+      .def_ro("module_file", &Report::module_filename, "The checked module's file.")
+      .def("__bool__", &Report::ok)
+      .def("__len__", [](const Report& r) { return r.violations.size(); })
+      .def(
+          "to_text", [](const Report& r, bool color, bool hints) { return render_text(r, {color, hints}); }, nb::arg("color") = false,
+          nb::arg("hints") = true, "The human report: grouped by context, one violation per line, a summary.")
+      .def("to_json", [](const Report& r) { return render_json(r); }, "The public JSON report.")
+      .def("__repr__", [](const Report& r) {
+        return r.ok() ? std::string("<Report ok>") : "<Report " + std::to_string(r.violations.size()) + " violation(s)>";
+      });
+
+  nb::class_<ContractHandle>(m, "Contract", "A compiled contract. Load with importspy.load_contract().")
+      .def_prop_ro("source", [](const ContractHandle& c) { return c.contract->source; })
+      .def_prop_ro("schema_version", [](const ContractHandle& c) { return c.contract->schema_version; })
+      .def("__repr__", [](const ContractHandle& c) { return "<Contract " + c.contract->source + ">"; });
+
+  m.def(
+      "load_contract", [](nb::handle path) { return ContractHandle{contract_from(path)}; }, nb::arg("path"),
+      "Compile a contract file (served from a cache while the file is unchanged). Raises ContractError.");
+  m.def(
+      "parse_contract", [](const std::string& text, const std::string& source) { return ContractHandle{parse_contract(text, source)}; },
+      nb::arg("text"), nb::arg("source") = "<string>", "Compile contract text. Raises ContractError.");
+
+  m.def(
+      "check",
+      [](nb::handle target, nb::handle contract, const std::string& mode) {
+        std::shared_ptr<const Contract> compiled = contract_from(contract);
+        ModuleFacts facts = facts_for_target(target, parse_mode(mode));
+        EnvironmentFacts environment = probe_environment(referenced_environment_names(*compiled));
+        nb::gil_scoped_release released;
+        return check(*compiled, environment, facts);
+      },
+      nb::arg("target"), nb::arg("contract"), nb::arg("mode") = "static",
+      "Check a module (object, .py path or dotted name) against a contract; returns a Report.");
+
+  m.def(
+      "validate_importer", [](nb::handle filepath, nb::handle info_module) { return validate_importer(filepath, info_module); },
+      nb::arg("filepath"), nb::arg("info_module") = nb::none(), "Embedded mode; see importspy.Spy.");
+
+  m.def(
+      "facts_json",
+      [](nb::handle target, const std::string& mode) {
+        FactsDocument document{facts_for_target(target, parse_mode(mode)), std::nullopt};
+        return facts_to_json(document);
+      },
+      nb::arg("target"), nb::arg("mode") = "static", "The extracted facts of a module, as the JSON of docs/facts-format.md.");
+
+  m.def(
+      "environment_json",
+      [](const std::vector<std::string>& names) {
+        FactsDocument document{ModuleFacts{}, probe_environment(names)};
+        return facts_to_json(document);
+      },
+      nb::arg("variable_names") = std::vector<std::string>{}, "The environment facts of this process, as JSON.");
+
+  m.def("enable_logging", [](nb::handle level) { enable_logging(level); }, nb::arg("level"));
+  m.def(
+      "clear_caches",
+      [] {
+        default_contract_cache().clear();
+        clear_static_facts_cache();
+      },
+      "Forget every compiled contract and parsed source.");
+  m.def("run_cli", &run_cli, nb::arg("arguments"), "Run the command line; returns the exit status.");
+}

@@ -1,0 +1,25 @@
+#pragma once
+// Telling an unchanged file from a changed one without reading it: the rule every cache here follows.
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+
+namespace importspy {
+
+struct FileStamp {
+  std::uintmax_t size = 0;
+  std::filesystem::file_time_type modified;
+
+  friend bool operator==(const FileStamp&, const FileStamp&) = default;
+};
+
+// Size and modification time of `path`, or nullopt when it cannot be read (missing, a directory, ...).
+std::optional<FileStamp> file_stamp(const std::filesystem::path& path);
+
+// True when a file read at `read_at`, whose stamp is still `stamp`, can be taken as unchanged without
+// reading it again. File systems with coarse timestamps (FAT: 2 s) cannot tell two writes inside one tick
+// apart, so a file modified within two seconds of being read must be read and compared.
+bool stamp_is_trustworthy(const FileStamp& stamp, std::filesystem::file_time_type read_at);
+
+}  // namespace importspy

@@ -1,5 +1,0 @@
-"""The host's plugin base class."""
-
-
-class Plugin:
-    """Every plugin derives from this."""

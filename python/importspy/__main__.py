@@ -1,0 +1,14 @@
+"""`python -m importspy` and the `importspy` console script."""
+
+import sys
+
+from ._engine import run_cli
+
+
+def main(argv=None):
+    """Run the command line; exits with 0 (compliant), 1 (violations) or 2 (usage or contract error)."""
+    return run_cli(list(sys.argv[1:] if argv is None else argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
