@@ -1,16 +1,26 @@
 #!/usr/bin/env bash
-# Runs the bundled plugin-host example: one compliant plugin, one that breaks the contract.
+# Runs the bundled plugin-host example in both forms, each with a compliant and a non-compliant plugin:
+#   CLI form:      importspy check PLUGIN -s spymodel.yml   (static: the plugin is never executed)
+#   embedded form: host.py loads the plugin; plugin_base.py calls Spy().importspy() on import
 set -euo pipefail
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-"$repo_root/scripts/bootstrap.sh" "$repo_root/build" >/dev/null
+"$repo_root/scripts/python-env.sh"
 cd "$repo_root"
-tool=build/core/tools/importspy-core
 example=examples/plugin_host
+# The host's deployment requires these (see spymodel.yml); the token's value never appears in output.
+export PLUGIN_HOST_MODE=production PLUGIN_HOST_TOKEN=example-token
 
-for plugin in good bad; do
-  echo "\$ importspy-core check -s $example/spymodel.yml -f $example/facts/$plugin.json"
+run() {
+  echo "\$ $*"
   status=0
-  "$tool" check -s "$example/spymodel.yml" -f "$example/facts/$plugin.json" || status=$?
+  "$@" || status=$?
   echo "(exit status $status)"
   echo
+}
+
+for plugin in good bad; do
+  run .venv/bin/importspy check "$example/plugins/$plugin/extension.py" -s "$example/spymodel.yml"
+done
+for plugin in good bad; do
+  run .venv/bin/python "$example/host.py" "$example/plugins/$plugin"
 done

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test: the C++ suites in a normal build, then again under AddressSanitizer + UBSan.
-# Set IMPORTSPY_SKIP_SANITIZERS=1 to run only the normal build (faster local iteration).
+# Runs every test: the C++ suites (normal build, then AddressSanitizer + UBSan), then the Python suite
+# against the package installed from this checkout.
+# IMPORTSPY_SKIP_SANITIZERS=1 skips the sanitizer build (faster local iteration).
 set -euo pipefail
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jobs="$(nproc 2>/dev/null || echo 2)"
@@ -15,3 +16,8 @@ if [[ "${IMPORTSPY_SKIP_SANITIZERS:-0}" != 1 ]]; then
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir "$repo_root/build-sanitize" --output-on-failure --parallel "$jobs"
 fi
+
+echo "== Python tests (.venv/, package built by pip install .)"
+"$repo_root/scripts/python-env.sh"
+cd "$repo_root"
+.venv/bin/python -m pytest tests/python -q

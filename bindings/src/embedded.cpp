@@ -29,6 +29,20 @@ std::string code_filename(nb::handle frame) {
   return utf8(nb::getattr(code, "co_filename"));
 }
 
+std::string module_name_of_frame(const Frame& frame) {
+  nb::object globals = nb::getattr(frame.frame, "f_globals");
+  if (!PyDict_Check(globals.ptr())) return {};
+  PyObject* name = PyDict_GetItemString(globals.ptr(), "__name__");
+  return name && PyUnicode_Check(name) ? utf8(nb::handle(name)) : std::string();
+}
+
+// `pkg/api/__init__.py` running `from .protected import X` imports the protected module only on the
+// way to its real importer: a parent package of the protected module is not the importer.
+bool is_parent_package(const std::string& candidate, const std::string& protected_name) {
+  return !candidate.empty() && protected_name.size() > candidate.size() && protected_name.starts_with(candidate) &&
+         protected_name[candidate.size()] == '.';
+}
+
 std::optional<Frame> back(const Frame& frame) {
   nb::object previous = nb::getattr(frame.frame, "f_back", nb::none());
   if (previous.is_none()) return std::nullopt;
@@ -139,8 +153,10 @@ nb::object validate_importer(nb::handle filepath, nb::handle info_module) {
     result = nb::borrow(info_module);
     have_module = true;
   } else {
+    const std::string protected_name = protected_frame ? module_name_of_frame(*protected_frame) : std::string();
     std::optional<Frame> importer = protected_frame ? back(*protected_frame) : std::nullopt;
-    while (importer && (importer->filename == protected_file || inside_import_machinery(importer->filename) || inside_this_package(importer->filename))) {
+    while (importer && (importer->filename == protected_file || inside_import_machinery(importer->filename) || inside_this_package(importer->filename) ||
+                        is_parent_package(module_name_of_frame(*importer), protected_name))) {
       importer = back(*importer);
     }
     if (importer) {

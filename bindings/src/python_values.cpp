@@ -78,13 +78,14 @@ std::string annotation_text_at(nb::handle annotation, int depth) {
   if (is_none_type(a)) return "None";
   if (a == Py_Ellipsis) return "...";
   if (PyList_Check(a)) return "[" + join_annotations(annotation, ", ", depth + 1) + "]";
+  // A plain class, by far the most common annotation: no typing attributes to probe.
+  if (PyType_Check(a) && !find_attribute(annotation, "__origin__").is_valid()) return qualified_name(annotation);
   // typing.ForwardRef('X')
-  if (PyObject_HasAttrString(a, "__forward_arg__")) {
-    nb::object arg = nb::getattr(annotation, "__forward_arg__", nb::none());
-    if (PyUnicode_Check(arg.ptr())) return utf8(arg);
-  }
-  nb::object origin = nb::getattr(annotation, "__origin__", nb::none());
-  nb::object args = nb::getattr(annotation, "__args__", nb::none());
+  if (nb::object arg = find_attribute(annotation, "__forward_arg__"); arg.is_valid() && PyUnicode_Check(arg.ptr())) return utf8(arg);
+  nb::object origin = find_attribute(annotation, "__origin__");
+  nb::object args = find_attribute(annotation, "__args__");
+  if (!origin.is_valid()) origin = nb::none();
+  if (!args.is_valid()) args = nb::none();
   const bool has_args = PyTuple_Check(args.ptr());
   // `int | None` (types.UnionType) has __args__ and no __origin__ before 3.14.
   if (has_args && origin.is_none() && std::string(Py_TYPE(a)->tp_name).find("Union") != std::string::npos) {
@@ -156,6 +157,46 @@ bool python_at_least(int major, int minor) {
 
 }  // namespace
 
+nb::object own_namespace(nb::handle type) {
+#if PY_VERSION_HEX >= 0x030C0000
+  return nb::steal(PyType_GetDict(reinterpret_cast<PyTypeObject*>(type.ptr())));
+#else
+  return nb::borrow(reinterpret_cast<PyTypeObject*>(type.ptr())->tp_dict);
+#endif
+}
+
+nb::object find_attribute(nb::handle object, const char* name) {
+#if PY_VERSION_HEX >= 0x030D0000
+  PyObject* found = nullptr;
+  if (PyObject_GetOptionalAttrString(object.ptr(), name, &found) < 0) PyErr_Clear();
+  return nb::steal(found);
+#else
+  // Types, modules and functions keep their attributes in dictionaries we can read without raising.
+  if (PyType_Check(object.ptr())) {
+    PyTypeObject* type = reinterpret_cast<PyTypeObject*>(object.ptr());
+    for (Py_ssize_t i = 0, n = type->tp_mro ? PyTuple_GET_SIZE(type->tp_mro) : 0; i < n; ++i) {
+      nb::object base_dict = own_namespace(nb::handle(PyTuple_GET_ITEM(type->tp_mro, i)));
+      if (base_dict.is_valid() && PyDict_GetItemString(base_dict.ptr(), name)) {
+        return nb::steal(PyObject_GetAttrString(object.ptr(), name));  // present: a normal lookup cannot miss
+      }
+    }
+    // Metaclass attributes (`__name__`, `__qualname__`, `__module__`, `__mro__`) live on the type object.
+  } else if (PyFunction_Check(object.ptr())) {
+    nb::object function_dict = nb::steal(PyObject_GenericGetDict(object.ptr(), nullptr));
+    if (function_dict.is_valid() && PyDict_GetItemString(function_dict.ptr(), name)) return nb::steal(PyObject_GetAttrString(object.ptr(), name));
+    PyErr_Clear();
+  } else if (PyModule_Check(object.ptr())) {
+    if (PyObject* dict = PyModule_GetDict(object.ptr())) {
+      PyObject* found = PyDict_GetItemString(dict, name);
+      return found ? nb::borrow(found) : nb::object();
+    }
+  }
+  PyObject* found = PyObject_GetAttrString(object.ptr(), name);
+  if (!found) PyErr_Clear();
+  return nb::steal(found);
+#endif
+}
+
 std::string utf8(nb::handle str) {
   Py_ssize_t size = 0;
   const char* data = PyUnicode_AsUTF8AndSize(str.ptr(), &size);
@@ -200,7 +241,18 @@ nb::dict annotations_of(nb::handle owner) {
     }
     return nb::dict();
   }
-  // Read the owner's own __dict__: a class without annotations would otherwise show its base's (3.9).
+  // Read the owner's own namespace: a class without annotations would otherwise show its base's (3.9).
+  nb::object namespace_dict;
+  if (PyFunction_Check(owner.ptr())) {
+    PyObject* annotations = PyFunction_GetAnnotations(owner.ptr());
+    return annotations && PyDict_Check(annotations) ? nb::borrow<nb::dict>(annotations) : nb::dict();
+  }
+  if (PyType_Check(owner.ptr())) namespace_dict = own_namespace(owner);
+  if (PyModule_Check(owner.ptr())) namespace_dict = nb::borrow(PyModule_GetDict(owner.ptr()));
+  if (namespace_dict.is_valid()) {
+    PyObject* found = PyDict_GetItemString(namespace_dict.ptr(), "__annotations__");
+    return found && PyDict_Check(found) ? nb::borrow<nb::dict>(found) : nb::dict();
+  }
   nb::object own = nb::getattr(owner, "__dict__", nb::none());
   if (!own.is_none()) {
     PyObject* found = PyMapping_Check(own.ptr()) ? PyObject_GetItem(own.ptr(), nb::str("__annotations__").ptr()) : nullptr;

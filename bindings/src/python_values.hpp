@@ -30,6 +30,14 @@ nb::dict annotations_of(nb::handle owner);
 // "module.Qualname" for a class or function, or "Qualname" for builtins.
 std::string qualified_name(nb::handle object);
 
+// `object.name` when it exists, else an invalid handle; never raises and, for the objects the extractors
+// meet (types, functions, modules), never builds an AttributeError only to discard it.
+nb::object find_attribute(nb::handle object, const char* name);
+
+// A type's own namespace dictionary (new reference; invalid when it has none). Python 3.12+ keeps the
+// dictionaries of builtin types per interpreter, so tp_dict is read only before 3.12.
+nb::object own_namespace(nb::handle type);
+
 // The UTF-8 text of a str, tolerating lone surrogates (replaced).
 std::string utf8(nb::handle str);
 

@@ -16,15 +16,13 @@ std::string module_of(nb::handle object) {
 
 // Follows functools.wraps chains to the function whose signature callers actually meet.
 nb::handle unwrap(nb::handle function) {
-  for (int i = 0; i < 16; ++i) {
-    PyObject* wrapped = PyObject_GetAttrString(function.ptr(), "__wrapped__");
-    if (!wrapped) {
-      PyErr_Clear();
-      break;
-    }
-    Py_DECREF(wrapped);  // kept alive by the wrapper that references it
-    if (!PyFunction_Check(wrapped)) break;
-    function = nb::handle(wrapped);
+  for (int i = 0; i < 16 && PyFunction_Check(function.ptr()); ++i) {
+    // functools.wraps stores __wrapped__ in the wrapper's __dict__.
+    nb::object dict = nb::steal(PyObject_GenericGetDict(function.ptr(), nullptr));
+    PyObject* wrapped = dict.is_valid() ? PyDict_GetItemString(dict.ptr(), "__wrapped__") : nullptr;
+    if (!dict.is_valid()) PyErr_Clear();
+    if (!wrapped || !PyFunction_Check(wrapped)) break;
+    function = nb::handle(wrapped);  // kept alive by the wrapper's __dict__
   }
   return function;
 }
@@ -43,7 +41,9 @@ int int_attr(nb::handle object, const char* name) {
 ClassFact class_fact(nb::handle cls) {
   ClassFact fact;
   fact.name = utf8(nb::getattr(cls, "__name__"));
-  fact.line = int_attr(cls, "__firstlineno__");  // 3.13+; the source fills it in otherwise
+#if PY_VERSION_HEX >= 0x030D0000
+  fact.line = int_attr(cls, "__firstlineno__");  // the source fills it in on older versions
+#endif
   nb::tuple mro = nb::borrow<nb::tuple>(nb::getattr(cls, "__mro__"));
   for (size_t i = 1; i < nb::len(mro); ++i) {
     nb::handle base = mro[i];
@@ -64,11 +64,13 @@ ClassFact class_fact(nb::handle cls) {
     nb::handle klass = mro[i];
     if (module_of(klass) == "builtins") continue;
     const bool own = i == 0;
-    nb::object namespace_ = nb::getattr(klass, "__dict__");
-    nb::object items = namespace_.attr("items")();
-    for (nb::handle item : items) {
-      const std::string name = utf8(nb::handle(PyTuple_GET_ITEM(item.ptr(), 0)));
-      nb::handle member(PyTuple_GET_ITEM(item.ptr(), 1));
+    const nb::object namespace_dict = own_namespace(klass);
+    PyObject *key, *value;
+    Py_ssize_t position = 0;
+    while (namespace_dict.is_valid() && PyDict_Next(namespace_dict.ptr(), &position, &key, &value)) {
+      if (!PyUnicode_Check(key)) continue;
+      const std::string name = utf8(nb::handle(key));
+      nb::handle member(value);
       if (seen(name)) continue;
       PyObject* m = member.ptr();
       if (PyFunction_Check(m)) {
@@ -109,6 +111,7 @@ ClassFact class_fact(nb::handle cls) {
       fact.attributes.push_back({name, class_var ? AttributeKind::class_attribute : AttributeKind::instance_attribute,
                                  Value::unknown("declared without a value"), text, 0});
     }
+#if PY_VERSION_HEX >= 0x030D0000
     if (own) {
       // Python 3.13+ records the names assigned through self.X in the class's methods.
       nb::object static_attributes = nb::getattr(klass, "__static_attributes__", nb::none());
@@ -119,6 +122,7 @@ ClassFact class_fact(nb::handle cls) {
         }
       }
     }
+#endif
   }
   // A class attribute without annotation is annotated with its value's type, as ImportSpy does.
   for (auto& attribute : fact.attributes) {

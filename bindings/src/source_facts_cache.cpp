@@ -12,7 +12,7 @@ namespace {
 
 struct Entry {
   FileStamp stamp;
-  std::filesystem::file_time_type read_at;
+  std::chrono::system_clock::time_point read_at;
   std::string text;
   std::shared_ptr<const ModuleFacts> facts;
 };
@@ -37,12 +37,12 @@ std::shared_ptr<const ModuleFacts> cached_static_facts(const std::filesystem::pa
     if (it != g_entries.end() && it->second.stamp == *stamp) {
       if (stamp_is_trustworthy(*stamp, it->second.read_at)) return it->second.facts;
       if (read_whole(path) == it->second.text) {
-        it->second.read_at = std::filesystem::file_time_type::clock::now();
+        it->second.read_at = std::chrono::system_clock::now();
         return it->second.facts;
       }
     }
   }
-  const auto read_at = std::filesystem::file_time_type::clock::now();
+  const auto read_at = std::chrono::system_clock::now();
   std::string text = read_whole(path);
   // The AST walk needs the GIL and is done by the caller's thread; the map only guards the entries.
   auto facts = std::make_shared<const ModuleFacts>(extract_static_source(text, path.string(), module_name));

@@ -18,7 +18,7 @@ namespace nb = nanobind;
 // re-exports). Comparing types by identity keeps the walk fast.
 struct AstTypes {
   PyObject *Assign, *AnnAssign, *AugAssign, *Delete, *FunctionDef, *AsyncFunctionDef, *ClassDef, *Import, *ImportFrom, *If, *Try,
-      *TryStar, *With, *AsyncWith, *For, *AsyncFor, *While, *Match, *Name, *Attribute, *Tuple, *List, *Set, *Dict, *Constant, *UnaryOp,
+      *TryStar, *With, *AsyncWith, *For, *AsyncFor, *While, *Match, *Name, *Attribute, *Tuple, *List, *Set, *Dict, *Constant, *UnaryOp, *Expr,
       *USub, *UAdd, *Subscript, *Starred, *Call, *JoinedStr, *Lambda, *ListComp, *SetComp, *DictComp, *GeneratorExp, *IfExp, *BinOp;
 
   static const AstTypes& get() {
@@ -31,7 +31,7 @@ struct AstTypes {
       return AstTypes{type("Assign"), type("AnnAssign"), type("AugAssign"), type("Delete"), type("FunctionDef"), type("AsyncFunctionDef"),
                       type("ClassDef"), type("Import"), type("ImportFrom"), type("If"), type("Try"), type("TryStar"), type("With"),
                       type("AsyncWith"), type("For"), type("AsyncFor"), type("While"), type("Match"), type("Name"), type("Attribute"),
-                      type("Tuple"), type("List"), type("Set"), type("Dict"), type("Constant"), type("UnaryOp"), type("USub"),
+                      type("Tuple"), type("List"), type("Set"), type("Dict"), type("Constant"), type("UnaryOp"), type("Expr"), type("USub"),
                       type("UAdd"), type("Subscript"), type("Starred"), type("Call"), type("JoinedStr"), type("Lambda"), type("ListComp"),
                       type("SetComp"), type("DictComp"), type("GeneratorExp"), type("IfExp"), type("BinOp")};
     }();
@@ -87,7 +87,7 @@ public:
 
   ModuleFacts run(nb::handle tree) {
     statements(field(tree, "body"), false);
-    for (auto& cls : facts_.classes) complete_class(cls);
+    complete_classes();
     return std::move(facts_);
   }
 
@@ -188,16 +188,31 @@ private:
 
   void module_statement(nb::handle s, bool conditional) {
     if (is(s, t_.Assign)) {
-      nb::object value = field(s, "value");
-      for (nb::handle target : field(s, "targets")) assign(target, value, conditional, line_of(s));
+      nb::object value = field(s, "value"), targets = field(s, "targets");
+      // `a = b = {}`: one mutable object under two names; a change through either is invisible here.
+      const bool shared = nb::len(targets) > 1 && (is(value, t_.List) || is(value, t_.Dict) || is(value, t_.Set));
+      for (nb::handle target : targets) {
+        assign(target, value, conditional, line_of(s));
+        if (shared && is(target, t_.Name)) mark_changed(str_field(target, "id"));
+        changed_through(target);
+      }
+    } else if (is(s, t_.Expr)) {
+      // `registry.update(...)`, `items.append(...)`: the value assigned above is no longer the value.
+      nb::object call = field(s, "value");
+      if (is(call, t_.Call)) {
+        nb::object function = field(call, "func");
+        if (is(function, t_.Attribute) && is(field(function, "value"), t_.Name)) mark_changed(str_field(field(function, "value"), "id"));
+      }
     } else if (is(s, t_.AnnAssign)) {
       nb::object target = field(s, "target"), value = field(s, "value");
+      changed_through(target);
       if (is(target, t_.Name) && !value.is_none()) {
         set_variable(str_field(target, "id"), conditional ? Value::unknown("assigned conditionally") : literal(value, 0), segment(field(s, "annotation")),
                      line_of(s));
       }
     } else if (is(s, t_.AugAssign)) {
       nb::object target = field(s, "target");
+      changed_through(target);
       if (is(target, t_.Name)) set_variable(str_field(target, "id"), Value::unknown("changed by an augmented assignment"), std::nullopt, line_of(s));
     } else if (is(s, t_.Delete)) {
       for (nb::handle target : field(s, "targets")) {
@@ -238,6 +253,23 @@ private:
   }
 
   static int line_of(nb::handle node) { return int_field(node, "lineno"); }
+
+  void mark_changed(const std::string& name) {
+    for (auto& variable : facts_.variables) {
+      if (variable.name == name && !variable.value.is_unknown() && variable.value.kind() != Value::Kind::null) {
+        variable.value = Value::unknown("changed after its assignment");
+      }
+    }
+  }
+
+  // `d[key] = ...`, `d.attr = ...`: the object named by `d` changes.
+  void changed_through(nb::handle target) {
+    if (is(target, t_.Subscript) || is(target, t_.Attribute)) {
+      nb::object owner = field(target, "value");
+      while (is(owner, t_.Subscript) || is(owner, t_.Attribute)) owner = field(owner, "value");
+      if (is(owner, t_.Name)) mark_changed(str_field(owner, "id"));
+    }
+  }
 
   template <typename T>
   static void add_or_replace(std::vector<T>& items, T item, bool conditional) {
@@ -364,8 +396,14 @@ private:
     for (nb::handle s : body) {
       if (is(s, t_.Assign)) {
         nb::object value = field(s, "value");
+        // `getstate = setstate = _notimplemented`: another name for a method of this class is a method.
+        const FunctionFact* aliased = is(value, t_.Name) ? find_method(cls, str_field(value, "id")) : nullptr;
         for (nb::handle target : field(s, "targets")) {
-          if (is(target, t_.Name)) {
+          if (aliased && is(target, t_.Name)) {
+            FunctionFact alias = *aliased;
+            alias.name = str_field(target, "id");
+            add_or_replace(cls.methods, std::move(alias), conditional);
+          } else if (is(target, t_.Name)) {
             set_attribute(cls, str_field(target, "id"), AttributeKind::class_attribute, conditional ? Value::unknown("assigned conditionally") : literal(value, 0),
                           std::nullopt, line_of(s));
           }
@@ -518,6 +556,17 @@ private:
     return {};
   }
 
+  static std::vector<SuperclassFact> builtin_mro(const std::string& name) {
+    static PyObject* const builtins = nb::module_::import_("builtins").release().ptr();
+    std::vector<SuperclassFact> out;
+    nb::object type = nb::getattr(nb::handle(builtins), name.c_str(), nb::none());
+    if (!PyType_Check(type.ptr())) return {{name, "builtins." + name}, {"object", "builtins.object"}};
+    for (nb::handle base : nb::getattr(type, "__mro__")) {
+      out.push_back({utf8(nb::getattr(base, "__name__")), qualified_name(base).find('.') == std::string::npos ? "builtins." + qualified_name(base) : qualified_name(base)});
+    }
+    return out;
+  }
+
   static bool is_builtin_class(const std::string& name) {
     // Kept for the life of the process: a static nb::object would be released after the interpreter.
     static PyObject* const builtins = nb::module_::import_("builtins").release().ptr();
@@ -530,37 +579,93 @@ private:
     return dot == std::string::npos ? dotted : dotted.substr(dot + 1);
   }
 
-  // Approximates the method resolution order from what the source shows: direct bases, then the bases
-  // of those defined in this module, and object last, as Python would list them. Members inherited from
-  // classes of this module are added, as a live class would show them.
-  void complete_class(ClassFact& cls) {
-    std::vector<SuperclassFact> order;
-    std::vector<std::string> visiting{cls.name};
-    collect_bases(cls, order, visiting, cls);
-    bool has_object = false;
-    for (const auto& base : order) has_object = has_object || base.name == "object";
-    if (!has_object) order.push_back({"object", "builtins.object"});
-    cls.superclasses = std::move(order);
+  // The method resolution order as Python computes it (C3), over what the source shows: classes of this
+  // module are followed through their own bases; an imported base counts as itself then object. Members
+  // inherited from classes of this module are added, as a live class would show them.
+  void complete_classes() {
+    const std::vector<ClassFact> own = facts_.classes;  // bases as written, members as defined
+    const auto find_own = [&](const std::string& name) -> const ClassFact* {
+      for (const auto& c : own) {
+        if (c.name == name) return &c;
+      }
+      return nullptr;
+    };
+    for (auto& cls : facts_.classes) {
+      std::vector<std::string> visiting;
+      std::vector<SuperclassFact> order = linearize(*find_own(cls.name), find_own, visiting);
+      order.erase(order.begin());  // the class itself
+      for (const auto& base : order) {
+        const ClassFact* local = base.qualified == qualify(base.name) ? find_own(base.name) : nullptr;
+        if (!local) continue;
+        const auto bound = [&](const std::string& name) {
+          return find_method(cls, name) ||
+                 std::any_of(cls.attributes.begin(), cls.attributes.end(), [&](const AttributeFact& x) { return x.name == name; });
+        };
+        for (const auto& m : local->methods) {
+          if (!bound(m.name)) cls.methods.push_back(m);
+        }
+        for (const auto& a : local->attributes) {
+          if (!bound(a.name)) cls.attributes.push_back(a);
+        }
+      }
+      cls.superclasses = std::move(order);
+    }
   }
 
-  void collect_bases(const ClassFact& from, std::vector<SuperclassFact>& order, std::vector<std::string>& visiting, ClassFact& target) {
-    for (const auto& base : from.superclasses) {
-      const std::string name = last_component(base.name);
-      bool seen = false;
-      for (const auto& existing : order) seen = seen || existing.name == name;
-      if (seen) continue;
-      order.push_back({name, qualify(base.name)});
-      const ClassFact* local = base.name.find('.') == std::string::npos ? facts_.find_class(base.name) : nullptr;
-      if (!local || std::find(visiting.begin(), visiting.end(), local->name) != visiting.end()) continue;  // cycles are not followed
-      visiting.push_back(local->name);
-      for (const auto& m : local->methods) {
-        if (!find_method(target, m.name)) target.methods.push_back(m);
+  template <typename FindOwn>
+  std::vector<SuperclassFact> linearize(const ClassFact& cls, const FindOwn& find_own, std::vector<std::string>& visiting) {
+    const SuperclassFact self{cls.name, qualify(cls.name)};
+    const SuperclassFact object{"object", "builtins.object"};
+    visiting.push_back(cls.name);
+    std::vector<std::vector<SuperclassFact>> sequences;
+    std::vector<SuperclassFact> direct;
+    for (const auto& base : cls.superclasses) {
+      const SuperclassFact written{last_component(base.name), qualify(base.name)};
+      direct.push_back(written);
+      const ClassFact* local = base.name.find('.') == std::string::npos ? find_own(base.name) : nullptr;
+      if (local && std::find(visiting.begin(), visiting.end(), local->name) == visiting.end()) {
+        sequences.push_back(linearize(*local, find_own, visiting));  // cycles are not followed
+      } else if (written.name == "object") {
+        sequences.push_back({object});
+      } else if (written.qualified.starts_with("builtins.")) {
+        sequences.push_back(builtin_mro(written.name));  // builtins are loaded already: nothing runs
+      } else {
+        sequences.push_back({written, object});
       }
-      for (const auto& a : local->attributes) {
-        const bool present = std::any_of(target.attributes.begin(), target.attributes.end(), [&](const AttributeFact& x) { return x.name == a.name; });
-        if (!present) target.attributes.push_back(a);
+    }
+    visiting.pop_back();
+    if (direct.empty()) return {self, object};
+    sequences.push_back(direct);
+    std::vector<SuperclassFact> result{self};
+    const auto same = [](const SuperclassFact& a, const SuperclassFact& b) { return a.name == b.name && a.qualified == b.qualified; };
+    while (true) {
+      std::erase_if(sequences, [](const auto& seq) { return seq.empty(); });
+      if (sequences.empty()) return result;
+      const SuperclassFact* next = nullptr;
+      for (const auto& seq : sequences) {
+        const SuperclassFact& head = seq.front();
+        const bool in_a_tail = std::any_of(sequences.begin(), sequences.end(), [&](const auto& other) {
+          return std::any_of(other.begin() + 1, other.end(), [&](const SuperclassFact& x) { return same(x, head); });
+        });
+        if (!in_a_tail) {
+          next = &head;
+          break;
+        }
       }
-      collect_bases(*local, order, visiting, target);
+      if (!next) {
+        // Python would refuse this class ("cannot create a consistent MRO"); keep the remaining order.
+        for (const auto& seq : sequences) {
+          for (const auto& x : seq) {
+            if (std::none_of(result.begin(), result.end(), [&](const SuperclassFact& r) { return same(r, x); })) result.push_back(x);
+          }
+        }
+        return result;
+      }
+      const SuperclassFact chosen = *next;
+      result.push_back(chosen);
+      for (auto& seq : sequences) {
+        if (same(seq.front(), chosen)) seq.erase(seq.begin());
+      }
     }
   }
 

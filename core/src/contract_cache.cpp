@@ -37,13 +37,13 @@ std::shared_ptr<const Contract> ContractCache::load(const std::filesystem::path&
       }
       if (auto text = read_whole(absolute); text && *text == it->second.text) {
         ++stats_.rereads;
-        it->second.read_at = std::filesystem::file_time_type::clock::now();
+        it->second.read_at = std::chrono::system_clock::now();
         return it->second.contract;
       }
     }
   }
   // Compile outside the lock: a slow compile must not block other contracts' lookups.
-  const auto read_at = std::filesystem::file_time_type::clock::now();
+  const auto read_at = std::chrono::system_clock::now();
   auto text = read_whole(absolute);
   if (!text) return load_contract_file(path, limits);  // the loader reports why it cannot be read
   if (text->size() > limits.max_bytes) return load_contract_file(path, limits);

@@ -31,7 +31,7 @@ public:
 private:
   struct Entry {
     FileStamp stamp;
-    std::filesystem::file_time_type read_at;
+    std::chrono::system_clock::time_point read_at;
     std::string text;
     std::shared_ptr<const Contract> contract;
   };

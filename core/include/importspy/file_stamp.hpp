@@ -1,6 +1,7 @@
 #pragma once
 // Telling an unchanged file from a changed one without reading it: the rule every cache here follows.
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -9,17 +10,18 @@ namespace importspy {
 
 struct FileStamp {
   std::uintmax_t size = 0;
-  std::filesystem::file_time_type modified;
+  std::chrono::system_clock::time_point modified;
 
   friend bool operator==(const FileStamp&, const FileStamp&) = default;
 };
 
-// Size and modification time of `path`, or nullopt when it cannot be read (missing, a directory, ...).
+// Size and modification time of a regular file, or nullopt when it cannot be read (missing, a
+// directory, ...). One stat() on POSIX: this runs on every warm check.
 std::optional<FileStamp> file_stamp(const std::filesystem::path& path);
 
 // True when a file read at `read_at`, whose stamp is still `stamp`, can be taken as unchanged without
 // reading it again. File systems with coarse timestamps (FAT: 2 s) cannot tell two writes inside one tick
 // apart, so a file modified within two seconds of being read must be read and compared.
-bool stamp_is_trustworthy(const FileStamp& stamp, std::filesystem::file_time_type read_at);
+bool stamp_is_trustworthy(const FileStamp& stamp, std::chrono::system_clock::time_point read_at);
 
 }  // namespace importspy

@@ -1,0 +1,55 @@
+"""Helpers for the Python-surface tests: real files in a temporary folder, real interpreters."""
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLE = REPO / "examples" / "plugin_host"
+
+
+class Project:
+    """A temporary folder of modules and contracts, and a way to run Python in it."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def write(self, relative: str, text: str) -> Path:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+
+    def run(self, *args: str, env: dict | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+        """Runs `python ARGS` with the project folder on PYTHONPATH."""
+        environment = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+        environment["PYTHONPATH"] = str(self.root)
+        environment.update(env or {})
+        return subprocess.run(
+            [sys.executable, *args],
+            cwd=cwd or self.root,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    def cli(self, *args: str, env: dict | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+        return self.run("-m", "importspy", *args, env=env, cwd=cwd)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    return Project(tmp_path)
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    import importspy._engine
+
+    importspy._engine.clear_caches()
+    yield

@@ -1,0 +1,106 @@
+"""The `importspy` command line: both syntaxes, exit codes, JSON, colour rules."""
+
+import json
+
+from conftest import EXAMPLE
+
+GOOD = str(EXAMPLE / "plugins" / "good" / "extension.py")
+BAD = str(EXAMPLE / "plugins" / "bad" / "extension.py")
+CONTRACT = str(EXAMPLE / "spymodel.yml")
+ENV = {"PLUGIN_HOST_MODE": "production", "PLUGIN_HOST_TOKEN": "token-value-never-printed"}
+
+
+def test_check_compliant_exits_zero(project):
+    result = project.cli("check", GOOD, "-s", CONTRACT, env=ENV)
+    assert result.returncode == 0, result.stderr
+    assert "extension.py satisfies" in result.stdout
+
+
+def test_check_violations_exit_one(project):
+    result = project.cli("check", BAD, "-s", CONTRACT, env=ENV)
+    assert result.returncode == 1
+    assert "superclass-missing" in result.stdout
+    assert "Found 12 violations (7 module, 5 class)." in result.stdout
+
+
+def test_json_format_prints_exactly_the_engine_report(project):
+    result = project.cli("check", BAD, "-s", CONTRACT, "--format", "json", env=ENV)
+    assert result.returncode == 1
+    document = json.loads(result.stdout)
+    assert document["ok"] is False
+    assert set(document) == {"ok", "violations"}
+    assert all(set(v) == {"code", "category", "context", "path", "expected", "actual", "message", "hint"} for v in document["violations"])
+
+
+def test_importspy_legacy_syntax_keeps_working(project):
+    result = project.cli("-s", CONTRACT, GOOD, env=ENV)
+    assert result.returncode == 0, result.stderr
+    failing = project.cli("--spymodel", CONTRACT, BAD, env=ENV)
+    assert failing.returncode == 1  # ImportSpy 0.x exits 0 here; CI needs 1
+
+
+def test_version_and_help(project):
+    version = project.cli("-v")
+    assert version.returncode == 0 and version.stdout.startswith("importspy ")
+    assert project.cli("--version").stdout == version.stdout
+    help_text = project.cli("--help")
+    assert help_text.returncode == 0 and "check" in help_text.stdout and "--spymodel" in help_text.stdout
+    assert "--mode" in project.cli("check", "--help").stdout
+
+
+def test_contract_error_exits_two_with_position(project):
+    bad = project.write("bad.yml", "functions:\n  - name: f\n    retrun_annotation: str\n")
+    result = project.cli("check", GOOD, "-s", str(bad))
+    assert result.returncode == 2
+    assert f"{bad}:3:5: invalid contract: unknown key `retrun_annotation`" in result.stderr
+    as_json = json.loads(project.cli("check", GOOD, "-s", str(bad), "--format", "json").stdout)
+    assert as_json["error"]["code"] == "contract-invalid" and as_json["error"]["line"] == 3
+
+
+def test_source_error_exits_two(project):
+    broken = project.write("broken.py", "def f(:\n")
+    result = project.cli("check", str(broken), "-s", CONTRACT)
+    assert result.returncode == 2
+    assert f"{broken}:1:" in result.stderr and "not valid Python" in result.stderr
+
+
+def test_usage_errors_exit_two(project):
+    assert project.cli().returncode == 2
+    assert project.cli("check", GOOD).returncode == 2  # no contract
+    assert project.cli("check", GOOD, "-s", CONTRACT, "--mode", "dynamic").returncode == 2
+    assert project.cli("--no-such-flag").returncode == 2
+
+
+def test_static_mode_is_the_default_and_does_not_execute(project):
+    marker = project.root / "ran.txt"
+    module = project.write("effect.py", f"open({str(marker)!r}, 'w').close()\n")
+    contract = project.write("contract.yml", "filename: effect.py\n")
+    assert project.cli("check", str(module), "-s", str(contract)).returncode == 0
+    assert not marker.exists()
+    assert project.cli("check", str(module), "-s", str(contract), "--mode", "runtime").returncode == 0
+    assert marker.exists()
+
+
+def test_dotted_module_names_are_accepted(project):
+    project.write("pkg/__init__.py", "")
+    project.write("pkg/mod.py", "value = 3\n")
+    contract = project.write("contract.yml", "variables:\n  - name: value\n    value: 3\n")
+    for mode in ("static", "runtime"):
+        assert project.cli("check", "pkg.mod", "-s", str(contract), "--mode", mode).returncode == 0
+
+
+def test_no_colour_when_not_a_terminal_or_with_no_color(project):
+    result = project.cli("check", BAD, "-s", CONTRACT, env=ENV)
+    assert "\x1b[" not in result.stdout
+    assert "\x1b[" not in project.cli("check", BAD, "-s", CONTRACT, env={**ENV, "NO_COLOR": "1"}).stdout
+
+
+def test_secrets_are_never_printed(project):
+    for fmt in ("text", "json"):
+        result = project.cli("check", BAD, "-s", CONTRACT, "--format", fmt, env=ENV)
+        assert "token-value-never-printed" not in result.stdout + result.stderr
+
+
+def test_log_level_option(project):
+    result = project.cli("check", GOOD, "-s", CONTRACT, "-l", "debug", env=ENV)
+    assert result.returncode == 0, result.stderr
