@@ -25,12 +25,25 @@ struct Frame {
 };
 
 std::string code_filename(nb::handle frame) {
-  nb::object code = nb::getattr(frame, "f_code");
-  return utf8(nb::getattr(code, "co_filename"));
+  PyCodeObject* code = PyFrame_GetCode(reinterpret_cast<PyFrameObject*>(frame.ptr()));
+  std::string filename = utf8(nb::handle(code->co_filename));
+  Py_DECREF(code);
+  return filename;
 }
 
+nb::object frame_globals(nb::handle frame) {
+#if PY_VERSION_HEX >= 0x030B0000
+  return nb::steal(PyFrame_GetGlobals(reinterpret_cast<PyFrameObject*>(frame.ptr())));
+#else
+  return nb::getattr(frame, "f_globals");
+#endif
+}
+
+// sys.modules without going through the import machinery.
+nb::dict loaded_modules() { return nb::borrow<nb::dict>(PySys_GetObject("modules")); }
+
 std::string module_name_of_frame(const Frame& frame) {
-  nb::object globals = nb::getattr(frame.frame, "f_globals");
+  nb::object globals = frame_globals(frame.frame);
   if (!PyDict_Check(globals.ptr())) return {};
   PyObject* name = PyDict_GetItemString(globals.ptr(), "__name__");
   return name && PyUnicode_Check(name) ? utf8(nb::handle(name)) : std::string();
@@ -44,14 +57,15 @@ bool is_parent_package(const std::string& candidate, const std::string& protecte
 }
 
 std::optional<Frame> back(const Frame& frame) {
-  nb::object previous = nb::getattr(frame.frame, "f_back", nb::none());
-  if (previous.is_none()) return std::nullopt;
+  nb::object previous = nb::steal(reinterpret_cast<PyObject*>(PyFrame_GetBack(reinterpret_cast<PyFrameObject*>(frame.frame.ptr()))));
+  if (!previous.is_valid()) return std::nullopt;
   return Frame{previous, code_filename(previous)};
 }
 
 const std::string& package_directory() {
   static const std::string directory = [] {
-    nb::object module = nb::module_::import_("importspy");
+    nb::object module = nb::borrow(PyDict_GetItemString(loaded_modules().ptr(), "importspy"));
+    if (!module.is_valid()) module = nb::module_::import_("importspy");
     return fs::path(utf8(nb::getattr(module, "__file__"))).parent_path().string();
   }();
   return directory;
@@ -87,7 +101,7 @@ std::string text_of(nb::handle path) {
 // already importable (a base class the protected module defined before calling Spy, say), complete it
 // with their live method resolution order and inherited members.
 void complete_static_classes(ModuleFacts& facts, const ModuleFacts& live, nb::handle globals) {
-  nb::dict modules = nb::borrow<nb::dict>(nb::module_::import_("sys").attr("modules"));
+  nb::dict modules = loaded_modules();
   for (auto& cls : facts.classes) {
     if (live.find_class(cls.name)) continue;
     std::vector<SuperclassFact> resolved;
@@ -160,7 +174,7 @@ nb::object validate_importer(nb::handle filepath, nb::handle info_module) {
       importer = back(*importer);
     }
     if (importer) {
-      nb::object globals = nb::getattr(importer->frame, "f_globals");
+      nb::object globals = frame_globals(importer->frame);
       nb::object name_object = PyDict_Check(globals.ptr()) ? nb::borrow<nb::object>(PyDict_GetItemString(globals.ptr(), "__name__")) : nb::none();
       const std::string name = name_object.is_valid() && PyUnicode_Check(name_object.ptr()) ? utf8(name_object) : std::string();
       const std::string filename = importer->filename;
@@ -176,8 +190,7 @@ nb::object validate_importer(nb::handle filepath, nb::handle info_module) {
         facts = std::move(live);
       }
       have_module = true;
-      nb::dict modules = nb::borrow<nb::dict>(nb::module_::import_("sys").attr("modules"));
-      if (!name.empty() && modules.contains(name.c_str())) result = modules[name.c_str()];
+      if (PyObject* module = name.empty() ? nullptr : PyDict_GetItemString(loaded_modules().ptr(), name.c_str())) result = nb::borrow(module);
     } else {
       log_debug("no importer of " + protected_file + " (run as a script?): only the environment is checked");
     }

@@ -66,9 +66,10 @@ EnvironmentFacts probe_environment(const std::vector<std::string>& variable_name
   facts.python_version = p.python_version;
   facts.interpreter = p.interpreter;
   if (!variable_names.empty()) {
-    nb::object environ = nb::module_::import_("os").attr("environ");
+    // os.environ is created once at startup; os.putenv/unsetenv keep it and the C environment in step.
+    static PyObject* const environ = nb::object(nb::module_::import_("os").attr("environ")).release().ptr();
     for (const auto& name : variable_names) {
-      PyObject* value = PyObject_CallMethod(environ.ptr(), "get", "s", name.c_str());
+      PyObject* value = PyObject_CallMethod(environ, "get", "s", name.c_str());
       if (!value) throw nb::python_error();
       if (PyUnicode_Check(value)) facts.variables.emplace(name, utf8(nb::handle(value)));
       Py_DECREF(value);

@@ -1,0 +1,166 @@
+"""Embedded validation: this package against a plain import and against the original ImportSpy.
+
+Run: .venv/bin/python bench/embedded_bench.py   (after scripts/python-env.sh)
+The original ImportSpy (pinned below) is installed into bench/.venv-reference on first use. Every
+figure is the best of several repetitions measured in this one run; compare the ratios, not the
+absolute times (the machine is shared).
+"""
+
+import json
+import platform
+import subprocess
+import sys
+import tempfile
+import textwrap
+import venv
+from pathlib import Path
+
+REFERENCE_VERSION = "0.4.12"
+HERE = Path(__file__).resolve().parent
+REFERENCE_VENV = HERE / ".venv-reference"
+FIXTURES = HERE / "fixtures"
+
+
+def reference_python() -> Path:
+    python = REFERENCE_VENV / "bin" / "python"
+    if not python.exists():
+        venv.create(REFERENCE_VENV, with_pip=True)
+    probe = subprocess.run([python, "-c", "import importlib.metadata as m; print(m.version('importspy'))"], capture_output=True, text=True)
+    if probe.stdout.strip() != REFERENCE_VERSION:
+        subprocess.run([python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", f"importspy=={REFERENCE_VERSION}"], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return python
+
+
+def make_project(root: Path) -> None:
+    body = (FIXTURES / "plugin_body.py.txt").read_text()
+    template = (FIXTURES / "contract.yml.txt").read_text()
+    version = ".".join(map(str, sys.version_info[:3]))
+    machine = platform.machine().lower()
+    system = {"linux": "linux", "darwin": "darwin", "win32": "windows"}[sys.platform]
+    for name in ("plugin", "plugin_plain"):
+        (root / f"{name}.yml").write_text(template.format(filename=f"{name}.py", arch=machine, os=system, python=version))
+    (root / "plugin_base.py").write_text("from importspy import Spy\n\nclass Plugin:\n    pass\n\nSpy().importspy(filepath='plugin.yml')\n")
+    (root / "plugin_base_plain.py").write_text("class Plugin:\n    pass\n")
+    (root / "plugin.py").write_text("from plugin_base import Plugin\n\n" + body)
+    (root / "plugin_plain.py").write_text("from plugin_base_plain import Plugin\n\n" + body)
+    # The same validation, repeated inside one real import (the importer is mid-import, as in use):
+    # times the Spy call alone, without re-executing and re-compiling the modules around it.
+    (root / "plugin_loop.yml").write_text(template.format(filename="plugin_loop.py", arch=machine, os=system, python=version))
+    (root / "plugin_base_loop.py").write_text(textwrap.dedent("""
+        import os, time
+        import importspy
+        from importspy import Spy
+
+        class Plugin:
+            pass
+
+        def _per_call(cold, calls):
+            spy = Spy()
+            spy.importspy(filepath="plugin_loop.yml")
+            best = float("inf")
+            for _ in range(5):
+                start = time.perf_counter()
+                for _ in range(calls):
+                    if cold:
+                        importspy._engine.clear_caches()
+                    spy.importspy(filepath="plugin_loop.yml")
+                best = min(best, (time.perf_counter() - start) / calls * 1e6)
+            return best
+
+        WARM_US = _per_call(False, 2000)
+        COLD_US = _per_call(True, 200)
+    """))
+    (root / "plugin_loop.py").write_text("from plugin_base_loop import Plugin\n\n" + body)
+
+
+# Runs inside the interpreter being measured; prints one JSON object of microsecond figures.
+MEASURE = textwrap.dedent(
+    r'''
+    import json, sys, time
+    sys.path.insert(0, sys.argv[1])
+    ours = sys.argv[2] == "ours"
+    import importspy
+    from importspy import Spy
+
+    def best(function, rounds=7, per_round=200):
+        function()
+        times = []
+        for _ in range(rounds):
+            start = time.perf_counter()
+            for _ in range(per_round):
+                function()
+            times.append((time.perf_counter() - start) / per_round * 1e6)
+        return min(times)
+
+    def reimport(*names):
+        for name in names:
+            sys.modules.pop(name, None)
+        __import__(names[0])
+
+    figures = {}
+    import plugin_plain
+    figures["plain_import"] = best(lambda: reimport("plugin_plain", "plugin_base_plain"))
+    per_call = 20 if not ours else 200
+    figures["info_module_warm"] = best(lambda: Spy().importspy(filepath="plugin_plain.yml", info_module=plugin_plain), per_round=per_call)
+    if ours:
+        figures["embedded_import_warm"] = best(lambda: reimport("plugin", "plugin_base"))
+        import plugin_loop, plugin_base_loop
+        figures["embedded_validation_warm"] = plugin_base_loop.WARM_US
+        figures["embedded_validation_cold"] = plugin_base_loop.COLD_US
+        figures["check_static"] = best(lambda: importspy.check("plugin_plain.py", "plugin_plain.yml"))
+    print(json.dumps(figures))
+    '''
+)
+
+
+def measure(python: Path, project: Path, which: str) -> dict:
+    result = subprocess.run([python, "-c", MEASURE, str(project), which], cwd=project, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SystemExit(f"{which} measurement failed:\n{result.stderr}")
+    return json.loads(result.stdout)
+
+
+def import_time(python: Path, rounds: int = 15) -> float:
+    """Milliseconds for `import importspy` in a fresh interpreter, minus the interpreter's own start."""
+    def run(code: str) -> float:
+        samples = []
+        for _ in range(rounds):
+            out = subprocess.run([python, "-c", f"import time; s=time.perf_counter(); {code}; print(time.perf_counter()-s)"],
+                                 capture_output=True, text=True, check=True)
+            samples.append(float(out.stdout) * 1e3)
+        return min(samples)
+    return run("import importspy")
+
+
+def main() -> None:
+    reference = reference_python()
+    with tempfile.TemporaryDirectory() as folder:
+        project = Path(folder)
+        make_project(project)
+        ours = measure(Path(sys.executable), project, "ours")
+        theirs = measure(reference, project, "reference")
+    ours_import, theirs_import = import_time(Path(sys.executable)), import_time(reference)
+
+    plain = ours["plain_import"]
+    rows = [
+        ("plain import of the plugin and its base module (no validation)", f"{plain:.1f} µs", f"{theirs['plain_import']:.1f} µs", "1.00× (reference)"),
+        ("embedded validation (Spy call mid-import), warm: contract and source cached", f"{ours['embedded_validation_warm']:.1f} µs", "—",
+         f"{ours['embedded_validation_warm'] / plain:.2f}× a plain import"),
+        ("embedded validation, cold: contract compiled and importer parsed", f"{ours['embedded_validation_cold']:.1f} µs", "—",
+         f"{ours['embedded_validation_cold'] / plain:.2f}× a plain import"),
+        ("import of the plugin with embedded validation, warm", f"{ours['embedded_import_warm']:.1f} µs", "—", f"{ours['embedded_import_warm'] / plain:.2f}× a plain import"),
+        ("Spy().importspy(info_module=plugin), warm", f"{ours['info_module_warm']:.1f} µs", f"{theirs['info_module_warm']:.1f} µs",
+         f"{theirs['info_module_warm'] / ours['info_module_warm']:.0f}× faster"),
+        ("importspy.check(path) static, warm", f"{ours['check_static']:.1f} µs", "—", "—"),
+        ("`import importspy` (fresh interpreter)", f"{ours_import:.2f} ms", f"{theirs_import:.2f} ms", f"{theirs_import / ours_import:.0f}× faster"),
+    ]
+    print(f"Python {platform.python_version()} on {platform.machine()} {sys.platform}; original ImportSpy {REFERENCE_VERSION}\n")
+    print("| measure | this package | ImportSpy | ratio |")
+    print("|---|---|---|---|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+
+
+if __name__ == "__main__":
+    main()
