@@ -65,3 +65,11 @@ TEST(Value, python_type_names) {
   EXPECT_EQ(Value::none().python_type_name(), "NoneType");
   EXPECT_EQ(Value::mapping({}).python_type_name(), "dict");
 }
+
+TEST(Value, opaque_equals_nothing_and_shows_its_repr) {
+  const Value path = Value::opaque("PosixPath('/tmp')", "pathlib.PosixPath");
+  EXPECT_NE(path, Value::string("/tmp"));
+  EXPECT_NE(path, path);
+  EXPECT_EQ(path.repr(), "PosixPath('/tmp')");
+  EXPECT_EQ(path.python_type_name(), "pathlib.PosixPath");
+}
