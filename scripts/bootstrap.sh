@@ -8,7 +8,7 @@ repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build_dir="${1:-$repo_root/build}"
 shift || true
 
-debian_packages=(g++ libyaml-cpp-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev)
+debian_packages=(g++ libyaml-cpp-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libssl-dev libtomlplusplus-dev)
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then

@@ -1,88 +1,164 @@
 #include "cli.hpp"
-#include <nanobind/stl/string.h>
 
 #include <CLI/CLI.hpp>
 #include <nanobind/nanobind.h>
+#include <nanobind/stl/string.h>
 
 #include <cstdlib>
+#include <filesystem>
+#include <thread>
 
+#include "batch_runner.hpp"
 #include "errors.hpp"
-#include "importspy/checker.hpp"
-#include "importspy/contract_cache.hpp"
 #include "importspy/render.hpp"
-#include "environment_probe.hpp"
+#include "importspy/render_batch.hpp"
+#include "importspy/target_discovery.hpp"
 #include "targets.hpp"
 
 namespace importspy::bindings {
 namespace {
 
 namespace nb = nanobind;
+namespace fs = std::filesystem;
 
 constexpr int kExitCompliant = 0;
-constexpr int kExitViolations = 1;
 constexpr int kExitError = 2;
 
 void write(const char* stream, const std::string& text) {
-  nb::object out = nb::module_::import_("sys").attr(stream);
+  nb::object out = nb::borrow(PySys_GetObject(stream));
   out.attr("write")(text);
   out.attr("flush")();
 }
 
-bool stdout_is_terminal() {
+bool is_terminal(const char* stream) {
   const char* no_color = std::getenv("NO_COLOR");
   if (no_color && *no_color) return false;
   try {
-    return nb::cast<bool>(nb::module_::import_("sys").attr("stdout").attr("isatty")());
+    return nb::cast<bool>(nb::borrow(PySys_GetObject(stream)).attr("isatty")());
   } catch (const nb::python_error&) {
     return false;
   }
 }
 
 struct Options {
-  std::string module;
+  std::vector<std::string> targets;
   std::string contract;
-  std::string mode = "static";
+  std::string mode;
   std::string format = "text";
   std::string log_level;
+  std::vector<std::string> excludes;
+  std::string config;
+  std::string cache_directory = ".importspy_cache";
+  bool no_cache = false;
+  bool dry_run = false;
+  int jobs = 0;
 };
 
-int run_check(const Options& options) {
-  const bool json = options.format == "json";
-  const bool color = !json && stdout_is_terminal();
-  if (!options.log_level.empty()) enable_logging(nb::str(options.log_level.c_str()));
-  std::shared_ptr<const Contract> contract;
-  try {
-    contract = default_contract_cache().load(options.contract);
-  } catch (const ContractError& error) {
-    if (json) {
-      write("stdout", render_json(error) + "\n");
-    } else {
-      write("stderr", render_text(error, {color, true}));
-    }
-    return kExitError;
-  }
-  ModuleFacts facts;
-  try {
-    facts = facts_for_target(nb::str(options.module.c_str(), options.module.size()), parse_mode(options.mode));
-  } catch (const SourceError& error) {
-    std::string where = error.file();
-    if (error.line() > 0) where += ":" + std::to_string(error.line()) + ":" + std::to_string(error.column());
-    write("stderr", where + ": error: " + error.what() + "\n");
-    return kExitError;
-  }
-  const EnvironmentFacts environment = probe_environment(referenced_environment_names(*contract));
-  const Report report = check(*contract, environment, facts);
-  write("stdout", json ? render_json(report) + "\n" : render_text(report, {color, true}));
-  return report.ok() ? kExitCompliant : kExitViolations;
+// One target named explicitly as a file or module: the single-report output of `importspy check`.
+bool single_report_form(const Options& options, const std::vector<std::string>& targets) {
+  if (targets.size() != 1 || options.dry_run || (options.format != "text" && options.format != "json")) return false;
+  std::error_code ec;
+  return targets[0].find_first_of("*?[") == std::string::npos && !fs::is_directory(targets[0], ec);
 }
 
-void add_check_options(CLI::App& app, Options& options, bool module_required) {
-  auto* module = app.add_option("module", options.module, "Module to check: a .py file or a dotted module name");
-  if (module_required) module->required();
-  app.add_option("-s,--spymodel,--contract", options.contract, "Contract file (YAML)");
+std::string render_single(const TargetResult& result, bool json, bool color, int& status) {
+  if (result.error) {
+    status = kExitError;
+    if (result.error->kind == "contract-invalid") {
+      const ContractError error(ContractErrorKind::invalid_value, result.error->file, result.error->line, result.error->column, result.error->message, "");
+      if (json) return render_json(error) + "\n";
+      write("stderr", render_text(error, {color, true}));
+      return {};
+    }
+    std::string where = result.error->file.empty() ? result.target : result.error->file;
+    if (result.error->line > 0) where += ":" + std::to_string(result.error->line) + ":" + std::to_string(result.error->column);
+    write("stderr", where + ": error: " + result.error->message + "\n");
+    return {};
+  }
+  status = result.report->ok() ? 0 : 1;
+  return json ? render_json(*result.report) + "\n" : render_text(*result.report, {color, true});
+}
+
+std::string render_trace(const BatchResult& batch) {
+  std::string out;
+  for (const auto& result : batch.results) {
+    if (!result.report || !result.report->trace) continue;
+    const CheckTrace& trace = *result.report->trace;
+    out += result.target + " against " + result.contract + "\n";
+    out += "  deployment: " + (trace.deployment.empty() ? std::string("none declared") : trace.deployment) + "\n";
+    out += "  rules applied (" + std::to_string(trace.rules.size()) + "):";
+    for (const auto& rule : trace.rules) out += "\n    " + rule;
+    out += "\n  " + (result.report->ok() ? std::string("compliant") : std::to_string(result.report->violations.size()) + " violation(s)") + "\n";
+  }
+  return out;
+}
+
+int run_check(const Options& options) {
+  if (!options.log_level.empty()) enable_logging(nb::str(options.log_level.c_str()));
+  std::optional<ProjectConfig> config;
+  try {
+    if (!options.config.empty()) config = load_project_config(options.config);
+    else config = find_project_config(fs::current_path());
+  } catch (const ConfigError& error) {
+    write("stderr", std::string(error.what()) + "\n");
+    return kExitError;
+  }
+  BatchOptions batch_options;
+  batch_options.targets = options.targets.empty() && config ? config->targets : options.targets;
+  if (batch_options.targets.empty()) {
+    write("stderr", "importspy: error: no target given, and no `targets` in [tool.importspy] (pyproject.toml) or importspy.toml\n"
+                    "Usage: importspy check MODULE_OR_FOLDER... -s CONTRACT\n");
+    return kExitError;
+  }
+  if (!options.contract.empty()) batch_options.contract = options.contract;
+  if (!batch_options.contract && (!config || config->contracts.empty())) {
+    write("stderr", "importspy: error: no contract given (-s CONTRACT), and no [[tool.importspy.contracts]] mapping in the project's settings\n");
+    return kExitError;
+  }
+  batch_options.mode = parse_mode(!options.mode.empty() ? options.mode : config && config->mode ? *config->mode : "static");
+  batch_options.excludes = options.excludes;
+  batch_options.use_cache = !options.no_cache;
+  batch_options.cache_directory = options.cache_directory;
+  batch_options.trace = options.dry_run;
+  batch_options.jobs = options.jobs > 0 ? options.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+
+  const bool text = options.format == "text";
+  const bool show_progress = text && is_terminal("stderr");
+  const auto progress = [&](std::size_t done, std::size_t total) {
+    if (!show_progress || total < 20) return;
+    constexpr std::size_t kWidth = 30;
+    const std::size_t filled = done * kWidth / total;
+    write("stderr", "\r[" + std::string(filled, '=') + std::string(kWidth - filled, ' ') + "] " + std::to_string(done) + "/" + std::to_string(total) +
+                        (done == total ? "\r\x1b[K" : ""));
+  };
+  const BatchResult batch = run_batch(batch_options, config, progress);
+
+  const bool color = text && is_terminal("stdout");
+  int status = batch.exit_status();
+  std::string output;
+  if (single_report_form(options, batch_options.targets) && batch.results.size() == 1) {
+    output = render_single(batch.results.front(), options.format == "json", color, status);
+  } else if (options.format == "json") {
+    output = render_batch_json(batch) + "\n";
+  } else if (options.format == "sarif") {
+    output = render_sarif(batch, IMPORTSPY_VERSION) + "\n";
+  } else if (options.format == "junit") {
+    output = render_junit(batch);
+  } else if (options.format == "github") {
+    output = render_github(batch);
+  } else {
+    output = (options.dry_run ? render_trace(batch) + "\n" : std::string()) + render_batch_text(batch, {color, true});
+  }
+  write("stdout", output);
+  return options.dry_run ? kExitCompliant : status;
+}
+
+void add_check_options(CLI::App& app, Options& options) {
+  app.add_option("-s,--spymodel,--contract", options.contract, "Contract file (YAML) for every target");
   app.add_option("--mode", options.mode, "static: read the source, never execute it (default); runtime: import the module")
       ->check(CLI::IsMember({"static", "runtime"}));
-  app.add_option("--format", options.format, "Output format")->check(CLI::IsMember({"text", "json"}));
+  app.add_option("--format", options.format, "Output: text, json, sarif (2.1.0), junit (XML) or github (workflow annotations)")
+      ->check(CLI::IsMember({"text", "json", "sarif", "junit", "github"}));
   app.add_option("-l,--log-level", options.log_level, "Log level: DEBUG, INFO, WARNING or ERROR")
       ->check(CLI::IsMember({"DEBUG", "INFO", "WARNING", "ERROR"}, CLI::ignore_case));
 }
@@ -90,16 +166,31 @@ void add_check_options(CLI::App& app, Options& options, bool module_required) {
 }  // namespace
 
 int run_cli(const std::vector<std::string>& arguments) {
-  CLI::App app{"ImportSpy: check a Python module against its import contract.\n"
+  CLI::App app{"ImportSpy: check Python modules against their import contracts.\n"
                "Exit status: 0 compliant, 1 violations, 2 usage, contract or source error."};
   app.name("importspy");
   Options legacy, check_options;
+  std::string legacy_module;
   bool show_version = false;
   app.add_flag("-v,--version", show_version, "Print the version and exit");
-  add_check_options(app, legacy, false);
-  CLI::App* check_command = app.add_subcommand("check", "Check a module against a contract");
-  add_check_options(*check_command, check_options, true);
-  check_command->get_option("--spymodel")->required();
+  app.add_option("module", legacy_module, "Module to check (ImportSpy 0.x form)");
+  add_check_options(app, legacy);
+
+  CLI::App* check_command = app.add_subcommand("check", "Check modules, folders, patterns or dotted module names against contracts");
+  check_command->add_option("targets", check_options.targets,
+                            "Files, folders (recursive), glob patterns (`plugins/**/*.py`) or dotted module names; default: `targets` from the project settings");
+  add_check_options(*check_command, check_options);
+  check_command->add_option("--exclude", check_options.excludes, "Glob pattern of files to leave out (repeatable)");
+  check_command->add_option("--config", check_options.config, "Settings file (default: importspy.toml or pyproject.toml [tool.importspy], found upwards)");
+  check_command->add_flag("--no-cache", check_options.no_cache, "Do not read or write the result cache");
+  check_command->add_option("--cache-dir", check_options.cache_directory, "Result cache folder (default: .importspy_cache)");
+  check_command->add_option("-j,--jobs", check_options.jobs, "Processes to use (default: the number of cores)")->check(CLI::PositiveNumber);
+  check_command->add_flag("--dry-run", check_options.dry_run, "Report everything, with the matched deployment and the rules applied; always exit 0");
+
+  CLI::App* worker = app.add_subcommand("_worker", "")->group("");  // hidden: one share of a --jobs run
+  std::string request_file, result_file;
+  worker->add_option("request", request_file)->required();
+  worker->add_option("result", result_file)->required();
   app.require_subcommand(0, 1);
 
   std::vector<std::string> reversed(arguments.rbegin(), arguments.rend());
@@ -116,12 +207,14 @@ int run_cli(const std::vector<std::string>& arguments) {
     write("stdout", std::string("importspy ") + IMPORTSPY_VERSION + "\n");
     return kExitCompliant;
   }
+  if (app.got_subcommand(worker)) return run_batch_worker(request_file, result_file);
   if (app.got_subcommand(check_command)) return run_check(check_options);
-  if (legacy.module.empty() || legacy.contract.empty()) {
-    write("stderr", std::string("importspy: error: ") + (legacy.module.empty() ? "no module given" : "no contract given (-s CONTRACT)") +
+  if (legacy_module.empty() || legacy.contract.empty()) {
+    write("stderr", std::string("importspy: error: ") + (legacy_module.empty() ? "no module given" : "no contract given (-s CONTRACT)") +
                         "\nUsage: importspy check MODULE -s CONTRACT   (or: importspy -s CONTRACT MODULE)\n");
     return kExitError;
   }
+  legacy.targets = {legacy_module};
   return run_check(legacy);
 }
 

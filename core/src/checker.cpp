@@ -158,8 +158,10 @@ struct PathRef {
 
 class Checker {
 public:
-  Checker(const Contract& contract, const EnvironmentFacts& env, const ModuleFacts& module)
-      : contract_(contract), env_(env), module_(module), python_version_(Version::parse(env.python_version)) {}
+  Checker(const Contract& contract, const EnvironmentFacts& env, const ModuleFacts& module, const CheckOptions& options)
+      : contract_(contract), env_(env), module_(module), python_version_(Version::parse(env.python_version)) {
+    if (options.trace) trace_.emplace();
+  }
 
   Report run() {
     Report report;
@@ -168,6 +170,7 @@ public:
     out_ = &report.violations;
     check_module(contract_.module, PathRef{});
     check_deployments();
+    report.trace = std::move(trace_);
     return report;
   }
 
@@ -178,6 +181,11 @@ private:
     SourceMark mark;
     int line = 0;
   };
+
+  // Records a rule as evaluated, for --dry-run; free when no trace was asked for.
+  void applied(const PathRef& path) {
+    if (trace_) trace_->rules.push_back(path.str());
+  }
 
   void add(std::string_view code, const Site& site, std::optional<std::string> expected, std::optional<std::string> actual, std::string message,
            std::string hint) {
@@ -196,8 +204,13 @@ private:
           "module file is " + quoted(basename_of(module_.filename)) + ", the contract is written for " + quoted(*rule.filename),
           "validate the module the contract was written for, or correct `filename:` in the contract");
     }
+    if (rule.filename) {
+      const PathRef path = prefix.child("filename");
+      applied(path);
+    }
     if (rule.version) {
       const PathRef path = prefix.child("version");
+      applied(path);
       check_module_version(*rule.version, {Context::module, path, rule.mark, 0});
     }
     const PathRef variables = prefix.child("variables");
@@ -205,6 +218,7 @@ private:
     const PathRef functions = prefix.child("functions");
     for (const auto& function : rule.functions) {
       const PathRef path = functions.child(function.name);
+      applied(path);
       const FunctionFact* fact = module_.find_function(function.name);
       if (!fact) {
         add(codes::function_missing, {Context::module, path, function.mark, 0}, function.name, std::nullopt,
@@ -258,6 +272,7 @@ private:
 
   void check_variable(const VariableRule& rule, const PathRef& variables) {
     const PathRef path = variables.child(rule.name);
+    applied(path);
     const VariableFact* fact = module_.find_variable(rule.name);
     const Site site{Context::module, path, rule.mark, fact ? fact->line : 0};
     const auto what = [&] { return "variable " + quoted(rule.name); };
@@ -287,6 +302,7 @@ private:
     for (const auto& argument : rule.arguments) {
       const auto index = find_parameter(argument.name);
       const PathRef path = arguments.child(argument.name);
+      applied(path);
       const Site arg_site{site.context, path, argument.mark, fact.line};
       const auto arg_what = [&] { return "parameter " + quoted(argument.name) + " of " + what(); };
       if (!index) {
@@ -330,6 +346,7 @@ private:
 
   void check_class(const ClassRule& rule, const PathRef& classes) {
     const PathRef class_path = classes.child(rule.name);
+    applied(class_path);
     const ClassFact* fact = module_.find_class(rule.name);
     if (!fact) {
       add(codes::class_missing, {Context::class_, class_path, rule.mark, 0}, rule.name, std::nullopt, "class " + quoted(rule.name) + " is not defined",
@@ -341,6 +358,7 @@ private:
     const PathRef methods = class_path.child("methods");
     for (const auto& method : rule.methods) {
       const PathRef path = methods.child(method.name);
+      applied(path);
       const FunctionFact* found = find_method(*fact, method.name);
       const auto what = [&] { return "method " + quoted(rule.name + "." + method.name); };
       if (!found) {
@@ -363,6 +381,7 @@ private:
       (a.kind == rule.kind ? fact : other_kind) = &a;
     }
     const PathRef path = attributes.child(rule.name);
+    applied(path);
     const Site site{Context::class_, path, rule.mark, fact ? fact->line : cls.line};
     const auto what = [&] { return std::string(want_class ? "class" : "instance") + " attribute " + quoted(cls.name + "." + rule.name); };
     if (!fact) {
@@ -399,6 +418,10 @@ private:
   }
 
   void check_superclass(const SuperclassRule& rule, const ClassFact& cls, const PathRef& superclasses) {
+    if (trace_) {
+      const PathRef traced = superclasses.child(rule.name);
+      applied(traced);
+    }
     for (const auto& base : cls.superclasses) {
       if (superclass_matches(rule, base)) return;
     }
@@ -418,8 +441,15 @@ private:
     const PythonRule* python_rule;  // null: the system lists no pythons
   };
 
+  void note_deployment(std::string text) {
+    if (trace_) trace_->deployment = std::move(text);
+  }
+
   void check_deployments() {
-    if (contract_.deployments.empty()) return;
+    if (contract_.deployments.empty()) {
+      note_deployment("none declared: runs anywhere");
+      return;
+    }
     const std::string arch(canonical_arch(env_.arch).value_or(env_.arch));
     const std::string os(canonical_os(env_.os).value_or(env_.os));
     const std::string interpreter(canonical_interpreter(env_.interpreter).value_or(env_.interpreter));
@@ -435,6 +465,7 @@ private:
       add(codes::arch_unsupported, {Context::runtime, path, contract_.deployments.front().mark, 0}, list_of(allowed_archs), env_.arch,
           "architecture " + env_.arch + " is not supported; the contract allows " + list_of(allowed_archs),
           "run on " + list_of(allowed_archs) + ", or add a deployment with `arch: " + arch + "` to the contract");
+      note_deployment("none: architecture " + arch + " is not listed");
       return;
     }
 
@@ -453,6 +484,7 @@ private:
       add(codes::os_unsupported, {Context::environment, path, contract_.deployments[arch_matches.front()].mark, 0}, list_of(allowed_os), env_.os,
           "operating system " + env_.os + " is not supported on " + arch + "; the contract allows " + list_of(allowed_os),
           "run on " + list_of(allowed_os) + ", or add a system with `os: " + os + "` under the " + arch + " deployment");
+      note_deployment("none: operating system " + os + " is not listed for " + arch);
       return;
     }
 
@@ -477,21 +509,51 @@ private:
     }
     if (paths.empty()) {
       report_python_unsupported(version_matched, all_pythons, arch, os, interpreter);
+      note_deployment("none: no python entry matches " + env_.python_version + " (" + interpreter + ")");
       return;
     }
 
     // Alternatives: the first path that raises nothing wins; when all raise, report the first one's.
     std::vector<Violation>* outer = out_;
     std::vector<Violation> first_violations;
+    std::optional<CheckTrace> outer_trace = std::move(trace_);
+    std::optional<CheckTrace> first_trace;
     for (size_t i = 0; i < paths.size(); ++i) {
       std::vector<Violation> violations;
       out_ = &violations;
+      if (outer_trace) trace_.emplace();
       check_path(paths[i]);
       out_ = outer;
+      if (violations.empty() || i == 0) {
+        if (outer_trace) {
+          CheckTrace path_trace = std::move(*trace_);
+          path_trace.deployment = describe(paths[i]);
+          if (violations.empty()) {
+            finish_trace(std::move(outer_trace), std::move(path_trace));
+            return;
+          }
+          first_trace = std::move(path_trace);
+        }
+      }
       if (violations.empty()) return;
       if (i == 0) first_violations = std::move(violations);
     }
     for (auto& v : first_violations) out_->push_back(std::move(v));
+    if (outer_trace) finish_trace(std::move(outer_trace), std::move(*first_trace));
+  }
+
+  // The module-level rules' trace, then the chosen path's.
+  void finish_trace(std::optional<CheckTrace> outer, CheckTrace path) {
+    outer->deployment = std::move(path.deployment);
+    for (auto& rule : path.rules) outer->rules.push_back(std::move(rule));
+    trace_ = std::move(outer);
+  }
+
+  static std::string describe(const MatchedPath& matched) {
+    std::string text = "deployments[" + std::to_string(matched.deployment) + "]";
+    if (matched.system_rule) text += ".systems[" + std::to_string(matched.system) + "]";
+    if (matched.python_rule) text += ".pythons[" + std::to_string(matched.python) + "]";
+    return text;
   }
 
   void report_python_unsupported(const std::vector<const PythonRule*>& version_matched, const std::vector<const PythonRule*>& all_pythons,
@@ -552,6 +614,10 @@ private:
     const PathRef environment = system_path.child("environment");
     const PathRef variables = environment.child("variables");
     for (const auto& variable : system.environment_variables) {
+      if (trace_) {
+        const PathRef traced = variables.child(variable.name);
+        applied(traced);
+      }
       const auto found = env_.variables.find(variable.name);
       const bool missing = found == env_.variables.end();
       if (!missing && (!variable.value || found->second == *variable.value)) continue;
@@ -572,6 +638,10 @@ private:
     }
     const PathRef secrets = environment.child("secrets");
     for (const auto& secret : system.secrets) {
+      if (trace_) {
+        const PathRef traced = secrets.child(secret.name);
+        applied(traced);
+      }
       const auto found = env_.variables.find(secret.name);
       const bool unset = found == env_.variables.end();
       if (!unset && !found->second.empty()) continue;
@@ -586,13 +656,14 @@ private:
   const EnvironmentFacts& env_;
   const ModuleFacts& module_;
   const std::optional<Version> python_version_;  // parsed once per check
+  std::optional<CheckTrace> trace_;
   std::vector<Violation>* out_ = nullptr;
 };
 
 }  // namespace
 
-Report check(const Contract& contract, const EnvironmentFacts& environment, const ModuleFacts& module) {
-  return Checker(contract, environment, module).run();
+Report check(const Contract& contract, const EnvironmentFacts& environment, const ModuleFacts& module, const CheckOptions& options) {
+  return Checker(contract, environment, module, options).run();
 }
 
 }  // namespace importspy

@@ -11,6 +11,10 @@ namespace importspy {
 // for users in docs/contract-language.md; in short: the contract is a minimum (extra members pass),
 // deployments are alternatives (one arch → os → python path must match), and secret values never
 // appear in the report.
-Report check(const Contract& contract, const EnvironmentFacts& environment, const ModuleFacts& module);
+struct CheckOptions {
+  bool trace = false;  // record the matched deployment and the rules evaluated (Report::trace)
+};
+
+Report check(const Contract& contract, const EnvironmentFacts& environment, const ModuleFacts& module, const CheckOptions& options = {});
 
 }  // namespace importspy

@@ -29,10 +29,17 @@ struct Violation {
   int source_line = 0;       // the offending definition's line in the module, 0 when none
 };
 
+// What a check did, for --dry-run: the deployment branch that matched and every rule evaluated.
+struct CheckTrace {
+  std::string deployment;           // "deployments[0].systems[1].pythons[0]", or why none applies
+  std::vector<std::string> rules;   // contract paths of the rules evaluated, in order
+};
+
 struct Report {
   std::string contract_source;
   std::string module_filename;
   std::vector<Violation> violations;
+  std::optional<CheckTrace> trace;  // only when asked for (CheckOptions::trace)
 
   bool ok() const { return violations.empty(); }
 };

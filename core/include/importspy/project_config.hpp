@@ -1,0 +1,62 @@
+#pragma once
+// The project's ImportSpy settings: `[tool.importspy]` in pyproject.toml, or importspy.toml.
+//
+//   targets = ["plugins"]                 # what `importspy check` checks when given no target
+//   exclude = ["**/tests/**"]
+//   mode = "static"
+//   [[contracts]]                         # in pyproject.toml: [[tool.importspy.contracts]]
+//   match = "plugins/**/*.py"             # a path pattern (has '/' or ends in .py) or a module pattern
+//   contract = "contracts/plugin.yml"     # relative to the settings file
+
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace importspy {
+
+class ConfigError : public std::runtime_error {
+public:
+  ConfigError(std::string file, int line, int column, std::string message)
+      : std::runtime_error(file + (line > 0 ? ":" + std::to_string(line) + ":" + std::to_string(column) : "") + ": " + message), file_(std::move(file)),
+        line_(line), column_(column) {}
+  const std::string& file() const { return file_; }
+  int line() const { return line_; }
+  int column() const { return column_; }
+
+private:
+  std::string file_;
+  int line_;
+  int column_;
+};
+
+struct ContractMapping {
+  std::string match;
+  std::filesystem::path contract;  // absolute
+};
+
+struct ProjectConfig {
+  std::filesystem::path file;       // the settings file
+  std::filesystem::path directory;  // its folder: patterns and paths are relative to it
+  std::vector<std::string> targets;
+  std::vector<std::string> exclude;
+  std::optional<std::string> mode;
+  std::vector<ContractMapping> contracts;
+
+  // The contract of the first mapping that matches: a path pattern against `file` relative to the
+  // settings folder, a module pattern (`myapp.plugins.*`) against `module_name`.
+  std::optional<std::filesystem::path> contract_for(const std::filesystem::path& target_file, const std::string& module_name) const;
+};
+
+// The nearest importspy.toml, or pyproject.toml with a [tool.importspy] table, in `start` or above.
+// Throws ConfigError for a file that exists but is not valid.
+std::optional<ProjectConfig> find_project_config(const std::filesystem::path& start);
+
+// Reads one settings file (importspy.toml, or pyproject.toml's [tool.importspy]). Throws ConfigError.
+ProjectConfig load_project_config(const std::filesystem::path& file);
+
+// `pkg/sub/mod.py` → `pkg.sub.mod`; `pkg/__init__.py` → `pkg` (relative to `root`).
+std::string module_name_for_path(const std::filesystem::path& file, const std::filesystem::path& root);
+
+}  // namespace importspy

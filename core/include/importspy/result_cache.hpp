@@ -1,0 +1,54 @@
+#pragma once
+// A content-addressed store of check results (.importspy_cache/): the same contract, source and
+// environment give the same report, so a re-run serves it without parsing or checking anything.
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "importspy/facts.hpp"
+#include "importspy/report.hpp"
+
+namespace importspy {
+
+// SHA-256 of `data` as 64 lowercase hex digits (OpenSSL libcrypto).
+std::string sha256_hex(std::string_view data);
+
+// What a result depends on. Secrets enter only as set / empty / unset: their values never reach the
+// key, the disk, or anything derived from them.
+struct ResultKey {
+  std::string_view engine_version;
+  std::string_view mode;
+  std::string_view contract_text;
+  std::string_view source_text;
+  std::string_view module_filename;  // reports name it
+  std::string_view contract_source;
+  const EnvironmentFacts* environment = nullptr;
+  std::vector<std::string> secret_names;
+};
+std::string result_cache_key(const ResultKey& parts);
+
+// A report with everything a renderer needs (contract lines, module lines), as compact JSON: the
+// format of cache entries and of results passed between processes.
+std::string serialize_report(const Report& report);
+std::optional<Report> deserialize_report(std::string_view text);
+
+class ResultCache {
+public:
+  explicit ResultCache(std::filesystem::path directory);
+
+  std::optional<Report> load(const std::string& key) const;
+  // Written to a temporary file and renamed into place: readers never see half an entry, and two runs
+  // storing the same key at once both succeed. Failures to write are ignored (a cache is optional).
+  void store(const std::string& key, const Report& report) const;
+
+  const std::filesystem::path& directory() const { return directory_; }
+
+private:
+  std::filesystem::path entry_path(const std::string& key) const;
+  std::filesystem::path directory_;
+};
+
+}  // namespace importspy

@@ -1,0 +1,33 @@
+#pragma once
+// Command-line targets → the Python files they name: files, directories (recursive), glob patterns.
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace importspy {
+
+struct DiscoveredTarget {
+  enum class Kind { file, dotted_name, error };
+  Kind kind = Kind::file;
+  std::string display;          // relative to the working directory, '/'-separated; or the dotted name
+  std::filesystem::path path;   // for files
+  std::string error;            // for errors: what is wrong with the argument
+};
+
+// Each argument in order: an existing file is itself; a directory contributes every `*.py` below it
+// (hidden directories, __pycache__ and virtual environments skipped), sorted; a pattern with * ? [
+// contributes the files it matches (`**` spans directories), sorted; anything else that looks like a
+// dotted name is passed on as one. A file found twice is listed once. `excludes` are glob patterns
+// matched against the '/'-separated path relative to the working directory, or against the file name
+// when they contain no '/'. A directory or pattern that yields no file is an error target.
+std::vector<DiscoveredTarget> discover_targets(const std::vector<std::string>& arguments, const std::vector<std::string>& excludes);
+
+// fnmatch-style match of a '/'-separated path: `*` and `?` stay within one component, `**` spans any
+// number of components, `[abc]` is a class.
+bool glob_match(std::string_view pattern, std::string_view path);
+
+// `path` relative to the working directory when it is below it, '/'-separated.
+std::string display_path(const std::filesystem::path& path);
+
+}  // namespace importspy

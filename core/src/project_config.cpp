@@ -1,0 +1,148 @@
+#include "importspy/project_config.hpp"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <array>
+
+#include "importspy/suggest.hpp"
+#include "importspy/target_discovery.hpp"
+
+namespace importspy {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::array<std::string_view, 4> kKeys = {"targets", "exclude", "mode", "contracts"};
+constexpr std::array<std::string_view, 2> kMappingKeys = {"match", "contract"};
+
+[[noreturn]] void fail(const fs::path& file, const toml::source_region& where, const std::string& message) {
+  throw ConfigError(file.string(), static_cast<int>(where.begin.line), static_cast<int>(where.begin.column), message);
+}
+
+void check_keys(const toml::table& table, std::span<const std::string_view> allowed, const fs::path& file, const std::string& where) {
+  for (const auto& [key, value] : table) {
+    if (std::find(allowed.begin(), allowed.end(), std::string_view(key.str())) != allowed.end()) continue;
+    std::string hint;
+    if (auto guess = closest_match(key.str(), allowed)) hint = "; did you mean `" + std::string(*guess) + "`?";
+    fail(file, key.source(), "unknown key `" + std::string(key.str()) + "` in " + where + hint);
+  }
+}
+
+std::vector<std::string> string_list(const toml::table& table, std::string_view key, const fs::path& file, const std::string& where) {
+  std::vector<std::string> out;
+  const toml::node* node = table.get(key);
+  if (!node) return out;
+  const toml::array* array = node->as_array();
+  if (!array) fail(file, node->source(), "`" + std::string(key) + "` in " + where + " must be a list of strings");
+  for (const auto& item : *array) {
+    if (!item.is_string()) fail(file, item.source(), "`" + std::string(key) + "` in " + where + " must be a list of strings");
+    out.push_back(item.as_string()->get());
+  }
+  return out;
+}
+
+bool is_path_pattern(std::string_view match) { return match.find('/') != std::string_view::npos || match.ends_with(".py"); }
+
+}  // namespace
+
+std::string module_name_for_path(const fs::path& file, const fs::path& root) {
+  fs::path relative = fs::absolute(file).lexically_normal().lexically_relative(fs::absolute(root).lexically_normal());
+  if (relative.empty() || *relative.begin() == "..") relative = file.filename();
+  std::string name;
+  for (const auto& part : relative) {
+    std::string text = part.string();
+    if (text.ends_with(".py")) text.resize(text.size() - 3);
+    if (text == "__init__") continue;
+    if (!name.empty()) name += '.';
+    name += text;
+  }
+  return name;
+}
+
+std::optional<fs::path> ProjectConfig::contract_for(const fs::path& target_file, const std::string& module_name) const {
+  std::string relative;
+  if (!target_file.empty()) {
+    const fs::path rel = fs::absolute(target_file).lexically_normal().lexically_relative(directory);
+    relative = rel.generic_string();
+  }
+  for (const auto& mapping : contracts) {
+    if (is_path_pattern(mapping.match)) {
+      if (!relative.empty() && glob_match(mapping.match, relative)) return mapping.contract;
+    } else {
+      // Module patterns: `*` spans dots too, as plugin namespaces nest (myapp.plugins.* ⊃ myapp.plugins.a.b).
+      std::string as_path = mapping.match, module_path = module_name;
+      std::replace(as_path.begin(), as_path.end(), '.', '/');
+      std::replace(module_path.begin(), module_path.end(), '.', '/');
+      if (as_path.ends_with("/*")) as_path += "*";
+      if (!module_name.empty() && glob_match(as_path, module_path)) return mapping.contract;
+    }
+  }
+  return std::nullopt;
+}
+
+ProjectConfig load_project_config(const fs::path& file) {
+  toml::table document;
+  try {
+    document = toml::parse_file(file.string());
+  } catch (const toml::parse_error& error) {
+    throw ConfigError(file.string(), static_cast<int>(error.source().begin.line), static_cast<int>(error.source().begin.column),
+                      std::string("not valid TOML: ") + std::string(error.description()));
+  }
+  const bool pyproject = file.filename() == "pyproject.toml";
+  const toml::table* settings = &document;
+  if (pyproject) {
+    settings = document["tool"]["importspy"].as_table();
+    if (!settings) throw ConfigError(file.string(), 0, 0, "no [tool.importspy] table");
+  }
+  const std::string where = pyproject ? "[tool.importspy]" : "importspy.toml";
+  check_keys(*settings, kKeys, file, where);
+  ProjectConfig config;
+  config.file = fs::absolute(file).lexically_normal();
+  config.directory = config.file.parent_path();
+  config.targets = string_list(*settings, "targets", file, where);
+  config.exclude = string_list(*settings, "exclude", file, where);
+  if (const toml::node* mode = settings->get("mode")) {
+    if (!mode->is_string() || (mode->as_string()->get() != "static" && mode->as_string()->get() != "runtime")) {
+      fail(file, mode->source(), "`mode` in " + where + " must be \"static\" or \"runtime\"");
+    }
+    config.mode = mode->as_string()->get();
+  }
+  if (const toml::node* contracts = settings->get("contracts")) {
+    const toml::array* array = contracts->as_array();
+    if (!array) fail(file, contracts->source(), "`contracts` in " + where + " must be a list of tables ([[contracts]] with match = and contract =)");
+    for (const auto& item : *array) {
+      const toml::table* mapping = item.as_table();
+      if (!mapping) fail(file, item.source(), "each entry of `contracts` must be a table with `match` and `contract`");
+      check_keys(*mapping, kMappingKeys, file, "a `contracts` entry");
+      const auto match = (*mapping)["match"].value<std::string>();
+      const auto contract = (*mapping)["contract"].value<std::string>();
+      if (!match || !contract) fail(file, mapping->source(), "each entry of `contracts` needs `match = \"pattern\"` and `contract = \"path.yml\"`");
+      const fs::path contract_path(*contract);
+      config.contracts.push_back({*match, contract_path.is_absolute() ? contract_path : (config.directory / contract_path).lexically_normal()});
+    }
+  }
+  return config;
+}
+
+std::optional<ProjectConfig> find_project_config(const fs::path& start) {
+  std::error_code ec;
+  fs::path directory = fs::absolute(start, ec).lexically_normal();
+  if (!fs::is_directory(directory, ec)) directory = directory.parent_path();
+  while (true) {
+    if (fs::is_regular_file(directory / "importspy.toml", ec)) return load_project_config(directory / "importspy.toml");
+    const fs::path pyproject = directory / "pyproject.toml";
+    if (fs::is_regular_file(pyproject, ec)) {
+      try {
+        const toml::table document = toml::parse_file(pyproject.string());
+        if (document["tool"]["importspy"].as_table()) return load_project_config(pyproject);
+      } catch (const toml::parse_error&) {
+        // A pyproject.toml that is not valid TOML is not ours to report unless it configures us.
+      }
+    }
+    if (!directory.has_parent_path() || directory.parent_path() == directory) return std::nullopt;
+    directory = directory.parent_path();
+  }
+}
+
+}  // namespace importspy
