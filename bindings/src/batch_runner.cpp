@@ -23,9 +23,13 @@ namespace fs = std::filesystem;
 using json = nlohmann::json;
 
 std::optional<std::string> read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) return std::nullopt;
-  return std::string(std::istreambuf_iterator<char>(in), {});
+  std::string text(static_cast<size_t>(std::max<std::streamoff>(0, in.tellg())), '\0');
+  in.seekg(0);
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(in.gcount()));
+  return text;
 }
 
 TargetError source_error(const SourceError& error) { return {"source-error", error.what(), error.file(), error.line(), error.column()}; }
@@ -64,13 +68,17 @@ public:
       return result;
     }
     result.contract = display_path(*contract_path);
-    const Loaded* contract = load(*contract_path);
+    Loaded* contract = load(*contract_path);
     if (contract->error) {
       result.error = contract->error;
       return result;
     }
     try {
       if (options_.mode == Mode::runtime) {
+        if (!compile(*contract, *contract_path)) {
+          result.error = contract->error;
+          return result;
+        }
         const ModuleFacts facts = facts_for_target(nb::str(target.kind == DiscoveredTarget::Kind::dotted_name ? target.display.c_str() : target.path.string().c_str()),
                                                    Mode::runtime);
         result.report = check(*contract->contract, contract->environment, facts, {options_.trace});
@@ -81,13 +89,17 @@ public:
       if (!text) throw SourceError(result.file, 0, 0, fs::exists(source_path) ? "the file cannot be read (permission denied?)" : "the file does not exist");
       std::string key;
       if (cache_) {
-        key = result_cache_key({IMPORTSPY_VERSION, options_.trace ? "static+trace" : "static", contract->text, *text, result.file, contract->contract->source,
+        key = result_cache_key({IMPORTSPY_VERSION, options_.trace ? "static+trace" : "static", contract->text, *text, result.file, result.contract,
                                 &contract->environment, contract->secret_names});
         if (auto cached = cache_->load(key)) {
           result.report = std::move(cached);
           result.cached = true;
           return result;
         }
+      }
+      if (!compile(*contract, *contract_path)) {
+        result.error = contract->error;
+        return result;
       }
       const ModuleFacts facts = extract_static_source(*text, result.file, module_name);
       result.report = check(*contract->contract, contract->environment, facts, {options_.trace});
@@ -100,30 +112,53 @@ public:
 
 private:
   struct Loaded {
-    std::shared_ptr<const Contract> contract;
+    std::shared_ptr<const Contract> contract;  // compiled when a result is not in the cache
     std::string text;
     EnvironmentFacts environment;
     std::vector<std::string> secret_names;
     std::optional<TargetError> error;
   };
 
-  const Loaded* load(const fs::path& path) {
+  static TargetError contract_error(const ContractError& error) {
+    return TargetError{"contract-invalid", error.message() + (error.hint().empty() ? "" : " (" + error.hint() + ")"), error.file(), error.line(),
+                       error.column()};
+  }
+
+  // Compiles the contract if it is not yet; false (and `entry.error` set) when it does not compile.
+  bool compile(Loaded& entry, const fs::path& path) {
+    if (entry.contract) return true;
+    if (entry.error) return false;
+    try {
+      entry.contract = default_contract_cache().load(path);
+      return true;
+    } catch (const ContractError& error) {
+      entry.error = contract_error(error);
+      return false;
+    }
+  }
+
+  Loaded* load(const fs::path& path) {
     const std::string key = fs::absolute(path).lexically_normal().string();
     auto it = loaded_.find(key);
     if (it != loaded_.end()) return &it->second;
     Loaded entry;
-    try {
-      entry.contract = default_contract_cache().load(path);
-      entry.text = read_text(path).value_or("");
-      entry.environment = probe_environment(referenced_environment_names(*entry.contract));
+    entry.text = read_text(path).value_or("");
+    // A contract whose summary is cached compiled before with this engine: its results can be looked
+    // up without compiling it again.
+    const std::string summary_key = sha256_hex(std::string(IMPORTSPY_VERSION) + '\0' + entry.text);
+    std::optional<ContractSummary> summary = cache_ ? cache_->load_summary(summary_key) : std::nullopt;
+    if (!summary && compile(entry, path)) {
+      summary = ContractSummary{referenced_environment_names(*entry.contract), {}};
       for (const auto& deployment : entry.contract->deployments) {
         for (const auto& system : deployment.systems) {
-          for (const auto& secret : system.secrets) entry.secret_names.push_back(secret.name);
+          for (const auto& secret : system.secrets) summary->secret_names.push_back(secret.name);
         }
       }
-    } catch (const ContractError& error) {
-      entry.error = TargetError{"contract-invalid", error.message() + (error.hint().empty() ? "" : " (" + error.hint() + ")"), error.file(), error.line(),
-                                error.column()};
+      if (cache_) cache_->store_summary(summary_key, *summary);
+    }
+    if (summary) {
+      entry.environment = probe_environment(summary->environment_names);
+      entry.secret_names = summary->secret_names;
     }
     return &loaded_.emplace(key, std::move(entry)).first->second;
   }

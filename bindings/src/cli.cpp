@@ -4,6 +4,7 @@
 #include <nanobind/nanobind.h>
 #include <nanobind/stl/string.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <thread>
@@ -42,6 +43,7 @@ bool is_terminal(const char* stream) {
 
 struct Options {
   std::vector<std::string> targets;
+  std::vector<std::string> entry_point_groups;
   std::string contract;
   std::string mode;
   std::string format = "text";
@@ -53,6 +55,23 @@ struct Options {
   bool dry_run = false;
   int jobs = 0;
 };
+
+// The modules that installed distributions declare in an entry-point group (`module:attribute` →
+// `module`), sorted. Reading metadata imports none of them.
+std::vector<std::string> entry_point_modules(const std::string& group) {
+  nb::object entry_points = nb::module_::import_("importlib.metadata").attr("entry_points")(nb::arg("group") = group);
+  std::vector<std::string> modules;
+  for (nb::handle entry : entry_points) {
+    std::string value = nb::cast<std::string>(entry.attr("value"));
+    value = value.substr(0, value.find(':'));
+    value = value.substr(0, value.find('['));
+    while (!value.empty() && value.back() == ' ') value.pop_back();
+    while (!value.empty() && value.front() == ' ') value.erase(0, 1);
+    if (!value.empty() && std::find(modules.begin(), modules.end(), value) == modules.end()) modules.push_back(value);
+  }
+  std::sort(modules.begin(), modules.end());
+  return modules;
+}
 
 // One target named explicitly as a file or module: the single-report output of `importspy check`.
 bool single_report_form(const Options& options, const std::vector<std::string>& targets) {
@@ -104,7 +123,15 @@ int run_check(const Options& options) {
     return kExitError;
   }
   BatchOptions batch_options;
-  batch_options.targets = options.targets.empty() && config ? config->targets : options.targets;
+  batch_options.targets = options.targets.empty() && config && options.entry_point_groups.empty() ? config->targets : options.targets;
+  for (const auto& group : options.entry_point_groups) {
+    const auto modules = entry_point_modules(group);
+    if (modules.empty()) {
+      write("stderr", "importspy: error: no installed distribution declares entry points in group `" + group + "`\n");
+      return kExitError;
+    }
+    batch_options.targets.insert(batch_options.targets.end(), modules.begin(), modules.end());
+  }
   if (batch_options.targets.empty()) {
     write("stderr", "importspy: error: no target given, and no `targets` in [tool.importspy] (pyproject.toml) or importspy.toml\n"
                     "Usage: importspy check MODULE_OR_FOLDER... -s CONTRACT\n");
@@ -181,6 +208,7 @@ int run_cli(const std::vector<std::string>& arguments) {
                             "Files, folders (recursive), glob patterns (`plugins/**/*.py`) or dotted module names; default: `targets` from the project settings");
   add_check_options(*check_command, check_options);
   check_command->add_option("--exclude", check_options.excludes, "Glob pattern of files to leave out (repeatable)");
+  check_command->add_option("--entry-points", check_options.entry_point_groups, "Check every plugin module of this entry-point group (repeatable)");
   check_command->add_option("--config", check_options.config, "Settings file (default: importspy.toml or pyproject.toml [tool.importspy], found upwards)");
   check_command->add_flag("--no-cache", check_options.no_cache, "Do not read or write the result cache");
   check_command->add_option("--cache-dir", check_options.cache_directory, "Result cache folder (default: .importspy_cache)");

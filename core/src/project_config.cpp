@@ -47,7 +47,9 @@ bool is_path_pattern(std::string_view match) { return match.find('/') != std::st
 }  // namespace
 
 std::string module_name_for_path(const fs::path& file, const fs::path& root) {
-  fs::path relative = fs::absolute(file).lexically_normal().lexically_relative(fs::absolute(root).lexically_normal());
+  std::error_code ec;
+  const fs::path base = root.empty() ? fs::current_path(ec) : fs::absolute(root, ec);
+  fs::path relative = fs::absolute(file, ec).lexically_normal().lexically_relative(base.lexically_normal());
   if (relative.empty() || *relative.begin() == "..") relative = file.filename();
   std::string name;
   for (const auto& part : relative) {
@@ -60,25 +62,50 @@ std::string module_name_for_path(const fs::path& file, const fs::path& root) {
   return name;
 }
 
+void ProjectConfig::index() {
+  exact_paths_.clear();
+  exact_modules_.clear();
+  wildcard_mappings_.clear();
+  for (std::size_t i = 0; i < contracts.size(); ++i) {
+    ContractMapping& mapping = contracts[i];
+    mapping.path_pattern = is_path_pattern(mapping.match);
+    mapping.compiled = mapping.match;
+    if (!mapping.path_pattern) {
+      // Module patterns: `*` spans dots too, as plugin namespaces nest (myapp.plugins.* ⊃ myapp.plugins.a.b).
+      std::replace(mapping.compiled.begin(), mapping.compiled.end(), '.', '/');
+      if (mapping.compiled.ends_with("/*")) mapping.compiled += "*";
+    }
+    if (GlobPattern(mapping.compiled).is_literal()) {
+      (mapping.path_pattern ? exact_paths_ : exact_modules_).emplace(mapping.compiled, i);  // the first one wins
+    } else {
+      wildcard_mappings_.push_back(i);
+    }
+  }
+}
+
 std::optional<fs::path> ProjectConfig::contract_for(const fs::path& target_file, const std::string& module_name) const {
   std::string relative;
   if (!target_file.empty()) {
-    const fs::path rel = fs::absolute(target_file).lexically_normal().lexically_relative(directory);
-    relative = rel.generic_string();
+    std::error_code ec;
+    relative = fs::absolute(target_file, ec).lexically_normal().lexically_relative(directory).generic_string();
   }
-  for (const auto& mapping : contracts) {
-    if (is_path_pattern(mapping.match)) {
-      if (!relative.empty() && glob_match(mapping.match, relative)) return mapping.contract;
-    } else {
-      // Module patterns: `*` spans dots too, as plugin namespaces nest (myapp.plugins.* ⊃ myapp.plugins.a.b).
-      std::string as_path = mapping.match, module_path = module_name;
-      std::replace(as_path.begin(), as_path.end(), '.', '/');
-      std::replace(module_path.begin(), module_path.end(), '.', '/');
-      if (as_path.ends_with("/*")) as_path += "*";
-      if (!module_name.empty() && glob_match(as_path, module_path)) return mapping.contract;
+  std::string module_path = module_name;
+  std::replace(module_path.begin(), module_path.end(), '.', '/');
+  // The first matching mapping in file order: the best exact hit, unless a wildcard before it matches.
+  std::size_t best = contracts.size();
+  if (auto it = exact_paths_.find(relative); !relative.empty() && it != exact_paths_.end()) best = std::min(best, it->second);
+  if (auto it = exact_modules_.find(module_path); !module_path.empty() && it != exact_modules_.end()) best = std::min(best, it->second);
+  for (std::size_t i : wildcard_mappings_) {
+    if (i >= best) break;
+    const ContractMapping& mapping = contracts[i];
+    const std::string& subject = mapping.path_pattern ? relative : module_path;
+    if (!subject.empty() && glob_match(mapping.compiled, subject)) {
+      best = i;
+      break;
     }
   }
-  return std::nullopt;
+  if (best == contracts.size()) return std::nullopt;
+  return contracts[best].contract;
 }
 
 ProjectConfig load_project_config(const fs::path& file) {
@@ -119,9 +146,10 @@ ProjectConfig load_project_config(const fs::path& file) {
       const auto contract = (*mapping)["contract"].value<std::string>();
       if (!match || !contract) fail(file, mapping->source(), "each entry of `contracts` needs `match = \"pattern\"` and `contract = \"path.yml\"`");
       const fs::path contract_path(*contract);
-      config.contracts.push_back({*match, contract_path.is_absolute() ? contract_path : (config.directory / contract_path).lexically_normal()});
+      config.contracts.push_back({*match, contract_path.is_absolute() ? contract_path : (config.directory / contract_path).lexically_normal(), true, {}});
     }
   }
+  config.index();
   return config;
 }
 

@@ -14,9 +14,11 @@ Palette palette(bool color) {
   return {"\x1b[31m", "\x1b[33m", "\x1b[1m", "\x1b[2m", "\x1b[32m", "\x1b[0m"};
 }
 
-std::string basename_of(const std::string& path) {
+// A relative path is shown as given (`plugins/a.py`); an absolute one by its file name.
+std::string shown_name(const std::string& path) {
+  const bool absolute = path.starts_with('/') || (path.size() > 2 && path[1] == ':');
   const size_t slash = path.find_last_of("/\\");
-  return slash == std::string::npos ? path : path.substr(slash + 1);
+  return !absolute || slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
 std::string plural(size_t n, std::string_view word) { return std::to_string(n) + " " + std::string(word) + (n == 1 ? "" : "s"); }
@@ -25,7 +27,7 @@ std::string plural(size_t n, std::string_view word) { return std::to_string(n) +
 
 std::string render_text(const Report& report, const TextOptions& options) {
   const Palette c = palette(options.color);
-  const std::string module = report.module_filename.empty() ? "the module" : basename_of(report.module_filename);
+  const std::string module = report.module_filename.empty() ? "the module" : shown_name(report.module_filename);
   const std::string contract = report.contract_source.empty() ? "the contract" : report.contract_source;
   if (report.ok()) return std::string(c.green) + module + " satisfies " + contract + std::string(c.reset) + "\n";
 

@@ -139,9 +139,26 @@ std::optional<Report> ResultCache::load(const std::string& key) const {
   return deserialize_report(text);
 }
 
-void ResultCache::store(const std::string& key, const Report& report) const {
-  const std::string text = serialize_report(report);
-  const fs::path target = entry_path(key);
+void ResultCache::store(const std::string& key, const Report& report) const { write_atomically(entry_path(key), serialize_report(report)); }
+
+std::optional<ContractSummary> ResultCache::load_summary(const std::string& contract_key) const {
+  std::ifstream in(directory_ / "v1" / "contracts" / (contract_key + ".json"), std::ios::binary);
+  if (!in) return std::nullopt;
+  try {
+    const json document = json::parse(in);
+    return ContractSummary{document.at("environment").get<std::vector<std::string>>(), document.at("secrets").get<std::vector<std::string>>()};
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+void ResultCache::store_summary(const std::string& contract_key, const ContractSummary& summary) const {
+  write_atomically(directory_ / "v1" / "contracts" / (contract_key + ".json"),
+                   json{{"environment", summary.environment_names}, {"secrets", summary.secret_names}}.dump());
+}
+
+void ResultCache::write_atomically(const fs::path& target, const std::string& text) const {
+  const std::string key = target.stem().string();
   std::error_code ec;
   fs::create_directories(target.parent_path(), ec);
   if (ec) return;

@@ -78,7 +78,8 @@ std::vector<std::string_view> split(std::string_view path) {
   return parts;
 }
 
-bool match_parts(const std::vector<std::string_view>& pattern, size_t p, const std::vector<std::string_view>& path, size_t t) {
+template <typename Part>
+bool match_parts(const std::vector<Part>& pattern, size_t p, const std::vector<std::string_view>& path, size_t t) {
   if (p == pattern.size()) return t == path.size();
   if (pattern[p] == "**") {
     for (size_t skip = t; skip <= path.size(); ++skip) {
@@ -98,9 +99,9 @@ bool excluded(const std::string& display, const std::vector<std::string>& exclud
   return false;
 }
 
-// Every *.py below `root`, sorted by display path.
-std::vector<fs::path> python_files_below(const fs::path& root) {
-  std::vector<fs::path> files;
+// Every *.py below `root`, with its display path, sorted by it.
+std::vector<std::pair<std::string, fs::path>> python_files_below(const fs::path& root) {
+  std::vector<std::pair<std::string, fs::path>> files;
   std::error_code ec;
   fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
   for (; !ec && it != end; it.increment(ec)) {
@@ -110,15 +111,22 @@ std::vector<fs::path> python_files_below(const fs::path& root) {
       if (skipped_directory(entry.path())) it.disable_recursion_pending();
       continue;
     }
-    if (entry.path().extension() == ".py" && entry.is_regular_file(type_ec)) files.push_back(entry.path());
+    if (entry.path().extension() == ".py" && entry.is_regular_file(type_ec)) files.emplace_back(display_path(entry.path()), entry.path());
   }
-  std::sort(files.begin(), files.end(), [](const fs::path& a, const fs::path& b) { return display_path(a) < display_path(b); });
+  std::sort(files.begin(), files.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   return files;
 }
 
 }  // namespace
 
 bool glob_match(std::string_view pattern, std::string_view path) { return match_parts(split(pattern), 0, split(path), 0); }
+
+GlobPattern::GlobPattern(std::string pattern) : text_(std::move(pattern)) {
+  for (std::string_view part : split(text_)) parts_.emplace_back(part);
+  literal_ = !has_glob_characters(text_);
+}
+
+bool GlobPattern::matches(std::string_view path) const { return match_parts(parts_, 0, split(path), 0); }
 
 std::string display_path(const fs::path& path) {
   std::error_code ec;
@@ -136,8 +144,7 @@ std::string display_path(const fs::path& path) {
 std::vector<DiscoveredTarget> discover_targets(const std::vector<std::string>& arguments, const std::vector<std::string>& excludes) {
   std::vector<DiscoveredTarget> out;
   std::set<std::string> seen;
-  const auto add_file = [&](const fs::path& file) {
-    const std::string shown = display_path(file);
+  const auto add_file = [&](const std::string& shown, const fs::path& file) {
     if (excluded(shown, excludes) || !seen.insert(shown).second) return false;
     out.push_back({DiscoveredTarget::Kind::file, shown, file, {}});
     return true;
@@ -153,7 +160,7 @@ std::vector<DiscoveredTarget> discover_targets(const std::vector<std::string>& a
     if (fs::is_directory(path, ec)) {
       const auto files = python_files_below(path);
       if (files.empty()) out.push_back({DiscoveredTarget::Kind::error, display_path(path), path, "this directory holds no Python file (*.py) to check"});
-      for (const auto& file : files) add_file(file);
+      for (const auto& [shown, file] : files) add_file(shown, file);
       continue;
     }
     if (has_glob_characters(argument)) {
@@ -166,20 +173,25 @@ std::vector<DiscoveredTarget> discover_targets(const std::vector<std::string>& a
                                                                   : display_path(base) + "/" + pattern.substr(slash + 1);
       size_t matched = 0;
       if (fs::is_directory(base, ec)) {
-        for (const auto& file : python_files_below(base)) {
-          if (!glob_match(full_pattern, display_path(file))) continue;
+        const GlobPattern compiled(full_pattern);
+        for (const auto& [shown, file] : python_files_below(base)) {
+          if (!compiled.matches(shown)) continue;
           ++matched;
-          add_file(file);
+          add_file(shown, file);
         }
       }
       if (matched == 0) out.push_back({DiscoveredTarget::Kind::error, argument, {}, "no Python file matches this pattern"});
       continue;
     }
-    if (looks_like_dotted_name(argument) && !fs::exists(path, ec)) {
+    const bool names_a_file = argument.ends_with(".py") || argument.find('/') != std::string::npos || argument.find('\\') != std::string::npos;
+    if (!names_a_file && looks_like_dotted_name(argument) && !fs::exists(path, ec)) {
       if (seen.insert(argument).second) out.push_back({DiscoveredTarget::Kind::dotted_name, argument, {}, {}});
       continue;
     }
-    out.push_back({DiscoveredTarget::Kind::error, argument, path, fs::exists(path, ec) ? "this is not a regular file or directory" : "no such file or directory"});
+    const char* why = fs::is_symlink(fs::symlink_status(path, ec)) ? "a symbolic link to a file that does not exist"
+                      : fs::exists(path, ec)                       ? "this is not a regular file or directory"
+                                                                   : "no such file or directory";
+    out.push_back({DiscoveredTarget::Kind::error, argument, path, why});
   }
   return out;
 }

@@ -10,6 +10,7 @@
 
 #include <filesystem>
 #include <optional>
+#include <unordered_map>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -34,6 +35,8 @@ private:
 struct ContractMapping {
   std::string match;
   std::filesystem::path contract;  // absolute
+  bool path_pattern = true;        // else a module pattern
+  std::string compiled;            // the pattern as a '/'-separated glob (module patterns: dots → '/')
 };
 
 struct ProjectConfig {
@@ -47,6 +50,15 @@ struct ProjectConfig {
   // The contract of the first mapping that matches: a path pattern against `file` relative to the
   // settings folder, a module pattern (`myapp.plugins.*`) against `module_name`.
   std::optional<std::filesystem::path> contract_for(const std::filesystem::path& target_file, const std::string& module_name) const;
+
+  // Builds the lookup structures contract_for() uses; load_project_config() calls it.
+  void index();
+
+private:
+  // Thousands of mappings are common (one contract per plugin): exact paths and module names are
+  // found by hashing, only wildcard patterns are tried one by one.
+  std::unordered_map<std::string, std::size_t> exact_paths_, exact_modules_;
+  std::vector<std::size_t> wildcard_mappings_;
 };
 
 // The nearest importspy.toml, or pyproject.toml with a [tool.importspy] table, in `start` or above.

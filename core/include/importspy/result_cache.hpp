@@ -35,9 +35,20 @@ std::string result_cache_key(const ResultKey& parts);
 std::string serialize_report(const Report& report);
 std::optional<Report> deserialize_report(std::string_view text);
 
+// What a run needs to know about a contract to look its results up: the environment names it reads.
+struct ContractSummary {
+  std::vector<std::string> environment_names;
+  std::vector<std::string> secret_names;
+};
+
 class ResultCache {
 public:
   explicit ResultCache(std::filesystem::path directory);
+
+  // Keyed by the contract's content (and the engine version): a re-run whose results are all cached
+  // does not compile a single contract.
+  std::optional<ContractSummary> load_summary(const std::string& contract_key) const;
+  void store_summary(const std::string& contract_key, const ContractSummary& summary) const;
 
   std::optional<Report> load(const std::string& key) const;
   // Written to a temporary file and renamed into place: readers never see half an entry, and two runs
@@ -48,6 +59,7 @@ public:
 
 private:
   std::filesystem::path entry_path(const std::string& key) const;
+  void write_atomically(const std::filesystem::path& target, const std::string& text) const;
   std::filesystem::path directory_;
 };
 

@@ -27,6 +27,20 @@ std::vector<DiscoveredTarget> discover_targets(const std::vector<std::string>& a
 // number of components, `[abc]` is a class.
 bool glob_match(std::string_view pattern, std::string_view path);
 
+// A pattern split once, for matching many paths.
+class GlobPattern {
+public:
+  explicit GlobPattern(std::string pattern);
+  bool matches(std::string_view path) const;
+  bool is_literal() const { return literal_; }  // no wildcard: matches exactly one path
+  const std::string& text() const { return text_; }
+
+private:
+  std::string text_;
+  std::vector<std::string> parts_;
+  bool literal_ = false;
+};
+
 // `path` relative to the working directory when it is below it, '/'-separated.
 std::string display_path(const std::filesystem::path& path);
 

