@@ -29,6 +29,7 @@ std::string render_batch_text(const BatchResult& batch, const TextOptions& optio
     } else if (result.report && !result.report->ok()) {
       Report shown = *result.report;
       shown.module_filename = result.target;
+      if (!result.contract.empty()) shown.contract_source = result.contract;
       out += render_text(shown, options) + "\n";
     }
   }

@@ -48,6 +48,7 @@ std::string render_junit(const BatchResult& batch) {
     } else if (!result.report->ok()) {
       Report shown = *result.report;
       shown.module_filename = result.target;
+      if (!result.contract.empty()) shown.contract_source = result.contract;
       out += ">\n      <failure type=\"contract-violation\" message=\"" + std::to_string(shown.violations.size()) + " contract violation" +
              (shown.violations.size() == 1 ? "" : "s") + " (" + xml_escape(result.contract) + ")\">" + xml_escape(render_text(shown, {false, true})) +
              "</failure>\n    </testcase>\n";

@@ -337,3 +337,29 @@ class TestRobustness:
         assert "plugins/c.py violates contract.yml" in result.stdout
         assert "plugins/broken.py:1:7: error: not valid Python" in result.stdout
         assert result.stdout.rstrip().endswith("Checked 4 modules: 2 compliant, 1 with violations (1 violation), 1 error.")
+
+
+def test_progress_bar_only_on_a_terminal(project):
+    import pty
+
+    plugins(project, good=[f"m{i:02}" for i in range(25)], bad=())
+    leader, follower = pty.openpty()
+    environment = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    process = subprocess.Popen([sys.executable, "-m", "importspy", "check", "plugins", "-s", "contract.yml", "--no-cache", "-j", "1"],
+                               cwd=project.root, stdout=subprocess.PIPE, stderr=follower, env=environment)
+    os.close(follower)
+    terminal = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        terminal += chunk
+    out, _ = process.communicate(timeout=60)
+    os.close(leader)
+    assert b"] 25/25" in terminal and b"[====" in terminal
+    assert b"\r" not in out and out.strip().endswith(b"25 compliant, 0 with violations (0 violations), 0 errors.")
+    piped = project.cli("check", "plugins", "-s", "contract.yml", "--no-cache")
+    assert "\r" not in piped.stderr + piped.stdout
