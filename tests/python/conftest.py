@@ -41,6 +41,32 @@ class Project:
     def cli(self, *args: str, env: dict | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
         return self.run("-m", "importspy", *args, env=env, cwd=cwd)
 
+    def cli_on_terminal(self, *args: str, env: dict | None = None, terminal: str = "stdout"):
+        """Runs the CLI with `terminal` ("stdout" or "stderr") on a pseudo-terminal.
+
+        Returns (exit status, what the terminal showed, what the other stream carried)."""
+        import pty
+
+        environment = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+        environment["PYTHONPATH"] = str(self.root)
+        environment.update(env or {})
+        leader, follower = pty.openpty()
+        streams = {"stdout": follower, "stderr": subprocess.PIPE} if terminal == "stdout" else {"stdout": subprocess.PIPE, "stderr": follower}
+        process = subprocess.Popen([sys.executable, "-m", "importspy", *args], cwd=self.root, env=environment, **streams)
+        os.close(follower)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the other side closed
+                break
+            if not chunk:
+                break
+            shown += chunk
+        stdout, stderr = process.communicate(timeout=60)
+        os.close(leader)
+        return process.returncode, shown, (stdout if terminal == "stderr" else stderr) or b""
+
 
 @pytest.fixture
 def project(tmp_path: Path) -> Project:

@@ -340,25 +340,9 @@ class TestRobustness:
 
 
 def test_progress_bar_only_on_a_terminal(project):
-    import pty
-
     plugins(project, good=[f"m{i:02}" for i in range(25)], bad=())
-    leader, follower = pty.openpty()
-    environment = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
-    process = subprocess.Popen([sys.executable, "-m", "importspy", "check", "plugins", "-s", "contract.yml", "--no-cache", "-j", "1"],
-                               cwd=project.root, stdout=subprocess.PIPE, stderr=follower, env=environment)
-    os.close(follower)
-    terminal = b""
-    while True:
-        try:
-            chunk = os.read(leader, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        terminal += chunk
-    out, _ = process.communicate(timeout=60)
-    os.close(leader)
+    status, terminal, out = project.cli_on_terminal("check", "plugins", "-s", "contract.yml", "--no-cache", "-j", "1", terminal="stderr")
+    assert status == 0
     assert b"] 25/25" in terminal and b"[====" in terminal
     assert b"\r" not in out and out.strip().endswith(b"25 compliant, 0 with violations (0 violations), 0 errors.")
     piped = project.cli("check", "plugins", "-s", "contract.yml", "--no-cache")

@@ -107,27 +107,6 @@ def test_log_level_option(project):
 
 
 def test_colour_on_a_terminal(project):
-    import os
-    import pty
-    import sys
-
-    leader, follower = pty.openpty()
-    environment = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
-    environment.update(ENV)
-    process = __import__("subprocess").Popen(
-        [sys.executable, "-m", "importspy", "check", BAD, "-s", CONTRACT], stdout=follower, stderr=follower, env=environment
-    )
-    os.close(follower)
-    output = b""
-    while True:
-        try:
-            chunk = os.read(leader, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        output += chunk
-    process.wait(timeout=60)
-    os.close(leader)
-    assert process.returncode == 1
-    assert b"\x1b[31m" in output
+    status, shown, _ = project.cli_on_terminal("check", BAD, "-s", CONTRACT, env=ENV)
+    assert status == 1
+    assert b"\x1b[31m" in shown
