@@ -14,6 +14,7 @@
 #include "importspy/contract_cache.hpp"
 #include "importspy/facts_json.hpp"
 #include "importspy/render.hpp"
+#include "import_hook.hpp"
 #include "source_facts_cache.hpp"
 #include "static_extractor.hpp"
 #include "targets.hpp"
@@ -45,6 +46,7 @@ NB_MODULE(_engine, m) {
   m.doc() = "The ImportSpy engine (C++). Use the `importspy` package, not this module.";
   m.attr("__version__") = IMPORTSPY_VERSION;
   register_exceptions(m);
+  register_import_hook(m);
 
   nb::class_<Violation>(m, "Violation", "One broken rule. Its fields are those of the JSON report.")
       .def_ro("code", &Violation::code, "Stable identifier, e.g. 'argument-missing'.")

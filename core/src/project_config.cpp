@@ -13,8 +13,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::array<std::string_view, 4> kKeys = {"targets", "exclude", "mode", "contracts"};
-constexpr std::array<std::string_view, 2> kMappingKeys = {"match", "contract"};
+constexpr std::array<std::string_view, 5> kKeys = {"targets", "exclude", "mode", "contracts", "audit_log"};
+constexpr std::array<std::string_view, 4> kMappingKeys = {"match", "contract", "mode", "runtime"};
 
 [[noreturn]] void fail(const fs::path& file, const toml::source_region& where, const std::string& message) {
   throw ConfigError(file.string(), static_cast<int>(where.begin.line), static_cast<int>(where.begin.column), message);
@@ -71,9 +71,10 @@ void ProjectConfig::index() {
     mapping.path_pattern = is_path_pattern(mapping.match);
     mapping.compiled = mapping.match;
     if (!mapping.path_pattern) {
-      // Module patterns: `*` spans dots too, as plugin namespaces nest (myapp.plugins.* ⊃ myapp.plugins.a.b).
+      // Module patterns: a final `.*` spans nested modules (myapp.plugins.* ⊃ myapp.plugins.a.b) but not
+      // the package itself (myapp.plugins).
       std::replace(mapping.compiled.begin(), mapping.compiled.end(), '.', '/');
-      if (mapping.compiled.ends_with("/*")) mapping.compiled += "*";
+      if (mapping.compiled.ends_with("/*")) mapping.compiled += "/**";
     }
     if (GlobPattern(mapping.compiled).is_literal()) {
       (mapping.path_pattern ? exact_paths_ : exact_modules_).emplace(mapping.compiled, i);  // the first one wins
@@ -84,6 +85,16 @@ void ProjectConfig::index() {
 }
 
 std::optional<fs::path> ProjectConfig::contract_for(const fs::path& target_file, const std::string& module_name) const {
+  const ContractMapping* mapping = mapping_for(target_file, module_name);
+  if (!mapping) return std::nullopt;
+  return mapping->contract;
+}
+
+bool ProjectConfig::has_path_patterns() const {
+  return std::any_of(contracts.begin(), contracts.end(), [](const ContractMapping& m) { return m.path_pattern; });
+}
+
+const ContractMapping* ProjectConfig::mapping_for(const fs::path& target_file, const std::string& module_name) const {
   std::string relative;
   if (!target_file.empty()) {
     std::error_code ec;
@@ -104,8 +115,8 @@ std::optional<fs::path> ProjectConfig::contract_for(const fs::path& target_file,
       break;
     }
   }
-  if (best == contracts.size()) return std::nullopt;
-  return contracts[best].contract;
+  if (best == contracts.size()) return nullptr;
+  return &contracts[best];
 }
 
 ProjectConfig load_project_config(const fs::path& file) {
@@ -135,6 +146,12 @@ ProjectConfig load_project_config(const fs::path& file) {
     }
     config.mode = mode->as_string()->get();
   }
+  if (const toml::node* audit_log = settings->get("audit_log")) {
+    const auto text = audit_log->value<std::string>();
+    if (!text) fail(file, audit_log->source(), "`audit_log` in " + where + " must be a path");
+    const fs::path log(*text);
+    config.audit_log = log.is_absolute() ? log : (config.directory / log).lexically_normal();
+  }
   if (const toml::node* contracts = settings->get("contracts")) {
     const toml::array* array = contracts->as_array();
     if (!array) fail(file, contracts->source(), "`contracts` in " + where + " must be a list of tables ([[contracts]] with match = and contract =)");
@@ -146,7 +163,19 @@ ProjectConfig load_project_config(const fs::path& file) {
       const auto contract = (*mapping)["contract"].value<std::string>();
       if (!match || !contract) fail(file, mapping->source(), "each entry of `contracts` needs `match = \"pattern\"` and `contract = \"path.yml\"`");
       const fs::path contract_path(*contract);
-      config.contracts.push_back({*match, contract_path.is_absolute() ? contract_path : (config.directory / contract_path).lexically_normal(), true, {}});
+      ContractMapping entry{*match, contract_path.is_absolute() ? contract_path : (config.directory / contract_path).lexically_normal(), true, {}, "enforce", false};
+      if (const toml::node* mode = mapping->get("mode")) {
+        const auto text = mode->value<std::string>();
+        if (!text || (*text != "enforce" && *text != "warn" && *text != "audit")) {
+          fail(file, mode->source(), "`mode` of a `contracts` entry must be \"enforce\", \"warn\" or \"audit\"");
+        }
+        entry.mode = *text;
+      }
+      if (const toml::node* runtime = mapping->get("runtime")) {
+        if (!runtime->is_boolean()) fail(file, runtime->source(), "`runtime` of a `contracts` entry must be true or false");
+        entry.runtime = runtime->as_boolean()->get();
+      }
+      config.contracts.push_back(std::move(entry));
     }
   }
   config.index();

@@ -9,6 +9,7 @@ from ._engine import (
     Contract,
     ContractError,
     ContractViolation,
+    ContractWarning,
     Report,
     SourceError,
     Violation,
@@ -19,19 +20,26 @@ from ._engine import (
 from ._engine import check as _check
 from ._engine import enable_logging as _enable_logging
 from ._engine import validate_importer as _validate_importer
+from ._imports import aimport, install, installed, load_entry_points, uninstall
 
 __all__ = [
     "Contract",
     "ContractError",
     "ContractViolation",
+    "ContractWarning",
     "Report",
     "SourceError",
     "Spy",
     "Violation",
     "__version__",
+    "aimport",
     "check",
+    "install",
+    "installed",
+    "load_entry_points",
     "load_contract",
     "parse_contract",
+    "uninstall",
 ]
 
 

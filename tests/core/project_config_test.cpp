@@ -56,6 +56,8 @@ TEST(ProjectConfig, first_matching_mapping_wins_paths_and_modules) {
   EXPECT_EQ(config.contract_for(root / "plugins/special.py", "")->filename(), "special.yml");
   EXPECT_EQ(config.contract_for(root / "plugins/late.py", "")->filename(), "plugin.yml");
   EXPECT_EQ(config.contract_for("", "myapp.ext.deep.plugin")->filename(), "ext.yml");
+  EXPECT_EQ(config.contract_for("", "myapp.ext.plugin")->filename(), "ext.yml");
+  EXPECT_FALSE(config.contract_for("", "myapp.ext").has_value());  // the package itself is not under `.*`
   EXPECT_FALSE(config.contract_for(root / "other/x.py", "other.x").has_value());
 }
 

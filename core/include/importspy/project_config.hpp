@@ -7,6 +7,8 @@
 //   [[contracts]]                         # in pyproject.toml: [[tool.importspy.contracts]]
 //   match = "plugins/**/*.py"             # a path pattern (has '/' or ends in .py) or a module pattern
 //   contract = "contracts/plugin.yml"     # relative to the settings file
+//   mode = "enforce"                      # import interception only: enforce, warn or audit
+//   runtime = false                       # import interception only: re-check the live module
 
 #include <filesystem>
 #include <optional>
@@ -37,6 +39,8 @@ struct ContractMapping {
   std::filesystem::path contract;  // absolute
   bool path_pattern = true;        // else a module pattern
   std::string compiled;            // the pattern as a '/'-separated glob (module patterns: dots → '/')
+  std::string mode = "enforce";    // import interception: enforce (raise), warn, or audit (record only)
+  bool runtime = false;            // import interception: also check the live module after it ran
 };
 
 struct ProjectConfig {
@@ -45,11 +49,16 @@ struct ProjectConfig {
   std::vector<std::string> targets;
   std::vector<std::string> exclude;
   std::optional<std::string> mode;
+  std::optional<std::filesystem::path> audit_log;  // import interception: JSON Lines of every decision
   std::vector<ContractMapping> contracts;
 
   // The contract of the first mapping that matches: a path pattern against `file` relative to the
   // settings folder, a module pattern (`myapp.plugins.*`) against `module_name`.
   std::optional<std::filesystem::path> contract_for(const std::filesystem::path& target_file, const std::string& module_name) const;
+  // The same, returning the whole mapping (its mode and runtime flag).
+  const ContractMapping* mapping_for(const std::filesystem::path& target_file, const std::string& module_name) const;
+  // True when some mapping is a path pattern: an import must then be located before it can be matched.
+  bool has_path_patterns() const;
 
   // Builds the lookup structures contract_for() uses; load_project_config() calls it.
   void index();

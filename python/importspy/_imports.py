@@ -1,0 +1,108 @@
+"""Import-system glue for importspy.install(): only what must be Python. The checking is in C++."""
+
+import os
+import sys
+
+from . import _engine
+
+_installed = []  # the finders this process put on sys.meta_path, newest last
+
+
+def install(policy=None, *, audit_log=None):
+    """Enforce contracts on imports: modules matching a rule are checked before their code runs.
+
+    ``policy`` is a dict ``{module pattern: contract}`` (or ``{pattern: {"contract", "mode", "runtime"}}``),
+    the path of an ``importspy.toml`` or ``pyproject.toml``, or None for ``$IMPORTSPY_POLICY``. Returns the
+    finder, which is first on ``sys.meta_path`` until :func:`uninstall`.
+    """
+    if policy is None:
+        policy = os.environ.get("IMPORTSPY_POLICY")
+        if not policy:
+            raise ValueError("no policy given and IMPORTSPY_POLICY is not set")
+    finder = _engine.make_finder(policy, audit_log)
+    sys.meta_path.insert(0, finder)
+    _installed.append(finder)
+    return finder
+
+
+def uninstall(finder=None):
+    """Remove ``finder`` (by default the most recently installed one) from ``sys.meta_path``."""
+    if finder is None:
+        if not _installed:
+            return
+        finder = _installed[-1]
+    if finder in sys.meta_path:
+        sys.meta_path.remove(finder)
+    if finder in _installed:
+        _installed.remove(finder)
+
+
+class installed:
+    """``with importspy.installed(policy) as finder: ...`` installs for the block only."""
+
+    def __init__(self, policy=None, *, audit_log=None):
+        self._policy, self._audit_log, self._finder = policy, audit_log, None
+
+    def __enter__(self):
+        self._finder = install(self._policy, audit_log=self._audit_log)
+        return self._finder
+
+    def __exit__(self, *exc):
+        uninstall(self._finder)
+        return False
+
+
+class LoadedPlugins:
+    """What :func:`load_entry_points` returns: the admitted plugins and the rejected ones' reports."""
+
+    def __init__(self, plugins, rejected):
+        self.plugins = plugins    # {entry point name: loaded object}
+        self.rejected = rejected  # {entry point name: Report or exception}
+
+    def __repr__(self):
+        return f"<LoadedPlugins {len(self.plugins)} loaded, {len(self.rejected)} rejected>"
+
+
+def load_entry_points(group, contract=None, *, on_violation="skip"):
+    """Load the plugins of an entry-point group, admitting only compliant ones.
+
+    With ``contract``, each plugin module is checked statically before it is imported; without, an
+    installed policy decides during the import. ``on_violation="raise"`` re-raises the first rejection.
+    """
+    if on_violation not in ("skip", "raise"):
+        raise ValueError('on_violation must be "skip" or "raise"')
+    from importlib.metadata import entry_points
+
+    plugins, rejected = {}, {}
+    for entry in entry_points(group=group):
+        module = entry.value.split(":")[0].split("[")[0].strip()
+        if contract is not None:
+            report = _engine.check(module, contract, "static")
+            if not report.ok:
+                if on_violation == "raise":
+                    raise _engine.ContractViolation(report.to_text())
+                rejected[entry.name] = report
+                continue
+        try:
+            plugins[entry.name] = entry.load()
+        except _engine.ContractViolation as violation:
+            if on_violation == "raise":
+                raise
+            rejected[entry.name] = violation.report
+    return LoadedPlugins(plugins, rejected)
+
+
+async def aimport(name, package=None):
+    """Import (and validate) ``name`` in a worker thread, without blocking the event loop."""
+    import asyncio
+    import importlib
+
+    return await asyncio.to_thread(importlib.import_module, name, package)
+
+
+def install_from_environment():
+    """Called at interpreter start (importspy-policy.pth) when IMPORTSPY_POLICY is set."""
+    try:
+        install(os.environ["IMPORTSPY_POLICY"])
+    except Exception as error:  # a broken policy must not make every interpreter unusable
+        print(f"importspy: IMPORTSPY_POLICY not installed: {error}", file=sys.stderr)
