@@ -104,10 +104,19 @@ std::shared_ptr<const ProjectConfig> policy_from_file(const fs::path& file) { re
 
 ContractFinder::ContractFinder(std::shared_ptr<const ProjectConfig> policy) : policy_(std::move(policy)) {}
 
-nb::object ContractFinder::find_spec(const std::string& fullname, nb::handle path, nb::handle target) {
+nb::object ContractFinder::find_spec(nb::handle fullname_object, nb::handle path, nb::handle target) {
+  // Every import of the process passes here: decide "not ours" without allocating anything.
+  Py_ssize_t length = 0;
+  const char* data = PyUnicode_Check(fullname_object.ptr()) ? PyUnicode_AsUTF8AndSize(fullname_object.ptr(), &length) : nullptr;
+  if (!data) {
+    PyErr_Clear();
+    return nb::none();
+  }
   const bool path_patterns = policy_->has_path_patterns();
-  const ContractMapping* rule = policy_->mapping_for("", fullname);
-  if (!rule && !path_patterns) return nb::none();  // the common case: one hash lookup, nothing located
+  if (!path_patterns && !policy_->may_match_module(std::string_view(data, static_cast<size_t>(length)))) return nb::none();
+  const std::string fullname(data, static_cast<size_t>(length));
+  const ContractMapping* rule = policy_->mapping_for({}, fullname);
+  if (!rule && !path_patterns) return nb::none();
 
   // Ask the finders after this one, as the import system would have.
   nb::object spec = nb::none();

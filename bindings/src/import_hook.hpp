@@ -30,7 +30,7 @@ public:
   // importlib's finder protocol. Returns None for modules no rule covers; for covered ones, the spec the
   // other finders give, after checking the source. A rejected module raises ContractViolation here,
   // before a module object exists: nothing is left in sys.modules or on the parent package.
-  nb::object find_spec(const std::string& fullname, nb::handle path, nb::handle target);
+  nb::object find_spec(nb::handle fullname, nb::handle path, nb::handle target);
 
   // Decisions taken so far: dicts with module, file, contract, mode, decision, violations (codes).
   nb::list decisions() const;

@@ -62,10 +62,17 @@ std::string module_name_for_path(const fs::path& file, const fs::path& root) {
   return name;
 }
 
+bool ProjectConfig::may_match_module(std::string_view module_name) const {
+  if (any_module_) return true;
+  return std::any_of(module_prefixes_.begin(), module_prefixes_.end(), [&](const std::string& prefix) { return module_name.starts_with(prefix); });
+}
+
 void ProjectConfig::index() {
   exact_paths_.clear();
   exact_modules_.clear();
   wildcard_mappings_.clear();
+  module_prefixes_.clear();
+  any_module_ = false;
   for (std::size_t i = 0; i < contracts.size(); ++i) {
     ContractMapping& mapping = contracts[i];
     mapping.path_pattern = is_path_pattern(mapping.match);
@@ -75,6 +82,10 @@ void ProjectConfig::index() {
       // the package itself (myapp.plugins).
       std::replace(mapping.compiled.begin(), mapping.compiled.end(), '.', '/');
       if (mapping.compiled.ends_with("/*")) mapping.compiled += "/**";
+      const size_t wildcard = mapping.match.find_first_of("*?[");
+      const std::string prefix = mapping.match.substr(0, wildcard);
+      if (prefix.empty()) any_module_ = true;
+      else module_prefixes_.push_back(prefix);
     }
     if (GlobPattern(mapping.compiled).is_literal()) {
       (mapping.path_pattern ? exact_paths_ : exact_modules_).emplace(mapping.compiled, i);  // the first one wins

@@ -59,6 +59,9 @@ struct ProjectConfig {
   const ContractMapping* mapping_for(const std::filesystem::path& target_file, const std::string& module_name) const;
   // True when some mapping is a path pattern: an import must then be located before it can be matched.
   bool has_path_patterns() const;
+  // False when no module pattern can match `module_name`: a check that allocates nothing, for the
+  // import hook's path, where every import of the process passes.
+  bool may_match_module(std::string_view module_name) const;
 
   // Builds the lookup structures contract_for() uses; load_project_config() calls it.
   void index();
@@ -68,6 +71,8 @@ private:
   // found by hashing, only wildcard patterns are tried one by one.
   std::unordered_map<std::string, std::size_t> exact_paths_, exact_modules_;
   std::vector<std::size_t> wildcard_mappings_;
+  std::vector<std::string> module_prefixes_;  // dotted text before each module pattern's first wildcard, or the exact name
+  bool any_module_ = false;                   // a module pattern that starts with a wildcard
 };
 
 // The nearest importspy.toml, or pyproject.toml with a [tool.importspy] table, in `start` or above.
