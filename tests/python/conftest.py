@@ -17,6 +17,7 @@ class Project:
 
     def __init__(self, root: Path):
         self.root = root
+        self.extra_paths: list[Path] = []
 
     def write(self, relative: str, text: str) -> Path:
         path = self.root / relative
@@ -24,10 +25,43 @@ class Project:
         path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
         return path
 
+    def install_distribution(self, name: str, modules: dict, entry_points: dict) -> Path:
+        """Builds a real wheel of `modules` ({"pkg/mod.py": source}) declaring `entry_points`
+        ({group: {name: "module:attr"}}) and installs it with pip into a site folder of the project,
+        which then goes on the PYTHONPATH of every run. Returns that folder."""
+        import base64
+        import hashlib
+        import zipfile
+
+        version = "1.0"
+        dist = name.replace("-", "_")
+        info = f"{dist}-{version}.dist-info"
+        files = dict(modules)
+        files[f"{info}/METADATA"] = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
+        files[f"{info}/WHEEL"] = "Wheel-Version: 1.0\nGenerator: importspy-tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+        files[f"{info}/entry_points.txt"] = "".join(
+            f"[{group}]\n" + "".join(f"{key} = {value}\n" for key, value in entries.items()) for group, entries in entry_points.items()
+        )
+        record = []
+        for path, text in files.items():
+            digest = base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).rstrip(b"=").decode()
+            record.append(f"{path},sha256={digest},{len(text.encode())}")
+        record.append(f"{info}/RECORD,,")
+        files[f"{info}/RECORD"] = "\n".join(record) + "\n"
+        wheel = self.root / f"{dist}-{version}-py3-none-any.whl"
+        with zipfile.ZipFile(wheel, "w") as archive:
+            for path, text in files.items():
+                archive.writestr(path, text)
+        site = self.root / "site"
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", "--disable-pip-version-check",
+                        "--target", str(site), str(wheel)], check=True, capture_output=True)
+        self.extra_paths.append(site)
+        return site
+
     def run(self, *args: str, env: dict | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
-        """Runs `python ARGS` with the project folder on PYTHONPATH."""
+        """Runs `python ARGS` with the project folder (and installed test distributions) on PYTHONPATH."""
         environment = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
-        environment["PYTHONPATH"] = str(self.root)
+        environment["PYTHONPATH"] = os.pathsep.join([str(self.root), *map(str, self.extra_paths)])
         environment.update(env or {})
         return subprocess.run(
             [sys.executable, *args],
@@ -48,7 +82,7 @@ class Project:
         import pty
 
         environment = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
-        environment["PYTHONPATH"] = str(self.root)
+        environment["PYTHONPATH"] = os.pathsep.join([str(self.root), *map(str, self.extra_paths)])
         environment.update(env or {})
         leader, follower = pty.openpty()
         streams = {"stdout": follower, "stderr": subprocess.PIPE} if terminal == "stdout" else {"stdout": subprocess.PIPE, "stderr": follower}

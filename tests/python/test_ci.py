@@ -63,18 +63,17 @@ class TestTargets:
         assert [t["ok"] for t in document["targets"]] == [True, False]
 
     def test_entry_point_group_of_an_installed_distribution(self, project):
-        plugins(project)
-        project.write("plugins/__init__.py", "")
-        project.write(
-            "demo_plugins-1.0.dist-info/METADATA", "Metadata-Version: 2.1\nName: demo-plugins\nVersion: 1.0\n"
+        project.write("contract.yml", CONTRACT)
+        site = project.install_distribution(
+            "demo-plugins",
+            {"demo_plugins/__init__.py": "", "demo_plugins/a.py": "value = 1\n", "demo_plugins/c.py": "value = 2\n"},
+            {"demo.plugins": {"first": "demo_plugins.a:register", "second": "demo_plugins.c"}},
         )
-        project.write(
-            "demo_plugins-1.0.dist-info/entry_points.txt",
-            "[demo.plugins]\nfirst = plugins.a:register\nsecond = plugins.c\n",
-        )
+        assert (site / "demo_plugins-1.0.dist-info" / "RECORD").exists()
         result = project.cli("check", "--entry-points", "demo.plugins", "-s", "contract.yml", "--format", "json", "--no-cache")
         assert result.returncode == 1, result.stderr
-        assert targets_of(result) == ["plugins.a", "plugins.c"]
+        assert targets_of(result) == ["demo_plugins.a", "demo_plugins.c"]
+        assert json.loads(result.stdout)["targets"][0]["file"].endswith("site/demo_plugins/a.py")
         missing = project.cli("check", "--entry-points", "no.such.group", "-s", "contract.yml")
         assert missing.returncode == 2 and "no.such.group" in missing.stderr
 

@@ -200,8 +200,7 @@ def test_context_manager_uninstalls(project):
 
 def test_entry_points_admit_only_compliant_plugins(project):
     project_with_plugins(project)
-    project.write("demo-1.0.dist-info/METADATA", "Metadata-Version: 2.1\nName: demo\nVersion: 1.0\n")
-    project.write("demo-1.0.dist-info/entry_points.txt", "[app.plugins]\ngood = app.plugins.good\nbad = app.plugins.bad:api_level\n")
+    project.install_distribution("demo-plugins", {}, {"app.plugins": {"good": "app.plugins.good", "bad": "app.plugins.bad:api_level"}})
     result = project.run("-c", textwrap.dedent("""
         import importspy
         loaded = importspy.load_entry_points('app.plugins', contract='contract.yml')
