@@ -6,11 +6,14 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <fstream>
 #include <filesystem>
 #include <thread>
 
 #include "batch_runner.hpp"
+#include "environment_probe.hpp"
 #include "errors.hpp"
+#include "importspy/contract_writer.hpp"
 #include "importspy/render.hpp"
 #include "importspy/render_batch.hpp"
 #include "importspy/target_discovery.hpp"
@@ -215,6 +218,15 @@ int run_cli(const std::vector<std::string>& arguments) {
   check_command->add_option("-j,--jobs", check_options.jobs, "Processes to use (default: the number of cores)")->check(CLI::PositiveNumber);
   check_command->add_flag("--dry-run", check_options.dry_run, "Report everything, with the matched deployment and the rules applied; always exit 0");
 
+  CLI::App* generate_command = app.add_subcommand("generate", "Write a contract that a module satisfies (YAML)");
+  std::string generate_target, generate_mode = "static", generate_output;
+  bool with_environment = false, include_private = false;
+  generate_command->add_option("module", generate_target, "A .py file or a dotted module name")->required();
+  generate_command->add_option("--mode", generate_mode, "static (default: never executes the module) or runtime")->check(CLI::IsMember({"static", "runtime"}));
+  generate_command->add_flag("--with-environment", with_environment, "Add a deployment for this machine's arch, OS, Python and interpreter");
+  generate_command->add_flag("--include-private", include_private, "Include names that start with `_`");
+  generate_command->add_option("-o,--output", generate_output, "Write to this file instead of standard output");
+
   CLI::App* worker = app.add_subcommand("_worker", "")->group("");  // hidden: one share of a --jobs run
   std::string request_file, result_file;
   worker->add_option("request", request_file)->required();
@@ -236,6 +248,37 @@ int run_cli(const std::vector<std::string>& arguments) {
     return kExitCompliant;
   }
   if (app.got_subcommand(worker)) return run_batch_worker(request_file, result_file);
+  if (app.got_subcommand(generate_command)) {
+    ModuleFacts facts;
+    try {
+      facts = facts_for_target(nb::str(generate_target.c_str()), parse_mode(generate_mode));
+    } catch (const SourceError& error) {
+      std::string where = error.file();
+      if (error.line() > 0) where += ":" + std::to_string(error.line()) + ":" + std::to_string(error.column());
+      write("stderr", where + ": error: " + error.what() + "\n");
+      return kExitError;
+    }
+    const EnvironmentFacts environment = probe_environment({});
+    GenerateOptions options;
+    options.include_private = include_private;
+    if (with_environment) options.environment = &environment;
+    const std::string text = generate_contract(facts, options);
+    if (generate_output.empty()) {
+      write("stdout", text);
+    } else {
+      // Written to a temporary file then renamed: an interrupted run never leaves half a contract.
+      const fs::path target(generate_output), temporary = fs::path(generate_output + ".importspy-tmp");
+      std::ofstream(temporary, std::ios::binary) << text;
+      std::error_code ec;
+      fs::rename(temporary, target, ec);
+      if (ec) {
+        fs::remove(temporary, ec);
+        write("stderr", "importspy: error: cannot write " + generate_output + "\n");
+        return kExitError;
+      }
+    }
+    return kExitCompliant;
+  }
   if (app.got_subcommand(check_command)) return run_check(check_options);
   if (legacy_module.empty() || legacy.contract.empty()) {
     write("stderr", std::string("importspy: error: ") + (legacy_module.empty() ? "no module given" : "no contract given (-s CONTRACT)") +

@@ -12,6 +12,7 @@
 #include "handles.hpp"
 #include "importspy/checker.hpp"
 #include "importspy/contract_cache.hpp"
+#include "importspy/contract_writer.hpp"
 #include "importspy/facts_json.hpp"
 #include "importspy/render.hpp"
 #include "import_hook.hpp"
@@ -120,6 +121,19 @@ NB_MODULE(_engine, m) {
         return facts_to_json(document);
       },
       nb::arg("variable_names") = std::vector<std::string>{}, "The environment facts of this process, as JSON.");
+
+  m.def(
+      "generate",
+      [](nb::handle target, const std::string& mode, bool with_environment, bool include_private) {
+        const ModuleFacts facts = facts_for_target(target, parse_mode(mode));
+        const EnvironmentFacts environment = probe_environment({});
+        GenerateOptions options;
+        options.include_private = include_private;
+        if (with_environment) options.environment = &environment;
+        return generate_contract(facts, options);
+      },
+      nb::arg("target"), nb::arg("mode") = "static", nb::arg("with_environment") = false, nb::arg("include_private") = false,
+      "A contract (YAML text) that the module satisfies.");
 
   m.def("enable_logging", [](nb::handle level) { enable_logging(level); }, nb::arg("level"));
   m.def(

@@ -54,13 +54,18 @@ std::optional<fs::path> locate_source(const std::string& dotted) {
   return std::nullopt;
 }
 
-// The file and line of the innermost frame of a traceback: where an import actually raised.
+// The file and line of the innermost frame of a traceback outside this package: where an import
+// actually raised (an embedded Spy check raises from our facade, called on the user's line).
 std::pair<std::string, int> raise_site(const nb::python_error& error, const std::string& fallback_file) {
+  nb::object package = nb::borrow(PyDict_GetItemString(PySys_GetObject("modules"), "importspy"));
+  const std::string own_folder =
+      package.is_valid() ? fs::path(utf8(nb::getattr(package, "__file__", nb::str("")))).parent_path().string() : std::string();
   nb::handle tb = error.traceback();
   std::pair<std::string, int> site{fallback_file, 0};
   while (tb.is_valid() && !tb.is_none()) {
     nb::object frame = nb::getattr(tb, "tb_frame");
-    site = {utf8(frame.attr("f_code").attr("co_filename")), nb::cast<int>(nb::getattr(tb, "tb_lineno"))};
+    const std::string file = utf8(frame.attr("f_code").attr("co_filename"));
+    if (own_folder.empty() || !file.starts_with(own_folder)) site = {file, nb::cast<int>(nb::getattr(tb, "tb_lineno"))};
     tb = nb::getattr(tb, "tb_next");
   }
   return site;

@@ -18,6 +18,7 @@ from ._engine import (
     parse_contract,
 )
 from ._engine import check as _check
+from ._engine import generate as _generate
 from ._engine import enable_logging as _enable_logging
 from ._engine import validate_importer as _validate_importer
 from ._imports import aimport, install, installed, load_entry_points, uninstall
@@ -34,6 +35,7 @@ __all__ = [
     "__version__",
     "aimport",
     "check",
+    "generate",
     "install",
     "installed",
     "load_entry_points",
@@ -53,6 +55,15 @@ def check(module_or_path, contract, *, mode="static"):
     source cannot be read, parsed or imported.
     """
     return _check(module_or_path, contract, mode)
+
+
+def generate(module_or_path, *, mode="static", with_environment=False, include_private=False):
+    """Return the text of a contract (YAML, versioned schema) that the module satisfies.
+
+    ``mode="static"`` never executes the module. ``with_environment`` adds a deployment for this
+    machine; ``include_private`` keeps names starting with ``_``.
+    """
+    return _generate(module_or_path, mode, with_environment, include_private)
 
 
 class Spy:
