@@ -80,7 +80,7 @@ public:
           return result;
         }
         const ModuleFacts facts = facts_for_target(nb::str(target.kind == DiscoveredTarget::Kind::dotted_name ? target.display.c_str() : target.path.string().c_str()),
-                                                   Mode::runtime);
+                                                   Mode::runtime, {needs_hashes(*contract->contract)});
         result.report = check(*contract->contract, contract->environment, facts, {options_.trace});
         return result;
       }
@@ -101,7 +101,7 @@ public:
         result.error = contract->error;
         return result;
       }
-      const ModuleFacts facts = extract_static_source(*text, result.file, module_name);
+      const ModuleFacts facts = extract_static_source(*text, result.file, module_name, {needs_hashes(*contract->contract)});
       result.report = check(*contract->contract, contract->environment, facts, {options_.trace});
       if (cache_) cache_->store(key, *result.report);
     } catch (const SourceError& error) {

@@ -193,6 +193,41 @@ void add_check_options(CLI::App& app, Options& options) {
       ->check(CLI::IsMember({"DEBUG", "INFO", "WARNING", "ERROR"}, CLI::ignore_case));
 }
 
+// `importspy hash`: the pins a contract can hold, one per line, `sha256:<hex>  name`.
+int run_hash(const std::string& target, const std::string& select) {
+  ModuleFacts facts;
+  try {
+    facts = facts_for_target(nb::str(target.c_str()), Mode::static_source, {true});
+  } catch (const SourceError& error) {
+    std::string where = error.file();
+    if (error.line() > 0) where += ":" + std::to_string(error.line()) + ":" + std::to_string(error.column());
+    write("stderr", where + ": error: " + error.what() + "\n");
+    return kExitError;
+  }
+  std::vector<std::pair<std::string, std::string>> pins;  // name, hash
+  for (const auto& f : facts.functions) pins.emplace_back(f.name, f.structure_hash.value_or(""));
+  for (const auto& c : facts.classes) {
+    pins.emplace_back(c.name, c.structure_hash.value_or(""));
+    for (const auto& m : c.methods) {
+      if (m.structure_hash) pins.emplace_back(c.name + "." + m.name, *m.structure_hash);
+    }
+  }
+  if (!select.empty()) {
+    for (const auto& [name, hash] : pins) {
+      if (name == select) {
+        write("stdout", hash + "\n");
+        return kExitCompliant;
+      }
+    }
+    write("stderr", "importspy: error: `" + select + "` is not a function, class or method of " + target + "\n");
+    return kExitError;
+  }
+  std::string out = "sha256:" + facts.file_sha256.value_or("") + "  " + display_path(facts.filename) + "  (file: integrity)\n";
+  for (const auto& [name, hash] : pins) out += hash + "  " + name + "\n";
+  write("stdout", out);
+  return kExitCompliant;
+}
+
 }  // namespace
 
 int run_cli(const std::vector<std::string>& arguments) {
@@ -220,11 +255,17 @@ int run_cli(const std::vector<std::string>& arguments) {
 
   CLI::App* generate_command = app.add_subcommand("generate", "Write a contract that a module satisfies (YAML)");
   std::string generate_target, generate_mode = "static", generate_output;
-  bool with_environment = false, include_private = false;
+  bool with_environment = false, include_private = false, with_hashes = false;
   generate_command->add_option("module", generate_target, "A .py file or a dotted module name")->required();
   generate_command->add_option("--mode", generate_mode, "static (default: never executes the module) or runtime")->check(CLI::IsMember({"static", "runtime"}));
   generate_command->add_flag("--with-environment", with_environment, "Add a deployment for this machine's arch, OS, Python and interpreter");
   generate_command->add_flag("--include-private", include_private, "Include names that start with `_`");
+  generate_command->add_flag("--with-hashes", with_hashes, "Pin the file (integrity: sha256) and every function, method and class (hash:)");
+
+  CLI::App* hash_command = app.add_subcommand("hash", "Print the SHA-256 pins of a module: its file and the structure of each definition");
+  std::string hash_target, hash_select;
+  hash_command->add_option("module", hash_target, "A .py file or a dotted module name")->required();
+  hash_command->add_option("--select", hash_select, "Only this definition: `function`, `Class` or `Class.method`; prints the hash alone");
   generate_command->add_option("-o,--output", generate_output, "Write to this file instead of standard output");
 
   CLI::App* worker = app.add_subcommand("_worker", "")->group("");  // hidden: one share of a --jobs run
@@ -248,10 +289,11 @@ int run_cli(const std::vector<std::string>& arguments) {
     return kExitCompliant;
   }
   if (app.got_subcommand(worker)) return run_batch_worker(request_file, result_file);
+  if (app.got_subcommand(hash_command)) return run_hash(hash_target, hash_select);
   if (app.got_subcommand(generate_command)) {
     ModuleFacts facts;
     try {
-      facts = facts_for_target(nb::str(generate_target.c_str()), parse_mode(generate_mode));
+      facts = facts_for_target(nb::str(generate_target.c_str()), parse_mode(generate_mode), {with_hashes});
     } catch (const SourceError& error) {
       std::string where = error.file();
       if (error.line() > 0) where += ":" + std::to_string(error.line()) + ":" + std::to_string(error.column());
@@ -261,6 +303,7 @@ int run_cli(const std::vector<std::string>& arguments) {
     const EnvironmentFacts environment = probe_environment({});
     GenerateOptions options;
     options.include_private = include_private;
+    options.with_hashes = with_hashes;
     if (with_environment) options.environment = &environment;
     const std::string text = generate_contract(facts, options);
     if (generate_output.empty()) {

@@ -163,7 +163,7 @@ nb::object validate_importer(nb::handle filepath, nb::handle info_module) {
   ModuleFacts facts;
   bool have_module = false;
   if (!info_module.is_none()) {
-    facts = runtime_facts(info_module);
+    facts = runtime_facts(info_module, {needs_hashes(*contract)});
     result = nb::borrow(info_module);
     have_module = true;
   } else {
@@ -184,7 +184,7 @@ nb::object validate_importer(nb::handle filepath, nb::handle info_module) {
       if (fs::is_regular_file(filename, ec)) {
         // Mid-import the importer has run only up to its import line: its structure comes from its
         // source, completed by what already exists. It is never executed a second time.
-        facts = merge_facts(*cached_static_facts(filename, name), live);
+        facts = merge_facts(*cached_static_facts(filename, name, {needs_hashes(*contract)}), live);
         complete_static_classes(facts, live, globals);
       } else {
         facts = std::move(live);

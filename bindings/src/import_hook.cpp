@@ -146,7 +146,7 @@ nb::object ContractFinder::find_spec(nb::handle fullname_object, nb::handle path
     return spec;
   }
   if (origin) {
-    const auto facts = cached_static_facts(*origin, fullname);
+    const auto facts = cached_static_facts(*origin, fullname, {needs_hashes(*contract)});
     const EnvironmentFacts environment = probe_environment(referenced_environment_names(*contract));
     Report report;
     {
@@ -207,7 +207,7 @@ nb::list ContractFinder::decisions() const {
 
 void ContractFinder::check_live_module(nb::handle module, const ContractMapping& rule) {
   std::shared_ptr<const Contract> contract = default_contract_cache().load(rule.contract);
-  const ModuleFacts facts = runtime_facts(module);
+  const ModuleFacts facts = runtime_facts(module, {needs_hashes(*contract)});
   const EnvironmentFacts environment = probe_environment(referenced_environment_names(*contract));
   Report report;
   {

@@ -94,7 +94,7 @@ NB_MODULE(_engine, m) {
       "check",
       [](nb::handle target, nb::handle contract, const std::string& mode) {
         std::shared_ptr<const Contract> compiled = contract_from(contract);
-        ModuleFacts facts = facts_for_target(target, parse_mode(mode));
+        ModuleFacts facts = facts_for_target(target, parse_mode(mode), {needs_hashes(*compiled)});
         EnvironmentFacts environment = probe_environment(referenced_environment_names(*compiled));
         nb::gil_scoped_release released;
         return check(*compiled, environment, facts);
@@ -124,16 +124,17 @@ NB_MODULE(_engine, m) {
 
   m.def(
       "generate",
-      [](nb::handle target, const std::string& mode, bool with_environment, bool include_private) {
-        const ModuleFacts facts = facts_for_target(target, parse_mode(mode));
+      [](nb::handle target, const std::string& mode, bool with_environment, bool include_private, bool with_hashes) {
+        const ModuleFacts facts = facts_for_target(target, parse_mode(mode), {with_hashes});
         const EnvironmentFacts environment = probe_environment({});
         GenerateOptions options;
         options.include_private = include_private;
+        options.with_hashes = with_hashes;
         if (with_environment) options.environment = &environment;
         return generate_contract(facts, options);
       },
       nb::arg("target"), nb::arg("mode") = "static", nb::arg("with_environment") = false, nb::arg("include_private") = false,
-      "A contract (YAML text) that the module satisfies.");
+      nb::arg("with_hashes") = false, "A contract (YAML text) that the module satisfies.");
 
   m.def("enable_logging", [](nb::handle level) { enable_logging(level); }, nb::arg("level"));
   m.def(

@@ -27,10 +27,10 @@ std::string read_whole(const std::filesystem::path& path) {
 
 }  // namespace
 
-std::shared_ptr<const ModuleFacts> cached_static_facts(const std::filesystem::path& path, const std::string& module_name) {
+std::shared_ptr<const ModuleFacts> cached_static_facts(const std::filesystem::path& path, const std::string& module_name, const ExtractOptions& options) {
   const auto stamp = file_stamp(path);
-  if (!stamp) return std::make_shared<const ModuleFacts>(extract_static_file(path, module_name));  // reports why
-  const std::string key = path.string() + '\0' + module_name;
+  if (!stamp) return std::make_shared<const ModuleFacts>(extract_static_file(path, module_name, options));  // reports why
+  const std::string key = path.string() + '\0' + module_name + (options.structure_hashes ? "\0hashes" : "");
   {
     std::lock_guard lock(g_mutex);
     auto it = g_entries.find(key);
@@ -45,7 +45,7 @@ std::shared_ptr<const ModuleFacts> cached_static_facts(const std::filesystem::pa
   const auto read_at = std::chrono::system_clock::now();
   std::string text = read_whole(path);
   // The AST walk needs the GIL and is done by the caller's thread; the map only guards the entries.
-  auto facts = std::make_shared<const ModuleFacts>(extract_static_source(text, path.string(), module_name));
+  auto facts = std::make_shared<const ModuleFacts>(extract_static_source(text, path.string(), module_name, options));
   std::lock_guard lock(g_mutex);
   g_entries[key] = Entry{*stamp, read_at, std::move(text), facts};
   return facts;

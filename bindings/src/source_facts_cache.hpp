@@ -7,12 +7,13 @@
 #include <string>
 
 #include "importspy/facts.hpp"
+#include "static_extractor.hpp"
 
 namespace importspy::bindings {
 
 // Thread-safe; the same staleness rule as the contract cache (importspy/file_stamp.hpp).
 // Throws SourceError as extract_static_file() does.
-std::shared_ptr<const ModuleFacts> cached_static_facts(const std::filesystem::path& path, const std::string& module_name);
+std::shared_ptr<const ModuleFacts> cached_static_facts(const std::filesystem::path& path, const std::string& module_name, const ExtractOptions& options = {});
 
 void clear_static_facts_cache();
 

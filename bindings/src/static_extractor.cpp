@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "errors.hpp"
+#include "importspy/sha256.hpp"
 #include "importspy/utf8.hpp"
 #include "python_values.hpp"
 
@@ -72,8 +73,8 @@ std::string resolve_relative(const std::string& written, const std::string& pack
 
 class StaticExtractor {
 public:
-  StaticExtractor(std::string_view source, const std::string& filename, const std::string& module_name)
-      : source_(source), t_(AstTypes::get()) {
+  StaticExtractor(std::string_view source, const std::string& filename, const std::string& module_name, const ExtractOptions& options)
+      : source_(source), t_(AstTypes::get()), options_(options) {
     facts_.filename = filename;
     facts_.name = module_name;
     const bool is_package = filename.ends_with("__init__.py");
@@ -364,6 +365,7 @@ private:
     }
     if (nb::object kwarg = field(args, "kwarg"); !kwarg.is_none()) fact.parameters.push_back(parameter(kwarg, ParameterKind::var_keyword));
     fact.return_annotation = optional_segment(field(def, "returns"));
+    if (options_.structure_hashes) fact.structure_hash = structure_hash(def);
     return fact;
   }
 
@@ -384,6 +386,7 @@ private:
       if (!text.empty()) cls.superclasses.push_back({text, ""});
     }
     class_body(field(def, "body"), cls, false);
+    if (options_.structure_hashes) cls.structure_hash = structure_hash(def);
     return cls;
   }
 
@@ -669,8 +672,79 @@ private:
     }
   }
 
+  // ---- structure hashes ---------------------------------------------------------------------------
+
+  std::string structure_hash(nb::handle definition) const {
+    std::string text;
+    serialize(definition, text, 0);
+    return "sha256:" + sha256_hex(text);
+  }
+
+  // A canonical text of a syntax tree: node types and their `_fields` (positions live in `_attributes`,
+  // so they never enter), docstrings and type comments left out, constants by repr.
+  void serialize(nb::handle node, std::string& out, int depth) const {
+    if (depth > 200) {
+      out += "…";
+      return;
+    }
+    PyObject* o = node.ptr();
+    if (o == Py_None) {
+      out += 'N';
+      return;
+    }
+    if (PyList_Check(o)) {
+      out += '[';
+      const Py_ssize_t n = PyList_GET_SIZE(o);
+      for (Py_ssize_t i = first_statement(o); i < n; ++i) {
+        serialize(nb::handle(PyList_GET_ITEM(o, i)), out, depth + 1);
+        out += ',';
+      }
+      out += ']';
+      return;
+    }
+    if (PyObject_IsInstance(o, ast_base()) == 1) {
+      out += Py_TYPE(o)->tp_name;
+      out += '(';
+      nb::object fields = nb::getattr(nb::handle(reinterpret_cast<PyObject*>(Py_TYPE(o))), "_fields", nb::tuple());
+      for (nb::handle field_name : fields) {
+        const std::string name = utf8(field_name);
+        if (name == "type_comment") continue;
+        out += name;
+        out += '=';
+        serialize(nb::getattr(node, name.c_str(), nb::none()), out, depth + 1);
+        out += ';';
+      }
+      out += ')';
+      return;
+    }
+    PyObject* repr = PyObject_Repr(o);  // str, bytes, int, float, complex, bool, Ellipsis: builtin reprs
+    if (!repr) {
+      PyErr_Clear();
+      out += '?';
+      return;
+    }
+    out += utf8(nb::handle(repr));
+    Py_DECREF(repr);
+  }
+
+  // A body's docstring (a first statement that is a string constant) is documentation, not structure.
+  Py_ssize_t first_statement(PyObject* list) const {
+    if (PyList_GET_SIZE(list) == 0) return 0;
+    nb::handle first(PyList_GET_ITEM(list, 0));
+    if (!is(first, t_.Expr)) return 0;
+    nb::object value = field(first, "value");
+    if (is(value, t_.Constant) && PyUnicode_Check(field(value, "value").ptr())) return 1;
+    return 0;
+  }
+
+  static PyObject* ast_base() {
+    static PyObject* const base = nb::getattr(nb::module_::import_("_ast"), "AST").release().ptr();
+    return base;
+  }
+
   std::string_view source_;
   const AstTypes& t_;
+  ExtractOptions options_;
   ModuleFacts facts_;
   std::string package_;
   std::vector<size_t> line_starts_;
@@ -695,7 +769,9 @@ private:
 
 }  // namespace
 
-ModuleFacts extract_static_source(std::string_view source, const std::string& filename, const std::string& module_name, const SourceLimits& limits) {
+ModuleFacts extract_static_source(std::string_view source, const std::string& filename, const std::string& module_name, const ExtractOptions& options,
+                                  const SourceLimits& limits) {
+  const std::string_view original = source;
   if (source.size() > limits.max_bytes) {
     throw SourceError(filename, 0, 0,
                       "the source is " + std::to_string(source.size()) + " bytes, more than the limit of " + std::to_string(limits.max_bytes));
@@ -717,10 +793,13 @@ ModuleFacts extract_static_source(std::string_view source, const std::string& fi
   PyObject* tree = Py_CompileStringObject(text.c_str(), name.ptr(), Py_file_input, &flags, -1);
   if (!tree) raise_from_compile_error(filename);
   nb::object owned = nb::steal(tree);
-  return StaticExtractor(text, filename, module_name).run(owned);
+  ModuleFacts facts = StaticExtractor(text, filename, module_name, options).run(owned);
+  facts.file_sha256 = sha256_hex(original);  // the file's exact bytes, BOM included
+  return facts;
 }
 
-ModuleFacts extract_static_file(const std::filesystem::path& path, const std::string& module_name, const SourceLimits& limits) {
+ModuleFacts extract_static_file(const std::filesystem::path& path, const std::string& module_name, const ExtractOptions& options,
+                                const SourceLimits& limits) {
   const std::string filename = path.string();
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) throw SourceError(filename, 0, 0, "this is a directory, not a Python source file");
@@ -734,7 +813,7 @@ ModuleFacts extract_static_file(const std::filesystem::path& path, const std::st
       throw SourceError(filename, 0, 0, "the source is larger than the limit of " + std::to_string(limits.max_bytes) + " bytes");
     }
   }
-  return extract_static_source(text, filename, module_name, limits);
+  return extract_static_source(text, filename, module_name, options, limits);
 }
 
 }  // namespace importspy::bindings

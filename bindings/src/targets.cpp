@@ -149,19 +149,19 @@ Mode parse_mode(const std::string& text) {
   throw std::invalid_argument("mode must be \"static\" or \"runtime\", not \"" + text + "\"");
 }
 
-ModuleFacts runtime_facts(nb::handle module) {
+ModuleFacts runtime_facts(nb::handle module, const ExtractOptions& options) {
   ModuleFacts live = extract_live_module(module);
   auto source = source_file_of(module);
   if (!source) return live;
-  return merge_facts(*cached_static_facts(*source, module_name_of(module)), live);
+  return merge_facts(*cached_static_facts(*source, module_name_of(module), options), live);
 }
 
-ModuleFacts facts_for_target(nb::handle target, Mode mode) {
+ModuleFacts facts_for_target(nb::handle target, Mode mode, const ExtractOptions& options) {
   if (PyModule_Check(target.ptr())) {
-    if (mode == Mode::runtime) return runtime_facts(target);
+    if (mode == Mode::runtime) return runtime_facts(target, options);
     auto source = source_file_of(target);
     if (!source) throw SourceError(module_name_of(target), 0, 0, "module `" + module_name_of(target) + "` has no Python source file to read");
-    return *cached_static_facts(*source, module_name_of(target));
+    return *cached_static_facts(*source, module_name_of(target), options);
   }
   if (!PyUnicode_Check(target.ptr()) && !PyObject_HasAttrString(target.ptr(), "__fspath__")) {
     throw std::invalid_argument("the target must be a module, a path to a .py file, or a dotted module name");
@@ -172,14 +172,13 @@ ModuleFacts facts_for_target(nb::handle target, Mode mode) {
   if (is_path) {
     const fs::path file(text);
     if (fs::is_directory(file, ec)) throw SourceError(text, 0, 0, "this is a directory; name a .py file or a dotted module name");
-    if (mode == Mode::runtime) return runtime_facts(import_path(file));
-    ModuleFacts facts = *cached_static_facts(file, module_name_for(file));
-    return facts;
+    if (mode == Mode::runtime) return runtime_facts(import_path(file), options);
+    return *cached_static_facts(file, module_name_for(file), options);
   }
-  if (mode == Mode::runtime) return runtime_facts(import_dotted(text));
+  if (mode == Mode::runtime) return runtime_facts(import_dotted(text), options);
   auto source = locate_source(text);
   if (!source) throw SourceError(text, 0, 0, "no Python source for module `" + text + "` was found on sys.path");
-  return *cached_static_facts(*source, text);
+  return *cached_static_facts(*source, text, options);
 }
 
 std::shared_ptr<const Contract> contract_from(nb::handle contract) {

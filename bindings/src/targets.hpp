@@ -8,6 +8,7 @@
 
 #include "importspy/contract.hpp"
 #include "importspy/facts.hpp"
+#include "static_extractor.hpp"
 
 namespace importspy::bindings {
 
@@ -23,10 +24,10 @@ Mode parse_mode(const std::string& text);
 // Runtime mode imports a path or dotted name (a path's folder goes first on sys.path meanwhile, as when
 // running a script) and reads the live objects, completed by the source. An import that raises becomes
 // a SourceError naming the file and line where it raised.
-ModuleFacts facts_for_target(nb::handle target, Mode mode);
+ModuleFacts facts_for_target(nb::handle target, Mode mode, const ExtractOptions& options = {});
 
 // Live facts of `module` completed by its source's facts, when it has a source file.
-ModuleFacts runtime_facts(nb::handle module);
+ModuleFacts runtime_facts(nb::handle module, const ExtractOptions& options = {});
 
 // A contract given as a path (str or os.PathLike) or as a loaded Contract.
 std::shared_ptr<const Contract> contract_from(nb::handle contract);

@@ -208,6 +208,11 @@ private:
       const PathRef path = prefix.child("filename");
       applied(path);
     }
+    if (rule.file_sha256) {
+      const PathRef path = prefix.child("integrity");
+      applied(path);
+      check_integrity(*rule.file_sha256, {Context::module, path, rule.mark, 0});
+    }
     if (rule.version) {
       const PathRef path = prefix.child("version");
       applied(path);
@@ -226,9 +231,35 @@ private:
         continue;
       }
       check_callable(function, *fact, {Context::module, path, function.mark, fact->line}, [&] { return "function " + quoted(function.name); });
+      check_structure_hash(function.structure_hash, fact->structure_hash, path, function.mark, fact->line, Context::module, "function " + quoted(function.name));
     }
     const PathRef classes = prefix.child("classes");
     for (const auto& cls : rule.classes) check_class(cls, classes);
+  }
+
+  void check_integrity(const std::string& pinned, const Site& site) {
+    if (!module_.file_sha256) {
+      add(codes::value_unverifiable, site, pinned, std::nullopt, "the module's file cannot be read to verify its pinned SHA-256",
+          "check a module that has a source file");
+    } else if (*module_.file_sha256 != pinned) {
+      add(codes::integrity_mismatch, site, pinned, *module_.file_sha256, "the module's file has changed since it was pinned (SHA-256 differs)",
+          "review the change, then update `integrity: {sha256: ...}` with `importspy hash`");
+    }
+  }
+
+  // Structure pins: the fact's hash is computed from the normalised syntax tree when the contract asks.
+  void check_structure_hash(const std::optional<std::string>& pinned, const std::optional<std::string>& actual, const PathRef& owner,
+                            SourceMark mark, int line, Context context, const std::string& what) {
+    if (!pinned) return;
+    const PathRef path = owner.child("hash");
+    applied(path);
+    const Site site{context, path, mark, line};
+    if (!actual) {
+      add(codes::value_unverifiable, site, *pinned, std::nullopt, "the structure of " + what + " cannot be hashed (no source)", "check a module that has a source file");
+    } else if (*actual != *pinned) {
+      add(codes::hash_mismatch, site, *pinned, *actual, what + " has changed since it was pinned (its structure hash differs)",
+          "review the change, then update `hash:` with `importspy hash --select`");
+    }
   }
 
   void check_module_version(const VersionRule& rule, const Site& site) {
@@ -353,6 +384,7 @@ private:
           "define `class " + rule.name + ":` at module level");
       return;
     }
+    check_structure_hash(rule.structure_hash, fact->structure_hash, class_path, rule.mark, fact->line, Context::class_, "class " + quoted(rule.name));
     const PathRef attributes = class_path.child("attributes");
     for (const auto& attribute : rule.attributes) check_attribute(attribute, *fact, attributes);
     const PathRef methods = class_path.child("methods");
@@ -367,6 +399,7 @@ private:
         continue;
       }
       check_callable(method, *found, Site{Context::class_, path, method.mark, found->line}, what);
+      check_structure_hash(method.structure_hash, found->structure_hash, path, method.mark, found->line, Context::class_, what());
     }
     const PathRef superclasses = class_path.child("superclasses");
     for (const auto& base : rule.superclasses) check_superclass(base, *fact, superclasses);

@@ -18,4 +18,36 @@ std::vector<std::string> referenced_environment_names(const Contract& contract) 
   return names;
 }
 
+namespace {
+
+bool module_needs_hashes(const ModuleRule& m) {
+  if (m.file_sha256) return true;
+  for (const auto& f : m.functions) {
+    if (f.structure_hash) return true;
+  }
+  for (const auto& c : m.classes) {
+    if (c.structure_hash) return true;
+    for (const auto& method : c.methods) {
+      if (method.structure_hash) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+bool needs_hashes(const Contract& contract) {
+  if (module_needs_hashes(contract.module)) return true;
+  for (const auto& d : contract.deployments) {
+    for (const auto& s : d.systems) {
+      for (const auto& p : s.pythons) {
+        for (const auto& m : p.modules) {
+          if (module_needs_hashes(m)) return true;
+        }
+      }
+    }
+  }
+  return false;
+}
+
 }  // namespace importspy

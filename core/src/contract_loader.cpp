@@ -3,6 +3,7 @@
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <charconv>
@@ -61,12 +62,13 @@ namespace {
 
 using Keys = std::span<const std::string_view>;
 
-constexpr std::array<std::string_view, 7> kTopKeys = {"importspy", "filename", "version", "variables", "functions", "classes", "deployments"};
-constexpr std::array<std::string_view, 5> kModuleKeys = {"filename", "version", "variables", "functions", "classes"};
+constexpr std::array<std::string_view, 8> kTopKeys = {"importspy", "filename", "version", "integrity", "variables", "functions", "classes", "deployments"};
+constexpr std::array<std::string_view, 6> kModuleKeys = {"filename", "version", "integrity", "variables", "functions", "classes"};
+constexpr std::array<std::string_view, 1> kIntegrityKeys = {"sha256"};
 constexpr std::array<std::string_view, 3> kVariableKeys = {"name", "value", "annotation"};
-constexpr std::array<std::string_view, 3> kFunctionKeys = {"name", "arguments", "return_annotation"};
+constexpr std::array<std::string_view, 4> kFunctionKeys = {"name", "arguments", "return_annotation", "hash"};
 constexpr std::array<std::string_view, 4> kArgumentKeys = {"name", "value", "annotation", "kind"};
-constexpr std::array<std::string_view, 4> kClassKeys = {"name", "attributes", "methods", "superclasses"};
+constexpr std::array<std::string_view, 5> kClassKeys = {"name", "attributes", "methods", "superclasses", "hash"};
 constexpr std::array<std::string_view, 4> kAttributeKeys = {"type", "name", "value", "annotation"};
 constexpr std::array<std::string_view, 1> kSuperclassKeys = {"name"};
 constexpr std::array<std::string_view, 2> kDeploymentKeys = {"arch", "systems"};
@@ -401,9 +403,38 @@ private:
     return read_value(node, 3);
   }
 
+  static bool is_sha256_hex(std::string_view text) {
+    return text.size() == 64 && std::all_of(text.begin(), text.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || (c >= 'a' && c <= 'f'); });
+  }
+
+  // `hash: "sha256:<64 lowercase hex digits>"` on a function, method or class.
+  std::optional<std::string> read_structure_hash(const YAML::Node& owner, std::string_view where) {
+    auto text = optional_text(owner, "hash", where);
+    if (!text) return std::nullopt;
+    if (!text->starts_with("sha256:") || !is_sha256_hex(std::string_view(*text).substr(7))) {
+      fail(ContractErrorKind::invalid_value, value_mark(owner, "hash"), "`hash` of " + std::string(where) + " must be \"sha256:\" and 64 hex digits, found `" + *text + "`",
+           "copy the value `importspy hash MODULE` prints");
+    }
+    return text;
+  }
+
   ModuleRule read_module_fields(const YAML::Node& map, std::string_view where) {
     ModuleRule module;
     module.filename = optional_text(map, "filename", where);
+    if (const YAML::Node integrity = map["integrity"]; integrity.IsDefined() && !integrity.IsNull()) {
+      count_node(integrity, 1);
+      if (!integrity.IsMap()) {
+        fail(ContractErrorKind::wrong_type, value_mark(map, "integrity"), "`integrity` of " + std::string(where) + " must be a mapping such as `{sha256: ...}`",
+             "write `integrity:` with `sha256: <hex>` under it");
+      }
+      check_keys(integrity, kIntegrityKeys, "the integrity of " + std::string(where));
+      const std::string digest = required_text(integrity, "sha256", "the integrity of " + std::string(where), "<64 hex digits>");
+      if (!is_sha256_hex(digest)) {
+        fail(ContractErrorKind::invalid_value, value_mark(integrity, "sha256"), "`sha256` must be 64 lowercase hex digits, found `" + digest + "`",
+             "copy the value `importspy hash MODULE` prints for the file");
+      }
+      module.file_sha256 = digest;
+    }
     module.version = read_version(map, where, false);
     for_each_item(map, "variables", where, [&](const YAML::Node& item, SourceMark at) {
       require_map(item, at, "`variables`", "name: my_variable");
@@ -432,6 +463,7 @@ private:
     rule.name = required_name(item, "a " + std::string(noun), "run");
     rule.mark = at;
     const std::string what = std::string(noun) + " `" + rule.name + "`";
+    rule.structure_hash = read_structure_hash(item, what);
     for_each_item(item, "arguments", what, [&](const YAML::Node& arg, SourceMark arg_at) {
       rule.arguments.push_back(read_argument(arg, arg_at, what));
     });
@@ -485,6 +517,7 @@ private:
     rule.name = required_name(item, "a class", "MyClass");
     rule.mark = at;
     const std::string what = "class `" + rule.name + "`";
+    rule.structure_hash = read_structure_hash(item, what);
     for_each_item(item, "attributes", what, [&](const YAML::Node& attr, SourceMark attr_at) {
       rule.attributes.push_back(read_attribute(attr, attr_at, what));
     });

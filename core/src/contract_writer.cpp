@@ -68,6 +68,7 @@ public:
     line(0, "importspy: 1");
     line(0, "filename: " + quoted(basename(m.filename)));
     if (m.version && Version::parse(*m.version)) line(0, "version: " + quoted(*m.version));
+    if (options_.with_hashes && m.file_sha256) line(0, "integrity: {sha256: " + *m.file_sha256 + "}");
     std::vector<const VariableFact*> variables;
     for (const auto& v : m.variables) {
       if (options_.include_private || !is_private(v.name)) variables.push_back(&v);
@@ -114,6 +115,7 @@ private:
 
   void function(const FunctionFact& f, int depth) {
     line(depth, "- name: " + f.name);
+    if (options_.with_hashes && f.structure_hash) line(depth + 1, "hash: " + quoted(*f.structure_hash));
     if (!f.parameters.empty()) {
       line(depth + 1, "arguments:");
       for (const auto& p : f.parameters) {
@@ -130,6 +132,7 @@ private:
 
   void class_(const ClassFact& c) {
     line(1, "- name: " + c.name);
+    if (options_.with_hashes && c.structure_hash) line(2, "hash: " + quoted(*c.structure_hash));
     std::vector<const AttributeFact*> attributes;
     for (const auto& a : c.attributes) {
       if (options_.include_private || !is_private(a.name)) attributes.push_back(&a);

@@ -19,6 +19,7 @@ void prefer_source_annotation(std::optional<std::string>& merged, const std::opt
 FunctionFact merge_function(const FunctionFact& source, const FunctionFact& live) {
   FunctionFact merged = live;
   merged.line = source.line ? source.line : live.line;
+  if (!merged.structure_hash) merged.structure_hash = source.structure_hash;  // hashes come from the source
   prefer_source_annotation(merged.return_annotation, source.return_annotation);
   for (auto& parameter : merged.parameters) {
     for (const auto& source_parameter : source.parameters) {
@@ -36,6 +37,7 @@ FunctionFact merge_function(const FunctionFact& source, const FunctionFact& live
 ClassFact merge_class(const ClassFact& source, const ClassFact& live) {
   ClassFact merged = live;
   merged.line = source.line ? source.line : live.line;
+  if (!merged.structure_hash) merged.structure_hash = source.structure_hash;
   for (auto& method : merged.methods) {
     for (const auto& source_method : source.methods) {
       if (source_method.name == method.name) method = merge_function(source_method, method);
@@ -67,6 +69,7 @@ ClassFact merge_class(const ClassFact& source, const ClassFact& live) {
 ModuleFacts merge_facts(ModuleFacts merged, const ModuleFacts& live) {
   if (!live.name.empty()) merged.name = live.name;
   if (!live.filename.empty()) merged.filename = live.filename;
+  if (!merged.file_sha256) merged.file_sha256 = live.file_sha256;
   if (live.version) {
     merged.version = live.version;
     merged.version_unknown = false;

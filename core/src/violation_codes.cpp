@@ -35,6 +35,8 @@ constexpr std::array kCodes = {
     ViolationCode{codes::env_value_mismatch, C::mismatch, X::environment, "An environment variable has another value than the matched system requires."},
     ViolationCode{codes::secret_missing, C::missing, X::environment, "A secret the matched system requires is not set (its value is never shown)."},
     ViolationCode{codes::value_unverifiable, C::invalid, X::module, "The contract requires a value that cannot be known without running the module."},
+    ViolationCode{codes::integrity_mismatch, C::mismatch, X::module, "The module's file is not byte for byte the one the contract pins (integrity: sha256)."},
+    ViolationCode{codes::hash_mismatch, C::mismatch, X::module, "A function, method or class is not structurally the one the contract pins (hash:)."},
 };
 
 }  // namespace

@@ -57,13 +57,14 @@ def check(module_or_path, contract, *, mode="static"):
     return _check(module_or_path, contract, mode)
 
 
-def generate(module_or_path, *, mode="static", with_environment=False, include_private=False):
+def generate(module_or_path, *, mode="static", with_environment=False, include_private=False, with_hashes=False):
     """Return the text of a contract (YAML, versioned schema) that the module satisfies.
 
     ``mode="static"`` never executes the module. ``with_environment`` adds a deployment for this
-    machine; ``include_private`` keeps names starting with ``_``.
+    machine; ``include_private`` keeps names starting with ``_``; ``with_hashes`` pins the file and
+    every definition.
     """
-    return _generate(module_or_path, mode, with_environment, include_private)
+    return _generate(module_or_path, mode, with_environment, include_private, with_hashes)
 
 
 class Spy:

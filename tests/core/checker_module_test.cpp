@@ -217,3 +217,39 @@ functions:
 )", plugin_module());
   EXPECT_EQ(codes_of(report), (std::vector<std::string>{"filename-mismatch", "variable-value-mismatch", "variable-missing", "function-missing"}));
 }
+
+TEST(CheckModule, integrity_mismatch) {
+  ModuleFacts m = plugin_module();
+  m.file_sha256 = std::string(64, 'b');
+  auto v = only_violation(check_yaml("integrity: {sha256: " + std::string(64, 'a') + "}\n", m));
+  EXPECT_EQ(v.code, "integrity-mismatch");
+  EXPECT_EQ(v.path, "integrity");
+  EXPECT_EQ(v.actual, std::string(64, 'b'));
+  m.file_sha256 = std::string(64, 'a');
+  EXPECT_TRUE(check_yaml("integrity: {sha256: " + std::string(64, 'a') + "}\n", m).ok());
+}
+
+TEST(CheckModule, integrity_of_a_module_without_a_file_hash_is_unverifiable) {
+  EXPECT_EQ(only_violation(check_yaml("integrity: {sha256: " + std::string(64, 'a') + "}\n", plugin_module())).code, "value-unverifiable");
+}
+
+TEST(CheckModule, hash_mismatch_on_functions_methods_and_classes) {
+  const std::string pinned = "sha256:" + std::string(64, 'c');
+  ModuleFacts m = plugin_module();
+  m.functions[0].structure_hash = "sha256:" + std::string(64, 'd');
+  ClassFact cls;
+  cls.name = "Extension";
+  cls.structure_hash = pinned;
+  FunctionFact method = function("add", {param("self")});
+  method.structure_hash = "sha256:" + std::string(64, 'e');
+  cls.methods.push_back(method);
+  m.classes.push_back(cls);
+  auto report = check_yaml("functions:\n  - {name: run, hash: \"" + pinned + "\"}\nclasses:\n  - name: Extension\n    hash: \"" + pinned +
+                               "\"\n    methods:\n      - {name: add, hash: \"" + pinned + "\"}\n",
+                           m);
+  ASSERT_EQ(report.violations.size(), 2u);
+  EXPECT_EQ(report.violations[0].code, "hash-mismatch");
+  EXPECT_EQ(report.violations[0].path, "functions.run.hash");
+  EXPECT_EQ(report.violations[1].path, "classes.Extension.methods.add.hash");
+  EXPECT_EQ(report.violations[1].context, Context::class_);
+}

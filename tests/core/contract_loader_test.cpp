@@ -488,3 +488,18 @@ TEST(ContractErrors, directory_instead_of_file) {
     EXPECT_NE(e.message().find("directory"), std::string::npos);
   }
 }
+
+TEST(ContractLoader, reads_integrity_and_structure_pins_and_knows_it_needs_hashes) {
+  const std::string digest(64, 'a');
+  auto c = contract_from("integrity: {sha256: " + digest + "}\nfunctions:\n  - {name: f, hash: \"sha256:" + digest + "\"}\n");
+  EXPECT_EQ(c->module.file_sha256, digest);
+  EXPECT_EQ(c->module.functions[0].structure_hash, "sha256:" + digest);
+  EXPECT_TRUE(needs_hashes(*c));
+  EXPECT_FALSE(needs_hashes(*contract_from("filename: a.py\n")));
+}
+
+TEST(ContractErrors, malformed_pins) {
+  EXPECT_EQ(contract_error_from("integrity: {sha256: ABC}\n").kind(), ContractErrorKind::invalid_value);
+  EXPECT_EQ(contract_error_from("integrity: {sha1: x}\n").kind(), ContractErrorKind::unknown_key);
+  EXPECT_EQ(contract_error_from("classes:\n  - {name: A, hash: \"sha256:zz\"}\n").kind(), ContractErrorKind::invalid_value);
+}

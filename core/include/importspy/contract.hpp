@@ -41,6 +41,7 @@ struct ArgumentRule {
 
 struct FunctionRule {
   std::string name;
+  std::optional<std::string> structure_hash;  // `hash: "sha256:<hex>"`: the normalised syntax tree, pinned
   std::vector<ArgumentRule> arguments;  // required in this relative order; extras allowed
   std::optional<AnnotationRule> return_annotation;
   SourceMark mark;
@@ -64,6 +65,7 @@ struct SuperclassRule {
 
 struct ClassRule {
   std::string name;
+  std::optional<std::string> structure_hash;  // `hash: "sha256:<hex>"`
   std::vector<AttributeRule> attributes;
   std::vector<FunctionRule> methods;
   std::vector<SuperclassRule> superclasses;
@@ -72,6 +74,7 @@ struct ClassRule {
 
 struct ModuleRule {
   std::optional<std::string> filename;
+  std::optional<std::string> file_sha256;  // `integrity: {sha256: <hex>}`: the file's exact bytes, pinned
   std::optional<VersionRule> version;
   std::vector<VariableRule> variables;
   std::vector<FunctionRule> functions;
@@ -117,6 +120,9 @@ struct Contract {
   ModuleRule module;  // the top-level filename/version/variables/functions/classes
   std::vector<DeploymentRule> deployments;  // alternatives; empty: runs anywhere
 };
+
+// True when some rule pins a file or a definition: extraction must then compute hashes.
+bool needs_hashes(const Contract& contract);
 
 // Every environment variable and secret name the contract mentions, each once: an environment probe
 // needs to read only these.

@@ -10,6 +10,7 @@ namespace importspy {
 struct GenerateOptions {
   bool include_private = false;   // names starting with `_` (dunder methods such as __init__ are always kept)
   const EnvironmentFacts* environment = nullptr;  // when set: a deployment for this arch, OS, Python and interpreter
+  bool with_hashes = false;  // pin the file (integrity) and each definition (hash) the facts carry hashes for
 };
 
 // A contract the module satisfies: readable YAML in the versioned schema (`importspy: 1`), entries in

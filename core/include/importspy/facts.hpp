@@ -29,6 +29,7 @@ enum class CallableKind { function, method, static_method, class_method, propert
 
 struct FunctionFact {
   std::string name;
+  std::optional<std::string> structure_hash;  // "sha256:<hex>" of the normalised syntax tree, when computed
   std::vector<ParameterFact> parameters;  // in signature order
   std::optional<std::string> return_annotation;
   CallableKind kind = CallableKind::function;
@@ -51,6 +52,7 @@ struct SuperclassFact {
 
 struct ClassFact {
   std::string name;
+  std::optional<std::string> structure_hash;  // "sha256:<hex>", when computed
   std::vector<AttributeFact> attributes;
   std::vector<FunctionFact> methods;
   std::vector<SuperclassFact> superclasses;  // method resolution order, the class itself excluded
@@ -70,7 +72,8 @@ struct ModuleFacts {
   std::string name;      // dotted module name, when known
   std::string filename;  // path of the source file; compared by its last components
   std::optional<std::string> version;  // `__version__`
-  bool version_unknown = false;  // `__version__` is assigned, but computed: static extraction cannot know it
+  bool version_unknown = false;
+  std::optional<std::string> file_sha256;  // hex SHA-256 of the source file's bytes, when computed  // `__version__` is assigned, but computed: static extraction cannot know it
   std::vector<VariableFact> variables;
   std::vector<FunctionFact> functions;
   std::vector<ClassFact> classes;

@@ -10,11 +10,9 @@
 
 #include "importspy/facts.hpp"
 #include "importspy/report.hpp"
+#include "importspy/sha256.hpp"
 
 namespace importspy {
-
-// SHA-256 of `data` as 64 lowercase hex digits (OpenSSL libcrypto).
-std::string sha256_hex(std::string_view data);
 
 // What a result depends on. Secrets enter only as set / empty / unset: their values never reach the
 // key, the disk, or anything derived from them.

@@ -41,6 +41,8 @@ inline constexpr std::string_view env_missing = "env-missing";
 inline constexpr std::string_view env_value_mismatch = "env-value-mismatch";
 inline constexpr std::string_view secret_missing = "secret-missing";
 inline constexpr std::string_view value_unverifiable = "value-unverifiable";
+inline constexpr std::string_view integrity_mismatch = "integrity-mismatch";
+inline constexpr std::string_view hash_mismatch = "hash-mismatch";
 }  // namespace codes
 
 // Every code with its category and context, in documentation order.

@@ -1,0 +1,12 @@
+#pragma once
+// SHA-256, from OpenSSL's libcrypto.
+
+#include <string>
+#include <string_view>
+
+namespace importspy {
+
+// SHA-256 of `data` as 64 lowercase hex digits.
+std::string sha256_hex(std::string_view data);
+
+}  // namespace importspy
