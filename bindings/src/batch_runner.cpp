@@ -11,8 +11,10 @@
 #include "errors.hpp"
 #include "importspy/checker.hpp"
 #include "importspy/contract_cache.hpp"
+#include "importspy/lock_file.hpp"
 #include "importspy/result_cache.hpp"
 #include "importspy/target_discovery.hpp"
+#include "importspy/violation_codes.hpp"
 #include "python_values.hpp"
 #include "static_extractor.hpp"
 
@@ -38,7 +40,14 @@ TargetError source_error(const SourceError& error) { return {"source-error", err
 class Runner {
 public:
   explicit Runner(const BatchOptions& options, const std::optional<ProjectConfig>& config) : options_(options), config_(config) {
-    if (options.use_cache && options.mode == Mode::static_source) cache_.emplace(options.cache_directory);
+    if (options.lock_file) {
+      const auto text = read_text(*options.lock_file);
+      if (!text) throw LockError(options.lock_file->string() + ": the lock file cannot be read; write one with `importspy lock`");
+      lock_ = read_lock(*text, options.lock_file->string());
+      lock_source_ = display_path(*options.lock_file);
+    }
+    // A locked run re-hashes every module: its results are not served from the cache.
+    if (options.use_cache && options.mode == Mode::static_source && !lock_) cache_.emplace(options.cache_directory);
   }
 
   TargetResult run(const DiscoveredTarget& target) {
@@ -80,8 +89,9 @@ public:
           return result;
         }
         const ModuleFacts facts = facts_for_target(nb::str(target.kind == DiscoveredTarget::Kind::dotted_name ? target.display.c_str() : target.path.string().c_str()),
-                                                   Mode::runtime, {needs_hashes(*contract->contract)});
+                                                   Mode::runtime, {needs_hashes(*contract->contract) || lock_.has_value()});
         result.report = check(*contract->contract, contract->environment, facts, {options_.trace});
+        add_lock_drift(result, facts);
         return result;
       }
       if (source_path.empty()) throw SourceError(target.display, 0, 0, "no Python source for module `" + target.display + "` was found on sys.path");
@@ -101,9 +111,10 @@ public:
         result.error = contract->error;
         return result;
       }
-      const ModuleFacts facts = extract_static_source(*text, result.file, module_name, {needs_hashes(*contract->contract)});
+      const ModuleFacts facts = extract_static_source(*text, result.file, module_name, {needs_hashes(*contract->contract) || lock_.has_value()});
       result.report = check(*contract->contract, contract->environment, facts, {options_.trace});
       if (cache_) cache_->store(key, *result.report);
+      add_lock_drift(result, facts);
     } catch (const SourceError& error) {
       result.error = source_error(error);
     }
@@ -111,6 +122,18 @@ public:
   }
 
 private:
+  void add_lock_drift(TargetResult& result, const ModuleFacts& facts) const {
+    if (!lock_) return;
+    auto entry = lock_->modules.find(result.target);
+    if (entry == lock_->modules.end()) {
+      const ViolationCode& code = violation_code(codes::integrity_mismatch);
+      result.report->violations.push_back(Violation{std::string(code.code), code.category, Context::module, "lock", "locked", std::nullopt,
+                                                    "this module is not in " + lock_source_, "review it, then run `importspy lock` to add it", {}, 0});
+      return;
+    }
+    for (auto& v : lock_drift(entry->second, facts, lock_source_)) result.report->violations.push_back(std::move(v));
+  }
+
   struct Loaded {
     std::shared_ptr<const Contract> contract;  // compiled when a result is not in the cache
     std::string text;
@@ -175,6 +198,8 @@ private:
   const BatchOptions& options_;
   const std::optional<ProjectConfig>& config_;
   std::optional<ResultCache> cache_;
+  std::optional<LockFile> lock_;
+  std::string lock_source_;
   std::map<std::string, Loaded> loaded_;
 };
 
@@ -203,7 +228,8 @@ TargetResult target_from_json(const json& j) {
 
 json options_to_json(const BatchOptions& o) {
   return {{"excludes", o.excludes}, {"contract", o.contract ? json(*o.contract) : json(nullptr)}, {"mode", o.mode == Mode::runtime ? "runtime" : "static"},
-          {"use_cache", o.use_cache}, {"cache_directory", o.cache_directory.string()}, {"trace", o.trace}};
+          {"use_cache", o.use_cache}, {"cache_directory", o.cache_directory.string()}, {"trace", o.trace},
+          {"lock_file", o.lock_file ? json(o.lock_file->string()) : json(nullptr)}};
 }
 
 BatchOptions options_from_json(const json& j) {
@@ -214,6 +240,7 @@ BatchOptions options_from_json(const json& j) {
   o.use_cache = j.at("use_cache").get<bool>();
   o.cache_directory = j.at("cache_directory").get<std::string>();
   o.trace = j.at("trace").get<bool>();
+  if (!j.at("lock_file").is_null()) o.lock_file = j["lock_file"].get<std::string>();
   return o;
 }
 

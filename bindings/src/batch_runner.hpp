@@ -22,6 +22,7 @@ struct BatchOptions {
   std::filesystem::path cache_directory = ".importspy_cache";
   bool trace = false;                   // --dry-run
   int jobs = 1;                         // worker processes, this one included
+  std::optional<std::filesystem::path> lock_file;  // --locked: drift from this lock is reported too
 };
 
 // `on_progress(done, total)` is called as targets finish (may be empty).

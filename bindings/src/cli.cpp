@@ -14,6 +14,7 @@
 #include "environment_probe.hpp"
 #include "errors.hpp"
 #include "importspy/contract_writer.hpp"
+#include "importspy/lock_file.hpp"
 #include "importspy/render.hpp"
 #include "importspy/render_batch.hpp"
 #include "importspy/target_discovery.hpp"
@@ -56,6 +57,8 @@ struct Options {
   std::string cache_directory = ".importspy_cache";
   bool no_cache = false;
   bool dry_run = false;
+  bool locked = false;
+  std::string lock_file = "importspy.lock";
   int jobs = 0;
 };
 
@@ -151,6 +154,7 @@ int run_check(const Options& options) {
   batch_options.cache_directory = options.cache_directory;
   batch_options.trace = options.dry_run;
   batch_options.jobs = options.jobs > 0 ? options.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (options.locked) batch_options.lock_file = fs::path(options.lock_file);
 
   const bool text = options.format == "text";
   const bool show_progress = text && is_terminal("stderr");
@@ -161,7 +165,13 @@ int run_check(const Options& options) {
     write("stderr", "\r[" + std::string(filled, '=') + std::string(kWidth - filled, ' ') + "] " + std::to_string(done) + "/" + std::to_string(total) +
                         (done == total ? "\r\x1b[K" : ""));
   };
-  const BatchResult batch = run_batch(batch_options, config, progress);
+  BatchResult batch;
+  try {
+    batch = run_batch(batch_options, config, progress);
+  } catch (const LockError& error) {
+    write("stderr", std::string("importspy: error: ") + error.what() + "\n");
+    return kExitError;
+  }
 
   const bool color = text && is_terminal("stdout");
   int status = batch.exit_status();
@@ -191,6 +201,57 @@ void add_check_options(CLI::App& app, Options& options) {
       ->check(CLI::IsMember({"text", "json", "sarif", "junit", "github"}));
   app.add_option("-l,--log-level", options.log_level, "Log level: DEBUG, INFO, WARNING or ERROR")
       ->check(CLI::IsMember({"DEBUG", "INFO", "WARNING", "ERROR"}, CLI::ignore_case));
+}
+
+// `importspy lock`: every target's hashes, written only when every target could be read.
+int run_lock(std::vector<std::string> targets, const std::vector<std::string>& excludes, const std::string& output) {
+  std::optional<ProjectConfig> config;
+  try {
+    config = find_project_config(fs::current_path());
+  } catch (const ConfigError& error) {
+    write("stderr", std::string(error.what()) + "\n");
+    return kExitError;
+  }
+  if (targets.empty() && config) targets = config->targets;
+  if (targets.empty()) {
+    write("stderr", "importspy: error: no target given, and no `targets` in the project settings\n");
+    return kExitError;
+  }
+  std::vector<std::string> all_excludes = excludes;
+  if (config) all_excludes.insert(all_excludes.end(), config->exclude.begin(), config->exclude.end());
+  LockFile lock;
+  int status = kExitCompliant;
+  for (const auto& target : discover_targets(targets, all_excludes)) {
+    if (target.kind == DiscoveredTarget::Kind::error) {
+      write("stderr", target.display + ": error: " + target.error + "\n");
+      status = kExitError;
+      continue;
+    }
+    try {
+      const std::string name = target.kind == DiscoveredTarget::Kind::dotted_name ? target.display : target.path.string();
+      lock.modules[target.display] = lock_entry(facts_for_target(nb::str(name.c_str()), Mode::static_source, {true}));
+    } catch (const SourceError& error) {
+      std::string where = error.file();
+      if (error.line() > 0) where += ":" + std::to_string(error.line()) + ":" + std::to_string(error.column());
+      write("stderr", where + ": error: " + error.what() + "\n");
+      status = kExitError;
+    }
+  }
+  if (status != kExitCompliant) {
+    write("stderr", "importspy: nothing written: every target must be readable to lock them\n");
+    return status;
+  }
+  const fs::path temporary = fs::path(output + ".importspy-tmp");
+  std::ofstream(temporary, std::ios::binary) << write_lock(lock);
+  std::error_code ec;
+  fs::rename(temporary, output, ec);
+  if (ec) {
+    fs::remove(temporary, ec);
+    write("stderr", "importspy: error: cannot write " + output + "\n");
+    return kExitError;
+  }
+  write("stdout", "Locked " + std::to_string(lock.modules.size()) + " module" + (lock.modules.size() == 1 ? "" : "s") + " in " + output + ".\n");
+  return kExitCompliant;
 }
 
 // `importspy hash`: the pins a contract can hold, one per line, `sha256:<hex>  name`.
@@ -252,6 +313,15 @@ int run_cli(const std::vector<std::string>& arguments) {
   check_command->add_option("--cache-dir", check_options.cache_directory, "Result cache folder (default: .importspy_cache)");
   check_command->add_option("-j,--jobs", check_options.jobs, "Processes to use (default: the number of cores)")->check(CLI::PositiveNumber);
   check_command->add_flag("--dry-run", check_options.dry_run, "Report everything, with the matched deployment and the rules applied; always exit 0");
+  check_command->add_flag("--locked", check_options.locked, "Also fail on any drift from the lock file (importspy lock)");
+  check_command->add_option("--lock-file", check_options.lock_file, "Lock file (default: importspy.lock)");
+
+  CLI::App* lock_command = app.add_subcommand("lock", "Record the hashes of modules as reviewed, for `importspy check --locked`");
+  std::vector<std::string> lock_targets, lock_excludes;
+  std::string lock_output = "importspy.lock";
+  lock_command->add_option("targets", lock_targets, "Same targets as `importspy check`; default: `targets` from the project settings");
+  lock_command->add_option("--exclude", lock_excludes, "Glob pattern of files to leave out (repeatable)");
+  lock_command->add_option("-o,--output", lock_output, "Lock file to write (default: importspy.lock)");
 
   CLI::App* generate_command = app.add_subcommand("generate", "Write a contract that a module satisfies (YAML)");
   std::string generate_target, generate_mode = "static", generate_output;
@@ -290,6 +360,7 @@ int run_cli(const std::vector<std::string>& arguments) {
   }
   if (app.got_subcommand(worker)) return run_batch_worker(request_file, result_file);
   if (app.got_subcommand(hash_command)) return run_hash(hash_target, hash_select);
+  if (app.got_subcommand(lock_command)) return run_lock(lock_targets, lock_excludes, lock_output);
   if (app.got_subcommand(generate_command)) {
     ModuleFacts facts;
     try {
