@@ -13,6 +13,7 @@
 #include "batch_runner.hpp"
 #include "environment_probe.hpp"
 #include "errors.hpp"
+#include "importspy/contract_schema.hpp"
 #include "importspy/contract_writer.hpp"
 #include "importspy/lock_file.hpp"
 #include "importspy/render.hpp"
@@ -338,6 +339,8 @@ int run_cli(const std::vector<std::string>& arguments) {
   hash_command->add_option("--select", hash_select, "Only this definition: `function`, `Class` or `Class.method`; prints the hash alone");
   generate_command->add_option("-o,--output", generate_output, "Write to this file instead of standard output");
 
+  CLI::App* schema_command = app.add_subcommand("schema", "Print a JSON Schema of the contract language, for editors");
+
   CLI::App* worker = app.add_subcommand("_worker", "")->group("");  // hidden: one share of a --jobs run
   std::string request_file, result_file;
   worker->add_option("request", request_file)->required();
@@ -359,6 +362,10 @@ int run_cli(const std::vector<std::string>& arguments) {
     return kExitCompliant;
   }
   if (app.got_subcommand(worker)) return run_batch_worker(request_file, result_file);
+  if (app.got_subcommand(schema_command)) {
+    write("stdout", contract_json_schema());
+    return kExitCompliant;
+  }
   if (app.got_subcommand(hash_command)) return run_hash(hash_target, hash_select);
   if (app.got_subcommand(lock_command)) return run_lock(lock_targets, lock_excludes, lock_output);
   if (app.got_subcommand(generate_command)) {
