@@ -13,6 +13,7 @@
 #include "batch_runner.hpp"
 #include "environment_probe.hpp"
 #include "errors.hpp"
+#include "importspy/contract_migration.hpp"
 #include "importspy/contract_schema.hpp"
 #include "importspy/contract_writer.hpp"
 #include "importspy/lock_file.hpp"
@@ -204,6 +205,46 @@ void add_check_options(CLI::App& app, Options& options) {
       ->check(CLI::IsMember({"DEBUG", "INFO", "WARNING", "ERROR"}, CLI::ignore_case));
 }
 
+// Writes `text` to `output` through a temporary file and a rename: never half a file.
+bool write_file_atomically(const std::string& output, const std::string& text) {
+  const fs::path temporary = fs::path(output + ".importspy-tmp");
+  {
+    std::ofstream out(temporary, std::ios::binary);
+    out << text;
+    if (!out) return false;
+  }
+  std::error_code ec;
+  fs::rename(temporary, output, ec);
+  if (ec) fs::remove(temporary, ec);
+  return !ec;
+}
+
+// `importspy migrate`: the contract with `importspy: 1`, or unchanged when already versioned.
+int run_migrate(const std::string& input, const std::string& output) {
+  std::ifstream in(input, std::ios::binary);
+  if (!in) {
+    write("stderr", input + ": error: the contract file cannot be read\n");
+    return kExitError;
+  }
+  const std::string text(std::istreambuf_iterator<char>(in), {});
+  std::optional<std::string> migrated;
+  try {
+    migrated = migrate_contract_text(text, input);
+  } catch (const ContractError& error) {
+    write("stderr", render_text(error, {false, true}));
+    return kExitError;
+  }
+  if (!migrated) write("stderr", input + ": already in the versioned schema (importspy: 1); nothing to change\n");
+  const std::string& result = migrated ? *migrated : text;
+  if (output.empty()) {
+    write("stdout", result);
+  } else if (!write_file_atomically(output, result)) {
+    write("stderr", "importspy: error: cannot write " + output + "\n");
+    return kExitError;
+  }
+  return kExitCompliant;
+}
+
 // `importspy lock`: every target's hashes, written only when every target could be read.
 int run_lock(std::vector<std::string> targets, const std::vector<std::string>& excludes, const std::string& output) {
   std::optional<ProjectConfig> config;
@@ -341,6 +382,11 @@ int run_cli(const std::vector<std::string>& arguments) {
 
   CLI::App* schema_command = app.add_subcommand("schema", "Print a JSON Schema of the contract language, for editors");
 
+  CLI::App* migrate_command = app.add_subcommand("migrate", "Rewrite an ImportSpy 0.x contract into the versioned schema (importspy: 1)");
+  std::string migrate_input, migrate_output;
+  migrate_command->add_option("contract", migrate_input, "The 0.x contract (YAML)")->required();
+  migrate_command->add_option("-o,--output", migrate_output, "Write here (may be the input itself) instead of standard output");
+
   CLI::App* worker = app.add_subcommand("_worker", "")->group("");  // hidden: one share of a --jobs run
   std::string request_file, result_file;
   worker->add_option("request", request_file)->required();
@@ -366,6 +412,7 @@ int run_cli(const std::vector<std::string>& arguments) {
     write("stdout", contract_json_schema());
     return kExitCompliant;
   }
+  if (app.got_subcommand(migrate_command)) return run_migrate(migrate_input, migrate_output);
   if (app.got_subcommand(hash_command)) return run_hash(hash_target, hash_select);
   if (app.got_subcommand(lock_command)) return run_lock(lock_targets, lock_excludes, lock_output);
   if (app.got_subcommand(generate_command)) {

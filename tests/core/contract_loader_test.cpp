@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "importspy/contract_migration.hpp"
 #include "support.hpp"
 
 using namespace importspy;
@@ -502,4 +503,11 @@ TEST(ContractErrors, malformed_pins) {
   EXPECT_EQ(contract_error_from("integrity: {sha256: ABC}\n").kind(), ContractErrorKind::invalid_value);
   EXPECT_EQ(contract_error_from("integrity: {sha1: x}\n").kind(), ContractErrorKind::unknown_key);
   EXPECT_EQ(contract_error_from("classes:\n  - {name: A, hash: \"sha256:zz\"}\n").kind(), ContractErrorKind::invalid_value);
+}
+
+TEST(ContractMigration, inserts_the_version_after_leading_comments_only) {
+  EXPECT_EQ(migrate_contract_text("# c\n\nfilename: a.py\n", "c.yml"), "# c\n\nimportspy: 1\nfilename: a.py\n");
+  EXPECT_EQ(migrate_contract_text("filename: a.py", "c.yml"), "importspy: 1\nfilename: a.py");
+  EXPECT_FALSE(migrate_contract_text("importspy: 1\nfilename: a.py\n", "c.yml").has_value());
+  EXPECT_THROW(migrate_contract_text("{filename: a.py}\n", "c.yml"), ContractError);
 }
