@@ -1,6 +1,7 @@
 #include "cli.hpp"
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 #include <nanobind/nanobind.h>
 #include <nanobind/stl/string.h>
 
@@ -13,6 +14,8 @@
 #include "batch_runner.hpp"
 #include "environment_probe.hpp"
 #include "errors.hpp"
+#include "importspy/contract_cache.hpp"
+#include "importspy/contract_lint.hpp"
 #include "importspy/contract_migration.hpp"
 #include "importspy/contract_schema.hpp"
 #include "importspy/contract_writer.hpp"
@@ -205,6 +208,41 @@ void add_check_options(CLI::App& app, Options& options) {
       ->check(CLI::IsMember({"DEBUG", "INFO", "WARNING", "ERROR"}, CLI::ignore_case));
 }
 
+// `importspy lint`: 0 clean, 1 warnings, 2 a contract that does not load.
+int run_lint(const std::vector<std::string>& inputs, bool json_output) {
+  using json = nlohmann::json;
+  int status = kExitCompliant;
+  json files = json::array();
+  std::string text;
+  std::size_t warnings = 0;
+  for (const auto& input : inputs) {
+    try {
+      const auto contract = default_contract_cache().load(input);
+      const auto findings = lint_contract(*contract);
+      json entries = json::array();
+      for (const auto& f : findings) {
+        entries.push_back(json{{"code", f.code}, {"message", f.message}, {"hint", f.hint}, {"line", f.mark.line}, {"column", f.mark.column}});
+        text += input + ":" + std::to_string(f.mark.line) + ":" + std::to_string(f.mark.column) + ": warning: " + f.message + " [" + f.code + "]\n  hint: " + f.hint + "\n";
+      }
+      warnings += findings.size();
+      if (!findings.empty()) status = std::max(status, 1);
+      files.push_back(json{{"file", input}, {"ok", findings.empty()}, {"warnings", std::move(entries)}});
+    } catch (const ContractError& error) {
+      status = kExitError;
+      text += render_text(error, {false, true});
+      files.push_back(json{{"file", input}, {"ok", false}, {"error", json::parse(render_json(error))["error"]}});
+    }
+  }
+  if (json_output) {
+    write("stdout", json{{"ok", status == kExitCompliant}, {"files", std::move(files)}}.dump(2) + "\n");
+  } else {
+    text += std::to_string(inputs.size()) + " contract" + (inputs.size() == 1 ? "" : "s") + " checked: " + std::to_string(warnings) + " warning" +
+            (warnings == 1 ? "" : "s") + (status == kExitError ? ", and errors" : "") + ".\n";
+    write("stdout", text);
+  }
+  return status;
+}
+
 // Writes `text` to `output` through a temporary file and a rename: never half a file.
 bool write_file_atomically(const std::string& output, const std::string& text) {
   const fs::path temporary = fs::path(output + ".importspy-tmp");
@@ -382,6 +420,12 @@ int run_cli(const std::vector<std::string>& arguments) {
 
   CLI::App* schema_command = app.add_subcommand("schema", "Print a JSON Schema of the contract language, for editors");
 
+  CLI::App* lint_command = app.add_subcommand("lint", "Report contract errors and warnings (duplicates, conflicts, unreachable deployments) without any module");
+  std::vector<std::string> lint_inputs;
+  std::string lint_format = "text";
+  lint_command->add_option("contracts", lint_inputs, "Contract files (YAML)")->required();
+  lint_command->add_option("--format", lint_format, "Output format")->check(CLI::IsMember({"text", "json"}));
+
   CLI::App* migrate_command = app.add_subcommand("migrate", "Rewrite an ImportSpy 0.x contract into the versioned schema (importspy: 1)");
   std::string migrate_input, migrate_output;
   migrate_command->add_option("contract", migrate_input, "The 0.x contract (YAML)")->required();
@@ -413,6 +457,7 @@ int run_cli(const std::vector<std::string>& arguments) {
     return kExitCompliant;
   }
   if (app.got_subcommand(migrate_command)) return run_migrate(migrate_input, migrate_output);
+  if (app.got_subcommand(lint_command)) return run_lint(lint_inputs, lint_format == "json");
   if (app.got_subcommand(hash_command)) return run_hash(hash_target, hash_select);
   if (app.got_subcommand(lock_command)) return run_lock(lock_targets, lock_excludes, lock_output);
   if (app.got_subcommand(generate_command)) {

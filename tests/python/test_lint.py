@@ -1,0 +1,58 @@
+"""importspy lint: contract errors and warnings, without any module."""
+
+import json
+
+import pytest
+
+from conftest import EXAMPLE
+
+CASES = {
+    "duplicate variable": ("variables:\n  - name: a\n  - name: a\n", "duplicate-entry", 3),
+    "duplicate method": ("classes:\n  - name: C\n    methods:\n      - name: m\n      - name: m\n", "duplicate-entry", 5),
+    "duplicate argument": ("functions:\n  - name: f\n    arguments:\n      - name: x\n      - name: x\n", "duplicate-entry", 5),
+    "duplicate deployment": ("deployments:\n  - arch: x86_64\n  - arch: amd64\n", "duplicate-entry", 3),
+    "duplicate python": ("deployments:\n  - arch: x86_64\n    systems:\n      - os: linux\n        pythons:\n          - version: '3.11'\n          - version: '3.11'\n",
+                         "duplicate-entry", 7),
+    "duplicate secret": ("deployments:\n  - arch: x86_64\n    systems:\n      - os: linux\n        environment:\n          secrets: [T, T]\n", "duplicate-entry", 6),
+    "conflicting value": ("filename: a.py\nvariables:\n  - {name: x, value: 1}\ndeployments:\n  - arch: x86_64\n    systems:\n      - os: linux\n"
+                          "        pythons:\n          - modules:\n              - filename: a.py\n                variables:\n                  - {name: x, value: 2}\n",
+                          "conflicting-rules", 12),
+    "conflicting return annotation": ("functions:\n  - {name: f, return_annotation: int}\ndeployments:\n  - arch: x86_64\n    systems:\n      - os: linux\n"
+                                      "        pythons:\n          - modules:\n              - functions:\n                  - {name: f, return_annotation: str}\n",
+                                      "conflicting-rules", 10),
+    "module entry for another file": ("filename: a.py\ndeployments:\n  - arch: x86_64\n    systems:\n      - os: linux\n        pythons:\n"
+                                      "          - modules:\n              - filename: b.py\n", "unreachable-deployment", 8),
+    "empty version range": ("deployments:\n  - arch: x86_64\n    systems:\n      - os: linux\n        pythons:\n          - version: '>=3.13,<3.12'\n",
+                            "unreachable-deployment", 6),
+}
+
+
+def test_the_bundled_example_is_clean(project):
+    result = project.cli("lint", str(EXAMPLE / "spymodel.yml"))
+    assert result.returncode == 0 and "0 warnings" in result.stdout
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_each_warning(project, case):
+    text, code, line = CASES[case]
+    contract = project.write("c.yml", text)
+    result = project.cli("lint", str(contract))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"{contract}:{line}:" in result.stdout and f"[{code}]" in result.stdout, result.stdout
+    document = json.loads(project.cli("lint", str(contract), "--format", "json").stdout)
+    assert document["ok"] is False and [w["code"] for w in document["files"][0]["warnings"]] == [code]
+
+
+def test_equivalent_annotations_do_not_conflict(project):
+    contract = project.write("c.yml", "variables:\n  - {name: x, annotation: 'List[int]'}\ndeployments:\n  - arch: x86_64\n    systems:\n      - os: linux\n"
+                                      "        pythons:\n          - modules:\n              - variables:\n                  - {name: x, annotation: 'list[int]'}\n")
+    assert project.cli("lint", str(contract)).returncode == 0
+
+
+def test_a_contract_that_does_not_load_is_an_error(project):
+    good = project.write("good.yml", "filename: a.py\n")
+    bad = project.write("bad.yml", "functions:\n  - name: f\n    retrun_annotation: str\n")
+    result = project.cli("lint", str(good), str(bad))
+    assert result.returncode == 2 and f"{bad}:3:5: invalid contract" in result.stdout
+    document = json.loads(project.cli("lint", str(good), str(bad), "--format", "json").stdout)
+    assert [f["ok"] for f in document["files"]] == [True, False] and document["files"][1]["error"]["line"] == 3
