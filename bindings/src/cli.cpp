@@ -50,6 +50,13 @@ bool is_terminal(const char* stream) {
   }
 }
 
+// `file:line:col: error: message`, the form every command reports an unusable source in.
+void report_source_error(const SourceError& error) {
+  std::string where = error.file();
+  if (error.line() > 0) where += ":" + std::to_string(error.line()) + ":" + std::to_string(error.column());
+  write("stderr", where + ": error: " + error.what() + "\n");
+}
+
 struct Options {
   std::vector<std::string> targets;
   std::vector<std::string> entry_point_groups;
@@ -311,9 +318,7 @@ int run_lock(std::vector<std::string> targets, const std::vector<std::string>& e
       const std::string name = target.kind == DiscoveredTarget::Kind::dotted_name ? target.display : target.path.string();
       lock.modules[target.display] = lock_entry(facts_for_target(nb::str(name.c_str()), Mode::static_source, {true}));
     } catch (const SourceError& error) {
-      std::string where = error.file();
-      if (error.line() > 0) where += ":" + std::to_string(error.line()) + ":" + std::to_string(error.column());
-      write("stderr", where + ": error: " + error.what() + "\n");
+      report_source_error(error);
       status = kExitError;
     }
   }
@@ -321,12 +326,7 @@ int run_lock(std::vector<std::string> targets, const std::vector<std::string>& e
     write("stderr", "importspy: nothing written: every target must be readable to lock them\n");
     return status;
   }
-  const fs::path temporary = fs::path(output + ".importspy-tmp");
-  std::ofstream(temporary, std::ios::binary) << write_lock(lock);
-  std::error_code ec;
-  fs::rename(temporary, output, ec);
-  if (ec) {
-    fs::remove(temporary, ec);
+  if (!write_file_atomically(output, write_lock(lock))) {
     write("stderr", "importspy: error: cannot write " + output + "\n");
     return kExitError;
   }
@@ -340,9 +340,7 @@ int run_hash(const std::string& target, const std::string& select) {
   try {
     facts = facts_for_target(nb::str(target.c_str()), Mode::static_source, {true});
   } catch (const SourceError& error) {
-    std::string where = error.file();
-    if (error.line() > 0) where += ":" + std::to_string(error.line()) + ":" + std::to_string(error.column());
-    write("stderr", where + ": error: " + error.what() + "\n");
+    report_source_error(error);
     return kExitError;
   }
   std::vector<std::pair<std::string, std::string>> pins;  // name, hash
@@ -465,9 +463,7 @@ int run_cli(const std::vector<std::string>& arguments) {
     try {
       facts = facts_for_target(nb::str(generate_target.c_str()), parse_mode(generate_mode), {with_hashes});
     } catch (const SourceError& error) {
-      std::string where = error.file();
-      if (error.line() > 0) where += ":" + std::to_string(error.line()) + ":" + std::to_string(error.column());
-      write("stderr", where + ": error: " + error.what() + "\n");
+      report_source_error(error);
       return kExitError;
     }
     const EnvironmentFacts environment = probe_environment({});
@@ -478,17 +474,9 @@ int run_cli(const std::vector<std::string>& arguments) {
     const std::string text = generate_contract(facts, options);
     if (generate_output.empty()) {
       write("stdout", text);
-    } else {
-      // Written to a temporary file then renamed: an interrupted run never leaves half a contract.
-      const fs::path target(generate_output), temporary = fs::path(generate_output + ".importspy-tmp");
-      std::ofstream(temporary, std::ios::binary) << text;
-      std::error_code ec;
-      fs::rename(temporary, target, ec);
-      if (ec) {
-        fs::remove(temporary, ec);
-        write("stderr", "importspy: error: cannot write " + generate_output + "\n");
-        return kExitError;
-      }
+    } else if (!write_file_atomically(generate_output, text)) {
+      write("stderr", "importspy: error: cannot write " + generate_output + "\n");
+      return kExitError;
     }
     return kExitCompliant;
   }
