@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "importspy/located_error.hpp"
 #include "importspy/report.hpp"
 
 namespace importspy::bindings {
@@ -16,18 +17,10 @@ namespace importspy::bindings {
 namespace nb = nanobind;
 
 // A module's source cannot be used: unreadable, not UTF-8, too large, not Python, raised on import.
-class SourceError : public std::runtime_error {
+// what() is the message alone; the place is file(), line(), column().
+class SourceError : public LocatedError {
 public:
-  SourceError(std::string file, int line, int column, std::string message)
-      : std::runtime_error(message), file_(std::move(file)), line_(line), column_(column) {}
-  const std::string& file() const { return file_; }
-  int line() const { return line_; }
-  int column() const { return column_; }
-
-private:
-  std::string file_;
-  int line_;
-  int column_;
+  using LocatedError::LocatedError;
 };
 
 // Creates the exception types in `m` and registers translators for ContractError and SourceError.

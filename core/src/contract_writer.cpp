@@ -69,10 +69,7 @@ public:
     line(0, "filename: " + quoted(basename(m.filename)));
     if (m.version && Version::parse(*m.version)) line(0, "version: " + quoted(*m.version));
     if (options_.with_hashes && m.file_sha256) line(0, "integrity: {sha256: " + *m.file_sha256 + "}");
-    std::vector<const VariableFact*> variables;
-    for (const auto& v : m.variables) {
-      if (options_.include_private || !is_private(v.name)) variables.push_back(&v);
-    }
+    const auto variables = shown(m.variables);
     if (!variables.empty()) {
       line(0, "variables:");
       for (const VariableFact* v : variables) {
@@ -81,18 +78,12 @@ public:
         if (auto a = annotation_text(v->annotation)) line(2, "annotation: " + quoted(*a));
       }
     }
-    std::vector<const FunctionFact*> functions;
-    for (const auto& f : m.functions) {
-      if (options_.include_private || !is_private(f.name)) functions.push_back(&f);
-    }
+    const auto functions = shown(m.functions);
     if (!functions.empty()) {
       line(0, "functions:");
       for (const FunctionFact* f : functions) function(*f, 1);
     }
-    std::vector<const ClassFact*> classes;
-    for (const auto& c : m.classes) {
-      if (options_.include_private || !is_private(c.name)) classes.push_back(&c);
-    }
+    const auto classes = shown(m.classes);
     if (!classes.empty()) {
       line(0, "classes:");
       for (const ClassFact* c : classes) class_(*c);
@@ -102,6 +93,16 @@ public:
   }
 
 private:
+  // The entries a contract lists: every one, or only the public ones.
+  template <typename Fact>
+  std::vector<const Fact*> shown(const std::vector<Fact>& facts) const {
+    std::vector<const Fact*> out;
+    for (const auto& fact : facts) {
+      if (options_.include_private || !is_private(fact.name)) out.push_back(&fact);
+    }
+    return out;
+  }
+
   void line(int depth, const std::string& text) {
     out_.append(static_cast<size_t>(depth) * 2, ' ');
     out_ += text;
@@ -133,10 +134,7 @@ private:
   void class_(const ClassFact& c) {
     line(1, "- name: " + c.name);
     if (options_.with_hashes && c.structure_hash) line(2, "hash: " + quoted(*c.structure_hash));
-    std::vector<const AttributeFact*> attributes;
-    for (const auto& a : c.attributes) {
-      if (options_.include_private || !is_private(a.name)) attributes.push_back(&a);
-    }
+    const auto attributes = shown(c.attributes);
     if (!attributes.empty()) {
       line(2, "attributes:");
       for (const AttributeFact* a : attributes) {
@@ -146,10 +144,7 @@ private:
         if (auto t = annotation_text(a->annotation)) line(4, "annotation: " + quoted(*t));
       }
     }
-    std::vector<const FunctionFact*> methods;
-    for (const auto& m : c.methods) {
-      if (options_.include_private || !is_private(m.name)) methods.push_back(&m);
-    }
+    const auto methods = shown(c.methods);
     if (!methods.empty()) {
       line(2, "methods:");
       for (const FunctionFact* m : methods) function(*m, 3);

@@ -13,25 +13,19 @@
 #include <filesystem>
 #include <optional>
 #include <unordered_map>
+
+#include "importspy/located_error.hpp"
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace importspy {
 
-class ConfigError : public std::runtime_error {
+class ConfigError : public LocatedError {
 public:
-  ConfigError(std::string file, int line, int column, std::string message)
-      : std::runtime_error(file + (line > 0 ? ":" + std::to_string(line) + ":" + std::to_string(column) : "") + ": " + message), file_(std::move(file)),
-        line_(line), column_(column) {}
-  const std::string& file() const { return file_; }
-  int line() const { return line_; }
-  int column() const { return column_; }
-
-private:
-  std::string file_;
-  int line_;
-  int column_;
+  // what() reads `file:line:column: message`.
+  ConfigError(const std::string& file, int line, int column, const std::string& message)
+      : LocatedError(file, line, column, file + (line > 0 ? ":" + std::to_string(line) + ":" + std::to_string(column) : "") + ": " + message) {}
 };
 
 struct ContractMapping {
