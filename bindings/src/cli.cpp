@@ -264,6 +264,17 @@ bool write_file_atomically(const std::string& output, const std::string& text) {
   return !ec;
 }
 
+// The result of a command: on standard output, or written atomically to `output` when one is given.
+int emit(const std::string& output, const std::string& text) {
+  if (output.empty()) {
+    write("stdout", text);
+  } else if (!write_file_atomically(output, text)) {
+    write("stderr", "importspy: error: cannot write " + output + "\n");
+    return kExitError;
+  }
+  return kExitCompliant;
+}
+
 // `importspy migrate`: the contract with `importspy: 1`, or unchanged when already versioned.
 int run_migrate(const std::string& input, const std::string& output) {
   std::ifstream in(input, std::ios::binary);
@@ -280,14 +291,7 @@ int run_migrate(const std::string& input, const std::string& output) {
     return kExitError;
   }
   if (!migrated) write("stderr", input + ": already in the versioned schema (importspy: 1); nothing to change\n");
-  const std::string& result = migrated ? *migrated : text;
-  if (output.empty()) {
-    write("stdout", result);
-  } else if (!write_file_atomically(output, result)) {
-    write("stderr", "importspy: error: cannot write " + output + "\n");
-    return kExitError;
-  }
-  return kExitCompliant;
+  return emit(output, migrated ? *migrated : text);
 }
 
 // `importspy lock`: every target's hashes, written only when every target could be read.
@@ -471,14 +475,7 @@ int run_cli(const std::vector<std::string>& arguments) {
     options.include_private = include_private;
     options.with_hashes = with_hashes;
     if (with_environment) options.environment = &environment;
-    const std::string text = generate_contract(facts, options);
-    if (generate_output.empty()) {
-      write("stdout", text);
-    } else if (!write_file_atomically(generate_output, text)) {
-      write("stderr", "importspy: error: cannot write " + generate_output + "\n");
-      return kExitError;
-    }
-    return kExitCompliant;
+    return emit(generate_output, generate_contract(facts, options));
   }
   if (app.got_subcommand(check_command)) return run_check(check_options);
   if (legacy_module.empty() || legacy.contract.empty()) {
