@@ -7,10 +7,10 @@
 #include <fstream>
 #include <sstream>
 
-#include "importspy/checker.hpp"
-#include "importspy/contract_cache.hpp"
-#include "importspy/facts_json.hpp"
-#include "importspy/render.hpp"
+#include "importspy/check/checker.hpp"
+#include "importspy/contract/cache.hpp"
+#include "importspy/facts/json.hpp"
+#include "importspy/render/report.hpp"
 
 namespace {
 

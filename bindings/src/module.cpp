@@ -5,20 +5,20 @@
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/vector.h>
 
-#include "cli.hpp"
-#include "embedded.hpp"
-#include "environment_probe.hpp"
-#include "errors.hpp"
-#include "handles.hpp"
-#include "importspy/checker.hpp"
-#include "importspy/contract_cache.hpp"
-#include "importspy/contract_writer.hpp"
-#include "importspy/facts_json.hpp"
-#include "importspy/render.hpp"
-#include "import_hook.hpp"
-#include "source_facts_cache.hpp"
-#include "static_extractor.hpp"
-#include "targets.hpp"
+#include "cli/cli.hpp"
+#include "importing/embedded.hpp"
+#include "extract/environment_probe.hpp"
+#include "interop/errors.hpp"
+#include "interop/handles.hpp"
+#include "importspy/check/checker.hpp"
+#include "importspy/contract/cache.hpp"
+#include "importspy/generate/contract_writer.hpp"
+#include "importspy/facts/json.hpp"
+#include "importspy/render/report.hpp"
+#include "importing/import_hook.hpp"
+#include "extract/source_facts_cache.hpp"
+#include "extract/static_extractor.hpp"
+#include "extract/targets.hpp"
 
 namespace nb = nanobind;
 using namespace importspy;

@@ -10,11 +10,11 @@
 #include <iostream>
 #include <sstream>
 
-#include "importspy/checker.hpp"
-#include "importspy/contract_cache.hpp"
-#include "importspy/facts_json.hpp"
-#include "importspy/render.hpp"
-#include "importspy/violation_codes.hpp"
+#include "importspy/check/checker.hpp"
+#include "importspy/contract/cache.hpp"
+#include "importspy/facts/json.hpp"
+#include "importspy/render/report.hpp"
+#include "importspy/report/violation_codes.hpp"
 
 #ifdef _WIN32
 #include <io.h>

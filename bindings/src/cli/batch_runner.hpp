@@ -1,0 +1,36 @@
+#pragma once
+// CI mode: many targets in one run, each checked independently, results in a stable order.
+
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "importspy/report/batch.hpp"
+#include "importspy/project/config.hpp"
+#include "extract/targets.hpp"
+
+namespace importspy::bindings {
+
+struct BatchOptions {
+  std::vector<std::string> targets;   // files, directories, globs, dotted names
+  std::vector<std::string> excludes;
+  std::optional<std::string> contract;  // -s: one contract for every target; else the project config's mapping
+  Mode mode = Mode::static_source;
+  bool use_cache = true;                // static mode only: a runtime result depends on what the module imports
+  std::filesystem::path cache_directory = ".importspy_cache";
+  bool trace = false;                   // --dry-run
+  int jobs = 1;                         // worker processes, this one included
+  std::optional<std::filesystem::path> lock_file;  // --locked: drift from this lock is reported too
+};
+
+// `on_progress(done, total)` is called as targets finish (may be empty).
+BatchResult run_batch(const BatchOptions& options, const std::optional<ProjectConfig>& config,
+                      const std::function<void(std::size_t, std::size_t)>& on_progress = {});
+
+// The worker side of --jobs: reads a request (JSON) from `request_file`, checks its targets, writes
+// the results (JSON) to `result_file`. Returns 0, or 2 when the request cannot be read.
+int run_batch_worker(const std::string& request_file, const std::string& result_file);
+
+}  // namespace importspy::bindings

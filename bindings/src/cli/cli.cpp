@@ -1,0 +1,490 @@
+#include "cli/cli.hpp"
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+#include <nanobind/nanobind.h>
+#include <nanobind/stl/string.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <filesystem>
+#include <thread>
+
+#include "cli/batch_runner.hpp"
+#include "extract/environment_probe.hpp"
+#include "interop/errors.hpp"
+#include "importspy/contract/cache.hpp"
+#include "importspy/contract/lint.hpp"
+#include "importspy/contract/migration.hpp"
+#include "importspy/contract/schema.hpp"
+#include "importspy/generate/contract_writer.hpp"
+#include "importspy/project/lock_file.hpp"
+#include "importspy/render/report.hpp"
+#include "importspy/render/batch.hpp"
+#include "importspy/project/target_discovery.hpp"
+#include "extract/targets.hpp"
+
+namespace importspy::bindings {
+namespace {
+
+namespace nb = nanobind;
+namespace fs = std::filesystem;
+
+constexpr int kExitCompliant = 0;
+constexpr int kExitError = 2;
+
+void write(const char* stream, const std::string& text) {
+  nb::object out = nb::borrow(PySys_GetObject(stream));
+  out.attr("write")(text);
+  out.attr("flush")();
+}
+
+bool is_terminal(const char* stream) {
+  const char* no_color = std::getenv("NO_COLOR");
+  if (no_color && *no_color) return false;
+  try {
+    return nb::cast<bool>(nb::borrow(PySys_GetObject(stream)).attr("isatty")());
+  } catch (const nb::python_error&) {
+    return false;
+  }
+}
+
+// `file:line:col: error: message`, the form every command reports an unusable source in.
+void report_source_error(const SourceError& error) {
+  std::string where = error.file();
+  if (error.line() > 0) where += ":" + std::to_string(error.line()) + ":" + std::to_string(error.column());
+  write("stderr", where + ": error: " + error.what() + "\n");
+}
+
+struct Options {
+  std::vector<std::string> targets;
+  std::vector<std::string> entry_point_groups;
+  std::string contract;
+  std::string mode;
+  std::string format = "text";
+  std::string log_level;
+  std::vector<std::string> excludes;
+  std::string config;
+  std::string cache_directory = ".importspy_cache";
+  bool no_cache = false;
+  bool dry_run = false;
+  bool locked = false;
+  std::string lock_file = "importspy.lock";
+  int jobs = 0;
+};
+
+// The modules that installed distributions declare in an entry-point group (`module:attribute` →
+// `module`), sorted. Reading metadata imports none of them.
+std::vector<std::string> entry_point_modules(const std::string& group) {
+  nb::object entry_points = nb::module_::import_("importlib.metadata").attr("entry_points")(nb::arg("group") = group);
+  std::vector<std::string> modules;
+  for (nb::handle entry : entry_points) {
+    std::string value = nb::cast<std::string>(entry.attr("value"));
+    value = value.substr(0, value.find(':'));
+    value = value.substr(0, value.find('['));
+    while (!value.empty() && value.back() == ' ') value.pop_back();
+    while (!value.empty() && value.front() == ' ') value.erase(0, 1);
+    if (!value.empty() && std::find(modules.begin(), modules.end(), value) == modules.end()) modules.push_back(value);
+  }
+  std::sort(modules.begin(), modules.end());
+  return modules;
+}
+
+// One target named explicitly as a file or module: the single-report output of `importspy check`.
+bool single_report_form(const Options& options, const std::vector<std::string>& targets) {
+  if (targets.size() != 1 || options.dry_run || (options.format != "text" && options.format != "json")) return false;
+  std::error_code ec;
+  return targets[0].find_first_of("*?[") == std::string::npos && !fs::is_directory(targets[0], ec);
+}
+
+std::string render_single(const TargetResult& result, bool json, bool color, int& status) {
+  if (result.error) {
+    status = kExitError;
+    if (result.error->kind == "contract-invalid") {
+      const ContractError error(ContractErrorKind::invalid_value, result.error->file, result.error->line, result.error->column, result.error->message, "");
+      if (json) return render_json(error) + "\n";
+      write("stderr", render_text(error, {color, true}));
+      return {};
+    }
+    std::string where = result.error->file.empty() ? result.target : result.error->file;
+    if (result.error->line > 0) where += ":" + std::to_string(result.error->line) + ":" + std::to_string(result.error->column);
+    write("stderr", where + ": error: " + result.error->message + "\n");
+    return {};
+  }
+  status = result.report->ok() ? 0 : 1;
+  return json ? render_json(*result.report) + "\n" : render_text(*result.report, {color, true});
+}
+
+std::string render_trace(const BatchResult& batch) {
+  std::string out;
+  for (const auto& result : batch.results) {
+    if (!result.report || !result.report->trace) continue;
+    const CheckTrace& trace = *result.report->trace;
+    out += result.target + " against " + result.contract + "\n";
+    out += "  deployment: " + (trace.deployment.empty() ? std::string("none declared") : trace.deployment) + "\n";
+    out += "  rules applied (" + std::to_string(trace.rules.size()) + "):";
+    for (const auto& rule : trace.rules) out += "\n    " + rule;
+    out += "\n  " + (result.report->ok() ? std::string("compliant") : std::to_string(result.report->violations.size()) + " violation(s)") + "\n";
+  }
+  return out;
+}
+
+int run_check(const Options& options) {
+  if (!options.log_level.empty()) enable_logging(nb::str(options.log_level.c_str()));
+  std::optional<ProjectConfig> config;
+  try {
+    if (!options.config.empty()) config = load_project_config(options.config);
+    else config = find_project_config(fs::current_path());
+  } catch (const ConfigError& error) {
+    write("stderr", std::string(error.what()) + "\n");
+    return kExitError;
+  }
+  BatchOptions batch_options;
+  batch_options.targets = options.targets.empty() && config && options.entry_point_groups.empty() ? config->targets : options.targets;
+  for (const auto& group : options.entry_point_groups) {
+    const auto modules = entry_point_modules(group);
+    if (modules.empty()) {
+      write("stderr", "importspy: error: no installed distribution declares entry points in group `" + group + "`\n");
+      return kExitError;
+    }
+    batch_options.targets.insert(batch_options.targets.end(), modules.begin(), modules.end());
+  }
+  if (batch_options.targets.empty()) {
+    write("stderr", "importspy: error: no target given, and no `targets` in [tool.importspy] (pyproject.toml) or importspy.toml\n"
+                    "Usage: importspy check MODULE_OR_FOLDER... -s CONTRACT\n");
+    return kExitError;
+  }
+  if (!options.contract.empty()) batch_options.contract = options.contract;
+  if (!batch_options.contract && (!config || config->contracts.empty())) {
+    write("stderr", "importspy: error: no contract given (-s CONTRACT), and no [[tool.importspy.contracts]] mapping in the project's settings\n");
+    return kExitError;
+  }
+  batch_options.mode = parse_mode(!options.mode.empty() ? options.mode : config && config->mode ? *config->mode : "static");
+  batch_options.excludes = options.excludes;
+  batch_options.use_cache = !options.no_cache;
+  batch_options.cache_directory = options.cache_directory;
+  batch_options.trace = options.dry_run;
+  batch_options.jobs = options.jobs > 0 ? options.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (options.locked) batch_options.lock_file = fs::path(options.lock_file);
+
+  const bool text = options.format == "text";
+  const bool show_progress = text && is_terminal("stderr");
+  const auto progress = [&](std::size_t done, std::size_t total) {
+    if (!show_progress || total < 20) return;
+    constexpr std::size_t kWidth = 30;
+    const std::size_t filled = done * kWidth / total;
+    write("stderr", "\r[" + std::string(filled, '=') + std::string(kWidth - filled, ' ') + "] " + std::to_string(done) + "/" + std::to_string(total) +
+                        (done == total ? "\r\x1b[K" : ""));
+  };
+  BatchResult batch;
+  try {
+    batch = run_batch(batch_options, config, progress);
+  } catch (const LockError& error) {
+    write("stderr", std::string("importspy: error: ") + error.what() + "\n");
+    return kExitError;
+  }
+
+  const bool color = text && is_terminal("stdout");
+  int status = batch.exit_status();
+  std::string output;
+  if (single_report_form(options, batch_options.targets) && batch.results.size() == 1) {
+    output = render_single(batch.results.front(), options.format == "json", color, status);
+  } else if (options.format == "json") {
+    output = render_batch_json(batch) + "\n";
+  } else if (options.format == "sarif") {
+    output = render_sarif(batch, IMPORTSPY_VERSION) + "\n";
+  } else if (options.format == "junit") {
+    output = render_junit(batch);
+  } else if (options.format == "github") {
+    output = render_github(batch);
+  } else {
+    output = (options.dry_run ? render_trace(batch) + "\n" : std::string()) + render_batch_text(batch, {color, true});
+  }
+  write("stdout", output);
+  return options.dry_run ? kExitCompliant : status;
+}
+
+void add_check_options(CLI::App& app, Options& options) {
+  app.add_option("-s,--spymodel,--contract", options.contract, "Contract file (YAML) for every target");
+  app.add_option("--mode", options.mode, "static: read the source, never execute it (default); runtime: import the module")
+      ->check(CLI::IsMember({"static", "runtime"}));
+  app.add_option("--format", options.format, "Output: text, json, sarif (2.1.0), junit (XML) or github (workflow annotations)")
+      ->check(CLI::IsMember({"text", "json", "sarif", "junit", "github"}));
+  app.add_option("-l,--log-level", options.log_level, "Log level: DEBUG, INFO, WARNING or ERROR")
+      ->check(CLI::IsMember({"DEBUG", "INFO", "WARNING", "ERROR"}, CLI::ignore_case));
+}
+
+// `importspy lint`: 0 clean, 1 warnings, 2 a contract that does not load.
+int run_lint(const std::vector<std::string>& inputs, bool json_output) {
+  using json = nlohmann::json;
+  int status = kExitCompliant;
+  json files = json::array();
+  std::string text;
+  std::size_t warnings = 0;
+  for (const auto& input : inputs) {
+    try {
+      const auto contract = default_contract_cache().load(input);
+      const auto findings = lint_contract(*contract);
+      json entries = json::array();
+      for (const auto& f : findings) {
+        entries.push_back(json{{"code", f.code}, {"message", f.message}, {"hint", f.hint}, {"line", f.mark.line}, {"column", f.mark.column}});
+        text += input + ":" + std::to_string(f.mark.line) + ":" + std::to_string(f.mark.column) + ": warning: " + f.message + " [" + f.code + "]\n  hint: " + f.hint + "\n";
+      }
+      warnings += findings.size();
+      if (!findings.empty()) status = std::max(status, 1);
+      files.push_back(json{{"file", input}, {"ok", findings.empty()}, {"warnings", std::move(entries)}});
+    } catch (const ContractError& error) {
+      status = kExitError;
+      text += render_text(error, {false, true});
+      files.push_back(json{{"file", input}, {"ok", false}, {"error", json::parse(render_json(error))["error"]}});
+    }
+  }
+  if (json_output) {
+    write("stdout", json{{"ok", status == kExitCompliant}, {"files", std::move(files)}}.dump(2) + "\n");
+  } else {
+    text += std::to_string(inputs.size()) + " contract" + (inputs.size() == 1 ? "" : "s") + " checked: " + std::to_string(warnings) + " warning" +
+            (warnings == 1 ? "" : "s") + (status == kExitError ? ", and errors" : "") + ".\n";
+    write("stdout", text);
+  }
+  return status;
+}
+
+// Writes `text` to `output` through a temporary file and a rename: never half a file.
+bool write_file_atomically(const std::string& output, const std::string& text) {
+  const fs::path temporary = fs::path(output + ".importspy-tmp");
+  {
+    std::ofstream out(temporary, std::ios::binary);
+    out << text;
+    if (!out) return false;
+  }
+  std::error_code ec;
+  fs::rename(temporary, output, ec);
+  if (ec) fs::remove(temporary, ec);
+  return !ec;
+}
+
+// The result of a command: on standard output, or written atomically to `output` when one is given.
+int emit(const std::string& output, const std::string& text) {
+  if (output.empty()) {
+    write("stdout", text);
+  } else if (!write_file_atomically(output, text)) {
+    write("stderr", "importspy: error: cannot write " + output + "\n");
+    return kExitError;
+  }
+  return kExitCompliant;
+}
+
+// `importspy migrate`: the contract with `importspy: 1`, or unchanged when already versioned.
+int run_migrate(const std::string& input, const std::string& output) {
+  std::ifstream in(input, std::ios::binary);
+  if (!in) {
+    write("stderr", input + ": error: the contract file cannot be read\n");
+    return kExitError;
+  }
+  const std::string text(std::istreambuf_iterator<char>(in), {});
+  std::optional<std::string> migrated;
+  try {
+    migrated = migrate_contract_text(text, input);
+  } catch (const ContractError& error) {
+    write("stderr", render_text(error, {false, true}));
+    return kExitError;
+  }
+  if (!migrated) write("stderr", input + ": already in the versioned schema (importspy: 1); nothing to change\n");
+  return emit(output, migrated ? *migrated : text);
+}
+
+// `importspy lock`: every target's hashes, written only when every target could be read.
+int run_lock(std::vector<std::string> targets, const std::vector<std::string>& excludes, const std::string& output) {
+  std::optional<ProjectConfig> config;
+  try {
+    config = find_project_config(fs::current_path());
+  } catch (const ConfigError& error) {
+    write("stderr", std::string(error.what()) + "\n");
+    return kExitError;
+  }
+  if (targets.empty() && config) targets = config->targets;
+  if (targets.empty()) {
+    write("stderr", "importspy: error: no target given, and no `targets` in the project settings\n");
+    return kExitError;
+  }
+  std::vector<std::string> all_excludes = excludes;
+  if (config) all_excludes.insert(all_excludes.end(), config->exclude.begin(), config->exclude.end());
+  LockFile lock;
+  int status = kExitCompliant;
+  for (const auto& target : discover_targets(targets, all_excludes)) {
+    if (target.kind == DiscoveredTarget::Kind::error) {
+      write("stderr", target.display + ": error: " + target.error + "\n");
+      status = kExitError;
+      continue;
+    }
+    try {
+      const std::string name = target.kind == DiscoveredTarget::Kind::dotted_name ? target.display : target.path.string();
+      lock.modules[target.display] = lock_entry(facts_for_target(nb::str(name.c_str()), Mode::static_source, {true}));
+    } catch (const SourceError& error) {
+      report_source_error(error);
+      status = kExitError;
+    }
+  }
+  if (status != kExitCompliant) {
+    write("stderr", "importspy: nothing written: every target must be readable to lock them\n");
+    return status;
+  }
+  if (!write_file_atomically(output, write_lock(lock))) {
+    write("stderr", "importspy: error: cannot write " + output + "\n");
+    return kExitError;
+  }
+  write("stdout", "Locked " + std::to_string(lock.modules.size()) + " module" + (lock.modules.size() == 1 ? "" : "s") + " in " + output + ".\n");
+  return kExitCompliant;
+}
+
+// `importspy hash`: the pins a contract can hold, one per line, `sha256:<hex>  name`.
+int run_hash(const std::string& target, const std::string& select) {
+  ModuleFacts facts;
+  try {
+    facts = facts_for_target(nb::str(target.c_str()), Mode::static_source, {true});
+  } catch (const SourceError& error) {
+    report_source_error(error);
+    return kExitError;
+  }
+  std::vector<std::pair<std::string, std::string>> pins;  // name, hash
+  for (const auto& f : facts.functions) pins.emplace_back(f.name, f.structure_hash.value_or(""));
+  for (const auto& c : facts.classes) {
+    pins.emplace_back(c.name, c.structure_hash.value_or(""));
+    for (const auto& m : c.methods) {
+      if (m.structure_hash) pins.emplace_back(c.name + "." + m.name, *m.structure_hash);
+    }
+  }
+  if (!select.empty()) {
+    for (const auto& [name, hash] : pins) {
+      if (name == select) {
+        write("stdout", hash + "\n");
+        return kExitCompliant;
+      }
+    }
+    write("stderr", "importspy: error: `" + select + "` is not a function, class or method of " + target + "\n");
+    return kExitError;
+  }
+  std::string out = "sha256:" + facts.file_sha256.value_or("") + "  " + display_path(facts.filename) + "  (file: integrity)\n";
+  for (const auto& [name, hash] : pins) out += hash + "  " + name + "\n";
+  write("stdout", out);
+  return kExitCompliant;
+}
+
+}  // namespace
+
+int run_cli(const std::vector<std::string>& arguments) {
+  CLI::App app{"ImportSpy: check Python modules against their import contracts.\n"
+               "Exit status: 0 compliant, 1 violations, 2 usage, contract or source error."};
+  app.name("importspy");
+  Options legacy, check_options;
+  std::string legacy_module;
+  bool show_version = false;
+  app.add_flag("-v,--version", show_version, "Print the version and exit");
+  app.add_option("module", legacy_module, "Module to check (ImportSpy 0.x form)");
+  add_check_options(app, legacy);
+
+  CLI::App* check_command = app.add_subcommand("check", "Check modules, folders, patterns or dotted module names against contracts");
+  check_command->add_option("targets", check_options.targets,
+                            "Files, folders (recursive), glob patterns (`plugins/**/*.py`) or dotted module names; default: `targets` from the project settings");
+  add_check_options(*check_command, check_options);
+  check_command->add_option("--exclude", check_options.excludes, "Glob pattern of files to leave out (repeatable)");
+  check_command->add_option("--entry-points", check_options.entry_point_groups, "Check every plugin module of this entry-point group (repeatable)");
+  check_command->add_option("--config", check_options.config, "Settings file (default: importspy.toml or pyproject.toml [tool.importspy], found upwards)");
+  check_command->add_flag("--no-cache", check_options.no_cache, "Do not read or write the result cache");
+  check_command->add_option("--cache-dir", check_options.cache_directory, "Result cache folder (default: .importspy_cache)");
+  check_command->add_option("-j,--jobs", check_options.jobs, "Processes to use (default: the number of cores)")->check(CLI::PositiveNumber);
+  check_command->add_flag("--dry-run", check_options.dry_run, "Report everything, with the matched deployment and the rules applied; always exit 0");
+  check_command->add_flag("--locked", check_options.locked, "Also fail on any drift from the lock file (importspy lock)");
+  check_command->add_option("--lock-file", check_options.lock_file, "Lock file (default: importspy.lock)");
+
+  CLI::App* lock_command = app.add_subcommand("lock", "Record the hashes of modules as reviewed, for `importspy check --locked`");
+  std::vector<std::string> lock_targets, lock_excludes;
+  std::string lock_output = "importspy.lock";
+  lock_command->add_option("targets", lock_targets, "Same targets as `importspy check`; default: `targets` from the project settings");
+  lock_command->add_option("--exclude", lock_excludes, "Glob pattern of files to leave out (repeatable)");
+  lock_command->add_option("-o,--output", lock_output, "Lock file to write (default: importspy.lock)");
+
+  CLI::App* generate_command = app.add_subcommand("generate", "Write a contract that a module satisfies (YAML)");
+  std::string generate_target, generate_mode = "static", generate_output;
+  bool with_environment = false, include_private = false, with_hashes = false;
+  generate_command->add_option("module", generate_target, "A .py file or a dotted module name")->required();
+  generate_command->add_option("--mode", generate_mode, "static (default: never executes the module) or runtime")->check(CLI::IsMember({"static", "runtime"}));
+  generate_command->add_flag("--with-environment", with_environment, "Add a deployment for this machine's arch, OS, Python and interpreter");
+  generate_command->add_flag("--include-private", include_private, "Include names that start with `_`");
+  generate_command->add_flag("--with-hashes", with_hashes, "Pin the file (integrity: sha256) and every function, method and class (hash:)");
+
+  CLI::App* hash_command = app.add_subcommand("hash", "Print the SHA-256 pins of a module: its file and the structure of each definition");
+  std::string hash_target, hash_select;
+  hash_command->add_option("module", hash_target, "A .py file or a dotted module name")->required();
+  hash_command->add_option("--select", hash_select, "Only this definition: `function`, `Class` or `Class.method`; prints the hash alone");
+  generate_command->add_option("-o,--output", generate_output, "Write to this file instead of standard output");
+
+  CLI::App* schema_command = app.add_subcommand("schema", "Print a JSON Schema of the contract language, for editors");
+
+  CLI::App* lint_command = app.add_subcommand("lint", "Report contract errors and warnings (duplicates, conflicts, unreachable deployments) without any module");
+  std::vector<std::string> lint_inputs;
+  std::string lint_format = "text";
+  lint_command->add_option("contracts", lint_inputs, "Contract files (YAML)")->required();
+  lint_command->add_option("--format", lint_format, "Output format")->check(CLI::IsMember({"text", "json"}));
+
+  CLI::App* migrate_command = app.add_subcommand("migrate", "Rewrite an ImportSpy 0.x contract into the versioned schema (importspy: 1)");
+  std::string migrate_input, migrate_output;
+  migrate_command->add_option("contract", migrate_input, "The 0.x contract (YAML)")->required();
+  migrate_command->add_option("-o,--output", migrate_output, "Write here (may be the input itself) instead of standard output");
+
+  CLI::App* worker = app.add_subcommand("_worker", "")->group("");  // hidden: one share of a --jobs run
+  std::string request_file, result_file;
+  worker->add_option("request", request_file)->required();
+  worker->add_option("result", result_file)->required();
+  app.require_subcommand(0, 1);
+
+  std::vector<std::string> reversed(arguments.rbegin(), arguments.rend());
+  try {
+    app.parse(reversed);
+  } catch (const CLI::CallForHelp&) {
+    write("stdout", (app.got_subcommand(check_command) ? check_command->help() : app.help()));
+    return kExitCompliant;
+  } catch (const CLI::ParseError& error) {
+    write("stderr", std::string("importspy: error: ") + error.what() + "\nRun `importspy --help` for usage.\n");
+    return kExitError;
+  }
+  if (show_version) {
+    write("stdout", std::string("importspy ") + IMPORTSPY_VERSION + "\n");
+    return kExitCompliant;
+  }
+  if (app.got_subcommand(worker)) return run_batch_worker(request_file, result_file);
+  if (app.got_subcommand(schema_command)) {
+    write("stdout", contract_json_schema());
+    return kExitCompliant;
+  }
+  if (app.got_subcommand(migrate_command)) return run_migrate(migrate_input, migrate_output);
+  if (app.got_subcommand(lint_command)) return run_lint(lint_inputs, lint_format == "json");
+  if (app.got_subcommand(hash_command)) return run_hash(hash_target, hash_select);
+  if (app.got_subcommand(lock_command)) return run_lock(lock_targets, lock_excludes, lock_output);
+  if (app.got_subcommand(generate_command)) {
+    ModuleFacts facts;
+    try {
+      facts = facts_for_target(nb::str(generate_target.c_str()), parse_mode(generate_mode), {with_hashes});
+    } catch (const SourceError& error) {
+      report_source_error(error);
+      return kExitError;
+    }
+    const EnvironmentFacts environment = probe_environment({});
+    GenerateOptions options;
+    options.include_private = include_private;
+    options.with_hashes = with_hashes;
+    if (with_environment) options.environment = &environment;
+    return emit(generate_output, generate_contract(facts, options));
+  }
+  if (app.got_subcommand(check_command)) return run_check(check_options);
+  if (legacy_module.empty() || legacy.contract.empty()) {
+    write("stderr", std::string("importspy: error: ") + (legacy_module.empty() ? "no module given" : "no contract given (-s CONTRACT)") +
+                        "\nUsage: importspy check MODULE -s CONTRACT   (or: importspy -s CONTRACT MODULE)\n");
+    return kExitError;
+  }
+  legacy.targets = {legacy_module};
+  return run_check(legacy);
+}
+
+}  // namespace importspy::bindings

@@ -1,0 +1,27 @@
+#pragma once
+// Facts from live Python objects (runtime mode), read through the C API: no inspect.signature.
+
+#include <nanobind/nanobind.h>
+
+#include "importspy/facts/facts.hpp"
+
+namespace importspy::bindings {
+
+namespace nb = nanobind;
+
+// The facts of a module object: its variables, the functions and classes defined in it (not imported
+// into it), `__version__` and file name. Instance attributes are not knowable from live objects (no
+// instance exists), except the names Python 3.13+ records in `__static_attributes__`; complete them
+// with merge_facts() over the source's facts.
+ModuleFacts extract_live_module(nb::handle module);
+
+// The same over a namespace that is not (yet) a module object: an importer's globals mid-import.
+ModuleFacts extract_live_namespace(nb::handle globals, const std::string& module_name, const std::string& filename);
+
+// The facts of one class object, with its method resolution order and inherited members.
+ClassFact class_fact_of(nb::handle cls);
+
+// The facts of one function object (methods and decorated functions included).
+FunctionFact function_fact(nb::handle function, std::string name, CallableKind kind);
+
+}  // namespace importspy::bindings

@@ -1,0 +1,59 @@
+#include "extract/source_facts_cache.hpp"
+
+#include <fstream>
+#include <mutex>
+#include <unordered_map>
+
+#include "importspy/util/file_stamp.hpp"
+#include "extract/static_extractor.hpp"
+
+namespace importspy::bindings {
+namespace {
+
+struct Entry {
+  FileStamp stamp;
+  std::chrono::system_clock::time_point read_at;
+  std::string text;
+  std::shared_ptr<const ModuleFacts> facts;
+};
+
+std::mutex g_mutex;
+std::unordered_map<std::string, Entry> g_entries;
+
+std::string read_whole(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+}  // namespace
+
+std::shared_ptr<const ModuleFacts> cached_static_facts(const std::filesystem::path& path, const std::string& module_name, const ExtractOptions& options) {
+  const auto stamp = file_stamp(path);
+  if (!stamp) return std::make_shared<const ModuleFacts>(extract_static_file(path, module_name, options));  // reports why
+  const std::string key = path.string() + '\0' + module_name + (options.structure_hashes ? "\0hashes" : "");
+  {
+    std::lock_guard lock(g_mutex);
+    auto it = g_entries.find(key);
+    if (it != g_entries.end() && it->second.stamp == *stamp) {
+      if (stamp_is_trustworthy(*stamp, it->second.read_at)) return it->second.facts;
+      if (read_whole(path) == it->second.text) {
+        it->second.read_at = std::chrono::system_clock::now();
+        return it->second.facts;
+      }
+    }
+  }
+  const auto read_at = std::chrono::system_clock::now();
+  std::string text = read_whole(path);
+  // The AST walk needs the GIL and is done by the caller's thread; the map only guards the entries.
+  auto facts = std::make_shared<const ModuleFacts>(extract_static_source(text, path.string(), module_name, options));
+  std::lock_guard lock(g_mutex);
+  g_entries[key] = Entry{*stamp, read_at, std::move(text), facts};
+  return facts;
+}
+
+void clear_static_facts_cache() {
+  std::lock_guard lock(g_mutex);
+  g_entries.clear();
+}
+
+}  // namespace importspy::bindings

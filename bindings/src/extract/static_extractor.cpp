@@ -1,0 +1,819 @@
+#include "extract/static_extractor.hpp"
+
+#include <nanobind/nanobind.h>
+
+#include <algorithm>
+#include <fstream>
+
+#include "interop/errors.hpp"
+#include "importspy/util/sha256.hpp"
+#include "importspy/util/utf8.hpp"
+#include "interop/python_values.hpp"
+
+namespace importspy::bindings {
+namespace {
+
+namespace nb = nanobind;
+
+// The AST node classes, fetched once from `_ast` (a builtin module: cheap, and the same objects `ast`
+// re-exports). Comparing types by identity keeps the walk fast.
+struct AstTypes {
+  PyObject *Assign, *AnnAssign, *AugAssign, *Delete, *FunctionDef, *AsyncFunctionDef, *ClassDef, *Import, *ImportFrom, *If, *Try,
+      *TryStar, *With, *AsyncWith, *For, *AsyncFor, *While, *Match, *Name, *Attribute, *Tuple, *List, *Set, *Dict, *Constant, *UnaryOp, *Expr,
+      *USub, *UAdd, *Subscript, *Starred, *Call, *JoinedStr, *Lambda, *ListComp, *SetComp, *DictComp, *GeneratorExp, *IfExp, *BinOp;
+
+  static const AstTypes& get() {
+    static const AstTypes types = [] {
+      nb::module_ ast = nb::module_::import_("_ast");
+      const auto type = [&](const char* name) -> PyObject* {
+        nb::object t = nb::getattr(ast, name, nb::none());
+        return t.is_none() ? nullptr : t.release().ptr();  // kept for the life of the process
+      };
+      return AstTypes{type("Assign"), type("AnnAssign"), type("AugAssign"), type("Delete"), type("FunctionDef"), type("AsyncFunctionDef"),
+                      type("ClassDef"), type("Import"), type("ImportFrom"), type("If"), type("Try"), type("TryStar"), type("With"),
+                      type("AsyncWith"), type("For"), type("AsyncFor"), type("While"), type("Match"), type("Name"), type("Attribute"),
+                      type("Tuple"), type("List"), type("Set"), type("Dict"), type("Constant"), type("UnaryOp"), type("Expr"), type("USub"),
+                      type("UAdd"), type("Subscript"), type("Starred"), type("Call"), type("JoinedStr"), type("Lambda"), type("ListComp"),
+                      type("SetComp"), type("DictComp"), type("GeneratorExp"), type("IfExp"), type("BinOp")};
+    }();
+    return types;
+  }
+};
+
+bool is(nb::handle node, PyObject* type) { return type && Py_TYPE(node.ptr()) == reinterpret_cast<PyTypeObject*>(type); }
+
+bool is_dunder(std::string_view name) { return name.size() > 4 && name.starts_with("__") && name.ends_with("__"); }
+
+nb::object field(nb::handle node, const char* name) { return nb::getattr(node, name, nb::none()); }
+
+int int_field(nb::handle node, const char* name) {
+  nb::object value = field(node, name);
+  return PyLong_Check(value.ptr()) ? static_cast<int>(PyLong_AsLong(value.ptr())) : 0;
+}
+
+std::string str_field(nb::handle node, const char* name) {
+  nb::object value = field(node, name);
+  return PyUnicode_Check(value.ptr()) ? utf8(value) : std::string();
+}
+
+// `.base` in package `pkg.sub` → `pkg.sub.base`; `..x` goes one package up.
+std::string resolve_relative(const std::string& written, const std::string& package) {
+  size_t dots = 0;
+  while (dots < written.size() && written[dots] == '.') ++dots;
+  if (dots == 0) return written;
+  std::string base = package;
+  for (size_t i = 1; i < dots; ++i) {
+    const size_t cut = base.rfind('.');
+    base = cut == std::string::npos ? std::string() : base.substr(0, cut);
+  }
+  const std::string rest = written.substr(dots);
+  if (base.empty()) return rest;
+  return rest.empty() ? base : base + "." + rest;
+}
+
+class StaticExtractor {
+public:
+  StaticExtractor(std::string_view source, const std::string& filename, const std::string& module_name, const ExtractOptions& options)
+      : source_(source), t_(AstTypes::get()), options_(options) {
+    facts_.filename = filename;
+    facts_.name = module_name;
+    const bool is_package = filename.ends_with("__init__.py");
+    const size_t dot = module_name.rfind('.');
+    package_ = is_package ? module_name : (dot == std::string::npos ? std::string() : module_name.substr(0, dot));
+    line_starts_.push_back(0);
+    for (size_t i = 0; i < source_.size(); ++i) {
+      if (source_[i] == '\n') line_starts_.push_back(i + 1);
+    }
+  }
+
+  ModuleFacts run(nb::handle tree) {
+    statements(field(tree, "body"), false);
+    complete_classes();
+    return std::move(facts_);
+  }
+
+private:
+  // The source text of a node, from its positions (UTF-8 byte offsets, as the parser reports them).
+  std::string segment(nb::handle node) const {
+    const int line = int_field(node, "lineno"), end_line = int_field(node, "end_lineno");
+    const int column = int_field(node, "col_offset"), end_column = int_field(node, "end_col_offset");
+    if (line < 1 || end_line < line || static_cast<size_t>(end_line) > line_starts_.size()) return {};
+    const size_t start = line_starts_[static_cast<size_t>(line - 1)] + static_cast<size_t>(column);
+    const size_t end = line_starts_[static_cast<size_t>(end_line - 1)] + static_cast<size_t>(end_column);
+    if (start > end || end > source_.size()) return {};
+    std::string text(source_.substr(start, end - start));
+    // A multi-line annotation reads as one line.
+    for (char& c : text) {
+      if (c == '\n' || c == '\r') c = ' ';
+    }
+    return text;
+  }
+
+  std::optional<std::string> optional_segment(nb::handle node) const {
+    if (node.is_none()) return std::nullopt;
+    return segment(node);
+  }
+
+  static std::string reason_for(nb::handle node, const AstTypes& t) {
+    if (is(node, t.Call)) return "computed by a call";
+    if (is(node, t.Name)) return "refers to another name";
+    if (is(node, t.Attribute)) return "reads an attribute";
+    if (is(node, t.JoinedStr)) return "an f-string";
+    if (is(node, t.Lambda)) return "a lambda";
+    if (is(node, t.ListComp) || is(node, t.SetComp) || is(node, t.DictComp) || is(node, t.GeneratorExp)) return "a comprehension";
+    if (is(node, t.Subscript)) return "a subscript";
+    if (is(node, t.IfExp)) return "a conditional expression";
+    return "a computed expression";
+  }
+
+  Value literal(nb::handle node, int depth) const {
+    if (depth > 32) return Value::unknown("nested too deeply");
+    if (is(node, t_.Constant)) return value_from_python(field(node, "value"));
+    if (is(node, t_.UnaryOp)) {
+      nb::object op = field(node, "op");
+      Value operand = literal(field(node, "operand"), depth + 1);
+      if (is(op, t_.UAdd) && (operand.kind() == Value::Kind::integer || operand.kind() == Value::Kind::floating)) return operand;
+      if (is(op, t_.USub)) {
+        if (operand.kind() == Value::Kind::integer && !operand.is_big_integer() && operand.as_int() != std::numeric_limits<std::int64_t>::min()) {
+          return Value::integer(-operand.as_int());
+        }
+        if (operand.kind() == Value::Kind::integer && operand.is_big_integer()) {
+          const std::string& digits = operand.text();
+          return Value::big_integer(digits.starts_with("-") ? digits.substr(1) : "-" + digits);
+        }
+        if (operand.kind() == Value::Kind::floating) return Value::floating(-operand.as_float());
+      }
+      return Value::unknown("a computed expression");
+    }
+    if (is(node, t_.List) || is(node, t_.Tuple)) {
+      std::vector<Value> items;
+      for (nb::handle element : field(node, "elts")) {
+        if (is(element, t_.Starred)) return Value::unknown("unpacks another value");
+        Value item = literal(element, depth + 1);
+        if (item.is_unknown()) return item;
+        items.push_back(std::move(item));
+      }
+      return Value::list(std::move(items));
+    }
+    if (is(node, t_.Dict)) {
+      std::vector<Value::Entry> entries;
+      nb::object keys = field(node, "keys"), values = field(node, "values");
+      for (size_t i = 0; i < nb::len(keys); ++i) {
+        if (nb::handle(keys[i]).is_none()) return Value::unknown("unpacks another mapping");
+        Value key = literal(keys[i], depth + 1), value = literal(values[i], depth + 1);
+        if (key.is_unknown()) return key;
+        if (value.is_unknown()) return value;
+        entries.emplace_back(std::move(key), std::move(value));
+      }
+      return Value::mapping(std::move(entries));
+    }
+    if (is(node, t_.Set)) return Value::opaque(segment(node), "set");
+    if (is(node, t_.Name) && depth == 0) {
+      // `DEFAULT = OTHER` where OTHER is a literal defined above: the value is known.
+      if (const VariableFact* other = facts_.find_variable(str_field(node, "id")); other && !other->value.is_unknown()) return other->value;
+    }
+    return Value::unknown(reason_for(node, t_));
+  }
+
+  // ---- module level ------------------------------------------------------------------------------
+
+  void statements(nb::handle body, bool conditional) {
+    if (body.is_none()) return;
+    for (nb::handle statement : body) module_statement(statement, conditional);
+  }
+
+  bool is_type_checking_test(nb::handle test) const {
+    const std::string text = segment(test);
+    return text == "TYPE_CHECKING" || text == "typing.TYPE_CHECKING" || text == "t.TYPE_CHECKING";
+  }
+
+  void module_statement(nb::handle s, bool conditional) {
+    if (is(s, t_.Assign)) {
+      nb::object value = field(s, "value"), targets = field(s, "targets");
+      // `a = b = {}`: one mutable object under two names; a change through either is invisible here.
+      const bool shared = nb::len(targets) > 1 && (is(value, t_.List) || is(value, t_.Dict) || is(value, t_.Set));
+      for (nb::handle target : targets) {
+        assign(target, value, conditional, line_of(s));
+        if (shared && is(target, t_.Name)) mark_changed(str_field(target, "id"));
+        changed_through(target);
+      }
+    } else if (is(s, t_.Expr)) {
+      // `registry.update(...)`, `items.append(...)`: the value assigned above is no longer the value.
+      nb::object call = field(s, "value");
+      if (is(call, t_.Call)) {
+        nb::object function = field(call, "func");
+        if (is(function, t_.Attribute) && is(field(function, "value"), t_.Name)) mark_changed(str_field(field(function, "value"), "id"));
+      }
+    } else if (is(s, t_.AnnAssign)) {
+      nb::object target = field(s, "target"), value = field(s, "value");
+      changed_through(target);
+      if (is(target, t_.Name) && !value.is_none()) {
+        set_variable(str_field(target, "id"), conditional ? Value::unknown("assigned conditionally") : literal(value, 0), segment(field(s, "annotation")),
+                     line_of(s));
+      }
+    } else if (is(s, t_.AugAssign)) {
+      nb::object target = field(s, "target");
+      changed_through(target);
+      if (is(target, t_.Name)) set_variable(str_field(target, "id"), Value::unknown("changed by an augmented assignment"), std::nullopt, line_of(s));
+    } else if (is(s, t_.Delete)) {
+      for (nb::handle target : field(s, "targets")) {
+        if (is(target, t_.Name)) std::erase_if(facts_.variables, [&](const VariableFact& v) { return v.name == str_field(target, "id"); });
+      }
+    } else if (is(s, t_.FunctionDef) || is(s, t_.AsyncFunctionDef)) {
+      add_or_replace(facts_.functions, function(s, CallableKind::function), conditional);
+    } else if (is(s, t_.ClassDef)) {
+      add_or_replace(facts_.classes, class_def(s), conditional);
+    } else if (is(s, t_.Import)) {
+      for (nb::handle alias : field(s, "names")) {
+        const std::string name = str_field(alias, "name"), as = str_field(alias, "asname");
+        facts_.imports.push_back({name, "", as.empty() ? name.substr(0, name.find('.')) : as, line_of(s)});
+      }
+    } else if (is(s, t_.ImportFrom)) {
+      const std::string module = std::string(static_cast<size_t>(int_field(s, "level")), '.') + str_field(s, "module");
+      for (nb::handle alias : field(s, "names")) {
+        const std::string name = str_field(alias, "name"), as = str_field(alias, "asname");
+        if (name != "*") facts_.imports.push_back({module, name, as.empty() ? name : as, line_of(s)});
+      }
+    } else if (is(s, t_.If)) {
+      // Names behind `if TYPE_CHECKING:` exist only for type checkers, never at run time.
+      if (!is_type_checking_test(field(s, "test"))) statements(field(s, "body"), true);
+      statements(field(s, "orelse"), true);
+    } else if (is(s, t_.Try) || is(s, t_.TryStar)) {
+      statements(field(s, "body"), true);
+      for (nb::handle handler : field(s, "handlers")) statements(field(handler, "body"), true);
+      statements(field(s, "orelse"), true);
+      statements(field(s, "finalbody"), conditional);
+    } else if (is(s, t_.With) || is(s, t_.AsyncWith)) {
+      statements(field(s, "body"), conditional);
+    } else if (is(s, t_.For) || is(s, t_.AsyncFor) || is(s, t_.While)) {
+      statements(field(s, "body"), true);
+      statements(field(s, "orelse"), true);
+    } else if (is(s, t_.Match)) {
+      for (nb::handle match_case : field(s, "cases")) statements(field(match_case, "body"), true);
+    }
+  }
+
+  static int line_of(nb::handle node) { return int_field(node, "lineno"); }
+
+  void mark_changed(const std::string& name) {
+    for (auto& variable : facts_.variables) {
+      if (variable.name == name && !variable.value.is_unknown() && variable.value.kind() != Value::Kind::null) {
+        variable.value = Value::unknown("changed after its assignment");
+      }
+    }
+  }
+
+  // `d[key] = ...`, `d.attr = ...`: the object named by `d` changes.
+  void changed_through(nb::handle target) {
+    if (is(target, t_.Subscript) || is(target, t_.Attribute)) {
+      nb::object owner = field(target, "value");
+      while (is(owner, t_.Subscript) || is(owner, t_.Attribute)) owner = field(owner, "value");
+      if (is(owner, t_.Name)) mark_changed(str_field(owner, "id"));
+    }
+  }
+
+  template <typename T>
+  static void add_or_replace(std::vector<T>& items, T item, bool conditional) {
+    for (auto& existing : items) {
+      if (existing.name == item.name) {
+        // Straight-line code: the later definition wins, as at run time; a conditional one may not run.
+        if (!conditional) existing = std::move(item);
+        return;
+      }
+    }
+    items.push_back(std::move(item));
+  }
+
+  void assign(nb::handle target, nb::handle value, bool conditional, int line) {
+    if (is(target, t_.Name)) {
+      set_variable(str_field(target, "id"), conditional ? Value::unknown("assigned conditionally") : literal(value, 0), std::nullopt, line);
+      return;
+    }
+    if (is(target, t_.Tuple) || is(target, t_.List)) {
+      nb::object targets = field(target, "elts");
+      const bool pairwise = !value.is_none() && (is(value, t_.Tuple) || is(value, t_.List)) && nb::len(field(value, "elts")) == nb::len(targets);
+      for (size_t i = 0; i < nb::len(targets); ++i) {
+        if (pairwise) {
+          assign(targets[i], field(value, "elts")[i], conditional, line);
+        } else if (is(targets[i], t_.Name)) {
+          set_variable(str_field(targets[i], "id"), Value::unknown("unpacked from another value"), std::nullopt, line);
+        } else if (is(targets[i], t_.Starred) && is(field(targets[i], "value"), t_.Name)) {
+          set_variable(str_field(field(targets[i], "value"), "id"), Value::unknown("unpacked from another value"), std::nullopt, line);
+        }
+      }
+    }
+  }
+
+  void set_variable(const std::string& name, Value value, std::optional<std::string> annotation, int line) {
+    if (name == "__version__") {
+      facts_.version.reset();
+      facts_.version_unknown = false;
+      if (value.kind() == Value::Kind::string) {
+        facts_.version = value.text();
+      } else {
+        facts_.version_unknown = true;
+      }
+      return;
+    }
+    if (is_dunder(name)) return;
+    // Runtime facts annotate an unannotated variable with its value's type; so do these, when known.
+    if (!annotation && !value.is_unknown()) annotation = std::string(value.python_type_name());
+    for (auto& existing : facts_.variables) {
+      if (existing.name == name) {
+        existing.value = std::move(value);
+        if (annotation) existing.annotation = std::move(annotation);
+        existing.line = line;
+        return;
+      }
+    }
+    facts_.variables.push_back({name, std::move(value), std::move(annotation), line});
+  }
+
+  // ---- functions ---------------------------------------------------------------------------------
+
+  FunctionFact function(nb::handle def, CallableKind kind) const {
+    FunctionFact fact;
+    fact.name = str_field(def, "name");
+    fact.kind = kind;
+    fact.is_async = is(def, t_.AsyncFunctionDef);
+    fact.line = line_of(def);
+    nb::object args = field(def, "args");
+    const auto parameter = [&](nb::handle arg, ParameterKind parameter_kind) {
+      ParameterFact p;
+      p.name = str_field(arg, "arg");
+      p.kind = parameter_kind;
+      p.annotation = optional_segment(field(arg, "annotation"));
+      return p;
+    };
+    std::vector<ParameterFact> positional;
+    for (nb::handle arg : field(args, "posonlyargs")) positional.push_back(parameter(arg, ParameterKind::positional_only));
+    for (nb::handle arg : field(args, "args")) positional.push_back(parameter(arg, ParameterKind::positional_or_keyword));
+    nb::object defaults = field(args, "defaults");
+    const size_t default_count = nb::len(defaults);
+    for (size_t i = 0; i < default_count && i < positional.size(); ++i) {
+      positional[positional.size() - default_count + i].default_value = literal(defaults[i], 0);
+    }
+    fact.parameters = std::move(positional);
+    if (nb::object vararg = field(args, "vararg"); !vararg.is_none()) fact.parameters.push_back(parameter(vararg, ParameterKind::var_positional));
+    nb::object kw_defaults = field(args, "kw_defaults");
+    size_t k = 0;
+    for (nb::handle arg : field(args, "kwonlyargs")) {
+      ParameterFact p = parameter(arg, ParameterKind::keyword_only);
+      nb::handle default_node = kw_defaults[k++];
+      if (!default_node.is_none()) p.default_value = literal(default_node, 0);
+      fact.parameters.push_back(std::move(p));
+    }
+    if (nb::object kwarg = field(args, "kwarg"); !kwarg.is_none()) fact.parameters.push_back(parameter(kwarg, ParameterKind::var_keyword));
+    fact.return_annotation = optional_segment(field(def, "returns"));
+    if (options_.structure_hashes) fact.structure_hash = structure_hash(def);
+    return fact;
+  }
+
+  // ---- classes -----------------------------------------------------------------------------------
+
+  ClassFact class_def(nb::handle def) {
+    ClassFact cls;
+    cls.name = str_field(def, "name");
+    cls.line = line_of(def);
+    for (nb::handle base : field(def, "bases")) {
+      nb::handle expression = base;
+      nb::object subscripted;
+      if (is(base, t_.Subscript)) {
+        subscripted = field(base, "value");  // Generic[T] → Generic
+        expression = subscripted;
+      }
+      const std::string text = segment(expression);
+      if (!text.empty()) cls.superclasses.push_back({text, ""});
+    }
+    class_body(field(def, "body"), cls, false);
+    if (options_.structure_hashes) cls.structure_hash = structure_hash(def);
+    return cls;
+  }
+
+  static std::string decorator_name(const std::string& text) {
+    const size_t paren = text.find('(');
+    return paren == std::string::npos ? text : text.substr(0, paren);
+  }
+
+  void class_body(nb::handle body, ClassFact& cls, bool conditional) {
+    for (nb::handle s : body) {
+      if (is(s, t_.Assign)) {
+        nb::object value = field(s, "value");
+        // `getstate = setstate = _notimplemented`: another name for a method of this class is a method.
+        const FunctionFact* aliased = is(value, t_.Name) ? find_method(cls, str_field(value, "id")) : nullptr;
+        for (nb::handle target : field(s, "targets")) {
+          if (aliased && is(target, t_.Name)) {
+            FunctionFact alias = *aliased;
+            alias.name = str_field(target, "id");
+            add_or_replace(cls.methods, std::move(alias), conditional);
+          } else if (is(target, t_.Name)) {
+            set_attribute(cls, str_field(target, "id"), AttributeKind::class_attribute, conditional ? Value::unknown("assigned conditionally") : literal(value, 0),
+                          std::nullopt, line_of(s));
+          }
+        }
+      } else if (is(s, t_.AnnAssign)) {
+        nb::object target = field(s, "target"), value = field(s, "value");
+        if (!is(target, t_.Name)) continue;
+        const std::string annotation = segment(field(s, "annotation"));
+        const bool class_var = annotation.find("ClassVar") != std::string::npos;
+        if (value.is_none()) {
+          set_attribute(cls, str_field(target, "id"), class_var ? AttributeKind::class_attribute : AttributeKind::instance_attribute,
+                        Value::unknown("declared without a value"), annotation, line_of(s));
+        } else {
+          set_attribute(cls, str_field(target, "id"), AttributeKind::class_attribute, conditional ? Value::unknown("assigned conditionally") : literal(value, 0),
+                        annotation, line_of(s));
+        }
+      } else if (is(s, t_.FunctionDef) || is(s, t_.AsyncFunctionDef)) {
+        method(s, cls, conditional);
+      } else if (is(s, t_.If)) {
+        if (!is_type_checking_test(field(s, "test"))) class_body(field(s, "body"), cls, true);
+        class_body(field(s, "orelse"), cls, true);
+      } else if (is(s, t_.Try) || is(s, t_.TryStar)) {
+        class_body(field(s, "body"), cls, true);
+        for (nb::handle handler : field(s, "handlers")) class_body(field(handler, "body"), cls, true);
+        class_body(field(s, "orelse"), cls, true);
+        class_body(field(s, "finalbody"), cls, conditional);
+      }
+    }
+  }
+
+  void method(nb::handle def, ClassFact& cls, bool conditional) {
+    CallableKind kind = CallableKind::method;
+    for (nb::handle decorator : field(def, "decorator_list")) {
+      const std::string name = decorator_name(segment(decorator));
+      if (name == "staticmethod") kind = CallableKind::static_method;
+      else if (name == "classmethod") kind = CallableKind::class_method;
+      else if (name == "property" || name.ends_with("cached_property") || name.ends_with(".setter") || name.ends_with(".getter") ||
+               name.ends_with(".deleter")) {
+        kind = CallableKind::property;
+      }
+    }
+    FunctionFact fact = function(def, kind);
+    // Instance attributes: `self.x = ...` in any method but static ones, `self` being the first parameter.
+    if (kind != CallableKind::static_method && !fact.parameters.empty()) {
+      const std::string self = fact.parameters.front().name;
+      const bool constructor = fact.name == "__init__";
+      self_assignments(field(def, "body"), self, cls, !constructor);
+    }
+    if (kind == CallableKind::property) {
+      for (const auto& existing : cls.methods) {
+        if (existing.name == fact.name) return;  // the getter defines the property; setters follow it
+      }
+    }
+    add_or_replace(cls.methods, std::move(fact), conditional);
+  }
+
+  void self_assignments(nb::handle body, const std::string& self, ClassFact& cls, bool conditional) {
+    for (nb::handle s : body) {
+      if (is(s, t_.Assign)) {
+        nb::object value = field(s, "value");
+        for (nb::handle target : field(s, "targets")) self_target(target, value, self, cls, conditional, std::nullopt, line_of(s));
+      } else if (is(s, t_.AnnAssign)) {
+        nb::object value = field(s, "value");
+        self_target(field(s, "target"), value, self, cls, conditional || value.is_none(), segment(field(s, "annotation")), line_of(s));
+      } else if (is(s, t_.AugAssign)) {
+        self_target(field(s, "target"), nb::none(), self, cls, true, std::nullopt, line_of(s));
+      } else if (is(s, t_.If) || is(s, t_.For) || is(s, t_.AsyncFor) || is(s, t_.While)) {
+        self_assignments(field(s, "body"), self, cls, true);
+        self_assignments(field(s, "orelse"), self, cls, true);
+      } else if (is(s, t_.With) || is(s, t_.AsyncWith)) {
+        self_assignments(field(s, "body"), self, cls, conditional);
+      } else if (is(s, t_.Try) || is(s, t_.TryStar)) {
+        self_assignments(field(s, "body"), self, cls, true);
+        for (nb::handle handler : field(s, "handlers")) self_assignments(field(handler, "body"), self, cls, true);
+        self_assignments(field(s, "orelse"), self, cls, true);
+        self_assignments(field(s, "finalbody"), self, cls, conditional);
+      } else if (is(s, t_.Match)) {
+        for (nb::handle match_case : field(s, "cases")) self_assignments(field(match_case, "body"), self, cls, true);
+      }
+    }
+  }
+
+  void self_target(nb::handle target, nb::handle value, const std::string& self, ClassFact& cls, bool conditional,
+                   const std::optional<std::string>& annotation, int line) {
+    if (is(target, t_.Attribute)) {
+      nb::object owner = field(target, "value");
+      if (!is(owner, t_.Name) || str_field(owner, "id") != self) return;
+      Value known = conditional || value.is_none() ? Value::unknown(value.is_none() ? "declared without a value" : "assigned conditionally") : literal(value, 1);
+      add_instance_attribute(cls, str_field(target, "attr"), std::move(known), annotation, line);
+    } else if (is(target, t_.Tuple) || is(target, t_.List)) {
+      nb::object targets = field(target, "elts");
+      const bool pairwise = !value.is_none() && (is(value, t_.Tuple) || is(value, t_.List)) && nb::len(field(value, "elts")) == nb::len(targets);
+      for (size_t i = 0; i < nb::len(targets); ++i) {
+        nb::handle element = targets[i];
+        if (is(element, t_.Starred)) element = field(element, "value");
+        if (pairwise) {
+          self_target(element, field(value, "elts")[i], self, cls, conditional, std::nullopt, line);
+        } else {
+          self_target(element, nb::none(), self, cls, true, std::nullopt, line);
+        }
+      }
+    }
+  }
+
+  static void add_instance_attribute(ClassFact& cls, const std::string& name, Value value, const std::optional<std::string>& annotation, int line) {
+    for (auto& existing : cls.attributes) {
+      if (existing.name == name && existing.kind == AttributeKind::instance_attribute) {
+        // The first assignment (the constructor's, usually) gives the value; later ones may add a type.
+        if (!existing.annotation && annotation) existing.annotation = annotation;
+        if (existing.value.is_unknown() && existing.value.text() == "declared without a value") existing.value = std::move(value);
+        return;
+      }
+    }
+    cls.attributes.push_back({name, AttributeKind::instance_attribute, std::move(value), annotation, line});
+  }
+
+  static void set_attribute(ClassFact& cls, const std::string& name, AttributeKind kind, Value value, std::optional<std::string> annotation, int line) {
+    if (is_dunder(name)) return;
+    if (!annotation && kind == AttributeKind::class_attribute && !value.is_unknown()) annotation = std::string(value.python_type_name());
+    for (auto& existing : cls.attributes) {
+      if (existing.name == name && existing.kind == kind) {
+        existing.value = std::move(value);
+        if (annotation) existing.annotation = std::move(annotation);
+        existing.line = line;
+        return;
+      }
+    }
+    cls.attributes.push_back({name, kind, std::move(value), std::move(annotation), line});
+  }
+
+  // ---- after the whole module is read ------------------------------------------------------------
+
+  // `base.Plugin` → the module path it names, through this module's imports; "" when unknown.
+  std::string qualify(const std::string& dotted) const {
+    const size_t dot = dotted.find('.');
+    const std::string head = dotted.substr(0, dot);
+    const std::string rest = dot == std::string::npos ? "" : dotted.substr(dot);
+    for (auto it = facts_.imports.rbegin(); it != facts_.imports.rend(); ++it) {
+      if (it->alias != head) continue;
+      const std::string module = resolve_relative(it->module, package_);
+      if (it->name.empty()) {
+        // `import a.b` binds `a` (the name then continues the path); `import a.b as x` binds `a.b`.
+        const bool aliased = it->alias != it->module.substr(0, it->module.find('.'));
+        return (aliased ? module : head) + rest;
+      }
+      return module + "." + it->name + rest;
+    }
+    if (dot == std::string::npos && facts_.find_class(dotted)) return facts_.name.empty() ? dotted : facts_.name + "." + dotted;
+    if (dot == std::string::npos && is_builtin_class(dotted)) return "builtins." + dotted;
+    return {};
+  }
+
+  static std::vector<SuperclassFact> builtin_mro(const std::string& name) {
+    static PyObject* const builtins = nb::module_::import_("builtins").release().ptr();
+    std::vector<SuperclassFact> out;
+    nb::object type = nb::getattr(nb::handle(builtins), name.c_str(), nb::none());
+    if (!PyType_Check(type.ptr())) return {{name, "builtins." + name}, {"object", "builtins.object"}};
+    for (nb::handle base : nb::getattr(type, "__mro__")) {
+      out.push_back({utf8(nb::getattr(base, "__name__")), qualified_name(base).find('.') == std::string::npos ? "builtins." + qualified_name(base) : qualified_name(base)});
+    }
+    return out;
+  }
+
+  static bool is_builtin_class(const std::string& name) {
+    // Kept for the life of the process: a static nb::object would be released after the interpreter.
+    static PyObject* const builtins = nb::module_::import_("builtins").release().ptr();
+    nb::object found = nb::getattr(nb::handle(builtins), name.c_str(), nb::none());
+    return PyType_Check(found.ptr());
+  }
+
+  static std::string last_component(const std::string& dotted) {
+    const size_t dot = dotted.rfind('.');
+    return dot == std::string::npos ? dotted : dotted.substr(dot + 1);
+  }
+
+  // The method resolution order as Python computes it (C3), over what the source shows: classes of this
+  // module are followed through their own bases; an imported base counts as itself then object. Members
+  // inherited from classes of this module are added, as a live class would show them.
+  void complete_classes() {
+    const std::vector<ClassFact> own = facts_.classes;  // bases as written, members as defined
+    const auto find_own = [&](const std::string& name) -> const ClassFact* {
+      for (const auto& c : own) {
+        if (c.name == name) return &c;
+      }
+      return nullptr;
+    };
+    for (auto& cls : facts_.classes) {
+      std::vector<std::string> visiting;
+      std::vector<SuperclassFact> order = linearize(*find_own(cls.name), find_own, visiting);
+      order.erase(order.begin());  // the class itself
+      for (const auto& base : order) {
+        const ClassFact* local = base.qualified == qualify(base.name) ? find_own(base.name) : nullptr;
+        if (!local) continue;
+        const auto bound = [&](const std::string& name) {
+          return find_method(cls, name) ||
+                 std::any_of(cls.attributes.begin(), cls.attributes.end(), [&](const AttributeFact& x) { return x.name == name; });
+        };
+        for (const auto& m : local->methods) {
+          if (!bound(m.name)) cls.methods.push_back(m);
+        }
+        for (const auto& a : local->attributes) {
+          if (!bound(a.name)) cls.attributes.push_back(a);
+        }
+      }
+      cls.superclasses = std::move(order);
+    }
+  }
+
+  template <typename FindOwn>
+  std::vector<SuperclassFact> linearize(const ClassFact& cls, const FindOwn& find_own, std::vector<std::string>& visiting) {
+    const SuperclassFact self{cls.name, qualify(cls.name)};
+    const SuperclassFact object{"object", "builtins.object"};
+    visiting.push_back(cls.name);
+    std::vector<std::vector<SuperclassFact>> sequences;
+    std::vector<SuperclassFact> direct;
+    for (const auto& base : cls.superclasses) {
+      const SuperclassFact written{last_component(base.name), qualify(base.name)};
+      direct.push_back(written);
+      const ClassFact* local = base.name.find('.') == std::string::npos ? find_own(base.name) : nullptr;
+      if (local && std::find(visiting.begin(), visiting.end(), local->name) == visiting.end()) {
+        sequences.push_back(linearize(*local, find_own, visiting));  // cycles are not followed
+      } else if (written.name == "object") {
+        sequences.push_back({object});
+      } else if (written.qualified.starts_with("builtins.")) {
+        sequences.push_back(builtin_mro(written.name));  // builtins are loaded already: nothing runs
+      } else {
+        sequences.push_back({written, object});
+      }
+    }
+    visiting.pop_back();
+    if (direct.empty()) return {self, object};
+    sequences.push_back(direct);
+    std::vector<SuperclassFact> result{self};
+    const auto same = [](const SuperclassFact& a, const SuperclassFact& b) { return a.name == b.name && a.qualified == b.qualified; };
+    while (true) {
+      std::erase_if(sequences, [](const auto& seq) { return seq.empty(); });
+      if (sequences.empty()) return result;
+      const SuperclassFact* next = nullptr;
+      for (const auto& seq : sequences) {
+        const SuperclassFact& head = seq.front();
+        const bool in_a_tail = std::any_of(sequences.begin(), sequences.end(), [&](const auto& other) {
+          return std::any_of(other.begin() + 1, other.end(), [&](const SuperclassFact& x) { return same(x, head); });
+        });
+        if (!in_a_tail) {
+          next = &head;
+          break;
+        }
+      }
+      if (!next) {
+        // Python would refuse this class ("cannot create a consistent MRO"); keep the remaining order.
+        for (const auto& seq : sequences) {
+          for (const auto& x : seq) {
+            if (std::none_of(result.begin(), result.end(), [&](const SuperclassFact& r) { return same(r, x); })) result.push_back(x);
+          }
+        }
+        return result;
+      }
+      const SuperclassFact chosen = *next;
+      result.push_back(chosen);
+      for (auto& seq : sequences) {
+        if (same(seq.front(), chosen)) seq.erase(seq.begin());
+      }
+    }
+  }
+
+  // ---- structure hashes ---------------------------------------------------------------------------
+
+  std::string structure_hash(nb::handle definition) const {
+    std::string text;
+    serialize(definition, text, 0);
+    return "sha256:" + sha256_hex(text);
+  }
+
+  // A canonical text of a syntax tree: node types and their `_fields` (positions live in `_attributes`,
+  // so they never enter), docstrings and type comments left out, constants by repr.
+  void serialize(nb::handle node, std::string& out, int depth) const {
+    if (depth > 200) {
+      out += "…";
+      return;
+    }
+    PyObject* o = node.ptr();
+    if (o == Py_None) {
+      out += 'N';
+      return;
+    }
+    if (PyList_Check(o)) {
+      out += '[';
+      const Py_ssize_t n = PyList_GET_SIZE(o);
+      for (Py_ssize_t i = first_statement(o); i < n; ++i) {
+        serialize(nb::handle(PyList_GET_ITEM(o, i)), out, depth + 1);
+        out += ',';
+      }
+      out += ']';
+      return;
+    }
+    if (PyObject_IsInstance(o, ast_base()) == 1) {
+      out += Py_TYPE(o)->tp_name;
+      out += '(';
+      nb::object fields = nb::getattr(nb::handle(reinterpret_cast<PyObject*>(Py_TYPE(o))), "_fields", nb::tuple());
+      for (nb::handle field_name : fields) {
+        const std::string name = utf8(field_name);
+        if (name == "type_comment") continue;
+        out += name;
+        out += '=';
+        serialize(nb::getattr(node, name.c_str(), nb::none()), out, depth + 1);
+        out += ';';
+      }
+      out += ')';
+      return;
+    }
+    PyObject* repr = PyObject_Repr(o);  // str, bytes, int, float, complex, bool, Ellipsis: builtin reprs
+    if (!repr) {
+      PyErr_Clear();
+      out += '?';
+      return;
+    }
+    out += utf8(nb::handle(repr));
+    Py_DECREF(repr);
+  }
+
+  // A body's docstring (a first statement that is a string constant) is documentation, not structure.
+  Py_ssize_t first_statement(PyObject* list) const {
+    if (PyList_GET_SIZE(list) == 0) return 0;
+    nb::handle first(PyList_GET_ITEM(list, 0));
+    if (!is(first, t_.Expr)) return 0;
+    nb::object value = field(first, "value");
+    if (is(value, t_.Constant) && PyUnicode_Check(field(value, "value").ptr())) return 1;
+    return 0;
+  }
+
+  static PyObject* ast_base() {
+    static PyObject* const base = nb::getattr(nb::module_::import_("_ast"), "AST").release().ptr();
+    return base;
+  }
+
+  std::string_view source_;
+  const AstTypes& t_;
+  ExtractOptions options_;
+  ModuleFacts facts_;
+  std::string package_;
+  std::vector<size_t> line_starts_;
+};
+
+[[noreturn]] void raise_from_compile_error(const std::string& filename) {
+  nb::python_error error;  // takes the pending exception
+  nb::object value = nb::borrow(error.value());
+  int line = 0, column = 0;
+  std::string message;
+  if (PyErr_GivenExceptionMatches(error.type().ptr(), PyExc_SyntaxError)) {
+    nb::object lineno = nb::getattr(value, "lineno", nb::none()), offset = nb::getattr(value, "offset", nb::none());
+    line = PyLong_Check(lineno.ptr()) ? static_cast<int>(PyLong_AsLong(lineno.ptr())) : 0;
+    column = PyLong_Check(offset.ptr()) ? static_cast<int>(PyLong_AsLong(offset.ptr())) : 0;
+    nb::object msg = nb::getattr(value, "msg", nb::none());
+    message = "not valid Python: " + (PyUnicode_Check(msg.ptr()) ? utf8(msg) : std::string("syntax error"));
+  } else {
+    message = "the Python parser failed: " + std::string(nb::str(nb::handle(error.type()).attr("__name__")).c_str()) + ": " + std::string(nb::str(value).c_str());
+  }
+  throw SourceError(filename, line, column, message);
+}
+
+}  // namespace
+
+ModuleFacts extract_static_source(std::string_view source, const std::string& filename, const std::string& module_name, const ExtractOptions& options,
+                                  const SourceLimits& limits) {
+  const std::string_view original = source;
+  if (source.size() > limits.max_bytes) {
+    throw SourceError(filename, 0, 0,
+                      "the source is " + std::to_string(source.size()) + " bytes, more than the limit of " + std::to_string(limits.max_bytes));
+  }
+  if (source.starts_with("\xEF\xBB\xBF")) source.remove_prefix(3);
+  if (const size_t bad = first_invalid_utf8(source); bad != std::string_view::npos) {
+    const SourceMark at = mark_at_offset(source, bad);
+    throw SourceError(filename, at.line, at.column, "the source is not valid UTF-8; ImportSpy reads Python sources as UTF-8 (PEP 3120)");
+  }
+  if (source.find('\0') != std::string_view::npos) {
+    const SourceMark at = mark_at_offset(source, source.find('\0'));
+    throw SourceError(filename, at.line, at.column, "the source contains a NUL byte, which Python source cannot");
+  }
+  const std::string text(source);
+  PyCompilerFlags flags{};
+  flags.cf_flags = PyCF_ONLY_AST | PyCF_IGNORE_COOKIE;
+  flags.cf_feature_version = PY_MINOR_VERSION;
+  nb::object name = nb::str(filename.c_str(), filename.size());
+  PyObject* tree = Py_CompileStringObject(text.c_str(), name.ptr(), Py_file_input, &flags, -1);
+  if (!tree) raise_from_compile_error(filename);
+  nb::object owned = nb::steal(tree);
+  ModuleFacts facts = StaticExtractor(text, filename, module_name, options).run(owned);
+  facts.file_sha256 = sha256_hex(original);  // the file's exact bytes, BOM included
+  return facts;
+}
+
+ModuleFacts extract_static_file(const std::filesystem::path& path, const std::string& module_name, const ExtractOptions& options,
+                                const SourceLimits& limits) {
+  const std::string filename = path.string();
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) throw SourceError(filename, 0, 0, "this is a directory, not a Python source file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw SourceError(filename, 0, 0, std::filesystem::exists(path, ec) ? "the file cannot be read (permission denied?)" : "the file does not exist");
+  std::string text;
+  char buffer[1 << 16];
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+    text.append(buffer, static_cast<size_t>(in.gcount()));
+    if (text.size() > limits.max_bytes) {
+      throw SourceError(filename, 0, 0, "the source is larger than the limit of " + std::to_string(limits.max_bytes) + " bytes");
+    }
+  }
+  return extract_static_source(text, filename, module_name, options, limits);
+}
+
+}  // namespace importspy::bindings

@@ -1,0 +1,34 @@
+#pragma once
+// Facts from source text without executing it: CPython's own parser (compile(..., PyCF_ONLY_AST)),
+// its tree walked in C++.
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "importspy/facts/facts.hpp"
+
+namespace importspy::bindings {
+
+struct SourceLimits {
+  std::size_t max_bytes = 16u << 20;  // larger sources are refused with a SourceError
+};
+
+struct ExtractOptions {
+  // Structure hashes of functions, methods and classes ("sha256:<hex>" of the syntax tree without
+  // positions, docstrings or type comments: formatting and comments do not change it, any change to a
+  // signature, decorator or body does). Costs a walk of every node, so only when a contract pins one.
+  bool structure_hashes = false;
+};
+
+// Facts of `source` (UTF-8 Python). `filename` names it in facts and errors; `module_name` (dotted, may be
+// empty) resolves relative imports and qualifies the module's own classes. Throws SourceError for text
+// that is too large, not UTF-8 or not Python. Values that need running code are Value::unknown.
+ModuleFacts extract_static_source(std::string_view source, const std::string& filename, const std::string& module_name,
+                                  const ExtractOptions& options = {}, const SourceLimits& limits = {});
+
+// The same for a file. Throws SourceError when it cannot be read.
+ModuleFacts extract_static_file(const std::filesystem::path& path, const std::string& module_name, const ExtractOptions& options = {},
+                                const SourceLimits& limits = {});
+
+}  // namespace importspy::bindings

@@ -1,0 +1,210 @@
+#include "extract/targets.hpp"
+#include <nanobind/stl/string.h>
+
+#include <filesystem>
+#include <stdexcept>
+
+#include "interop/errors.hpp"
+#include "interop/handles.hpp"
+#include "importspy/contract/cache.hpp"
+#include "importspy/facts/merge.hpp"
+#include "interop/python_values.hpp"
+#include "extract/runtime_extractor.hpp"
+#include "extract/source_facts_cache.hpp"
+
+namespace importspy::bindings {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool g_logging = false;
+
+std::string fspath(nb::handle path) {
+  PyObject* text = PyOS_FSPath(path.ptr());
+  if (!text) throw nb::python_error();
+  nb::object owned = nb::steal(text);
+  if (PyBytes_Check(text)) return std::string(PyBytes_AS_STRING(text), static_cast<size_t>(PyBytes_GET_SIZE(text)));
+  return utf8(owned);
+}
+
+bool looks_like_path(const std::string& text) {
+  return text.ends_with(".py") || text.find('/') != std::string::npos || text.find('\\') != std::string::npos;
+}
+
+// `pkg.sub.mod` on sys.path, without importing anything: pkg/sub/mod.py or pkg/sub/mod/__init__.py.
+std::optional<fs::path> locate_source(const std::string& dotted) {
+  fs::path relative;
+  size_t start = 0;
+  while (true) {
+    const size_t dot = dotted.find('.', start);
+    relative /= dotted.substr(start, dot - start);
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  nb::list path = nb::borrow<nb::list>(nb::module_::import_("sys").attr("path"));
+  for (nb::handle entry : path) {
+    if (!PyUnicode_Check(entry.ptr())) continue;
+    const std::string text = utf8(entry);
+    const fs::path base = text.empty() ? fs::current_path() : fs::path(text);
+    std::error_code ec;
+    for (const fs::path& candidate : {base / relative.parent_path() / (relative.filename().string() + ".py"), base / relative / "__init__.py"}) {
+      if (fs::is_regular_file(candidate, ec)) return candidate;
+    }
+  }
+  return std::nullopt;
+}
+
+// The file and line of the innermost frame of a traceback outside this package: where an import
+// actually raised (an embedded Spy check raises from our facade, called on the user's line).
+std::pair<std::string, int> raise_site(const nb::python_error& error, const std::string& fallback_file) {
+  nb::object package = nb::borrow(PyDict_GetItemString(PySys_GetObject("modules"), "importspy"));
+  const std::string own_folder =
+      package.is_valid() ? fs::path(utf8(nb::getattr(package, "__file__", nb::str("")))).parent_path().string() : std::string();
+  nb::handle tb = error.traceback();
+  std::pair<std::string, int> site{fallback_file, 0};
+  while (tb.is_valid() && !tb.is_none()) {
+    nb::object frame = nb::getattr(tb, "tb_frame");
+    const std::string file = utf8(frame.attr("f_code").attr("co_filename"));
+    if (own_folder.empty() || !file.starts_with(own_folder)) site = {file, nb::cast<int>(nb::getattr(tb, "tb_lineno"))};
+    tb = nb::getattr(tb, "tb_next");
+  }
+  return site;
+}
+
+[[noreturn]] void raise_import_failure(const nb::python_error& error, const std::string& what, const std::string& file) {
+  const auto [where, line] = raise_site(error, file);
+  const std::string type = utf8(nb::handle(error.type()).attr("__name__"));
+  const std::string text = utf8(nb::str(error.value()));
+  throw SourceError(where, line, 0, "importing " + what + " raised " + type + (text.empty() ? "" : ": " + text));
+}
+
+std::string module_name_for(const fs::path& file) {
+  return file.filename() == "__init__.py" ? file.parent_path().filename().string() : file.stem().string();
+}
+
+nb::object import_path(const fs::path& file) {
+  std::error_code ec;
+  if (!fs::is_regular_file(file, ec)) {
+    throw SourceError(file.string(), 0, 0, fs::exists(file, ec) ? "this is not a regular file" : "the file does not exist");
+  }
+  nb::module_ sys = nb::module_::import_("sys");
+  nb::module_ util = nb::module_::import_("importlib.util");
+  const std::string absolute = fs::absolute(file).lexically_normal().string();
+  std::string name = module_name_for(file);
+  nb::dict modules = nb::borrow<nb::dict>(sys.attr("modules"));
+  if (modules.contains(name.c_str())) {
+    nb::object existing = modules[name.c_str()];
+    nb::object existing_file = nb::getattr(existing, "__file__", nb::none());
+    if (PyUnicode_Check(existing_file.ptr()) && fs::absolute(fs::path(utf8(existing_file))).lexically_normal().string() == absolute) return existing;
+    name = "importspy_target_" + name;  // another module owns the name: do not replace it
+  }
+  nb::object spec = util.attr("spec_from_file_location")(name, absolute);
+  if (spec.is_none()) throw SourceError(absolute, 0, 0, "Python cannot import this file (is it a .py source?)");
+  nb::object module = util.attr("module_from_spec")(spec);
+  nb::list path = nb::borrow<nb::list>(sys.attr("path"));
+  const std::string folder = fs::path(absolute).parent_path().string();
+  path.insert(0, nb::str(folder.c_str()));
+  modules[name.c_str()] = module;
+  try {
+    spec.attr("loader").attr("exec_module")(module);
+  } catch (nb::python_error& error) {
+    PyDict_DelItemString(modules.ptr(), name.c_str());
+    PySequence_DelItem(path.ptr(), 0);
+    raise_import_failure(error, "`" + file.string() + "`", absolute);
+  }
+  if (nb::len(path) > 0 && utf8(path[0]) == folder) PySequence_DelItem(path.ptr(), 0);
+  return module;
+}
+
+nb::object import_dotted(const std::string& name) {
+  try {
+    return nb::module_::import_("importlib").attr("import_module")(name);
+  } catch (nb::python_error& error) {
+    if (error.matches(PyExc_ModuleNotFoundError)) {
+      throw SourceError(name, 0, 0, "no module named `" + name + "` can be imported: " + utf8(nb::str(error.value())));
+    }
+    raise_import_failure(error, "`" + name + "`", name);
+  }
+}
+
+std::optional<fs::path> source_file_of(nb::handle module) {
+  nb::object file = nb::getattr(module, "__file__", nb::none());
+  if (!PyUnicode_Check(file.ptr())) return std::nullopt;
+  fs::path path = utf8(file);
+  std::error_code ec;
+  if (path.extension() == ".py" && fs::is_regular_file(path, ec)) return path;
+  return std::nullopt;
+}
+
+std::string module_name_of(nb::handle module) {
+  nb::object name = nb::getattr(module, "__name__", nb::none());
+  return PyUnicode_Check(name.ptr()) ? utf8(name) : std::string();
+}
+
+}  // namespace
+
+Mode parse_mode(const std::string& text) {
+  if (text == "static") return Mode::static_source;
+  if (text == "runtime") return Mode::runtime;
+  throw std::invalid_argument("mode must be \"static\" or \"runtime\", not \"" + text + "\"");
+}
+
+ModuleFacts runtime_facts(nb::handle module, const ExtractOptions& options) {
+  ModuleFacts live = extract_live_module(module);
+  auto source = source_file_of(module);
+  if (!source) return live;
+  return merge_facts(*cached_static_facts(*source, module_name_of(module), options), live);
+}
+
+ModuleFacts facts_for_target(nb::handle target, Mode mode, const ExtractOptions& options) {
+  if (PyModule_Check(target.ptr())) {
+    if (mode == Mode::runtime) return runtime_facts(target, options);
+    auto source = source_file_of(target);
+    if (!source) throw SourceError(module_name_of(target), 0, 0, "module `" + module_name_of(target) + "` has no Python source file to read");
+    return *cached_static_facts(*source, module_name_of(target), options);
+  }
+  if (!PyUnicode_Check(target.ptr()) && !PyObject_HasAttrString(target.ptr(), "__fspath__")) {
+    throw std::invalid_argument("the target must be a module, a path to a .py file, or a dotted module name");
+  }
+  const std::string text = fspath(target);
+  std::error_code ec;
+  const bool is_path = !PyUnicode_Check(target.ptr()) || looks_like_path(text) || fs::is_regular_file(text, ec);
+  if (is_path) {
+    const fs::path file(text);
+    if (fs::is_directory(file, ec)) throw SourceError(text, 0, 0, "this is a directory; name a .py file or a dotted module name");
+    if (mode == Mode::runtime) return runtime_facts(import_path(file), options);
+    return *cached_static_facts(file, module_name_for(file), options);
+  }
+  if (mode == Mode::runtime) return runtime_facts(import_dotted(text), options);
+  auto source = locate_source(text);
+  if (!source) throw SourceError(text, 0, 0, "no Python source for module `" + text + "` was found on sys.path");
+  return *cached_static_facts(*source, text, options);
+}
+
+std::shared_ptr<const Contract> contract_from(nb::handle contract) {
+  if (nb::isinstance<ContractHandle>(contract)) return nb::cast<const ContractHandle&>(contract).contract;
+  if (!PyUnicode_Check(contract.ptr()) && !PyObject_HasAttrString(contract.ptr(), "__fspath__")) {
+    throw std::invalid_argument("the contract must be a path to a YAML file or a Contract from importspy.load_contract()");
+  }
+  return default_contract_cache().load(fspath(contract));
+}
+
+void enable_logging(nb::handle level) {
+  nb::module_ logging = nb::module_::import_("logging");
+  nb::object logger = logging.attr("getLogger")("importspy");
+  nb::object numeric = nb::borrow(level);
+  if (PyUnicode_Check(level.ptr())) {
+    numeric = logging.attr("getLevelName")(nb::str(level).attr("upper")());
+    if (!PyLong_Check(numeric.ptr())) throw std::invalid_argument("unknown log level \"" + utf8(level) + "\"; use DEBUG, INFO, WARNING or ERROR");
+  }
+  logger.attr("setLevel")(numeric);
+  if (!nb::cast<bool>(logger.attr("hasHandlers")())) logging.attr("basicConfig")();
+  g_logging = nb::cast<bool>(logger.attr("isEnabledFor")(logging.attr("DEBUG")));
+}
+
+void log_debug(const std::string& message) {
+  if (!g_logging) return;
+  nb::module_::import_("logging").attr("getLogger")("importspy").attr("debug")(message);
+}
+
+}  // namespace importspy::bindings

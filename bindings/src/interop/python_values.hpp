@@ -1,0 +1,44 @@
+#pragma once
+// Python objects → engine values and annotation text.
+
+#include <nanobind/nanobind.h>
+
+#include <optional>
+#include <string>
+
+#include "importspy/lang/value.hpp"
+
+namespace importspy::bindings {
+
+namespace nb = nanobind;
+
+// A literal (None, bool, int, float, str, and lists/tuples/dicts of them) becomes the matching Value; any
+// other object becomes Value::opaque. Never calls user code: the repr of a non-builtin object is
+// `<module.Type object>`, not its __repr__.
+Value value_from_python(nb::handle object);
+
+// The text of an annotation object as a reader of the source would write it: strings as they are (never
+// evaluated), classes by their qualified name, typing constructs rebuilt (`Optional[Extension]`,
+// `list[int]`, `int | None`, `Callable[[int], str]`).
+std::string annotation_text(nb::handle annotation);
+
+// The annotations dictionary of a module, class or function, with every annotation as a string where
+// Python can give it without evaluating (3.14's lazily evaluated annotations: annotationlib's STRING
+// format); an empty dict when there are none. A class's own annotations only, never a base's.
+nb::dict annotations_of(nb::handle owner);
+
+// "module.Qualname" for a class or function, or "Qualname" for builtins.
+std::string qualified_name(nb::handle object);
+
+// `object.name` when it exists, else an invalid handle; never raises and, for the objects the extractors
+// meet (types, functions, modules), never builds an AttributeError only to discard it.
+nb::object find_attribute(nb::handle object, const char* name);
+
+// A type's own namespace dictionary (new reference; invalid when it has none). Python 3.12+ keeps the
+// dictionaries of builtin types per interpreter, so tp_dict is read only before 3.12.
+nb::object own_namespace(nb::handle type);
+
+// The UTF-8 text of a str, tolerating lone surrogates (replaced).
+std::string utf8(nb::handle str);
+
+}  // namespace importspy::bindings

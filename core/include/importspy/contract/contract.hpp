@@ -1,0 +1,123 @@
+#pragma once
+// The compiled contract: an immutable tree the checker walks. Built only by the contract loader.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "importspy/lang/kinds.hpp"
+#include "importspy/lang/value.hpp"
+#include "importspy/lang/version.hpp"
+#include "importspy/util/source_mark.hpp"
+
+namespace importspy {
+
+// An annotation as written, with its canonical form (see annotation.hpp) used for comparison.
+struct AnnotationRule {
+  std::string written;
+  std::string canonical;
+};
+
+struct VariableRule {
+  std::string name;
+  std::optional<Value> value;  // absent: any value; present (even None): must be equal
+  std::optional<AnnotationRule> annotation;
+  SourceMark mark;
+};
+
+struct ArgumentRule {
+  std::string name;  // without `*`/`**`
+  std::optional<ParameterKind> kind;  // from `*args`/`**kwargs` spelling or `kind:`; absent: any kind
+  std::optional<Value> default_value;  // `value:` in the contract
+  std::optional<AnnotationRule> annotation;
+  SourceMark mark;
+};
+
+struct FunctionRule {
+  std::string name;
+  std::optional<std::string> structure_hash;  // `hash: "sha256:<hex>"`: the normalised syntax tree, pinned
+  std::vector<ArgumentRule> arguments;  // required in this relative order; extras allowed
+  std::optional<AnnotationRule> return_annotation;
+  SourceMark mark;
+  SourceMark return_annotation_mark;
+};
+
+struct AttributeRule {
+  AttributeKind kind = AttributeKind::class_attribute;
+  std::string name;
+  std::optional<Value> value;
+  std::optional<AnnotationRule> annotation;
+  SourceMark mark;
+};
+
+struct SuperclassRule {
+  std::string name;  // a dotted name matches qualified names, a plain one the class name
+  SourceMark mark;
+};
+
+struct ClassRule {
+  std::string name;
+  std::optional<std::string> structure_hash;  // `hash: "sha256:<hex>"`
+  std::vector<AttributeRule> attributes;
+  std::vector<FunctionRule> methods;
+  std::vector<SuperclassRule> superclasses;
+  SourceMark mark;
+};
+
+struct ModuleRule {
+  std::optional<std::string> filename;
+  std::optional<std::string> file_sha256;  // `integrity: {sha256: <hex>}`: the file's exact bytes, pinned
+  std::optional<VersionRule> version;
+  std::vector<VariableRule> variables;
+  std::vector<FunctionRule> functions;
+  std::vector<ClassRule> classes;
+  SourceMark mark;
+};
+
+struct EnvironmentVariableRule {
+  std::string name;
+  std::optional<std::string> value;  // environment values are text; absent: only presence is required
+  SourceMark mark;
+};
+
+struct SecretRule {
+  std::string name;  // only presence is ever checked; the value is never read into a report
+  SourceMark mark;
+};
+
+struct PythonRule {
+  std::optional<VersionRule> version;
+  std::optional<std::string> interpreter;  // canonical name
+  std::vector<ModuleRule> modules;
+  SourceMark mark;
+};
+
+struct SystemRule {
+  std::string os;  // canonical name
+  std::vector<EnvironmentVariableRule> environment_variables;
+  std::vector<SecretRule> secrets;
+  std::vector<PythonRule> pythons;  // empty: any Python
+  SourceMark mark;
+};
+
+struct DeploymentRule {
+  std::string arch;  // canonical name
+  std::vector<SystemRule> systems;  // empty: any system
+  SourceMark mark;
+};
+
+struct Contract {
+  std::string source;  // file path or label the contract was read from
+  int schema_version = 0;  // 0: ImportSpy 0.x format (no `importspy:` key); 1: `importspy: 1`
+  ModuleRule module;  // the top-level filename/version/variables/functions/classes
+  std::vector<DeploymentRule> deployments;  // alternatives; empty: runs anywhere
+};
+
+// True when some rule pins a file or a definition: extraction must then compute hashes.
+bool needs_hashes(const Contract& contract);
+
+// Every environment variable and secret name the contract mentions, each once: an environment probe
+// needs to read only these.
+std::vector<std::string> referenced_environment_names(const Contract& contract);
+
+}  // namespace importspy

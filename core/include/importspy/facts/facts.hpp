@@ -1,0 +1,97 @@
+#pragma once
+// What a module and its environment actually are. Extractors fill these; the checker reads them.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "importspy/lang/kinds.hpp"
+#include "importspy/lang/value.hpp"
+
+namespace importspy {
+
+struct VariableFact {
+  std::string name;
+  Value value;  // Value::unknown when the extractor could not know it
+  std::optional<std::string> annotation;  // as found; compared through canonical_annotation_or_text
+  int line = 0;
+};
+
+struct ParameterFact {
+  std::string name;
+  ParameterKind kind = ParameterKind::positional_or_keyword;
+  std::optional<Value> default_value;  // absent: no default
+  std::optional<std::string> annotation;
+};
+
+enum class CallableKind { function, method, static_method, class_method, property };
+
+struct FunctionFact {
+  std::string name;
+  std::optional<std::string> structure_hash;  // "sha256:<hex>" of the normalised syntax tree, when computed
+  std::vector<ParameterFact> parameters;  // in signature order
+  std::optional<std::string> return_annotation;
+  CallableKind kind = CallableKind::function;
+  bool is_async = false;
+  int line = 0;
+};
+
+struct AttributeFact {
+  std::string name;
+  AttributeKind kind = AttributeKind::class_attribute;
+  Value value;
+  std::optional<std::string> annotation;
+  int line = 0;
+};
+
+struct SuperclassFact {
+  std::string name;       // `Plugin`
+  std::string qualified;  // `plugins.base.Plugin`; empty when unknown
+};
+
+struct ClassFact {
+  std::string name;
+  std::optional<std::string> structure_hash;  // "sha256:<hex>", when computed
+  std::vector<AttributeFact> attributes;
+  std::vector<FunctionFact> methods;
+  std::vector<SuperclassFact> superclasses;  // method resolution order, the class itself excluded
+  int line = 0;
+};
+
+// One name an import statement binds: `import os.path` binds `os` (module "os.path", name empty);
+// `from .base import Plugin as P` binds `P` (module ".base", name "Plugin").
+struct ImportFact {
+  std::string module;  // as written, leading dots kept for relative imports
+  std::string name;    // the imported attribute; empty for `import module`
+  std::string alias;   // the local name bound
+  int line = 0;
+};
+
+struct ModuleFacts {
+  std::string name;      // dotted module name, when known
+  std::string filename;  // path of the source file; compared by its last components
+  std::optional<std::string> version;  // `__version__`
+  bool version_unknown = false;
+  std::optional<std::string> file_sha256;  // hex SHA-256 of the source file's bytes, when computed  // `__version__` is assigned, but computed: static extraction cannot know it
+  std::vector<VariableFact> variables;
+  std::vector<FunctionFact> functions;
+  std::vector<ClassFact> classes;
+  std::vector<ImportFact> imports;  // from source only; empty for facts taken from a live module
+
+  const VariableFact* find_variable(std::string_view name) const;
+  const FunctionFact* find_function(std::string_view name) const;
+  const ClassFact* find_class(std::string_view name) const;
+};
+
+const FunctionFact* find_method(const ClassFact& cls, std::string_view name);
+
+struct EnvironmentFacts {
+  std::string arch;            // as reported by the platform; normalised by the checker
+  std::string os;              // as reported by the platform; normalised by the checker
+  std::string python_version;  // e.g. 3.11.7
+  std::string interpreter;     // e.g. CPython
+  std::map<std::string, std::string, std::less<>> variables;  // the process environment
+};
+
+}  // namespace importspy

@@ -1,0 +1,44 @@
+#pragma once
+// Many targets checked in one run: each one's report or error, in a stable order.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "importspy/report/report.hpp"
+
+namespace importspy {
+
+// Why a target could not be checked. The run goes on with the other targets.
+struct TargetError {
+  std::string kind;     // "source-error" (unreadable, not UTF-8, too large, not Python, raised on import),
+                        // "contract-invalid", "not-found", "no-python-files"
+  std::string message;
+  std::string file;     // the file the error is about (the module's or the contract's)
+  int line = 0;
+  int column = 0;
+};
+
+struct TargetResult {
+  std::string target;    // as the user sees it: a path relative to the working directory, or a dotted name
+  std::string file;      // the module's source file, relative when possible; empty when not found
+  std::string contract;  // the contract it was checked against
+  std::optional<Report> report;
+  std::optional<TargetError> error;
+  bool cached = false;   // served from the result cache
+
+  bool ok() const { return !error && report && report->ok(); }
+};
+
+struct BatchResult {
+  std::vector<TargetResult> results;
+
+  std::size_t errors() const;
+  std::size_t violating() const;       // targets with at least one violation
+  std::size_t violation_count() const;
+  bool ok() const { return errors() == 0 && violating() == 0; }
+  // 0 every target compliant, 1 violations and no error, 2 any target could not be checked.
+  int exit_status() const;
+};
+
+}  // namespace importspy

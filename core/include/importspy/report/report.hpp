@@ -1,0 +1,47 @@
+#pragma once
+// The checker's result: every violation found, each one data first, rendered later.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "importspy/util/source_mark.hpp"
+
+namespace importspy {
+
+enum class Category { missing, mismatch, invalid };
+enum class Context { runtime, environment, module, class_ };
+
+std::string_view to_string(Category category);
+std::string_view to_string(Context context);
+
+struct Violation {
+  std::string code;  // stable, public: see violation_codes.hpp
+  Category category = Category::missing;
+  Context context = Context::module;
+  std::string path;  // where in the contract, e.g. classes.Extension.methods.run.arguments.msg
+  std::optional<std::string> expected;
+  std::optional<std::string> actual;
+  std::string message;  // one line
+  std::string hint;     // how to fix it
+  SourceMark contract_mark;  // the rule's place in the contract
+  int source_line = 0;       // the offending definition's line in the module, 0 when none
+};
+
+// What a check did, for --dry-run: the deployment branch that matched and every rule evaluated.
+struct CheckTrace {
+  std::string deployment;           // "deployments[0].systems[1].pythons[0]", or why none applies
+  std::vector<std::string> rules;   // contract paths of the rules evaluated, in order
+};
+
+struct Report {
+  std::string contract_source;
+  std::string module_filename;
+  std::vector<Violation> violations;
+  std::optional<CheckTrace> trace;  // only when asked for (CheckOptions::trace)
+
+  bool ok() const { return violations.empty(); }
+};
+
+}  // namespace importspy

@@ -1,0 +1,53 @@
+#include "importspy/contract/contract.hpp"
+
+#include <algorithm>
+
+namespace importspy {
+
+std::vector<std::string> referenced_environment_names(const Contract& contract) {
+  std::vector<std::string> names;
+  const auto add = [&](const std::string& name) {
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  };
+  for (const auto& deployment : contract.deployments) {
+    for (const auto& system : deployment.systems) {
+      for (const auto& variable : system.environment_variables) add(variable.name);
+      for (const auto& secret : system.secrets) add(secret.name);
+    }
+  }
+  return names;
+}
+
+namespace {
+
+bool module_needs_hashes(const ModuleRule& m) {
+  if (m.file_sha256) return true;
+  for (const auto& f : m.functions) {
+    if (f.structure_hash) return true;
+  }
+  for (const auto& c : m.classes) {
+    if (c.structure_hash) return true;
+    for (const auto& method : c.methods) {
+      if (method.structure_hash) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+bool needs_hashes(const Contract& contract) {
+  if (module_needs_hashes(contract.module)) return true;
+  for (const auto& d : contract.deployments) {
+    for (const auto& s : d.systems) {
+      for (const auto& p : s.pythons) {
+        for (const auto& m : p.modules) {
+          if (module_needs_hashes(m)) return true;
+        }
+      }
+    }
+  }
+  return false;
+}
+
+}  // namespace importspy

@@ -1,0 +1,216 @@
+#include "importspy/project/config.hpp"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <array>
+
+#include "importspy/util/suggest.hpp"
+#include "importspy/project/target_discovery.hpp"
+
+namespace importspy {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::array<std::string_view, 5> kKeys = {"targets", "exclude", "mode", "contracts", "audit_log"};
+constexpr std::array<std::string_view, 4> kMappingKeys = {"match", "contract", "mode", "runtime"};
+
+[[noreturn]] void fail(const fs::path& file, const toml::source_region& where, const std::string& message) {
+  throw ConfigError(file.string(), static_cast<int>(where.begin.line), static_cast<int>(where.begin.column), message);
+}
+
+void check_keys(const toml::table& table, std::span<const std::string_view> allowed, const fs::path& file, const std::string& where) {
+  for (const auto& [key, value] : table) {
+    if (std::find(allowed.begin(), allowed.end(), std::string_view(key.str())) != allowed.end()) continue;
+    std::string hint;
+    if (auto guess = closest_match(key.str(), allowed)) hint = "; did you mean `" + std::string(*guess) + "`?";
+    fail(file, key.source(), "unknown key `" + std::string(key.str()) + "` in " + where + hint);
+  }
+}
+
+std::vector<std::string> string_list(const toml::table& table, std::string_view key, const fs::path& file, const std::string& where) {
+  std::vector<std::string> out;
+  const toml::node* node = table.get(key);
+  if (!node) return out;
+  const toml::array* array = node->as_array();
+  if (!array) fail(file, node->source(), "`" + std::string(key) + "` in " + where + " must be a list of strings");
+  for (const auto& item : *array) {
+    if (!item.is_string()) fail(file, item.source(), "`" + std::string(key) + "` in " + where + " must be a list of strings");
+    out.push_back(item.as_string()->get());
+  }
+  return out;
+}
+
+bool is_path_pattern(std::string_view match) { return match.find('/') != std::string_view::npos || match.ends_with(".py"); }
+
+}  // namespace
+
+std::string module_name_for_path(const fs::path& file, const fs::path& root) {
+  std::error_code ec;
+  const fs::path base = root.empty() ? fs::current_path(ec) : fs::absolute(root, ec);
+  fs::path relative = fs::absolute(file, ec).lexically_normal().lexically_relative(base.lexically_normal());
+  if (relative.empty() || *relative.begin() == "..") relative = file.filename();
+  std::string name;
+  for (const auto& part : relative) {
+    std::string text = part.string();
+    if (text.ends_with(".py")) text.resize(text.size() - 3);
+    if (text == "__init__") continue;
+    if (!name.empty()) name += '.';
+    name += text;
+  }
+  return name;
+}
+
+bool ProjectConfig::may_match_module(std::string_view module_name) const {
+  if (any_module_) return true;
+  return std::any_of(module_prefixes_.begin(), module_prefixes_.end(), [&](const std::string& prefix) { return module_name.starts_with(prefix); });
+}
+
+void ProjectConfig::index() {
+  exact_paths_.clear();
+  exact_modules_.clear();
+  wildcard_mappings_.clear();
+  module_prefixes_.clear();
+  any_module_ = false;
+  for (std::size_t i = 0; i < contracts.size(); ++i) {
+    ContractMapping& mapping = contracts[i];
+    mapping.path_pattern = is_path_pattern(mapping.match);
+    mapping.compiled = mapping.match;
+    if (!mapping.path_pattern) {
+      // Module patterns: a final `.*` spans nested modules (myapp.plugins.* ⊃ myapp.plugins.a.b) but not
+      // the package itself (myapp.plugins).
+      std::replace(mapping.compiled.begin(), mapping.compiled.end(), '.', '/');
+      if (mapping.compiled.ends_with("/*")) mapping.compiled += "/**";
+      const size_t wildcard = mapping.match.find_first_of("*?[");
+      const std::string prefix = mapping.match.substr(0, wildcard);
+      if (prefix.empty()) any_module_ = true;
+      else module_prefixes_.push_back(prefix);
+    }
+    if (GlobPattern(mapping.compiled).is_literal()) {
+      (mapping.path_pattern ? exact_paths_ : exact_modules_).emplace(mapping.compiled, i);  // the first one wins
+    } else {
+      wildcard_mappings_.push_back(i);
+    }
+  }
+}
+
+std::optional<fs::path> ProjectConfig::contract_for(const fs::path& target_file, const std::string& module_name) const {
+  const ContractMapping* mapping = mapping_for(target_file, module_name);
+  if (!mapping) return std::nullopt;
+  return mapping->contract;
+}
+
+bool ProjectConfig::has_path_patterns() const {
+  return std::any_of(contracts.begin(), contracts.end(), [](const ContractMapping& m) { return m.path_pattern; });
+}
+
+const ContractMapping* ProjectConfig::mapping_for(const fs::path& target_file, const std::string& module_name) const {
+  std::string relative;
+  if (!target_file.empty()) {
+    std::error_code ec;
+    relative = fs::absolute(target_file, ec).lexically_normal().lexically_relative(directory).generic_string();
+  }
+  std::string module_path = module_name;
+  std::replace(module_path.begin(), module_path.end(), '.', '/');
+  // The first matching mapping in file order: the best exact hit, unless a wildcard before it matches.
+  std::size_t best = contracts.size();
+  if (auto it = exact_paths_.find(relative); !relative.empty() && it != exact_paths_.end()) best = std::min(best, it->second);
+  if (auto it = exact_modules_.find(module_path); !module_path.empty() && it != exact_modules_.end()) best = std::min(best, it->second);
+  for (std::size_t i : wildcard_mappings_) {
+    if (i >= best) break;
+    const ContractMapping& mapping = contracts[i];
+    const std::string& subject = mapping.path_pattern ? relative : module_path;
+    if (!subject.empty() && glob_match(mapping.compiled, subject)) {
+      best = i;
+      break;
+    }
+  }
+  if (best == contracts.size()) return nullptr;
+  return &contracts[best];
+}
+
+ProjectConfig load_project_config(const fs::path& file) {
+  toml::table document;
+  try {
+    document = toml::parse_file(file.string());
+  } catch (const toml::parse_error& error) {
+    throw ConfigError(file.string(), static_cast<int>(error.source().begin.line), static_cast<int>(error.source().begin.column),
+                      std::string("not valid TOML: ") + std::string(error.description()));
+  }
+  const bool pyproject = file.filename() == "pyproject.toml";
+  const toml::table* settings = &document;
+  if (pyproject) {
+    settings = document["tool"]["importspy"].as_table();
+    if (!settings) throw ConfigError(file.string(), 0, 0, "no [tool.importspy] table");
+  }
+  const std::string where = pyproject ? "[tool.importspy]" : "importspy.toml";
+  check_keys(*settings, kKeys, file, where);
+  ProjectConfig config;
+  config.file = fs::absolute(file).lexically_normal();
+  config.directory = config.file.parent_path();
+  config.targets = string_list(*settings, "targets", file, where);
+  config.exclude = string_list(*settings, "exclude", file, where);
+  if (const toml::node* mode = settings->get("mode")) {
+    if (!mode->is_string() || (mode->as_string()->get() != "static" && mode->as_string()->get() != "runtime")) {
+      fail(file, mode->source(), "`mode` in " + where + " must be \"static\" or \"runtime\"");
+    }
+    config.mode = mode->as_string()->get();
+  }
+  if (const toml::node* audit_log = settings->get("audit_log")) {
+    const auto text = audit_log->value<std::string>();
+    if (!text) fail(file, audit_log->source(), "`audit_log` in " + where + " must be a path");
+    const fs::path log(*text);
+    config.audit_log = log.is_absolute() ? log : (config.directory / log).lexically_normal();
+  }
+  if (const toml::node* contracts = settings->get("contracts")) {
+    const toml::array* array = contracts->as_array();
+    if (!array) fail(file, contracts->source(), "`contracts` in " + where + " must be a list of tables ([[contracts]] with match = and contract =)");
+    for (const auto& item : *array) {
+      const toml::table* mapping = item.as_table();
+      if (!mapping) fail(file, item.source(), "each entry of `contracts` must be a table with `match` and `contract`");
+      check_keys(*mapping, kMappingKeys, file, "a `contracts` entry");
+      const auto match = (*mapping)["match"].value<std::string>();
+      const auto contract = (*mapping)["contract"].value<std::string>();
+      if (!match || !contract) fail(file, mapping->source(), "each entry of `contracts` needs `match = \"pattern\"` and `contract = \"path.yml\"`");
+      const fs::path contract_path(*contract);
+      ContractMapping entry{*match, contract_path.is_absolute() ? contract_path : (config.directory / contract_path).lexically_normal(), true, {}, "enforce", false};
+      if (const toml::node* mode = mapping->get("mode")) {
+        const auto text = mode->value<std::string>();
+        if (!text || (*text != "enforce" && *text != "warn" && *text != "audit")) {
+          fail(file, mode->source(), "`mode` of a `contracts` entry must be \"enforce\", \"warn\" or \"audit\"");
+        }
+        entry.mode = *text;
+      }
+      if (const toml::node* runtime = mapping->get("runtime")) {
+        if (!runtime->is_boolean()) fail(file, runtime->source(), "`runtime` of a `contracts` entry must be true or false");
+        entry.runtime = runtime->as_boolean()->get();
+      }
+      config.contracts.push_back(std::move(entry));
+    }
+  }
+  config.index();
+  return config;
+}
+
+std::optional<ProjectConfig> find_project_config(const fs::path& start) {
+  std::error_code ec;
+  fs::path directory = fs::absolute(start, ec).lexically_normal();
+  if (!fs::is_directory(directory, ec)) directory = directory.parent_path();
+  while (true) {
+    if (fs::is_regular_file(directory / "importspy.toml", ec)) return load_project_config(directory / "importspy.toml");
+    const fs::path pyproject = directory / "pyproject.toml";
+    if (fs::is_regular_file(pyproject, ec)) {
+      try {
+        const toml::table document = toml::parse_file(pyproject.string());
+        if (document["tool"]["importspy"].as_table()) return load_project_config(pyproject);
+      } catch (const toml::parse_error&) {
+        // A pyproject.toml that is not valid TOML is not ours to report unless it configures us.
+      }
+    }
+    if (!directory.has_parent_path() || directory.parent_path() == directory) return std::nullopt;
+    directory = directory.parent_path();
+  }
+}
+
+}  // namespace importspy

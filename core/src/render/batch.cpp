@@ -1,0 +1,66 @@
+#include "importspy/render/batch.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace importspy {
+namespace {
+
+using json = nlohmann::json;
+
+std::string plural(std::size_t n, std::string_view word) { return std::to_string(n) + " " + std::string(word) + (n == 1 ? "" : "s"); }
+
+std::string error_place(const TargetError& error) {
+  std::string place = error.file;
+  if (error.line > 0) place += ":" + std::to_string(error.line) + ":" + std::to_string(error.column);
+  return place;
+}
+
+json optional_json(const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); }
+
+}  // namespace
+
+std::string render_batch_text(const BatchResult& batch, const TextOptions& options) {
+  const std::string_view red = options.color ? "\x1b[31m" : "", bold = options.color ? "\x1b[1m" : "", reset = options.color ? "\x1b[0m" : "";
+  std::string out;
+  for (const auto& result : batch.results) {
+    if (result.error) {
+      out += std::string(bold) + (result.error->file.empty() ? result.target : error_place(*result.error)) + std::string(reset) + ": " + std::string(red) +
+             "error" + std::string(reset) + ": " + result.error->message + "\n";
+    } else if (result.report && !result.report->ok()) {
+      Report shown = *result.report;
+      shown.module_filename = result.target;
+      if (!result.contract.empty()) shown.contract_source = result.contract;
+      out += render_text(shown, options) + "\n";
+    }
+  }
+  const std::size_t total = batch.results.size(), errors = batch.errors(), violating = batch.violating();
+  out += "Checked " + plural(total, "module") + ": " + std::to_string(total - errors - violating) + " compliant, " + std::to_string(violating) +
+         " with violations (" + plural(batch.violation_count(), "violation") + "), " + plural(errors, "error") + ".\n";
+  return out;
+}
+
+std::string render_batch_json(const BatchResult& batch) {
+  json targets = json::array();
+  for (const auto& result : batch.results) {
+    json entry = {{"target", result.target}, {"file", result.file}, {"contract", result.contract}, {"ok", result.ok()}, {"cached", result.cached}};
+    if (result.error) {
+      entry["error"] = {{"kind", result.error->kind}, {"message", result.error->message}, {"file", result.error->file},
+                        {"line", result.error->line}, {"column", result.error->column}};
+    } else {
+      json violations = json::array();
+      for (const auto& v : result.report->violations) {
+        violations.push_back({{"code", v.code}, {"category", to_string(v.category)}, {"context", to_string(v.context)}, {"path", v.path},
+                              {"expected", optional_json(v.expected)}, {"actual", optional_json(v.actual)}, {"message", v.message}, {"hint", v.hint}});
+      }
+      entry["violations"] = std::move(violations);
+      if (result.report->trace) entry["trace"] = {{"deployment", result.report->trace->deployment}, {"rules", result.report->trace->rules}};
+    }
+    targets.push_back(std::move(entry));
+  }
+  const std::size_t total = batch.results.size();
+  json summary = {{"targets", total}, {"compliant", total - batch.errors() - batch.violating()}, {"violating", batch.violating()},
+                  {"errors", batch.errors()}, {"violations", batch.violation_count()}};
+  return json{{"ok", batch.ok()}, {"summary", std::move(summary)}, {"targets", std::move(targets)}}.dump(2, ' ', false, json::error_handler_t::replace);
+}
+
+}  // namespace importspy

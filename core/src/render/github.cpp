@@ -1,0 +1,54 @@
+#include "importspy/render/batch.hpp"
+
+namespace importspy {
+namespace {
+
+// The escaping GitHub's workflow commands require: data may not hold raw newlines or '%'; property
+// values may not hold ':' or ',' either.
+std::string escape_data(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '%') out += "%25";
+    else if (c == '\r') out += "%0D";
+    else if (c == '\n') out += "%0A";
+    else out.push_back(c);
+  }
+  return out;
+}
+
+std::string escape_property(std::string_view text) {
+  std::string out;
+  for (char c : escape_data(text)) {
+    if (c == ':') out += "%3A";
+    else if (c == ',') out += "%2C";
+    else out.push_back(c);
+  }
+  return out;
+}
+
+std::string annotation(const std::string& file, int line, const std::string& title, const std::string& message) {
+  std::string out = "::error file=" + escape_property(file);
+  if (line > 0) out += ",line=" + std::to_string(line);
+  return out + ",title=" + escape_property(title) + "::" + escape_data(message) + "\n";
+}
+
+}  // namespace
+
+std::string render_github(const BatchResult& batch) {
+  std::string out;
+  for (const auto& result : batch.results) {
+    if (result.error) {
+      out += annotation(result.error->file.empty() ? result.target : result.error->file, result.error->line, "importspy " + result.error->kind,
+                        result.error->message);
+      continue;
+    }
+    for (const auto& v : result.report->violations) {
+      const bool in_module = v.source_line > 0 && !result.file.empty();
+      out += annotation(in_module ? result.file : result.contract, in_module ? v.source_line : v.contract_mark.line, "importspy " + v.code,
+                        v.message + (v.hint.empty() ? "" : " (fix: " + v.hint + ")"));
+    }
+  }
+  return out;
+}
+
+}  // namespace importspy

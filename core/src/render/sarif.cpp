@@ -1,0 +1,95 @@
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "importspy/render/batch.hpp"
+#include "importspy/report/violation_codes.hpp"
+
+namespace importspy {
+namespace {
+
+using json = nlohmann::json;
+
+// Target errors are reported as results too, so that code scanning shows an unreadable module.
+struct ErrorRule {
+  std::string_view id, summary;
+};
+constexpr ErrorRule kErrorRules[] = {
+    {"source-error", "The module's source cannot be read, parsed or imported."},
+    {"contract-invalid", "The contract cannot be loaded."},
+    {"not-found", "The target names no file or module."},
+    {"no-python-files", "The directory or pattern names no Python file."},
+};
+
+// A relative, '/'-separated path as a URI reference: reserved and non-ASCII bytes percent-encoded.
+std::string uri_of(const std::string& path) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  const bool absolute = !path.empty() && path.front() == '/';
+  if (absolute) out = "file://";
+  for (unsigned char c : path) {
+    if (std::isalnum(c) || c == '/' || c == '-' || c == '.' || c == '_' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+json location(const std::string& file, int line) {
+  json physical = {{"artifactLocation", {{"uri", uri_of(file)}}}};
+  if (line > 0) physical["region"] = {{"startLine", line}};
+  return json::array({{{"physicalLocation", std::move(physical)}}});
+}
+
+}  // namespace
+
+std::string render_sarif(const BatchResult& batch, const std::string& tool_version) {
+  json rules = json::array();
+  std::map<std::string, int, std::less<>> rule_index;
+  for (const auto& entry : all_violation_codes()) {
+    rule_index[std::string(entry.code)] = static_cast<int>(rules.size());
+    rules.push_back({{"id", entry.code},
+                     {"name", entry.code},
+                     {"shortDescription", {{"text", entry.summary}}},
+                     {"defaultConfiguration", {{"level", "error"}}},
+                     {"properties", {{"category", to_string(entry.category)}, {"context", to_string(entry.context)}}}});
+  }
+  for (const auto& entry : kErrorRules) {
+    rule_index[std::string(entry.id)] = static_cast<int>(rules.size());
+    rules.push_back({{"id", entry.id}, {"name", entry.id}, {"shortDescription", {{"text", entry.summary}}}, {"defaultConfiguration", {{"level", "error"}}}});
+  }
+  json results = json::array();
+  for (const auto& target : batch.results) {
+    if (target.error) {
+      const std::string file = target.error->file.empty() ? target.target : target.error->file;
+      const std::string kind = rule_index.count(target.error->kind) ? target.error->kind : "source-error";
+      results.push_back({{"ruleId", kind}, {"ruleIndex", rule_index[kind]}, {"level", "error"},
+                         {"message", {{"text", target.target + ": " + target.error->message}}}, {"locations", location(file, target.error->line)}});
+      continue;
+    }
+    for (const auto& v : target.report->violations) {
+      // At the offending definition when the module has it; at the rule in the contract otherwise.
+      const bool in_module = v.source_line > 0 && !target.file.empty();
+      json result = {{"ruleId", v.code},
+                     {"ruleIndex", rule_index[v.code]},
+                     {"level", "error"},
+                     {"message", {{"text", v.message + (v.hint.empty() ? "" : ". Fix: " + v.hint)}}},
+                     {"locations", in_module ? location(target.file, v.source_line) : location(target.contract, v.contract_mark.line)},
+                     {"properties", {{"target", target.target}, {"contract", target.contract}, {"path", v.path},
+                                     {"expected", v.expected ? json(*v.expected) : json(nullptr)},
+                                     {"actual", v.actual ? json(*v.actual) : json(nullptr)}}}};
+      if (in_module && v.contract_mark.line > 0) result["relatedLocations"] = json::array({{{"id", 0}, {"physicalLocation", location(target.contract, v.contract_mark.line)[0]["physicalLocation"]}, {"message", {{"text", "rule in the contract"}}}}});
+      results.push_back(std::move(result));
+    }
+  }
+  json run = {{"tool", {{"driver", {{"name", "importspy"}, {"version", tool_version}, {"informationUri", "https://pypi.org/project/importspy/"}, {"rules", std::move(rules)}}}}},
+              {"results", std::move(results)},
+              {"invocations", json::array({{{"executionSuccessful", batch.errors() == 0}}})}};
+  json document = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"}, {"version", "2.1.0"}, {"runs", json::array({std::move(run)})}};
+  return document.dump(2, ' ', false, json::error_handler_t::replace);
+}
+
+}  // namespace importspy

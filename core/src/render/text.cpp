@@ -1,0 +1,62 @@
+#include <array>
+
+#include "importspy/render/report.hpp"
+
+namespace importspy {
+namespace {
+
+struct Palette {
+  std::string_view red, yellow, bold, dim, green, reset;
+};
+
+Palette palette(bool color) {
+  if (!color) return {"", "", "", "", "", ""};
+  return {"\x1b[31m", "\x1b[33m", "\x1b[1m", "\x1b[2m", "\x1b[32m", "\x1b[0m"};
+}
+
+// A relative path is shown as given (`plugins/a.py`); an absolute one by its file name.
+std::string shown_name(const std::string& path) {
+  const bool absolute = path.starts_with('/') || (path.size() > 2 && path[1] == ':');
+  const size_t slash = path.find_last_of("/\\");
+  return !absolute || slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+std::string plural(size_t n, std::string_view word) { return std::to_string(n) + " " + std::string(word) + (n == 1 ? "" : "s"); }
+
+}  // namespace
+
+std::string render_text(const Report& report, const TextOptions& options) {
+  const Palette c = palette(options.color);
+  const std::string module = report.module_filename.empty() ? "the module" : shown_name(report.module_filename);
+  const std::string contract = report.contract_source.empty() ? "the contract" : report.contract_source;
+  if (report.ok()) return std::string(c.green) + module + " satisfies " + contract + std::string(c.reset) + "\n";
+
+  std::string out = std::string(c.bold) + module + " violates " + contract + std::string(c.reset) + "\n";
+  static constexpr std::array kOrder = {Context::runtime, Context::environment, Context::module, Context::class_};
+  std::string summary;
+  for (Context context : kOrder) {
+    size_t count = 0;
+    for (const auto& v : report.violations) {
+      if (v.context != context) continue;
+      if (count++ == 0) out += "\n" + std::string(c.bold) + std::string(to_string(context)) + std::string(c.reset) + "\n";
+      out += "  " + std::string(c.red) + v.code + std::string(c.reset) + " " + std::string(c.bold) + v.path + std::string(c.reset) + ": " + v.message;
+      if (v.contract_mark.line > 0) out += std::string(c.dim) + " (" + contract + ":" + std::to_string(v.contract_mark.line) + ")" + std::string(c.reset);
+      out += "\n";
+      if (options.show_hints && !v.hint.empty()) out += "      " + std::string(c.dim) + "hint: " + v.hint + std::string(c.reset) + "\n";
+    }
+    if (count) summary += (summary.empty() ? "" : ", ") + std::to_string(count) + " " + std::string(to_string(context));
+  }
+  out += "\n" + std::string(c.yellow) + "Found " + plural(report.violations.size(), "violation") + " (" + summary + ")." + std::string(c.reset) + "\n";
+  return out;
+}
+
+std::string render_text(const ContractError& error, const TextOptions& options) {
+  const Palette c = palette(options.color);
+  std::string out = std::string(c.bold) + error.file();
+  if (error.line() > 0) out += ":" + std::to_string(error.line()) + ":" + std::to_string(error.column());
+  out += std::string(c.reset) + ": " + std::string(c.red) + "invalid contract" + std::string(c.reset) + ": " + error.message() + "\n";
+  if (!error.hint().empty()) out += "  " + std::string(c.dim) + "hint: " + error.hint() + std::string(c.reset) + "\n";
+  return out;
+}
+
+}  // namespace importspy

@@ -1,0 +1,72 @@
+#include "importspy/report/violation_codes.hpp"
+
+#include <array>
+#include <cstdlib>
+
+namespace importspy {
+namespace {
+
+using C = Category;
+using X = Context;
+
+constexpr std::array kCodes = {
+    ViolationCode{codes::filename_mismatch, C::mismatch, X::module, "The module's file name is not the one the contract names."},
+    ViolationCode{codes::version_mismatch, C::mismatch, X::module, "The module's __version__ does not satisfy the contract's version rule."},
+    ViolationCode{codes::variable_missing, C::missing, X::module, "A module-level variable the contract requires is not defined."},
+    ViolationCode{codes::variable_value_mismatch, C::mismatch, X::module, "A module-level variable has another value than the contract requires."},
+    ViolationCode{codes::variable_annotation_mismatch, C::mismatch, X::module, "A module-level variable has another annotation than the contract requires."},
+    ViolationCode{codes::function_missing, C::missing, X::module, "A module-level function the contract requires is not defined."},
+    ViolationCode{codes::argument_missing, C::missing, X::module, "A function or method lacks a parameter the contract requires."},
+    ViolationCode{codes::argument_mismatch, C::mismatch, X::module, "A required parameter is out of the declared order or of the wrong kind."},
+    ViolationCode{codes::argument_annotation_mismatch, C::mismatch, X::module, "A parameter has another annotation than the contract requires."},
+    ViolationCode{codes::argument_default_mismatch, C::mismatch, X::module, "A parameter has another default value, or none, than the contract requires."},
+    ViolationCode{codes::return_annotation_mismatch, C::mismatch, X::module, "A function or method has another return annotation than the contract requires."},
+    ViolationCode{codes::class_missing, C::missing, X::class_, "A class the contract requires is not defined."},
+    ViolationCode{codes::attribute_missing, C::missing, X::class_, "A class or instance attribute the contract requires is not defined."},
+    ViolationCode{codes::attribute_value_mismatch, C::mismatch, X::class_, "A class or instance attribute has another value than the contract requires."},
+    ViolationCode{codes::attribute_annotation_mismatch, C::mismatch, X::class_, "A class or instance attribute has another annotation than the contract requires."},
+    ViolationCode{codes::method_missing, C::missing, X::class_, "A method the contract requires is not defined on the class."},
+    ViolationCode{codes::superclass_missing, C::missing, X::class_, "A class does not inherit from a class the contract requires."},
+    ViolationCode{codes::arch_unsupported, C::mismatch, X::runtime, "The CPU architecture is not one the contract's deployments allow."},
+    ViolationCode{codes::os_unsupported, C::mismatch, X::environment, "The operating system is not one the matching deployments allow."},
+    ViolationCode{codes::python_unsupported, C::mismatch, X::runtime, "The Python version is not one the matching systems allow."},
+    ViolationCode{codes::interpreter_unsupported, C::mismatch, X::runtime, "The Python interpreter is not one the matching systems allow for this version."},
+    ViolationCode{codes::env_missing, C::missing, X::environment, "An environment variable the matched system requires is not set."},
+    ViolationCode{codes::env_value_mismatch, C::mismatch, X::environment, "An environment variable has another value than the matched system requires."},
+    ViolationCode{codes::secret_missing, C::missing, X::environment, "A secret the matched system requires is not set (its value is never shown)."},
+    ViolationCode{codes::value_unverifiable, C::invalid, X::module, "The contract requires a value that cannot be known without running the module."},
+    ViolationCode{codes::integrity_mismatch, C::mismatch, X::module, "The module's file is not byte for byte the one the contract pins (integrity: sha256)."},
+    ViolationCode{codes::hash_mismatch, C::mismatch, X::module, "A function, method or class is not structurally the one the contract pins (hash:)."},
+};
+
+}  // namespace
+
+std::span<const ViolationCode> all_violation_codes() { return kCodes; }
+
+const ViolationCode& violation_code(std::string_view code) {
+  for (const auto& entry : kCodes) {
+    if (entry.code == code) return entry;
+  }
+  std::abort();
+}
+
+std::string_view to_string(Category category) {
+  switch (category) {
+    case Category::missing: return "missing";
+    case Category::mismatch: return "mismatch";
+    case Category::invalid: return "invalid";
+  }
+  return "invalid";
+}
+
+std::string_view to_string(Context context) {
+  switch (context) {
+    case Context::runtime: return "runtime";
+    case Context::environment: return "environment";
+    case Context::module: return "module";
+    case Context::class_: return "class";
+  }
+  return "module";
+}
+
+}  // namespace importspy

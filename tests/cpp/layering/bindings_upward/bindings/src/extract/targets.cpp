@@ -1,0 +1,2 @@
+#include "interop/errors.hpp"
+#include "cli/cli.hpp"

@@ -1,0 +1,4 @@
+#pragma once
+#include <string>
+#include "importspy/lang/value.hpp"
+#include "importspy/util/sha256.hpp"

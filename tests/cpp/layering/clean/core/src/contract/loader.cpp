@@ -1,0 +1,2 @@
+#include "importspy/lang/value.hpp"
+#include <yaml-cpp/yaml.h>

@@ -1,0 +1,1 @@
+#include "importspy/util/sha256.hpp"

@@ -1,0 +1,3 @@
+#pragma once
+// facts must not know contracts
+#include "importspy/contract/contract.hpp"

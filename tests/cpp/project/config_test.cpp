@@ -1,0 +1,85 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "importspy/project/config.hpp"
+
+using namespace importspy;
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path write_settings(const std::string& name, const std::string& text) {
+  const fs::path folder = fs::temp_directory_path() / ("importspy_settings_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+  fs::remove_all(folder);
+  fs::create_directories(folder / "deep" / "er");
+  std::ofstream(folder / name) << text;
+  return folder / name;
+}
+
+}  // namespace
+
+TEST(ProjectConfig, reads_importspy_toml) {
+  const auto file = write_settings("importspy.toml", "targets = [\"plugins\"]\nexclude = [\"**/tests/**\"]\nmode = \"runtime\"\n"
+                                                     "[[contracts]]\nmatch = \"plugins/*.py\"\ncontract = \"c.yml\"\n");
+  const ProjectConfig config = load_project_config(file);
+  EXPECT_EQ(config.targets, (std::vector<std::string>{"plugins"}));
+  EXPECT_EQ(config.exclude, (std::vector<std::string>{"**/tests/**"}));
+  EXPECT_EQ(config.mode, "runtime");
+  ASSERT_EQ(config.contracts.size(), 1u);
+  EXPECT_EQ(config.contracts[0].contract, file.parent_path() / "c.yml");
+}
+
+TEST(ProjectConfig, reads_the_tool_table_of_pyproject_and_is_found_from_a_subfolder) {
+  const auto file = write_settings("pyproject.toml", "[project]\nname = \"x\"\n[tool.importspy]\ntargets = [\"src\"]\n");
+  const auto found = find_project_config(file.parent_path() / "deep" / "er");
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->file, file);
+  EXPECT_EQ(found->targets, (std::vector<std::string>{"src"}));
+}
+
+TEST(ProjectConfig, a_pyproject_without_the_table_is_not_a_setting) {
+  const auto file = write_settings("pyproject.toml", "[project]\nname = \"x\"\n");
+  const auto found = find_project_config(file.parent_path());
+  EXPECT_TRUE(!found.has_value() || found->file != file);
+}
+
+TEST(ProjectConfig, first_matching_mapping_wins_paths_and_modules) {
+  const auto file = write_settings("importspy.toml",
+                                   "[[contracts]]\nmatch = \"plugins/special.py\"\ncontract = \"special.yml\"\n"
+                                   "[[contracts]]\nmatch = \"plugins/*.py\"\ncontract = \"plugin.yml\"\n"
+                                   "[[contracts]]\nmatch = \"plugins/late.py\"\ncontract = \"never.yml\"\n"
+                                   "[[contracts]]\nmatch = \"myapp.ext.*\"\ncontract = \"ext.yml\"\n");
+  const ProjectConfig config = load_project_config(file);
+  const fs::path root = file.parent_path();
+  EXPECT_EQ(config.contract_for(root / "plugins/special.py", "")->filename(), "special.yml");
+  EXPECT_EQ(config.contract_for(root / "plugins/late.py", "")->filename(), "plugin.yml");
+  EXPECT_EQ(config.contract_for("", "myapp.ext.deep.plugin")->filename(), "ext.yml");
+  EXPECT_EQ(config.contract_for("", "myapp.ext.plugin")->filename(), "ext.yml");
+  EXPECT_FALSE(config.contract_for("", "myapp.ext").has_value());  // the package itself is not under `.*`
+  EXPECT_FALSE(config.contract_for(root / "other/x.py", "other.x").has_value());
+}
+
+TEST(ProjectConfig, unknown_keys_name_the_place_and_suggest) {
+  const auto file = write_settings("importspy.toml", "targets = []\ncontract = \"x\"\n");
+  try {
+    load_project_config(file);
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.line(), 2);
+    EXPECT_NE(std::string(e.what()).find("did you mean `contracts`?"), std::string::npos);
+  }
+}
+
+TEST(ProjectConfig, invalid_toml_and_invalid_values_are_errors) {
+  EXPECT_THROW(load_project_config(write_settings("importspy.toml", "targets = [\n")), ConfigError);
+  EXPECT_THROW(load_project_config(write_settings("importspy.toml", "mode = \"dynamic\"\n")), ConfigError);
+  EXPECT_THROW(load_project_config(write_settings("importspy.toml", "targets = \"plugins\"\n")), ConfigError);
+  EXPECT_THROW(load_project_config(write_settings("importspy.toml", "[[contracts]]\nmatch = \"x\"\n")), ConfigError);
+}
+
+TEST(ProjectConfig, module_names_from_paths) {
+  EXPECT_EQ(module_name_for_path("/r/pkg/sub/mod.py", "/r"), "pkg.sub.mod");
+  EXPECT_EQ(module_name_for_path("/r/pkg/__init__.py", "/r"), "pkg");
+}

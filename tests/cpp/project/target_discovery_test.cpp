@@ -1,0 +1,105 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "importspy/project/target_discovery.hpp"
+
+using namespace importspy;
+namespace fs = std::filesystem;
+
+TEST(GlobMatch, star_stays_within_one_component) {
+  EXPECT_TRUE(glob_match("plugins/*.py", "plugins/a.py"));
+  EXPECT_FALSE(glob_match("plugins/*.py", "plugins/deep/a.py"));
+}
+
+TEST(GlobMatch, double_star_spans_components) {
+  EXPECT_TRUE(glob_match("plugins/**/*.py", "plugins/a.py"));
+  EXPECT_TRUE(glob_match("plugins/**/*.py", "plugins/x/y/a.py"));
+  EXPECT_TRUE(glob_match("**/tests/**", "src/tests/unit/t.py"));
+  EXPECT_FALSE(glob_match("plugins/**/*.py", "other/a.py"));
+}
+
+TEST(GlobMatch, question_mark_and_classes) {
+  EXPECT_TRUE(glob_match("p/[ab].py", "p/a.py"));
+  EXPECT_FALSE(glob_match("p/[ab].py", "p/c.py"));
+  EXPECT_TRUE(glob_match("p/[!ab].py", "p/c.py"));
+  EXPECT_TRUE(glob_match("p/[a-c]?.py", "p/b1.py"));
+}
+
+TEST(GlobPattern, literal_patterns_are_recognised) {
+  EXPECT_TRUE(GlobPattern("plugins/a.py").is_literal());
+  EXPECT_FALSE(GlobPattern("plugins/*.py").is_literal());
+  EXPECT_TRUE(GlobPattern("plugins/*.py").matches("plugins/b.py"));
+}
+
+class DiscoveryTest : public ::testing::Test {
+protected:
+  void SetUp() override {
+    previous_ = fs::current_path();
+    root_ = fs::temp_directory_path() / ("importspy_discovery_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    fs::remove_all(root_);
+    fs::create_directories(root_);
+    fs::current_path(root_);
+  }
+  void TearDown() override {
+    fs::current_path(previous_);
+    fs::remove_all(root_);
+  }
+  static void touch(const fs::path& path) {
+    fs::create_directories(path.parent_path().empty() ? "." : path.parent_path());
+    std::ofstream(path) << "x = 1\n";
+  }
+  static std::vector<std::string> shown(const std::vector<DiscoveredTarget>& targets) {
+    std::vector<std::string> out;
+    for (const auto& t : targets) out.push_back(t.display);
+    return out;
+  }
+  fs::path previous_, root_;
+};
+
+TEST_F(DiscoveryTest, directories_are_walked_sorted_skipping_caches_hidden_folders_and_virtual_environments) {
+  touch("p/b.py");
+  touch("p/a.py");
+  touch("p/sub/c.py");
+  touch("p/__pycache__/d.py");
+  touch("p/.git/e.py");
+  touch("p/env/lib/f.py");
+  std::ofstream("p/env/pyvenv.cfg") << "home = /usr\n";
+  touch("p/readme.txt");
+  EXPECT_EQ(shown(discover_targets({"p"}, {})), (std::vector<std::string>{"p/a.py", "p/b.py", "p/sub/c.py"}));
+}
+
+TEST_F(DiscoveryTest, excludes_match_paths_or_file_names) {
+  touch("p/a.py");
+  touch("p/test_a.py");
+  touch("p/tests/t.py");
+  EXPECT_EQ(shown(discover_targets({"p"}, {"test_*.py", "p/tests/**"})), (std::vector<std::string>{"p/a.py"}));
+  EXPECT_EQ(shown(discover_targets({"p"}, {"tests"})), (std::vector<std::string>{"p/a.py", "p/test_a.py"}));
+}
+
+TEST_F(DiscoveryTest, explicit_files_are_never_excluded_and_duplicates_are_listed_once) {
+  touch("p/test_a.py");
+  EXPECT_EQ(shown(discover_targets({"p/test_a.py", "p", "p/test_a.py"}, {"test_*.py"})), (std::vector<std::string>{"p/test_a.py"}));
+}
+
+TEST_F(DiscoveryTest, glob_patterns_and_dotted_names) {
+  touch("p/a.py");
+  touch("p/b.py");
+  const auto targets = discover_targets({"p/a*.py", "pkg.module"}, {});
+  ASSERT_EQ(targets.size(), 2u);
+  EXPECT_EQ(targets[0].display, "p/a.py");
+  EXPECT_EQ(targets[1].kind, DiscoveredTarget::Kind::dotted_name);
+}
+
+TEST_F(DiscoveryTest, each_bad_argument_is_an_error_target) {
+  fs::create_directories("empty");
+  fs::create_symlink(root_ / "nowhere.py", "dangling.py");
+  const auto targets = discover_targets({"empty", "nothing/*.py", "missing.py", "dangling.py"}, {});
+  ASSERT_EQ(targets.size(), 4u);
+  for (const auto& t : targets) EXPECT_EQ(t.kind, DiscoveredTarget::Kind::error) << t.display;
+  EXPECT_NE(targets[0].error.find("no Python file"), std::string::npos);
+  EXPECT_NE(targets[1].error.find("no Python file matches"), std::string::npos);
+  EXPECT_EQ(targets[2].error, "no such file or directory");
+  EXPECT_NE(targets[3].error.find("symbolic link"), std::string::npos);
+}

@@ -1,0 +1,78 @@
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "importspy/render/batch.hpp"
+
+using namespace importspy;
+using json = nlohmann::json;
+
+namespace {
+
+BatchResult sample() {
+  BatchResult batch;
+  TargetResult ok{"p/a.py", "p/a.py", "c.yml", Report{}, std::nullopt, false};
+  Report bad;
+  bad.violations.push_back(Violation{"variable-value-mismatch", Category::mismatch, Context::module, "variables.x", "1", "2", "x is 2, expected 1",
+                                     "set x = 1", {4, 5}, 7});
+  bad.violations.push_back(Violation{"function-missing", Category::missing, Context::module, "functions.f", "f", std::nullopt, "f <is> \"missing\" & gone",
+                                     "define f, now", {9, 5}, 0});
+  TargetResult violating{"p/b.py", "p/b.py", "c.yml", bad, std::nullopt, true};
+  TargetResult broken{"p/c.py", "p/c.py", "c.yml", std::nullopt, TargetError{"source-error", "not valid Python:\ncolon, comma", "p/c.py", 2, 3}, false};
+  batch.results = {ok, violating, broken};
+  return batch;
+}
+
+}  // namespace
+
+TEST(BatchResult, exit_status_is_two_for_errors_one_for_violations) {
+  BatchResult batch = sample();
+  EXPECT_EQ(batch.exit_status(), 2);
+  batch.results.pop_back();
+  EXPECT_EQ(batch.exit_status(), 1);
+  batch.results.pop_back();
+  EXPECT_EQ(batch.exit_status(), 0);
+}
+
+TEST(RenderBatch, json_summary_and_entries) {
+  const json document = json::parse(render_batch_json(sample()));
+  EXPECT_EQ(document["summary"], json::parse(R"({"targets": 3, "compliant": 1, "violating": 1, "errors": 1, "violations": 2})"));
+  EXPECT_EQ(document["targets"][1]["cached"], true);
+  EXPECT_EQ(document["targets"][2]["error"]["kind"], "source-error");
+}
+
+TEST(RenderBatch, sarif_locates_violations_at_the_module_line_or_the_contract_line) {
+  const json run = json::parse(render_sarif(sample(), "9.9.9"))["runs"][0];
+  EXPECT_EQ(run["tool"]["driver"]["version"], "9.9.9");
+  const auto& results = run["results"];
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "p/b.py");
+  EXPECT_EQ(results[0]["locations"][0]["physicalLocation"]["region"]["startLine"], 7);
+  EXPECT_EQ(results[1]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "c.yml");
+  EXPECT_EQ(results[1]["locations"][0]["physicalLocation"]["region"]["startLine"], 9);
+  EXPECT_EQ(results[2]["ruleId"], "source-error");
+  const auto& rules = run["tool"]["driver"]["rules"];
+  EXPECT_EQ(rules[results[0]["ruleIndex"].get<int>()]["id"], "variable-value-mismatch");
+}
+
+TEST(RenderBatch, junit_escapes_markup) {
+  const std::string xml = render_junit(sample());
+  EXPECT_NE(xml.find("tests=\"3\" failures=\"1\" errors=\"1\""), std::string::npos);
+  EXPECT_NE(xml.find("f &lt;is&gt; &quot;missing&quot; &amp; gone"), std::string::npos);
+  EXPECT_EQ(xml.find("<is>"), std::string::npos);
+}
+
+TEST(RenderBatch, github_annotations_escape_newlines_and_property_separators) {
+  const std::string lines = render_github(sample());
+  EXPECT_NE(lines.find("::error file=p/b.py,line=7,title=importspy variable-value-mismatch::x is 2, expected 1 (fix: set x = 1)\n"), std::string::npos);
+  EXPECT_NE(lines.find("::error file=c.yml,line=9,title=importspy function-missing::"), std::string::npos);
+  EXPECT_NE(lines.find("::error file=p/c.py,line=2,title=importspy source-error::not valid Python:%0Acolon, comma\n"), std::string::npos);
+}
+
+TEST(RenderBatch, text_lists_problems_only_and_a_summary) {
+  const std::string text = render_batch_text(sample());
+  EXPECT_EQ(text.find("p/a.py"), std::string::npos);
+  EXPECT_NE(text.find("p/b.py violates c.yml"), std::string::npos);
+  EXPECT_NE(text.find("p/c.py:2:3: error: not valid Python:"), std::string::npos);
+  EXPECT_NE(text.find("Checked 3 modules: 1 compliant, 1 with violations (2 violations), 1 error.\n"), std::string::npos);
+}
