@@ -1,5 +1,5 @@
 #pragma once
-// SHA-256, from OpenSSL's libcrypto.
+// SHA-256, from libsodium.
 
 #include <string>
 #include <string_view>
