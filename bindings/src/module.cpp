@@ -104,7 +104,9 @@ NB_MODULE(_engine, m) {
 
   m.def(
       "validate_importer", [](nb::handle filepath, nb::handle info_module) { return validate_importer(filepath, info_module); },
-      nb::arg("filepath"), nb::arg("info_module") = nb::none(), "Embedded mode; see importspy.Spy.");
+      nb::arg("filepath"), nb::arg("info_module") = nb::none(),
+      nb::sig("def validate_importer(filepath: str | os.PathLike[str], info_module: types.ModuleType | None = None) -> types.ModuleType"),
+      "Embedded mode; see importspy.Spy.");
 
   m.def(
       "facts_json",
