@@ -1,14 +1,26 @@
 """Import-system glue for importspy.install(): only what must be Python. The checking is in C++."""
 
+from __future__ import annotations
+
 import os
 import sys
 
 from . import _engine
 
-_installed = []  # the finders this process put on sys.meta_path, newest last
+TYPE_CHECKING = False  # see __init__.py: typing is imported by type checkers only
+if TYPE_CHECKING:
+    import types
+    from collections.abc import Mapping
+    from typing import Literal, Union
+
+    #: ``{module pattern: contract path}`` or ``{module pattern: {"contract", "mode", "runtime"}}``, or the
+    #: path of an ``importspy.toml`` / ``pyproject.toml``.
+    Policy = Union[Mapping[str, Union[str, "os.PathLike[str]", Mapping[str, object]]], str, "os.PathLike[str]"]
+
+_installed: list[_engine.ContractFinder] = []  # the finders this process put on sys.meta_path, newest last
 
 
-def install(policy=None, *, audit_log=None):
+def install(policy: Policy | None = None, *, audit_log: str | os.PathLike[str] | None = None) -> _engine.ContractFinder:
     """Enforce contracts on imports: modules matching a rule are checked before their code runs.
 
     ``policy`` is a dict ``{module pattern: contract}`` (or ``{pattern: {"contract", "mode", "runtime"}}``),
@@ -25,7 +37,7 @@ def install(policy=None, *, audit_log=None):
     return finder
 
 
-def uninstall(finder=None):
+def uninstall(finder: _engine.ContractFinder | None = None) -> None:
     """Remove ``finder`` (by default the most recently installed one) from ``sys.meta_path``."""
     if finder is None:
         if not _installed:
@@ -40,14 +52,15 @@ def uninstall(finder=None):
 class installed:
     """``with importspy.installed(policy) as finder: ...`` installs for the block only."""
 
-    def __init__(self, policy=None, *, audit_log=None):
-        self._policy, self._audit_log, self._finder = policy, audit_log, None
+    def __init__(self, policy: Policy | None = None, *, audit_log: str | os.PathLike[str] | None = None) -> None:
+        self._policy, self._audit_log = policy, audit_log
+        self._finder: _engine.ContractFinder | None = None
 
-    def __enter__(self):
+    def __enter__(self) -> _engine.ContractFinder:
         self._finder = install(self._policy, audit_log=self._audit_log)
         return self._finder
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> Literal[False]:
         uninstall(self._finder)
         return False
 
@@ -55,15 +68,20 @@ class installed:
 class LoadedPlugins:
     """What :func:`load_entry_points` returns: the admitted plugins and the rejected ones' reports."""
 
-    def __init__(self, plugins, rejected):
+    def __init__(self, plugins: dict[str, object], rejected: dict[str, _engine.Report | BaseException]) -> None:
         self.plugins = plugins    # {entry point name: loaded object}
         self.rejected = rejected  # {entry point name: Report or exception}
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<LoadedPlugins {len(self.plugins)} loaded, {len(self.rejected)} rejected>"
 
 
-def load_entry_points(group, contract=None, *, on_violation="skip"):
+def load_entry_points(
+    group: str,
+    contract: _engine.Contract | str | os.PathLike[str] | None = None,
+    *,
+    on_violation: Literal["skip", "raise"] = "skip",
+) -> LoadedPlugins:
     """Load the plugins of an entry-point group, admitting only compliant ones.
 
     With ``contract``, each plugin module is checked statically before it is imported; without, an
@@ -73,7 +91,8 @@ def load_entry_points(group, contract=None, *, on_violation="skip"):
         raise ValueError('on_violation must be "skip" or "raise"')
     from importlib.metadata import entry_points
 
-    plugins, rejected = {}, {}
+    plugins: dict[str, object] = {}
+    rejected: dict[str, _engine.Report | BaseException] = {}
     for entry in entry_points(group=group):
         module = entry.value.split(":")[0].split("[")[0].strip()
         if contract is not None:
@@ -92,7 +111,7 @@ def load_entry_points(group, contract=None, *, on_violation="skip"):
     return LoadedPlugins(plugins, rejected)
 
 
-async def aimport(name, package=None):
+async def aimport(name: str, package: str | None = None) -> types.ModuleType:
     """Import (and validate) ``name`` in a worker thread, without blocking the event loop."""
     import asyncio
     import importlib
@@ -100,7 +119,7 @@ async def aimport(name, package=None):
     return await asyncio.to_thread(importlib.import_module, name, package)
 
 
-def install_from_environment():
+def install_from_environment() -> None:
     """Called at interpreter start (importspy-policy.pth) when IMPORTSPY_POLICY is set."""
     try:
         install(os.environ["IMPORTSPY_POLICY"])
