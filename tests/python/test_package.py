@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import importspy
 
 
@@ -55,3 +57,38 @@ def test_parse_contract_from_text():
     with pytest.raises(importspy.ContractError) as info:
         importspy.parse_contract("filename: [\n", "inline")
     assert info.value.file == "inline" and info.value.kind == "syntax"
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="reads /proc/self/maps (Linux)")
+def test_the_installed_package_loads_no_library_from_outside_itself_but_the_system_ones(tmp_path):
+    """A self-contained wheel: exercising the engine maps only the interpreter's own libraries, the
+    package's (importspy/, importspy.libs/) and the manylinux policy's system libraries."""
+    package = Path(importspy.__file__).resolve().parent
+    if not (package.parent / "importspy.libs").is_dir():
+        pytest.skip("a development install (pip install .) links the system's libraries; "
+                    "the test command runs this against repaired wheels, where it applies")
+    plugin = tmp_path / "plugin.py"
+    plugin.write_text("import os\nname = 'p'\ndef run(x: int) -> int:\n    return x\n")
+    contract = tmp_path / "contract.yml"
+    contract.write_text("variables:\n  - name: name\n    value: p\nfunctions:\n  - name: run\n    arguments:\n      - name: x\n")
+    code = f"""
+import sys
+def mapped():
+    return {{line.split()[-1] for line in open('/proc/self/maps') if '.so' in line.split()[-1]}}
+before = mapped()
+import pytest
+
+import importspy
+report = importspy.check({str(plugin)!r}, {str(contract)!r})
+assert report.ok, report.to_text()
+importspy.generate({str(plugin)!r}, with_hashes=True)
+print('\\n'.join(sorted(mapped() - before)))
+"""
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    system = ("libc.so", "libm.so", "libstdc++.so", "libgcc_s.so", "libpthread.so", "libdl.so", "librt.so", "ld-linux")
+    outside = [path for path in loaded
+               if not Path(path).resolve().is_relative_to(package)
+               and not Path(path).resolve().is_relative_to(package.parent / "importspy.libs")
+               and not Path(path).name.startswith(system)
+               and "lib-dynload" not in path]  # the interpreter's own extension modules
+    assert outside == [], f"libraries from outside the wheel: {outside}"
