@@ -696,7 +696,7 @@ private:
     while (tok_.kind == TokenKind::at) {
       const Span line = read_line();
       decorators.push_back(span_text(line.subspan(1)));
-      if (tok_.kind != TokenKind::name) fail_at(tok_, "expected a definition after a decorator, found " + describe(tok_));
+      if (tok_.kind != TokenKind::name && tok_.kind != TokenKind::at) fail_at(tok_, "expected a definition after a decorator, found " + describe(tok_));
     }
     Span line = read_line();
     // A copy: nested statements reuse this depth's buffer only after the header has been read, but the
