@@ -987,7 +987,10 @@ private:
     }
     if (scope == Scope::module && s.size() >= 4 && s.back().kind == TokenKind::rpar) {
       // `registry.update(...)`, `items.append(...)`: the value assigned above is no longer the value.
-      if (s[0].kind == TokenKind::name && s[1].kind == TokenKind::dot) mark_changed(std::string(text(s[0])));
+      if (s[0].kind == TokenKind::name && s[1].kind == TokenKind::dot && s[2].kind == TokenKind::name && s[3].kind == TokenKind::lpar &&
+          matching(s, 3) == s.size() - 1) {
+        mark_changed(std::string(text(s[0])));
+      }
     }
   }
 
