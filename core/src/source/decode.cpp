@@ -175,6 +175,12 @@ std::string iconv_to_utf8(std::string_view bytes, const CodecName& codec, const 
 
 }  // namespace
 
+void fail_invalid_utf8(const std::string& file, std::string_view text, std::size_t offset, bool declared) {
+  fail(file, character_mark(text, offset),
+       "expected UTF-8 text" + std::string(declared ? " as declared" : " (no other encoding is declared, PEP 263)") + ", found byte " +
+           hex_byte(static_cast<unsigned char>(text[offset])) + " that does not start a valid UTF-8 character");
+}
+
 bool has_codec_support() { return IMPORTSPY_HAVE_ICONV != 0; }
 
 std::string normal_encoding_name(std::string_view declared) {
@@ -221,12 +227,14 @@ DecodedSource decode_source(std::string_view bytes, const std::string& filename)
   }
 
   const CodecName* codec = nullptr;
+  bool through_registry = false;
   if (encoding != "utf-8" && encoding != "iso-8859-1") {
     codec = lookup_codec(encoding);
     if (!codec) fail(filename, {0, 0}, "unknown encoding: " + encoding);
     const std::string_view name = codec->name;
     if (name == "utf_8" || name == "utf_8_sig") {
       encoding = "utf-8";
+      through_registry = true;
       codec = nullptr;
     } else if (name == "latin_1" || name == "iso8859_1") {
       encoding = "iso-8859-1";
@@ -238,11 +246,12 @@ DecodedSource decode_source(std::string_view bytes, const std::string& filename)
   result.encoding_ = encoding;
 
   if (encoding == "utf-8") {
-    if (const std::size_t bad = first_invalid_utf8(body); bad != std::string_view::npos) {
-      const SourceMark at = character_mark(body, bad);
-      fail(filename, at,
-           "expected UTF-8 text" + std::string(spec ? " as declared" : " (no encoding is declared, PEP 263)") + ", found byte " +
-               hex_byte(static_cast<unsigned char>(body[bad])) + " that does not start a valid UTF-8 character");
+    if (through_registry) {
+      // Spelled so that only the codec registry knows it is UTF-8 (`utf8`, `u8`): CPython then decodes
+      // the whole text with the codec, comments included.
+      if (const std::size_t bad = first_invalid_utf8(body); bad != std::string_view::npos) fail_invalid_utf8(filename, body, bad, true);
+    } else {
+      result.utf8_unchecked_ = first_invalid_utf8(body) != std::string_view::npos;
     }
     result.borrowed_ = body;
   } else if (encoding == "iso-8859-1") {

@@ -76,6 +76,14 @@ std::string mangle(std::string_view name, std::string_view class_name) {
   return "_" + std::string(class_name.substr(first)) + std::string(name);
 }
 
+// `a.b.c`: what qualify() can follow through imports; a call or an expression as a base is not.
+bool is_dotted_name(std::string_view text) {
+  if (text.empty() || text.front() == '.' || text.back() == '.') return false;
+  return std::all_of(text.begin(), text.end(), [](char c) {
+    return c == '.' || c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || static_cast<unsigned char>(c) >= 0x80;
+  });
+}
+
 std::string last_component(const std::string& dotted) {
   const std::size_t dot = dotted.rfind('.');
   return dot == std::string::npos ? dotted : dotted.substr(dot + 1);
@@ -125,8 +133,8 @@ void add_or_replace(std::vector<T>& items, T item, bool conditional) {
 
 class Reader {
 public:
-  Reader(std::string_view text, const std::string& filename, const std::string& module_name, const ReadOptions& options)
-      : tokenizer_(text, filename), src_(text), options_(options) {
+  Reader(const DecodedSource& source, const std::string& filename, const std::string& module_name, const ReadOptions& options)
+      : tokenizer_(source.text(), filename, source.utf8_unchecked()), src_(source.text()), options_(options) {
     facts_.filename = filename;
     facts_.name = module_name;
     const bool is_package = filename.ends_with("__init__.py");
@@ -940,7 +948,7 @@ private:
   void simple_statement(Span s, Scope scope, Flow flow, ClassFact* cls, const MethodScan* method) {
     const int line = static_cast<int>(s[0].line);
     if (scope == Scope::module) {
-      if (is_word(s[0], "import")) return import_names(s.subspan(1), line);
+      if (is_word(s[0], "import")) return import_names(s.subspan(1), s[0], line);
       if (is_word(s[0], "from") && find_top_word(s, "import") < s.size()) return import_from(s, line);
       if (is_word(s[0], "del")) return delete_names(s.subspan(1), flow, nullptr);
       if (is_word(s[0], "type") && s.size() > 2 && s[1].kind == TokenKind::name && (s[2].kind == TokenKind::equal || s[2].kind == TokenKind::lsqb)) {
@@ -1250,11 +1258,11 @@ private:
 
   // ---- imports -------------------------------------------------------------------------------------
 
-  void import_names(Span s, int line) {
+  void import_names(Span s, const Token& statement_start, int line) {
     for (Span part : split_top(s, TokenKind::comma)) {
       const std::size_t as = find_top_word(part, "as");
       const std::string module = dotted(part.first(as));
-      if (module.empty()) fail_at(part.empty() ? s.back() : part[0], "expected a module name in 'import'");
+      if (module.empty()) fail_at(part.empty() ? statement_start : part[0], "expected a module name after 'import', found " + (part.empty() ? std::string("nothing") : describe(part[0])));
       const std::string alias = as < part.size() && as + 1 < part.size() ? std::string(text(part[as + 1])) : module.substr(0, module.find('.'));
       facts_.imports.push_back({module, "", alias, line});
     }
@@ -1279,6 +1287,7 @@ private:
 
   // `base.Plugin` → the module path it names, through this module's imports; "" when unknown.
   std::string qualify(const std::string& name) const {
+    if (!is_dotted_name(name)) return {};  // `namedtuple('P', 'x')`, `A if c else B`: unknown
     const std::size_t dot = name.find('.');
     const std::string head = name.substr(0, dot);
     const std::string rest = dot == std::string::npos ? "" : name.substr(dot);
@@ -1356,7 +1365,8 @@ private:
         direct.push_back(mro.front());
         sequences.push_back(std::move(mro));
       } else {
-        const SuperclassFact written{last_component(base), qualified};
+        // A base that is no name (a call, a conditional expression) is kept whole, unqualified.
+        const SuperclassFact written{is_dotted_name(base) ? last_component(base) : base, qualified};
         direct.push_back(written);
         sequences.push_back({written, object});
       }
@@ -1411,7 +1421,7 @@ private:
 
 ModuleFacts read_module_source(std::string_view bytes, const std::string& filename, const std::string& module_name, const ReadOptions& options) {
   const DecodedSource source = decode_source(bytes, filename);
-  ModuleFacts facts = Reader(source.text(), filename, module_name, options).run();
+  ModuleFacts facts = Reader(source, filename, module_name, options).run();
   facts.file_sha256 = sha256_hex(bytes);  // the file's exact bytes, BOM included
   return facts;
 }

@@ -3,7 +3,9 @@
 #include <cstdio>
 #include <limits>
 
+#include "importspy/source/decode.hpp"
 #include "importspy/source/source_error.hpp"
+#include "importspy/util/utf8.hpp"
 
 namespace importspy {
 namespace {
@@ -52,7 +54,8 @@ std::string describe_char(std::string_view text, std::size_t pos) {
 
 }  // namespace
 
-Tokenizer::Tokenizer(std::string_view text, std::string filename) : text_(text), filename_(std::move(filename)) {
+Tokenizer::Tokenizer(std::string_view text, std::string filename, bool check_utf8)
+    : text_(text), filename_(std::move(filename)), check_utf8_(check_utf8) {
   if (text_.size() >= std::numeric_limits<std::uint32_t>::max()) {
     throw SourceReadError(SourceReadError::Kind::syntax, filename_, 0, 0, "the source is larger than 4 GiB, which the tokenizer cannot address");
   }
@@ -164,6 +167,15 @@ Token Tokenizer::end_of_file() {
 }
 
 Token Tokenizer::next() {
+  Token t = next_token();
+  if (check_utf8_ && t.kind != TokenKind::comment && t.end > t.begin) {
+    const std::string_view bytes = t.text(text_);
+    if (const std::size_t bad = first_invalid_utf8(bytes); bad != std::string_view::npos) fail_invalid_utf8(filename_, text_, t.begin + bad, false);
+  }
+  return t;
+}
+
+Token Tokenizer::next_token() {
   if (finished_) return make(TokenKind::end_marker, text_.size(), text_.size());
   while (true) {
     if (pending_dedents_ > 0) {
@@ -504,8 +516,8 @@ std::size_t Tokenizer::scan_operator(std::size_t pos, TokenKind& kind) {
   fail(pos, "invalid character " + describe_char(text_, pos) + " in Python source: expected a name, a number, a string or an operator");
 }
 
-std::vector<Token> tokenize(std::string_view text, const std::string& filename) {
-  Tokenizer tokenizer(text, filename);
+std::vector<Token> tokenize(std::string_view text, const std::string& filename, bool check_utf8) {
+  Tokenizer tokenizer(text, filename, check_utf8);
   std::vector<Token> tokens;
   tokens.reserve(text.size() / 4 + 16);
   while (true) {

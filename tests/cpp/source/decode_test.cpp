@@ -7,15 +7,18 @@
 #include <string>
 
 #include "importspy/source/source_error.hpp"
+#include "importspy/source/tokenizer.hpp"
 
 namespace importspy {
 namespace {
 
 std::string decoded(std::string_view bytes) { return std::string(decode_source(bytes, "m.py").text()); }
 
+// Decoding, then tokenizing: CPython decodes UTF-8 token by token, so some errors come from the tokenizer.
 SourceReadError error_of(std::string_view bytes) {
   try {
-    decode_source(bytes, "m.py");
+    const DecodedSource source = decode_source(bytes, "m.py");
+    tokenize(source.text(), "m.py", source.utf8_unchecked());
   } catch (const SourceReadError& e) {
     return e;
   }
@@ -114,6 +117,19 @@ TEST(Decode, rejects_invalid_utf8_without_a_declaration_with_line_and_column) {
   EXPECT_EQ(e.column(), 7);  // characters, as CPython counts: s, space, =, space, quote, é
   EXPECT_NE(e.message().find("0xE9"), std::string::npos);
   EXPECT_NE(std::string(e.what()).find("m.py:2:7: "), std::string::npos);
+}
+
+TEST(Decode, accepts_invalid_utf8_in_a_comment_as_cpythons_compile_does) {
+  const DecodedSource source = decode_source("# caf\xE9\nx = 1  # \xFF\n", "m.py");
+  EXPECT_TRUE(source.utf8_unchecked());
+  EXPECT_NO_THROW(tokenize(source.text(), "m.py", true));
+}
+
+TEST(Decode, rejects_invalid_utf8_anywhere_when_the_declaration_goes_through_the_codec_registry) {
+  // `utf8` is not what CPython's tokenizer normalises to utf-8: the codec decodes the whole file.
+  const SourceReadError e = error_of("# coding: utf8\n# caf\xE9\n");
+  EXPECT_EQ(e.line(), 2);
+  EXPECT_NE(e.message().find("as declared"), std::string::npos);
 }
 
 TEST(Decode, rejects_utf8_encoded_surrogates) { EXPECT_EQ(error_of("s = '\xED\xA0\x80'\n").line(), 1); }

@@ -200,6 +200,30 @@ TEST(Reader, resolves_builtin_aliases_in_bases_and_follows_local_classes) {
   EXPECT_EQ(members(facts.classes[2]), "m:run");  // inherited from A
 }
 
+TEST(Reader, keeps_bases_that_are_no_names_whole_and_unqualified) {
+  const ModuleFacts facts = read("import collections, unittest\nclass P(collections.namedtuple('P', 'x y')): pass\nclass M(type(unittest.TestCase)): pass\n");
+  EXPECT_EQ(mro(facts.classes[0]), "collections.namedtuple('P', 'x y')= object=builtins.object");
+  EXPECT_EQ(mro(facts.classes[1]), "type(unittest.TestCase)= object=builtins.object");
+}
+
+TEST(Reader, keeps_annotated_metadata_in_annotations) {
+  const ModuleFacts facts = read("def f(x: Annotated[int, Doc('the x')] = 1) -> Annotated[\n    str, Doc('out')]: pass\n");
+  EXPECT_EQ(facts.functions[0].parameters[0].annotation, "Annotated[int, Doc('the x')]");
+  EXPECT_EQ(facts.functions[0].return_annotation, "Annotated[str, Doc('out')]");
+}
+
+TEST(Reader, rejects_invalid_utf8_in_a_string_but_not_in_a_comment) {
+  EXPECT_EQ(read("# caf\xE9\nX = 1\n").find_variable("X")->value, Value::integer(1));
+  try {
+    read("X = 1\nY = 'caf\xE9'\n");
+    FAIL() << "no error";
+  } catch (const SourceReadError& e) {
+    EXPECT_EQ(e.line(), 2);
+    EXPECT_EQ(e.column(), 9);
+    EXPECT_NE(e.message().find("0xE9"), std::string::npos);
+  }
+}
+
 TEST(Reader, reads_imports_and_aliases) {
   const ModuleFacts facts = read("import os.path, sys as system\nfrom . import sibling\nfrom ..up import (a as b,\n    c,)\nfrom x import *\n");
   ASSERT_EQ(facts.imports.size(), 5u);

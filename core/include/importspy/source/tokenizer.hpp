@@ -21,7 +21,9 @@ class Tokenizer {
 public:
   // `text` is the decoded UTF-8 source (see decode.hpp); it must outlive the tokenizer and its tokens.
   // `filename` names the file in errors.
-  Tokenizer(std::string_view text, std::string filename);
+  // `check_utf8`: the text may hold invalid UTF-8 (DecodedSource::utf8_unchecked()); every token but
+  // comments is then checked, as CPython decodes tokens and leaves comments alone.
+  Tokenizer(std::string_view text, std::string filename, bool check_utf8 = false);
 
   // The next token; after the end marker, the end marker again. Throws SourceReadError (kind syntax)
   // for an unterminated string, an unmatched or unclosed bracket, an inconsistent dedent, a stray
@@ -40,6 +42,7 @@ private:
     std::uint32_t offset;
   };
 
+  Token next_token();
   Token make(TokenKind kind, std::size_t begin, std::size_t end) const;
   bool measure_indentation(Token& out);
   Token end_of_file();
@@ -62,6 +65,7 @@ private:
   bool blank_line_ = false;       // the current physical line holds no token but a comment
   bool line_has_tokens_ = false;  // the current logical line has a token: EOF then ends it with NEWLINE
   bool finished_ = false;
+  bool check_utf8_ = false;
   int pending_dedents_ = 0;
   int eof_dedents_ = -1;
   std::vector<int> indents_{0};     // columns, tabs to multiples of 8
@@ -70,6 +74,6 @@ private:
 };
 
 // All tokens of `text`, the end marker last.
-std::vector<Token> tokenize(std::string_view text, const std::string& filename);
+std::vector<Token> tokenize(std::string_view text, const std::string& filename, bool check_utf8 = false);
 
 }  // namespace importspy

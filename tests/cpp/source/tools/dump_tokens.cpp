@@ -29,7 +29,7 @@ int main(int argc, char** argv) {
     if (!timing) out += "FILE " + path + "\n";
     try {
       const importspy::DecodedSource source = importspy::decode_source(data, path);
-      importspy::Tokenizer tokenizer(source.text(), path);
+      importspy::Tokenizer tokenizer(source.text(), path, source.utf8_unchecked());
       while (true) {
         const importspy::Token t = tokenizer.next();
         ++tokens;
