@@ -1,7 +1,11 @@
 #include "importspy/source/tokenizer.hpp"
 
+#include <algorithm>
 #include <cstdio>
+#include <iterator>
 #include <limits>
+#include <span>
+#include <utility>
 
 #include "importspy/source/decode.hpp"
 #include "importspy/source/source_error.hpp"
@@ -38,6 +42,30 @@ bool is_string_prefix(std::string_view word, bool& raw, bool& formatted) {
   raw = r;
   formatted = f || t;
   return true;
+}
+
+struct CodeRange {
+  std::uint32_t first, last;
+};
+#include "identifier_table.inc"
+
+bool in_ranges(std::span<const CodeRange> table, std::uint32_t cp) {
+  const auto after = std::upper_bound(table.begin(), table.end(), cp, [](std::uint32_t c, const CodeRange& r) { return c < r.first; });
+  return after != table.begin() && cp <= std::prev(after)->last;
+}
+
+// The code point at `pos` of valid UTF-8 and its length in bytes; length 0 when the bytes are invalid.
+std::pair<std::uint32_t, std::size_t> code_point_at(std::string_view s, std::size_t pos) {
+  const auto c = static_cast<unsigned char>(s[pos]);
+  const std::size_t length = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+  if (length == 0 || pos + length > s.size()) return {0, 0};
+  std::uint32_t cp = length == 1 ? c : c & (0x7F >> length);
+  for (std::size_t k = 1; k < length; ++k) {
+    const auto next = static_cast<unsigned char>(s[pos + k]);
+    if ((next & 0xC0) != 0x80) return {0, 0};
+    cp = (cp << 6) | (next & 0x3F);
+  }
+  return {cp, length};
 }
 
 std::string describe_char(std::string_view text, std::size_t pos) {
@@ -125,6 +153,7 @@ bool Tokenizer::measure_indentation(Token& out) {
   }
   if (column > indents_.back()) {
     if (alt <= alt_indents_.back()) fail(p, "inconsistent use of tabs and spaces in indentation (TabError)");
+    if (indents_.size() >= 100) fail(p, "too many levels of indentation: more than 100 nested blocks");  // CPython's MAXINDENT
     indents_.push_back(column);
     alt_indents_.push_back(alt);
     out = make(TokenKind::indent, line_start_, p);
@@ -172,7 +201,28 @@ Token Tokenizer::next() {
     const std::string_view bytes = t.text(text_);
     if (const std::size_t bad = first_invalid_utf8(bytes); bad != std::string_view::npos) fail_invalid_utf8(filename_, text_, t.begin + bad, false);
   }
+  if (t.kind == TokenKind::name) verify_name(t);
   return t;
+}
+
+// CPython takes every non-ASCII character into a name, then checks the whole name: XID_Start first,
+// XID_Continue after (on the name as written; NFKC normalisation comes later and changes nothing here).
+void Tokenizer::verify_name(const Token& t) const {
+  const std::string_view name = t.text(text_);
+  if (std::all_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) return;
+  for (std::size_t i = 0; i < name.size();) {
+    const auto [cp, length] = code_point_at(name, i);
+    if (length == 0) fail_invalid_utf8(filename_, text_, t.begin + i, false);
+    const bool ok = cp < 0x80 ? (i > 0 || !is_digit(static_cast<unsigned char>(cp)))
+                              : in_ranges(i == 0 ? std::span<const CodeRange>(kXidStart) : std::span<const CodeRange>(kXidContinue), cp);
+    if (!ok) {
+      char code[16];
+      std::snprintf(code, sizeof code, "U+%04X", cp);
+      fail(t.begin + i, "invalid character '" + std::string(name.substr(i, length)) + "' (" + code +
+                            "): expected a letter, a digit or '_' (Unicode XID) in a name");
+    }
+    i += length;
+  }
 }
 
 Token Tokenizer::next_token() {
@@ -393,6 +443,12 @@ std::size_t Tokenizer::scan_formatted_body(std::size_t p, char quote, bool tripl
 // 701 allows), then `=`, `!conversion` and `:format spec` (which may hold fields itself), then `}`.
 // Returns the position after the closing `}`.
 std::size_t Tokenizer::scan_replacement_field(std::size_t p, char quote, bool triple, std::size_t start) {
+  // Nested f-strings and format specs recurse: bounded like CPython's own limits (150 nested f-strings).
+  if (++fstring_depth_ > 150) fail(p, "f-string: too many nested f-strings or replacement fields (more than 150)");
+  struct Leave {
+    int& depth;
+    ~Leave() { --depth; }
+  } leave{fstring_depth_};
   int depth = 0;
   bool in_spec = false;
   const auto expecting = [&](std::size_t at) {
@@ -463,6 +519,8 @@ std::size_t Tokenizer::scan_operator(std::size_t pos, TokenKind& kind) {
   const auto two = [&](TokenKind k) { kind = k; return pos + 2; };
   const auto three = [&](TokenKind k) { kind = k; return pos + 3; };
   const auto open = [&](TokenKind k) {
+    // CPython's limit (MAXLEVEL); it also bounds every recursion over brackets in the reader.
+    if (brackets_.size() >= 200) fail(pos, "too many nested parentheses: more than 200 brackets are open here");
     brackets_.push_back({c, static_cast<std::uint32_t>(pos)});
     return one(k);
   };

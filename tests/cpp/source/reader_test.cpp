@@ -261,6 +261,20 @@ TEST(Reader, reads_match_and_soft_keywords) {
   EXPECT_EQ(names(facts), "v:match v:type v:A v:B v:Alias");
 }
 
+TEST(Reader, reads_pep695_type_parameters_of_classes_and_functions) {
+  const ModuleFacts facts = read("class C[T: int, *Ts, **P](Base[T]):\n    def m[U](self, x: U) -> T: pass\ndef f[T](x: T = None) -> list[T]: pass\n");
+  EXPECT_EQ(mro(facts.classes.at(0)), "Base= object=builtins.object");
+  EXPECT_EQ(find_method(facts.classes[0], "m")->parameters.size(), 2u);
+  EXPECT_EQ(facts.functions.at(0).parameters.at(0).annotation, "T");
+  EXPECT_EQ(facts.functions[0].return_annotation, "list[T]");
+}
+
+TEST(Reader, reads_one_line_bodies_and_semicolons) {
+  const ModuleFacts facts = read("class C: a = 1; b = 2\nif True: X = 1; Y = 2\nelse: Z = 3\nfor i in x: W = 4\n");
+  EXPECT_EQ(members(facts.classes.at(0)), "a:a a:b");
+  EXPECT_EQ(names(facts), "v:X v:Y v:W c:C");
+}
+
 TEST(Reader, reports_syntax_errors_with_place) {
   try {
     read("def f(:\n    pass\nx = (\n");

@@ -137,6 +137,15 @@ TEST(Tokenizer, leaves_soft_keywords_and_non_ascii_identifiers_as_names) {
   EXPECT_EQ(kinds("café = π\n"), "NAME:café EQUAL NAME:π NEWLINE ENDMARKER");
 }
 
+TEST(Tokenizer, rejects_names_with_characters_that_are_no_unicode_letters) {
+  const SourceReadError e = error_of("x = 1\nab\xE2\x82\xAC = 2\n");  // ab€
+  EXPECT_EQ(e.line(), 2);
+  EXPECT_EQ(e.column(), 3);
+  EXPECT_NE(e.message().find("invalid character '\xE2\x82\xAC' (U+20AC)"), std::string::npos);
+  EXPECT_NO_THROW(tokenize("\xC3\xA9t\xC3\xA9 = x\xCC\x81\n", "m.py"));  // été, x + combining acute (XID_Continue)
+  EXPECT_THROW(tokenize("\xCC\x81x = 1\n", "m.py"), SourceReadError);       // a combining mark cannot start a name
+}
+
 TEST(Tokenizer, reads_crlf_and_lone_cr_line_ends) {
   EXPECT_EQ(kinds("x\r\ny\rz\n", false), "NAME NEWLINE NAME NEWLINE NAME NEWLINE ENDMARKER");
 }
@@ -166,6 +175,17 @@ TEST(Tokenizer, rejects_unmatched_and_mismatched_and_unclosed_brackets) {
 TEST(Tokenizer, rejects_stray_characters_and_text_after_a_continuation) {
   EXPECT_NE(error_of("x = $\n").message().find("invalid character '$'"), std::string::npos);
   EXPECT_NE(error_of("x = 1 \\ y\n").message().find("unexpected character after line continuation character"), std::string::npos);
+}
+
+TEST(Tokenizer, limits_nesting_as_cpython_does) {
+  EXPECT_NE(error_of("x = " + std::string(201, '(') + "\n").message().find("too many nested parentheses"), std::string::npos);
+  EXPECT_NO_THROW(tokenize("x = " + std::string(199, '[') + std::string(199, ']') + "\n", "m.py"));
+  std::string nested = "x = ";
+  for (int i = 0; i < 400; ++i) nested += "f'{";
+  EXPECT_THROW(tokenize(nested + "\n", "m.py"), SourceReadError);
+  std::string deep;
+  for (int i = 0; i < 102; ++i) deep += std::string(static_cast<std::size_t>(i), ' ') + "if x:\n";
+  EXPECT_NE(error_of(deep + std::string(102, ' ') + "pass\n").message().find("too many levels of indentation"), std::string::npos);
 }
 
 TEST(Tokenizer, keeps_returning_the_end_marker) {

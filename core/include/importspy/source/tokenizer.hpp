@@ -4,9 +4,9 @@
 // tabs-as-1 like CPython's TabError), explicit and implicit line joining, every string prefix and
 // PEP 701 f-strings, numbers, operators. Soft keywords (match, case, type, _) stay NAMEs.
 //
-// Identifiers: any non-ASCII character is taken as an identifier character (no XID_Start/XID_Continue
-// tables, no NFKC normalisation); valid Python tokenizes the same, but some invalid characters are not
-// reported here.
+// Identifiers: as CPython, every non-ASCII character is read into a name, then the name is checked
+// against XID_Start/XID_Continue (Unicode 15.1, CPython 3.13's tables); NFKC normalisation, which
+// CPython applies afterwards, is not applied: names are reported as written.
 
 #include <cstdint>
 #include <string>
@@ -43,6 +43,7 @@ private:
   };
 
   Token next_token();
+  void verify_name(const Token& t) const;
   Token make(TokenKind kind, std::size_t begin, std::size_t end) const;
   bool measure_indentation(Token& out);
   Token end_of_file();
@@ -67,6 +68,7 @@ private:
   bool finished_ = false;
   bool check_utf8_ = false;
   int pending_dedents_ = 0;
+  int fstring_depth_ = 0;
   int eof_dedents_ = -1;
   std::vector<int> indents_{0};     // columns, tabs to multiples of 8
   std::vector<int> alt_indents_{0};  // columns, tabs as 1: they must order the same way (TabError)
