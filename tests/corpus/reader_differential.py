@@ -17,6 +17,7 @@ reason; opaque values (sets, bytes...) compare by type. Line numbers are compare
 Files that CPython cannot parse are skipped (and counted).
 """
 import ast
+import io
 import json
 import os
 import re
@@ -88,7 +89,14 @@ class Oracle:
         return b"\n".join(parts).decode("utf-8", "replace")
 
     def text(self, node):
-        return "".join(self.segment(node).split())
+        segment = self.segment(node)
+        if "#" in segment:  # comments inside a multi-line expression are no part of it
+            try:
+                tokens = tokenize.generate_tokens(io.StringIO(segment).readline)
+                segment = "".join(t.string for t in tokens if t.type not in (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE))
+            except (tokenize.TokenError, SyntaxError):
+                pass
+        return "".join(segment.split())
 
     def lit(self, node, depth, allow_names):
         if depth > 32:

@@ -295,6 +295,17 @@ private:
     return out;
   }
 
+  // An annotation as CPython's tree has it: grouping parentheses are no part of the expression
+  // (`x: (\n  A | B\n)` is `A | B`), those of a tuple or a generator are.
+  std::string annotation_text(Span s) const {
+    while (s.size() > 2 && s[0].kind == TokenKind::lpar && matching(s, 0) == s.size() - 1) {
+      const Span inner = s.subspan(1, s.size() - 2);
+      if (find_top(inner, TokenKind::comma) < inner.size() || find_top_word(inner, "for") < inner.size() || is_word(inner[0], "yield")) break;
+      s = inner;
+    }
+    return span_text(s);
+  }
+
   // `a.b.c` as text when the span is a dotted name, else empty.
   std::string dotted(Span s) const {
     if (s.empty() || s.size() % 2 == 0) return {};
@@ -814,7 +825,7 @@ private:
     if (colon < line.size() && line[colon].kind == TokenKind::rarrow) {
       const Span rest = line.subspan(colon + 1);
       const std::size_t end = find_top(rest, TokenKind::colon);
-      returns = span_text(rest.first(end));
+      returns = annotation_text(rest.first(end));
       colon = colon + 1 + end;
     }
     if (colon >= line.size() || line[colon].kind != TokenKind::colon) {
@@ -895,7 +906,7 @@ private:
       p.name = std::string(text(part[i]));
       const Span rest = part.subspan(i + 1);
       const std::size_t equal = find_top(rest, TokenKind::equal);
-      if (!rest.empty() && rest[0].kind == TokenKind::colon) p.annotation = span_text(rest.subspan(1, equal - 1));
+      if (!rest.empty() && rest[0].kind == TokenKind::colon) p.annotation = annotation_text(rest.subspan(1, equal - 1));
       if (equal < rest.size()) p.default_value = literal(rest.subspan(equal + 1), 0, true);
       out.push_back(std::move(p));
     }
@@ -970,7 +981,7 @@ private:
       const Span target = s.first(annotation_colon);
       const Span annotation = s.subspan(annotation_colon + 1, first_equal - annotation_colon - 1);
       const std::optional<Span> value = first_equal < s.size() ? std::optional<Span>(s.subspan(first_equal + 1)) : std::nullopt;
-      return annotated(target, span_text(annotation), value, scope, flow, cls, method, line);
+      return annotated(target, annotation_text(annotation), value, scope, flow, cls, method, line);
     }
     if (augmented < s.size()) {
       const Span target = s.first(augmented);

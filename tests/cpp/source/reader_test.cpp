@@ -206,6 +206,13 @@ TEST(Reader, keeps_bases_that_are_no_names_whole_and_unqualified) {
   EXPECT_EQ(mro(facts.classes[1]), "type(unittest.TestCase)= object=builtins.object");
 }
 
+TEST(Reader, reads_annotations_without_grouping_parentheses_or_comments) {
+  const ModuleFacts facts = read("def f(x: (\n    int  # small\n    | None\n), y: (int, str) = (1, 'a')) -> ((list[int])): pass\n");
+  EXPECT_EQ(facts.functions[0].parameters[0].annotation, "int | None");
+  EXPECT_EQ(facts.functions[0].parameters[1].annotation, "(int, str)");
+  EXPECT_EQ(facts.functions[0].return_annotation, "list[int]");
+}
+
 TEST(Reader, keeps_annotated_metadata_in_annotations) {
   const ModuleFacts facts = read("def f(x: Annotated[int, Doc('the x')] = 1) -> Annotated[\n    str, Doc('out')]: pass\n");
   EXPECT_EQ(facts.functions[0].parameters[0].annotation, "Annotated[int, Doc('the x')]");
