@@ -6,8 +6,11 @@ The oracle below walks CPython's syntax tree with the reader's documented rules 
 semantics plus issue 12's corrections), independently of the reader's token-level parsing: what it
 checks is that reading statements from tokens gives the same facts as reading them from CPython's
 tree. Without paths it takes the running interpreter's standard library (site-packages excluded).
-Run it once per installed CPython. No target environment is given, so only `TYPE_CHECKING` and
-`__name__` conditions are decided (platform branches are covered by the C++ unit tests).
+Run it once per installed CPython. Without --target, only `TYPE_CHECKING` and `__name__` conditions
+are decided. With --target PLATFORM:MINOR (e.g. linux:12, win32:8) the reader decides platform and
+version conditions for that target, and the oracle decides them independently, by evaluating the
+condition with Python over a fake `sys`, `os` and `platform` (anything else it reads leaves the
+condition undecided); `and`, `or` and `not` are combined three-valued on both sides.
 
 Compared per module: variables (name, value, annotation), functions and methods (name, kind, async,
 parameters with kind, default and annotation, return annotation), class attributes (name, kind,
@@ -167,6 +170,17 @@ class Oracle:
         text = self.text(test)
         if text in ("TYPE_CHECKING", "typing.TYPE_CHECKING", "t.TYPE_CHECKING"):
             return False
+        if TARGET is not None and not isinstance(test, ast.Constant):
+            # An independent rule for the target: evaluate the condition with Python itself over a fake
+            # sys/os/platform; anything else it reads (a name, a builtin) leaves it undecided.
+            try:
+                value = eval(compile(ast.Expression(test), "<test>", "eval"), {"__builtins__": {}, **TARGET})
+            except Exception:
+                value = None
+            if isinstance(value, (bool, int)) and not isinstance(value, tuple):
+                return bool(value)
+            if value is not None:
+                return None
         if isinstance(test, ast.Constant):
             v = test.value
             if v is None:
@@ -686,20 +700,43 @@ def python_files(paths):
                     yield os.path.join(folder, name)
 
 
+TARGET = None  # --target PLATFORM:MINOR, e.g. linux:12 or win32:8
+
+
+def set_target(spec):
+    global TARGET
+    from types import SimpleNamespace
+    import collections
+    platform_name, minor = spec.split(":")
+    VersionInfo = collections.namedtuple("version_info", "major minor micro releaselevel serial")
+    system = {"win32": "Windows", "darwin": "Darwin"}.get(platform_name, "Linux")
+    TARGET = {
+        "sys": SimpleNamespace(platform=platform_name, version_info=VersionInfo(3, int(minor), 0, "final", 0)),
+        "os": SimpleNamespace(name="nt" if platform_name == "win32" else "posix"),
+        "platform": SimpleNamespace(system=lambda: system),
+        "__name__": "<module>",
+    }
+
+
 def main():
     args = sys.argv[1:]
     tool = args.pop(0)
     show, limit, paths = 10, None, []
+    tool_args = []
     while args:
         a = args.pop(0)
-        if a == "--show":
+        if a == "--target":
+            spec = args.pop(0)
+            set_target(spec)
+            tool_args = ["--platform", spec.split(":")[0], "--python", "3." + spec.split(":")[1]]
+        elif a == "--show":
             show = int(args.pop(0))
         elif a == "--limit":
             limit = int(args.pop(0))
         else:
             paths.append(a)
     files = list(python_files(paths or [sysconfig.get_paths()["stdlib"]]))[:limit]
-    proc = subprocess.run([tool], input="\n".join(files) + "\n", capture_output=True, text=True, errors="replace")
+    proc = subprocess.run([tool] + tool_args, input="\n".join(files) + "\n", capture_output=True, text=True, errors="replace")
     ours, current = {}, None
     for line in proc.stdout.split("\n"):  # not splitlines(): facts JSON may hold U+2028 and friends
         if line.startswith("FILE "):

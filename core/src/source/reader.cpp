@@ -452,6 +452,9 @@ private:
 
   // A tuple or single literal of strings, for `in` and `.startswith`.
   std::vector<std::string> strings_of(Span s) const {
+    if (s.size() > 2 && s[0].kind == TokenKind::lbrace && matching(s, 0) == s.size() - 1 && find_top(s.subspan(1, s.size() - 2), TokenKind::colon) == s.size() - 2) {
+      s = s.subspan(1, s.size() - 2);  // a set display: its items, as a tuple's
+    }
     const Value v = literal(s, 1, false);
     std::vector<std::string> out;
     if (v.kind() == Value::Kind::string) out.push_back(v.text());
@@ -500,6 +503,25 @@ private:
   // The value of an environment expression (`sys.platform`, `sys.version_info[:2]` ...) for the
   // target: a string, or integers (with `longer` set for the whole version_info); false if unknown.
   bool environment_value(Span s, std::string& str, std::vector<std::int64_t>& ints, bool& longer, bool& is_string) const {
+    // String methods and slices that platform tests apply: `sys.platform.lower()`, `sys.platform[:3]`.
+    if (s.size() > 4 && s[s.size() - 4].kind == TokenKind::dot && s[s.size() - 2].kind == TokenKind::lpar && s.back().kind == TokenKind::rpar &&
+        (is_word(s[s.size() - 3], "lower") || is_word(s[s.size() - 3], "upper"))) {
+      if (!environment_value(s.first(s.size() - 4), str, ints, longer, is_string) || !is_string) return false;
+      const bool to_lower = is_word(s[s.size() - 3], "lower");
+      for (char& c : str) {
+        if (to_lower && c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        if (!to_lower && c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+      }
+      return true;
+    }
+    if (s.size() > 4 && s.back().kind == TokenKind::rsqb && s[s.size() - 4].kind == TokenKind::lsqb && s[s.size() - 3].kind == TokenKind::colon &&
+        s[s.size() - 2].kind == TokenKind::number && dotted(s.first(s.size() - 4)) != "sys.version_info") {
+      const Value n = number_value(text(s[s.size() - 2]));
+      if (n.kind() != Value::Kind::integer || n.is_big_integer() || n.as_int() < 0) return false;
+      if (!environment_value(s.first(s.size() - 4), str, ints, longer, is_string) || !is_string) return false;
+      str = str.substr(0, static_cast<std::size_t>(std::min<std::int64_t>(n.as_int(), static_cast<std::int64_t>(str.size()))));
+      return true;
+    }
     const std::string name = dotted(s);
     if (name == "__name__") {
       str = facts_.name.empty() ? "<module>" : facts_.name;  // an imported module is never __main__

@@ -177,6 +177,14 @@ TEST(Reader, evaluates_platform_branches_for_the_target) {
   EXPECT_TRUE(unknown.find_variable("P")->value.is_unknown());
 }
 
+TEST(Reader, evaluates_the_platform_test_forms_of_the_standard_library) {
+  const std::string source =
+      "import sys\nif sys.platform.lower().startswith('win'):\n    A = 1\nif sys.platform[:3] == 'win':\n    B = 1\n"
+      "if sys.platform in {'win32', 'cygwin'}:\n    C = 1\n";
+  EXPECT_EQ(names(read(source, "m", on("linux"))), "");
+  EXPECT_EQ(names(read(source, "m", on("win32"))), "v:A v:B v:C");
+}
+
 TEST(Reader, applies_del_to_variables_functions_and_classes) {
   EXPECT_EQ(names(read("X = 1\ndef f(): pass\nclass C: pass\nY = 2\ndel X, f\ndel C\n")), "v:Y");
   EXPECT_EQ(members(read("class C:\n    a = 1\n    b = 2\n    del a\n").classes.at(0)), "a:b");
