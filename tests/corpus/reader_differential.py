@@ -709,11 +709,19 @@ def set_target(spec):
     import collections
     platform_name, minor = spec.split(":")
     VersionInfo = collections.namedtuple("version_info", "major minor micro releaselevel serial")
+
+    class Module(SimpleNamespace):  # a module compared with anything is a question the oracle refuses
+        def __eq__(self, other):
+            raise TypeError("module compared")
+
+        __ne__ = __lt__ = __le__ = __gt__ = __ge__ = __eq__
+        __hash__ = None
+
     system = {"win32": "Windows", "darwin": "Darwin"}.get(platform_name, "Linux")
     TARGET = {
-        "sys": SimpleNamespace(platform=platform_name, version_info=VersionInfo(3, int(minor), 0, "final", 0)),
-        "os": SimpleNamespace(name="nt" if platform_name == "win32" else "posix"),
-        "platform": SimpleNamespace(system=lambda: system),
+        "sys": Module(platform=platform_name, version_info=VersionInfo(3, int(minor), 0, "final", 0)),
+        "os": Module(name="nt" if platform_name == "win32" else "posix"),
+        "platform": Module(system=lambda: system),
         "__name__": "<module>",
     }
 

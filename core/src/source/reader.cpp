@@ -469,15 +469,29 @@ private:
 
   static Tri from_bool(bool b) { return b ? Tri::yes : Tri::no; }
 
-  // Compares integer sequences as Python compares tuples; `left_longer` says the left side has more
-  // (non-integer) items after `left` (sys.version_info's releaselevel and serial).
-  static Tri compare(const std::vector<std::int64_t>& left, bool left_longer, TokenKind op, const std::vector<std::int64_t>& right) {
-    int order = 0;
-    const std::size_t n = std::min(left.size(), right.size());
-    for (std::size_t i = 0; i < n && order == 0; ++i) order = left[i] < right[i] ? -1 : left[i] > right[i] ? 1 : 0;
-    if (order == 0) {
-      const std::size_t left_size = left.size() + (left_longer ? 1 : 0);
-      order = left_size < right.size() ? -1 : left_size > right.size() ? 1 : 0;
+  // What an environment expression evaluates to for the target: a str (`sys.platform`), an int
+  // (`sys.version_info[0]`) or a tuple (`sys.version_info`, `sys.version_info[:2]`).
+  struct EnvValue {
+    enum class Kind { string, integer, tuple } kind = Kind::string;
+    std::string str;
+    std::vector<Value> items;  // the tuple's items; one item for an integer
+  };
+
+  // Python's ordering of two scalars: -1, 0, 1; 2 when they do not order (int against str).
+  static int order_of(const Value& a, const Value& b) {
+    if (a.kind() == Value::Kind::integer && b.kind() == Value::Kind::integer && !a.is_big_integer() && !b.is_big_integer()) {
+      return a.as_int() < b.as_int() ? -1 : a.as_int() > b.as_int() ? 1 : 0;
+    }
+    if (a.kind() == Value::Kind::string && b.kind() == Value::Kind::string) return a.text() < b.text() ? -1 : a.text() > b.text() ? 1 : 0;
+    return 2;
+  }
+
+  static Tri apply(TokenKind op, int order) {
+    if (order == 2) {
+      // Mixed types: == and != still answer, orderings raise TypeError (undecided here).
+      if (op == TokenKind::eqequal) return Tri::no;
+      if (op == TokenKind::notequal) return Tri::yes;
+      return Tri::unknown;
     }
     switch (op) {
       case TokenKind::eqequal: return from_bool(order == 0);
@@ -490,6 +504,24 @@ private:
     }
   }
 
+  // `left op right` as Python compares them, tuples item by item.
+  static Tri compare(const EnvValue& left, TokenKind op, const Value& right) {
+    if (left.kind == EnvValue::Kind::string) {
+      if (right.kind() != Value::Kind::string) return apply(op, 2);
+      return apply(op, order_of(Value::string(left.str), right));
+    }
+    if (left.kind == EnvValue::Kind::integer) return apply(op, order_of(left.items.front(), right));
+    if (right.kind() != Value::Kind::list) return apply(op, 2);
+    const std::vector<Value>& items = right.items();
+    const std::size_t n = std::min(left.items.size(), items.size());
+    for (std::size_t i = 0; i < n; ++i) {
+      const int order = order_of(left.items[i], items[i]);
+      if (order == 2) return op == TokenKind::eqequal || op == TokenKind::notequal ? apply(op, 2) : Tri::unknown;
+      if (order != 0) return apply(op, order);
+    }
+    return apply(op, left.items.size() < items.size() ? -1 : left.items.size() > items.size() ? 1 : 0);
+  }
+
   static TokenKind flipped(TokenKind op) {
     switch (op) {
       case TokenKind::less: return TokenKind::greater;
@@ -500,64 +532,98 @@ private:
     }
   }
 
-  // The value of an environment expression (`sys.platform`, `sys.version_info[:2]` ...) for the
-  // target: a string, or integers (with `longer` set for the whole version_info); false if unknown.
-  bool environment_value(Span s, std::string& str, std::vector<std::int64_t>& ints, bool& longer, bool& is_string) const {
+  // A slice bound or index: a non-negative int literal.
+  std::optional<std::int64_t> small_int(const Token& t) const {
+    if (t.kind != TokenKind::number) return std::nullopt;
+    const Value v = number_value(text(t));
+    if (v.kind() != Value::Kind::integer || v.is_big_integer() || v.as_int() < 0) return std::nullopt;
+    return v.as_int();
+  }
+
+  bool environment_value(Span s, EnvValue& out) const {
     // String methods and slices that platform tests apply: `sys.platform.lower()`, `sys.platform[:3]`.
     if (s.size() > 4 && s[s.size() - 4].kind == TokenKind::dot && s[s.size() - 2].kind == TokenKind::lpar && s.back().kind == TokenKind::rpar &&
         (is_word(s[s.size() - 3], "lower") || is_word(s[s.size() - 3], "upper"))) {
-      if (!environment_value(s.first(s.size() - 4), str, ints, longer, is_string) || !is_string) return false;
+      if (!environment_value(s.first(s.size() - 4), out) || out.kind != EnvValue::Kind::string) return false;
       const bool to_lower = is_word(s[s.size() - 3], "lower");
-      for (char& c : str) {
+      for (char& c : out.str) {
         if (to_lower && c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
         if (!to_lower && c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
       }
       return true;
     }
-    if (s.size() > 4 && s.back().kind == TokenKind::rsqb && s[s.size() - 4].kind == TokenKind::lsqb && s[s.size() - 3].kind == TokenKind::colon &&
-        s[s.size() - 2].kind == TokenKind::number && dotted(s.first(s.size() - 4)) != "sys.version_info") {
-      const Value n = number_value(text(s[s.size() - 2]));
-      if (n.kind() != Value::Kind::integer || n.is_big_integer() || n.as_int() < 0) return false;
-      if (!environment_value(s.first(s.size() - 4), str, ints, longer, is_string) || !is_string) return false;
-      str = str.substr(0, static_cast<std::size_t>(std::min<std::int64_t>(n.as_int(), static_cast<std::int64_t>(str.size()))));
+    // Subscripts: `[i]`, `[:j]`, `[i:j]` on a string or on version_info.
+    if (s.size() > 3 && s.back().kind == TokenKind::rsqb) {
+      std::size_t open = s.size();
+      for (std::size_t k = 1; k < s.size(); ++k) {
+        if (s[k].kind == TokenKind::lsqb && matching(s, k) == s.size() - 1) {
+          open = k;
+          break;
+        }
+      }
+      if (open == s.size()) return false;
+      const Span index = s.subspan(open + 1, s.size() - open - 2);
+      if (!environment_value(s.first(open), out) || out.kind == EnvValue::Kind::integer) return false;
+      const std::size_t size = out.kind == EnvValue::Kind::string ? out.str.size() : out.items.size();
+      std::optional<std::int64_t> from = 0, to;
+      bool slice = false;
+      if (index.size() == 1) {
+        from = small_int(index[0]);
+        if (!from || static_cast<std::size_t>(*from) >= size) return false;
+      } else if (index.size() == 2 && index[0].kind == TokenKind::colon) {
+        slice = true, to = small_int(index[1]);
+      } else if (index.size() == 3 && index[1].kind == TokenKind::colon) {
+        slice = true, from = small_int(index[0]), to = small_int(index[2]);
+      } else {
+        return false;
+      }
+      if (!from || (slice && !to)) return false;
+      const std::size_t begin = std::min(static_cast<std::size_t>(*from), size);
+      if (!slice) {
+        if (out.kind == EnvValue::Kind::string) {
+          out.str = out.str.substr(begin, 1);
+        } else {
+          const Value item = out.items[begin];
+          if (item.kind() == Value::Kind::string) {
+            out.kind = EnvValue::Kind::string, out.str = item.text();
+          } else {
+            out.kind = EnvValue::Kind::integer, out.items = {item};
+          }
+        }
+        return true;
+      }
+      const std::size_t end = std::max(begin, std::min(static_cast<std::size_t>(*to), size));
+      if (out.kind == EnvValue::Kind::string) {
+        out.str = out.str.substr(begin, end - begin);
+      } else {
+        out.items = std::vector<Value>(out.items.begin() + static_cast<std::ptrdiff_t>(begin), out.items.begin() + static_cast<std::ptrdiff_t>(end));
+      }
       return true;
     }
     const std::string name = dotted(s);
     if (name == "__name__") {
-      str = facts_.name.empty() ? "<module>" : facts_.name;  // an imported module is never __main__
-      is_string = true;
+      out.kind = EnvValue::Kind::string;
+      out.str = facts_.name.empty() ? "<module>" : facts_.name;  // an imported module is never __main__
       return true;
     }
     if (!options_.target) return false;
     const TargetEnvironment& env = *options_.target;
-    is_string = true;
-    if (name == "sys.platform") return str = env.sys_platform, true;
-    if (name == "os.name") return str = env.os_name, true;
+    out.kind = EnvValue::Kind::string;
+    if (name == "sys.platform") return out.str = env.sys_platform, true;
+    if (name == "os.name") return out.str = env.os_name, true;
     if (s.size() == 5 && dotted(s.first(3)) == "platform.system" && s[3].kind == TokenKind::lpar && s[4].kind == TokenKind::rpar) {
-      return str = env.platform_system, true;
+      return out.str = env.platform_system, true;
     }
-    is_string = false;
-    const std::vector<std::int64_t> version{env.python_major, env.python_minor, env.python_micro};
-    if (name == "sys.version_info") return ints = version, longer = true, true;
-    if (name == "sys.version_info.major") return ints = {env.python_major}, true;
-    if (name == "sys.version_info.minor") return ints = {env.python_minor}, true;
-    if (s.size() >= 5 && dotted(s.first(3)) == "sys.version_info" && s[3].kind == TokenKind::lsqb && s.back().kind == TokenKind::rsqb) {
-      const Span index = s.subspan(4, s.size() - 5);
-      if (index.size() == 1 && index[0].kind == TokenKind::number) {
-        const Value i = number_value(text(index[0]));
-        if (i.kind() != Value::Kind::integer || i.as_int() < 0 || i.as_int() > 2) return false;
-        ints = {version[static_cast<std::size_t>(i.as_int())]};
-        return true;
-      }
-      if (index.size() == 2 && index[0].kind == TokenKind::colon && index[1].kind == TokenKind::number) {
-        const Value n = number_value(text(index[1]));
-        if (n.kind() != Value::Kind::integer || n.as_int() < 1) return false;
-        const auto count = static_cast<std::size_t>(std::min<std::int64_t>(n.as_int(), 3));
-        ints.assign(version.begin(), version.begin() + static_cast<std::ptrdiff_t>(count));
-        longer = n.as_int() > 3;
-        return true;
-      }
+    if (name == "sys.version_info") {
+      out.kind = EnvValue::Kind::tuple;
+      out.items = {Value::integer(env.python_major), Value::integer(env.python_minor), Value::integer(env.python_micro), Value::string("final"),
+                   Value::integer(0)};
+      return true;
     }
+    out.kind = EnvValue::Kind::integer;
+    if (name == "sys.version_info.major") return out.items = {Value::integer(env.python_major)}, true;
+    if (name == "sys.version_info.minor") return out.items = {Value::integer(env.python_minor)}, true;
+    if (name == "sys.version_info.micro") return out.items = {Value::integer(env.python_micro)}, true;
     return false;
   }
 
@@ -566,74 +632,62 @@ private:
            k == TokenKind::greaterequal;
   }
 
+  // One `left op right` where one side is an environment expression and the other a literal.
+  Tri compare_operands(Span left, TokenKind op, Span right) const {
+    EnvValue env;
+    Span literal_side = right;
+    if (!environment_value(left, env)) {
+      if (!environment_value(right, env)) return Tri::unknown;
+      literal_side = left;
+      op = flipped(op);
+    }
+    const Value other = literal(literal_side, 1, false);
+    if (other.is_unknown() || other.kind() == Value::Kind::opaque) return Tri::unknown;
+    return compare(env, op, other);
+  }
+
   Tri comparison(Span s) const {
     // `X.startswith(...)` on an environment string
     if (s.size() >= 4 && s.back().kind == TokenKind::rpar) {
       for (std::size_t i = 0; i + 2 < s.size(); ++i) {
         if (s[i].kind == TokenKind::dot && is_word(s[i + 1], "startswith") && s[i + 2].kind == TokenKind::lpar && matching(s, i + 2) == s.size() - 1) {
-          std::string str;
-          std::vector<std::int64_t> ints;
-          bool longer = false, is_string = false;
-          if (!environment_value(s.first(i), str, ints, longer, is_string) || !is_string) return Tri::unknown;
+          EnvValue env;
+          if (!environment_value(s.first(i), env) || env.kind != EnvValue::Kind::string) return Tri::unknown;
           const std::vector<std::string> prefixes = strings_of(s.subspan(i + 3, s.size() - i - 4));
           if (prefixes.empty()) return Tri::unknown;
-          return from_bool(std::any_of(prefixes.begin(), prefixes.end(), [&](const std::string& p) { return str.starts_with(p); }));
+          return from_bool(std::any_of(prefixes.begin(), prefixes.end(), [&](const std::string& p) { return env.str.starts_with(p); }));
         }
       }
     }
-    // one comparison operator at depth 0 (chains are undecided)
-    std::size_t op = s.size();
-    int count = 0;
-    bool negated_in = false;
+    // Comparison operators at depth 0: one, or a chain (`a <= X < b` is `a <= X and X < b`).
+    std::vector<std::size_t> ops;
+    std::size_t membership = s.size();
     top_level(s, [&](std::size_t i) {
-      if (is_comparison(s[i].kind) || is_word(s[i], "in")) {
-        if (op == s.size()) op = i;
-        ++count;
-        if (is_word(s[i], "in") && i > 0 && is_word(s[i - 1], "not")) negated_in = true;
-      }
+      if (is_comparison(s[i].kind)) ops.push_back(i);
+      if (is_word(s[i], "in") || is_word(s[i], "is")) membership = i;
       return false;
     });
-    if (count != 1) return Tri::unknown;
-    const bool membership = is_word(s[op], "in");
-    const Span left = s.first(negated_in ? op - 1 : op), right = s.subspan(op + 1);
-    std::string str;
-    std::vector<std::int64_t> ints;
-    bool longer = false, is_string = false;
-    if (membership) {
-      if (!environment_value(left, str, ints, longer, is_string) || !is_string) return Tri::unknown;
-      const std::vector<std::string> options = strings_of(right);
+    if (membership < s.size()) {
+      if (!ops.empty() || !is_word(s[membership], "in")) return Tri::unknown;
+      const bool negated = membership > 0 && is_word(s[membership - 1], "not");
+      EnvValue env;
+      if (!environment_value(s.first(negated ? membership - 1 : membership), env) || env.kind != EnvValue::Kind::string) return Tri::unknown;
+      const std::vector<std::string> options = strings_of(s.subspan(membership + 1));
       if (options.empty()) return Tri::unknown;
-      const bool found = std::find(options.begin(), options.end(), str) != options.end();
-      return from_bool(found != negated_in);
+      const bool found = std::find(options.begin(), options.end(), env.str) != options.end();
+      return from_bool(found != negated);
     }
-    TokenKind kind = s[op].kind;
-    Span literal_side = right;
-    if (!environment_value(left, str, ints, longer, is_string)) {
-      if (!environment_value(right, str, ints, longer, is_string)) return Tri::unknown;
-      literal_side = left;
-      kind = flipped(kind);
+    if (ops.empty()) return Tri::unknown;
+    Tri result = Tri::yes;
+    std::size_t start = 0;
+    for (std::size_t k = 0; k < ops.size(); ++k) {
+      const std::size_t end = k + 1 < ops.size() ? ops[k + 1] : s.size();
+      const Tri t = compare_operands(s.subspan(start, ops[k] - start), s[ops[k]].kind, s.subspan(ops[k] + 1, end - ops[k] - 1));
+      if (t == Tri::no) return Tri::no;
+      if (t == Tri::unknown) result = Tri::unknown;
+      start = ops[k] + 1;
     }
-    const Value other = literal(literal_side, 1, false);
-    if (is_string) {
-      if (other.kind() != Value::Kind::string) return Tri::unknown;
-      if (kind == TokenKind::eqequal) return from_bool(str == other.text());
-      if (kind == TokenKind::notequal) return from_bool(str != other.text());
-      return Tri::unknown;
-    }
-    std::vector<std::int64_t> right_ints;
-    if (other.kind() == Value::Kind::integer && !other.is_big_integer()) {
-      right_ints.push_back(other.as_int());
-      if (literal_side.size() != 1) return Tri::unknown;  // `(3)` is fine, but keep to plain forms
-    } else if (other.kind() == Value::Kind::list) {
-      for (const Value& item : other.items()) {
-        if (item.kind() != Value::Kind::integer || item.is_big_integer()) return Tri::unknown;
-        right_ints.push_back(item.as_int());
-      }
-    } else {
-      return Tri::unknown;
-    }
-    if (ints.size() == 1 && !longer && other.kind() == Value::Kind::list) return Tri::unknown;  // int vs tuple
-    return compare(ints, longer, kind, right_ints);
+    return result;
   }
 
   Tri condition(Span s) const {

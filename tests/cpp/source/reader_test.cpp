@@ -185,6 +185,15 @@ TEST(Reader, evaluates_the_platform_test_forms_of_the_standard_library) {
   EXPECT_EQ(names(read(source, "m", on("win32"))), "v:A v:B v:C");
 }
 
+TEST(Reader, compares_version_info_as_python_compares_tuples) {
+  const std::string source =
+      "import sys\nif sys.version_info < (3, 9, 8) or (3, 10) <= sys.version_info < (3, 10, 1):\n    A = 1\n"
+      "if sys.version_info >= (3, 14, 0, 'beta'):\n    B = 1\nif sys.version_info[0:2] < (3, 4):\n    C = 1\n"
+      "if sys.version_info[0] == 3 and sys.version_info.minor >= 12:\n    D = 1\nif sys.version_info == (3, 12):\n    E = 1\n";
+  EXPECT_EQ(names(read(source, "m", on("linux", 12))), "v:D");
+  EXPECT_EQ(names(read(source, "m", on("linux", 8))), "v:A");
+}
+
 TEST(Reader, applies_del_to_variables_functions_and_classes) {
   EXPECT_EQ(names(read("X = 1\ndef f(): pass\nclass C: pass\nY = 2\ndel X, f\ndel C\n")), "v:Y");
   EXPECT_EQ(members(read("class C:\n    a = 1\n    b = 2\n    del a\n").classes.at(0)), "a:b");
