@@ -6,6 +6,7 @@ import sys
 from . import _engine
 
 _installed = []  # the finders this process put on sys.meta_path, newest last
+_from_environment = False  # IMPORTSPY_POLICY handled (installed or reported) in this process
 
 
 def install(policy=None, *, audit_log=None):
@@ -101,8 +102,25 @@ async def aimport(name, package=None):
 
 
 def install_from_environment():
-    """Called at interpreter start (importspy-policy.pth) when IMPORTSPY_POLICY is set."""
+    """Called at interpreter start (importspy-policy.pth) when IMPORTSPY_POLICY is set.
+
+    Fails closed: a policy that cannot be installed (missing, unreadable or invalid file, an audit log an
+    enforcing policy cannot write) stops the interpreter with exit status 2 and one message on stderr,
+    before any of the program runs. ``IMPORTSPY_POLICY_ERRORS=warn`` reports it once and goes on unchecked.
+    """
+    global _from_environment
+    if _from_environment:  # `site` may read the same .pth twice (a virtual environment's site-packages)
+        return
+    _from_environment = True
+    policy = os.environ["IMPORTSPY_POLICY"]
     try:
-        install(os.environ["IMPORTSPY_POLICY"])
-    except Exception as error:  # a broken policy must not make every interpreter unusable
-        print(f"importspy: IMPORTSPY_POLICY not installed: {error}", file=sys.stderr)
+        install(policy)
+    except Exception as error:
+        if os.environ.get("IMPORTSPY_POLICY_ERRORS") == "warn":
+            print(f"importspy: warning: IMPORTSPY_POLICY ({policy}) is not installed, imports are NOT checked: {error}", file=sys.stderr)
+            return
+        print(f"importspy: error: IMPORTSPY_POLICY ({policy}) cannot be installed: {error}\n"
+              "  Nothing runs without its policy: fix it, unset IMPORTSPY_POLICY, or set IMPORTSPY_POLICY_ERRORS=warn to run unchecked.",
+              file=sys.stderr)
+        sys.stderr.flush()
+        os._exit(2)

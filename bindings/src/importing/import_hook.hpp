@@ -13,6 +13,7 @@
 
 #include "importspy/project/config.hpp"
 #include "importspy/report/report.hpp"
+#include "interop/errors.hpp"
 
 namespace importspy::bindings {
 
@@ -28,39 +29,57 @@ public:
   explicit ContractFinder(std::shared_ptr<const ProjectConfig> policy);
 
   // importlib's finder protocol. Returns None for modules no rule covers; for covered ones, the spec the
-  // other finders give, after checking the source. A rejected module raises ContractViolation here,
-  // before a module object exists: nothing is left in sys.modules or on the parent package.
+  // other finders give, after checking the source, with a CheckingLoader that runs exactly the bytes
+  // checked. A rejected module raises ContractViolation here, before a module object exists: nothing is
+  // left in sys.modules or on the parent package.
   nb::object find_spec(nb::handle fullname, nb::handle path, nb::handle target);
 
   // Decisions taken so far: dicts with module, file, contract, mode, decision, violations (codes).
   nb::list decisions() const;
 
-  // After the module ran (rules with runtime = true): the live objects, checked the same way.
-  void check_live_module(nb::handle module, const ContractMapping& rule);
+  // After the module ran (rules with runtime = true): the live objects, checked the same way; what only
+  // the source shows comes from `source_bytes`, the bytes that were checked and run (null: no source).
+  void check_live_module(nb::handle module, const ContractMapping& rule, const std::string* source_bytes);
 
   const ProjectConfig& policy() const { return *policy_; }
 
 private:
-  void decide(const std::string& module, const std::string& file, const ContractMapping& rule, const Report& report, const std::string& stage);
+  // One decision: kept in decisions() and appended to the audit log (when the policy has one).
+  void record(const std::string& module, const std::string& file, const std::string& sha256, const ContractMapping& rule, const std::string& stage,
+              const std::string& decision, const std::vector<std::string>& codes);
+  void decide(const std::string& module, const std::string& file, const std::string& sha256, const ContractMapping& rule, const Report& report,
+              const std::string& stage);
+  void decide_unreadable(const std::string& module, const std::string& file, const ContractMapping& rule, const SourceError& error);
 
   std::shared_ptr<const ProjectConfig> policy_;
   mutable std::mutex mutex_;
   std::vector<nb::object> decisions_;
 };
 
-// Wraps the real loader of a module whose rule asks for a runtime check; everything else is delegated.
+// The loader of every matched module with source: it compiles the checked text (decoded from the bytes
+// read once by the finder) and executes that code object, so neither a file changed after the check nor
+// a __pycache__ file ever runs; then, for rules with runtime = true, checks the live module. Whatever
+// else a loader offers (resources, is_package, get_data) is the real loader's.
 class CheckingLoader {
 public:
+  CheckingLoader(nb::object loader, ContractFinder* finder, ContractMapping rule, std::string filename, std::string bytes, std::string text)
+      : loader_(std::move(loader)), finder_(finder), rule_(std::move(rule)), filename_(std::move(filename)), bytes_(std::move(bytes)), text_(std::move(text)),
+        has_source_(true) {}
+  // A module without source (admitted unverifiable): the real loader runs it, then the runtime check.
   CheckingLoader(nb::object loader, ContractFinder* finder, ContractMapping rule) : loader_(std::move(loader)), finder_(finder), rule_(std::move(rule)) {}
 
   nb::object create_module(nb::handle spec);
   void exec_module(nb::handle module);
+  nb::object get_code(nb::handle fullname) const;  // the checked code (runpy -m, pkgutil)
+  nb::str get_source(nb::handle fullname) const;   // the checked text (tracebacks, inspect)
   nb::object delegate(const std::string& name) const { return nb::getattr(loader_, name.c_str()); }
 
 private:
   nb::object loader_;
   ContractFinder* finder_;
   ContractMapping rule_;
+  std::string filename_, bytes_, text_;
+  bool has_source_ = false;
 };
 
 void register_import_hook(nb::module_& m);
