@@ -1,0 +1,79 @@
+"""Issue 11, findings 1 and 10: CI mode never runs a line of the checked tree, at any target count, and
+its worker processes exchange requests and results privately. Real CLI, real worker processes."""
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+CONTRACT = "variables:\n  - name: api_level\n    value: 2\n"
+PLANTED = ("importspy.py", "functools.py", "sitecustomize.py", "usercustomize.py", "json.py", "tempfile.py")
+
+
+def console_script() -> Path:
+    return Path(sys.executable).parent / "importspy"
+
+
+def planted_tree(root: Path, count: int) -> Path:
+    """A checked folder with `count` plugins and, beside them, modules that record it when they run."""
+    tree = root / "tree"
+    tree.mkdir()
+    (root / "contract.yml").write_text(CONTRACT)
+    for i in range(count):
+        (tree / f"plugin_{i:03}.py").write_text("api_level = 2\n")
+    for name in PLANTED:
+        (tree / name).write_text(f"open({str(root / ('ran-' + name))!r}, 'w').close()\n")
+    (tree / "evil.pth").write_text(f"import os; open({str(root / 'ran-evil.pth')!r}, 'w').close()\n")
+    return tree
+
+
+def check(tree: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "NO_COLOR")}
+    environment.update(env or {})
+    return subprocess.run([str(console_script()), "check", ".", "-s", "../contract.yml", "--no-cache", "--format", "json", *args],
+                          cwd=tree, env=environment, capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.parametrize("count,jobs", [(3, 1), (200, 2), (200, 4)])
+def test_nothing_planted_in_the_checked_tree_runs_at_any_target_count(tmp_path, count, jobs):
+    tree = planted_tree(tmp_path, count)
+    result = check(tree, "-j", str(jobs))
+    assert sorted(p.name for p in tmp_path.glob("ran-*")) == [], result.stderr
+    assert result.returncode == 1, result.stderr  # the planted files themselves break the contract
+    assert json.loads(result.stdout)["summary"]["targets"] == count + len(PLANTED)
+
+
+def test_a_worker_run_reports_every_target_as_a_single_process_run_does(tmp_path):
+    tree = planted_tree(tmp_path, 200)
+    (tree / "plugin_150.py").write_text("api_level = 3\n")  # in a worker's share
+    single, parallel = check(tree, "-j", "1"), check(tree, "-j", "3")
+    assert parallel.stdout == single.stdout and parallel.returncode == single.returncode == 1
+    assert "plugin_150.py" in parallel.stdout
+
+
+def test_workers_leave_nothing_in_the_shared_temporary_folder(tmp_path):
+    # Requests and results travel over pipes: no file another local user could read, replace or forge.
+    tree = planted_tree(tmp_path, 260)
+    shared = tmp_path / "shared-tmp"
+    shared.mkdir()
+    seen, stop = set(), threading.Event()
+
+    def watch():
+        while not stop.is_set():
+            seen.update(os.listdir(shared))
+            time.sleep(0.0005)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        result = check(tree, "-j", "4", env={"TMPDIR": str(shared)})
+    finally:
+        stop.set()
+        watcher.join()
+    assert result.returncode == 1, result.stderr
+    assert seen == set()
