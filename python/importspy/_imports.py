@@ -9,18 +9,22 @@ _installed = []  # the finders this process put on sys.meta_path, newest last
 _from_environment = False  # IMPORTSPY_POLICY handled (installed or reported) in this process
 
 
-def install(policy=None, *, audit_log=None):
+def install(policy=None, *, audit_log=None, guard=None):
     """Enforce contracts on imports: modules matching a rule are checked before their code runs.
 
     ``policy`` is a dict ``{module pattern: contract}`` (or ``{pattern: {"contract", "mode", "runtime"}}``),
-    the path of an ``importspy.toml`` or ``pyproject.toml``, or None for ``$IMPORTSPY_POLICY``. Returns the
-    finder, which is first on ``sys.meta_path`` until :func:`uninstall`.
+    the path of an ``importspy.toml`` or ``pyproject.toml``, or None for ``$IMPORTSPY_POLICY``. With
+    ``guard=True`` (default: ``IMPORTSPY_GUARD=1``), code of a covered file executed outside the import
+    system (``runpy.run_path``, ``spec_from_file_location``, ...) raises ImportError. Returns the finder,
+    which is first on ``sys.meta_path`` until :func:`uninstall`.
     """
     if policy is None:
         policy = os.environ.get("IMPORTSPY_POLICY")
         if not policy:
             raise ValueError("no policy given and IMPORTSPY_POLICY is not set")
     finder = _engine.make_finder(policy, audit_log)
+    if guard or (guard is None and os.environ.get("IMPORTSPY_GUARD") == "1"):
+        finder.set_guard(True)
     sys.meta_path.insert(0, finder)
     _installed.append(finder)
     return finder
@@ -32,6 +36,7 @@ def uninstall(finder=None):
         if not _installed:
             return
         finder = _installed[-1]
+    finder.set_guard(False)
     if finder in sys.meta_path:
         sys.meta_path.remove(finder)
     if finder in _installed:
@@ -41,11 +46,11 @@ def uninstall(finder=None):
 class installed:
     """``with importspy.installed(policy) as finder: ...`` installs for the block only."""
 
-    def __init__(self, policy=None, *, audit_log=None):
-        self._policy, self._audit_log, self._finder = policy, audit_log, None
+    def __init__(self, policy=None, *, audit_log=None, guard=None):
+        self._policy, self._audit_log, self._guard, self._finder = policy, audit_log, guard, None
 
     def __enter__(self):
-        self._finder = install(self._policy, audit_log=self._audit_log)
+        self._finder = install(self._policy, audit_log=self._audit_log, guard=self._guard)
         return self._finder
 
     def __exit__(self, *exc):

@@ -105,3 +105,94 @@ def test_a_matched_module_in_warn_mode_that_cannot_be_read_is_reported_and_recor
         print([(d['decision'], d['violations']) for d in finder.decisions], 'cannot be checked' in str(caught[0].message))
     """))
     assert result.stdout.splitlines() == ["python itself refused it", "[('warned', ['source-error'])] True"], result.stdout + result.stderr
+
+
+def test_a_covered_file_imported_under_another_name_is_still_checked(project):
+    plugin_project(project, {"bad.py": b"api_level = 1\n", "good.py": b"api_level = 2\n"})
+    (project.root / "elsewhere").mkdir()
+    (project.root / "elsewhere" / "alias.py").symlink_to(project.root / "app" / "plugins" / "bad.py")
+    result = run(project, """
+        sys.path.insert(0, 'app/plugins')          # the plugin folder itself on sys.path: `bad`, not `app.plugins.bad`
+        sys.path.insert(0, 'elsewhere')            # a symlink to it under a third name
+        for name in ('bad', 'alias', 'good'):
+            try:
+                module = importlib.import_module(name)
+                print(name, 'admitted', module.api_level)
+            except importspy.ContractViolation as e:
+                print(name, 'rejected', e.violations[0].code, name in sys.modules)
+        print([(d['module'], d['decision']) for d in finder.decisions])
+    """)
+    assert result.stdout.splitlines() == [
+        "bad rejected variable-value-mismatch False",
+        "alias rejected variable-value-mismatch False",
+        "good admitted 2",
+        "[('bad', 'rejected'), ('alias', 'rejected'), ('good', 'accepted')]",
+    ], result.stdout + result.stderr
+
+
+def test_a_file_checked_under_its_name_stays_covered_under_any_other_name(project):
+    # An exact-name rule: the file is known once it was imported under that name.
+    project.write("contract.yml", CONTRACT)
+    project.write("lib/plugin.py", "api_level = 2\n")
+    project.write("lib/__init__.py", "")
+    result = project.run("-c", textwrap.dedent("""
+        import importspy, importlib, sys
+        finder = importspy.install({'lib.plugin': 'contract.yml'})
+        import lib.plugin
+        sys.path.insert(0, 'lib')
+        import plugin
+        print([(d['module'], d['decision']) for d in finder.decisions])
+    """))
+    assert result.stdout.strip() == "[('lib.plugin', 'accepted'), ('plugin', 'accepted')]", result.stdout + result.stderr
+
+
+BYPASSES = {
+    "spec_from_file_location": """
+        spec = importlib.util.spec_from_file_location('anything', 'app/plugins/bad.py')
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    """,
+    "runpy.run_path": "import runpy; runpy.run_path('app/plugins/bad.py')",
+    "load_module": "import importlib.machinery; importlib.machinery.SourceFileLoader('x', 'app/plugins/bad.py').load_module()",
+    "finder ahead of ours": """
+        import importlib.machinery
+        class Ahead:
+            def find_spec(self, name, path=None, target=None):
+                if name == 'sneak':
+                    return importlib.util.spec_from_file_location(name, 'app/plugins/bad.py')
+        sys.meta_path.insert(0, Ahead())
+        import sneak
+    """,
+    "exec of compiled file": "exec(compile(open('app/plugins/bad.py').read(), 'app/plugins/bad.py', 'exec'), {})",
+}
+
+
+def test_the_guard_refuses_covered_code_run_outside_the_import_system(project):
+    plugin_project(project, {"bad.py": f"open({str(project.root / 'ran')!r}, 'a').write('x')\napi_level = 1\n".encode(), "good.py": b"api_level = 2\n"})
+    for name, body in BYPASSES.items():
+        unguarded = run(project, body)
+        assert unguarded.returncode == 0 and (project.root / "ran").exists(), (name, "bypass does not work without the guard", unguarded.stderr)
+        (project.root / "ran").unlink()
+        attempt = "try:\n" + textwrap.indent(textwrap.dedent(body).strip("\n"), "    ") + "\n" + textwrap.dedent("""
+            except ImportError as e:
+                print('refused', 'outside the import system' in str(e))
+            import app.plugins.good                  # ordinary imports are unaffected
+            print(app.plugins.good.api_level)
+        """)
+        guarded = project.run("-c", POLICY.replace("})\n", "}, guard=True)\n") + attempt)
+        assert guarded.stdout.splitlines() == ["refused True", "2"], (name, guarded.stdout, guarded.stderr)
+        assert not (project.root / "ran").exists(), name
+
+
+def test_modules_imported_before_install_are_reported_as_unchecked(project):
+    plugin_project(project, {"good.py": b"api_level = 2\n"})
+    result = project.run("-c", textwrap.dedent("""
+        import importspy, warnings
+        import app.plugins.good, json
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always')
+            finder = importspy.install({'app.plugins.*': 'contract.yml'})
+        print([(d['module'], d['stage'], d['decision']) for d in finder.decisions])
+        print(len(caught), 'ran unchecked' in str(caught[0].message))
+    """))
+    assert result.stdout.splitlines() == ["[('app.plugins.good', 'preloaded', 'unchecked')]", "1 True"], result.stdout + result.stderr

@@ -6,10 +6,15 @@
 #include <cerrno>
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <fstream>
 #include <nlohmann/json.hpp>
+
+#ifndef _WIN32
+#include <sys/stat.h>
+#endif
 
 #include "extract/environment_probe.hpp"
 #include "extract/runtime_extractor.hpp"
@@ -101,7 +106,88 @@ void check_audit_log(const ProjectConfig& config) {
   report_once(message);
 }
 
+// The guard's state: the finders that asked for it, and the one code object each thread is executing
+// through a CheckingLoader (admitted: it was checked).
+std::mutex g_guard_mutex;
+std::vector<const ContractFinder*> g_guarded;
+thread_local const PyObject* t_admitted_code = nullptr;
+
+int guard_hook(const char* event, PyObject* args, void*) {
+  if (event[0] != 'e' || std::strcmp(event, "exec") != 0) return 0;
+  if (!PyTuple_Check(args) || PyTuple_GET_SIZE(args) < 1) return 0;
+  PyObject* code = PyTuple_GET_ITEM(args, 0);
+  if (!PyCode_Check(code) || code == t_admitted_code) return 0;
+  PyObject* name = PyObject_GetAttrString(code, "co_filename");
+  if (!name) {
+    PyErr_Clear();
+    return 0;
+  }
+  Py_ssize_t size = 0;
+  const char* text = PyUnicode_Check(name) ? PyUnicode_AsUTF8AndSize(name, &size) : nullptr;
+  const std::string file = text ? std::string(text, static_cast<std::size_t>(size)) : std::string();
+  Py_DECREF(name);
+  if (!text) PyErr_Clear();
+  if (file.empty() || file.front() == '<') return 0;  // <string>, <stdin>: not a file
+  std::vector<const ContractFinder*> finders;
+  {
+    std::lock_guard lock(g_guard_mutex);
+    finders = g_guarded;
+  }
+  for (const ContractFinder* finder : finders) {
+    if (!finder->covers_file(file)) continue;
+    PyErr_SetString(PyExc_ImportError, ("importspy: refused to execute code of " + file +
+                                        " outside the import system: the policy covers this file, so it runs only when imported (and checked)")
+                                           .c_str());
+    return -1;
+  }
+  return 0;
+}
+
 }  // namespace
+
+void ContractFinder::set_guard(bool on) {
+  static std::once_flag added;
+  std::lock_guard lock(g_guard_mutex);
+  std::erase(g_guarded, this);
+  if (!on) return;
+  g_guarded.push_back(this);
+  std::call_once(added, [] { PySys_AddAuditHook(guard_hook, nullptr); });
+}
+
+ContractFinder::~ContractFinder() {
+  std::lock_guard lock(g_guard_mutex);
+  std::erase(g_guarded, this);
+}
+
+void ContractFinder::report_preloaded() {
+  nb::dict modules = nb::borrow<nb::dict>(PySys_GetObject("modules"));
+  std::vector<std::pair<std::string, std::string>> found;  // module, file
+  for (auto [key, module] : modules) {
+    if (!PyUnicode_Check(key.ptr())) continue;
+    const std::string name = utf8(key);
+    nb::object file_object = nb::getattr(module, "__file__", nb::none());
+    const std::string file = PyUnicode_Check(file_object.ptr()) ? utf8(file_object) : std::string();
+    if (policy_->mapping_for({}, name) || (!file.empty() && covers_file(file))) found.emplace_back(name, file);
+  }
+  for (const auto& [name, file] : found) {
+    std::string covered;
+    const ContractMapping* rule = policy_->mapping_for({}, name);
+    if (!rule) rule = file.empty() ? nullptr : rule_for_file(file, covered);
+    if (!rule && !file.empty()) rule = policy_->mapping_for(file, {});
+    if (!rule) continue;
+    record(name, file, "", *rule, "preloaded", "unchecked", {});
+    const std::string message = "importspy: " + name + " was imported before this policy was installed: it ran unchecked. Install the policy "
+                                "before the program imports it (IMPORTSPY_POLICY installs it at interpreter start).";
+    PyErr_WarnEx(g_contract_warning, message.c_str(), 2);
+    if (PyErr_Occurred()) throw nb::python_error();
+  }
+}
+
+bool ContractFinder::covers_file(const std::string& file) const {
+  if (policy_->has_path_patterns() && policy_->mapping_for(file, {})) return true;
+  std::string covered;
+  return rule_for_file(file, covered) != nullptr;
+}
 
 std::shared_ptr<const ProjectConfig> policy_from_dict(nb::dict rules, const fs::path& base, std::optional<fs::path> audit_log) {
   auto config = std::make_shared<ProjectConfig>();
@@ -141,7 +227,103 @@ std::shared_ptr<const ProjectConfig> policy_from_dict(nb::dict rules, const fs::
 
 std::shared_ptr<const ProjectConfig> policy_from_file(const fs::path& file) { return std::make_shared<const ProjectConfig>(load_project_config(file)); }
 
-ContractFinder::ContractFinder(std::shared_ptr<const ProjectConfig> policy) : policy_(std::move(policy)) {}
+ContractFinder::ContractFinder(std::shared_ptr<const ProjectConfig> policy) : policy_(std::move(policy)) {
+  // The folders and files module patterns cover on today's sys.path, located without importing: an import
+  // of a file inside them under any other name (a folder put on sys.path, a symlink) is matched by the
+  // module name the file has there.
+  nb::object path_list = nb::borrow(PySys_GetObject("path"));
+  std::vector<std::string> entries;
+  if (path_list.is_valid() && PyList_Check(path_list.ptr())) {
+    for (nb::handle entry : nb::borrow<nb::list>(path_list)) {
+      if (PyUnicode_Check(entry.ptr())) entries.push_back(utf8(entry).empty() ? fs::current_path().string() : utf8(entry));
+    }
+  }
+  for (const auto& mapping : policy_->contracts) {
+    if (mapping.path_pattern) continue;
+    const std::string& pattern = mapping.match;
+    const std::size_t wildcard = pattern.find_first_of("*?[");
+    std::string dotted = pattern.substr(0, wildcard);
+    if (wildcard != std::string::npos) dotted = dotted.substr(0, dotted.rfind('.') == std::string::npos ? 0 : dotted.rfind('.'));
+    if (dotted.empty()) continue;  // a pattern that starts with a wildcard matches every name already
+    std::string relative = dotted;
+    std::replace(relative.begin(), relative.end(), '.', '/');
+    for (const auto& entry : entries) {
+      const fs::path base = fs::path(entry) / relative;
+      std::error_code ec;
+      if (wildcard != std::string::npos) {
+        if (fs::is_directory(base, ec)) protected_folders_.push_back({real_path(base.string()), dotted});
+        continue;
+      }
+      for (const fs::path& file : {fs::path(base.string() + ".py"), base / "__init__.py"}) {
+        if (fs::is_regular_file(file, ec)) protected_files_[real_path(file.string())] = dotted;
+      }
+    }
+  }
+  has_protected_files_ = !protected_files_.empty();
+}
+
+// Resolved like real_path(), for the hot path of every located import: a file that is not itself a
+// symbolic link resolves to its folder's resolved path (cached) plus its name, one lstat() instead of
+// one per path component.
+std::string ContractFinder::resolved_file(const std::string& path) const {
+#ifndef _WIN32
+  struct stat status {};
+  const std::size_t slash = path.rfind('/');
+  if (path.empty() || path.front() != '/' || ::lstat(path.c_str(), &status) != 0 || S_ISLNK(status.st_mode)) return real_path(path);
+  const std::string folder = path.substr(0, slash);
+  std::lock_guard lock(mutex_);
+  auto it = resolved_folders_.find(folder);
+  if (it == resolved_folders_.end()) it = resolved_folders_.emplace(folder, real_path(folder.empty() ? "/" : folder)).first;
+  return (it->second == "/" ? std::string() : it->second) + path.substr(slash);
+#else
+  return real_path(path);
+#endif
+}
+
+std::string ContractFinder::real_path(const std::string& path) {
+#ifndef _WIN32
+  if (char* resolved = ::realpath(path.c_str(), nullptr)) {
+    std::string out(resolved);
+    std::free(resolved);
+    return out;
+  }
+#endif
+  std::error_code ec;
+  const fs::path canonical = fs::weakly_canonical(path, ec);
+  return ec ? path : canonical.string();
+}
+
+// The rule for a located file that its import name did not match: by the name the file has inside a
+// folder or file a module pattern covers, or by a path pattern against its resolved path.
+const ContractMapping* ContractFinder::rule_for_file(const std::string& origin, std::string& covered_name) const {
+  const std::string real = resolved_file(origin);
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = protected_files_.find(real); it != protected_files_.end()) {
+      covered_name = it->second;
+      if (const ContractMapping* rule = policy_->mapping_for({}, covered_name)) return rule;
+    }
+  }
+  for (const auto& [folder, dotted] : protected_folders_) {
+    if (real.size() <= folder.size() + 1 || !real.starts_with(folder) || real[folder.size()] != '/') continue;
+    std::string rest = real.substr(folder.size() + 1);
+    if (rest == "__init__.py") rest.clear();  // the covered folder's own package
+    else if (rest.ends_with("/__init__.py")) rest.resize(rest.size() - 12);
+    else if (rest.ends_with(".py")) rest.resize(rest.size() - 3);
+    else continue;
+    std::replace(rest.begin(), rest.end(), '/', '.');
+    covered_name = rest.empty() ? dotted : dotted + "." + rest;
+    if (const ContractMapping* rule = policy_->mapping_for({}, covered_name)) return rule;
+  }
+  if (policy_->has_path_patterns() && real != origin) {
+    const fs::path relative = fs::path(real).lexically_relative(real_path(policy_->directory.string()));
+    if (!relative.empty() && *relative.begin() != "..") {
+      covered_name.clear();
+      return policy_->mapping_for(policy_->directory / relative, {});
+    }
+  }
+  return nullptr;
+}
 
 nb::object ContractFinder::find_spec(nb::handle fullname_object, nb::handle path, nb::handle target) {
   // Every import of the process passes here: decide "not ours" without allocating anything.
@@ -151,7 +333,8 @@ nb::object ContractFinder::find_spec(nb::handle fullname_object, nb::handle path
     PyErr_Clear();
     return nb::none();
   }
-  const bool path_patterns = policy_->has_path_patterns();
+  // Path patterns, and files a module pattern covers, can only be matched once the module is located.
+  const bool path_patterns = policy_->has_path_patterns() || !protected_folders_.empty() || has_protected_files_.load();
   if (!path_patterns && !policy_->may_match_module(std::string_view(data, static_cast<size_t>(length)))) return nb::none();
   const std::string fullname(data, static_cast<size_t>(length));
   const ContractMapping* rule = policy_->mapping_for({}, fullname);
@@ -173,8 +356,17 @@ nb::object ContractFinder::find_spec(nb::handle fullname_object, nb::handle path
   }
   if (spec.is_none()) return spec;
   const auto origin = source_origin(spec);
-  if (!rule && origin) rule = policy_->mapping_for(*origin, fullname);
+  if (!rule && origin && policy_->has_path_patterns()) rule = policy_->mapping_for(*origin, fullname);
+  std::string covered_name;
+  if (!rule && origin) rule = rule_for_file(*origin, covered_name);
   if (!rule) return spec;
+  if (origin) {
+    // This file is covered from now on, whatever name it is imported under next.
+    std::lock_guard lock(mutex_);
+    protected_files_.emplace(real_path(*origin), covered_name.empty() ? fullname : covered_name);
+    resolved_folders_.clear();  // cheap to rebuild; keeps it from holding folders renamed since
+    has_protected_files_ = true;
+  }
 
   std::shared_ptr<const Contract> contract;
   try {
@@ -326,7 +518,10 @@ void CheckingLoader::exec_module(nb::handle module) {
     nb::object code = get_code(nb::none());
     nb::object globals = module.attr("__dict__");
     if (!PyDict_GetItemString(globals.ptr(), "__builtins__")) PyDict_SetItemString(globals.ptr(), "__builtins__", PyEval_GetBuiltins());
+    const PyObject* outer = t_admitted_code;
+    t_admitted_code = code.ptr();  // the guard admits this code object: it is the checked text
     PyObject* result = PyEval_EvalCode(code.ptr(), globals.ptr(), globals.ptr());
+    t_admitted_code = outer;
     if (!result) throw nb::python_error();
     Py_DECREF(result);
   } else {
@@ -344,6 +539,8 @@ void register_import_hook(nb::module_& m) {
   nb::class_<ContractFinder>(m, "ContractFinder", "The meta-path finder importspy.install() puts first on sys.meta_path.")
       .def("find_spec", &ContractFinder::find_spec, nb::arg("fullname"), nb::arg("path") = nb::none(), nb::arg("target") = nb::none())
       .def("invalidate_caches", [](ContractFinder&) { clear_static_facts_cache(); })
+      .def("set_guard", &ContractFinder::set_guard, nb::arg("on"),
+           "Refuse (ImportError) executing code of a covered file outside this finder's loader (an audit hook).")
       .def_prop_ro("decisions", &ContractFinder::decisions, "Every decision taken: module, file, contract, mode, stage, decision, violations.")
       .def("__repr__", [](const ContractFinder& f) { return "<importspy.ContractFinder " + std::to_string(f.policy().contracts.size()) + " rule(s)>"; });
 
@@ -379,7 +576,9 @@ void register_import_hook(nb::module_& m) {
           config = loaded;
         }
         check_audit_log(*config);
-        return new ContractFinder(config);
+        auto finder = std::make_unique<ContractFinder>(config);
+        finder->report_preloaded();
+        return finder.release();
       },
       nb::arg("policy"), nb::arg("audit_log") = nb::none(), nb::rv_policy::take_ownership);
 }

@@ -4,11 +4,13 @@
 
 #include <nanobind/nanobind.h>
 
+#include <atomic>
 #include <filesystem>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "importspy/project/config.hpp"
@@ -43,6 +45,17 @@ public:
 
   const ProjectConfig& policy() const { return *policy_; }
 
+  // Opt-in guard (an audit hook, PySys_AddAuditHook): code compiled from a file this policy covers is
+  // refused (ImportError) when it is executed outside this finder's loader — runpy.run_path,
+  // spec_from_file_location + exec_module, load_module, a finder inserted ahead of this one.
+  void set_guard(bool on);
+  bool covers_file(const std::string& file) const;
+  ~ContractFinder();
+
+  // Modules the policy covers that are already in sys.modules: they ran before it was installed, unchecked.
+  // Each gets a decision (stage "preloaded", decision "unchecked") and a ContractWarning.
+  void report_preloaded();
+
 private:
   // One decision: kept in decisions() and appended to the audit log (when the policy has one).
   void record(const std::string& module, const std::string& file, const std::string& sha256, const ContractMapping& rule, const std::string& stage,
@@ -51,9 +64,22 @@ private:
               const std::string& stage);
   void decide_unreadable(const std::string& module, const std::string& file, const ContractMapping& rule, const SourceError& error);
 
+  const ContractMapping* rule_for_file(const std::string& origin, std::string& covered_name) const;
+  static std::string real_path(const std::string& path);
+  std::string resolved_file(const std::string& path) const;
+
+  struct ProtectedFolder {
+    std::string folder;  // resolved
+    std::string dotted;  // the module name of the folder under its pattern
+  };
+
   std::shared_ptr<const ProjectConfig> policy_;
   mutable std::mutex mutex_;
   std::vector<nb::object> decisions_;
+  std::vector<ProtectedFolder> protected_folders_;                   // fixed after construction
+  std::unordered_map<std::string, std::string> protected_files_;    // resolved file → covered module name (guarded)
+  std::atomic<bool> has_protected_files_ = false;
+  mutable std::unordered_map<std::string, std::string> resolved_folders_;  // folder → resolved (guarded)
 };
 
 // The loader of every matched module with source: it compiles the checked text (decoded from the bytes
