@@ -77,3 +77,38 @@ def test_workers_leave_nothing_in_the_shared_temporary_folder(tmp_path):
         watcher.join()
     assert result.returncode == 1, result.stderr
     assert seen == set()
+
+
+def test_compiled_modules_in_a_checked_folder_are_reported_as_unverifiable_unless_pinned(tmp_path):
+    import hashlib
+    import py_compile
+
+    tree = tmp_path / "tree"
+    (tree / "plugins").mkdir(parents=True)
+    (tmp_path / "contract.yml").write_text(CONTRACT)
+    (tree / "plugins" / "a.py").write_text("api_level = 2\n")
+    # An extension wins over a .py of the same name when Python imports it: it is what would run.
+    (tree / "plugins" / "a.cpython-311-x86_64-linux-gnu.so").write_bytes(b"\x7fELF compiled")
+    (tmp_path / "b_src.py").write_text("api_level = 2\n")
+    py_compile.compile(str(tmp_path / "b_src.py"), cfile=str(tree / "plugins" / "b.pyc"))
+    environment = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "NO_COLOR")}
+
+    def run(contract, form):
+        return subprocess.run([str(console_script()), "check", "plugins", "-s", str(contract), "--no-cache", "--format", form],
+                              cwd=tree, env=environment, capture_output=True, text=True, timeout=120)
+
+    result = run(tmp_path / "contract.yml", "json")
+    assert result.returncode == 1, result.stderr
+    targets = {t["target"]: t for t in json.loads(result.stdout)["targets"]}
+    assert sorted(targets) == ["plugins/a.cpython-311-x86_64-linux-gnu.so", "plugins/a.py", "plugins/b.pyc"]
+    for name in ("plugins/a.cpython-311-x86_64-linux-gnu.so", "plugins/b.pyc"):
+        assert [v["code"] for v in targets[name]["violations"]] == ["module-unverifiable"], targets[name]
+    assert targets["plugins/a.py"]["ok"]
+    for form in ("sarif", "junit", "text"):
+        assert "module-unverifiable" in run(tmp_path / "contract.yml", form).stdout, form
+
+    digest = hashlib.sha256((tree / "plugins" / "b.pyc").read_bytes()).hexdigest()
+    (tmp_path / "pinned.yml").write_text(f"integrity:\n  sha256: {digest}\n")
+    pinned = json.loads(run(tmp_path / "pinned.yml", "json").stdout)
+    verdicts = {t["target"]: [v["code"] for v in t["violations"]] for t in pinned["targets"]}
+    assert verdicts["plugins/b.pyc"] == [] and verdicts["plugins/a.cpython-311-x86_64-linux-gnu.so"] == ["integrity-mismatch"]

@@ -196,3 +196,79 @@ def test_modules_imported_before_install_are_reported_as_unchecked(project):
         print(len(caught), 'ran unchecked' in str(caught[0].message))
     """))
     assert result.stdout.splitlines() == ["[('app.plugins.good', 'preloaded', 'unchecked')]", "1 True"], result.stdout + result.stderr
+
+
+def compiled_plugin(project, name="compiled", code="api_level = 2\n"):
+    """A sourceless module: app/plugins/<name>.pyc and no .py (SourcelessFileLoader)."""
+    source = project.root / f"{name}_src.py"
+    source.write_text(code)
+    target = project.root / "app" / "plugins" / f"{name}.pyc"
+    py_compile.compile(str(source), cfile=str(target))
+    source.unlink()
+    return target
+
+
+def test_a_matched_module_without_source_is_denied_in_enforce_mode_and_recorded(project):
+    plugin_project(project, {})
+    compiled_plugin(project)
+    (project.root / "app" / "plugins" / "native.cpython-311-x86_64-linux-gnu.so").write_bytes(b"\x7fELF not really")
+    log = project.root / "audit.jsonl"
+    result = project.run("-c", textwrap.dedent(f"""
+        import importspy, sys
+        finder = importspy.install({{'app.plugins.*': 'contract.yml'}}, audit_log={str(log)!r})
+        for name in ('app.plugins.compiled', 'app.plugins.native'):
+            try:
+                __import__(name)
+                print(name, 'admitted')
+            except importspy.ContractViolation as e:
+                print(name, 'rejected', e.violations[0].code, name in sys.modules)
+    """))
+    assert result.stdout.splitlines() == ["app.plugins.compiled rejected module-unverifiable False",
+                                          "app.plugins.native rejected module-unverifiable False"], result.stdout + result.stderr
+    import json
+    entries = [json.loads(line) for line in log.read_text().splitlines()]
+    assert [(e["module"], e["stage"], e["decision"], e["violations"]) for e in entries] == [
+        ("app.plugins.compiled", "binary", "rejected", ["module-unverifiable"]),
+        ("app.plugins.native", "binary", "rejected", ["module-unverifiable"])]
+    assert len(entries[0]["sha256"]) == 64
+
+
+def test_unverifiable_modules_warn_in_warn_mode_and_can_be_allowed(project):
+    plugin_project(project, {})
+    compiled_plugin(project)
+    result = project.run("-c", textwrap.dedent("""
+        import importspy, warnings
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always')
+            finder = importspy.install({'app.plugins.*': {'contract': 'contract.yml', 'mode': 'warn'}})
+            import app.plugins.compiled
+        print(app.plugins.compiled.api_level, len(caught), 'module-unverifiable' in str(caught[0].message))
+        importspy.uninstall(finder)
+        finder = importspy.install({'app.*': {'contract': 'contract.yml', 'unverifiable': 'allow'}})
+        import importlib; importlib.reload(app.plugins.compiled)
+        print([(d['stage'], d['decision']) for d in finder.decisions if d['module'] == 'app.plugins.compiled'])
+    """))
+    # Installed after the first import: the module is also reported as having run unchecked then.
+    assert result.stdout.splitlines() == ["2 1 True", "[('preloaded', 'unchecked'), ('binary', 'recorded')]"], result.stdout + result.stderr
+
+
+def test_an_integrity_pin_admits_exactly_one_compiled_module(project):
+    import hashlib
+    plugin_project(project, {})
+    pyc = compiled_plugin(project)
+    digest = hashlib.sha256(pyc.read_bytes()).hexdigest()
+    project.write("pinned.yml", f"integrity:\n  sha256: {digest}\n")
+    project.write("other.yml", f"integrity:\n  sha256: {'0' * 64}\n")
+    result = project.run("-c", textwrap.dedent("""
+        import importspy, sys
+        finder = importspy.install({'app.plugins.*': 'pinned.yml'})
+        import app.plugins.compiled
+        print('pinned admitted', app.plugins.compiled.api_level)
+        importspy.uninstall(finder); del sys.modules['app.plugins.compiled']
+        importspy.install({'app.plugins.*': 'other.yml'})
+        try:
+            import app.plugins.compiled
+        except importspy.ContractViolation as e:
+            print('other rejected', e.violations[0].code)
+    """))
+    assert result.stdout.splitlines() == ["pinned admitted 2", "other rejected integrity-mismatch"], result.stdout + result.stderr

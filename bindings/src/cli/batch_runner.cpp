@@ -15,7 +15,9 @@
 #include "importspy/project/result_cache.hpp"
 #include "importspy/project/target_discovery.hpp"
 #include "importspy/report/violation_codes.hpp"
+#include "importspy/util/sha256.hpp"
 #include "interop/python_values.hpp"
+#include "extract/compiled_module.hpp"
 #include "extract/source_bytes.hpp"
 #include "extract/static_extractor.hpp"
 
@@ -76,7 +78,10 @@ public:
         if (auto located = locate_module_source(target.display)) source_path = *located;
       }
     } else {
-      module_name = config_ ? module_name_for_path(target.path, config_->directory) : module_name_for_path(target.path, target.path.parent_path());
+      // A compiled module's name is its file name up to the first dot (`fast.cpython-311-x86_64-linux-gnu.so`).
+      const fs::path named = is_compiled_module(target.path) ? target.path.parent_path() / (target.path.filename().string().substr(0, target.path.filename().string().find('.')) + ".py")
+                                                      : target.path;
+      module_name = config_ ? module_name_for_path(named, config_->directory) : module_name_for_path(named, named.parent_path());
     }
     result.file = source_path.empty() ? std::string() : display_path(source_path);
 
@@ -107,6 +112,14 @@ public:
         return result;
       }
       if (source_path.empty()) throw SourceError(target.display, 0, 0, "no Python source for module `" + target.display + "` was found on sys.path");
+      if (is_compiled_module(source_path)) {
+        if (!compile(*contract, *contract_path)) {
+          result.error = contract->error;
+          return result;
+        }
+        result.report = compiled_module_report(result.file, sha256_hex(read_source_file(source_path, std::size_t{1} << 31)), *contract->contract, result.contract);
+        return result;
+      }
       // Read once, never blocking (a FIFO or device in the tree is an error of its own target).
       const auto text = std::optional<std::string>(read_source_file(source_path, SourceLimits{}.max_bytes));
       std::string key;

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #endif
 
+#include "extract/compiled_module.hpp"
 #include "extract/environment_probe.hpp"
 #include "extract/runtime_extractor.hpp"
 #include "extract/source_bytes.hpp"
@@ -25,6 +26,8 @@
 #include "importspy/check/checker.hpp"
 #include "importspy/contract/cache.hpp"
 #include "importspy/render/report.hpp"
+#include "importspy/report/violation_codes.hpp"
+#include "importspy/util/sha256.hpp"
 #include "importspy/project/result_cache.hpp"
 #include "interop/python_values.hpp"
 #include "extract/source_facts_cache.hpp"
@@ -80,6 +83,18 @@ void audit_log_failed(const fs::path& log, bool enforce) {
     throw nb::python_error();
   }
   report_once(message);
+}
+
+// The file of a located module that is compiled code (a C extension, a sourceless .pyc): it has a
+// location, but no source to check. Builtins, frozen modules and namespace packages have no file.
+std::optional<std::string> binary_origin(nb::handle spec) {
+  nb::object origin = nb::getattr(spec, "origin", nb::none());
+  if (!PyUnicode_Check(origin.ptr()) || !nb::cast<bool>(nb::getattr(spec, "has_location", nb::bool_(false)))) return std::nullopt;
+  const std::string text = utf8(origin);
+  if (text.ends_with(".py")) return std::nullopt;
+  std::error_code ec;
+  if (!fs::is_regular_file(text, ec)) return std::nullopt;
+  return text;
 }
 
 std::optional<std::string> source_origin(nb::handle spec) {
@@ -195,20 +210,26 @@ std::shared_ptr<const ProjectConfig> policy_from_dict(nb::dict rules, const fs::
   config->audit_log = audit_log;
   for (auto [key, value] : rules) {
     if (!PyUnicode_Check(key.ptr())) throw std::invalid_argument("policy keys are module patterns (strings), such as \"myapp.plugins.*\"");
-    ContractMapping mapping{utf8(key), {}, true, {}, "enforce", false};
+    ContractMapping mapping{utf8(key), {}, true, {}, "enforce", false, ""};
     nb::object contract;
     if (PyDict_Check(value.ptr())) {
       nb::dict options = nb::borrow<nb::dict>(value);
       for (auto [option, _] : options) {
         const std::string name = utf8(option);
-        if (name != "contract" && name != "mode" && name != "runtime") {
-          throw std::invalid_argument("unknown policy option `" + name + "` for `" + mapping.match + "`; options: contract, mode, runtime");
+        if (name != "contract" && name != "mode" && name != "runtime" && name != "unverifiable") {
+          throw std::invalid_argument("unknown policy option `" + name + "` for `" + mapping.match + "`; options: contract, mode, runtime, unverifiable");
         }
       }
       if (!options.contains("contract")) throw std::invalid_argument("the policy rule for `" + mapping.match + "` has no `contract`");
       contract = options["contract"];
       if (options.contains("mode")) mapping.mode = utf8(nb::str(options["mode"]));
       if (options.contains("runtime")) mapping.runtime = nb::cast<bool>(options["runtime"]);
+      if (options.contains("unverifiable")) {
+        mapping.unverifiable = utf8(nb::str(options["unverifiable"]));
+        if (mapping.unverifiable != "deny" && mapping.unverifiable != "warn" && mapping.unverifiable != "allow") {
+          throw std::invalid_argument("`unverifiable` of `" + mapping.match + "` must be \"deny\", \"warn\" or \"allow\", not \"" + mapping.unverifiable + "\"");
+        }
+      }
       if (mapping.mode != "enforce" && mapping.mode != "warn" && mapping.mode != "audit") {
         throw std::invalid_argument("the mode of `" + mapping.match + "` must be \"enforce\", \"warn\" or \"audit\", not \"" + mapping.mode + "\"");
       }
@@ -404,11 +425,37 @@ nb::object ContractFinder::find_spec(nb::handle fullname_object, nb::handle path
     nb::setattr(spec, "loader", nb::cast(CheckingLoader(loader, this, *rule, *origin, std::move(bytes), std::move(text))));
     return spec;
   }
+  if (auto binary = binary_origin(spec)) decide_unverifiable(fullname, *binary, *rule, *contract);
   if (rule->runtime) {
     nb::object loader = nb::getattr(spec, "loader", nb::none());
     if (!loader.is_none()) nb::setattr(spec, "loader", nb::cast(CheckingLoader(loader, this, *rule)));
   }
   return spec;
+}
+
+void ContractFinder::decide_unverifiable(const std::string& module, const std::string& file, const ContractMapping& rule, const Contract& contract) {
+  std::string sha256;
+  try {
+    sha256 = sha256_hex(read_source_file(file, std::size_t{1} << 31));
+  } catch (const SourceError& error) {
+    decide_unreadable(module, file, rule, error);
+    if (rule.mode == "enforce") throw;
+    return;
+  }
+  const Report report = compiled_module_report(file, sha256, contract, rule.contract.string());
+  if (contract.module.file_sha256) {
+    decide(module, file, sha256, rule, report, "binary");  // a pin admits exactly this file, or rejects it by the mode
+    return;
+  }
+  const std::string setting = !rule.unverifiable.empty() ? rule.unverifiable : rule.mode == "enforce" ? "deny" : rule.mode == "warn" ? "warn" : "allow";
+  const std::string code(codes::module_unverifiable);
+  const std::string decision = setting == "deny" ? "rejected" : setting == "warn" ? "warned" : "recorded";
+  record(module, file, sha256, rule, "binary", decision, {code});
+  if (setting == "deny") raise_contract_violation(report);
+  if (setting == "warn") {
+    PyErr_WarnEx(g_contract_warning, render_text(report, {false, true}).c_str(), 2);
+    if (PyErr_Occurred()) throw nb::python_error();
+  }
 }
 
 void ContractFinder::record(const std::string& module, const std::string& file, const std::string& sha256, const ContractMapping& rule,

@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "importspy/contract/contract.hpp"
 #include "importspy/project/config.hpp"
 #include "importspy/report/report.hpp"
 #include "interop/errors.hpp"
@@ -63,6 +64,9 @@ private:
   void decide(const std::string& module, const std::string& file, const std::string& sha256, const ContractMapping& rule, const Report& report,
               const std::string& stage);
   void decide_unreadable(const std::string& module, const std::string& file, const ContractMapping& rule, const SourceError& error);
+  // A matched module that is compiled code: admitted by an integrity pin of its exact file, else by the
+  // rule's `unverifiable` setting; always recorded (stage "binary").
+  void decide_unverifiable(const std::string& module, const std::string& file, const ContractMapping& rule, const Contract& contract);
 
   const ContractMapping* rule_for_file(const std::string& origin, std::string& covered_name) const;
   static std::string real_path(const std::string& path);
