@@ -61,22 +61,26 @@ void report_once(const std::string& message) {
   std::call_once(reported, [&] { PySys_WriteStderr("%s\n", message.c_str()); });
 }
 
+// Why a file cannot be written, from the errno of the failed call (0: no reason given).
+std::string reason(int error) { return error ? std::strerror(error) : "write failed"; }
+
 // Appends one JSON line; lines from threads and processes do not interleave (one write per line).
-// False when the line could not be written.
-bool append_audit(const fs::path& log, const json& entry) {
+// Returns 0, or the errno of the open or write that failed (-1 when none was set).
+int append_audit(const fs::path& log, const json& entry) {
   static std::mutex mutex;
   std::lock_guard lock(mutex);
+  errno = 0;
   std::ofstream out(log, std::ios::app | std::ios::binary);
-  if (!out) return false;
+  if (!out) return errno ? errno : -1;
   out << entry.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
   out.flush();
-  return static_cast<bool>(out);
+  return out ? 0 : (errno ? errno : -1);
 }
 
 // An audit log that cannot be written: enforce mode admits nothing without its record (ImportError);
 // warn and audit mode say so once on stderr and go on.
-void audit_log_failed(const fs::path& log, bool enforce) {
-  const std::string message = "importspy: the audit log " + log.string() + " cannot be written (" + std::strerror(errno) +
+void audit_log_failed(const fs::path& log, int error, bool enforce) {
+  const std::string message = "importspy: the audit log " + log.string() + " cannot be written (" + reason(error > 0 ? error : 0) +
                               "); fix its folder or permissions, or install the policy without audit_log";
   if (enforce) {
     PyErr_SetString(PyExc_ImportError, (message + "; in enforce mode no module is admitted without its audit record").c_str());
@@ -109,10 +113,12 @@ std::optional<std::string> source_origin(nb::handle spec) {
 // policy (OSError naming the file) and is reported once on stderr otherwise.
 void check_audit_log(const ProjectConfig& config) {
   if (!config.audit_log) return;
+  errno = 0;
   std::ofstream out(*config.audit_log, std::ios::app | std::ios::binary);
   if (out) return;
+  const int error = errno;
   const bool enforce = std::any_of(config.contracts.begin(), config.contracts.end(), [](const ContractMapping& m) { return m.mode == "enforce"; });
-  const std::string message = "importspy: the audit log " + config.audit_log->string() + " cannot be written (" + std::strerror(errno) +
+  const std::string message = "importspy: the audit log " + config.audit_log->string() + " cannot be written (" + reason(error) +
                               "); fix its folder or permissions, or install the policy without audit_log";
   if (enforce) {
     PyErr_SetString(PyExc_OSError, (message + "; an enforcing policy admits nothing it cannot record").c_str());
@@ -175,13 +181,16 @@ ContractFinder::~ContractFinder() {
 }
 
 void ContractFinder::report_preloaded() {
-  nb::dict modules = nb::borrow<nb::dict>(PySys_GetObject("modules"));
+  // A snapshot, read without running any code (no module __getattr__): sys.modules must not change under us.
+  nb::object items = nb::steal(PyDict_Items(PySys_GetObject("modules")));
+  if (!items.is_valid()) throw nb::python_error();
   std::vector<std::pair<std::string, std::string>> found;  // module, file
-  for (auto [key, module] : modules) {
-    if (!PyUnicode_Check(key.ptr())) continue;
+  for (nb::handle item : items) {
+    nb::handle key = PyTuple_GET_ITEM(item.ptr(), 0), module = PyTuple_GET_ITEM(item.ptr(), 1);
+    if (!PyUnicode_Check(key.ptr()) || !PyModule_Check(module.ptr())) continue;
     const std::string name = utf8(key);
-    nb::object file_object = nb::getattr(module, "__file__", nb::none());
-    const std::string file = PyUnicode_Check(file_object.ptr()) ? utf8(file_object) : std::string();
+    PyObject* file_object = PyDict_GetItemString(PyModule_GetDict(module.ptr()), "__file__");  // borrowed
+    const std::string file = file_object && PyUnicode_Check(file_object) ? utf8(nb::handle(file_object)) : std::string();
     if (policy_->mapping_for({}, name) || (!file.empty() && covers_file(file))) found.emplace_back(name, file);
   }
   for (const auto& [name, file] : found) {
@@ -475,10 +484,10 @@ void ContractFinder::record(const std::string& module, const std::string& file, 
     decisions_.push_back(entry);
   }
   if (policy_->audit_log) {
-    const bool written = append_audit(*policy_->audit_log, {{"time", now_utc()}, {"module", module}, {"file", file}, {"sha256", sha256},
-                                                            {"contract", rule.contract.string()}, {"mode", rule.mode}, {"stage", stage},
-                                                            {"decision", decision}, {"violations", codes}});
-    if (!written) audit_log_failed(*policy_->audit_log, rule.mode == "enforce");
+    const int error = append_audit(*policy_->audit_log, {{"time", now_utc()}, {"module", module}, {"file", file}, {"sha256", sha256},
+                                                         {"contract", rule.contract.string()}, {"mode", rule.mode}, {"stage", stage},
+                                                         {"decision", decision}, {"violations", codes}});
+    if (error != 0) audit_log_failed(*policy_->audit_log, error, rule.mode == "enforce");
   }
   log_debug("import of " + module + " (" + stage + "): " + decision);
 }
