@@ -112,3 +112,27 @@ def test_compiled_modules_in_a_checked_folder_are_reported_as_unverifiable_unles
     pinned = json.loads(run(tmp_path / "pinned.yml", "json").stdout)
     verdicts = {t["target"]: [v["code"] for v in t["violations"]] for t in pinned["targets"]}
     assert verdicts["plugins/b.pyc"] == [] and verdicts["plugins/a.cpython-311-x86_64-linux-gnu.so"] == ["integrity-mismatch"]
+
+
+def test_dotted_names_checked_by_isolated_workers_are_located_by_the_parent(tmp_path):
+    # Workers do not see the parent's sys.path (-I): the parent locates dotted names and sends the files.
+    (tmp_path / "contract.yml").write_text(CONTRACT)
+    package = tmp_path / "site" / "many"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    for i in range(140):
+        (package / f"m{i:03}.py").write_text(f"api_level = {3 if i == 139 else 2}\n")
+    names = [f"many.m{i:03}" for i in range(140)]
+    environment = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    environment["PYTHONPATH"] = str(tmp_path / "site")
+
+    def run(jobs):
+        return subprocess.run([sys.executable, "-m", "importspy", "check", *names, "-s", str(tmp_path / "contract.yml"), "--no-cache",
+                               "--format", "json", "-j", jobs], cwd=tmp_path, env=environment, capture_output=True, text=True, timeout=300)
+
+    single, parallel = run("1"), run("3")
+    assert parallel.returncode == single.returncode == 1, parallel.stderr
+    assert parallel.stdout == single.stdout
+    targets = json.loads(parallel.stdout)["targets"]
+    assert [t["target"] for t in targets] == names and all(t["file"].endswith(f"{t['target'][5:]}.py") for t in targets)
+    assert [t["target"] for t in targets if not t["ok"]] == ["many.m139"]
