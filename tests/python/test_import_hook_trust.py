@@ -272,3 +272,21 @@ def test_an_integrity_pin_admits_exactly_one_compiled_module(project):
             print('other rejected', e.violations[0].code)
     """))
     assert result.stdout.splitlines() == ["pinned admitted 2", "other rejected integrity-mismatch"], result.stdout + result.stderr
+
+
+def test_a_pinned_compiled_module_replaced_after_the_decision_is_not_what_runs(project):
+    import hashlib
+    plugin_project(project, {})
+    pyc = compiled_plugin(project)
+    project.write("pinned.yml", f"integrity:\n  sha256: {hashlib.sha256(pyc.read_bytes()).hexdigest()}\n")
+    other = compiled_plugin(project, "other", "print('replaced code ran')\napi_level = 9\n")
+    result = project.run("-c", textwrap.dedent(f"""
+        import importspy, importlib.util, os
+        importspy.install({{'app.plugins.*': 'pinned.yml'}})
+        spec = importlib.util.find_spec('app.plugins.compiled')         # hashed and admitted here
+        os.replace({str(other)!r}, {str(pyc)!r})                        # then replaced
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        print(module.api_level)
+    """))
+    assert result.stdout.strip() == "2", result.stdout + result.stderr

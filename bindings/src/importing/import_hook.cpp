@@ -2,6 +2,7 @@
 
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/shared_ptr.h>
+#include <marshal.h>
 
 #include <cerrno>
 #include <algorithm>
@@ -99,6 +100,24 @@ std::optional<std::string> binary_origin(nb::handle spec) {
   std::error_code ec;
   if (!fs::is_regular_file(text, ec)) return std::nullopt;
   return text;
+}
+
+// The code object of a .pyc file's bytes, as SourcelessFileLoader reads it: the magic number must be this
+// interpreter's (ImportError otherwise), then 12 bytes of flags and stamps, then the marshalled code.
+nb::object code_of_pyc(const std::string& bytes, const std::string& file) {
+  const nb::bytes magic = nb::borrow<nb::bytes>(nb::module_::import_("importlib.util").attr("MAGIC_NUMBER"));
+  if (bytes.size() < 16 || bytes.compare(0, magic.size(), magic.c_str(), magic.size()) != 0) {
+    PyErr_SetString(PyExc_ImportError, ("bad magic number in " + file + ": it was compiled by another Python version").c_str());
+    throw nb::python_error();
+  }
+  PyObject* code = PyMarshal_ReadObjectFromString(bytes.data() + 16, static_cast<Py_ssize_t>(bytes.size() - 16));
+  if (!code) throw nb::python_error();
+  if (!PyCode_Check(code)) {
+    Py_DECREF(code);
+    PyErr_SetString(PyExc_ImportError, ("non-code object in " + file).c_str());
+    throw nb::python_error();
+  }
+  return nb::steal(code);
 }
 
 std::optional<std::string> source_origin(nb::handle spec) {
@@ -434,7 +453,14 @@ nb::object ContractFinder::find_spec(nb::handle fullname_object, nb::handle path
     nb::setattr(spec, "loader", nb::cast(CheckingLoader(loader, this, *rule, *origin, std::move(bytes), std::move(text))));
     return spec;
   }
-  if (auto binary = binary_origin(spec)) decide_unverifiable(fullname, *binary, *rule, *contract);
+  if (auto binary = binary_origin(spec)) {
+    const std::string bytes = decide_unverifiable(fullname, *binary, *rule, *contract);  // raises when denied
+    if (binary->ends_with(".pyc")) {
+      nb::object loader = nb::getattr(spec, "loader", nb::none());
+      nb::setattr(spec, "loader", nb::cast(CheckingLoader(loader, this, *rule, code_of_pyc(bytes, *binary))));
+      return spec;
+    }
+  }
   if (rule->runtime) {
     nb::object loader = nb::getattr(spec, "loader", nb::none());
     if (!loader.is_none()) nb::setattr(spec, "loader", nb::cast(CheckingLoader(loader, this, *rule)));
@@ -442,19 +468,20 @@ nb::object ContractFinder::find_spec(nb::handle fullname_object, nb::handle path
   return spec;
 }
 
-void ContractFinder::decide_unverifiable(const std::string& module, const std::string& file, const ContractMapping& rule, const Contract& contract) {
-  std::string sha256;
+std::string ContractFinder::decide_unverifiable(const std::string& module, const std::string& file, const ContractMapping& rule, const Contract& contract) {
+  std::string bytes;
   try {
-    sha256 = sha256_hex(read_source_file(file, std::size_t{1} << 31));
+    bytes = read_source_file(file, std::size_t{1} << 31);
   } catch (const SourceError& error) {
     decide_unreadable(module, file, rule, error);
     if (rule.mode == "enforce") throw;
-    return;
+    return {};
   }
+  const std::string sha256 = sha256_hex(bytes);
   const Report report = compiled_module_report(file, sha256, contract, rule.contract.string());
   if (contract.module.file_sha256) {
     decide(module, file, sha256, rule, report, "binary");  // a pin admits exactly this file, or rejects it by the mode
-    return;
+    return bytes;
   }
   const std::string setting = !rule.unverifiable.empty() ? rule.unverifiable : rule.mode == "enforce" ? "deny" : rule.mode == "warn" ? "warn" : "allow";
   const std::string code(codes::module_unverifiable);
@@ -465,6 +492,7 @@ void ContractFinder::decide_unverifiable(const std::string& module, const std::s
     PyErr_WarnEx(g_contract_warning, render_text(report, {false, true}).c_str(), 2);
     if (PyErr_Occurred()) throw nb::python_error();
   }
+  return bytes;
 }
 
 void ContractFinder::record(const std::string& module, const std::string& file, const std::string& sha256, const ContractMapping& rule,
@@ -550,8 +578,9 @@ nb::object CheckingLoader::create_module(nb::handle spec) {
   return method.is_none() ? nb::none() : method(spec);
 }
 
-nb::object CheckingLoader::get_code(nb::handle) const {
-  if (!has_source_) return loader_.attr("get_code")(nb::none());
+nb::object CheckingLoader::get_code(nb::handle fullname) const {
+  if (code_.is_valid()) return code_;
+  if (!has_source_) return loader_.attr("get_code")(fullname);
   // As SourceFileLoader compiles (dont_inherit, the interpreter's -O level), from the decoded text: the
   // coding declaration was applied when decoding and must not be applied again.
   PyCompilerFlags flags{};
@@ -564,13 +593,13 @@ nb::object CheckingLoader::get_code(nb::handle) const {
   return nb::steal(code);
 }
 
-nb::str CheckingLoader::get_source(nb::handle fullname) const {
-  if (!has_source_) return nb::borrow<nb::str>(loader_.attr("get_source")(fullname));
+nb::object CheckingLoader::get_source(nb::handle fullname) const {
+  if (!has_source_) return loader_.attr("get_source")(fullname);
   return nb::str(text_.c_str(), text_.size());
 }
 
 void CheckingLoader::exec_module(nb::handle module) {
-  if (has_source_) {
+  if (has_source_ || code_.is_valid()) {
     nb::object code = get_code(nb::none());
     nb::object globals = module.attr("__dict__");
     if (!PyDict_GetItemString(globals.ptr(), "__builtins__")) PyDict_SetItemString(globals.ptr(), "__builtins__", PyEval_GetBuiltins());

@@ -66,7 +66,8 @@ private:
   void decide_unreadable(const std::string& module, const std::string& file, const ContractMapping& rule, const SourceError& error);
   // A matched module that is compiled code: admitted by an integrity pin of its exact file, else by the
   // rule's `unverifiable` setting; always recorded (stage "binary").
-  void decide_unverifiable(const std::string& module, const std::string& file, const ContractMapping& rule, const Contract& contract);
+  // Returns the bytes that were hashed and recorded when the module is admitted (raises otherwise).
+  std::string decide_unverifiable(const std::string& module, const std::string& file, const ContractMapping& rule, const Contract& contract);
 
   const ContractMapping* rule_for_file(const std::string& origin, std::string& covered_name) const;
   static std::string real_path(const std::string& path);
@@ -97,11 +98,15 @@ public:
         has_source_(true) {}
   // A module without source (admitted unverifiable): the real loader runs it, then the runtime check.
   CheckingLoader(nb::object loader, ContractFinder* finder, ContractMapping rule) : loader_(std::move(loader)), finder_(finder), rule_(std::move(rule)) {}
+  // A sourceless .pyc admitted by its pin or setting: `code` is unmarshalled from the very bytes that were
+  // hashed and recorded, so a file replaced after the decision is not what runs.
+  CheckingLoader(nb::object loader, ContractFinder* finder, ContractMapping rule, nb::object code)
+      : loader_(std::move(loader)), finder_(finder), rule_(std::move(rule)), code_(std::move(code)) {}
 
   nb::object create_module(nb::handle spec);
   void exec_module(nb::handle module);
   nb::object get_code(nb::handle fullname) const;  // the checked code (runpy -m, pkgutil)
-  nb::str get_source(nb::handle fullname) const;   // the checked text (tracebacks, inspect)
+  nb::object get_source(nb::handle fullname) const;  // the checked text (tracebacks, inspect); None without source
   nb::object delegate(const std::string& name) const { return nb::getattr(loader_, name.c_str()); }
 
 private:
@@ -110,6 +115,7 @@ private:
   ContractMapping rule_;
   std::string filename_, bytes_, text_;
   bool has_source_ = false;
+  nb::object code_;  // set for an admitted sourceless .pyc
 };
 
 void register_import_hook(nb::module_& m);
