@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 CONTRACT = "variables:\n  - name: api_level\n    value: 2\n"
-PLANTED = ("importspy.py", "functools.py", "sitecustomize.py", "usercustomize.py", "json.py", "tempfile.py")
+PLANTED = ("importspy.py", "functools.py", "sitecustomize.py", "usercustomize.py", "json.py", "tempfile.py", "subprocess.py")
 
 
 def console_script() -> Path:
@@ -46,6 +46,23 @@ def test_nothing_planted_in_the_checked_tree_runs_at_any_target_count(tmp_path, 
     assert sorted(p.name for p in tmp_path.glob("ran-*")) == [], result.stderr
     assert result.returncode == 1, result.stderr  # the planted files themselves break the contract
     assert json.loads(result.stdout)["summary"]["targets"] == count + len(PLANTED)
+
+
+@pytest.mark.parametrize("jobs", [1, 4])
+def test_no_module_is_imported_from_the_checked_tree_on_pythonpath_to_start_workers(tmp_path, jobs):
+    # CI jobs often set PYTHONPATH to the repository. Whatever Python itself imports at start-up from there
+    # is the job's own choice; but the check must not import anything more from it: starting workers
+    # needs no `subprocess` or `tempfile` module, and the workers do not see PYTHONPATH at all.
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tmp_path / "contract.yml").write_text(CONTRACT)
+    for i in range(200):
+        (tree / f"plugin_{i:03}.py").write_text("api_level = 2\n")
+    for name in ("subprocess.py", "tempfile.py", "selectors.py"):
+        (tree / name).write_text(f"open({str(tmp_path / ('ran-' + name))!r}, 'w').close()\n")
+    result = check(tree, "-j", str(jobs), env={"PYTHONPATH": str(tree)})
+    assert sorted(p.name for p in tmp_path.glob("ran-*")) == [], result.stderr
+    assert result.returncode == 1 and json.loads(result.stdout)["summary"]["targets"] == 203, result.stderr
 
 
 def test_a_worker_run_reports_every_target_as_a_single_process_run_does(tmp_path):

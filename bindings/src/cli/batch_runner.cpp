@@ -20,6 +20,7 @@
 #include "extract/compiled_module.hpp"
 #include "extract/source_bytes.hpp"
 #include "extract/static_extractor.hpp"
+#include "cli/worker_process.hpp"
 
 namespace importspy::bindings {
 namespace {
@@ -305,7 +306,7 @@ BatchResult run_batch(const BatchOptions& options, const std::optional<ProjectCo
       options.mode == Mode::static_source && options.jobs > 1 ? std::min<std::size_t>(static_cast<std::size_t>(options.jobs) - 1, targets.size() / kTargetsPerWorkerAtLeast) : 0;
   const std::size_t share = (targets.size() + workers) / (workers + 1);
   struct Worker {
-    nb::object process;
+    WorkerProcess process;
     std::size_t begin, end;
   };
   std::vector<Worker> spawned;
@@ -313,11 +314,10 @@ BatchResult run_batch(const BatchOptions& options, const std::optional<ProjectCo
     // Workers run nothing of the checked tree: isolated interpreters (-I: no current folder or script
     // folder on sys.path, no PYTHON* variables, no user site), so a planted importspy.py, functools.py
     // or sitecustomize.py is never imported; no policy of the caller's environment is installed in them.
-    // Requests and results travel over the worker's own pipes, which no other process can write.
-    nb::module_ subprocess = nb::module_::import_("subprocess");
-    nb::object executable = nb::module_::import_("sys").attr("executable");
-    nb::dict environment = nb::borrow<nb::dict>(nb::module_::import_("os").attr("environ").attr("copy")());
-    if (environment.contains("IMPORTSPY_POLICY")) PyDict_DelItemString(environment.ptr(), "IMPORTSPY_POLICY");
+    // Requests and results travel over the worker's own pipes, which no other process can write. No
+    // Python module is imported here to start them (worker_process.hpp).
+    PyObject* executable = PySys_GetObject("executable");  // borrowed
+    const std::string python = executable && PyUnicode_Check(executable) ? utf8(nb::handle(executable)) : std::string();
     json shared = options_to_json(options);
     if (config) shared["config"] = fs::absolute(config->file).string();
     shared["cache_directory"] = fs::absolute(options.cache_directory).string();
@@ -333,22 +333,15 @@ BatchResult run_batch(const BatchOptions& options, const std::optional<ProjectCo
         }
         request["targets"].push_back(discovered_to_json(targets[i]));
       }
-      nb::list arguments;
-      arguments.append(executable);
-      for (const char* part : {"-I", "-m", "importspy", "_worker"}) arguments.append(nb::str(part));
-      nb::object process = subprocess.attr("Popen")(arguments, nb::arg("stdin") = subprocess.attr("PIPE"), nb::arg("stdout") = subprocess.attr("PIPE"),
-                                                    nb::arg("env") = environment);
-      const std::string payload = request.dump(-1, ' ', false, json::error_handler_t::replace);
-      try {
-        process.attr("stdin").attr("write")(nb::bytes(payload.data(), payload.size()));
-        process.attr("stdin").attr("close")();
-      } catch (const nb::python_error&) {
-        // A worker that died before reading its request: its share is done here (below).
-      }
-      spawned.push_back({process, begin, end});
+      if (python.empty()) break;
+      auto process = WorkerProcess::start(python, request.dump(-1, ' ', false, json::error_handler_t::replace));
+      if (!process) break;  // the shares of workers that could not start are done here
+      spawned.push_back({std::move(*process), begin, end});
     }
   }
   const std::size_t own_end = spawned.empty() ? targets.size() : spawned.front().begin;
+  // Shares of workers that did not start, after the last one that did: done here, after the others.
+  const std::size_t spawned_end = spawned.empty() ? targets.size() : spawned.back().end;
   Runner runner(options, config);
   for (std::size_t i = 0; i < own_end; ++i) {
     batch.results[i] = runner.run(targets[i]);
@@ -357,20 +350,17 @@ BatchResult run_batch(const BatchOptions& options, const std::optional<ProjectCo
   std::size_t done = own_end;
   for (auto& worker : spawned) {
     json results = json::array();
-    int status = 1;
+    const std::optional<std::string> output = worker.process.finish();
     try {
-      nb::bytes output = nb::borrow<nb::bytes>(worker.process.attr("stdout").attr("read")());
-      worker.process.attr("stdout").attr("close")();
-      status = nb::cast<int>(worker.process.attr("wait")());
-      results = json::parse(std::string_view(output.c_str(), output.size()));
+      if (output) results = json::parse(*output);
     } catch (const std::exception&) {
-      status = 1;
+      results = json::array();
     }
     for (std::size_t i = worker.begin; i < worker.end; ++i) {
       const std::size_t k = i - worker.begin;
       batch.results[i] = TargetResult{};
       bool taken = false;
-      if (status == 0 && results.is_array() && k < results.size()) {
+      if (output && results.is_array() && k < results.size()) {
         try {
           batch.results[i] = target_from_json(results[k]);
           taken = batch.results[i].target == targets[i].display;
@@ -381,6 +371,10 @@ BatchResult run_batch(const BatchOptions& options, const std::optional<ProjectCo
     }
     done += worker.end - worker.begin;
     if (on_progress) on_progress(done, targets.size());
+  }
+  for (std::size_t i = spawned_end; i < targets.size(); ++i) {
+    batch.results[i] = runner.run(targets[i]);
+    if (on_progress) on_progress(++done, targets.size());
   }
   return batch;
 }
