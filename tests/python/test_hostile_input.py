@@ -106,3 +106,25 @@ def test_a_file_name_that_is_not_utf8_in_a_checked_folder_is_reported_with_the_o
     assert "Checked 3 modules: 2 compliant, 1 with violations" in text.stdout, text.stdout
     listed = json.loads(project.cli("check", "plugins", "-s", "contract.yml", "--format", "json", "--no-cache").stdout)
     assert [t["target"] for t in listed["targets"]] == ["plugins/a.py", "plugins/b\ufffd.py", "plugins/c.py"]
+
+
+def test_writing_a_lock_or_contract_never_follows_a_planted_link(project):
+    # A repository can hold a symbolic link where a predictable temporary file would be created.
+    project.write("plugin.py", "api_level = 2\n")
+    victim = project.root / "victim.txt"
+    victim.write_text("untouched\n")
+    for planted in ("importspy.lock.importspy-tmp", "generated.yml.importspy-tmp"):
+        (project.root / planted).symlink_to(victim)
+    locked = project.cli("lock", "plugin.py")
+    generated = project.cli("generate", "plugin.py", "-o", "generated.yml")
+    assert locked.returncode == 0 and generated.returncode == 0, locked.stderr + generated.stderr
+    assert victim.read_text() == "untouched\n"
+    assert "plugin.py" in (project.root / "importspy.lock").read_text() and "api_level" in (project.root / "generated.yml").read_text()
+    assert oct((project.root / "importspy.lock").stat().st_mode & 0o777) == oct(0o666 & ~current_umask())
+    assert not [p.name for p in project.root.iterdir() if ".importspy-" in p.name and not p.is_symlink()]
+
+
+def current_umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

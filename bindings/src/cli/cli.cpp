@@ -11,6 +11,13 @@
 #include <filesystem>
 #include <thread>
 
+#ifndef _WIN32
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#endif
+
 #include "cli/batch_runner.hpp"
 #include "extract/environment_probe.hpp"
 #include "interop/errors.hpp"
@@ -267,8 +274,29 @@ int run_lint(const std::vector<std::string>& inputs, bool json_output) {
   return status;
 }
 
-// Writes `text` to `output` through a temporary file and a rename: never half a file.
+// Writes `text` to `output` through a temporary file and a rename: never half a file. The temporary file
+// has an unpredictable name and is created exclusively (mkstemp), so a file or symbolic link planted in
+// the folder (committed to a repository) is never written through.
 bool write_file_atomically(const std::string& output, const std::string& text) {
+#ifndef _WIN32
+  std::string temporary = output + ".importspy-XXXXXX";
+  const int fd = ::mkstemp(temporary.data());
+  if (fd < 0) return false;
+  const mode_t mask = ::umask(0);
+  ::umask(mask);
+  bool ok = ::fchmod(fd, 0666 & ~mask) == 0;  // as an ordinary new file, not mkstemp's 0600
+  for (std::size_t written = 0; ok && written < text.size();) {
+    const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    ok = n > 0;
+    if (ok) written += static_cast<std::size_t>(n);
+  }
+  ok = ::close(fd) == 0 && ok;
+  std::error_code ec;
+  if (ok) fs::rename(temporary, output, ec);
+  if (!ok || ec) fs::remove(temporary, ec);
+  return ok && !ec;
+#else
   const fs::path temporary = fs::path(output + ".importspy-tmp");
   {
     std::ofstream out(temporary, std::ios::binary);
@@ -279,6 +307,7 @@ bool write_file_atomically(const std::string& output, const std::string& text) {
   fs::rename(temporary, output, ec);
   if (ec) fs::remove(temporary, ec);
   return !ec;
+#endif
 }
 
 // The result of a command: on standard output, or written atomically to `output` when one is given.
