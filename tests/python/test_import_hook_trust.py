@@ -290,3 +290,19 @@ def test_a_pinned_compiled_module_replaced_after_the_decision_is_not_what_runs(p
         print(module.api_level)
     """))
     assert result.stdout.strip() == "2", result.stdout + result.stderr
+
+
+def test_a_covered_file_is_recognised_through_folders_added_to_sys_path_after_install(project):
+    plugin_project(project, {"bad.py": b"api_level = 1\n"})
+    (project.root / "later").mkdir()
+    (project.root / "app").rename(project.root / "later" / "app")   # not on sys.path when the policy is installed
+    result = project.run("-c", POLICY + textwrap.dedent("""
+        sys.path.append('later')                  # the package's root, added afterwards
+        sys.path.insert(0, 'later/app/plugins')   # and its plugin folder under another name
+        try:
+            import bad
+            print('admitted', bad.api_level)
+        except importspy.ContractViolation as e:
+            print('rejected', e.violations[0].code)
+    """))
+    assert result.stdout.strip() == "rejected variable-value-mismatch", result.stdout + result.stderr

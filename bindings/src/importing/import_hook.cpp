@@ -294,6 +294,7 @@ ContractFinder::ContractFinder(std::shared_ptr<const ProjectConfig> policy) : po
     std::string dotted = pattern.substr(0, wildcard);
     if (wildcard != std::string::npos) dotted = dotted.substr(0, dotted.rfind('.') == std::string::npos ? 0 : dotted.rfind('.'));
     if (dotted.empty()) continue;  // a pattern that starts with a wildcard matches every name already
+    covers_packages_ = true;
     std::string relative = dotted;
     std::replace(relative.begin(), relative.end(), '.', '/');
     for (const auto& entry : entries) {
@@ -319,14 +320,19 @@ std::string ContractFinder::resolved_file(const std::string& path) const {
   struct stat status {};
   const std::size_t slash = path.rfind('/');
   if (path.empty() || path.front() != '/' || ::lstat(path.c_str(), &status) != 0 || S_ISLNK(status.st_mode)) return real_path(path);
-  const std::string folder = path.substr(0, slash);
-  std::lock_guard lock(mutex_);
-  auto it = resolved_folders_.find(folder);
-  if (it == resolved_folders_.end()) it = resolved_folders_.emplace(folder, real_path(folder.empty() ? "/" : folder)).first;
-  return (it->second == "/" ? std::string() : it->second) + path.substr(slash);
+  const std::string folder = resolved_folder(path.substr(0, slash));
+  return (folder == "/" ? std::string() : folder) + path.substr(slash);
 #else
   return real_path(path);
 #endif
+}
+
+// An absolute folder's resolved path, cached (folders are few and their links rarely change).
+std::string ContractFinder::resolved_folder(const std::string& folder) const {
+  std::lock_guard lock(mutex_);
+  auto it = resolved_folders_.find(folder);
+  if (it == resolved_folders_.end()) it = resolved_folders_.emplace(folder, real_path(folder.empty() ? "/" : folder)).first;
+  return it->second;
 }
 
 std::string ContractFinder::real_path(const std::string& path) {
@@ -340,6 +346,29 @@ std::string ContractFinder::real_path(const std::string& path) {
   std::error_code ec;
   const fs::path canonical = fs::weakly_canonical(path, ec);
   return ec ? path : canonical.string();
+}
+
+// A module pattern matching the name `real` (a resolved .py file) has relative to some sys.path entry.
+const ContractMapping* ContractFinder::rule_by_search_path(const std::string& real, std::string& covered_name) const {
+  PyObject* path_list = PySys_GetObject("path");  // borrowed; the GIL is held
+  if (!path_list || !PyList_Check(path_list)) return nullptr;
+  nb::list entries = nb::borrow<nb::list>(path_list);
+  for (nb::handle entry : entries) {
+    if (!PyUnicode_Check(entry.ptr())) continue;
+    std::string folder = utf8(entry);
+    folder = folder.empty() || folder.front() != '/' ? real_path(folder.empty() ? "." : folder) : resolved_folder(folder);
+    if (folder.empty() || real.size() <= folder.size() + 1 || !real.starts_with(folder) || real[folder.size()] != '/') continue;
+    std::string rest = real.substr(folder.size() + 1);
+    if (rest.ends_with("/__init__.py")) rest.resize(rest.size() - 12);
+    else if (rest.ends_with(".py") && rest != "__init__.py") rest.resize(rest.size() - 3);
+    else continue;
+    std::replace(rest.begin(), rest.end(), '/', '.');
+    if (const ContractMapping* rule = policy_->mapping_for({}, rest)) {
+      covered_name = rest;
+      return rule;
+    }
+  }
+  return nullptr;
 }
 
 // The rule for a located file that its import name did not match: by the name the file has inside a
@@ -364,6 +393,10 @@ const ContractMapping* ContractFinder::rule_for_file(const std::string& origin, 
     covered_name = rest.empty() ? dotted : dotted + "." + rest;
     if (const ContractMapping* rule = policy_->mapping_for({}, covered_name)) return rule;
   }
+  // The names the file has under today's sys.path (folders added after install() included).
+  if (covers_packages_) {
+    if (const ContractMapping* rule = rule_by_search_path(real, covered_name)) return rule;
+  }
   if (policy_->has_path_patterns() && real != origin) {
     const fs::path relative = fs::path(real).lexically_relative(real_path(policy_->directory.string()));
     if (!relative.empty() && *relative.begin() != "..") {
@@ -383,7 +416,7 @@ nb::object ContractFinder::find_spec(nb::handle fullname_object, nb::handle path
     return nb::none();
   }
   // Path patterns, and files a module pattern covers, can only be matched once the module is located.
-  const bool path_patterns = policy_->has_path_patterns() || !protected_folders_.empty() || has_protected_files_.load();
+  const bool path_patterns = policy_->has_path_patterns() || covers_packages_ || has_protected_files_.load();
   if (!path_patterns && !policy_->may_match_module(std::string_view(data, static_cast<size_t>(length)))) return nb::none();
   const std::string fullname(data, static_cast<size_t>(length));
   const ContractMapping* rule = policy_->mapping_for({}, fullname);

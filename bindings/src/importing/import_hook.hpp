@@ -72,6 +72,8 @@ private:
   const ContractMapping* rule_for_file(const std::string& origin, std::string& covered_name) const;
   static std::string real_path(const std::string& path);
   std::string resolved_file(const std::string& path) const;
+  std::string resolved_folder(const std::string& folder) const;
+  const ContractMapping* rule_by_search_path(const std::string& real, std::string& covered_name) const;
 
   struct ProtectedFolder {
     std::string folder;  // resolved
@@ -82,6 +84,7 @@ private:
   mutable std::mutex mutex_;
   std::vector<nb::object> decisions_;
   std::vector<ProtectedFolder> protected_folders_;                   // fixed after construction
+  bool covers_packages_ = false;  // some module pattern names a package: every import must be located
   std::unordered_map<std::string, std::string> protected_files_;    // resolved file → covered module name (guarded)
   std::atomic<bool> has_protected_files_ = false;
   mutable std::unordered_map<std::string, std::string> resolved_folders_;  // folder → resolved (guarded)
