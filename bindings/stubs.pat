@@ -24,7 +24,7 @@ importspy\._engine\.ContractViolation$:
         violations: list[Violation]
 
 importspy\._engine\.SourceError$:
-    class SourceError(ValueError):
+    class SourceError(ImportError, ValueError):
         """A module's source cannot be used (unreadable, undecodable, too large, a syntax error, or raised on import)."""
         file: str
         line: int

@@ -16,6 +16,7 @@
 #include "importspy/facts/json.hpp"
 #include "importspy/render/report.hpp"
 #include "importing/import_hook.hpp"
+#include "extract/source_bytes.hpp"
 #include "extract/source_facts_cache.hpp"
 #include "extract/static_extractor.hpp"
 #include "extract/targets.hpp"
@@ -147,4 +148,12 @@ NB_MODULE(_engine, m) {
       },
       "Forget every compiled contract and parsed source.");
   m.def("run_cli", &run_cli, nb::arg("arguments"), "Run the command line; returns the exit status.");
+  m.def(
+      "_decode_source",
+      [](nb::bytes data, const std::string& filename) {
+        const std::string text = decode_python_source(std::string_view(data.c_str(), data.size()), filename);
+        return nb::str(text.data(), text.size());
+      },
+      nb::arg("data"), nb::arg("filename") = "<bytes>",
+      "The text of Python source bytes as the engine decodes them (BOM, PEP 263); raises SourceError. For tests.");
 }

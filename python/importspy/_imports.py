@@ -18,20 +18,27 @@ if TYPE_CHECKING:
     Policy = Union[Mapping[str, Union[str, "os.PathLike[str]", Mapping[str, object]]], str, "os.PathLike[str]"]
 
 _installed: list[_engine.ContractFinder] = []  # the finders this process put on sys.meta_path, newest last
+_from_environment = False  # IMPORTSPY_POLICY handled (installed or reported) in this process
 
 
-def install(policy: Policy | None = None, *, audit_log: str | os.PathLike[str] | None = None) -> _engine.ContractFinder:
+def install(
+    policy: Policy | None = None, *, audit_log: str | os.PathLike[str] | None = None, guard: bool | None = None
+) -> _engine.ContractFinder:
     """Enforce contracts on imports: modules matching a rule are checked before their code runs.
 
     ``policy`` is a dict ``{module pattern: contract}`` (or ``{pattern: {"contract", "mode", "runtime"}}``),
-    the path of an ``importspy.toml`` or ``pyproject.toml``, or None for ``$IMPORTSPY_POLICY``. Returns the
-    finder, which is first on ``sys.meta_path`` until :func:`uninstall`.
+    the path of an ``importspy.toml`` or ``pyproject.toml``, or None for ``$IMPORTSPY_POLICY``. With
+    ``guard=True`` (default: ``IMPORTSPY_GUARD=1``), code of a covered file executed outside the import
+    system (``runpy.run_path``, ``spec_from_file_location``, ...) raises ImportError. Returns the finder,
+    which is first on ``sys.meta_path`` until :func:`uninstall`.
     """
     if policy is None:
         policy = os.environ.get("IMPORTSPY_POLICY")
         if not policy:
             raise ValueError("no policy given and IMPORTSPY_POLICY is not set")
     finder = _engine.make_finder(policy, audit_log)
+    if guard or (guard is None and os.environ.get("IMPORTSPY_GUARD") == "1"):
+        finder.set_guard(True)
     sys.meta_path.insert(0, finder)
     _installed.append(finder)
     return finder
@@ -43,6 +50,7 @@ def uninstall(finder: _engine.ContractFinder | None = None) -> None:
         if not _installed:
             return
         finder = _installed[-1]
+    finder.set_guard(False)
     if finder in sys.meta_path:
         sys.meta_path.remove(finder)
     if finder in _installed:
@@ -52,12 +60,14 @@ def uninstall(finder: _engine.ContractFinder | None = None) -> None:
 class installed:
     """``with importspy.installed(policy) as finder: ...`` installs for the block only."""
 
-    def __init__(self, policy: Policy | None = None, *, audit_log: str | os.PathLike[str] | None = None) -> None:
-        self._policy, self._audit_log = policy, audit_log
+    def __init__(
+        self, policy: Policy | None = None, *, audit_log: str | os.PathLike[str] | None = None, guard: bool | None = None
+    ) -> None:
+        self._policy, self._audit_log, self._guard = policy, audit_log, guard
         self._finder: _engine.ContractFinder | None = None
 
     def __enter__(self) -> _engine.ContractFinder:
-        self._finder = install(self._policy, audit_log=self._audit_log)
+        self._finder = install(self._policy, audit_log=self._audit_log, guard=self._guard)
         return self._finder
 
     def __exit__(self, *exc: object) -> Literal[False]:
@@ -120,8 +130,25 @@ async def aimport(name: str, package: str | None = None) -> types.ModuleType:
 
 
 def install_from_environment() -> None:
-    """Called at interpreter start (importspy-policy.pth) when IMPORTSPY_POLICY is set."""
+    """Called at interpreter start (importspy-policy.pth) when IMPORTSPY_POLICY is set.
+
+    Fails closed: a policy that cannot be installed (missing, unreadable or invalid file, an audit log an
+    enforcing policy cannot write) stops the interpreter with exit status 2 and one message on stderr,
+    before any of the program runs. ``IMPORTSPY_POLICY_ERRORS=warn`` reports it once and goes on unchecked.
+    """
+    global _from_environment
+    if _from_environment:  # `site` may read the same .pth twice (a virtual environment's site-packages)
+        return
+    _from_environment = True
+    policy = os.environ["IMPORTSPY_POLICY"]
     try:
-        install(os.environ["IMPORTSPY_POLICY"])
-    except Exception as error:  # a broken policy must not make every interpreter unusable
-        print(f"importspy: IMPORTSPY_POLICY not installed: {error}", file=sys.stderr)
+        install(policy)
+    except Exception as error:
+        if os.environ.get("IMPORTSPY_POLICY_ERRORS") == "warn":
+            print(f"importspy: warning: IMPORTSPY_POLICY ({policy}) is not installed, imports are NOT checked: {error}", file=sys.stderr)
+            return
+        print(f"importspy: error: IMPORTSPY_POLICY ({policy}) cannot be installed: {error}\n"
+              "  Nothing runs without its policy: fix it, unset IMPORTSPY_POLICY, or set IMPORTSPY_POLICY_ERRORS=warn to run unchecked.",
+              file=sys.stderr)
+        sys.stderr.flush()
+        os._exit(2)

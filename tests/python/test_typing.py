@@ -35,6 +35,16 @@ def test_exceptions_and_results_have_precise_types_not_any(tmp_path):
     ], result.stdout
 
 
+def test_the_stub_declares_each_exception_with_the_bases_it_has_at_run_time():
+    import importspy
+    from importspy import _engine
+
+    stub = (Path(_engine.__file__).parent / "_engine.pyi").read_text()
+    for exception in (importspy.ContractError, importspy.ContractViolation, importspy.SourceError, importspy.ContractWarning):
+        bases = ", ".join(base.__name__ for base in exception.__bases__)
+        assert f"class {exception.__name__}({bases}):" in stub, exception
+
+
 def test_a_program_using_every_public_entry_point_passes_pyright_strict(tmp_path):
     basedpyright = Path(sys.executable).with_name("basedpyright")
     config = tmp_path / "pyrightconfig.json"
