@@ -211,7 +211,8 @@ def compiled_plugin(project, name="compiled", code="api_level = 2\n"):
 def test_a_matched_module_without_source_is_denied_in_enforce_mode_and_recorded(project):
     plugin_project(project, {})
     compiled_plugin(project)
-    (project.root / "app" / "plugins" / "native.cpython-311-x86_64-linux-gnu.so").write_bytes(b"\x7fELF not really")
+    # The suffix this interpreter imports extension modules by (cpython-310-..., cpython-313-..., .pyd).
+    (project.root / "app" / "plugins" / f"native{importlib.machinery.EXTENSION_SUFFIXES[0]}").write_bytes(b"\x7fELF not really")
     log = project.root / "audit.jsonl"
     result = project.run("-c", textwrap.dedent(f"""
         import importspy, sys
