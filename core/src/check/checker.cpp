@@ -613,9 +613,6 @@ private:
   }
 
   void check_environment(const SystemRule& system, const PathRef& system_path) {
-    const auto is_secret = [&](const std::string& name) {
-      return std::any_of(system.secrets.begin(), system.secrets.end(), [&](const SecretRule& s) { return s.name == name; });
-    };
     const PathRef environment = system_path.child("environment");
     const PathRef variables = environment.child("variables");
     for (const auto& variable : system.environment_variables) {
@@ -628,8 +625,9 @@ private:
       if (!missing && (!variable.value || found->second == *variable.value)) continue;
       const PathRef path = variables.child(variable.name);
       const Site site{Context::environment, path, variable.mark, 0};
-      // A variable also listed as a secret is compared, never shown.
-      const bool secret = is_secret(variable.name);
+      // A variable listed as a secret anywhere in the contract (this deployment or another) is compared,
+      // never shown: neither the value found nor the value required.
+      const bool secret = contract_.is_secret(variable.name);
       if (missing) {
         add(codes::env_missing, site, variable.value ? std::optional(secret ? "<secret>" : *variable.value) : std::nullopt, std::nullopt,
             "environment variable " + quoted(variable.name) + " is not set",
