@@ -99,8 +99,8 @@ public:
       if (!text) throw SourceError(result.file, 0, 0, fs::exists(source_path) ? "the file cannot be read (permission denied?)" : "the file does not exist");
       std::string key;
       if (cache_) {
-        key = result_cache_key({IMPORTSPY_VERSION, options_.trace ? "static+trace" : "static", contract->text, *text, result.file, result.contract,
-                                &contract->environment, contract->secret_names});
+        key = result_cache_key({IMPORTSPY_VERSION, options_.trace ? "static+trace" : "static", contract->text, *text, result.file, module_name,
+                                result.contract, &contract->environment, contract->secret_names});
         if (auto cached = cache_->load(key)) {
           result.report = std::move(cached);
           result.cached = true;
