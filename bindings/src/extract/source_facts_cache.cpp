@@ -30,7 +30,8 @@ std::string read_whole(const std::filesystem::path& path) {
 std::shared_ptr<const ModuleFacts> cached_static_facts(const std::filesystem::path& path, const std::string& module_name, const ExtractOptions& options) {
   const auto stamp = file_stamp(path);
   if (!stamp) return std::make_shared<const ModuleFacts>(extract_static_file(path, module_name, options));  // reports why
-  const std::string key = path.string() + '\0' + module_name + (options.structure_hashes ? "\0hashes" : "");
+  // std::string("\0hashes", 7): as a plain literal the text would end at its first byte, the NUL.
+  const std::string key = path.string() + '\0' + module_name + (options.structure_hashes ? std::string("\0hashes", 7) : std::string());
   {
     std::lock_guard lock(g_mutex);
     auto it = g_entries.find(key);

@@ -78,7 +78,8 @@ using NameIndex = std::unordered_map<std::string, size_t>;
 
 struct ClassIndex {
   NameIndex methods;
-  NameIndex attributes;  // keyed by name and kind
+  NameIndex attributes;               // keyed by name and kind
+  std::string decorator_material;     // hashes of this module's decorators its methods use
 };
 
 class StaticExtractor {
@@ -206,6 +207,7 @@ private:
   }
 
   void module_statement(nb::handle s, bool conditional) {
+    if (options_.structure_hashes) note_rebinding(s, conditional);
     if (is(s, t_.Assign)) {
       nb::object value = field(s, "value"), targets = field(s, "targets");
       // `a = b = {}`: one mutable object under two names; a change through either is invisible here.
@@ -277,6 +279,113 @@ private:
   }
 
   static int line_of(nb::handle node) { return int_field(node, "lineno"); }
+
+  // ---- what keeps a structure hash from standing for the code that runs ---------------------------
+
+  // A module-level function or class defined above, or nullptr.
+  std::string* unverifiable_slot(const std::string& name) {
+    if (const auto f = function_at_.find(name); f != function_at_.end()) return &facts_.functions[f->second].structure_unverifiable;
+    if (const auto c = class_at_.find(name); c != class_at_.end()) return &facts_.classes[c->second].structure_unverifiable;
+    return nullptr;
+  }
+
+  void unverifiable(const std::string& name, const std::string& why) {
+    std::string* slot = unverifiable_slot(name);
+    if (slot && slot->empty()) *slot = why;
+  }
+
+  // Names a binding target binds (`f`, `f, g`, `*f`), and objects it changes (`f.__code__`, `C.m`, `f[k]`).
+  void rebinding_target(nb::handle target, int line) {
+    if (is(target, t_.Name)) {
+      const std::string name = str_field(target, "id");
+      unverifiable(name, "`" + name + "` is bound again at line " + std::to_string(line) + ", after its definition");
+    } else if (is(target, t_.Tuple) || is(target, t_.List)) {
+      for (nb::handle element : field(target, "elts")) rebinding_target(element, line);
+    } else if (is(target, t_.Starred)) {
+      rebinding_target(field(target, "value"), line);
+    } else if (is(target, t_.Attribute) || is(target, t_.Subscript)) {
+      nb::object owner = field(target, "value");
+      while (is(owner, t_.Subscript) || is(owner, t_.Attribute)) owner = field(owner, "value");
+      if (!is(owner, t_.Name)) return;
+      const std::string name = str_field(owner, "id");
+      const std::string why = "`" + segment(target) + "` is assigned at line " + std::to_string(line) + ", after the definition of `" + name + "`";
+      unverifiable(name, why);
+      // `C.m = other`: the method is replaced too.
+      if (is(target, t_.Attribute) && is(field(target, "value"), t_.Name)) {
+        if (const auto c = class_at_.find(name); c != class_at_.end()) {
+          for (auto& m : facts_.classes[c->second].methods) {
+            if (m.name == str_field(target, "attr") && m.structure_unverifiable.empty()) m.structure_unverifiable = why;
+          }
+        }
+      }
+    }
+  }
+
+  void note_rebinding(nb::handle s, bool conditional) {
+    const int line = line_of(s);
+    if (is(s, t_.Assign)) {
+      for (nb::handle target : field(s, "targets")) rebinding_target(target, line);
+    } else if (is(s, t_.AnnAssign) || is(s, t_.AugAssign)) {
+      rebinding_target(field(s, "target"), line);
+    } else if (is(s, t_.Delete)) {
+      for (nb::handle target : field(s, "targets")) rebinding_target(target, line);
+    } else if (is(s, t_.For) || is(s, t_.AsyncFor)) {
+      rebinding_target(field(s, "target"), line);
+    } else if (is(s, t_.With) || is(s, t_.AsyncWith)) {
+      for (nb::handle item : field(s, "items")) {
+        if (nb::object vars = field(item, "optional_vars"); !vars.is_none()) rebinding_target(vars, line);
+      }
+    } else if (is(s, t_.Import) || is(s, t_.ImportFrom)) {
+      for (nb::handle alias : field(s, "names")) {
+        const std::string name = str_field(alias, "name"), as = str_field(alias, "asname");
+        const std::string bound = !as.empty() ? as : is(s, t_.Import) ? name.substr(0, name.find('.')) : name;
+        unverifiable(bound, "`" + bound + "` is bound again by an import at line " + std::to_string(line) + ", after its definition");
+      }
+    } else if (is(s, t_.Expr)) {
+      // setattr(f, "__code__", ...), delattr(C, "m")
+      nb::object call = field(s, "value");
+      if (!is(call, t_.Call) || !is(field(call, "func"), t_.Name)) return;
+      const std::string function_name = str_field(field(call, "func"), "id");
+      nb::object args = field(call, "args");
+      if ((function_name == "setattr" || function_name == "delattr") && nb::len(args) >= 1 && is(args[0], t_.Name)) {
+        const std::string name = str_field(args[0], "id");
+        unverifiable(name, "`" + name + "` is changed by " + function_name + "() at line " + std::to_string(line) + ", after its definition");
+      }
+    } else if ((is(s, t_.FunctionDef) || is(s, t_.AsyncFunctionDef) || is(s, t_.ClassDef)) && conditional) {
+      // A conditional definition is not recorded over the first one, but may be the one that runs.
+      const std::string name = str_field(s, "name");
+      unverifiable(name, "`" + name + "` may be defined again at line " + std::to_string(line));
+    }
+  }
+
+  // Decorators run code the definition's hash does not contain. One defined in this module is covered
+  // by its own hash (and its own problems); one computed at run time cannot be covered. An imported
+  // or builtin one is covered by its name only (docs/authoring.md).
+  void cover_decorators(nb::handle def, std::optional<std::string>& hash, std::string& problem) const {
+    std::string material;
+    for (nb::handle decorator : field(def, "decorator_list")) {
+      nb::object root = nb::borrow(decorator);
+      while (is(root, t_.Call) || is(root, t_.Attribute) || is(root, t_.Subscript)) root = field(root, is(root, t_.Call) ? "func" : "value");
+      if (!is(root, t_.Name)) {
+        if (problem.empty()) problem = "its decorator `" + segment(decorator) + "` is computed at run time";
+        continue;
+      }
+      const std::string name = str_field(root, "id");
+      if (class_index_ && class_index_->methods.contains(name)) continue;  // `@value.setter`: this class's own method
+      const FunctionFact* f = function_at_.contains(name) ? &facts_.functions[function_at_.at(name)] : nullptr;
+      const ClassFact* c = class_at_.contains(name) ? &facts_.classes[class_at_.at(name)] : nullptr;
+      if (f || c) {
+        const std::string& own_problem = f ? f->structure_unverifiable : c->structure_unverifiable;
+        if (problem.empty() && !own_problem.empty()) problem = "its decorator `" + name + "` cannot be verified (" + own_problem + ")";
+        material += name + "=" + (f ? f->structure_hash : c->structure_hash).value_or("?") + ";";
+      } else if (variable_at_.contains(name) && problem.empty()) {
+        problem = "its decorator `" + name + "` is a value computed at run time";
+      }
+    }
+    if (!material.empty() && hash) hash = "sha256:" + sha256_hex(*hash + "|decorators:" + material);
+    // A class's pin covers what its methods' pins cover.
+    if (class_index_) class_index_->decorator_material += material;
+  }
 
   // The module variable `name` as assigned so far, or nullptr.
   VariableFact* variable(const std::string& name) {
@@ -392,7 +501,10 @@ private:
     }
     if (nb::object kwarg = field(args, "kwarg"); !kwarg.is_none()) fact.parameters.push_back(parameter(kwarg, ParameterKind::var_keyword));
     fact.return_annotation = optional_segment(field(def, "returns"));
-    if (options_.structure_hashes) fact.structure_hash = structure_hash(def);
+    if (options_.structure_hashes) {
+      fact.structure_hash = structure_hash(def, fact.structure_unverifiable);
+      cover_decorators(def, fact.structure_hash, fact.structure_unverifiable);
+    }
     return fact;
   }
 
@@ -416,7 +528,16 @@ private:
     class_index_ = &index;
     class_body(field(def, "body"), cls, false);
     class_index_ = nullptr;
-    if (options_.structure_hashes) cls.structure_hash = structure_hash(def);
+    if (options_.structure_hashes) {
+      cls.structure_hash = structure_hash(def, cls.structure_unverifiable);
+      cover_decorators(def, cls.structure_hash, cls.structure_unverifiable);
+      if (!index.decorator_material.empty()) cls.structure_hash = "sha256:" + sha256_hex(*cls.structure_hash + "|methods:" + index.decorator_material);
+      for (const auto& m : cls.methods) {
+        if (cls.structure_unverifiable.empty() && !m.structure_unverifiable.empty()) {
+          cls.structure_unverifiable = "its method `" + m.name + "` cannot be verified (" + m.structure_unverifiable + ")";
+        }
+      }
+    }
     return cls;
   }
 
@@ -441,7 +562,11 @@ private:
             alias.name = str_field(target, "id");
             add_or_replace(cls.methods, class_index_->methods, std::move(alias), conditional);
           } else if (is(target, t_.Name)) {
-            set_attribute(cls, str_field(target, "id"), AttributeKind::class_attribute, conditional ? Value::unknown("assigned conditionally") : literal(value, 0),
+            const std::string name = str_field(target, "id");
+            if (const auto at = class_index_->methods.find(name); at != class_index_->methods.end() && cls.methods[at->second].structure_unverifiable.empty()) {
+              cls.methods[at->second].structure_unverifiable = "`" + name + "` is bound again at line " + std::to_string(line_of(s)) + " in the class body";
+            }
+            set_attribute(cls, name, AttributeKind::class_attribute, conditional ? Value::unknown("assigned conditionally") : literal(value, 0),
                           std::nullopt, line_of(s));
           }
         }
@@ -779,17 +904,21 @@ private:
 
   // ---- structure hashes ---------------------------------------------------------------------------
 
-  std::string structure_hash(nb::handle definition) const {
+  // `problem` is set when the text could not stand for the tree (too deep, a constant without a form).
+  std::string structure_hash(nb::handle definition, std::string& problem) const {
     std::string text;
-    serialize(definition, text, 0);
+    serialize(definition, text, 0, problem);
     return "sha256:" + sha256_hex(text);
   }
 
+  static constexpr int kMaxHashDepth = 2000;
+
   // A canonical text of a syntax tree: node types and their `_fields` (positions live in `_attributes`,
   // so they never enter), docstrings and type comments left out, constants by repr.
-  void serialize(nb::handle node, std::string& out, int depth) const {
-    if (depth > 200) {
-      out += "…";
+  void serialize(nb::handle node, std::string& out, int depth, std::string& problem) const {
+    if (depth > kMaxHashDepth) {
+      // Cutting the text here would make different trees hash alike: the pin is unverifiable instead.
+      if (problem.empty()) problem = "its syntax tree nests deeper than " + std::to_string(kMaxHashDepth) + " levels";
       return;
     }
     PyObject* o = node.ptr();
@@ -801,7 +930,7 @@ private:
       out += '[';
       const Py_ssize_t n = PyList_GET_SIZE(o);
       for (Py_ssize_t i = first_statement(o); i < n; ++i) {
-        serialize(nb::handle(PyList_GET_ITEM(o, i)), out, depth + 1);
+        serialize(nb::handle(PyList_GET_ITEM(o, i)), out, depth + 1, problem);
         out += ',';
       }
       out += ']';
@@ -816,15 +945,22 @@ private:
         if (name == "type_comment") continue;
         out += name;
         out += '=';
-        serialize(nb::getattr(node, name.c_str(), nb::none()), out, depth + 1);
+        serialize(nb::getattr(node, name.c_str(), nb::none()), out, depth + 1, problem);
         out += ';';
       }
       out += ')';
       return;
     }
     PyObject* repr = PyObject_Repr(o);  // str, bytes, int, float, complex, bool, Ellipsis: builtin reprs
+    if (!repr && PyLong_CheckExact(o)) {
+      // An int beyond sys.int_info.str_digits_check_threshold has no decimal repr; hexadecimal has no limit.
+      PyErr_Clear();
+      repr = PyNumber_ToBase(o, 16);
+      if (repr) out += "int:";
+    }
     if (!repr) {
       PyErr_Clear();
+      if (problem.empty()) problem = "a constant in it has no printable form";
       out += '?';
       return;
     }
