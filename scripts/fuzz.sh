@@ -3,7 +3,8 @@
 # Usage: scripts/fuzz.sh [SECONDS]        each target for SECONDS (default 3600: the issue's one-hour run)
 #        scripts/fuzz.sh --runs N         each target for N executions (the test command uses this)
 # New inputs go to build-fuzz/corpus/<target>/ (the seeds in tests/fuzz/<target>/ are never written);
-# a crash leaves build-fuzz/artifacts/<target>/crash-* and makes the script fail.
+# a crash leaves build-fuzz/artifacts/<target>/crash-* and makes the script fail. The atheris harness of the
+# Python API (tests/fuzz/python_api.py) runs too when atheris is installed in .venv/.
 set -euo pipefail
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build_dir="$repo_root/build-fuzz"
@@ -44,4 +45,19 @@ for target in contract_loader annotation version facts_json; do
   fi
   grep -E "^stat::number_of_executed_units|^stat::new_units_added" "$build_dir/$target.log" | sed "s/^/  /" || true
 done
+# The Python API through atheris, when it is installed in .venv/ (`.venv/bin/python -m pip install atheris`).
+python="$repo_root/.venv/bin/python"
+if [[ -x "$python" ]] && "$python" -c "import atheris, importspy" 2>/dev/null; then
+  corpus="$build_dir/corpus/python_api"
+  artifacts="$build_dir/artifacts/python_api"
+  mkdir -p "$corpus" "$artifacts"
+  echo "== fuzz python_api (atheris, ${limit[*]})"
+  if ! "$python" "$repo_root/tests/fuzz/python_api.py" "${limit[@]}" -timeout=10 -print_final_stats=1 -artifact_prefix="$artifacts/" \
+      "$corpus" "$repo_root/tests/fuzz/python_api" 2>"$build_dir/python_api.log"; then
+    echo "fuzz: python_api found a problem; see $build_dir/python_api.log and $artifacts/" >&2
+    tail -40 "$build_dir/python_api.log" >&2
+    status=1
+  fi
+  grep -E "^stat::number_of_executed_units|^stat::new_units_added" "$build_dir/python_api.log" | sed "s/^/  /" || true
+fi
 exit "$status"
