@@ -124,3 +124,15 @@ def test_a_hostile_inheritance_in_a_batch_is_one_error_and_every_other_target_is
     error = targets["plugins/deep.py"]["error"]
     assert (error["kind"], error["line"]) == ("source-error", 1001)
     assert "more than the limit of 1000" in error["message"]
+
+
+def test_a_contract_with_a_nul_byte_and_non_ascii_text_is_a_located_error_through_the_cli(project):
+    project.write("plugins/a.py", "value = 1\n")
+    (project.root / "contract.yml").write_bytes("variables:\n  - name: café\n    value: \"a\0é€\"\n".encode())
+    result = project.cli("check", "plugins/a.py", "-s", "contract.yml")
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "contract.yml:3:14" in result.stdout + result.stderr
+    assert "control character U+0000, which YAML does not allow" in result.stdout + result.stderr
+    with pytest.raises(importspy.ContractError) as raised:
+        importspy.load_contract(str(project.root / "contract.yml"))
+    assert (raised.value.line, raised.value.column) == (3, 14)
