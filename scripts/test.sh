@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test: the C++ suites (normal build, then AddressSanitizer + UBSan), then the Python suite on
-# CPython 3.10 to 3.13, each against the self-contained wheel built for it.
-# IMPORTSPY_SKIP_SANITIZERS=1 skips the sanitizer build (faster local iteration).
+# Runs every test: the C++ suites (normal build, then AddressSanitizer + UBSan), short fuzz runs, then the
+# Python suite on CPython 3.10 to 3.13, each against the self-contained wheel built for it.
+# IMPORTSPY_SKIP_SANITIZERS=1 skips the sanitizer build (faster local iteration); IMPORTSPY_SKIP_FUZZ=1
+# skips the short fuzz runs.
 set -euo pipefail
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jobs="$(nproc 2>/dev/null || echo 2)"
@@ -15,6 +16,13 @@ if [[ "${IMPORTSPY_SKIP_SANITIZERS:-0}" != 1 ]]; then
   "$repo_root/scripts/bootstrap.sh" "$repo_root/build-sanitize" -DIMPORTSPY_SANITIZE=ON -DIMPORTSPY_BUILD_BENCH=OFF -DCMAKE_BUILD_TYPE=Debug
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir "$repo_root/build-sanitize" --output-on-failure --parallel "$jobs"
+fi
+
+if [[ "${IMPORTSPY_SKIP_FUZZ:-0}" != 1 ]]; then
+  # Each libFuzzer target over its seeds and 2,000 generated inputs (clang is installed when missing);
+  # scripts/fuzz.sh SECONDS runs them for long. IMPORTSPY_SKIP_FUZZ=1 skips this.
+  echo "== Fuzz targets, 2000 runs each (build-fuzz/)"
+  "$repo_root/scripts/fuzz.sh" --runs 2000
 fi
 
 # The Python suite runs on every supported CPython, each against the repaired wheel built for it and

@@ -125,8 +125,8 @@ public:
       const auto text = std::optional<std::string>(read_source_file(source_path, SourceLimits{}.max_bytes));
       std::string key;
       if (cache_) {
-        key = result_cache_key({IMPORTSPY_VERSION, options_.trace ? "static+trace" : "static", contract->text, *text, result.file, result.contract,
-                                &contract->environment, contract->secret_names});
+        key = result_cache_key({IMPORTSPY_VERSION, options_.trace ? "static+trace" : "static", contract->text, *text, result.file, module_name,
+                                result.contract, &contract->environment, contract->secret_names});
         if (auto cached = cache_->load(key)) {
           result.report = std::move(cached);
           result.cached = true;

@@ -23,7 +23,8 @@ std::unordered_map<std::string, Entry> g_entries;
 std::string read_whole(const std::filesystem::path& path) { return read_source_file(path, SourceLimits{}.max_bytes); }
 
 std::string key_of(const std::filesystem::path& path, const std::string& module_name, const ExtractOptions& options) {
-  return path.string() + '\0' + module_name + (options.structure_hashes ? "\0hashes" : "");
+  // std::string("\0hashes", 7): as a plain literal the text would end at its first byte, the NUL.
+  return path.string() + '\0' + module_name + (options.structure_hashes ? std::string("\0hashes", 7) : std::string());
 }
 
 }  // namespace

@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <fstream>
+#include <optional>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "interop/errors.hpp"
 #include "importspy/util/sha256.hpp"
@@ -72,10 +75,19 @@ std::string resolve_relative(const std::string& written, const std::string& pack
   return rest.empty() ? base : base + "." + rest;
 }
 
+using NameIndex = std::unordered_map<std::string, size_t>;
+
+struct ClassIndex {
+  NameIndex methods;
+  NameIndex attributes;               // keyed by name and kind
+  std::string decorator_material;     // hashes of this module's decorators its methods use
+};
+
 class StaticExtractor {
 public:
-  StaticExtractor(std::string_view source, const std::string& filename, const std::string& module_name, const ExtractOptions& options)
-      : source_(source), t_(AstTypes::get()), options_(options) {
+  StaticExtractor(std::string_view source, const std::string& filename, const std::string& module_name, const ExtractOptions& options,
+                  const SourceLimits& limits)
+      : source_(source), t_(AstTypes::get()), options_(options), limits_(limits) {
     facts_.filename = filename;
     facts_.name = module_name;
     const bool is_package = filename.ends_with("__init__.py");
@@ -89,6 +101,13 @@ public:
 
   ModuleFacts run(nb::handle tree) {
     statements(field(tree, "body"), false);
+    if (!deleted_variables_.empty()) {
+      std::vector<VariableFact> kept;
+      for (size_t i = 0; i < facts_.variables.size(); ++i) {
+        if (!deleted_variables_.contains(i)) kept.push_back(std::move(facts_.variables[i]));
+      }
+      facts_.variables = std::move(kept);
+    }
     complete_classes();
     return std::move(facts_);
   }
@@ -171,7 +190,7 @@ private:
     if (is(node, t_.Set)) return Value::opaque(segment(node), "set");
     if (is(node, t_.Name) && depth == 0) {
       // `DEFAULT = OTHER` where OTHER is a literal defined above: the value is known.
-      if (const VariableFact* other = facts_.find_variable(str_field(node, "id")); other && !other->value.is_unknown()) return other->value;
+      if (const VariableFact* other = variable(str_field(node, "id")); other && !other->value.is_unknown()) return other->value;
     }
     return Value::unknown(reason_for(node, t_));
   }
@@ -189,6 +208,7 @@ private:
   }
 
   void module_statement(nb::handle s, bool conditional) {
+    if (options_.structure_hashes) note_rebinding(s, conditional);
     if (is(s, t_.Assign)) {
       nb::object value = field(s, "value"), targets = field(s, "targets");
       // `a = b = {}`: one mutable object under two names; a change through either is invisible here.
@@ -218,12 +238,17 @@ private:
       if (is(target, t_.Name)) set_variable(str_field(target, "id"), Value::unknown("changed by an augmented assignment"), std::nullopt, line_of(s));
     } else if (is(s, t_.Delete)) {
       for (nb::handle target : field(s, "targets")) {
-        if (is(target, t_.Name)) std::erase_if(facts_.variables, [&](const VariableFact& v) { return v.name == str_field(target, "id"); });
+        if (!is(target, t_.Name)) continue;
+        // Left in place and dropped at the end (`run`): erasing here would make many `del`s quadratic.
+        if (const auto at = variable_at_.find(str_field(target, "id")); at != variable_at_.end()) {
+          deleted_variables_.insert(at->second);
+          variable_at_.erase(at);
+        }
       }
     } else if (is(s, t_.FunctionDef) || is(s, t_.AsyncFunctionDef)) {
-      add_or_replace(facts_.functions, function(s, CallableKind::function), conditional);
+      add_or_replace(facts_.functions, function_at_, function(s, CallableKind::function), conditional);
     } else if (is(s, t_.ClassDef)) {
-      add_or_replace(facts_.classes, class_def(s), conditional);
+      add_or_replace(facts_.classes, class_at_, class_def(s), conditional);
     } else if (is(s, t_.Import)) {
       for (nb::handle alias : field(s, "names")) {
         const std::string name = str_field(alias, "name"), as = str_field(alias, "asname");
@@ -256,11 +281,124 @@ private:
 
   static int line_of(nb::handle node) { return int_field(node, "lineno"); }
 
-  void mark_changed(const std::string& name) {
-    for (auto& variable : facts_.variables) {
-      if (variable.name == name && !variable.value.is_unknown() && variable.value.kind() != Value::Kind::null) {
-        variable.value = Value::unknown("changed after its assignment");
+  // ---- what keeps a structure hash from standing for the code that runs ---------------------------
+
+  // A module-level function or class defined above, or nullptr.
+  std::string* unverifiable_slot(const std::string& name) {
+    if (const auto f = function_at_.find(name); f != function_at_.end()) return &facts_.functions[f->second].structure_unverifiable;
+    if (const auto c = class_at_.find(name); c != class_at_.end()) return &facts_.classes[c->second].structure_unverifiable;
+    return nullptr;
+  }
+
+  void unverifiable(const std::string& name, const std::string& why) {
+    std::string* slot = unverifiable_slot(name);
+    if (slot && slot->empty()) *slot = why;
+  }
+
+  // Names a binding target binds (`f`, `f, g`, `*f`), and objects it changes (`f.__code__`, `C.m`, `f[k]`).
+  void rebinding_target(nb::handle target, int line) {
+    if (is(target, t_.Name)) {
+      const std::string name = str_field(target, "id");
+      unverifiable(name, "`" + name + "` is bound again at line " + std::to_string(line) + ", after its definition");
+    } else if (is(target, t_.Tuple) || is(target, t_.List)) {
+      for (nb::handle element : field(target, "elts")) rebinding_target(element, line);
+    } else if (is(target, t_.Starred)) {
+      rebinding_target(field(target, "value"), line);
+    } else if (is(target, t_.Attribute) || is(target, t_.Subscript)) {
+      nb::object owner = field(target, "value");
+      while (is(owner, t_.Subscript) || is(owner, t_.Attribute)) owner = field(owner, "value");
+      if (!is(owner, t_.Name)) return;
+      const std::string name = str_field(owner, "id");
+      const std::string why = "`" + segment(target) + "` is assigned at line " + std::to_string(line) + ", after the definition of `" + name + "`";
+      unverifiable(name, why);
+      // `C.m = other`: the method is replaced too.
+      if (is(target, t_.Attribute) && is(field(target, "value"), t_.Name)) {
+        if (const auto c = class_at_.find(name); c != class_at_.end()) {
+          for (auto& m : facts_.classes[c->second].methods) {
+            if (m.name == str_field(target, "attr") && m.structure_unverifiable.empty()) m.structure_unverifiable = why;
+          }
+        }
       }
+    }
+  }
+
+  void note_rebinding(nb::handle s, bool conditional) {
+    const int line = line_of(s);
+    if (is(s, t_.Assign)) {
+      for (nb::handle target : field(s, "targets")) rebinding_target(target, line);
+    } else if (is(s, t_.AnnAssign) || is(s, t_.AugAssign)) {
+      rebinding_target(field(s, "target"), line);
+    } else if (is(s, t_.Delete)) {
+      for (nb::handle target : field(s, "targets")) rebinding_target(target, line);
+    } else if (is(s, t_.For) || is(s, t_.AsyncFor)) {
+      rebinding_target(field(s, "target"), line);
+    } else if (is(s, t_.With) || is(s, t_.AsyncWith)) {
+      for (nb::handle item : field(s, "items")) {
+        if (nb::object vars = field(item, "optional_vars"); !vars.is_none()) rebinding_target(vars, line);
+      }
+    } else if (is(s, t_.Import) || is(s, t_.ImportFrom)) {
+      for (nb::handle alias : field(s, "names")) {
+        const std::string name = str_field(alias, "name"), as = str_field(alias, "asname");
+        const std::string bound = !as.empty() ? as : is(s, t_.Import) ? name.substr(0, name.find('.')) : name;
+        unverifiable(bound, "`" + bound + "` is bound again by an import at line " + std::to_string(line) + ", after its definition");
+      }
+    } else if (is(s, t_.Expr)) {
+      // setattr(f, "__code__", ...), delattr(C, "m")
+      nb::object call = field(s, "value");
+      if (!is(call, t_.Call) || !is(field(call, "func"), t_.Name)) return;
+      const std::string function_name = str_field(field(call, "func"), "id");
+      nb::object args = field(call, "args");
+      if ((function_name == "setattr" || function_name == "delattr") && nb::len(args) >= 1 && is(args[0], t_.Name)) {
+        const std::string name = str_field(args[0], "id");
+        unverifiable(name, "`" + name + "` is changed by " + function_name + "() at line " + std::to_string(line) + ", after its definition");
+      }
+    } else if ((is(s, t_.FunctionDef) || is(s, t_.AsyncFunctionDef) || is(s, t_.ClassDef)) && conditional) {
+      // A conditional definition is not recorded over the first one, but may be the one that runs.
+      const std::string name = str_field(s, "name");
+      unverifiable(name, "`" + name + "` may be defined again at line " + std::to_string(line));
+    }
+  }
+
+  // Decorators run code the definition's hash does not contain. One defined in this module is covered
+  // by its own hash (and its own problems); one computed at run time cannot be covered. An imported
+  // or builtin one is covered by its name only (docs/authoring.md).
+  void cover_decorators(nb::handle def, std::optional<std::string>& hash, std::string& problem) const {
+    std::string material;
+    for (nb::handle decorator : field(def, "decorator_list")) {
+      nb::object root = nb::borrow(decorator);
+      while (is(root, t_.Call) || is(root, t_.Attribute) || is(root, t_.Subscript)) root = field(root, is(root, t_.Call) ? "func" : "value");
+      if (!is(root, t_.Name)) {
+        if (problem.empty()) problem = "its decorator `" + segment(decorator) + "` is computed at run time";
+        continue;
+      }
+      const std::string name = str_field(root, "id");
+      if (class_index_ && class_index_->methods.contains(name)) continue;  // `@value.setter`: this class's own method
+      const FunctionFact* f = function_at_.contains(name) ? &facts_.functions[function_at_.at(name)] : nullptr;
+      const ClassFact* c = class_at_.contains(name) ? &facts_.classes[class_at_.at(name)] : nullptr;
+      if (f || c) {
+        const std::string& own_problem = f ? f->structure_unverifiable : c->structure_unverifiable;
+        if (problem.empty() && !own_problem.empty()) problem = "its decorator `" + name + "` cannot be verified (" + own_problem + ")";
+        material += name + "=" + (f ? f->structure_hash : c->structure_hash).value_or("?") + ";";
+      } else if (variable_at_.contains(name) && problem.empty()) {
+        problem = "its decorator `" + name + "` is a value computed at run time";
+      }
+    }
+    if (!material.empty() && hash) hash = "sha256:" + sha256_hex(*hash + "|decorators:" + material);
+    // A class's pin covers what its methods' pins cover.
+    if (class_index_) class_index_->decorator_material += material;
+  }
+
+  // The module variable `name` as assigned so far, or nullptr.
+  VariableFact* variable(const std::string& name) {
+    const auto at = variable_at_.find(name);
+    return at == variable_at_.end() ? nullptr : &facts_.variables[at->second];
+  }
+  const VariableFact* variable(const std::string& name) const { return const_cast<StaticExtractor*>(this)->variable(name); }
+
+  void mark_changed(const std::string& name) {
+    VariableFact* changed = variable(name);
+    if (changed && !changed->value.is_unknown() && changed->value.kind() != Value::Kind::null) {
+      changed->value = Value::unknown("changed after its assignment");
     }
   }
 
@@ -273,16 +411,15 @@ private:
     }
   }
 
+  // `index` maps each name in `items` to its position: hostile modules define names by the hundred thousand.
   template <typename T>
-  static void add_or_replace(std::vector<T>& items, T item, bool conditional) {
-    for (auto& existing : items) {
-      if (existing.name == item.name) {
-        // Straight-line code: the later definition wins, as at run time; a conditional one may not run.
-        if (!conditional) existing = std::move(item);
-        return;
-      }
-    }
-    items.push_back(std::move(item));
+  static void add_or_replace(std::vector<T>& items, NameIndex& index, T item, bool conditional) {
+    const auto [at, added] = index.try_emplace(item.name, items.size());
+    if (added) {
+      items.push_back(std::move(item));
+    } else if (!conditional) {
+      items[at->second] = std::move(item);  // straight-line code: the later definition wins, as at run time
+    }                                        // a conditional one may not run
   }
 
   void assign(nb::handle target, nb::handle value, bool conditional, int line) {
@@ -319,14 +456,13 @@ private:
     if (is_dunder(name)) return;
     // Runtime facts annotate an unannotated variable with its value's type; so do these, when known.
     if (!annotation && !value.is_unknown()) annotation = std::string(value.python_type_name());
-    for (auto& existing : facts_.variables) {
-      if (existing.name == name) {
-        existing.value = std::move(value);
-        if (annotation) existing.annotation = std::move(annotation);
-        existing.line = line;
-        return;
-      }
+    if (VariableFact* existing = variable(name)) {
+      existing->value = std::move(value);
+      if (annotation) existing->annotation = std::move(annotation);
+      existing->line = line;
+      return;
     }
+    variable_at_.emplace(name, facts_.variables.size());
     facts_.variables.push_back({name, std::move(value), std::move(annotation), line});
   }
 
@@ -366,7 +502,10 @@ private:
     }
     if (nb::object kwarg = field(args, "kwarg"); !kwarg.is_none()) fact.parameters.push_back(parameter(kwarg, ParameterKind::var_keyword));
     fact.return_annotation = optional_segment(field(def, "returns"));
-    if (options_.structure_hashes) fact.structure_hash = structure_hash(def);
+    if (options_.structure_hashes) {
+      fact.structure_hash = structure_hash(def, fact.structure_unverifiable);
+      cover_decorators(def, fact.structure_hash, fact.structure_unverifiable);
+    }
     return fact;
   }
 
@@ -386,8 +525,20 @@ private:
       const std::string text = segment(expression);
       if (!text.empty()) cls.superclasses.push_back({text, ""});
     }
+    ClassIndex index;
+    class_index_ = &index;
     class_body(field(def, "body"), cls, false);
-    if (options_.structure_hashes) cls.structure_hash = structure_hash(def);
+    class_index_ = nullptr;
+    if (options_.structure_hashes) {
+      cls.structure_hash = structure_hash(def, cls.structure_unverifiable);
+      cover_decorators(def, cls.structure_hash, cls.structure_unverifiable);
+      if (!index.decorator_material.empty()) cls.structure_hash = "sha256:" + sha256_hex(*cls.structure_hash + "|methods:" + index.decorator_material);
+      for (const auto& m : cls.methods) {
+        if (cls.structure_unverifiable.empty() && !m.structure_unverifiable.empty()) {
+          cls.structure_unverifiable = "its method `" + m.name + "` cannot be verified (" + m.structure_unverifiable + ")";
+        }
+      }
+    }
     return cls;
   }
 
@@ -401,14 +552,22 @@ private:
       if (is(s, t_.Assign)) {
         nb::object value = field(s, "value");
         // `getstate = setstate = _notimplemented`: another name for a method of this class is a method.
-        const FunctionFact* aliased = is(value, t_.Name) ? find_method(cls, str_field(value, "id")) : nullptr;
+        // A copy, not a pointer: each alias added below may grow `cls.methods` and move its elements.
+        std::optional<FunctionFact> aliased;
+        if (is(value, t_.Name)) {
+          if (const auto at = class_index_->methods.find(str_field(value, "id")); at != class_index_->methods.end()) aliased = cls.methods[at->second];
+        }
         for (nb::handle target : field(s, "targets")) {
           if (aliased && is(target, t_.Name)) {
             FunctionFact alias = *aliased;
             alias.name = str_field(target, "id");
-            add_or_replace(cls.methods, std::move(alias), conditional);
+            add_or_replace(cls.methods, class_index_->methods, std::move(alias), conditional);
           } else if (is(target, t_.Name)) {
-            set_attribute(cls, str_field(target, "id"), AttributeKind::class_attribute, conditional ? Value::unknown("assigned conditionally") : literal(value, 0),
+            const std::string name = str_field(target, "id");
+            if (const auto at = class_index_->methods.find(name); at != class_index_->methods.end() && cls.methods[at->second].structure_unverifiable.empty()) {
+              cls.methods[at->second].structure_unverifiable = "`" + name + "` is bound again at line " + std::to_string(line_of(s)) + " in the class body";
+            }
+            set_attribute(cls, name, AttributeKind::class_attribute, conditional ? Value::unknown("assigned conditionally") : literal(value, 0),
                           std::nullopt, line_of(s));
           }
         }
@@ -456,12 +615,9 @@ private:
       const bool constructor = fact.name == "__init__";
       self_assignments(field(def, "body"), self, cls, !constructor);
     }
-    if (kind == CallableKind::property) {
-      for (const auto& existing : cls.methods) {
-        if (existing.name == fact.name) return;  // the getter defines the property; setters follow it
-      }
-    }
-    add_or_replace(cls.methods, std::move(fact), conditional);
+    // The getter defines the property; setters follow it.
+    if (kind == CallableKind::property && class_index_->methods.contains(fact.name)) return;
+    add_or_replace(cls.methods, class_index_->methods, std::move(fact), conditional);
   }
 
   void self_assignments(nb::handle body, const std::string& self, ClassFact& cls, bool conditional) {
@@ -512,36 +668,48 @@ private:
     }
   }
 
-  static void add_instance_attribute(ClassFact& cls, const std::string& name, Value value, const std::optional<std::string>& annotation, int line) {
-    for (auto& existing : cls.attributes) {
-      if (existing.name == name && existing.kind == AttributeKind::instance_attribute) {
-        // The first assignment (the constructor's, usually) gives the value; later ones may add a type.
-        if (!existing.annotation && annotation) existing.annotation = annotation;
-        if (existing.value.is_unknown() && existing.value.text() == "declared without a value") existing.value = std::move(value);
-        return;
-      }
-    }
-    cls.attributes.push_back({name, AttributeKind::instance_attribute, std::move(value), annotation, line});
+  static std::string attribute_key(const std::string& name, AttributeKind kind) {
+    return name + (kind == AttributeKind::instance_attribute ? "\x01i" : "\x01c");
   }
 
-  static void set_attribute(ClassFact& cls, const std::string& name, AttributeKind kind, Value value, std::optional<std::string> annotation, int line) {
+  void add_instance_attribute(ClassFact& cls, const std::string& name, Value value, const std::optional<std::string>& annotation, int line) {
+    const auto [at, added] = class_index_->attributes.try_emplace(attribute_key(name, AttributeKind::instance_attribute), cls.attributes.size());
+    if (added) {
+      cls.attributes.push_back({name, AttributeKind::instance_attribute, std::move(value), annotation, line});
+      return;
+    }
+    // The first assignment (the constructor's, usually) gives the value; later ones may add a type.
+    AttributeFact& existing = cls.attributes[at->second];
+    if (!existing.annotation && annotation) existing.annotation = annotation;
+    if (existing.value.is_unknown() && existing.value.text() == "declared without a value") existing.value = std::move(value);
+  }
+
+  void set_attribute(ClassFact& cls, const std::string& name, AttributeKind kind, Value value, std::optional<std::string> annotation, int line) {
     if (is_dunder(name)) return;
     if (!annotation && kind == AttributeKind::class_attribute && !value.is_unknown()) annotation = std::string(value.python_type_name());
-    for (auto& existing : cls.attributes) {
-      if (existing.name == name && existing.kind == kind) {
-        existing.value = std::move(value);
-        if (annotation) existing.annotation = std::move(annotation);
-        existing.line = line;
-        return;
-      }
+    const auto [at, added] = class_index_->attributes.try_emplace(attribute_key(name, kind), cls.attributes.size());
+    if (added) {
+      cls.attributes.push_back({name, kind, std::move(value), std::move(annotation), line});
+      return;
     }
-    cls.attributes.push_back({name, kind, std::move(value), std::move(annotation), line});
+    AttributeFact& existing = cls.attributes[at->second];
+    existing.value = std::move(value);
+    if (annotation) existing.annotation = std::move(annotation);
+    existing.line = line;
   }
 
   // ---- after the whole module is read ------------------------------------------------------------
 
   // `base.Plugin` → the module path it names, through this module's imports; "" when unknown.
   std::string qualify(const std::string& dotted) const {
+    if (!completing_) return qualify_now(dotted);
+    // Once the whole module is read, imports and classes no longer change: each name is resolved once.
+    const auto [it, added] = qualified_.try_emplace(dotted);
+    if (added) it->second = qualify_now(dotted);
+    return it->second;
+  }
+
+  std::string qualify_now(const std::string& dotted) const {
     const size_t dot = dotted.find('.');
     const std::string head = dotted.substr(0, dot);
     const std::string rest = dot == std::string::npos ? "" : dotted.substr(dot);
@@ -555,7 +723,7 @@ private:
       }
       return module + "." + it->name + rest;
     }
-    if (dot == std::string::npos && facts_.find_class(dotted)) return facts_.name.empty() ? dotted : facts_.name + "." + dotted;
+    if (dot == std::string::npos && (completing_ ? own_index_.contains(dotted) : facts_.find_class(dotted) != nullptr)) return facts_.name.empty() ? dotted : facts_.name + "." + dotted;
     if (dot == std::string::npos && is_builtin_class(dotted)) return "builtins." + dotted;
     return {};
   }
@@ -586,49 +754,74 @@ private:
   // The method resolution order as Python computes it (C3), over what the source shows: classes of this
   // module are followed through their own bases; an imported base counts as itself then object. Members
   // inherited from classes of this module are added, as a live class would show them.
+  //
+  // Each class is linearised once (memoised) and merged in time linear in the lengths merged, so hostile
+  // hierarchies (diamond chains, long chains) cost what their output costs; SourceLimits bounds that.
   void complete_classes() {
     const std::vector<ClassFact> own = facts_.classes;  // bases as written, members as defined
-    const auto find_own = [&](const std::string& name) -> const ClassFact* {
-      for (const auto& c : own) {
-        if (c.name == name) return &c;
-      }
-      return nullptr;
-    };
-    for (auto& cls : facts_.classes) {
-      std::vector<std::string> visiting;
-      std::vector<SuperclassFact> order = linearize(*find_own(cls.name), find_own, visiting);
+    own_index_.clear();
+    for (size_t i = 0; i < own.size(); ++i) own_index_[own[i].name] = i;
+    linearized_.assign(own.size(), std::nullopt);
+    visiting_.assign(own.size(), false);
+    inheritance_budget_ = limits_.max_inheritance_entries;
+    completing_ = true;
+    for (size_t i = 0; i < facts_.classes.size(); ++i) {
+      ClassFact& cls = facts_.classes[i];
+      std::vector<SuperclassFact> order = linearize(own, i, 0);
       order.erase(order.begin());  // the class itself
+      std::unordered_set<std::string> bound;
+      for (const auto& m : cls.methods) bound.insert(m.name);
+      for (const auto& a : cls.attributes) bound.insert(a.name);
       for (const auto& base : order) {
-        const ClassFact* local = base.qualified == qualify(base.name) ? find_own(base.name) : nullptr;
-        if (!local) continue;
-        const auto bound = [&](const std::string& name) {
-          return find_method(cls, name) ||
-                 std::any_of(cls.attributes.begin(), cls.attributes.end(), [&](const AttributeFact& x) { return x.name == name; });
-        };
-        for (const auto& m : local->methods) {
-          if (!bound(m.name)) cls.methods.push_back(m);
+        const auto local_at = own_index_.find(base.name);
+        if (local_at == own_index_.end() || base.qualified != qualify(base.name)) continue;
+        const ClassFact& local = own[local_at->second];
+        spend(local.methods.size() + local.attributes.size(), cls);
+        for (const auto& m : local.methods) {
+          if (bound.insert(m.name).second) cls.methods.push_back(m);
         }
-        for (const auto& a : local->attributes) {
-          if (!bound(a.name)) cls.attributes.push_back(a);
+        for (const auto& a : local.attributes) {
+          if (bound.insert(a.name).second) cls.attributes.push_back(a);
         }
       }
       cls.superclasses = std::move(order);
     }
   }
 
-  template <typename FindOwn>
-  std::vector<SuperclassFact> linearize(const ClassFact& cls, const FindOwn& find_own, std::vector<std::string>& visiting) {
+  // Counts work done for inheritance against SourceLimits::max_inheritance_entries.
+  void spend(size_t entries, const ClassFact& cls) {
+    if (entries > inheritance_budget_) {
+      throw SourceError(facts_.filename, cls.line, 0,
+                        "class " + cls.name + ": the classes of this module need more than " + std::to_string(limits_.max_inheritance_entries) +
+                            " superclass entries and inherited members in total, the limit for one module");
+    }
+    inheritance_budget_ -= entries;
+  }
+
+  const std::vector<SuperclassFact>& linearize(const std::vector<ClassFact>& own, size_t index, size_t depth) {
+    if (linearized_[index]) return *linearized_[index];
+    const ClassFact& cls = own[index];
+    if (depth >= limits_.max_superclasses) {  // bases defined below their subclass: the walk recurses
+      throw SourceError(facts_.filename, cls.line, 0,
+                        "class " + cls.name + " inherits through more than " + std::to_string(limits_.max_superclasses) +
+                            " levels of classes of this module, the limit");
+    }
+    if (cls.superclasses.size() > limits_.max_bases) {
+      throw SourceError(facts_.filename, cls.line, 0,
+                        "class " + cls.name + " has " + std::to_string(cls.superclasses.size()) + " bases, more than the limit of " +
+                            std::to_string(limits_.max_bases));
+    }
     const SuperclassFact self{cls.name, qualify(cls.name)};
     const SuperclassFact object{"object", "builtins.object"};
-    visiting.push_back(cls.name);
+    visiting_[index] = true;
     std::vector<std::vector<SuperclassFact>> sequences;
     std::vector<SuperclassFact> direct;
     for (const auto& base : cls.superclasses) {
       const SuperclassFact written{last_component(base.name), qualify(base.name)};
       direct.push_back(written);
-      const ClassFact* local = base.name.find('.') == std::string::npos ? find_own(base.name) : nullptr;
-      if (local && std::find(visiting.begin(), visiting.end(), local->name) == visiting.end()) {
-        sequences.push_back(linearize(*local, find_own, visiting));  // cycles are not followed
+      const auto local = base.name.find('.') == std::string::npos ? own_index_.find(base.name) : own_index_.end();
+      if (local != own_index_.end() && !visiting_[local->second]) {
+        sequences.push_back(linearize(own, local->second, depth + 1));  // cycles are not followed
       } else if (written.name == "object") {
         sequences.push_back({object});
       } else if (written.qualified.starts_with("builtins.")) {
@@ -637,55 +830,96 @@ private:
         sequences.push_back({written, object});
       }
     }
-    visiting.pop_back();
-    if (direct.empty()) return {self, object};
-    sequences.push_back(direct);
+    visiting_[index] = false;
+    std::vector<SuperclassFact> result;
+    if (direct.empty()) {
+      result = {self, object};
+    } else {
+      sequences.push_back(std::move(direct));
+      result = c3_merge(self, sequences);
+    }
+    if (result.size() - 1 > limits_.max_superclasses) {
+      throw SourceError(facts_.filename, cls.line, 0,
+                        "class " + cls.name + " has " + std::to_string(result.size() - 1) + " superclasses in its method resolution order, more than the limit of " +
+                            std::to_string(limits_.max_superclasses));
+    }
+    spend(result.size(), cls);
+    linearized_[index] = std::move(result);
+    return *linearized_[index];
+  }
+
+  // C3: repeatedly take the first head that is in no sequence's tail. Entries are interned to numbers and
+  // each tail keeps a count per entry, so a step costs the number of sequences, not their lengths.
+  static std::vector<SuperclassFact> c3_merge(const SuperclassFact& self, const std::vector<std::vector<SuperclassFact>>& sequences) {
+    std::unordered_map<std::string, size_t> ids;
+    std::vector<const SuperclassFact*> entry_of;
+    std::vector<std::vector<size_t>> seqs;
+    for (const auto& seq : sequences) {
+      std::vector<size_t>& out = seqs.emplace_back();
+      for (const auto& x : seq) {
+        const auto [it, added] = ids.try_emplace(x.name + '\0' + x.qualified, entry_of.size());
+        if (added) entry_of.push_back(&x);
+        out.push_back(it->second);
+      }
+    }
+    std::vector<size_t> in_tails(entry_of.size(), 0), head(seqs.size(), 0);
+    for (const auto& seq : seqs) {
+      for (size_t k = 1; k < seq.size(); ++k) ++in_tails[seq[k]];
+    }
+    std::vector<bool> taken(entry_of.size(), false);
     std::vector<SuperclassFact> result{self};
-    const auto same = [](const SuperclassFact& a, const SuperclassFact& b) { return a.name == b.name && a.qualified == b.qualified; };
     while (true) {
-      std::erase_if(sequences, [](const auto& seq) { return seq.empty(); });
-      if (sequences.empty()) return result;
-      const SuperclassFact* next = nullptr;
-      for (const auto& seq : sequences) {
-        const SuperclassFact& head = seq.front();
-        const bool in_a_tail = std::any_of(sequences.begin(), sequences.end(), [&](const auto& other) {
-          return std::any_of(other.begin() + 1, other.end(), [&](const SuperclassFact& x) { return same(x, head); });
-        });
-        if (!in_a_tail) {
-          next = &head;
+      std::optional<size_t> next;
+      bool any_left = false;
+      for (size_t s = 0; s < seqs.size(); ++s) {
+        if (head[s] >= seqs[s].size()) continue;
+        any_left = true;
+        if (in_tails[seqs[s][head[s]]] == 0) {
+          next = seqs[s][head[s]];
           break;
         }
       }
+      if (!any_left) return result;
       if (!next) {
         // Python would refuse this class ("cannot create a consistent MRO"); keep the remaining order.
-        for (const auto& seq : sequences) {
-          for (const auto& x : seq) {
-            if (std::none_of(result.begin(), result.end(), [&](const SuperclassFact& r) { return same(r, x); })) result.push_back(x);
+        for (size_t s = 0; s < seqs.size(); ++s) {
+          for (size_t k = head[s]; k < seqs[s].size(); ++k) {
+            if (!taken[seqs[s][k]]) {
+              taken[seqs[s][k]] = true;
+              result.push_back(*entry_of[seqs[s][k]]);
+            }
           }
         }
         return result;
       }
-      const SuperclassFact chosen = *next;
-      result.push_back(chosen);
-      for (auto& seq : sequences) {
-        if (same(seq.front(), chosen)) seq.erase(seq.begin());
+      taken[*next] = true;
+      result.push_back(*entry_of[*next]);
+      for (size_t s = 0; s < seqs.size(); ++s) {
+        if (head[s] < seqs[s].size() && seqs[s][head[s]] == *next) {
+          ++head[s];
+          if (head[s] < seqs[s].size()) --in_tails[seqs[s][head[s]]];  // it leaves a tail to become a head
+        }
       }
     }
   }
 
   // ---- structure hashes ---------------------------------------------------------------------------
 
-  std::string structure_hash(nb::handle definition) const {
+  // `problem` is set when the text could not stand for the tree (too deep, a constant without a form).
+  std::string structure_hash(nb::handle definition, std::string& problem) const {
     std::string text;
-    serialize(definition, text, 0);
+    serialize(definition, text, 0, problem);
     return "sha256:" + sha256_hex(text);
   }
 
+  static constexpr int kMaxHashDepth = 2000;
+
   // A canonical text of a syntax tree: node types and their `_fields` (positions live in `_attributes`,
   // so they never enter), docstrings and type comments left out, constants by repr.
-  void serialize(nb::handle node, std::string& out, int depth) const {
-    if (depth > 200) {
-      out += "…";
+  void serialize(nb::handle node, std::string& out, int depth, std::string& problem) const {
+    if (depth > kMaxHashDepth) {
+      // Cutting the text here would make different trees hash alike: the pin is unverifiable instead.
+      if (problem.empty()) problem = "its syntax tree nests deeper than " + std::to_string(kMaxHashDepth) + " levels";
       return;
     }
     PyObject* o = node.ptr();
@@ -697,7 +931,7 @@ private:
       out += '[';
       const Py_ssize_t n = PyList_GET_SIZE(o);
       for (Py_ssize_t i = first_statement(o); i < n; ++i) {
-        serialize(nb::handle(PyList_GET_ITEM(o, i)), out, depth + 1);
+        serialize(nb::handle(PyList_GET_ITEM(o, i)), out, depth + 1, problem);
         out += ',';
       }
       out += ']';
@@ -712,15 +946,22 @@ private:
         if (name == "type_comment") continue;
         out += name;
         out += '=';
-        serialize(nb::getattr(node, name.c_str(), nb::none()), out, depth + 1);
+        serialize(nb::getattr(node, name.c_str(), nb::none()), out, depth + 1, problem);
         out += ';';
       }
       out += ')';
       return;
     }
     PyObject* repr = PyObject_Repr(o);  // str, bytes, int, float, complex, bool, Ellipsis: builtin reprs
+    if (!repr && PyLong_CheckExact(o)) {
+      // An int beyond sys.int_info.str_digits_check_threshold has no decimal repr; hexadecimal has no limit.
+      PyErr_Clear();
+      repr = PyNumber_ToBase(o, 16);
+      if (repr) out += "int:";
+    }
     if (!repr) {
       PyErr_Clear();
+      if (problem.empty()) problem = "a constant in it has no printable form";
       out += '?';
       return;
     }
@@ -746,7 +987,17 @@ private:
   std::string_view source_;
   const AstTypes& t_;
   ExtractOptions options_;
+  SourceLimits limits_;
   ModuleFacts facts_;
+  NameIndex variable_at_, function_at_, class_at_;  // positions in facts_ by name (see add_or_replace)
+  std::unordered_set<size_t> deleted_variables_;     // positions of variables removed by `del`
+  ClassIndex* class_index_ = nullptr;                // the class statement being read
+  std::unordered_map<std::string, size_t> own_index_;  // class name → index, while completing classes
+  std::vector<std::optional<std::vector<SuperclassFact>>> linearized_;
+  std::vector<bool> visiting_;
+  size_t inheritance_budget_ = 0;
+  bool completing_ = false;
+  mutable std::unordered_map<std::string, std::string> qualified_;
   std::string package_;
   std::vector<size_t> line_starts_;
 };
@@ -792,7 +1043,7 @@ ModuleFacts extract_static_source(std::string_view source, const std::string& fi
   PyObject* tree = Py_CompileStringObject(text.c_str(), name.ptr(), Py_file_input, &flags, -1);
   if (!tree) raise_from_compile_error(filename);
   nb::object owned = nb::steal(tree);
-  ModuleFacts facts = StaticExtractor(text, filename, module_name, options).run(owned);
+  ModuleFacts facts = StaticExtractor(text, filename, module_name, options, limits).run(owned);
   facts.file_sha256 = sha256_hex(original);  // the file's exact bytes, BOM included
   return facts;
 }

@@ -10,8 +10,12 @@
 
 namespace importspy::bindings {
 
+// Bounds against hostile sources; each is refused with a SourceError naming the class and its line.
 struct SourceLimits {
-  std::size_t max_bytes = 16u << 20;  // larger sources are refused with a SourceError
+  std::size_t max_bytes = 16u << 20;             // larger sources are refused
+  std::size_t max_superclasses = 1000;           // length of one class's method resolution order
+  std::size_t max_bases = 1000;                  // bases written in one class statement
+  std::size_t max_inheritance_entries = 1'000'000;  // superclass entries and inherited members, whole module
 };
 
 struct ExtractOptions {

@@ -203,7 +203,7 @@ private:
         continue;
       }
       check_callable(function, *fact, {Context::module, path, function.mark, fact->line}, [&] { return "function " + quoted(function.name); });
-      check_structure_hash(function.structure_hash, fact->structure_hash, path, function.mark, fact->line, Context::module, "function " + quoted(function.name));
+      check_structure_hash(function.structure_hash, *fact, path, function.mark, Context::module, "function " + quoted(function.name));
     }
     const PathRef classes = prefix.child("classes");
     for (const auto& cls : rule.classes) check_class(cls, classes);
@@ -220,14 +220,21 @@ private:
   }
 
   // Structure pins: the fact's hash is computed from the normalised syntax tree when the contract asks.
-  void check_structure_hash(const std::optional<std::string>& pinned, const std::optional<std::string>& actual, const PathRef& owner,
-                            SourceMark mark, int line, Context context, const std::string& what) {
+  // A pin is verified only when the hash stands for the code that runs: a definition rebound later, or
+  // decorated by code the hash does not cover, is reported as unverifiable, never as matching.
+  template <typename Fact>
+  void check_structure_hash(const std::optional<std::string>& pinned, const Fact& fact, const PathRef& owner, SourceMark mark, Context context,
+                            const std::string& what) {
     if (!pinned) return;
+    const std::optional<std::string>& actual = fact.structure_hash;
     const PathRef path = owner.child("hash");
     applied(path);
-    const Site site{context, path, mark, line};
+    const Site site{context, path, mark, fact.line};
     if (!actual) {
       add(codes::value_unverifiable, site, *pinned, std::nullopt, "the structure of " + what + " cannot be hashed (no source)", "check a module that has a source file");
+    } else if (!fact.structure_unverifiable.empty()) {
+      add(codes::value_unverifiable, site, *pinned, std::nullopt, "the pin of " + what + " cannot be verified: " + fact.structure_unverifiable,
+          "define it once and leave it bound to that definition, or remove the `hash:` pin (docs/authoring.md, Integrity pins)");
     } else if (*actual != *pinned) {
       add(codes::hash_mismatch, site, *pinned, *actual, what + " has changed since it was pinned (its structure hash differs)",
           "review the change, then update `hash:` with `importspy hash --select`");
@@ -356,7 +363,7 @@ private:
           "define `class " + rule.name + ":` at module level");
       return;
     }
-    check_structure_hash(rule.structure_hash, fact->structure_hash, class_path, rule.mark, fact->line, Context::class_, "class " + quoted(rule.name));
+    check_structure_hash(rule.structure_hash, *fact, class_path, rule.mark, Context::class_, "class " + quoted(rule.name));
     const PathRef attributes = class_path.child("attributes");
     for (const auto& attribute : rule.attributes) check_attribute(attribute, *fact, attributes);
     const PathRef methods = class_path.child("methods");
@@ -371,7 +378,7 @@ private:
         continue;
       }
       check_callable(method, *found, Site{Context::class_, path, method.mark, found->line}, what);
-      check_structure_hash(method.structure_hash, found->structure_hash, path, method.mark, found->line, Context::class_, what());
+      check_structure_hash(method.structure_hash, *found, path, method.mark, Context::class_, what());
     }
     const PathRef superclasses = class_path.child("superclasses");
     for (const auto& base : rule.superclasses) check_superclass(base, *fact, superclasses);
@@ -613,9 +620,6 @@ private:
   }
 
   void check_environment(const SystemRule& system, const PathRef& system_path) {
-    const auto is_secret = [&](const std::string& name) {
-      return std::any_of(system.secrets.begin(), system.secrets.end(), [&](const SecretRule& s) { return s.name == name; });
-    };
     const PathRef environment = system_path.child("environment");
     const PathRef variables = environment.child("variables");
     for (const auto& variable : system.environment_variables) {
@@ -628,8 +632,9 @@ private:
       if (!missing && (!variable.value || found->second == *variable.value)) continue;
       const PathRef path = variables.child(variable.name);
       const Site site{Context::environment, path, variable.mark, 0};
-      // A variable also listed as a secret is compared, never shown.
-      const bool secret = is_secret(variable.name);
+      // A variable listed as a secret anywhere in the contract (this deployment or another) is compared,
+      // never shown: neither the value found nor the value required.
+      const bool secret = contract_.is_secret(variable.name);
       if (missing) {
         add(codes::env_missing, site, variable.value ? std::optional(secret ? "<secret>" : *variable.value) : std::nullopt, std::nullopt,
             "environment variable " + quoted(variable.name) + " is not set",

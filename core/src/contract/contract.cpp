@@ -18,6 +18,20 @@ std::vector<std::string> referenced_environment_names(const Contract& contract) 
   return names;
 }
 
+std::vector<std::string> collect_secret_names(const Contract& contract) {
+  std::vector<std::string> names;
+  for (const auto& deployment : contract.deployments) {
+    for (const auto& system : deployment.systems) {
+      for (const auto& secret : system.secrets) names.push_back(secret.name);
+    }
+  }
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
+}
+
+bool Contract::is_secret(std::string_view name) const { return std::binary_search(secret_names.begin(), secret_names.end(), name); }
+
 namespace {
 
 bool module_needs_hashes(const ModuleRule& m) {

@@ -276,7 +276,13 @@ private:
     if (!canonical) {
       SourceMark at = value_mark(owner, key);
       at.column += static_cast<int>(error.offset);
-      fail(ContractErrorKind::invalid_value, at, "`" + *text + "` is not a Python annotation (in " + std::string(where) + "): " + error.message,
+      std::string shown = *text;  // a hostile one may be huge: the start is enough, cut between characters
+      if (shown.size() > 80) {
+        size_t cut = 60;
+        while (cut > 0 && (static_cast<unsigned char>(shown[cut]) & 0xC0) == 0x80) --cut;
+        shown = shown.substr(0, cut) + "…";
+      }
+      fail(ContractErrorKind::invalid_value, at, "`" + shown + "` is not a Python annotation (in " + std::string(where) + "): " + error.message,
            "write the annotation as in code, for example `list[str]` or `Optional[int]`");
     }
     return AnnotationRule{*std::move(text), *std::move(canonical)};
@@ -683,6 +689,21 @@ private:
   std::size_t nodes_visited_ = 0;
 };
 
+std::string hex_byte(char c) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  const auto byte = static_cast<unsigned char>(c);
+  return std::string{kHex[byte >> 4], kHex[byte & 15]};
+}
+
+// The offset of the first C0 control character other than tab, line feed and carriage return, or DEL.
+size_t first_control_character(std::string_view text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) return i;
+  }
+  return std::string_view::npos;
+}
+
 }  // namespace
 
 std::shared_ptr<const Contract> parse_contract(std::string_view text, std::string source, const ContractLimits& limits) {
@@ -694,11 +715,16 @@ std::shared_ptr<const Contract> parse_contract(std::string_view text, std::strin
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
   if (const size_t bad = first_invalid_utf8(text); bad != std::string_view::npos) {
     const SourceMark at = mark_at_offset(text, bad);
-    throw ContractError(ContractErrorKind::not_utf8, source, at.line, at.column, "the contract is not valid UTF-8 (byte 0x" + [&] {
-      static constexpr char kHex[] = "0123456789abcdef";
-      const auto byte = static_cast<unsigned char>(text[bad]);
-      return std::string{kHex[byte >> 4], kHex[byte & 15]};
-    }() + ")", "save the file as UTF-8");
+    throw ContractError(ContractErrorKind::not_utf8, source, at.line, at.column, "the contract is not valid UTF-8 (byte 0x" + hex_byte(text[bad]) + ")",
+                        "save the file as UTF-8");
+  }
+  // YAML allows no control characters but tab and line breaks; yaml-cpp misreads a NUL (it ends its
+  // input there and then decodes the bytes after it as another encoding), so they are refused first.
+  if (const size_t bad = first_control_character(text); bad != std::string_view::npos) {
+    const SourceMark at = mark_at_offset(text, bad);
+    throw ContractError(ContractErrorKind::syntax, source, at.line, at.column,
+                        "the contract contains the control character U+00" + hex_byte(text[bad]) + ", which YAML does not allow",
+                        "remove it; write \\x" + hex_byte(text[bad]) + " inside a double-quoted string if the value needs it");
   }
   YAML::Node root;
   try {
@@ -715,7 +741,9 @@ std::shared_ptr<const Contract> parse_contract(std::string_view text, std::strin
                         "write at least `filename: your_module.py`, or the sections your module must satisfy");
   }
   ContractReader reader(source, limits);
-  return std::make_shared<const Contract>(reader.read(root));
+  Contract contract = reader.read(root);
+  contract.secret_names = collect_secret_names(contract);
+  return std::make_shared<const Contract>(std::move(contract));
 }
 
 std::shared_ptr<const Contract> load_contract_file(const std::filesystem::path& path, const ContractLimits& limits) {

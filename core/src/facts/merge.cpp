@@ -20,6 +20,7 @@ FunctionFact merge_function(const FunctionFact& source, const FunctionFact& live
   FunctionFact merged = live;
   merged.line = source.line ? source.line : live.line;
   if (!merged.structure_hash) merged.structure_hash = source.structure_hash;  // hashes come from the source
+  if (merged.structure_unverifiable.empty()) merged.structure_unverifiable = source.structure_unverifiable;
   prefer_source_annotation(merged.return_annotation, source.return_annotation);
   for (auto& parameter : merged.parameters) {
     for (const auto& source_parameter : source.parameters) {
@@ -38,6 +39,7 @@ ClassFact merge_class(const ClassFact& source, const ClassFact& live) {
   ClassFact merged = live;
   merged.line = source.line ? source.line : live.line;
   if (!merged.structure_hash) merged.structure_hash = source.structure_hash;
+  if (merged.structure_unverifiable.empty()) merged.structure_unverifiable = source.structure_unverifiable;
   for (auto& method : merged.methods) {
     for (const auto& source_method : source.methods) {
       if (source_method.name == method.name) method = merge_function(source_method, method);

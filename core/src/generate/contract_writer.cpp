@@ -116,7 +116,7 @@ private:
 
   void function(const FunctionFact& f, int depth) {
     line(depth, "- name: " + f.name);
-    if (options_.with_hashes && f.structure_hash) line(depth + 1, "hash: " + quoted(*f.structure_hash));
+    if (options_.with_hashes && f.structure_hash && f.structure_unverifiable.empty()) line(depth + 1, "hash: " + quoted(*f.structure_hash));
     if (!f.parameters.empty()) {
       line(depth + 1, "arguments:");
       for (const auto& p : f.parameters) {
@@ -133,7 +133,7 @@ private:
 
   void class_(const ClassFact& c) {
     line(1, "- name: " + c.name);
-    if (options_.with_hashes && c.structure_hash) line(2, "hash: " + quoted(*c.structure_hash));
+    if (options_.with_hashes && c.structure_hash && c.structure_unverifiable.empty()) line(2, "hash: " + quoted(*c.structure_hash));
     const auto attributes = shown(c.attributes);
     if (!attributes.empty()) {
       line(2, "attributes:");

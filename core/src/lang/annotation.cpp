@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <unordered_set>
 #include <vector>
 
 namespace importspy {
@@ -199,6 +200,7 @@ Node normalise(Node node, int depth, bool literal_context);
 Node make_union(std::vector<Node> members) {
   // Flatten, render each once, deduplicate, sort with None last: Union equality in Python is by set.
   std::vector<std::pair<std::string, Node>> flat;
+  std::unordered_set<std::string> seen;  // a hash set: hostile unions have a hundred thousand members
   std::vector<Node> pending = std::move(members);
   for (size_t i = 0; i < pending.size(); ++i) {
     if (pending[i].kind == Node::Kind::union_of) {
@@ -206,8 +208,7 @@ Node make_union(std::vector<Node> members) {
       continue;
     }
     std::string key = render(pending[i]);
-    const bool seen = std::any_of(flat.begin(), flat.end(), [&](const auto& p) { return p.first == key; });
-    if (!seen) flat.emplace_back(std::move(key), std::move(pending[i]));
+    if (seen.insert(key).second) flat.emplace_back(std::move(key), std::move(pending[i]));
   }
   std::sort(flat.begin(), flat.end(), [](const auto& a, const auto& b) {
     const bool a_none = a.first == "None", b_none = b.first == "None";
@@ -261,8 +262,13 @@ Node normalise(Node node, int depth, bool literal_context) {
         args[i] = normalise(std::move(args[i]), depth, value_position);
       }
       if (is_literal) {
-        std::sort(args.begin(), args.end(), [](const Node& a, const Node& b) { return render(a) < render(b); });
-        args.erase(std::unique(args.begin(), args.end(), [](const Node& a, const Node& b) { return render(a) == render(b); }), args.end());
+        // Rendered once each, then sorted and deduplicated by that text.
+        std::vector<std::pair<std::string, Node>> keyed;
+        for (auto& arg : args) keyed.emplace_back(render(arg), std::move(arg));
+        std::sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+        keyed.erase(std::unique(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first == b.first; }), keyed.end());
+        args.clear();
+        for (auto& [key, arg] : keyed) args.push_back(std::move(arg));
       }
       Node out{Node::Kind::subscript, {}, {}};
       out.children.push_back(std::move(base));
@@ -309,6 +315,13 @@ std::string render(const Node& node) {
 }  // namespace
 
 std::optional<std::string> canonical_annotation(std::string_view text, AnnotationSyntaxError* error) {
+  if (text.size() > kMaxAnnotationBytes) {
+    if (error) {
+      *error = AnnotationSyntaxError{0, "the annotation is " + std::to_string(text.size()) + " bytes, more than the limit of " +
+                                                             std::to_string(kMaxAnnotationBytes)};
+    }
+    return std::nullopt;
+  }
   try {
     Parser parser(text, 0);
     return render(normalise(parser.parse_all(), 0, false));

@@ -3,18 +3,49 @@
 #include <sodium.h>
 
 namespace importspy {
+namespace {
+
+std::string hex(const unsigned char* digest, std::size_t length) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(length * 2);
+  for (std::size_t i = 0; i < length; ++i) {
+    out.push_back(kHex[digest[i] >> 4]);
+    out.push_back(kHex[digest[i] & 15]);
+  }
+  return out;
+}
+
+const unsigned char* bytes(std::string_view text) { return reinterpret_cast<const unsigned char*>(text.data()); }
+
+}  // namespace
 
 std::string sha256_hex(std::string_view data) {
   unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(data.data()), data.size());
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(sizeof digest * 2);
-  for (unsigned char byte : digest) {
-    out.push_back(kHex[byte >> 4]);
-    out.push_back(kHex[byte & 15]);
-  }
-  return out;
+  crypto_hash_sha256(digest, bytes(data), data.size());
+  return hex(digest, sizeof digest);
+}
+
+std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
+  // The streaming interface takes a key of any length (RFC 2104: longer keys are hashed first).
+  crypto_auth_hmacsha256_state state;
+  crypto_auth_hmacsha256_init(&state, bytes(key), key.size());
+  crypto_auth_hmacsha256_update(&state, bytes(data), data.size());
+  unsigned char digest[crypto_auth_hmacsha256_BYTES];
+  crypto_auth_hmacsha256_final(&state, digest);
+  return hex(digest, sizeof digest);
+}
+
+bool constant_time_equal(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && (a.empty() || sodium_memcmp(a.data(), b.data(), a.size()) == 0);
+}
+
+std::string random_hex(std::size_t count) {
+  static const bool ready = sodium_init() >= 0;  // idempotent and thread-safe; picks the generator
+  if (!ready) return {};
+  std::string buffer(count, '\0');
+  randombytes_buf(buffer.data(), buffer.size());
+  return hex(bytes(buffer), buffer.size());
 }
 
 }  // namespace importspy

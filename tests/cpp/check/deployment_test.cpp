@@ -157,6 +157,52 @@ deployments:
   EXPECT_EQ(everything.find("expected-token-value"), std::string::npos) << everything;
 }
 
+TEST(CheckDeployments, a_name_secret_in_one_deployment_is_never_shown_in_another) {
+  // aarch64 keeps API_TOKEN secret; x86_64 lists it as a plain variable with a value (issue 11, finding 6).
+  const std::string contract = R"(
+deployments:
+  - arch: aarch64
+    systems:
+      - os: linux
+        environment:
+          secrets: [API_TOKEN]
+  - arch: x86_64
+    systems:
+      - os: linux
+        environment:
+          variables:
+            - {name: API_TOKEN, value: expected-token-value}
+            - {name: OTHER, value: plain}
+)";
+  EnvironmentFacts env = good_env();  // API_TOKEN=tok-123-secret
+  env.variables["OTHER"] = "visible-plain-value";
+  auto report = check_yaml(contract, module_at(), env);
+  ASSERT_EQ(report.violations.size(), 2u);
+  const Violation& token = report.violations[0];
+  EXPECT_EQ(token.code, "env-value-mismatch");
+  EXPECT_EQ(token.expected, "<secret>");
+  EXPECT_EQ(token.actual, "<secret>");
+  std::string everything = render_text(report) + render_json(report);
+  for (const auto& v : report.violations) everything += v.message + v.hint + v.expected.value_or("") + v.actual.value_or("");
+  EXPECT_EQ(everything.find("tok-123-secret"), std::string::npos) << everything;
+  EXPECT_EQ(everything.find("expected-token-value"), std::string::npos) << everything;
+  EXPECT_NE(everything.find("visible-plain-value"), std::string::npos) << "plain variables are still shown";
+  env.variables.erase("API_TOKEN");
+  report = check_yaml(contract, module_at(), env);
+  EXPECT_EQ(report.violations[0].code, "env-missing");
+  EXPECT_EQ(report.violations[0].expected, "<secret>");
+  EXPECT_EQ(report.violations[0].hint.find("expected-token-value"), std::string::npos);
+}
+
+TEST(CheckDeployments, the_compiled_contract_knows_every_secret_name_once_sorted) {
+  auto contract = parse_contract("deployments:\n  - arch: x86_64\n    systems:\n      - os: linux\n        environment: {secrets: [B, A]}\n"
+                                 "  - arch: aarch64\n    systems:\n      - os: linux\n        environment: {secrets: [A, C]}\n",
+                                 "c.yml");
+  EXPECT_EQ(contract->secret_names, (std::vector<std::string>{"A", "B", "C"}));
+  EXPECT_TRUE(contract->is_secret("C"));
+  EXPECT_FALSE(contract->is_secret("D"));
+}
+
 TEST(CheckDeployments, deployment_modules_apply_when_their_filename_matches) {
   const std::string contract = R"(
 deployments:

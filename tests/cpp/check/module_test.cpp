@@ -253,3 +253,18 @@ TEST(CheckModule, hash_mismatch_on_functions_methods_and_classes) {
   EXPECT_EQ(report.violations[1].path, "classes.Extension.methods.add.hash");
   EXPECT_EQ(report.violations[1].context, Context::class_);
 }
+
+TEST(CheckModule, a_matching_hash_whose_definition_was_rebound_is_unverifiable_never_green) {
+  const std::string pinned = "sha256:" + std::string(64, 'c');
+  ModuleFacts m = plugin_module();
+  m.functions[0].structure_hash = pinned;  // the hash matches the pin ...
+  m.functions[0].structure_unverifiable = "`run` is bound again at line 9, after its definition";  // ... but is not what runs
+  const Violation v = only_violation(check_yaml("functions:\n  - {name: run, hash: \"" + pinned + "\"}\n", m));
+  EXPECT_EQ(v.code, "value-unverifiable");
+  EXPECT_EQ(v.path, "functions.run.hash");
+  EXPECT_EQ(v.message, "the pin of function `run` cannot be verified: `run` is bound again at line 9, after its definition");
+  EXPECT_EQ(v.expected, pinned);
+  EXPECT_FALSE(v.actual.has_value());
+  m.functions[0].structure_unverifiable.clear();
+  EXPECT_TRUE(check_yaml("functions:\n  - {name: run, hash: \"" + pinned + "\"}\n", m).ok());
+}

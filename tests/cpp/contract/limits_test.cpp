@@ -75,3 +75,30 @@ TEST(ContractLimits, stops_alias_expansion_in_schema_lists) {
   limits.max_nodes = 5000;
   EXPECT_EQ(contract_error_from(contract, limits).kind(), ContractErrorKind::too_many_nodes);
 }
+
+TEST(ContractLimits, refuses_a_nul_byte_followed_by_non_ascii_text_with_its_place) {
+  // yaml-cpp stopped at the NUL and misread the bytes after it (issue 11, finding 9).
+  auto e = contract_error_from(std::string("variables:\n  - name: caf\xC3\xA9\n    value: \"a\0\xC3\xA9\xE2\x82\xAC\"\n", 48));
+  EXPECT_EQ(e.kind(), ContractErrorKind::syntax);
+  EXPECT_EQ(e.line(), 3);
+  EXPECT_EQ(e.column(), 14);
+  EXPECT_EQ(e.message(), "the contract contains the control character U+0000, which YAML does not allow");
+  EXPECT_NE(e.hint().find("\\x00"), std::string::npos);
+}
+
+TEST(ContractLimits, refuses_other_control_characters_but_accepts_tabs_and_carriage_returns) {
+  auto e = contract_error_from("filename: a\x1b.py\n");
+  EXPECT_EQ(e.kind(), ContractErrorKind::syntax);
+  EXPECT_EQ((std::pair{e.line(), e.column()}), (std::pair{1, 12}));
+  EXPECT_NO_THROW(parse_contract("filename:\ta.py\r\nvariables:\r\n  - name: x\r\n", "c.yml"));
+}
+
+TEST(ContractLimits, refuses_an_annotation_over_the_size_limit_quoting_only_its_start) {
+  std::string members;
+  for (int i = 0; i < 20000; ++i) members += "Name" + std::to_string(i) + ", ";
+  auto e = contract_error_from("variables:\n  - name: x\n    annotation: Union[" + members + "None]\n");
+  EXPECT_EQ(e.kind(), ContractErrorKind::invalid_value);
+  EXPECT_EQ(e.line(), 3);
+  EXPECT_NE(e.message().find("more than the limit of 65536"), std::string::npos) << e.message();
+  EXPECT_LT(e.message().size(), 300u);
+}

@@ -1,9 +1,13 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "importspy/lang/annotation.hpp"
 
 using importspy::canonical_annotation;
 using importspy::canonical_annotation_or_text;
+using importspy::AnnotationSyntaxError;
+using importspy::kMaxAnnotationBytes;
 
 namespace {
 std::string canon(std::string_view text) {
@@ -86,11 +90,38 @@ TEST(Annotation, rejects_unterminated_forward_reference) { EXPECT_FALSE(canonica
 
 TEST(Annotation, rejects_hostile_nesting_without_exhausting_the_stack) {
   importspy::AnnotationSyntaxError error;
-  EXPECT_FALSE(canonical_annotation("x" + std::string(100000, '['), &error).has_value());
+  EXPECT_FALSE(canonical_annotation("x" + std::string(60000, '['), &error).has_value());
   EXPECT_NE(error.message.find("too deeply"), std::string::npos);
 }
 
 TEST(Annotation, module_text_that_does_not_parse_is_compared_as_folded_text) {
   EXPECT_EQ(canonical_annotation_or_text("  weird <annotation>  here "), "weird <annotation> here");
   EXPECT_EQ(canonical_annotation_or_text("List[int]"), "list[int]");
+}
+
+TEST(Annotation, a_union_with_thousands_of_members_is_flattened_deduplicated_and_sorted) {
+  // Members are deduplicated through a hash set (issue 11, finding 8); bench/core_bench.cpp times it.
+  std::string text = "Union[";
+  for (int i = 0; i < 8000; ++i) text += (i ? ", T" : "T") + std::to_string(i % 4000);
+  text += ", None]";
+  ASSERT_LT(text.size(), kMaxAnnotationBytes);
+  const auto canonical = canonical_annotation(text);
+  ASSERT_TRUE(canonical.has_value());
+  EXPECT_TRUE(canonical->starts_with("T0 | T1 | T10 | T100 | T1000 | T1001"));
+  EXPECT_TRUE(canonical->ends_with("T999 | None"));
+  EXPECT_EQ(std::count(canonical->begin(), canonical->end(), '|'), 4000);
+}
+
+TEST(Annotation, refuses_an_annotation_longer_than_the_limit) {
+  std::string text = "Union[";
+  for (int i = 0; i < 100000; ++i) text += "Name" + std::to_string(i) + ", ";
+  text += "None]";
+  AnnotationSyntaxError error;
+  EXPECT_FALSE(canonical_annotation(text, &error).has_value());
+  EXPECT_EQ(error.offset, 0u);
+  EXPECT_EQ(error.message, "the annotation is " + std::to_string(text.size()) + " bytes, more than the limit of 65536");
+}
+
+TEST(Annotation, literal_members_are_sorted_and_deduplicated_once_each) {
+  EXPECT_EQ(canon("Literal['b', 'a', 'b', 2, 1]"), "Literal['a', 'b', 1, 2]");
 }

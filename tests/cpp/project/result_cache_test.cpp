@@ -1,6 +1,10 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "importspy/project/result_cache.hpp"
 #include "support.hpp"
@@ -15,7 +19,7 @@ TEST(Sha256, known_digest) {
 TEST(ResultCacheKey, depends_on_every_input_and_never_on_secret_values) {
   EnvironmentFacts env = importspy::testing::linux_cpython();
   env.variables = {{"MODE", "prod"}, {"TOKEN", "secret-1"}};
-  ResultKey parts{"0.1.0", "static", "contract", "source", "m.py", "c.yml", &env, {"TOKEN"}};
+  ResultKey parts{"0.1.0", "static", "contract", "source", "m.py", "pkg.m", "c.yml", &env, {"TOKEN"}};
   const std::string base = result_cache_key(parts);
   auto changed = [&](auto edit) {
     ResultKey copy = parts;
@@ -27,6 +31,7 @@ TEST(ResultCacheKey, depends_on_every_input_and_never_on_secret_values) {
   EXPECT_NE(base, changed([](ResultKey& k, EnvironmentFacts&) { k.source_text = "source2"; }));
   EXPECT_NE(base, changed([](ResultKey& k, EnvironmentFacts&) { k.contract_text = "contract2"; }));
   EXPECT_NE(base, changed([](ResultKey& k, EnvironmentFacts&) { k.engine_version = "0.2.0"; }));
+  EXPECT_NE(base, changed([](ResultKey& k, EnvironmentFacts&) { k.module_name = "other.m"; }));  // same bytes, another module
   EXPECT_NE(base, changed([](ResultKey&, EnvironmentFacts& e) { e.python_version = "3.12.0"; }));
   EXPECT_NE(base, changed([](ResultKey&, EnvironmentFacts& e) { e.variables["MODE"] = "dev"; }));
   EXPECT_NE(base, changed([](ResultKey&, EnvironmentFacts& e) { e.variables["TOKEN"] = ""; }));
@@ -36,7 +41,7 @@ TEST(ResultCacheKey, depends_on_every_input_and_never_on_secret_values) {
 TEST(ResultCache, stores_and_loads_a_report_with_everything_renderers_need) {
   const fs::path folder = fs::temp_directory_path() / "importspy_result_cache_test";
   fs::remove_all(folder);
-  ResultCache cache(folder);
+  ResultCache cache(folder, std::string(64, 'k'));
   Report report;
   report.contract_source = "c.yml";
   report.module_filename = "m.py";
@@ -57,3 +62,115 @@ TEST(ResultCache, stores_and_loads_a_report_with_everything_renderers_need) {
 }
 
 TEST(ResultCache, a_damaged_entry_is_a_miss) { EXPECT_FALSE(deserialize_report("{ not json").has_value()); }
+
+namespace {
+
+// A cache in a fresh folder under `secret`, and a report with one violation.
+struct CacheFixture {
+  fs::path folder = fs::temp_directory_path() / ("importspy_result_cache_" + std::to_string(::getpid()));
+  CacheFixture() { fs::remove_all(folder); }
+  ~CacheFixture() { fs::remove_all(folder); }
+  static Report failing() {
+    Report report;
+    report.contract_source = "c.yml";
+    report.module_filename = "m.py";
+    report.violations.push_back(Violation{"variable-missing", Category::missing, Context::module, "variables.x", "'a'", std::nullopt, "msg", "hint", {3, 5}, 0});
+    return report;
+  }
+  fs::path only_entry() const {
+    for (const auto& entry : fs::recursive_directory_iterator(folder)) {
+      if (entry.is_regular_file() && entry.path().parent_path().filename() != "contracts") return entry.path();
+    }
+    return {};
+  }
+};
+
+}  // namespace
+
+TEST(ResultCache, an_entry_written_under_another_key_is_a_miss) {
+  CacheFixture f;
+  ResultCache(f.folder, std::string(64, 'a')).store("abcdef", CacheFixture::failing());
+  EXPECT_TRUE(ResultCache(f.folder, std::string(64, 'a')).load("abcdef").has_value());
+  EXPECT_FALSE(ResultCache(f.folder, std::string(64, 'b')).load("abcdef").has_value());
+}
+
+TEST(ResultCache, a_tampered_entry_is_a_miss) {
+  CacheFixture f;
+  ResultCache cache(f.folder, std::string(64, 'a'));
+  cache.store("abcdef", CacheFixture::failing());
+  const fs::path entry = f.only_entry();
+  std::string text = *read_regular_file(entry, 1 << 20);
+  const size_t code = text.find("variable-missing");
+  ASSERT_NE(code, std::string::npos);
+  text.replace(code, 16, "variable-mizzing");
+  std::ofstream(entry, std::ios::binary | std::ios::trunc) << text;
+  EXPECT_FALSE(cache.load("abcdef").has_value());
+}
+
+TEST(ResultCache, an_entry_copied_to_another_lookup_key_is_a_miss) {
+  CacheFixture f;
+  ResultCache cache(f.folder, std::string(64, 'a'));
+  Report passing;
+  passing.contract_source = "c.yml";
+  passing.module_filename = "m.py";
+  cache.store("aaaaaa", passing);
+  cache.store("bbbbbb", CacheFixture::failing());
+  fs::copy_file(f.folder / "v1" / "aa" / "aaaaaa.json", f.folder / "v1" / "bb" / "bbbbbb.json", fs::copy_options::overwrite_existing);
+  EXPECT_TRUE(cache.load("aaaaaa").has_value());
+  EXPECT_FALSE(cache.load("bbbbbb").has_value());
+}
+
+TEST(ResultCache, an_unauthenticated_entry_of_the_old_format_is_a_miss) {
+  CacheFixture f;
+  fs::create_directories(f.folder / "v1" / "ab");
+  std::ofstream(f.folder / "v1" / "ab" / "abcdef.json") << serialize_report(CacheFixture::failing());
+  EXPECT_FALSE(ResultCache(f.folder, std::string(64, 'a')).load("abcdef").has_value());
+}
+
+TEST(ResultCache, without_a_key_nothing_is_stored_or_served) {
+  CacheFixture f;
+  ResultCache cache(f.folder, std::nullopt);
+  cache.store("abcdef", CacheFixture::failing());
+  EXPECT_FALSE(fs::exists(f.folder / "v1" / "ab" / "abcdef.json"));
+  EXPECT_FALSE(cache.load("abcdef").has_value());
+}
+
+TEST(ResultCache, a_folder_a_fifo_or_a_link_to_a_device_in_place_of_an_entry_is_a_miss_that_never_blocks) {
+  CacheFixture f;
+  ResultCache cache(f.folder, std::string(64, 'a'));
+  fs::create_directories(f.folder / "v1" / "aa" / "aaaaaa.json");
+  fs::create_directories(f.folder / "v1" / "bb");
+  ASSERT_EQ(::mkfifo((f.folder / "v1" / "bb" / "bbbbbb.json").c_str(), 0600), 0);
+  fs::create_directories(f.folder / "v1" / "cc");
+  fs::create_symlink("/dev/zero", f.folder / "v1" / "cc" / "cccccc.json");
+  fs::create_directories(f.folder / "v1" / "contracts");
+  ASSERT_EQ(::mkfifo((f.folder / "v1" / "contracts" / "dddddd.json").c_str(), 0600), 0);
+  EXPECT_FALSE(cache.load("aaaaaa").has_value());
+  EXPECT_FALSE(cache.load("bbbbbb").has_value());  // opened O_NONBLOCK and refused by type: no writer needed
+  EXPECT_FALSE(cache.load("cccccc").has_value());  // not followed
+  EXPECT_FALSE(cache.load_summary("dddddd").has_value());
+  cache.store("aaaaaa", CacheFixture::failing());  // a folder in the way: the write fails quietly
+  EXPECT_FALSE(cache.load("aaaaaa").has_value());
+}
+
+TEST(ResultCacheKeyFile, is_created_private_and_read_back_the_same) {
+  CacheFixture f;
+  const fs::path path = f.folder / "importspy" / "key";
+  const auto first = load_or_create_cache_key(path);
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(first->size(), 64u);
+  EXPECT_EQ(load_or_create_cache_key(path), first);
+  EXPECT_EQ(fs::status(path).permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_EQ(fs::status(path.parent_path()).permissions() & fs::perms::all, fs::perms::owner_all);
+}
+
+TEST(ResultCacheKeyFile, a_key_others_can_read_or_a_link_is_refused) {
+  CacheFixture f;
+  const fs::path path = f.folder / "importspy" / "key";
+  ASSERT_TRUE(load_or_create_cache_key(path).has_value());
+  fs::permissions(path, fs::perms::group_read, fs::perm_options::add);
+  EXPECT_FALSE(load_or_create_cache_key(path).has_value());
+  fs::remove(path);
+  fs::create_symlink("/dev/zero", path);
+  EXPECT_FALSE(load_or_create_cache_key(path).has_value());
+}

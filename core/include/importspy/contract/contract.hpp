@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "importspy/lang/kinds.hpp"
@@ -111,7 +112,15 @@ struct Contract {
   int schema_version = 0;  // 0: ImportSpy 0.x format (no `importspy:` key); 1: `importspy: 1`
   ModuleRule module;  // the top-level filename/version/variables/functions/classes
   std::vector<DeploymentRule> deployments;  // alternatives; empty: runs anywhere
+  // Every name declared a secret in any deployment, sorted, each once (filled by the loader): its value
+  // is never shown, even where another deployment lists it as a plain variable with a value.
+  std::vector<std::string> secret_names;
+
+  bool is_secret(std::string_view name) const;
 };
+
+// The sorted, distinct secret names of every deployment of `contract` (what the loader stores in it).
+std::vector<std::string> collect_secret_names(const Contract& contract);
 
 // True when some rule pins a file or a definition: extraction must then compute hashes.
 bool needs_hashes(const Contract& contract);

@@ -30,6 +30,9 @@ enum class CallableKind { function, method, static_method, class_method, propert
 struct FunctionFact {
   std::string name;
   std::optional<std::string> structure_hash;  // "sha256:<hex>" of the normalised syntax tree, when computed
+  // Why the hash does not stand for the code that runs (the name is rebound after its definition, a
+  // decorator's code is not known, ...): a pin on it cannot be verified. Empty when it can.
+  std::string structure_unverifiable;
   std::vector<ParameterFact> parameters;  // in signature order
   std::optional<std::string> return_annotation;
   CallableKind kind = CallableKind::function;
@@ -53,6 +56,7 @@ struct SuperclassFact {
 struct ClassFact {
   std::string name;
   std::optional<std::string> structure_hash;  // "sha256:<hex>", when computed
+  std::string structure_unverifiable;         // as for FunctionFact
   std::vector<AttributeFact> attributes;
   std::vector<FunctionFact> methods;
   std::vector<SuperclassFact> superclasses;  // method resolution order, the class itself excluded

@@ -13,6 +13,9 @@ struct AnnotationSyntaxError {
   std::string message;
 };
 
+// Longer annotation text is refused (an AnnotationSyntaxError at that offset); nothing real comes near.
+inline constexpr std::size_t kMaxAnnotationBytes = 64u << 10;
+
 // The canonical text of an annotation expression, or nullopt (and `error` filled) when the text is not a
 // Python annotation expression. Rules: `typing.`/`typing_extensions.`/`builtins.`/`collections.abc.`
 // prefixes are dropped; List/Dict/Set/FrozenSet/Tuple/Type/Deque/DefaultDict become their builtin

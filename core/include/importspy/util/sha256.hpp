@@ -1,5 +1,5 @@
 #pragma once
-// SHA-256, from libsodium.
+// SHA-256, HMAC-SHA256 and secret keys, from libsodium.
 
 #include <string>
 #include <string_view>
@@ -8,5 +8,14 @@ namespace importspy {
 
 // SHA-256 of `data` as 64 lowercase hex digits.
 std::string sha256_hex(std::string_view data);
+
+// HMAC-SHA256 of `data` under `key`, as 64 lowercase hex digits.
+std::string hmac_sha256_hex(std::string_view key, std::string_view data);
+
+// Whether two strings are equal, in time that depends only on their lengths (for comparing MACs).
+bool constant_time_equal(std::string_view a, std::string_view b);
+
+// `bytes` bytes from the operating system's cryptographically secure generator, as 2 × `bytes` hex digits.
+std::string random_hex(std::size_t bytes);
 
 }  // namespace importspy

@@ -1,0 +1,79 @@
+"""Hostile inputs cost about what parsing them costs (issue 11, finding 8).
+
+For each input, the static extraction (CPython's parser + the C++ walk, MRO, inherited members) and the
+canonicalisation of a huge Union are timed against a linear baseline measured in the same run: CPython's
+own `compile(..., ast.PyCF_ONLY_AST)` of the same text. Ratios, not absolute times, are what to compare.
+
+    .venv/bin/python bench/hostile_bench.py [--repeat 5]
+"""
+
+import argparse
+import ast
+import os
+import tempfile
+import time
+
+import importspy
+import importspy._engine as engine
+
+
+def best_of(repeat, function):
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def diamond_chain(levels):
+    lines = ["class A0:\n    def m0(self): pass"]
+    for i in range(levels):
+        lines += [f"class B{i}(A{i}): pass", f"class C{i}(A{i}): pass", f"class A{i + 1}(B{i}, C{i}):\n    def m{i + 1}(self, x): pass"]
+    return "\n".join(lines) + "\n"
+
+
+def chain(length):
+    return "class K0:\n    def f0(self): pass\n" + "".join(f"class K{i}(K{i - 1}):\n    def f{i}(self): pass\n" for i in range(1, length))
+
+
+def many_names(count):
+    return "".join(f"v{i} = {i}\n" for i in range(count)) + "".join(f"def f{i}(): pass\n" for i in range(count))
+
+
+def union_contract(members):
+    return "variables:\n  - name: x\n    annotation: Union[" + ", ".join(f"T{i}" for i in range(members)) + "]\n"
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        for name, source in [("diamond chain, 20 levels", diamond_chain(20)), ("diamond chain, 40 levels", diamond_chain(40)),
+                             ("class chain, 400", chain(400)), ("class chain, 800", chain(800)),
+                             ("20,000 variables + 20,000 functions", many_names(20000))]:
+            path = os.path.join(folder, "m.py")
+            with open(path, "w") as f:
+                f.write(source)
+            contract = os.path.join(folder, "c.yml")
+            with open(contract, "w") as f:
+                f.write("filename: m.py\n")
+            parse = best_of(args.repeat, lambda: compile(source, path, "exec", ast.PyCF_ONLY_AST))
+            # A check, not facts_json: a chain's facts list every class's whole MRO and inherited methods,
+            # whose JSON text (36 MB for 400 classes) would dominate.
+            extract = best_of(args.repeat, lambda: (engine.clear_caches(), importspy.check(path, contract)))
+            rows.append((name, len(source), extract, parse))
+        for members in (1000, 5000):
+            text = union_contract(members)
+            load = best_of(args.repeat, lambda: importspy.parse_contract(text))
+            parse = best_of(args.repeat, lambda: compile("x: " + text.split("annotation: ")[1], "<u>", "exec", ast.PyCF_ONLY_AST))
+            rows.append((f"contract with a {members}-member Union", len(text), load, parse))
+    print(f"{'input':42} {'bytes':>9} {'importspy':>11} {'CPython parse':>14} {'ratio':>7}")
+    for name, size, ours, baseline in rows:
+        print(f"{name:42} {size:9d} {ours * 1e3:9.2f}ms {baseline * 1e3:12.2f}ms {ours / baseline:7.1f}")
+
+
+if __name__ == "__main__":
+    main()
