@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+# `pytester` runs pytest on generated projects (tests/python/test_pytest_plugin.py).
+pytest_plugins = ["pytester"]
+
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "plugin_host"
 
