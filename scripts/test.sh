@@ -25,6 +25,12 @@ if [[ "${IMPORTSPY_SKIP_FUZZ:-0}" != 1 ]]; then
   "$repo_root/scripts/fuzz.sh" --runs 2000
 fi
 
+# The documentation site: mkdocs (material theme) over docs/, strictly (broken links and pages missing from
+# the navigation fail), with the docs tools in their own .venv-docs/. The tutorials' commands and the
+# violation-code pages are checked by the Python suite below (test_tutorials.py, test_code_pages.py).
+echo "== documentation site (mkdocs build --strict, build-docs/site/)"
+"$repo_root/scripts/docs.sh"
+
 # The Python suite runs on every supported CPython, each against the repaired wheel built for it and
 # installed into a fresh virtual environment, as users get it. IMPORTSPY_PYTHONS narrows the list.
 pythons=(${IMPORTSPY_PYTHONS:-3.10 3.11 3.12 3.13})

