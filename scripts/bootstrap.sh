@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the build needs when it is missing, then configures and builds.
 # Usage: scripts/bootstrap.sh [BUILD_DIR] [extra CMake arguments...]
+#        scripts/bootstrap.sh --packages-only    (install what is missing, build nothing)
 # Sourced by the other scripts; safe to run again (it only installs and rebuilds what is missing).
 set -euo pipefail
 
@@ -8,7 +9,7 @@ repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build_dir="${1:-$repo_root/build}"
 shift || true
 
-debian_packages=(g++ libyaml-cpp-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libssl-dev libtomlplusplus-dev)
+debian_packages=(g++ libyaml-cpp-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libsodium-dev libtomlplusplus-dev)
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
@@ -33,6 +34,8 @@ if ((${#missing[@]})); then
   "${apt_get[@]}" update -qq
   DEBIAN_FRONTEND=noninteractive "${apt_get[@]}" install -y -qq "${missing[@]}" >/dev/null
 fi
+
+[[ "$build_dir" == --packages-only ]] && exit 0
 
 generator=()
 command -v ninja >/dev/null 2>&1 && generator=(-G Ninja)

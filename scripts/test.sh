@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: the C++ suites (normal build, then AddressSanitizer + UBSan), then the Python suite
-# against the package installed from this checkout.
+# Runs every test: the C++ suites (normal build, then AddressSanitizer + UBSan), then the Python suite on
+# CPython 3.10 to 3.13, each against the self-contained wheel built for it.
 # IMPORTSPY_SKIP_SANITIZERS=1 skips the sanitizer build (faster local iteration); IMPORTSPY_SKIP_FUZZ=1
 # skips the short fuzz runs.
 set -euo pipefail
@@ -20,12 +20,18 @@ fi
 
 if [[ "${IMPORTSPY_SKIP_FUZZ:-0}" != 1 ]]; then
   # Each libFuzzer target over its seeds and 2,000 generated inputs (clang is installed when missing);
-  # scripts/fuzz.sh SECONDS runs them for long. IMPORTSPY_SKIP_FUZZ=1 skips this.
+  # scripts/fuzz.sh SECONDS runs them for long.
   echo "== Fuzz targets, 2000 runs each (build-fuzz/)"
   "$repo_root/scripts/fuzz.sh" --runs 2000
 fi
 
-echo "== Python tests (.venv/, package built by pip install .)"
-"$repo_root/scripts/python-env.sh"
-cd "$repo_root"
-.venv/bin/python -m pytest tests/python -q
+# The Python suite runs on every supported CPython, each against the repaired wheel built for it and
+# installed into a fresh virtual environment, as users get it. IMPORTSPY_PYTHONS narrows the list.
+pythons=(${IMPORTSPY_PYTHONS:-3.10 3.11 3.12 3.13})
+echo "== wheels for CPython ${pythons[*]} (dist/)"
+"$repo_root/scripts/build-wheels.sh" "${pythons[@]}"
+for version in "${pythons[@]}"; do
+  echo "== Python tests on CPython $version (fresh .venv-test-$version/, repaired wheel)"
+  "$repo_root/scripts/wheel-env.sh" "$version" "$repo_root/.venv-test-$version"
+  (cd "$repo_root" && "$repo_root/.venv-test-$version/bin/python" -m pytest tests/python -q -p no:cacheprovider)
+done

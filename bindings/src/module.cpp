@@ -16,6 +16,7 @@
 #include "importspy/facts/json.hpp"
 #include "importspy/render/report.hpp"
 #include "importing/import_hook.hpp"
+#include "extract/source_bytes.hpp"
 #include "extract/source_facts_cache.hpp"
 #include "extract/static_extractor.hpp"
 #include "extract/targets.hpp"
@@ -104,7 +105,9 @@ NB_MODULE(_engine, m) {
 
   m.def(
       "validate_importer", [](nb::handle filepath, nb::handle info_module) { return validate_importer(filepath, info_module); },
-      nb::arg("filepath"), nb::arg("info_module") = nb::none(), "Embedded mode; see importspy.Spy.");
+      nb::arg("filepath"), nb::arg("info_module") = nb::none(),
+      nb::sig("def validate_importer(filepath: str | os.PathLike[str], info_module: types.ModuleType | None = None) -> types.ModuleType"),
+      "Embedded mode; see importspy.Spy.");
 
   m.def(
       "facts_json",
@@ -145,4 +148,12 @@ NB_MODULE(_engine, m) {
       },
       "Forget every compiled contract and parsed source.");
   m.def("run_cli", &run_cli, nb::arg("arguments"), "Run the command line; returns the exit status.");
+  m.def(
+      "_decode_source",
+      [](nb::bytes data, const std::string& filename) {
+        const std::string text = decode_python_source(std::string_view(data.c_str(), data.size()), filename);
+        return nb::str(text.data(), text.size());
+      },
+      nb::arg("data"), nb::arg("filename") = "<bytes>",
+      "The text of Python source bytes as the engine decodes them (BOM, PEP 263); raises SourceError. For tests.");
 }

@@ -5,6 +5,23 @@ run; `Spy().importspy(filepath=...)` inside that module enforces it on its impor
 `importspy.check()` / `importspy check` validate any module on demand.
 """
 
+from __future__ import annotations
+
+# For type checkers only (mypy and pyright treat any name TYPE_CHECKING as true): importing `typing`
+# at run time would cost `import importspy` a few milliseconds.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import os
+    import types
+    from typing import Literal, Union
+
+    #: A module object, a path to a ``.py`` file, or a dotted module name.
+    ModuleTarget = Union[types.ModuleType, str, os.PathLike[str]]
+    #: A path to a YAML contract or a compiled :class:`Contract`.
+    ContractSource = Union["Contract", str, os.PathLike[str]]
+    #: How facts are read: from the source without executing it, or from the imported module.
+    Mode = Literal["static", "runtime"]
+
 from ._engine import (
     Contract,
     ContractError,
@@ -45,7 +62,7 @@ __all__ = [
 ]
 
 
-def check(module_or_path, contract, *, mode="static"):
+def check(module_or_path: ModuleTarget, contract: ContractSource, *, mode: Mode = "static") -> Report:
     """Check a module against a contract and return a :class:`Report` (never raises for violations).
 
     ``module_or_path`` is a module object, a path to a ``.py`` file, or a dotted module name.
@@ -57,7 +74,14 @@ def check(module_or_path, contract, *, mode="static"):
     return _check(module_or_path, contract, mode)
 
 
-def generate(module_or_path, *, mode="static", with_environment=False, include_private=False, with_hashes=False):
+def generate(
+    module_or_path: ModuleTarget,
+    *,
+    mode: Mode = "static",
+    with_environment: bool = False,
+    include_private: bool = False,
+    with_hashes: bool = False,
+) -> str:
     """Return the text of a contract (YAML, versioned schema) that the module satisfies.
 
     ``mode="static"`` never executes the module. ``with_environment`` adds a deployment for this
@@ -78,7 +102,12 @@ class Spy:
     validates the module importing it (and the environment) and returns that module.
     """
 
-    def importspy(self, filepath=None, log_level=None, info_module=None):
+    def importspy(
+        self,
+        filepath: str | os.PathLike[str] | None = None,
+        log_level: int | str | None = None,
+        info_module: types.ModuleType | None = None,
+    ) -> types.ModuleType:
         """Validate the importer of the calling module (or ``info_module``) against ``filepath``.
 
         A relative ``filepath`` is looked up beside the calling module, then in the working directory.

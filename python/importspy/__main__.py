@@ -1,11 +1,14 @@
 """`python -m importspy` and the `importspy` console script."""
 
+from __future__ import annotations
+
 import sys
+from collections.abc import Sequence
 
 from ._engine import run_cli
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; exits with 0 (compliant), 1 (violations) or 2 (usage or contract error)."""
     return run_cli(list(sys.argv[1:] if argv is None else argv))
 

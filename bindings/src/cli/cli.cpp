@@ -11,6 +11,13 @@
 #include <filesystem>
 #include <thread>
 
+#ifndef _WIN32
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#endif
+
 #include "cli/batch_runner.hpp"
 #include "extract/environment_probe.hpp"
 #include "interop/errors.hpp"
@@ -34,10 +41,24 @@ namespace fs = std::filesystem;
 constexpr int kExitCompliant = 0;
 constexpr int kExitError = 2;
 
-void write(const char* stream, const std::string& text) {
-  nb::object out = nb::borrow(PySys_GetObject(stream));
-  out.attr("write")(text);
-  out.attr("flush")();
+// Writes `text` to sys.stdout or sys.stderr; false when the stream is closed or fails (a closed
+// descriptor, a broken pipe, a full disk). Bytes that are not UTF-8 (a file name) are shown escaped.
+bool write(const char* stream, const std::string& text) {
+  PyObject* handle = PySys_GetObject(stream);
+  if (!handle || handle == Py_None) return false;
+  nb::object out = nb::borrow(handle);
+  nb::object decoded = nb::steal(PyUnicode_DecodeUTF8(text.data(), static_cast<Py_ssize_t>(text.size()), "backslashreplace"));
+  if (!decoded.is_valid()) {
+    PyErr_Clear();
+    return false;
+  }
+  try {
+    out.attr("write")(decoded);
+    out.attr("flush")();
+    return true;
+  } catch (const nb::python_error&) {
+    return false;  // the pending error was taken by python_error
+  }
 }
 
 bool is_terminal(const char* stream) {
@@ -201,7 +222,10 @@ int run_check(const Options& options) {
   } else {
     output = (options.dry_run ? render_trace(batch) + "\n" : std::string()) + render_batch_text(batch, {color, true});
   }
-  write("stdout", output);
+  if (!write("stdout", output)) {
+    write("stderr", "importspy: error: the report cannot be written: standard output is closed or failed; redirect it to a file (> report.txt)\n");
+    return kExitError;
+  }
   return options.dry_run ? kExitCompliant : status;
 }
 
@@ -250,8 +274,29 @@ int run_lint(const std::vector<std::string>& inputs, bool json_output) {
   return status;
 }
 
-// Writes `text` to `output` through a temporary file and a rename: never half a file.
+// Writes `text` to `output` through a temporary file and a rename: never half a file. The temporary file
+// has an unpredictable name and is created exclusively (mkstemp), so a file or symbolic link planted in
+// the folder (committed to a repository) is never written through.
 bool write_file_atomically(const std::string& output, const std::string& text) {
+#ifndef _WIN32
+  std::string temporary = output + ".importspy-XXXXXX";
+  const int fd = ::mkstemp(temporary.data());
+  if (fd < 0) return false;
+  const mode_t mask = ::umask(0);
+  ::umask(mask);
+  bool ok = ::fchmod(fd, 0666 & ~mask) == 0;  // as an ordinary new file, not mkstemp's 0600
+  for (std::size_t written = 0; ok && written < text.size();) {
+    const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    ok = n > 0;
+    if (ok) written += static_cast<std::size_t>(n);
+  }
+  ok = ::close(fd) == 0 && ok;
+  std::error_code ec;
+  if (ok) fs::rename(temporary, output, ec);
+  if (!ok || ec) fs::remove(temporary, ec);
+  return ok && !ec;
+#else
   const fs::path temporary = fs::path(output + ".importspy-tmp");
   {
     std::ofstream out(temporary, std::ios::binary);
@@ -262,12 +307,16 @@ bool write_file_atomically(const std::string& output, const std::string& text) {
   fs::rename(temporary, output, ec);
   if (ec) fs::remove(temporary, ec);
   return !ec;
+#endif
 }
 
 // The result of a command: on standard output, or written atomically to `output` when one is given.
 int emit(const std::string& output, const std::string& text) {
   if (output.empty()) {
-    write("stdout", text);
+    if (!write("stdout", text)) {
+      write("stderr", "importspy: error: standard output is closed or failed; use -o FILE\n");
+      return kExitError;
+    }
   } else if (!write_file_atomically(output, text)) {
     write("stderr", "importspy: error: cannot write " + output + "\n");
     return kExitError;
@@ -433,10 +482,7 @@ int run_cli(const std::vector<std::string>& arguments) {
   migrate_command->add_option("contract", migrate_input, "The 0.x contract (YAML)")->required();
   migrate_command->add_option("-o,--output", migrate_output, "Write here (may be the input itself) instead of standard output");
 
-  CLI::App* worker = app.add_subcommand("_worker", "")->group("");  // hidden: one share of a --jobs run
-  std::string request_file, result_file;
-  worker->add_option("request", request_file)->required();
-  worker->add_option("result", result_file)->required();
+  CLI::App* worker = app.add_subcommand("_worker", "")->group("");  // hidden: one share of a --jobs run, over stdin/stdout
   app.require_subcommand(0, 1);
 
   std::vector<std::string> reversed(arguments.rbegin(), arguments.rend());
@@ -453,7 +499,7 @@ int run_cli(const std::vector<std::string>& arguments) {
     write("stdout", std::string("importspy ") + IMPORTSPY_VERSION + "\n");
     return kExitCompliant;
   }
-  if (app.got_subcommand(worker)) return run_batch_worker(request_file, result_file);
+  if (app.got_subcommand(worker)) return run_batch_worker();
   if (app.got_subcommand(schema_command)) {
     write("stdout", contract_json_schema());
     return kExitCompliant;

@@ -1,10 +1,10 @@
 #include "extract/source_facts_cache.hpp"
 
-#include <fstream>
 #include <mutex>
 #include <unordered_map>
 
 #include "importspy/util/file_stamp.hpp"
+#include "extract/source_bytes.hpp"
 #include "extract/static_extractor.hpp"
 
 namespace importspy::bindings {
@@ -20,9 +20,11 @@ struct Entry {
 std::mutex g_mutex;
 std::unordered_map<std::string, Entry> g_entries;
 
-std::string read_whole(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
+std::string read_whole(const std::filesystem::path& path) { return read_source_file(path, SourceLimits{}.max_bytes); }
+
+std::string key_of(const std::filesystem::path& path, const std::string& module_name, const ExtractOptions& options) {
+  // std::string("\0hashes", 7): as a plain literal the text would end at its first byte, the NUL.
+  return path.string() + '\0' + module_name + (options.structure_hashes ? std::string("\0hashes", 7) : std::string());
 }
 
 }  // namespace
@@ -30,8 +32,7 @@ std::string read_whole(const std::filesystem::path& path) {
 std::shared_ptr<const ModuleFacts> cached_static_facts(const std::filesystem::path& path, const std::string& module_name, const ExtractOptions& options) {
   const auto stamp = file_stamp(path);
   if (!stamp) return std::make_shared<const ModuleFacts>(extract_static_file(path, module_name, options));  // reports why
-  // std::string("\0hashes", 7): as a plain literal the text would end at its first byte, the NUL.
-  const std::string key = path.string() + '\0' + module_name + (options.structure_hashes ? std::string("\0hashes", 7) : std::string());
+  const std::string key = key_of(path, module_name, options);
   {
     std::lock_guard lock(g_mutex);
     auto it = g_entries.find(key);
@@ -49,6 +50,24 @@ std::shared_ptr<const ModuleFacts> cached_static_facts(const std::filesystem::pa
   auto facts = std::make_shared<const ModuleFacts>(extract_static_source(text, path.string(), module_name, options));
   std::lock_guard lock(g_mutex);
   g_entries[key] = Entry{*stamp, read_at, std::move(text), facts};
+  return facts;
+}
+
+std::shared_ptr<const ModuleFacts> static_facts_of_bytes(const std::filesystem::path& path, const std::string& bytes, const std::string& module_name,
+                                                         const ExtractOptions& options) {
+  const std::string key = key_of(path, module_name, options);
+  {
+    std::lock_guard lock(g_mutex);
+    auto it = g_entries.find(key);
+    if (it != g_entries.end() && it->second.text == bytes) return it->second.facts;
+  }
+  const auto read_at = std::chrono::system_clock::now();
+  auto facts = std::make_shared<const ModuleFacts>(extract_static_source(bytes, path.string(), module_name, options));
+  // Stored under the file's stamp only when the file still has it: a later path lookup re-reads otherwise.
+  if (const auto stamp = file_stamp(path)) {
+    std::lock_guard lock(g_mutex);
+    g_entries[key] = Entry{*stamp, read_at, bytes, facts};
+  }
   return facts;
 }
 

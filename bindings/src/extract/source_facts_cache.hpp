@@ -15,6 +15,11 @@ namespace importspy::bindings {
 // Throws SourceError as extract_static_file() does.
 std::shared_ptr<const ModuleFacts> cached_static_facts(const std::filesystem::path& path, const std::string& module_name, const ExtractOptions& options = {});
 
+// The facts of `bytes`, the content of `path` the caller has read: served from the cache only when the
+// cached entry was extracted from exactly these bytes. What the import hook checks is what it runs.
+std::shared_ptr<const ModuleFacts> static_facts_of_bytes(const std::filesystem::path& path, const std::string& bytes, const std::string& module_name,
+                                                         const ExtractOptions& options = {});
+
 void clear_static_facts_cache();
 
 }  // namespace importspy::bindings

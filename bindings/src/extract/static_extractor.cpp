@@ -11,6 +11,7 @@
 #include "interop/errors.hpp"
 #include "importspy/util/sha256.hpp"
 #include "importspy/util/utf8.hpp"
+#include "extract/source_bytes.hpp"
 #include "interop/python_values.hpp"
 
 namespace importspy::bindings {
@@ -1027,20 +1028,18 @@ ModuleFacts extract_static_source(std::string_view source, const std::string& fi
     throw SourceError(filename, 0, 0,
                       "the source is " + std::to_string(source.size()) + " bytes, more than the limit of " + std::to_string(limits.max_bytes));
   }
-  if (source.starts_with("\xEF\xBB\xBF")) source.remove_prefix(3);
-  if (const size_t bad = first_invalid_utf8(source); bad != std::string_view::npos) {
-    const SourceMark at = mark_at_offset(source, bad);
-    throw SourceError(filename, at.line, at.column, "the source is not valid UTF-8; ImportSpy reads Python sources as UTF-8 (PEP 3120)");
-  }
-  if (source.find('\0') != std::string_view::npos) {
-    const SourceMark at = mark_at_offset(source, source.find('\0'));
+  // The text Python runs: decoded as CPython decodes it (BOM, PEP 263 coding declaration).
+  const std::string text = decode_python_source(source, filename);
+  if (text.find('\0') != std::string::npos) {
+    const SourceMark at = mark_at_offset(text, text.find('\0'));
     throw SourceError(filename, at.line, at.column, "the source contains a NUL byte, which Python source cannot");
   }
-  const std::string text(source);
   PyCompilerFlags flags{};
   flags.cf_flags = PyCF_ONLY_AST | PyCF_IGNORE_COOKIE;
   flags.cf_feature_version = PY_MINOR_VERSION;
-  nb::object name = nb::str(filename.c_str(), filename.size());
+  // A file name is bytes to the file system: not-UTF-8 bytes are kept as Python keeps them (surrogateescape).
+  nb::object name = nb::steal(PyUnicode_DecodeFSDefaultAndSize(filename.data(), static_cast<Py_ssize_t>(filename.size())));
+  if (!name.is_valid()) throw nb::python_error();
   PyObject* tree = Py_CompileStringObject(text.c_str(), name.ptr(), Py_file_input, &flags, -1);
   if (!tree) raise_from_compile_error(filename);
   nb::object owned = nb::steal(tree);
@@ -1051,20 +1050,7 @@ ModuleFacts extract_static_source(std::string_view source, const std::string& fi
 
 ModuleFacts extract_static_file(const std::filesystem::path& path, const std::string& module_name, const ExtractOptions& options,
                                 const SourceLimits& limits) {
-  const std::string filename = path.string();
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) throw SourceError(filename, 0, 0, "this is a directory, not a Python source file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw SourceError(filename, 0, 0, std::filesystem::exists(path, ec) ? "the file cannot be read (permission denied?)" : "the file does not exist");
-  std::string text;
-  char buffer[1 << 16];
-  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-    text.append(buffer, static_cast<size_t>(in.gcount()));
-    if (text.size() > limits.max_bytes) {
-      throw SourceError(filename, 0, 0, "the source is larger than the limit of " + std::to_string(limits.max_bytes) + " bytes");
-    }
-  }
-  return extract_static_source(text, filename, module_name, options, limits);
+  return extract_static_source(read_source_file(path, limits.max_bytes), path.string(), module_name, options, limits);
 }
 
 }  // namespace importspy::bindings

@@ -25,13 +25,14 @@ struct ExtractOptions {
   bool structure_hashes = false;
 };
 
-// Facts of `source` (UTF-8 Python). `filename` names it in facts and errors; `module_name` (dotted, may be
-// empty) resolves relative imports and qualifies the module's own classes. Throws SourceError for text
-// that is too large, not UTF-8 or not Python. Values that need running code are Value::unknown.
+// Facts of `source`, the bytes of a Python source file, decoded as CPython decodes them (source_bytes.hpp).
+// `filename` names it in facts and errors; `module_name` (dotted, may be empty) resolves relative imports
+// and qualifies the module's own classes. Throws SourceError for bytes that are too large, not valid in
+// their encoding or not Python. Values that need running code are Value::unknown.
 ModuleFacts extract_static_source(std::string_view source, const std::string& filename, const std::string& module_name,
                                   const ExtractOptions& options = {}, const SourceLimits& limits = {});
 
-// The same for a file. Throws SourceError when it cannot be read.
+// The same for a file, read once (read_source_file). Throws SourceError when it cannot be read.
 ModuleFacts extract_static_file(const std::filesystem::path& path, const std::string& module_name, const ExtractOptions& options = {},
                                 const SourceLimits& limits = {});
 

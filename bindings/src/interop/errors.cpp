@@ -2,6 +2,7 @@
 #include <nanobind/stl/string.h>
 
 #include "importspy/contract/loader.hpp"
+#include "importspy/project/config.hpp"
 #include "importspy/render/report.hpp"
 
 namespace importspy::bindings {
@@ -39,9 +40,11 @@ void register_exceptions(nb::module_& m) {
                                             "A module or its environment breaks its contract. The message is the text report; "
                                             "`report` is the Report and `violations` its list of Violation objects. Catchable as "
                                             "ImportError (plugin hosts) and as ValueError (ImportSpy 0.x compatibility).");
-  g_source_error = new_exception_type("importspy.SourceError", PyExc_ValueError,
-                                      "A module's source cannot be used (unreadable, not UTF-8, too large, a syntax error, or "
-                                      "an exception raised while importing it). Attributes: file, line, column.");
+  g_source_error = new_exception_type("importspy.SourceError", violation_bases.ptr(),
+                                      "A module's source cannot be used (unreadable, not valid in its encoding, too large, a "
+                                      "syntax error, or an exception raised while importing it). Attributes: file, line, column. "
+                                      "An ImportError (the import hook raises it for a matched module it cannot read, and plugin "
+                                      "hosts catch ImportError) and a ValueError (compatibility).");
   m.attr("ContractError") = nb::handle(g_contract_error);
   m.attr("ContractViolation") = nb::handle(g_contract_violation);
   m.attr("SourceError") = nb::handle(g_source_error);
@@ -57,6 +60,8 @@ void register_exceptions(nb::module_& m) {
       attributes["hint"] = e.hint();
       attributes["kind"] = std::string(to_string(e.kind()));
       set_error(g_contract_error, e.what(), attributes);
+    } catch (const ConfigError& e) {
+      PyErr_SetString(PyExc_ValueError, e.what());  // settings or policy file: `file:line:column: message`
     } catch (const SourceError& e) {
       nb::dict attributes;
       attributes["file"] = e.file();

@@ -2,7 +2,7 @@
 // The Python exceptions of the package, created by the extension so that C++ raises them directly.
 //   ContractError(ValueError)                    a contract that cannot be loaded: .file .line .column .hint
 //   ContractViolation(ImportError, ValueError)   a module or environment that breaks its contract: .report .violations
-//   SourceError(ValueError)                      a module whose source cannot be read or parsed: .file .line .column
+//   SourceError(ImportError, ValueError)         a module whose source cannot be read or parsed: .file .line .column
 
 #include <nanobind/nanobind.h>
 

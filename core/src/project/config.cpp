@@ -14,7 +14,7 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::array<std::string_view, 5> kKeys = {"targets", "exclude", "mode", "contracts", "audit_log"};
-constexpr std::array<std::string_view, 4> kMappingKeys = {"match", "contract", "mode", "runtime"};
+constexpr std::array<std::string_view, 5> kMappingKeys = {"match", "contract", "mode", "runtime", "unverifiable"};
 
 [[noreturn]] void fail(const fs::path& file, const toml::source_region& where, const std::string& message) {
   throw ConfigError(file.string(), static_cast<int>(where.begin.line), static_cast<int>(where.begin.column), message);
@@ -174,7 +174,7 @@ ProjectConfig load_project_config(const fs::path& file) {
       const auto contract = (*mapping)["contract"].value<std::string>();
       if (!match || !contract) fail(file, mapping->source(), "each entry of `contracts` needs `match = \"pattern\"` and `contract = \"path.yml\"`");
       const fs::path contract_path(*contract);
-      ContractMapping entry{*match, contract_path.is_absolute() ? contract_path : (config.directory / contract_path).lexically_normal(), true, {}, "enforce", false};
+      ContractMapping entry{*match, contract_path.is_absolute() ? contract_path : (config.directory / contract_path).lexically_normal(), true, {}, "enforce", false, ""};
       if (const toml::node* mode = mapping->get("mode")) {
         const auto text = mode->value<std::string>();
         if (!text || (*text != "enforce" && *text != "warn" && *text != "audit")) {
@@ -185,6 +185,13 @@ ProjectConfig load_project_config(const fs::path& file) {
       if (const toml::node* runtime = mapping->get("runtime")) {
         if (!runtime->is_boolean()) fail(file, runtime->source(), "`runtime` of a `contracts` entry must be true or false");
         entry.runtime = runtime->as_boolean()->get();
+      }
+      if (const toml::node* unverifiable = mapping->get("unverifiable")) {
+        const auto text = unverifiable->value<std::string>();
+        if (!text || (*text != "deny" && *text != "warn" && *text != "allow")) {
+          fail(file, unverifiable->source(), "`unverifiable` of a `contracts` entry must be \"deny\", \"warn\" or \"allow\"");
+        }
+        entry.unverifiable = *text;
       }
       config.contracts.push_back(std::move(entry));
     }

@@ -99,7 +99,19 @@ bool excluded(const std::string& display, const std::vector<std::string>& exclud
   return false;
 }
 
-// Every *.py below `root`, with its display path, sorted by it.
+// A module Python would import from compiled code instead of source: a C extension (*.so, *.pyd; it wins
+// over a .py of the same name) or a sourceless *.pyc (only without a .py beside it).
+bool compiled_module(const fs::path& file) {
+  const fs::path extension = file.extension();
+  if (extension == ".so" || extension == ".pyd") return true;
+  if (extension != ".pyc") return false;
+  std::error_code ec;
+  fs::path source = file;
+  return !fs::exists(source.replace_extension(".py"), ec);
+}
+
+// Every *.py below `root`, and every compiled module (reported as unverifiable unless pinned), with its
+// display path, sorted by it.
 std::vector<std::pair<std::string, fs::path>> python_files_below(const fs::path& root) {
   std::vector<std::pair<std::string, fs::path>> files;
   std::error_code ec;
@@ -111,7 +123,9 @@ std::vector<std::pair<std::string, fs::path>> python_files_below(const fs::path&
       if (skipped_directory(entry.path())) it.disable_recursion_pending();
       continue;
     }
-    if (entry.path().extension() == ".py" && entry.is_regular_file(type_ec)) files.emplace_back(display_path(entry.path()), entry.path());
+    if ((entry.path().extension() == ".py" || compiled_module(entry.path())) && entry.is_regular_file(type_ec)) {
+      files.emplace_back(display_path(entry.path()), entry.path());
+    }
   }
   std::sort(files.begin(), files.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   return files;

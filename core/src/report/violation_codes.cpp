@@ -37,6 +37,7 @@ constexpr std::array kCodes = {
     ViolationCode{codes::value_unverifiable, C::invalid, X::module, "The contract requires a value that cannot be known without running the module."},
     ViolationCode{codes::integrity_mismatch, C::mismatch, X::module, "The module's file is not byte for byte the one the contract pins (integrity: sha256)."},
     ViolationCode{codes::hash_mismatch, C::mismatch, X::module, "A function, method or class is not structurally the one the contract pins (hash:)."},
+    ViolationCode{codes::module_unverifiable, C::invalid, X::module, "The module has no source to check (a C extension or a sourceless .pyc) and no integrity pin admits it."},
 };
 
 }  // namespace

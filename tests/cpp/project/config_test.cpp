@@ -79,6 +79,22 @@ TEST(ProjectConfig, invalid_toml_and_invalid_values_are_errors) {
   EXPECT_THROW(load_project_config(write_settings("importspy.toml", "[[contracts]]\nmatch = \"x\"\n")), ConfigError);
 }
 
+TEST(ProjectConfig, reads_the_unverifiable_setting_of_a_mapping_and_rejects_other_values) {
+  const auto file = write_settings("importspy.toml", "[[contracts]]\nmatch = \"a.*\"\ncontract = \"c.yml\"\nunverifiable = \"warn\"\n"
+                                                     "[[contracts]]\nmatch = \"b.*\"\ncontract = \"c.yml\"\n");
+  const ProjectConfig config = load_project_config(file);
+  ASSERT_EQ(config.contracts.size(), 2u);
+  EXPECT_EQ(config.contracts[0].unverifiable, "warn");
+  EXPECT_EQ(config.contracts[1].unverifiable, "");  // by the mode: deny when enforcing
+  try {
+    load_project_config(write_settings("importspy.toml", "[[contracts]]\nmatch = \"a.*\"\ncontract = \"c.yml\"\nunverifiable = \"maybe\"\n"));
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.line(), 4);
+    EXPECT_NE(std::string(e.what()).find("\"deny\", \"warn\" or \"allow\""), std::string::npos);
+  }
+}
+
 TEST(ProjectConfig, module_names_from_paths) {
   EXPECT_EQ(module_name_for_path("/r/pkg/sub/mod.py", "/r"), "pkg.sub.mod");
   EXPECT_EQ(module_name_for_path("/r/pkg/__init__.py", "/r"), "pkg");

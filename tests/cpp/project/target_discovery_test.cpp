@@ -70,6 +70,18 @@ TEST_F(DiscoveryTest, directories_are_walked_sorted_skipping_caches_hidden_folde
   EXPECT_EQ(shown(discover_targets({"p"}, {})), (std::vector<std::string>{"p/a.py", "p/b.py", "p/sub/c.py"}));
 }
 
+TEST_F(DiscoveryTest, compiled_modules_are_found_so_that_they_are_reported_not_skipped) {
+  touch("p/a.py");
+  touch("p/a.cpython-311-x86_64-linux-gnu.so");  // wins over a.py when imported: it is what would run
+  touch("p/b.pyc");                               // sourceless: importable
+  touch("p/c.py");
+  touch("p/c.pyc");                               // beside its source: never imported
+  touch("p/__pycache__/a.cpython-311.pyc");
+  touch("p/w.pyd");
+  EXPECT_EQ(shown(discover_targets({"p"}, {})),
+            (std::vector<std::string>{"p/a.cpython-311-x86_64-linux-gnu.so", "p/a.py", "p/b.pyc", "p/c.py", "p/w.pyd"}));
+}
+
 TEST_F(DiscoveryTest, excludes_match_paths_or_file_names) {
   touch("p/a.py");
   touch("p/test_a.py");

@@ -9,6 +9,7 @@
 //   contract = "contracts/plugin.yml"     # relative to the settings file
 //   mode = "enforce"                      # import interception only: enforce, warn or audit
 //   runtime = false                       # import interception only: re-check the live module
+//   unverifiable = "deny"                 # import interception only: modules without source (deny, warn, allow)
 
 #include <filesystem>
 #include <optional>
@@ -35,6 +36,10 @@ struct ContractMapping {
   std::string compiled;            // the pattern as a '/'-separated glob (module patterns: dots → '/')
   std::string mode = "enforce";    // import interception: enforce (raise), warn, or audit (record only)
   bool runtime = false;            // import interception: also check the live module after it ran
+  // import interception: a matched module without source (C extension, sourceless .pyc) that no
+  // `integrity: {sha256}` pin admits: "deny", "warn" or "allow"; empty: deny in enforce mode, warn in
+  // warn mode, allow (recorded) in audit mode.
+  std::string unverifiable;
 };
 
 struct ProjectConfig {

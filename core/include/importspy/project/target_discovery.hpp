@@ -15,8 +15,10 @@ struct DiscoveredTarget {
   std::string error;            // for errors: what is wrong with the argument
 };
 
-// Each argument in order: an existing file is itself; a directory contributes every `*.py` below it
-// (hidden directories, __pycache__ and virtual environments skipped), sorted; a pattern with * ? [
+// Each argument in order: an existing file is itself; a directory contributes every `*.py` below it, and
+// every compiled module (`*.so`, `*.pyd`, a `*.pyc` without its `.py`: modules Python imports without
+// source, which the check reports as unverifiable unless pinned) (hidden directories, __pycache__ and
+// virtual environments skipped), sorted; a pattern with * ? [
 // contributes the files it matches (`**` spans directories), sorted; anything else that looks like a
 // dotted name is passed on as one. A file found twice is listed once. `excludes` are glob patterns
 // matched against the '/'-separated path relative to the working directory, or against the file name

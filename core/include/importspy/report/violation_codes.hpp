@@ -43,6 +43,7 @@ inline constexpr std::string_view secret_missing = "secret-missing";
 inline constexpr std::string_view value_unverifiable = "value-unverifiable";
 inline constexpr std::string_view integrity_mismatch = "integrity-mismatch";
 inline constexpr std::string_view hash_mismatch = "hash-mismatch";
+inline constexpr std::string_view module_unverifiable = "module-unverifiable";
 }  // namespace codes
 
 // Every code with its category and context, in documentation order.

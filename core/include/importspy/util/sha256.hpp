@@ -1,5 +1,5 @@
 #pragma once
-// SHA-256 and HMAC-SHA256, from OpenSSL's libcrypto.
+// SHA-256 and HMAC-SHA256, from libsodium.
 
 #include <string>
 #include <string_view>
@@ -9,7 +9,7 @@ namespace importspy {
 // SHA-256 of `data` as 64 lowercase hex digits.
 std::string sha256_hex(std::string_view data);
 
-// HMAC-SHA256 of `data` under `key`, as 64 lowercase hex digits.
+// HMAC-SHA256 of `data` under `key` (any length), as 64 lowercase hex digits.
 std::string hmac_sha256_hex(std::string_view key, std::string_view data);
 
 // Whether two strings are equal, in time that depends only on their lengths (for comparing MACs).

@@ -1,0 +1,39 @@
+#pragma once
+// Python source → module facts, in C++ alone: decode, tokenize, then read the statements of the module
+// and of its classes. Function bodies are skipped at token level (methods are only scanned for
+// `self.x = ...`). The semantics are those of the CPython-based static extractor, corrected where the
+// runtime sees otherwise (issue 12): `if __name__ == "__main__":` bodies, name mangling, `del`,
+// platform branches for a target environment, NamedTuple/TypedDict bases, rebinding, chained aliases.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "importspy/facts/facts.hpp"
+
+namespace importspy {
+
+// The environment the facts are for: conditions on it are decided, others stay undecided.
+struct TargetEnvironment {
+  std::string sys_platform = "linux";     // sys.platform: linux, win32, darwin, ...
+  std::string os_name = "posix";          // os.name: posix, nt
+  std::string platform_system = "Linux";  // platform.system(): Linux, Windows, Darwin
+  int python_major = 3;
+  int python_minor = 12;
+  int python_micro = 0;
+};
+
+struct ReadOptions {
+  // Absent: conditions on sys.platform, os.name, platform.system() and sys.version_info are undecided,
+  // so what they guard is read as conditional (values unknown, a first definition kept).
+  std::optional<TargetEnvironment> target;
+};
+
+// Facts of the module whose source is `bytes` (as found on disk: BOM and PEP 263 declarations are
+// honoured). `filename` names it in facts and errors; `module_name` (dotted, may be empty) resolves
+// relative imports and qualifies the module's own classes. Throws SourceReadError for bytes that cannot
+// be decoded and for text that is not Python (as far as the reader checks: see docs in reader.cpp).
+ModuleFacts read_module_source(std::string_view bytes, const std::string& filename, const std::string& module_name,
+                               const ReadOptions& options = {});
+
+}  // namespace importspy

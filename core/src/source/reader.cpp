@@ -1,0 +1,1516 @@
+#include "importspy/source/reader.hpp"
+
+// How the reader works: the tokenizer gives logical lines; each line is one simple statement (or
+// several, split at `;`) or the header of a compound statement, whose body is either the rest of the
+// line after the header's colon or the indented block that follows. Expressions are never built into a
+// tree: the few things facts need (literal values, annotation text, dotted names, platform conditions)
+// are read straight from the tokens of a line. Function bodies are skipped token by token (INDENT and
+// DEDENT counted); method bodies are read only for `self.<name> = ...`.
+//
+// What it does not check: the grammar inside expressions and inside skipped bodies. A module that
+// CPython's tokenizer rejects is rejected here too (with the same kind of message and place); a module
+// with a token-level valid but grammatically invalid expression (`x = = 1`) is read as far as facts go.
+//
+// Conditions (`if`/`elif`/`else`) are decided when they can be, then the branch taken is read as
+// straight-line code and the others are dropped:
+//   - `TYPE_CHECKING` (bare, `typing.`, `t.`) is false at run time;
+//   - `__name__ == "__main__"` is false for an imported module (and `!=` true);
+//   - `sys.platform`, `os.name`, `platform.system()`, `sys.version_info` compared with literals (==, !=,
+//     <, <=, >, >=, in, not in, .startswith) are decided for ReadOptions::target, when given;
+//   - `not`, `and`, `or`, parentheses, True/False/None and numbers combine these.
+// Any other condition is undecided: its branches are read as conditional (values unknown, a definition
+// does not replace an earlier one of the same name), as the CPython-based extractor reads them.
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "importspy/source/decode.hpp"
+#include "importspy/source/literal.hpp"
+#include "importspy/source/source_error.hpp"
+#include "importspy/source/tokenizer.hpp"
+#include "importspy/util/sha256.hpp"
+
+namespace importspy {
+namespace {
+
+using Span = std::span<const Token>;
+
+struct BuiltinClass {
+  const char* name;
+  const char* mro;
+};
+#include "builtin_classes.inc"
+
+// The builtin class `name` (IOError included, which is OSError) as its method resolution order.
+std::vector<SuperclassFact> builtin_mro(std::string_view name) {
+  for (const auto& cls : kBuiltinClasses) {
+    if (name != cls.name) continue;
+    std::vector<SuperclassFact> out;
+    std::string_view rest = cls.mro;
+    while (!rest.empty()) {
+      const std::size_t space = rest.find(' ');
+      const std::string item(rest.substr(0, space));
+      out.push_back({item, "builtins." + item});
+      rest = space == std::string_view::npos ? std::string_view() : rest.substr(space + 1);
+    }
+    return out;
+  }
+  return {};
+}
+
+bool is_builtin_class(std::string_view name) {
+  return std::any_of(std::begin(kBuiltinClasses), std::end(kBuiltinClasses), [&](const BuiltinClass& c) { return name == c.name; });
+}
+
+bool is_dunder(std::string_view name) { return name.size() > 4 && name.starts_with("__") && name.ends_with("__"); }
+
+// Private name mangling: `__x` in class `_C` is `_C__x` (no mangling for dunders or all-underscore classes).
+std::string mangle(std::string_view name, std::string_view class_name) {
+  if (!name.starts_with("__") || name.ends_with("__") || name.find('.') != std::string_view::npos) return std::string(name);
+  const std::size_t first = class_name.find_first_not_of('_');
+  if (first == std::string_view::npos) return std::string(name);
+  return "_" + std::string(class_name.substr(first)) + std::string(name);
+}
+
+// `a.b.c`: what qualify() can follow through imports; a call or an expression as a base is not.
+bool is_dotted_name(std::string_view text) {
+  if (text.empty() || text.front() == '.' || text.back() == '.') return false;
+  return std::all_of(text.begin(), text.end(), [](char c) {
+    return c == '.' || c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || static_cast<unsigned char>(c) >= 0x80;
+  });
+}
+
+std::string last_component(const std::string& dotted) {
+  const std::size_t dot = dotted.rfind('.');
+  return dot == std::string::npos ? dotted : dotted.substr(dot + 1);
+}
+
+// `.base` in package `pkg.sub` → `pkg.sub.base`; `..x` goes one package up.
+std::string resolve_relative(const std::string& written, const std::string& package) {
+  std::size_t dots = 0;
+  while (dots < written.size() && written[dots] == '.') ++dots;
+  if (dots == 0) return written;
+  std::string base = package;
+  for (std::size_t i = 1; i < dots; ++i) {
+    const std::size_t cut = base.rfind('.');
+    base = cut == std::string::npos ? std::string() : base.substr(0, cut);
+  }
+  const std::string rest = written.substr(dots);
+  if (base.empty()) return rest;
+  return rest.empty() ? base : base + "." + rest;
+}
+
+enum class Tri { no, yes, unknown };
+
+Tri tri_not(Tri t) { return t == Tri::yes ? Tri::no : t == Tri::no ? Tri::yes : Tri::unknown; }
+
+// Where statements are read: straight-line code or conditional code.
+struct Flow {
+  bool conditional = false;
+};
+
+// A method body being scanned for `self.x = ...`.
+struct MethodScan {
+  std::string self;
+  ClassFact* cls = nullptr;
+};
+
+template <typename T>
+void add_or_replace(std::vector<T>& items, T item, bool conditional) {
+  for (auto& existing : items) {
+    if (existing.name == item.name) {
+      // Straight-line code: the later definition wins, as at run time; a conditional one may not run.
+      if (!conditional) existing = std::move(item);
+      return;
+    }
+  }
+  items.push_back(std::move(item));
+}
+
+class Reader {
+public:
+  Reader(const DecodedSource& source, const std::string& filename, const std::string& module_name, const ReadOptions& options)
+      : tokenizer_(source.text(), filename, source.utf8_unchecked()), src_(source.text()), options_(options) {
+    facts_.filename = filename;
+    facts_.name = module_name;
+    const bool is_package = filename.ends_with("__init__.py");
+    const std::size_t dot = module_name.rfind('.');
+    package_ = is_package ? module_name : (dot == std::string::npos ? std::string() : module_name.substr(0, dot));
+  }
+
+  ModuleFacts run() {
+    advance();
+    block_statements(Scope::module, Flow{}, nullptr, nullptr, true);
+    complete_classes();
+    return std::move(facts_);
+  }
+
+private:
+  enum class Scope { module, class_body, method_body };
+
+  // ---- tokens and lines ----------------------------------------------------------------------------
+
+  void advance() {
+    do {
+      tok_ = tokenizer_.next();
+    } while (tok_.kind == TokenKind::comment || tok_.kind == TokenKind::nl);
+  }
+
+  std::string_view text(const Token& t) const { return t.text(src_); }
+  bool is_word(const Token& t, std::string_view word) const { return t.kind == TokenKind::name && text(t) == word; }
+
+  [[noreturn]] void fail_at(const Token& t, const std::string& message) const { tokenizer_.fail(t.begin, message); }
+
+  std::string describe(const Token& t) const {
+    switch (t.kind) {
+      case TokenKind::end_marker: return "the end of the file";
+      case TokenKind::newline: return "the end of the line";
+      case TokenKind::indent: return "an indented line";
+      case TokenKind::dedent: return "the end of the indented block";
+      default: return "'" + std::string(text(t)) + "'";
+    }
+  }
+
+  // The tokens of the logical line that starts at the current token; consumes its NEWLINE.
+  Span read_line() {
+    if (depth_ >= buffers_.size()) buffers_.resize(depth_ + 1);
+    std::vector<Token>& buffer = buffers_[depth_];
+    buffer.clear();
+    while (tok_.kind != TokenKind::newline && tok_.kind != TokenKind::end_marker) {
+      if (tok_.kind == TokenKind::indent || tok_.kind == TokenKind::dedent) fail_at(tok_, "unexpected indentation inside a line");
+      buffer.push_back(tok_);
+      advance();
+    }
+    if (tok_.kind == TokenKind::newline) advance();
+    return Span(buffer);
+  }
+
+  // Skips an indented block whose INDENT is the current token, token by token.
+  void skip_block() {
+    int depth = 0;
+    do {
+      if (tok_.kind == TokenKind::indent) ++depth;
+      if (tok_.kind == TokenKind::dedent) --depth;
+      if (tok_.kind == TokenKind::end_marker) return;
+      advance();
+    } while (depth > 0);
+  }
+
+  // ---- spans ---------------------------------------------------------------------------------------
+
+  static bool opens(TokenKind k) { return k == TokenKind::lpar || k == TokenKind::lsqb || k == TokenKind::lbrace; }
+  static bool closes(TokenKind k) { return k == TokenKind::rpar || k == TokenKind::rsqb || k == TokenKind::rbrace; }
+
+  // Index of the bracket closing the one at `open` (the tokenizer has matched them already).
+  static std::size_t matching(Span s, std::size_t open) {
+    int depth = 0;
+    for (std::size_t i = open; i < s.size(); ++i) {
+      if (opens(s[i].kind)) ++depth;
+      if (closes(s[i].kind) && --depth == 0) return i;
+    }
+    return s.size();
+  }
+
+  // Visits the tokens at bracket depth 0 that are not inside a lambda's parameters (so the `:` and `=`
+  // and `,` of `lambda a, b=1: a` are not taken for the statement's own). `visit(i)` returns true to stop.
+  template <typename Visit>
+  void top_level(Span s, Visit visit) const {
+    int depth = 0, lambdas = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      const TokenKind k = s[i].kind;
+      if (opens(k)) {
+        ++depth;
+      } else if (closes(k)) {
+        --depth;
+      } else if (depth == 0) {
+        if (is_word(s[i], "lambda")) {
+          ++lambdas;
+        } else if (lambdas > 0 && k == TokenKind::colon) {
+          --lambdas;
+        } else if (lambdas == 0 && visit(i)) {
+          return;
+        }
+      }
+    }
+  }
+
+  std::size_t find_top(Span s, TokenKind kind) const {
+    std::size_t found = s.size();
+    top_level(s, [&](std::size_t i) {
+      if (s[i].kind != kind) return false;
+      found = i;
+      return true;
+    });
+    return found;
+  }
+
+  std::size_t find_top_word(Span s, std::string_view word) const {
+    std::size_t found = s.size();
+    top_level(s, [&](std::size_t i) {
+      if (!is_word(s[i], word)) return false;
+      found = i;
+      return true;
+    });
+    return found;
+  }
+
+  std::vector<Span> split_top(Span s, TokenKind separator) const {
+    std::vector<Span> parts;
+    std::size_t start = 0;
+    top_level(s, [&](std::size_t i) {
+      if (s[i].kind == separator) {
+        parts.push_back(s.subspan(start, i - start));
+        start = i + 1;
+      }
+      return false;
+    });
+    parts.push_back(s.subspan(start));
+    return parts;
+  }
+
+  // The source text of a span, one line: within a line as written; across lines, one space (none
+  // after an opening or before a closing bracket or a comma), comments dropped.
+  std::string span_text(Span s) const {
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      if (i > 0) {
+        const std::string_view between = src_.substr(s[i - 1].end, s[i].begin - s[i - 1].end);
+        if (between.find_first_of("\n\r#\\") == std::string_view::npos) {
+          out += between;
+        } else if (!opens(s[i - 1].kind) && !closes(s[i].kind) && s[i].kind != TokenKind::comma) {
+          out += ' ';
+        }
+      }
+      const std::string_view t = text(s[i]);
+      if (t.find_first_of("\n\r") == std::string_view::npos) {
+        out += t;
+      } else {
+        for (char c : t) out += c == '\n' || c == '\r' ? ' ' : c;  // a multi-line string reads as one line
+      }
+    }
+    return out;
+  }
+
+  // An annotation as CPython's tree has it: grouping parentheses are no part of the expression
+  // (`x: (\n  A | B\n)` is `A | B`), those of a tuple or a generator are.
+  std::string annotation_text(Span s) const {
+    while (s.size() > 2 && s[0].kind == TokenKind::lpar && matching(s, 0) == s.size() - 1) {
+      const Span inner = s.subspan(1, s.size() - 2);
+      if (find_top(inner, TokenKind::comma) < inner.size() || find_top_word(inner, "for") < inner.size() || is_word(inner[0], "yield")) break;
+      s = inner;
+    }
+    return span_text(s);
+  }
+
+  // `a.b.c` as text when the span is a dotted name, else empty.
+  std::string dotted(Span s) const {
+    if (s.empty() || s.size() % 2 == 0) return {};
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      if (i % 2 == 0 && s[i].kind != TokenKind::name) return {};
+      if (i % 2 == 1 && s[i].kind != TokenKind::dot) return {};
+      out += text(s[i]);
+    }
+    return out;
+  }
+
+  // ---- values --------------------------------------------------------------------------------------
+
+  std::string reason_for(Span s) const {
+    if (s.empty()) return "a computed expression";
+    if (is_word(s[0], "lambda")) return "a lambda";
+    if (find_top_word(s, "if") < s.size()) return "a conditional expression";
+    if (s.size() == 1 && s[0].kind == TokenKind::name) return "refers to another name";
+    if (s.size() == 1 && s[0].kind == TokenKind::fstring) return "an f-string";
+    if (opens(s[0].kind) && matching(s, 0) == s.size() - 1) {
+      for (std::size_t i = 1; i + 1 < s.size(); ++i) {
+        if (is_word(s[i], "for")) return "a comprehension";
+      }
+    }
+    if (closes(s.back().kind)) {
+      std::size_t open = 0;
+      for (std::size_t i = 0; i < s.size(); ++i) {
+        if (opens(s[i].kind) && matching(s, i) == s.size() - 1) {
+          open = i;
+          break;
+        }
+      }
+      if (open > 0 && s.back().kind == TokenKind::rpar) return "computed by a call";
+      if (open > 0 && s.back().kind == TokenKind::rsqb) return "a subscript";
+    }
+    if (!dotted(s).empty()) return "reads an attribute";
+    return "a computed expression";
+  }
+
+  Value sequence(Span inner, int depth, bool allow_names) const {
+    std::vector<Value> items;
+    std::vector<Span> parts = split_top(inner, TokenKind::comma);
+    if (!parts.empty() && parts.back().empty()) parts.pop_back();  // trailing comma
+    for (Span part : parts) {
+      if (part.empty()) return Value::unknown("a computed expression");
+      if (part[0].kind == TokenKind::star) return Value::unknown("unpacks another value");
+      Value item = literal(part, depth + 1, allow_names);
+      if (item.is_unknown()) return item;
+      items.push_back(std::move(item));
+    }
+    return Value::list(std::move(items));
+  }
+
+  // The value of an expression when it is a literal (or, at depth 0, a name bound to a known literal).
+  Value literal(Span s, int depth, bool allow_names) const {
+    if (depth > 32) return Value::unknown("nested too deeply");
+    if (s.empty()) return Value::unknown("a computed expression");
+    if (find_top(s, TokenKind::comma) < s.size()) {
+      if (find_top_word(s, "for") < s.size()) return Value::unknown("a comprehension");
+      return sequence(s, depth, allow_names);  // a tuple without parentheses
+    }
+    const Token& first = s[0];
+    if (s.size() == 1) {
+      switch (first.kind) {
+        case TokenKind::number: return number_value(text(first));
+        case TokenKind::string:
+        case TokenKind::fstring: return strings_value(s, src_);
+        case TokenKind::ellipsis: return Value::opaque("Ellipsis", "ellipsis");
+        case TokenKind::name: {
+          const std::string_view word = text(first);
+          if (word == "None") return Value::none();
+          if (word == "True") return Value::boolean(true);
+          if (word == "False") return Value::boolean(false);
+          if (allow_names && depth == 0) {
+            // `DEFAULT = OTHER` where OTHER is a literal defined above: the value is known.
+            if (const VariableFact* other = facts_.find_variable(word); other && !other->value.is_unknown()) return other->value;
+          }
+          return Value::unknown("refers to another name");
+        }
+        default: break;
+      }
+    }
+    if (std::all_of(s.begin(), s.end(), [](const Token& t) { return t.kind == TokenKind::string || t.kind == TokenKind::fstring; })) {
+      return strings_value(s, src_);
+    }
+    if (first.kind == TokenKind::minus || first.kind == TokenKind::plus) {
+      const Value operand = literal(s.subspan(1), depth + 1, false);
+      if (operand.kind() == Value::Kind::integer || operand.kind() == Value::Kind::floating) {
+        if (first.kind == TokenKind::plus) return operand;
+        if (operand.kind() == Value::Kind::floating) return Value::floating(-operand.as_float());
+        if (operand.is_big_integer()) {
+          const std::string& digits = operand.text();
+          return Value::big_integer(digits.starts_with("-") ? digits.substr(1) : "-" + digits);
+        }
+        if (operand.as_int() == std::numeric_limits<std::int64_t>::min()) return Value::unknown("a computed expression");
+        return Value::integer(-operand.as_int());
+      }
+      return Value::unknown("a computed expression");
+    }
+    if (opens(first.kind) && matching(s, 0) == s.size() - 1) {
+      const Span inner = s.subspan(1, s.size() - 2);
+      if (find_top_word(inner, "for") < inner.size() || find_top_word(inner, "async") < inner.size()) return Value::unknown("a comprehension");
+      if (first.kind == TokenKind::lsqb) return sequence(inner, depth, allow_names);
+      if (first.kind == TokenKind::lpar) {
+        if (inner.empty()) return Value::list({});
+        if (find_top(inner, TokenKind::comma) < inner.size()) return sequence(inner, depth, allow_names);
+        if (inner[0].kind == TokenKind::name && inner.size() > 1 && is_word(inner[0], "yield")) return Value::unknown("a computed expression");
+        return literal(inner, depth, allow_names);  // parentheses only group
+      }
+      return braces(s, inner, depth, allow_names);
+    }
+    return Value::unknown(reason_for(s));
+  }
+
+  Value braces(Span whole, Span inner, int depth, bool allow_names) const {
+    if (inner.empty()) return Value::mapping({});
+    if (find_top(inner, TokenKind::colon) == inner.size() && find_top(inner, TokenKind::doublestar) == inner.size()) {
+      return Value::opaque(span_text(whole), "set");
+    }
+    std::vector<Value::Entry> entries;
+    std::vector<Span> parts = split_top(inner, TokenKind::comma);
+    if (!parts.empty() && parts.back().empty()) parts.pop_back();
+    for (Span part : parts) {
+      if (!part.empty() && part[0].kind == TokenKind::doublestar) return Value::unknown("unpacks another mapping");
+      const std::size_t colon = find_top(part, TokenKind::colon);
+      if (colon == part.size()) return Value::unknown("a computed expression");
+      Value key = literal(part.first(colon), depth + 1, allow_names);
+      if (key.is_unknown()) return key;
+      Value value = literal(part.subspan(colon + 1), depth + 1, allow_names);
+      if (value.is_unknown()) return value;
+      // A repeated key keeps its first place and takes the last value, as a dict display does.
+      const auto same = std::find_if(entries.begin(), entries.end(), [&](const Value::Entry& e) { return e.first == key; });
+      if (same != entries.end()) {
+        same->second = std::move(value);
+      } else {
+        entries.emplace_back(std::move(key), std::move(value));
+      }
+    }
+    return Value::mapping(std::move(entries));
+  }
+
+  // ---- conditions ----------------------------------------------------------------------------------
+
+  // A tuple or single literal of strings, for `in` and `.startswith`.
+  std::vector<std::string> strings_of(Span s) const {
+    if (s.size() > 2 && s[0].kind == TokenKind::lbrace && matching(s, 0) == s.size() - 1 && find_top(s.subspan(1, s.size() - 2), TokenKind::colon) == s.size() - 2) {
+      s = s.subspan(1, s.size() - 2);  // a set display: its items, as a tuple's
+    }
+    const Value v = literal(s, 1, false);
+    std::vector<std::string> out;
+    if (v.kind() == Value::Kind::string) out.push_back(v.text());
+    if (v.kind() == Value::Kind::list) {
+      for (const Value& item : v.items()) {
+        if (item.kind() != Value::Kind::string) return {};
+        out.push_back(item.text());
+      }
+    }
+    return out;
+  }
+
+  static Tri from_bool(bool b) { return b ? Tri::yes : Tri::no; }
+
+  // What an environment expression evaluates to for the target: a str (`sys.platform`), an int
+  // (`sys.version_info[0]`) or a tuple (`sys.version_info`, `sys.version_info[:2]`).
+  struct EnvValue {
+    enum class Kind { string, integer, tuple } kind = Kind::string;
+    std::string str;
+    std::vector<Value> items;  // the tuple's items; one item for an integer
+  };
+
+  // Python's ordering of two scalars: -1, 0, 1; 2 when they do not order (int against str).
+  static int order_of(const Value& a, const Value& b) {
+    if (a.kind() == Value::Kind::integer && b.kind() == Value::Kind::integer && !a.is_big_integer() && !b.is_big_integer()) {
+      return a.as_int() < b.as_int() ? -1 : a.as_int() > b.as_int() ? 1 : 0;
+    }
+    if (a.kind() == Value::Kind::string && b.kind() == Value::Kind::string) return a.text() < b.text() ? -1 : a.text() > b.text() ? 1 : 0;
+    return 2;
+  }
+
+  static Tri apply(TokenKind op, int order) {
+    if (order == 2) {
+      // Mixed types: == and != still answer, orderings raise TypeError (undecided here).
+      if (op == TokenKind::eqequal) return Tri::no;
+      if (op == TokenKind::notequal) return Tri::yes;
+      return Tri::unknown;
+    }
+    switch (op) {
+      case TokenKind::eqequal: return from_bool(order == 0);
+      case TokenKind::notequal: return from_bool(order != 0);
+      case TokenKind::less: return from_bool(order < 0);
+      case TokenKind::lessequal: return from_bool(order <= 0);
+      case TokenKind::greater: return from_bool(order > 0);
+      case TokenKind::greaterequal: return from_bool(order >= 0);
+      default: return Tri::unknown;
+    }
+  }
+
+  // `left op right` as Python compares them, tuples item by item.
+  static Tri compare(const EnvValue& left, TokenKind op, const Value& right) {
+    if (left.kind == EnvValue::Kind::string) {
+      if (right.kind() != Value::Kind::string) return apply(op, 2);
+      return apply(op, order_of(Value::string(left.str), right));
+    }
+    if (left.kind == EnvValue::Kind::integer) return apply(op, order_of(left.items.front(), right));
+    if (right.kind() != Value::Kind::list) return apply(op, 2);
+    const std::vector<Value>& items = right.items();
+    const std::size_t n = std::min(left.items.size(), items.size());
+    for (std::size_t i = 0; i < n; ++i) {
+      const int order = order_of(left.items[i], items[i]);
+      if (order == 2) return op == TokenKind::eqequal || op == TokenKind::notequal ? apply(op, 2) : Tri::unknown;
+      if (order != 0) return apply(op, order);
+    }
+    return apply(op, left.items.size() < items.size() ? -1 : left.items.size() > items.size() ? 1 : 0);
+  }
+
+  static TokenKind flipped(TokenKind op) {
+    switch (op) {
+      case TokenKind::less: return TokenKind::greater;
+      case TokenKind::lessequal: return TokenKind::greaterequal;
+      case TokenKind::greater: return TokenKind::less;
+      case TokenKind::greaterequal: return TokenKind::lessequal;
+      default: return op;
+    }
+  }
+
+  // A slice bound or index: a non-negative int literal.
+  std::optional<std::int64_t> small_int(const Token& t) const {
+    if (t.kind != TokenKind::number) return std::nullopt;
+    const Value v = number_value(text(t));
+    if (v.kind() != Value::Kind::integer || v.is_big_integer() || v.as_int() < 0) return std::nullopt;
+    return v.as_int();
+  }
+
+  bool environment_value(Span s, EnvValue& out) const {
+    // String methods and slices that platform tests apply: `sys.platform.lower()`, `sys.platform[:3]`.
+    if (s.size() > 4 && s[s.size() - 4].kind == TokenKind::dot && s[s.size() - 2].kind == TokenKind::lpar && s.back().kind == TokenKind::rpar &&
+        (is_word(s[s.size() - 3], "lower") || is_word(s[s.size() - 3], "upper"))) {
+      if (!environment_value(s.first(s.size() - 4), out) || out.kind != EnvValue::Kind::string) return false;
+      const bool to_lower = is_word(s[s.size() - 3], "lower");
+      for (char& c : out.str) {
+        if (to_lower && c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        if (!to_lower && c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+      }
+      return true;
+    }
+    // Subscripts: `[i]`, `[:j]`, `[i:j]` on a string or on version_info.
+    if (s.size() > 3 && s.back().kind == TokenKind::rsqb) {
+      std::size_t open = s.size();
+      for (std::size_t k = 1; k < s.size(); ++k) {
+        if (s[k].kind == TokenKind::lsqb && matching(s, k) == s.size() - 1) {
+          open = k;
+          break;
+        }
+      }
+      if (open == s.size()) return false;
+      const Span index = s.subspan(open + 1, s.size() - open - 2);
+      if (!environment_value(s.first(open), out) || out.kind == EnvValue::Kind::integer) return false;
+      const std::size_t size = out.kind == EnvValue::Kind::string ? out.str.size() : out.items.size();
+      std::optional<std::int64_t> from = 0, to;
+      bool slice = false;
+      if (index.size() == 1) {
+        from = small_int(index[0]);
+        if (!from || static_cast<std::size_t>(*from) >= size) return false;
+      } else if (index.size() == 2 && index[0].kind == TokenKind::colon) {
+        slice = true, to = small_int(index[1]);
+      } else if (index.size() == 3 && index[1].kind == TokenKind::colon) {
+        slice = true, from = small_int(index[0]), to = small_int(index[2]);
+      } else {
+        return false;
+      }
+      if (!from || (slice && !to)) return false;
+      const std::size_t begin = std::min(static_cast<std::size_t>(*from), size);
+      if (!slice) {
+        if (out.kind == EnvValue::Kind::string) {
+          out.str = out.str.substr(begin, 1);
+        } else {
+          const Value item = out.items[begin];
+          if (item.kind() == Value::Kind::string) {
+            out.kind = EnvValue::Kind::string, out.str = item.text();
+          } else {
+            out.kind = EnvValue::Kind::integer, out.items = {item};
+          }
+        }
+        return true;
+      }
+      const std::size_t end = std::max(begin, std::min(static_cast<std::size_t>(*to), size));
+      if (out.kind == EnvValue::Kind::string) {
+        out.str = out.str.substr(begin, end - begin);
+      } else {
+        out.items = std::vector<Value>(out.items.begin() + static_cast<std::ptrdiff_t>(begin), out.items.begin() + static_cast<std::ptrdiff_t>(end));
+      }
+      return true;
+    }
+    const std::string name = dotted(s);
+    if (name == "__name__") {
+      out.kind = EnvValue::Kind::string;
+      out.str = facts_.name.empty() ? "<module>" : facts_.name;  // an imported module is never __main__
+      return true;
+    }
+    if (!options_.target) return false;
+    const TargetEnvironment& env = *options_.target;
+    out.kind = EnvValue::Kind::string;
+    if (name == "sys.platform") return out.str = env.sys_platform, true;
+    if (name == "os.name") return out.str = env.os_name, true;
+    if (s.size() == 5 && dotted(s.first(3)) == "platform.system" && s[3].kind == TokenKind::lpar && s[4].kind == TokenKind::rpar) {
+      return out.str = env.platform_system, true;
+    }
+    if (name == "sys.version_info") {
+      out.kind = EnvValue::Kind::tuple;
+      out.items = {Value::integer(env.python_major), Value::integer(env.python_minor), Value::integer(env.python_micro), Value::string("final"),
+                   Value::integer(0)};
+      return true;
+    }
+    out.kind = EnvValue::Kind::integer;
+    if (name == "sys.version_info.major") return out.items = {Value::integer(env.python_major)}, true;
+    if (name == "sys.version_info.minor") return out.items = {Value::integer(env.python_minor)}, true;
+    if (name == "sys.version_info.micro") return out.items = {Value::integer(env.python_micro)}, true;
+    return false;
+  }
+
+  static bool is_comparison(TokenKind k) {
+    return k == TokenKind::eqequal || k == TokenKind::notequal || k == TokenKind::less || k == TokenKind::lessequal || k == TokenKind::greater ||
+           k == TokenKind::greaterequal;
+  }
+
+  // One `left op right` where one side is an environment expression and the other a literal.
+  Tri compare_operands(Span left, TokenKind op, Span right) const {
+    EnvValue env;
+    Span literal_side = right;
+    if (!environment_value(left, env)) {
+      if (!environment_value(right, env)) return Tri::unknown;
+      literal_side = left;
+      op = flipped(op);
+    }
+    const Value other = literal(literal_side, 1, false);
+    if (other.is_unknown() || other.kind() == Value::Kind::opaque) return Tri::unknown;
+    return compare(env, op, other);
+  }
+
+  Tri comparison(Span s) const {
+    // `X.startswith(...)` on an environment string
+    if (s.size() >= 4 && s.back().kind == TokenKind::rpar) {
+      for (std::size_t i = 0; i + 2 < s.size(); ++i) {
+        if (s[i].kind == TokenKind::dot && is_word(s[i + 1], "startswith") && s[i + 2].kind == TokenKind::lpar && matching(s, i + 2) == s.size() - 1) {
+          EnvValue env;
+          if (!environment_value(s.first(i), env) || env.kind != EnvValue::Kind::string) return Tri::unknown;
+          const std::vector<std::string> prefixes = strings_of(s.subspan(i + 3, s.size() - i - 4));
+          if (prefixes.empty()) return Tri::unknown;
+          return from_bool(std::any_of(prefixes.begin(), prefixes.end(), [&](const std::string& p) { return env.str.starts_with(p); }));
+        }
+      }
+    }
+    // Comparison operators at depth 0: one, or a chain (`a <= X < b` is `a <= X and X < b`).
+    std::vector<std::size_t> ops;
+    std::size_t membership = s.size();
+    top_level(s, [&](std::size_t i) {
+      if (is_comparison(s[i].kind)) ops.push_back(i);
+      if (is_word(s[i], "in") || is_word(s[i], "is")) membership = i;
+      return false;
+    });
+    if (membership < s.size()) {
+      if (!ops.empty() || !is_word(s[membership], "in")) return Tri::unknown;
+      const bool negated = membership > 0 && is_word(s[membership - 1], "not");
+      EnvValue env;
+      if (!environment_value(s.first(negated ? membership - 1 : membership), env) || env.kind != EnvValue::Kind::string) return Tri::unknown;
+      const std::vector<std::string> options = strings_of(s.subspan(membership + 1));
+      if (options.empty()) return Tri::unknown;
+      const bool found = std::find(options.begin(), options.end(), env.str) != options.end();
+      return from_bool(found != negated);
+    }
+    if (ops.empty()) return Tri::unknown;
+    Tri result = Tri::yes;
+    std::size_t start = 0;
+    for (std::size_t k = 0; k < ops.size(); ++k) {
+      const std::size_t end = k + 1 < ops.size() ? ops[k + 1] : s.size();
+      const Tri t = compare_operands(s.subspan(start, ops[k] - start), s[ops[k]].kind, s.subspan(ops[k] + 1, end - ops[k] - 1));
+      if (t == Tri::no) return Tri::no;
+      if (t == Tri::unknown) result = Tri::unknown;
+      start = ops[k] + 1;
+    }
+    return result;
+  }
+
+  Tri condition(Span s) const {
+    if (s.empty()) return Tri::unknown;
+    if (const std::vector<Span> parts = split_top_words(s, "or"); parts.size() > 1) {
+      Tri result = Tri::no;
+      for (Span part : parts) {
+        const Tri t = condition(part);
+        if (t == Tri::yes) return Tri::yes;
+        if (t == Tri::unknown) result = Tri::unknown;
+      }
+      return result;
+    }
+    if (const std::vector<Span> parts = split_top_words(s, "and"); parts.size() > 1) {
+      Tri result = Tri::yes;
+      for (Span part : parts) {
+        const Tri t = condition(part);
+        if (t == Tri::no) return Tri::no;
+        if (t == Tri::unknown) result = Tri::unknown;
+      }
+      return result;
+    }
+    if (is_word(s[0], "not")) return tri_not(condition(s.subspan(1)));
+    if (s[0].kind == TokenKind::lpar && matching(s, 0) == s.size() - 1) return condition(s.subspan(1, s.size() - 2));
+    const std::string name = dotted(s);
+    if (name == "TYPE_CHECKING" || name == "typing.TYPE_CHECKING" || name == "t.TYPE_CHECKING") return Tri::no;
+    if (s.size() == 1) {
+      const Value v = literal(s, 1, false);
+      if (v.kind() == Value::Kind::boolean) return from_bool(v.as_bool());
+      if (v.kind() == Value::Kind::null) return Tri::no;
+      if (v.kind() == Value::Kind::integer && !v.is_big_integer()) return from_bool(v.as_int() != 0);
+      return Tri::unknown;
+    }
+    return comparison(s);
+  }
+
+  std::vector<Span> split_top_words(Span s, std::string_view word) const {
+    std::vector<Span> parts;
+    std::size_t start = 0;
+    top_level(s, [&](std::size_t i) {
+      if (is_word(s[i], word)) {
+        parts.push_back(s.subspan(start, i - start));
+        start = i + 1;
+      }
+      return false;
+    });
+    parts.push_back(s.subspan(start));
+    return parts;
+  }
+
+  // ---- statements ----------------------------------------------------------------------------------
+
+  // Reads statements until the DEDENT that ends the block (consumed) or the end of the file.
+  void block_statements(Scope scope, Flow flow, ClassFact* cls, const MethodScan* method, bool top) {
+    while (true) {
+      if (tok_.kind == TokenKind::end_marker) {
+        if (!top) return;
+        return;
+      }
+      if (tok_.kind == TokenKind::dedent) {
+        if (top) fail_at(tok_, "unexpected dedent");
+        advance();
+        return;
+      }
+      if (tok_.kind == TokenKind::indent) fail_at(tok_, "unexpected indent: expected a statement at the indentation of the block");
+      statement(scope, flow, cls, method);
+    }
+  }
+
+  // The body of a compound statement whose header ended at its colon: the rest of the header line, or
+  // the indented block that follows. `dead`: the body never runs (it is still checked token by token).
+  void body(Span rest, const Token& header, Scope scope, Flow flow, ClassFact* cls, const MethodScan* method, bool dead) {
+    if (!rest.empty()) {
+      if (!dead) simple_statements(rest, scope, flow, cls, method);
+      return;
+    }
+    if (tok_.kind != TokenKind::indent) {
+      fail_at(tok_, "expected an indented block after '" + std::string(text(header)) + "' statement on line " + std::to_string(header.line) +
+                        ", found " + describe(tok_));
+    }
+    if (dead) {
+      skip_block();
+      return;
+    }
+    advance();
+    if (++depth_ > 200) fail_at(tok_, "too many nested blocks (more than 200)");
+    block_statements(scope, flow, cls, method, false);
+    --depth_;
+  }
+
+  // Index of the colon that ends a compound statement's header.
+  std::size_t header_colon(Span line) const {
+    const std::size_t colon = find_top(line, TokenKind::colon);
+    if (colon == line.size()) fail_at(line.back(), "expected ':' at the end of the '" + std::string(text(line[0])) + "' header, found " + describe(line.back()));
+    return colon;
+  }
+
+  void statement(Scope scope, Flow flow, ClassFact* cls, const MethodScan* method) {
+    // Decorators: kept as text until their definition.
+    std::vector<std::string> decorators;
+    while (tok_.kind == TokenKind::at) {
+      const Span line = read_line();
+      decorators.push_back(span_text(line.subspan(1)));
+      if (tok_.kind != TokenKind::name && tok_.kind != TokenKind::at) fail_at(tok_, "expected a definition after a decorator, found " + describe(tok_));
+    }
+    Span line = read_line();
+    // A copy: nested statements reuse this depth's buffer only after the header has been read, but the
+    // header spans handed to the body must stay valid while the body is read.
+    std::vector<Token> header(line.begin(), line.end());
+    line = Span(header);
+    if (line.empty()) return;
+    const Token& first = line[0];
+    const std::string_view word = first.kind == TokenKind::name ? text(first) : std::string_view();
+    const bool is_async = word == "async" && line.size() > 1;
+    const std::string_view keyword = is_async ? text(line[1]) : word;
+
+    if (!decorators.empty() && keyword != "def" && keyword != "class") fail_at(first, "expected 'def' or 'class' after decorators, found " + describe(first));
+    if (keyword == "def") return function_def(line, decorators, is_async, scope, flow, cls, method);
+    if (keyword == "class") return class_def(line, scope, flow, cls, method);
+    if (keyword == "if") return if_chain(line, scope, flow, cls, method);
+    if (keyword == "while" || keyword == "for") {
+      const std::size_t colon = header_colon(line);
+      body(line.subspan(colon + 1), first, scope, Flow{true}, cls, method, false);
+      else_clause(scope, Flow{true}, cls, method);
+      return;
+    }
+    if (keyword == "with") {
+      const std::size_t colon = header_colon(line);
+      return body(line.subspan(colon + 1), first, scope, flow, cls, method, false);
+    }
+    if (keyword == "try") return try_chain(line, scope, flow, cls, method);
+    if (word == "match" && line.size() > 2 && line.back().kind == TokenKind::colon && tok_.kind == TokenKind::indent && find_top(line, TokenKind::equal) == line.size()) {
+      return match_block(line, scope, cls, method);
+    }
+    if (word == "elif" || word == "else" || word == "except" || word == "finally") {
+      fail_at(first, "'" + std::string(word) + "' without the statement it continues");
+    }
+    simple_statements(line, scope, flow, cls, method);
+  }
+
+  void else_clause(Scope scope, Flow flow, ClassFact* cls, const MethodScan* method) {
+    if (!is_word(tok_, "else")) return;
+    const Span line = read_line();
+    std::vector<Token> header(line.begin(), line.end());
+    const std::size_t colon = header_colon(header);
+    body(Span(header).subspan(colon + 1), header[0], scope, flow, cls, method, false);
+  }
+
+  void if_chain(Span line, Scope scope, Flow flow, ClassFact* cls, const MethodScan* method) {
+    bool taken = false, maybe = false;
+    std::vector<Token> header(line.begin(), line.end());
+    while (true) {
+      const Span h(header);
+      const bool is_else = is_word(h[0], "else");
+      const std::size_t colon = header_colon(h);
+      const Tri t = is_else ? Tri::yes : condition(h.subspan(1, colon - 1));
+      const bool dead = taken || t == Tri::no;
+      Flow branch = flow;
+      if (!dead && (t == Tri::unknown || maybe)) branch.conditional = true;
+      body(h.subspan(colon + 1), h[0], scope, branch, cls, method, dead);
+      if (t == Tri::yes) taken = true;
+      if (t == Tri::unknown) maybe = true;
+      if (is_else || !(is_word(tok_, "elif") || is_word(tok_, "else"))) return;
+      const Span next = read_line();
+      header.assign(next.begin(), next.end());
+    }
+  }
+
+  void try_chain(Span line, Scope scope, Flow flow, ClassFact* cls, const MethodScan* method) {
+    std::vector<Token> header(line.begin(), line.end());
+    while (true) {
+      const Span h(header);
+      const std::size_t colon = header_colon(h);
+      // The try body may stop at any statement; handlers and else may not run: all conditional.
+      // `finally` always runs.
+      const bool is_finally = is_word(h[0], "finally");
+      body(h.subspan(colon + 1), h[0], scope, is_finally ? flow : Flow{true}, cls, method, false);
+      if (!(is_word(tok_, "except") || is_word(tok_, "else") || is_word(tok_, "finally"))) return;
+      const Span next = read_line();
+      header.assign(next.begin(), next.end());
+    }
+  }
+
+  void match_block(Span line, Scope scope, ClassFact* cls, const MethodScan* method) {
+    // `match subject:` then one `case pattern [if guard]:` clause per line, each a conditional body.
+    advance();  // INDENT
+    while (tok_.kind != TokenKind::dedent && tok_.kind != TokenKind::end_marker) {
+      const Span clause = read_line();
+      std::vector<Token> header(clause.begin(), clause.end());
+      if (header.empty() || !is_word(header[0], "case")) fail_at(header.empty() ? tok_ : header[0], "expected 'case' in a match statement");
+      const std::size_t colon = header_colon(header);
+      body(Span(header).subspan(colon + 1), header[0], scope, Flow{true}, cls, method, false);
+    }
+    if (tok_.kind == TokenKind::dedent) advance();
+    (void)line;
+  }
+
+  // ---- definitions ---------------------------------------------------------------------------------
+
+  void function_def(Span line, const std::vector<std::string>& decorators, bool is_async, Scope scope, Flow flow, ClassFact* cls,
+                    const MethodScan* method) {
+    std::size_t i = is_async ? 2 : 1;
+    if (i >= line.size() || line[i].kind != TokenKind::name) fail_at(line[std::min(i, line.size() - 1)], "expected a function name after 'def'");
+    const Token& name_token = line[i++];
+    if (i < line.size() && line[i].kind == TokenKind::lsqb) i = matching(line, i) + 1;  // PEP 695 type parameters
+    if (i >= line.size() || line[i].kind != TokenKind::lpar) fail_at(line[std::min(i, line.size() - 1)], "expected '(' after the function name");
+    const std::size_t close = matching(line, i);
+    const Span parameters = line.subspan(i + 1, close - i - 1);
+    std::size_t colon = close + 1;
+    std::optional<std::string> returns;
+    if (colon < line.size() && line[colon].kind == TokenKind::rarrow) {
+      const Span rest = line.subspan(colon + 1);
+      const std::size_t end = find_top(rest, TokenKind::colon);
+      returns = annotation_text(rest.first(end));
+      colon = colon + 1 + end;
+    }
+    if (colon >= line.size() || line[colon].kind != TokenKind::colon) {
+      fail_at(line[std::min(colon, line.size() - 1)], "expected ':' after the function signature, found " + describe(line[std::min(colon, line.size() - 1)]));
+    }
+    const Span rest = line.subspan(colon + 1);
+
+    if (scope == Scope::method_body) return body(rest, line[0], scope, flow, cls, method, true);  // a nested function: skipped
+
+    FunctionFact fact;
+    fact.name = std::string(text(name_token));
+    fact.is_async = is_async;
+    fact.line = static_cast<int>(line[is_async ? 1 : 0].line);
+    fact.return_annotation = returns;
+    fact.kind = scope == Scope::class_body ? CallableKind::method : CallableKind::function;
+    if (scope == Scope::class_body) {
+      for (const std::string& decorator : decorators) {
+        const std::string name = decorator.substr(0, decorator.find('('));
+        if (name == "staticmethod") {
+          fact.kind = CallableKind::static_method;
+        } else if (name == "classmethod") {
+          fact.kind = CallableKind::class_method;
+        } else if (name == "property" || name.ends_with("cached_property") || name.ends_with(".setter") || name.ends_with(".getter") ||
+                   name.ends_with(".deleter")) {
+          fact.kind = CallableKind::property;
+        }
+      }
+    }
+    fact.parameters = signature(parameters);
+
+    if (scope == Scope::module) {
+      body(rest, line[0], scope, flow, cls, method, true);
+      bind_function(std::move(fact), flow.conditional);
+      return;
+    }
+    // A method: its body is read for `self.x = ...` (not in static methods), then it is bound.
+    fact.name = mangle(fact.name, cls->name);
+    if (fact.kind != CallableKind::static_method && !fact.parameters.empty() && fact.parameters.front().kind != ParameterKind::var_positional &&
+        fact.parameters.front().kind != ParameterKind::var_keyword) {
+      MethodScan scan{fact.parameters.front().name, cls};
+      body(rest, line[0], Scope::method_body, Flow{fact.name != "__init__"}, cls, &scan, false);
+    } else {
+      body(rest, line[0], scope, flow, cls, method, true);
+    }
+    if (fact.kind == CallableKind::property && find_method(*cls, fact.name)) return;  // the getter defines it; setters follow
+    remove_attribute(*cls, fact.name, flow.conditional);
+    add_or_replace(cls->methods, std::move(fact), flow.conditional);
+  }
+
+  std::vector<ParameterFact> signature(Span parameters) const {
+    std::vector<ParameterFact> out;
+    std::vector<Span> parts = split_top(parameters, TokenKind::comma);
+    if (!parts.empty() && parts.back().empty()) parts.pop_back();
+    bool keyword_only = false;
+    for (Span part : parts) {
+      if (part.empty()) continue;
+      if (part.size() == 1 && part[0].kind == TokenKind::slash) {
+        for (auto& p : out) p.kind = ParameterKind::positional_only;
+        continue;
+      }
+      if (part.size() == 1 && part[0].kind == TokenKind::star) {
+        keyword_only = true;
+        continue;
+      }
+      ParameterFact p;
+      std::size_t i = 0;
+      if (part[0].kind == TokenKind::star) {
+        p.kind = ParameterKind::var_positional;
+        keyword_only = true;
+        i = 1;
+      } else if (part[0].kind == TokenKind::doublestar) {
+        p.kind = ParameterKind::var_keyword;
+        i = 1;
+      } else {
+        p.kind = keyword_only ? ParameterKind::keyword_only : ParameterKind::positional_or_keyword;
+      }
+      if (i >= part.size() || part[i].kind != TokenKind::name) fail_at(part[std::min(i, part.size() - 1)], "expected a parameter name, found " + describe(part[std::min(i, part.size() - 1)]));
+      p.name = std::string(text(part[i]));
+      const Span rest = part.subspan(i + 1);
+      const std::size_t equal = find_top(rest, TokenKind::equal);
+      if (!rest.empty() && rest[0].kind == TokenKind::colon) p.annotation = annotation_text(rest.subspan(1, equal - 1));
+      if (equal < rest.size()) p.default_value = literal(rest.subspan(equal + 1), 0, true);
+      out.push_back(std::move(p));
+    }
+    return out;
+  }
+
+  void class_def(Span line, Scope scope, Flow flow, ClassFact* cls, const MethodScan* method) {
+    if (line.size() < 2 || line[1].kind != TokenKind::name) fail_at(line[std::min<std::size_t>(1, line.size() - 1)], "expected a class name after 'class'");
+    const std::size_t colon = header_colon(line);
+    const Span rest = line.subspan(colon + 1);
+    if (scope != Scope::module) return body(rest, line[0], scope, flow, cls, method, true);  // nested classes: not read
+
+    ClassFact fact;
+    fact.name = std::string(text(line[1]));
+    fact.line = static_cast<int>(line[0].line);
+    std::size_t i = 2;
+    if (i < line.size() && line[i].kind == TokenKind::lsqb) i = matching(line, i) + 1;  // PEP 695 type parameters
+    if (i < line.size() && line[i].kind == TokenKind::lpar) {
+      const std::size_t close = matching(line, i);
+      std::vector<Span> arguments = split_top(line.subspan(i + 1, close - i - 1), TokenKind::comma);
+      for (Span argument : arguments) {
+        if (argument.empty() || argument[0].kind == TokenKind::star || argument[0].kind == TokenKind::doublestar) continue;
+        if (argument.size() > 1 && argument[0].kind == TokenKind::name && argument[1].kind == TokenKind::equal) continue;  // metaclass=, keywords
+        Span base = argument;
+        if (base.back().kind == TokenKind::rsqb) {
+          for (std::size_t k = 1; k < base.size(); ++k) {
+            if (base[k].kind == TokenKind::lsqb && matching(base, k) == base.size() - 1) {
+              base = base.first(k);  // Generic[T] → Generic
+              break;
+            }
+          }
+        }
+        fact.superclasses.push_back({span_text(base), ""});
+      }
+    }
+    body(rest, line[0], Scope::class_body, Flow{}, &fact, nullptr, false);
+    bind_class(std::move(fact), flow.conditional);
+  }
+
+  // ---- simple statements ---------------------------------------------------------------------------
+
+  void simple_statements(Span line, Scope scope, Flow flow, ClassFact* cls, const MethodScan* method) {
+    for (Span s : split_top(line, TokenKind::semi)) {
+      if (!s.empty()) simple_statement(s, scope, flow, cls, method);
+    }
+  }
+
+  static bool is_augmented(TokenKind k) { return k >= TokenKind::plusequal && k <= TokenKind::doubleslashequal; }
+
+  void simple_statement(Span s, Scope scope, Flow flow, ClassFact* cls, const MethodScan* method) {
+    const int line = static_cast<int>(s[0].line);
+    if (scope == Scope::module) {
+      if (is_word(s[0], "import")) return import_names(s.subspan(1), s[0], line);
+      if (is_word(s[0], "from") && find_top_word(s, "import") < s.size()) return import_from(s, line);
+      if (is_word(s[0], "del")) return delete_names(s.subspan(1), flow, nullptr);
+      if (is_word(s[0], "type") && s.size() > 2 && s[1].kind == TokenKind::name && (s[2].kind == TokenKind::equal || s[2].kind == TokenKind::lsqb)) {
+        return set_variable(std::string(text(s[1])), Value::unknown("a type alias"), std::nullopt, line, flow.conditional);
+      }
+    } else if (scope == Scope::class_body && is_word(s[0], "del")) {
+      return delete_names(s.subspan(1), flow, cls);
+    }
+    // Assignment forms.
+    std::size_t annotation_colon = s.size(), first_equal = s.size(), augmented = s.size();
+    top_level(s, [&](std::size_t i) {
+      const TokenKind k = s[i].kind;
+      if (k == TokenKind::colon && annotation_colon == s.size() && first_equal == s.size()) annotation_colon = i;
+      if (k == TokenKind::equal && first_equal == s.size()) first_equal = i;
+      if (is_augmented(k) && augmented == s.size()) augmented = i;
+      return false;
+    });
+    if (annotation_colon < s.size()) {
+      const Span target = s.first(annotation_colon);
+      const Span annotation = s.subspan(annotation_colon + 1, first_equal - annotation_colon - 1);
+      const std::optional<Span> value = first_equal < s.size() ? std::optional<Span>(s.subspan(first_equal + 1)) : std::nullopt;
+      return annotated(target, annotation_text(annotation), value, scope, flow, cls, method, line);
+    }
+    if (augmented < s.size()) {
+      const Span target = s.first(augmented);
+      if (scope == Scope::method_body) return self_target(target, std::nullopt, *method, true, std::nullopt, line);
+      changed_through(target, scope, cls);
+      if (target.size() == 1 && target[0].kind == TokenKind::name) {
+        const std::string name(text(target[0]));
+        if (scope == Scope::module) set_variable(name, Value::unknown("changed by an augmented assignment"), std::nullopt, line, flow.conditional);
+        if (scope == Scope::class_body) set_attribute(*cls, mangle(name, cls->name), AttributeKind::class_attribute, Value::unknown("changed by an augmented assignment"), std::nullopt, line);
+      }
+      return;
+    }
+    if (first_equal < s.size()) {
+      const std::vector<Span> parts = split_top(s, TokenKind::equal);
+      const Span value = parts.back();
+      const std::span<const Span> targets(parts.data(), parts.size() - 1);
+      if (scope == Scope::method_body) {
+        for (Span target : targets) self_target(target, value, *method, flow.conditional, std::nullopt, line);
+        return;
+      }
+      return assignment(targets, value, scope, flow, cls, line);
+    }
+    if (scope == Scope::module && s.size() >= 4 && s.back().kind == TokenKind::rpar) {
+      // `registry.update(...)`, `items.append(...)`: the value assigned above is no longer the value.
+      if (s[0].kind == TokenKind::name && s[1].kind == TokenKind::dot && s[2].kind == TokenKind::name && s[3].kind == TokenKind::lpar &&
+          matching(s, 3) == s.size() - 1) {
+        mark_changed(std::string(text(s[0])));
+      }
+    }
+  }
+
+  void annotated(Span target, const std::string& annotation, std::optional<Span> value, Scope scope, Flow flow, ClassFact* cls, const MethodScan* method,
+                 int line) {
+    if (scope == Scope::method_body) return self_target(target, value, *method, flow.conditional || !value, annotation, line);
+    changed_through(target, scope, cls);
+    const bool simple = target.size() == 1 && target[0].kind == TokenKind::name;
+    if (!simple) return;
+    const std::string name(text(target[0]));
+    if (scope == Scope::module) {
+      if (!value) return;  // `x: int` binds nothing
+      set_variable(name, flow.conditional ? Value::unknown("assigned conditionally") : literal(*value, 0, true), annotation, line, flow.conditional);
+      return;
+    }
+    const std::string attribute = mangle(name, cls->name);
+    const bool class_var = annotation.find("ClassVar") != std::string::npos;
+    if (!value) {
+      set_attribute(*cls, attribute, class_var ? AttributeKind::class_attribute : AttributeKind::instance_attribute, Value::unknown("declared without a value"),
+                    annotation, line);
+    } else {
+      set_attribute(*cls, attribute, AttributeKind::class_attribute, flow.conditional ? Value::unknown("assigned conditionally") : literal(*value, 0, false),
+                    annotation, line);
+    }
+  }
+
+  void assignment(std::span<const Span> targets, Span value, Scope scope, Flow flow, ClassFact* cls, int line) {
+    if (scope == Scope::class_body) {
+      // `getstate = setstate = _notimplemented`: another name for a method of this class is a method.
+      // Copied before any insertion: the methods vector may grow while the aliases are added.
+      std::optional<FunctionFact> aliased;
+      if (value.size() == 1 && value[0].kind == TokenKind::name) {
+        if (const FunctionFact* m = find_method(*cls, mangle(text(value[0]), cls->name))) aliased = *m;
+      }
+      for (Span target : targets) {
+        if (target.size() == 1 && target[0].kind == TokenKind::name) {
+          const std::string name = mangle(text(target[0]), cls->name);
+          if (aliased) {
+            FunctionFact alias = *aliased;
+            alias.name = name;
+            remove_attribute(*cls, name, flow.conditional);
+            add_or_replace(cls->methods, std::move(alias), flow.conditional);
+          } else {
+            if (!flow.conditional) std::erase_if(cls->methods, [&](const FunctionFact& m) { return m.name == name; });
+            set_attribute(*cls, name, AttributeKind::class_attribute, flow.conditional ? Value::unknown("assigned conditionally") : literal(value, 0, false),
+                          std::nullopt, line);
+          }
+        } else {
+          class_unpack(target, value, flow, *cls, line);
+        }
+      }
+      return;
+    }
+    // `a = b = {}`: one mutable object under two names; a change through either is invisible here.
+    const bool shared = targets.size() > 1 && !value.empty() && (value[0].kind == TokenKind::lsqb || value[0].kind == TokenKind::lbrace) &&
+                        matching(value, 0) == value.size() - 1;
+    for (Span target : targets) {
+      module_target(target, value, flow, line);
+      if (shared && target.size() == 1 && target[0].kind == TokenKind::name) mark_changed(std::string(text(target[0])));
+      changed_through(target, scope, cls);
+    }
+  }
+
+  // The elements of a target list or value tuple: `a, b`, `(a, b)`, `[a, b]`.
+  std::optional<std::vector<Span>> elements(Span s) const {
+    if (s.empty()) return std::nullopt;
+    if (find_top(s, TokenKind::comma) < s.size()) {
+      std::vector<Span> parts = split_top(s, TokenKind::comma);
+      if (parts.back().empty()) parts.pop_back();
+      return parts;
+    }
+    if ((s[0].kind == TokenKind::lpar || s[0].kind == TokenKind::lsqb) && matching(s, 0) == s.size() - 1) {
+      const Span inner = s.subspan(1, s.size() - 2);
+      if (inner.empty()) return std::vector<Span>{};
+      if (find_top(inner, TokenKind::comma) == inner.size() && s[0].kind == TokenKind::lpar) return std::nullopt;  // `(a)` is `a`
+      if (find_top_word(inner, "for") < inner.size()) return std::nullopt;
+      std::vector<Span> parts = split_top(inner, TokenKind::comma);
+      if (parts.back().empty()) parts.pop_back();
+      return parts;
+    }
+    return std::nullopt;
+  }
+
+  static Span unparenthesized(Span s) {
+    while (s.size() > 2 && s[0].kind == TokenKind::lpar && matching(s, 0) == s.size() - 1) s = s.subspan(1, s.size() - 2);
+    return s;
+  }
+
+  void module_target(Span target, std::optional<Span> value, Flow flow, int line) {
+    target = unparenthesized(target);
+    if (target.size() == 1 && target[0].kind == TokenKind::name) {
+      const Value v = !value || flow.conditional ? Value::unknown(value ? "assigned conditionally" : "unpacked from another value") : literal(*value, 0, true);
+      set_variable(std::string(text(target[0])), v, std::nullopt, line, flow.conditional);
+      return;
+    }
+    if (target.size() == 2 && target[0].kind == TokenKind::star && target[1].kind == TokenKind::name) {
+      set_variable(std::string(text(target[1])), Value::unknown("unpacked from another value"), std::nullopt, line, flow.conditional);
+      return;
+    }
+    const auto names = elements(target);
+    if (!names) return;
+    const auto values = value ? elements(*value) : std::nullopt;
+    const bool pairwise = values && values->size() == names->size();
+    for (std::size_t i = 0; i < names->size(); ++i) module_target((*names)[i], pairwise ? std::optional<Span>((*values)[i]) : std::nullopt, flow, line);
+  }
+
+  void class_unpack(Span target, Span value, Flow flow, ClassFact& cls, int line) {
+    const auto names = elements(unparenthesized(target));
+    if (!names) return;
+    const auto values = elements(value);
+    const bool pairwise = values && values->size() == names->size();
+    for (std::size_t i = 0; i < names->size(); ++i) {
+      Span name = unparenthesized((*names)[i]);
+      if (name.size() == 2 && name[0].kind == TokenKind::star) name = name.subspan(1);
+      if (name.size() != 1 || name[0].kind != TokenKind::name) continue;
+      const Value v = pairwise && !flow.conditional ? literal((*values)[i], 0, false) : Value::unknown(pairwise ? "assigned conditionally" : "unpacked from another value");
+      set_attribute(cls, mangle(text(name[0]), cls.name), AttributeKind::class_attribute, v, std::nullopt, line);
+    }
+  }
+
+  // ---- instance attributes -------------------------------------------------------------------------
+
+  void self_target(Span target, std::optional<Span> value, const MethodScan& method, bool conditional, const std::optional<std::string>& annotation,
+                   int line) {
+    target = unparenthesized(target);
+    if (target.size() == 3 && target[0].kind == TokenKind::name && text(target[0]) == method.self && target[1].kind == TokenKind::dot &&
+        target[2].kind == TokenKind::name) {
+      const Value known = conditional || !value ? Value::unknown(!value ? "declared without a value" : "assigned conditionally") : literal(*value, 1, false);
+      add_instance_attribute(*method.cls, mangle(text(target[2]), method.cls->name), known, annotation, line);
+      return;
+    }
+    const auto names = elements(target);
+    if (!names) return;
+    const auto values = value ? elements(*value) : std::nullopt;
+    const bool pairwise = values && values->size() == names->size();
+    for (std::size_t i = 0; i < names->size(); ++i) {
+      Span element = (*names)[i];
+      if (!element.empty() && element[0].kind == TokenKind::star) element = element.subspan(1);
+      if (pairwise) {
+        self_target(element, (*values)[i], method, conditional, std::nullopt, line);
+      } else {
+        self_target(element, std::nullopt, method, true, std::nullopt, line);
+      }
+    }
+  }
+
+  static void add_instance_attribute(ClassFact& cls, const std::string& name, Value value, const std::optional<std::string>& annotation, int line) {
+    for (auto& existing : cls.attributes) {
+      if (existing.name == name && existing.kind == AttributeKind::instance_attribute) {
+        // The first assignment (the constructor's, usually) gives the value; later ones may add a type.
+        if (!existing.annotation && annotation) existing.annotation = annotation;
+        if (existing.value.is_unknown() && existing.value.text() == "declared without a value") existing.value = std::move(value);
+        return;
+      }
+    }
+    cls.attributes.push_back({name, AttributeKind::instance_attribute, std::move(value), annotation, line});
+  }
+
+  static void set_attribute(ClassFact& cls, const std::string& name, AttributeKind kind, Value value, std::optional<std::string> annotation, int line) {
+    if (is_dunder(name)) return;
+    if (!annotation && kind == AttributeKind::class_attribute && !value.is_unknown()) annotation = std::string(value.python_type_name());
+    for (auto& existing : cls.attributes) {
+      if (existing.name == name && existing.kind == kind) {
+        existing.value = std::move(value);
+        if (annotation) existing.annotation = std::move(annotation);
+        existing.line = line;
+        return;
+      }
+    }
+    cls.attributes.push_back({name, kind, std::move(value), std::move(annotation), line});
+  }
+
+  static void remove_attribute(ClassFact& cls, const std::string& name, bool conditional) {
+    if (!conditional) std::erase_if(cls.attributes, [&](const AttributeFact& a) { return a.name == name && a.kind == AttributeKind::class_attribute; });
+  }
+
+  // ---- module bindings -----------------------------------------------------------------------------
+
+  // A name bound unconditionally is what it was bound to last: a variable no longer, or a class no
+  // longer (`error = (error, OSError)` after `class error`).
+  void unbind_others(const std::string& name, bool variable, bool function, bool cls) {
+    if (variable) std::erase_if(facts_.variables, [&](const VariableFact& v) { return v.name == name; });
+    if (function) std::erase_if(facts_.functions, [&](const FunctionFact& f) { return f.name == name; });
+    if (cls) std::erase_if(facts_.classes, [&](const ClassFact& c) { return c.name == name; });
+  }
+
+  void bind_function(FunctionFact fact, bool conditional) {
+    if (!conditional) unbind_others(fact.name, true, false, true);
+    add_or_replace(facts_.functions, std::move(fact), conditional);
+  }
+
+  void bind_class(ClassFact fact, bool conditional) {
+    if (!conditional) unbind_others(fact.name, true, true, false);
+    add_or_replace(facts_.classes, std::move(fact), conditional);
+  }
+
+  void set_variable(const std::string& name, Value value, std::optional<std::string> annotation, int line, bool conditional) {
+    if (name == "__version__") {
+      facts_.version.reset();
+      facts_.version_unknown = false;
+      if (value.kind() == Value::Kind::string) {
+        facts_.version = value.text();
+      } else {
+        facts_.version_unknown = true;
+      }
+      return;
+    }
+    if (is_dunder(name)) return;
+    if (!conditional) unbind_others(name, false, true, true);
+    // Runtime facts annotate an unannotated variable with its value's type; so do these, when known.
+    if (!annotation && !value.is_unknown()) annotation = std::string(value.python_type_name());
+    for (auto& existing : facts_.variables) {
+      if (existing.name == name) {
+        existing.value = std::move(value);
+        if (annotation) existing.annotation = std::move(annotation);
+        existing.line = line;
+        return;
+      }
+    }
+    facts_.variables.push_back({name, std::move(value), std::move(annotation), line});
+  }
+
+  void delete_names(Span targets, Flow flow, ClassFact* cls) {
+    if (flow.conditional) return;  // may or may not run: what was bound is still reported
+    for (Span target : split_top(targets, TokenKind::comma)) {
+      target = unparenthesized(target);
+      if (target.size() != 1 || target[0].kind != TokenKind::name) {
+        if (const auto names = elements(target)) {
+          for (Span name : *names) delete_names(name, flow, cls);
+        }
+        continue;
+      }
+      const std::string name(text(target[0]));
+      if (cls) {
+        const std::string mangled = mangle(name, cls->name);
+        std::erase_if(cls->attributes, [&](const AttributeFact& a) { return a.name == mangled && a.kind == AttributeKind::class_attribute; });
+        std::erase_if(cls->methods, [&](const FunctionFact& m) { return m.name == mangled; });
+      } else {
+        unbind_others(name, true, true, true);
+      }
+    }
+  }
+
+  void mark_changed(const std::string& name) {
+    for (auto& variable : facts_.variables) {
+      if (variable.name == name && !variable.value.is_unknown() && variable.value.kind() != Value::Kind::null) {
+        variable.value = Value::unknown("changed after its assignment");
+      }
+    }
+  }
+
+  // `d[key] = ...`, `d.attr = ...`: the object named by `d` changes.
+  void changed_through(Span target, Scope scope, ClassFact*) {
+    if (scope != Scope::module || target.size() < 2 || target[0].kind != TokenKind::name) return;
+    if (target[1].kind == TokenKind::dot || target[1].kind == TokenKind::lsqb) mark_changed(std::string(text(target[0])));
+  }
+
+  // ---- imports -------------------------------------------------------------------------------------
+
+  void import_names(Span s, const Token& statement_start, int line) {
+    for (Span part : split_top(s, TokenKind::comma)) {
+      const std::size_t as = find_top_word(part, "as");
+      const std::string module = dotted(part.first(as));
+      if (module.empty()) fail_at(part.empty() ? statement_start : part[0], "expected a module name after 'import', found " + (part.empty() ? std::string("nothing") : describe(part[0])));
+      const std::string alias = as < part.size() && as + 1 < part.size() ? std::string(text(part[as + 1])) : module.substr(0, module.find('.'));
+      facts_.imports.push_back({module, "", alias, line});
+    }
+  }
+
+  void import_from(Span s, int line) {
+    const std::size_t import = find_top_word(s, "import");
+    std::string module;
+    for (std::size_t i = 1; i < import; ++i) module += text(s[i]);  // dots (`...` is one token) and names
+    Span names = s.subspan(import + 1);
+    if (!names.empty() && names[0].kind == TokenKind::lpar) names = names.subspan(1, names.size() - 2);
+    for (Span part : split_top(names, TokenKind::comma)) {
+      if (part.empty()) continue;
+      const std::string name(text(part[0]));
+      if (name == "*") continue;
+      const std::string alias = part.size() == 3 && is_word(part[1], "as") ? std::string(text(part[2])) : name;
+      facts_.imports.push_back({module, name, alias, line});
+    }
+  }
+
+  // ---- after the whole module is read --------------------------------------------------------------
+
+  // `base.Plugin` → the module path it names, through this module's imports; "" when unknown.
+  std::string qualify(const std::string& name) const {
+    if (!is_dotted_name(name)) return {};  // `namedtuple('P', 'x')`, `A if c else B`: unknown
+    const std::size_t dot = name.find('.');
+    const std::string head = name.substr(0, dot);
+    const std::string rest = dot == std::string::npos ? "" : name.substr(dot);
+    for (auto it = facts_.imports.rbegin(); it != facts_.imports.rend(); ++it) {
+      if (it->alias != head) continue;
+      const std::string module = resolve_relative(it->module, package_);
+      if (it->name.empty()) {
+        // `import a.b` binds `a` (the name then continues the path); `import a.b as x` binds `a.b`.
+        const bool aliased = it->alias != it->module.substr(0, it->module.find('.'));
+        return (aliased ? module : head) + rest;
+      }
+      return module + "." + it->name + rest;
+    }
+    if (dot == std::string::npos && facts_.find_class(name)) return facts_.name.empty() ? name : facts_.name + "." + name;
+    if (dot == std::string::npos && is_builtin_class(name)) return "builtins." + builtin_mro(name).front().name;
+    return {};
+  }
+
+  // The base as the runtime has it: a typing.NamedTuple base is `tuple`, a TypedDict base is `dict`.
+  std::string runtime_base(const std::string& written) const {
+    const std::string q = qualify(written);
+    if (q == "typing.NamedTuple" || q == "typing_extensions.NamedTuple") return "tuple";
+    if (q == "typing.TypedDict" || q == "typing_extensions.TypedDict") return "dict";
+    return written;
+  }
+
+  // The method resolution order as Python computes it (C3), over what the source shows: classes of this
+  // module are followed through their own bases; builtins through their known order; an imported base
+  // counts as itself then object. Members inherited from classes of this module are added.
+  void complete_classes() {
+    const std::vector<ClassFact> own = facts_.classes;  // bases as written, members as defined
+    const auto find_own = [&](const std::string& name) -> const ClassFact* {
+      for (const auto& c : own) {
+        if (c.name == name) return &c;
+      }
+      return nullptr;
+    };
+    for (auto& cls : facts_.classes) {
+      std::vector<std::string> visiting;
+      std::vector<SuperclassFact> order = linearize(*find_own(cls.name), find_own, visiting);
+      order.erase(order.begin());  // the class itself
+      for (const auto& base : order) {
+        const ClassFact* local = base.qualified == qualify(base.name) ? find_own(base.name) : nullptr;
+        if (!local) continue;
+        const auto bound = [&](const std::string& name) {
+          return find_method(cls, name) || std::any_of(cls.attributes.begin(), cls.attributes.end(), [&](const AttributeFact& x) { return x.name == name; });
+        };
+        for (const auto& m : local->methods) {
+          if (!bound(m.name)) cls.methods.push_back(m);
+        }
+        for (const auto& a : local->attributes) {
+          if (!bound(a.name)) cls.attributes.push_back(a);
+        }
+      }
+      cls.superclasses = std::move(order);
+    }
+  }
+
+  template <typename FindOwn>
+  std::vector<SuperclassFact> linearize(const ClassFact& cls, const FindOwn& find_own, std::vector<std::string>& visiting) {
+    const SuperclassFact self{cls.name, qualify(cls.name)};
+    const SuperclassFact object{"object", "builtins.object"};
+    visiting.push_back(cls.name);
+    std::vector<std::vector<SuperclassFact>> sequences;
+    std::vector<SuperclassFact> direct;
+    for (const auto& written_base : cls.superclasses) {
+      const std::string base = runtime_base(written_base.name);
+      const std::string qualified = qualify(base);
+      const ClassFact* local = base.find('.') == std::string::npos ? find_own(base) : nullptr;
+      if (local && std::find(visiting.begin(), visiting.end(), local->name) == visiting.end()) {
+        direct.push_back({last_component(base), qualified});
+        sequences.push_back(linearize(*local, find_own, visiting));  // cycles are not followed
+      } else if (qualified.starts_with("builtins.") && !local) {
+        std::vector<SuperclassFact> mro = builtin_mro(base);  // IOError is OSError
+        direct.push_back(mro.front());
+        sequences.push_back(std::move(mro));
+      } else {
+        // A base that is no name (a call, a conditional expression) is kept whole, unqualified.
+        const SuperclassFact written{is_dotted_name(base) ? last_component(base) : base, qualified};
+        direct.push_back(written);
+        sequences.push_back({written, object});
+      }
+    }
+    visiting.pop_back();
+    if (direct.empty()) return {self, object};
+    sequences.push_back(direct);
+    std::vector<SuperclassFact> result{self};
+    const auto same = [](const SuperclassFact& a, const SuperclassFact& b) { return a.name == b.name && a.qualified == b.qualified; };
+    while (true) {
+      std::erase_if(sequences, [](const auto& seq) { return seq.empty(); });
+      if (sequences.empty()) return result;
+      const SuperclassFact* next = nullptr;
+      for (const auto& seq : sequences) {
+        const SuperclassFact& head = seq.front();
+        const bool in_a_tail = std::any_of(sequences.begin(), sequences.end(), [&](const auto& other) {
+          return std::any_of(other.begin() + 1, other.end(), [&](const SuperclassFact& x) { return same(x, head); });
+        });
+        if (!in_a_tail) {
+          next = &head;
+          break;
+        }
+      }
+      if (!next) {
+        // Python would refuse this class ("cannot create a consistent MRO"); keep the remaining order.
+        for (const auto& seq : sequences) {
+          for (const auto& x : seq) {
+            if (std::none_of(result.begin(), result.end(), [&](const SuperclassFact& r) { return same(r, x); })) result.push_back(x);
+          }
+        }
+        return result;
+      }
+      const SuperclassFact chosen = *next;
+      result.push_back(chosen);
+      for (auto& seq : sequences) {
+        if (same(seq.front(), chosen)) seq.erase(seq.begin());
+      }
+    }
+  }
+
+  Tokenizer tokenizer_;
+  std::string_view src_;
+  ReadOptions options_;
+  Token tok_;
+  ModuleFacts facts_;
+  std::string package_;
+  std::size_t depth_ = 0;
+  std::vector<std::vector<Token>> buffers_;
+};
+
+}  // namespace
+
+ModuleFacts read_module_source(std::string_view bytes, const std::string& filename, const std::string& module_name, const ReadOptions& options) {
+  const DecodedSource source = decode_source(bytes, filename);
+  ModuleFacts facts = Reader(source, filename, module_name, options).run();
+  facts.file_sha256 = sha256_hex(bytes);  // the file's exact bytes, BOM included
+  return facts;
+}
+
+}  // namespace importspy

@@ -1,0 +1,796 @@
+"""Differential test of the C++ reader (core/src/source/reader.cpp) against facts derived from CPython's `ast`.
+
+Usage: python reader_differential.py READ_FACTS [--show K] [--limit N] [FILES_OR_DIRS...]
+
+The oracle below walks CPython's syntax tree with the reader's documented rules (the static extractor's
+semantics plus issue 12's corrections), independently of the reader's token-level parsing: what it
+checks is that reading statements from tokens gives the same facts as reading them from CPython's
+tree. Without paths it takes the running interpreter's standard library (site-packages excluded).
+Run it once per installed CPython. Without --target, only `TYPE_CHECKING` and `__name__` conditions
+are decided. With --target PLATFORM:MINOR (e.g. linux:12, win32:8) the reader decides platform and
+version conditions for that target, and the oracle decides them independently, by evaluating the
+condition with Python over a fake `sys`, `os` and `platform` (anything else it reads leaves the
+condition undecided); `and`, `or` and `not` are combined three-valued on both sides.
+
+Compared per module: variables (name, value, annotation), functions and methods (name, kind, async,
+parameters with kind, default and annotation, return annotation), class attributes (name, kind,
+value, annotation) including members inherited from classes of the same module, `__version__`.
+Annotations are compared without whitespace; values of kind unknown compare equal whatever their
+reason; opaque values (sets, bytes...) compare by type. Line numbers are compared for definitions.
+Files that CPython cannot parse are skipped (and counted).
+"""
+import ast
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import sysconfig
+import tokenize
+
+UNKNOWN = ("unknown",)
+NAMED_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\N\{")  # an odd number of backslashes, then N{
+
+
+def opaque(type_name):
+    return ("opaque", type_name)
+
+
+def is_dunder(name):
+    return len(name) > 4 and name.startswith("__") and name.endswith("__")
+
+
+def mangle(name, cls):
+    if not name.startswith("__") or name.endswith("__") or "." in name:
+        return name
+    stripped = cls.lstrip("_")
+    return "_" + stripped + name if stripped else name
+
+
+def type_name(v):
+    if v is None:
+        return "NoneType"
+    if isinstance(v, tuple) and v and v[0] == "opaque":
+        return v[1]
+    if isinstance(v, bool):
+        return "bool"
+    if isinstance(v, int):
+        return "int"
+    if isinstance(v, float):
+        return "float"
+    if isinstance(v, str):
+        return "str"
+    if isinstance(v, list):
+        return "list"
+    if isinstance(v, dict):
+        return "dict"
+    return "?"
+
+
+class Oracle:
+    def __init__(self, source_text, lines):
+        self.src = source_text
+        self.lines = lines
+        self.variables = {}  # name -> [value, annotation, line]
+        self.functions = {}
+        self.classes = {}
+        self.version = None
+        self.version_unknown = False
+
+    # ---- text and values ---------------------------------------------------------------------------
+    def segment(self, node):
+        # ast.get_source_segment splits the whole source on every call; offsets are UTF-8 bytes.
+        if not hasattr(self, "_encoded"):
+            self._encoded = [line.encode("utf-8") for line in self.lines]
+        if getattr(node, "end_lineno", None) is None:
+            return ""
+        first, last = node.lineno - 1, node.end_lineno - 1
+        if first == last:
+            return self._encoded[first][node.col_offset:node.end_col_offset].decode("utf-8", "replace")
+        parts = [self._encoded[first][node.col_offset:]] + self._encoded[first + 1:last] + [self._encoded[last][:node.end_col_offset]]
+        return b"\n".join(parts).decode("utf-8", "replace")
+
+    def text(self, node):
+        segment = self.segment(node)
+        if "#" in segment:  # comments inside a multi-line expression are no part of it
+            try:
+                tokens = tokenize.generate_tokens(io.StringIO(segment).readline)
+                segment = "".join(t.string for t in tokens if t.type not in (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE))
+            except (tokenize.TokenError, SyntaxError):
+                pass
+        return "".join(segment.split())
+
+    def lit(self, node, depth, allow_names):
+        if depth > 32:
+            return UNKNOWN
+        if isinstance(node, ast.Constant):
+            v = node.value
+            if v is Ellipsis:
+                return opaque("ellipsis")
+            if isinstance(v, bytes):
+                return opaque("bytes")
+            if isinstance(v, complex):
+                return opaque("complex")
+            if isinstance(v, str):
+                if any(0xD800 <= ord(c) <= 0xDFFF for c in v):
+                    return UNKNOWN
+                # Listed exception: the reader has no Unicode name table, so `\N{...}` is unknown to it.
+                segment = self.segment(node)
+                if NAMED_ESCAPE.search(segment) and not segment.lstrip("bBuU").lower().startswith("r"):
+                    return UNKNOWN
+                return v
+            return v
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.UAdd, ast.USub)):
+            operand = self.lit(node.operand, depth + 1, False)
+            if isinstance(operand, (int, float)) and not isinstance(operand, bool):
+                return operand if isinstance(node.op, ast.UAdd) else -operand
+            return UNKNOWN
+        if isinstance(node, (ast.List, ast.Tuple)):
+            items = []
+            for e in node.elts:
+                if isinstance(e, ast.Starred):
+                    return UNKNOWN
+                item = self.lit(e, depth + 1, allow_names)
+                if item == UNKNOWN:
+                    return UNKNOWN
+                items.append(item)
+            return items
+        if isinstance(node, ast.Dict):
+            entries = {}
+            for k, v in zip(node.keys, node.values):
+                if k is None:
+                    return UNKNOWN
+                key, value = self.lit(k, depth + 1, allow_names), self.lit(v, depth + 1, allow_names)
+                if key == UNKNOWN or value == UNKNOWN:
+                    return UNKNOWN
+                if isinstance(k, ast.Constant) and isinstance(k.value, bytes):
+                    key = repr(k.value)
+                entries[key if isinstance(key, str) else repr(key)] = value
+            return entries
+        if isinstance(node, ast.Set):
+            return opaque("set")
+        if isinstance(node, ast.Name) and depth == 0 and allow_names:
+            found = self.variables.get(node.id)
+            if found and found[0] != UNKNOWN:
+                return found[0]
+        return UNKNOWN
+
+    # ---- conditions --------------------------------------------------------------------------------
+    def decide(self, test):
+        """True, False or None (undecided), as the reader decides without a target environment."""
+        if isinstance(test, ast.BoolOp):
+            results = [self.decide(v) for v in test.values]
+            if isinstance(test.op, ast.Or):
+                return True if True in results else (None if None in results else False)
+            return False if False in results else (None if None in results else True)
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            r = self.decide(test.operand)
+            return None if r is None else not r
+        text = self.text(test)
+        if text in ("TYPE_CHECKING", "typing.TYPE_CHECKING", "t.TYPE_CHECKING"):
+            return False
+        if TARGET is not None and not isinstance(test, ast.Constant):
+            # An independent rule for the target: evaluate the condition with Python itself over a fake
+            # sys/os/platform; anything else it reads (a name, a builtin) leaves it undecided.
+            try:
+                value = eval(compile(ast.Expression(test), "<test>", "eval"), {"__builtins__": {}, **TARGET})
+            except Exception:
+                value = None
+            if isinstance(value, (bool, int)) and not isinstance(value, tuple):
+                return bool(value)
+            if value is not None:
+                return None
+        if isinstance(test, ast.Constant):
+            v = test.value
+            if v is None:
+                return False
+            if isinstance(v, bool):
+                return v
+            if isinstance(v, int):
+                return v != 0
+            return None
+        if isinstance(test, ast.Compare) and len(test.ops) == 1:
+            left, op, right = test.left, test.ops[0], test.comparators[0]
+            if isinstance(op, (ast.In, ast.NotIn)):
+                if isinstance(left, ast.Name) and left.id == "__name__":
+                    options = self.lit(right, 1, False)
+                    if isinstance(options, str):
+                        options = [options]
+                    if isinstance(options, list) and options and all(isinstance(o, str) for o in options):
+                        return ("<module>" in options) != isinstance(op, ast.NotIn)
+                return None
+            if not isinstance(op, (ast.Eq, ast.NotEq)):
+                return None
+            if isinstance(right, ast.Name) and right.id == "__name__":
+                left, right = right, left
+            if isinstance(left, ast.Name) and left.id == "__name__":
+                other = self.lit(right, 1, False)
+                if isinstance(other, str):
+                    return (other == "<module>") == isinstance(op, ast.Eq)
+        return None
+
+    # ---- module ------------------------------------------------------------------------------------
+    def module(self, tree):
+        self.stmts(tree.body, False)
+        self.complete()
+
+    def stmts(self, body, cond):
+        for s in body:
+            self.stmt(s, cond)
+
+    def branches(self, node, cond, walk):
+        taken = maybe = False
+        while True:
+            t = self.decide(node.test)
+            dead = taken or t is False
+            if not dead:
+                walk(node.body, cond or t is None or maybe)
+            if t is True:
+                taken = True
+            if t is None:
+                maybe = True
+            orelse = node.orelse
+            if len(orelse) == 1 and isinstance(orelse[0], ast.If) and self.is_elif(orelse[0]):
+                node = orelse[0]
+                continue
+            if orelse and not taken:
+                walk(orelse, cond or maybe)
+            return
+
+    def is_elif(self, node):
+        line = self.lines[node.lineno - 1]
+        return line[node.col_offset:node.col_offset + 4] == "elif"
+
+    def unbind(self, name, variable=True, function=True, cls=True):
+        if variable:
+            self.variables.pop(name, None)
+        if function:
+            self.functions.pop(name, None)
+        if cls:
+            self.classes.pop(name, None)
+
+    def set_var(self, name, value, annotation, line, cond):
+        if name == "__version__":
+            self.version = value if isinstance(value, str) else None
+            self.version_unknown = not isinstance(value, str)
+            return
+        if is_dunder(name):
+            return
+        if not cond:
+            self.unbind(name, variable=False)
+        if annotation is None and value != UNKNOWN:
+            annotation = type_name(value)
+        if name in self.variables:
+            entry = self.variables[name]
+            entry[0] = value
+            if annotation is not None:
+                entry[1] = annotation
+            entry[2] = line
+        else:
+            self.variables[name] = [value, annotation, line]
+
+    def mark_changed(self, name):
+        entry = self.variables.get(name)
+        if entry and entry[0] != UNKNOWN and entry[0] is not None:
+            entry[0] = UNKNOWN
+
+    def changed_through(self, target):
+        if isinstance(target, (ast.Subscript, ast.Attribute)):
+            owner = target.value
+            while isinstance(owner, (ast.Subscript, ast.Attribute)):
+                owner = owner.value
+            if isinstance(owner, ast.Name):
+                self.mark_changed(owner.id)
+
+    def assign(self, target, value, cond, line):
+        if isinstance(target, ast.Name):
+            self.set_var(target.id, UNKNOWN if value is None or cond else self.lit(value, 0, True), None, line, cond)
+        elif isinstance(target, ast.Starred) and isinstance(target.value, ast.Name):
+            self.set_var(target.value.id, UNKNOWN, None, line, cond)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            pairwise = isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(target.elts) and not any(
+                isinstance(e, ast.Starred) for e in value.elts)
+            for i, t in enumerate(target.elts):
+                self.assign(t, value.elts[i] if pairwise else None, cond, line)
+
+    def stmt(self, s, cond):
+        if isinstance(s, ast.Assign):
+            shared = len(s.targets) > 1 and isinstance(s.value, (ast.List, ast.Dict, ast.ListComp, ast.DictComp, ast.Set, ast.SetComp))
+            for t in s.targets:
+                self.assign(t, s.value, cond, s.lineno)
+                if shared and isinstance(t, ast.Name):
+                    self.mark_changed(t.id)
+                self.changed_through(t)
+        elif isinstance(s, ast.Expr):
+            call = s.value
+            if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name):
+                self.mark_changed(call.func.value.id)
+        elif isinstance(s, ast.AnnAssign):
+            self.changed_through(s.target)
+            if isinstance(s.target, ast.Name) and s.value is not None and s.simple:
+                self.set_var(s.target.id, UNKNOWN if cond else self.lit(s.value, 0, True), self.text(s.annotation), s.lineno, cond)
+        elif isinstance(s, ast.AugAssign):
+            self.changed_through(s.target)
+            if isinstance(s.target, ast.Name):
+                self.set_var(s.target.id, UNKNOWN, None, s.lineno, cond)
+        elif isinstance(s, ast.Delete):
+            if not cond:
+                for t in s.targets:
+                    for name in self.names_of(t):
+                        self.unbind(name)
+        elif isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            fact = self.function(s, "function")
+            if not cond:
+                self.unbind(fact["name"], function=False)
+            if fact["name"] not in self.functions or not cond:
+                self.functions[fact["name"]] = fact
+        elif isinstance(s, ast.ClassDef):
+            fact = self.class_def(s)
+            if not cond:
+                self.unbind(fact["name"], cls=False)
+            if fact["name"] not in self.classes or not cond:
+                self.classes[fact["name"]] = fact
+        elif isinstance(s, ast.If):
+            self.branches(s, cond, self.stmts)
+        elif isinstance(s, ast.Try) or type(s).__name__ == "TryStar":
+            self.stmts(s.body, True)
+            for h in s.handlers:
+                self.stmts(h.body, True)
+            self.stmts(s.orelse, True)
+            self.stmts(s.finalbody, cond)
+        elif isinstance(s, (ast.With, ast.AsyncWith)):
+            self.stmts(s.body, cond)
+        elif isinstance(s, (ast.For, ast.AsyncFor, ast.While)):
+            self.stmts(s.body, True)
+            self.stmts(s.orelse, True)
+        elif type(s).__name__ == "Match":
+            for case in s.cases:
+                self.stmts(case.body, True)
+        elif type(s).__name__ == "TypeAlias":
+            self.set_var(s.name.id, UNKNOWN, None, s.lineno, cond)
+
+    def names_of(self, t):
+        if isinstance(t, ast.Name):
+            return [t.id]
+        if isinstance(t, (ast.Tuple, ast.List)):
+            return [n for e in t.elts for n in self.names_of(e)]
+        return []
+
+    # ---- functions ---------------------------------------------------------------------------------
+    def function(self, node, kind):
+        a = node.args
+        params = []
+
+        def param(arg, k):
+            return {"name": arg.arg, "kind": k, "annotation": self.text(arg.annotation) if arg.annotation else None}
+
+        positional = [param(x, "positional_only") for x in getattr(a, "posonlyargs", [])] + [param(x, "positional_or_keyword") for x in a.args]
+        for i, d in enumerate(a.defaults):
+            positional[len(positional) - len(a.defaults) + i]["default"] = self.lit(d, 0, True)
+        params = positional
+        if a.vararg:
+            params.append(param(a.vararg, "var_positional"))
+        for arg, d in zip(a.kwonlyargs, a.kw_defaults):
+            p = param(arg, "keyword_only")
+            if d is not None:
+                p["default"] = self.lit(d, 0, True)
+            params.append(p)
+        if a.kwarg:
+            params.append(param(a.kwarg, "var_keyword"))
+        return {"name": node.name, "kind": kind, "async": isinstance(node, ast.AsyncFunctionDef), "line": node.lineno,
+                "parameters": params, "return_annotation": self.text(node.returns) if node.returns else None}
+
+    # ---- classes -----------------------------------------------------------------------------------
+    def class_def(self, node):
+        bases = []
+        for b in node.bases:
+            if isinstance(b, ast.Starred):
+                continue
+            if isinstance(b, ast.Subscript):
+                b = b.value
+            bases.append(self.text(b))
+        cls = {"name": node.name, "line": node.lineno, "bases": bases, "attributes": {}, "methods": {}}
+        self.class_body(node.body, cls, False)
+        return cls
+
+    def set_attr(self, cls, name, kind, value, annotation, line):
+        if is_dunder(name):
+            return
+        if annotation is None and kind == "class" and value != UNKNOWN:
+            annotation = type_name(value)
+        key = (name, kind)
+        if key in cls["attributes"]:
+            entry = cls["attributes"][key]
+            entry["value"] = value
+            if annotation is not None:
+                entry["annotation"] = annotation
+            entry["line"] = line
+        else:
+            cls["attributes"][key] = {"name": name, "type": kind, "value": value, "annotation": annotation, "line": line}
+
+    def class_body(self, body, cls, cond):
+        for s in body:
+            self.class_stmt(s, cls, cond)
+
+    def class_stmt(self, s, cls, cond):
+        name = cls["name"]
+        if isinstance(s, ast.Assign):
+            aliased = None
+            if isinstance(s.value, ast.Name):
+                aliased = cls["methods"].get(mangle(s.value.id, name))
+            for t in s.targets:
+                if isinstance(t, ast.Name):
+                    n = mangle(t.id, name)
+                    if aliased:
+                        alias = dict(aliased, name=n)
+                        if not cond:
+                            cls["attributes"].pop((n, "class"), None)
+                        if n not in cls["methods"] or not cond:
+                            cls["methods"][n] = alias
+                    else:
+                        if not cond:
+                            cls["methods"].pop(n, None)
+                        self.set_attr(cls, n, "class", UNKNOWN if cond else self.lit(s.value, 0, False), None, s.lineno)
+                elif isinstance(t, (ast.Tuple, ast.List)):
+                    pairwise = isinstance(s.value, (ast.Tuple, ast.List)) and len(s.value.elts) == len(t.elts)
+                    for i, e in enumerate(t.elts):
+                        if isinstance(e, ast.Starred):
+                            e = e.value
+                        if isinstance(e, ast.Name):
+                            v = self.lit(s.value.elts[i], 0, False) if pairwise and not cond else UNKNOWN
+                            self.set_attr(cls, mangle(e.id, name), "class", v, None, s.lineno)
+        elif isinstance(s, ast.AnnAssign):
+            if not (isinstance(s.target, ast.Name) and s.simple):
+                return
+            ann = self.text(s.annotation)
+            n = mangle(s.target.id, name)
+            if s.value is None:
+                kind = "class" if "ClassVar" in ann else "instance"
+                self.set_attr(cls, n, kind, UNKNOWN, ann, s.lineno)
+                if (n, kind) in cls["attributes"]:
+                    cls["attributes"][(n, kind)]["declared"] = True
+            else:
+                self.set_attr(cls, n, "class", UNKNOWN if cond else self.lit(s.value, 0, False), ann, s.lineno)
+        elif isinstance(s, ast.AugAssign):
+            if isinstance(s.target, ast.Name):
+                self.set_attr(cls, mangle(s.target.id, name), "class", UNKNOWN, None, s.lineno)
+        elif isinstance(s, ast.Delete):
+            if not cond:
+                for t in s.targets:
+                    for n in self.names_of(t):
+                        n = mangle(n, name)
+                        cls["attributes"].pop((n, "class"), None)
+                        cls["methods"].pop(n, None)
+        elif isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            self.method(s, cls, cond)
+        elif isinstance(s, ast.If):
+            self.branches(s, cond, lambda body, c: self.class_body(body, cls, c))
+        elif isinstance(s, ast.Try) or type(s).__name__ == "TryStar":
+            self.class_body(s.body, cls, True)
+            for h in s.handlers:
+                self.class_body(h.body, cls, True)
+            self.class_body(s.orelse, cls, True)
+            self.class_body(s.finalbody, cls, cond)
+        elif isinstance(s, (ast.With, ast.AsyncWith)):
+            self.class_body(s.body, cls, cond)
+        elif isinstance(s, (ast.For, ast.AsyncFor, ast.While)):
+            self.class_body(s.body, cls, True)
+            self.class_body(s.orelse, cls, True)
+        elif type(s).__name__ == "Match":
+            for case in s.cases:
+                self.class_body(case.body, cls, True)
+
+    def method(self, node, cls, cond):
+        kind = "method"
+        for d in node.decorator_list:
+            text = self.segment(d).split("(")[0]
+            text = "".join(text.split())
+            if text == "staticmethod":
+                kind = "static_method"
+            elif text == "classmethod":
+                kind = "class_method"
+            elif text == "property" or text.endswith(("cached_property", ".setter", ".getter", ".deleter")):
+                kind = "property"
+        fact = self.function(node, kind)
+        fact["name"] = mangle(fact["name"], cls["name"])
+        params = fact["parameters"]
+        if kind != "static_method" and params and params[0]["kind"] not in ("var_positional", "var_keyword"):
+            self.self_scan(node.body, params[0]["name"], cls, fact["name"] != "__init__")
+        if kind == "property" and fact["name"] in cls["methods"]:
+            return
+        if not cond:
+            cls["attributes"].pop((fact["name"], "class"), None)
+        if fact["name"] not in cls["methods"] or not cond:
+            cls["methods"][fact["name"]] = fact
+
+    def self_target(self, t, value, self_name, cls, cond, annotation, line):
+        if isinstance(t, ast.Attribute):
+            if isinstance(t.value, ast.Name) and t.value.id == self_name:
+                v = UNKNOWN if cond or value is None else self.lit(value, 1, False)
+                name = mangle(t.attr, cls["name"])
+                key = (name, "instance")
+                if key in cls["attributes"]:
+                    entry = cls["attributes"][key]
+                    if entry["annotation"] is None and annotation is not None:
+                        entry["annotation"] = annotation
+                    if entry.get("declared"):
+                        entry["value"] = v
+                        entry["declared"] = value is None
+                else:
+                    cls["attributes"][key] = {"name": name, "type": "instance", "value": v, "annotation": annotation, "line": line,
+                                              "declared": value is None}
+        elif isinstance(t, (ast.Tuple, ast.List)):
+            pairwise = value is not None and isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(t.elts)
+            for i, e in enumerate(t.elts):
+                if isinstance(e, ast.Starred):
+                    e = e.value
+                if pairwise:
+                    self.self_target(e, value.elts[i], self_name, cls, cond, None, line)
+                else:
+                    self.self_target(e, None, self_name, cls, True, None, line)
+
+    def self_scan(self, body, self_name, cls, cond):
+        for s in body:
+            if isinstance(s, ast.Assign):
+                for t in s.targets:
+                    self.self_target(t, s.value, self_name, cls, cond, None, s.lineno)
+            elif isinstance(s, ast.AnnAssign):
+                self.self_target(s.target, s.value, self_name, cls, cond or s.value is None, self.text(s.annotation), s.lineno)
+            elif isinstance(s, ast.AugAssign):
+                self.self_target(s.target, None, self_name, cls, True, None, s.lineno)
+            elif isinstance(s, ast.If):
+                self.branches(s, cond, lambda b, c: self.self_scan(b, self_name, cls, c))
+            elif isinstance(s, (ast.For, ast.AsyncFor, ast.While)):
+                self.self_scan(s.body, self_name, cls, True)
+                self.self_scan(s.orelse, self_name, cls, True)
+            elif isinstance(s, (ast.With, ast.AsyncWith)):
+                self.self_scan(s.body, self_name, cls, cond)
+            elif isinstance(s, ast.Try) or type(s).__name__ == "TryStar":
+                self.self_scan(s.body, self_name, cls, True)
+                for h in s.handlers:
+                    self.self_scan(h.body, self_name, cls, True)
+                self.self_scan(s.orelse, self_name, cls, True)
+                self.self_scan(s.finalbody, self_name, cls, cond)
+            elif type(s).__name__ == "Match":
+                for case in s.cases:
+                    self.self_scan(case.body, self_name, cls, True)
+
+    # ---- inheritance within the module -------------------------------------------------------------
+    def complete(self):
+        own = {n: c for n, c in self.classes.items()}
+
+        def mro(name, visiting):
+            cls = own[name]
+            visiting = visiting + [name]
+            seqs, direct = [], []
+            for b in cls["bases"]:
+                base = b
+                direct.append(base)
+                if "." not in base and base in own and base not in visiting:
+                    seqs.append(mro(base, visiting))
+                else:
+                    seqs.append([base])
+            seqs.append(direct)
+            result = [name]
+            while True:
+                seqs = [s for s in seqs if s]
+                if not seqs:
+                    return result
+                for s in seqs:
+                    head = s[0]
+                    if not any(head in o[1:] for o in seqs):
+                        break
+                else:
+                    for s in seqs:
+                        for x in s:
+                            if x not in result:
+                                result.append(x)
+                    return result
+                result.append(head)
+                seqs = [s[1:] if s[0] == head else s for s in seqs]
+
+        for name, cls in self.classes.items():
+            cls["members"] = {k: dict(v) for k, v in cls["attributes"].items()}
+            cls["all_methods"] = dict(cls["methods"])
+            order = mro(name, [])[1:]
+            for base in order:
+                local = own.get(base)
+                if not local or "." in base:
+                    continue
+                bound = lambda n: n in cls["all_methods"] or any(k[0] == n for k in cls["members"])
+                for m, f in local["methods"].items():
+                    if not bound(m):
+                        cls["all_methods"][m] = f
+                for k, a in local["attributes"].items():
+                    if not bound(k[0]):
+                        cls["members"][k] = a
+
+
+# ---- comparison --------------------------------------------------------------------------------------
+
+def norm_value(v):
+    if isinstance(v, dict):
+        if "$unknown" in v:
+            return UNKNOWN
+        if "$repr" in v:
+            return opaque(v["$type"])
+        if "$int" in v:
+            return int(v["$int"])
+        return {k: norm_value(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [norm_value(x) for x in v]
+    return v
+
+
+def same_value(a, b):
+    if isinstance(a, float) and isinstance(b, float) and a != a and b != b:
+        return True
+    if type(a) is not type(b) and not (isinstance(a, tuple) and isinstance(b, tuple)):
+        return False
+    if isinstance(a, list):
+        return len(a) == len(b) and all(same_value(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(same_value(a[k], b[k]) for k in a)
+    return a == b
+
+
+def ann(a):
+    return None if a is None else "".join(a.split())
+
+
+def function_items(prefix, f):
+    yield prefix + ".kind", f["kind"]
+    yield prefix + ".async", f["async"]
+    yield prefix + ".line", f["line"]
+    yield prefix + ".returns", ann(f.get("return_annotation"))
+    yield prefix + ".parameters", tuple(p["name"] for p in f["parameters"])
+    for p in f["parameters"]:
+        q = f"{prefix}({p['name']})"
+        yield q + ".kind", p["kind"]
+        yield q + ".annotation", ann(p.get("annotation"))
+        yield q + ".default", ("none",) if "default" not in p else ("value", norm_value(p["default"]))
+
+
+def our_items(facts):
+    m = facts["module"]
+    yield "version", m.get("version")
+    for v in m["variables"]:
+        yield f"var {v['name']}", ("value", norm_value(v["value"]), ann(v.get("annotation")))
+    for f in m["functions"]:
+        yield from function_items(f"def {f['name']}", f)
+    for c in m["classes"]:
+        yield f"class {c['name']}.line", c["line"]
+        for a in c["attributes"]:
+            yield f"class {c['name']} attr {a['name']}/{a['type']}", ("value", norm_value(a["value"]), ann(a.get("annotation")))
+        for f in c["methods"]:
+            yield from function_items(f"class {c['name']} def {f['name']}", f)
+
+
+def oracle_items(o):
+    yield "version", o.version
+    for name, (value, annotation, line) in o.variables.items():
+        yield f"var {name}", ("value", value, ann(annotation))
+    for f in o.functions.values():
+        yield from function_items(f"def {f['name']}", f)
+    for c in o.classes.values():
+        yield f"class {c['name']}.line", c["line"]
+        for a in c["members"].values():
+            yield f"class {c['name']} attr {a['name']}/{a['type']}", ("value", a["value"], ann(a.get("annotation")))
+        for f in c["all_methods"].values():
+            yield from function_items(f"class {c['name']} def {f['name']}", f)
+
+
+def compare(ours, theirs):
+    a, b = dict(our_items(ours)), dict(oracle_items(theirs))
+    keys = sorted(set(a) | set(b))
+    bad = [(k, a.get(k, "<absent>"), b.get(k, "<absent>")) for k in keys if not (k in a and k in b and same_value(a[k], b[k]))]
+    return len(keys), bad
+
+
+def python_files(paths):
+    for root in paths:
+        if os.path.isfile(root):
+            yield root
+            continue
+        for folder, dirs, files in os.walk(root):
+            dirs[:] = sorted(d for d in dirs if d not in ("site-packages", "__pycache__"))
+            for name in sorted(files):
+                if name.endswith(".py"):
+                    yield os.path.join(folder, name)
+
+
+TARGET = None  # --target PLATFORM:MINOR, e.g. linux:12 or win32:8
+
+
+def set_target(spec):
+    global TARGET
+    from types import SimpleNamespace
+    import collections
+    platform_name, minor = spec.split(":")
+    VersionInfo = collections.namedtuple("version_info", "major minor micro releaselevel serial")
+
+    class Module(SimpleNamespace):  # a module compared with anything is a question the oracle refuses
+        def __eq__(self, other):
+            raise TypeError("module compared")
+
+        __ne__ = __lt__ = __le__ = __gt__ = __ge__ = __eq__
+        __hash__ = None
+
+    system = {"win32": "Windows", "darwin": "Darwin"}.get(platform_name, "Linux")
+    TARGET = {
+        "sys": Module(platform=platform_name, version_info=VersionInfo(3, int(minor), 0, "final", 0)),
+        "os": Module(name="nt" if platform_name == "win32" else "posix"),
+        "platform": Module(system=lambda: system),
+        "__name__": "<module>",
+    }
+
+
+def main():
+    args = sys.argv[1:]
+    tool = args.pop(0)
+    show, limit, paths = 10, None, []
+    tool_args = []
+    while args:
+        a = args.pop(0)
+        if a == "--target":
+            spec = args.pop(0)
+            set_target(spec)
+            tool_args = ["--platform", spec.split(":")[0], "--python", "3." + spec.split(":")[1]]
+        elif a == "--show":
+            show = int(args.pop(0))
+        elif a == "--limit":
+            limit = int(args.pop(0))
+        else:
+            paths.append(a)
+    files = list(python_files(paths or [sysconfig.get_paths()["stdlib"]]))[:limit]
+    proc = subprocess.run([tool] + tool_args, input="\n".join(files) + "\n", capture_output=True, text=True, errors="replace")
+    ours, current = {}, None
+    for line in proc.stdout.split("\n"):  # not splitlines(): facts JSON may hold U+2028 and friends
+        if line.startswith("FILE "):
+            current = line[5:]
+        elif line:
+            ours[current] = line
+    stats = dict(files=len(files), python_rejects=0, we_reject_valid=0, compared=0, items=0, items_agreeing=0, files_identical=0)
+    problems = []
+    for path in files:
+        with open(path, "rb") as f:
+            data = f.read()
+        try:
+            tree = ast.parse(data)
+        except (SyntaxError, ValueError):
+            stats["python_rejects"] += 1
+            continue
+        mine = ours.get(path, "ERROR missing")
+        if mine.startswith("ERROR"):
+            stats["we_reject_valid"] += 1
+            problems.append((path, [("reader error", mine, "")]))
+            continue
+        with tokenize.open(path) as f:
+            text = f.read()
+        oracle = Oracle(text, text.split("\n"))
+        try:
+            oracle.module(tree)
+        except RecursionError:
+            continue
+        n, bad = compare(json.loads(mine), oracle)
+        stats["compared"] += 1
+        stats["items"] += n
+        stats["items_agreeing"] += n - len(bad)
+        if not bad:
+            stats["files_identical"] += 1
+        else:
+            problems.append((path, bad))
+    version = ".".join(map(str, sys.version_info[:3]))
+    pct = 100.0 * stats["items_agreeing"] / max(1, stats["items"])
+    print(f"CPython {version}: {stats}")
+    print(f"  item agreement {pct:.4f} %, files identical {stats['files_identical']}/{stats['compared']}")
+    for path, bad in problems[:show]:
+        print(f"  {path}: {len(bad)} differences")
+        for k, a, b in bad[:4]:
+            print(f"      {k}: ours {str(a)[:150]} | oracle {str(b)[:150]}")
+    return 0 if not problems else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

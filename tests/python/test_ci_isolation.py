@@ -1,0 +1,155 @@
+"""Issue 11, findings 1 and 10: CI mode never runs a line of the checked tree, at any target count, and
+its worker processes exchange requests and results privately. Real CLI, real worker processes."""
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+CONTRACT = "variables:\n  - name: api_level\n    value: 2\n"
+PLANTED = ("importspy.py", "functools.py", "sitecustomize.py", "usercustomize.py", "json.py", "tempfile.py", "subprocess.py")
+
+
+def console_script() -> Path:
+    return Path(sys.executable).parent / "importspy"
+
+
+def planted_tree(root: Path, count: int) -> Path:
+    """A checked folder with `count` plugins and, beside them, modules that record it when they run."""
+    tree = root / "tree"
+    tree.mkdir()
+    (root / "contract.yml").write_text(CONTRACT)
+    for i in range(count):
+        (tree / f"plugin_{i:03}.py").write_text("api_level = 2\n")
+    for name in PLANTED:
+        (tree / name).write_text(f"open({str(root / ('ran-' + name))!r}, 'w').close()\n")
+    (tree / "evil.pth").write_text(f"import os; open({str(root / 'ran-evil.pth')!r}, 'w').close()\n")
+    return tree
+
+
+def check(tree: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "NO_COLOR")}
+    environment.update(env or {})
+    return subprocess.run([str(console_script()), "check", ".", "-s", "../contract.yml", "--no-cache", "--format", "json", *args],
+                          cwd=tree, env=environment, capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.parametrize("count,jobs", [(3, 1), (200, 2), (200, 4)])
+def test_nothing_planted_in_the_checked_tree_runs_at_any_target_count(tmp_path, count, jobs):
+    tree = planted_tree(tmp_path, count)
+    result = check(tree, "-j", str(jobs))
+    assert sorted(p.name for p in tmp_path.glob("ran-*")) == [], result.stderr
+    assert result.returncode == 1, result.stderr  # the planted files themselves break the contract
+    assert json.loads(result.stdout)["summary"]["targets"] == count + len(PLANTED)
+
+
+@pytest.mark.parametrize("jobs", [1, 4])
+def test_no_module_is_imported_from_the_checked_tree_on_pythonpath_to_start_workers(tmp_path, jobs):
+    # CI jobs often set PYTHONPATH to the repository. Whatever Python itself imports at start-up from there
+    # is the job's own choice; but the check must not import anything more from it: starting workers
+    # needs no `subprocess` or `tempfile` module, and the workers do not see PYTHONPATH at all.
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tmp_path / "contract.yml").write_text(CONTRACT)
+    for i in range(200):
+        (tree / f"plugin_{i:03}.py").write_text("api_level = 2\n")
+    for name in ("subprocess.py", "tempfile.py", "selectors.py"):
+        (tree / name).write_text(f"open({str(tmp_path / ('ran-' + name))!r}, 'w').close()\n")
+    result = check(tree, "-j", str(jobs), env={"PYTHONPATH": str(tree)})
+    assert sorted(p.name for p in tmp_path.glob("ran-*")) == [], result.stderr
+    assert result.returncode == 1 and json.loads(result.stdout)["summary"]["targets"] == 203, result.stderr
+
+
+def test_a_worker_run_reports_every_target_as_a_single_process_run_does(tmp_path):
+    tree = planted_tree(tmp_path, 200)
+    (tree / "plugin_150.py").write_text("api_level = 3\n")  # in a worker's share
+    single, parallel = check(tree, "-j", "1"), check(tree, "-j", "3")
+    assert parallel.stdout == single.stdout and parallel.returncode == single.returncode == 1
+    assert "plugin_150.py" in parallel.stdout
+
+
+def test_workers_leave_nothing_in_the_shared_temporary_folder(tmp_path):
+    # Requests and results travel over pipes: no file another local user could read, replace or forge.
+    tree = planted_tree(tmp_path, 260)
+    shared = tmp_path / "shared-tmp"
+    shared.mkdir()
+    seen, stop = set(), threading.Event()
+
+    def watch():
+        while not stop.is_set():
+            seen.update(os.listdir(shared))
+            time.sleep(0.0005)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        result = check(tree, "-j", "4", env={"TMPDIR": str(shared)})
+    finally:
+        stop.set()
+        watcher.join()
+    assert result.returncode == 1, result.stderr
+    assert seen == set()
+
+
+def test_compiled_modules_in_a_checked_folder_are_reported_as_unverifiable_unless_pinned(tmp_path):
+    import hashlib
+    import py_compile
+
+    tree = tmp_path / "tree"
+    (tree / "plugins").mkdir(parents=True)
+    (tmp_path / "contract.yml").write_text(CONTRACT)
+    (tree / "plugins" / "a.py").write_text("api_level = 2\n")
+    # An extension wins over a .py of the same name when Python imports it: it is what would run.
+    (tree / "plugins" / "a.cpython-311-x86_64-linux-gnu.so").write_bytes(b"\x7fELF compiled")
+    (tmp_path / "b_src.py").write_text("api_level = 2\n")
+    py_compile.compile(str(tmp_path / "b_src.py"), cfile=str(tree / "plugins" / "b.pyc"))
+    environment = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "NO_COLOR")}
+
+    def run(contract, form):
+        return subprocess.run([str(console_script()), "check", "plugins", "-s", str(contract), "--no-cache", "--format", form],
+                              cwd=tree, env=environment, capture_output=True, text=True, timeout=120)
+
+    result = run(tmp_path / "contract.yml", "json")
+    assert result.returncode == 1, result.stderr
+    targets = {t["target"]: t for t in json.loads(result.stdout)["targets"]}
+    assert sorted(targets) == ["plugins/a.cpython-311-x86_64-linux-gnu.so", "plugins/a.py", "plugins/b.pyc"]
+    for name in ("plugins/a.cpython-311-x86_64-linux-gnu.so", "plugins/b.pyc"):
+        assert [v["code"] for v in targets[name]["violations"]] == ["module-unverifiable"], targets[name]
+    assert targets["plugins/a.py"]["ok"]
+    for form in ("sarif", "junit", "text"):
+        assert "module-unverifiable" in run(tmp_path / "contract.yml", form).stdout, form
+
+    digest = hashlib.sha256((tree / "plugins" / "b.pyc").read_bytes()).hexdigest()
+    (tmp_path / "pinned.yml").write_text(f"integrity:\n  sha256: {digest}\n")
+    pinned = json.loads(run(tmp_path / "pinned.yml", "json").stdout)
+    verdicts = {t["target"]: [v["code"] for v in t["violations"]] for t in pinned["targets"]}
+    assert verdicts["plugins/b.pyc"] == [] and verdicts["plugins/a.cpython-311-x86_64-linux-gnu.so"] == ["integrity-mismatch"]
+
+
+def test_dotted_names_checked_by_isolated_workers_are_located_by_the_parent(tmp_path):
+    # Workers do not see the parent's sys.path (-I): the parent locates dotted names and sends the files.
+    (tmp_path / "contract.yml").write_text(CONTRACT)
+    package = tmp_path / "site" / "many"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    for i in range(140):
+        (package / f"m{i:03}.py").write_text(f"api_level = {3 if i == 139 else 2}\n")
+    names = [f"many.m{i:03}" for i in range(140)]
+    environment = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    environment["PYTHONPATH"] = str(tmp_path / "site")
+
+    def run(jobs):
+        return subprocess.run([sys.executable, "-m", "importspy", "check", *names, "-s", str(tmp_path / "contract.yml"), "--no-cache",
+                               "--format", "json", "-j", jobs], cwd=tmp_path, env=environment, capture_output=True, text=True, timeout=300)
+
+    single, parallel = run("1"), run("3")
+    assert parallel.returncode == single.returncode == 1, parallel.stderr
+    assert parallel.stdout == single.stdout
+    targets = json.loads(parallel.stdout)["targets"]
+    assert [t["target"] for t in targets] == names and all(t["file"].endswith(f"{t['target'][5:]}.py") for t in targets)
+    assert [t["target"] for t in targets if not t["ok"]] == ["many.m139"]
