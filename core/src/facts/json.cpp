@@ -254,7 +254,8 @@ FactsDocument parse_facts_json(std::string_view text, std::string_view source) {
   json root;
   try {
     root = json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {
+    // parse_error, and out_of_range for a number beyond a double (`1e99999`): both are the input's fault.
     throw FactsError(std::string(source) + ": not valid JSON: " + e.what());
   }
   return FactsReader(source).read(root);

@@ -307,7 +307,12 @@ std::string render(const Node& node) {
     case Node::Kind::string: return quote_literal(node.text);
     case Node::Kind::union_of: return join(node.children, 0, " | ");
     case Node::Kind::list: return "[" + join(node.children, 0, ", ") + "]";
-    case Node::Kind::subscript: return render(node.children.front()) + "[" + join(node.children, 1, ", ") + "]";
+    case Node::Kind::subscript: {
+      // `Optional[X][Y]`: the base is a union, which must keep its parentheses to be read back the same.
+      const Node& base = node.children.front();
+      const std::string rendered = base.kind == Node::Kind::union_of ? "(" + render(base) + ")" : render(base);
+      return rendered + "[" + join(node.children, 1, ", ") + "]";
+    }
   }
   return node.text;
 }

@@ -43,10 +43,10 @@ LockFile read_lock(std::string_view text, const std::string& source) {
   json document;
   try {
     document = json::parse(text);
-  } catch (const json::parse_error& error) {
+  } catch (const json::exception& error) {  // out_of_range too: a number beyond a double
     throw LockError(source + ": not a valid lock file (JSON): " + error.what());
   }
-  if (!document.is_object() || document.value("importspy-lock", 0) != 1 || !document.contains("modules") || !document["modules"].is_object()) {
+  if (!document.is_object() || !document.contains("importspy-lock") || document["importspy-lock"] != 1 || !document.contains("modules") || !document["modules"].is_object()) {
     throw LockError(source + ": not an importspy lock file (version 1); write one with `importspy lock`");
   }
   LockFile lock;

@@ -59,3 +59,13 @@ TEST(FactsJson, missing_filename_is_reported) {
     EXPECT_NE(std::string(e.what()).find("missing \"filename\""), std::string::npos);
   }
 }
+
+TEST(FactsJson, a_number_beyond_a_double_is_a_facts_error_not_a_crash) {
+  // Found by tests/fuzz/facts_json_fuzz.cpp: nlohmann's out_of_range escaped as another exception type.
+  try {
+    parse_facts_json(R"({"module": {"filename": "m.py", "variables": [{"name": "x", "value": 50.01025e256725}]}})", "facts.json");
+    FAIL() << "expected an error";
+  } catch (const FactsError& e) {
+    EXPECT_NE(std::string(e.what()).find("facts.json: not valid JSON"), std::string::npos) << e.what();
+  }
+}

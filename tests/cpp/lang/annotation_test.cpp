@@ -125,3 +125,9 @@ TEST(Annotation, refuses_an_annotation_longer_than_the_limit) {
 TEST(Annotation, literal_members_are_sorted_and_deduplicated_once_each) {
   EXPECT_EQ(canon("Literal['b', 'a', 'b', 2, 1]"), "Literal['a', 'b', 1, 2]");
 }
+
+TEST(Annotation, a_subscripted_union_keeps_its_parentheses_so_the_canonical_text_reads_back_the_same) {
+  // Found by tests/fuzz/annotation_fuzz.cpp: `Optional[A][s, t]` rendered as `A | None[s, t]`.
+  EXPECT_EQ(canon("Optional[Uisn.o][s,tr]"), "(Uisn.o | None)[s, tr]");
+  EXPECT_EQ(canon(canon("Optional[Uisn.o][s,tr]")), "(Uisn.o | None)[s, tr]");
+}

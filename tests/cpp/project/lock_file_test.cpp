@@ -52,3 +52,8 @@ TEST(LockFile, damaged_files_are_errors_naming_the_file) {
     EXPECT_NE(std::string(e.what()).find("x.lock: the entry of `a.py`"), std::string::npos);
   }
 }
+
+TEST(LockFile, a_number_beyond_a_double_or_a_version_of_another_type_is_a_lock_error) {
+  EXPECT_THROW(read_lock("{\"importspy-lock\": 1e99999, \"modules\": {}}", "x.lock"), LockError);
+  EXPECT_THROW(read_lock("{\"importspy-lock\": \"1\", \"modules\": {}}", "x.lock"), LockError);
+}

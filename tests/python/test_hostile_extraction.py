@@ -1,4 +1,4 @@
-"""Hostile or unusual input never crashes, hangs or silently corrupts facts (issue 11, findings 8 and 9)."""
+"""Hostile classes, aliases, inheritance and contracts never crash, hang or silently corrupt facts (issue 11, findings 8 and 9)."""
 
 import json
 
