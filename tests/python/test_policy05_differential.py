@@ -49,6 +49,7 @@ class Case:
     intended: str | None = None  # why we differ from 0.5.0 on purpose
     ours: tuple[int, list[list[str]]] | None = None  # our (exit, codes per subject) when intended
     shape: bool = True  # compare the JSON document's shape (False: not recognisable as a 0.5 policy)
+    site: bool = False  # put policy05/site (three installed distributions) on PYTHONPATH
 
 
 def policy(name: str, subject: str = "subjects/plugin.py", **extra) -> Case:
@@ -79,6 +80,12 @@ CASES = [
     policy("deny_import_forbidden"),
     policy("deny_required_distribution"),
     policy("deny_required_import"),
+    # Installed distributions (policy05/site on PYTHONPATH for both tools).
+    *(policy(name, subject="subjects/uses_distributions.py", site=True) for name in [
+        "admit_distributions", "deny_distribution_version", "deny_distribution_origin", "deny_distribution_editable",
+        "deny_distribution_forbidden", "deny_unlisted", "deny_undeclared", "deny_declared", "deny_provenance",
+    ]),
+    Case("declared_in_pyproject", ("declared/uses.py", "-s", "policies/deny_undeclared.yml", "-f", "json"), site=True),
     # Configuration errors (exit 2, ISPY-C101).
     *(policy(name) for name in [
         "error_unknown_key", "error_schema_version", "error_schema_version_string", "error_policy_id_type",
@@ -126,9 +133,12 @@ def reference() -> Path:
     return script
 
 
-def run(command: list[str], cwd: Path) -> tuple[int, object, str]:
-    environment = {key: value for key, value in os.environ.items() if not key.startswith("IMPORTSPY_DIFFERENTIAL")}
+def run(command: list[str], cwd: Path, site: bool) -> tuple[int, object, str]:
+    environment = {key: value for key, value in os.environ.items()
+                   if not key.startswith("IMPORTSPY_DIFFERENTIAL") and key != "PYTHONPATH"}
     environment.update(ENVIRONMENT)
+    if site:
+        environment["PYTHONPATH"] = str(cwd / "site")
     environment.pop("NO_COLOR", None)
     result = subprocess.run(command, cwd=cwd, env=environment, capture_output=True, text=True, timeout=120)
     try:
@@ -164,8 +174,8 @@ def shape(document: object) -> object:
 def test_decides_as_importspy_05(case: Case, reference: Path, tmp_path: Path) -> None:
     work = tmp_path / "work"
     shutil.copytree(FIXTURES, work)
-    theirs = run([str(reference), "check", *case.arguments], work)
-    ours = run([sys.executable, "-m", "importspy", "check", *case.arguments], work)
+    theirs = run([str(reference), "check", *case.arguments], work, case.site)
+    ours = run([sys.executable, "-m", "importspy", "check", *case.arguments], work, case.site)
 
     # The reference behaves as docs/policies-0.5.md says: a document on every exit status.
     assert theirs[1] is not None, theirs[2]

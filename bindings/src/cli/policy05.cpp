@@ -168,13 +168,26 @@ Subject read_subject(const fs::path& path) {
   return subject;
 }
 
-Decision decide(const Request& request, const Arguments& arguments, const std::set<std::string, std::less<>>& stdlib) {
+// The distributions importlib.metadata would find: every sys.path entry, in order ("" is the working folder).
+DistributionIndex installed_distributions() {
+  std::vector<fs::path> entries;
+  for (nb::handle entry : nb::module_::import_("sys").attr("path")) {
+    if (!nb::isinstance<nb::str>(entry)) continue;
+    const std::string text = nb::cast<std::string>(entry);
+    entries.push_back(text.empty() ? fs::current_path() : fs::path(text));
+  }
+  return DistributionIndex::scan(entries);
+}
+
+Decision decide(const Request& request, const Arguments& arguments, const std::set<std::string, std::less<>>& stdlib,
+                const DistributionIndex& distributions) {
   std::error_code ec;
   const fs::path subject = fs::weakly_canonical(fs::absolute(request.subject), ec);
   std::optional<Policy> policy;
   if (request.contract) policy = load_policy_file(*request.contract, request.contract_as_given);  // PolicyError: the caller's C101
   const fs::path root = arguments.project_root ? fs::weakly_canonical(fs::absolute(*arguments.project_root), ec) : project_root_for(subject);
-  return admit(policy, read_subject(subject), probe_host(policy ? &*policy : nullptr), {stdlib, root}, IMPORTSPY_VERSION, utc_now());
+  return admit(policy, read_subject(subject), probe_host(policy ? &*policy : nullptr), {stdlib, root, &distributions, project_declarations(root)},
+               IMPORTSPY_VERSION, utc_now());
 }
 
 std::string render_human(const Decision& decision) {
@@ -316,9 +329,10 @@ std::optional<int> run_policy05_check(const std::vector<std::string>& raw) {
     if (!arguments.providers.empty()) throw PolicyError(arguments.subject, 0, 0, "Cannot load a selected evidence provider.", "");
     if (folder) requests = folder_requests(subject, arguments);
     const auto stdlib = stdlib_names();
+    const DistributionIndex distributions = installed_distributions();
     for (const Request& request : requests) {
       try {
-        Decision decision = decide(request, arguments, stdlib);
+        Decision decision = decide(request, arguments, stdlib, distributions);
         status = std::max(status, decision.admitted() ? kAdmit : kDeny);
         decisions.push_back(std::move(decision));
       } catch (const PolicyError& error) {

@@ -150,8 +150,31 @@ std::vector<Dependency> resolve(const std::vector<ImportReference>& imports, con
     }
     if (local) {
       dependency.kind = "internal";
-    } else {
+      out.push_back(std::move(dependency));
+      continue;
+    }
+    std::set<std::string> names;
+    if (reference.level == 0 && where.distributions) {
+      if (const auto* providers = where.distributions->providers(top)) {
+        for (const std::string& name : *providers) names.insert(normalize_distribution_name(name));
+      }
+    }
+    for (const std::string& name : names) {
+      const InstalledDistribution* installed = where.distributions->find(name);
+      if (!installed) continue;
+      Distribution distribution{name, installed->version, std::nullopt, read_direct_url(installed->direct_url)};
+      if (where.declarations) distribution.declared = where.declarations->contains(name);
+      dependency.distributions.push_back(std::move(distribution));
+    }
+    if (names.empty() || dependency.distributions.size() != names.size()) {
       dependency.detail = "No complete installed distribution mapping or local source was found.";
+      out.push_back(std::move(dependency));
+      continue;
+    }
+    const std::string& origin = dependency.distributions.front().origin.type;
+    dependency.kind = dependency.distributions.size() > 1 ? "namespace" : (origin == "vcs" || origin == "local" || origin == "archive") ? "direct" : "external";
+    if (where.declarations) {
+      dependency.declared = std::all_of(dependency.distributions.begin(), dependency.distributions.end(), [](const auto& d) { return d.declared == true; });
     }
     out.push_back(std::move(dependency));
   }

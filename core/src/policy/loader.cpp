@@ -10,6 +10,7 @@
 #include <span>
 #include <sstream>
 
+#include "importspy/facts/distributions.hpp"
 #include "importspy/util/sha256.hpp"
 #include "importspy/util/suggest.hpp"
 
@@ -339,20 +340,7 @@ private:
 
 }  // namespace
 
-std::string normalize_distribution_name(std::string_view name) {
-  std::string out;
-  bool separator = false;
-  for (char c : name) {
-    if (c == '-' || c == '_' || c == '.') {
-      separator = true;
-      continue;
-    }
-    if (separator && !out.empty()) out += '-';
-    separator = false;
-    out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return out;
-}
+std::string normalize_distribution_name(std::string_view name) { return normalize_project_name(name); }
 
 bool is_distribution_name(std::string_view name) {
   static const std::regex valid("([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9])");

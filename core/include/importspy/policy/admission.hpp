@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "importspy/facts/distributions.hpp"
 #include "importspy/policy/decision.hpp"
 
 namespace importspy::policy {
@@ -49,11 +50,22 @@ struct Subject {
 struct Resolution {
   std::set<std::string, std::less<>> stdlib;  // sys.stdlib_module_names ∪ sys.builtin_module_names
   std::filesystem::path project_root;
+  const DistributionIndex* distributions = nullptr;  // installed distributions (sys.path); null: none
+  // PEP 503 names the project's pyproject.toml declares; nullopt when that cannot be known.
+  std::optional<std::set<std::string, std::less<>>> declarations;
 };
 
-// Each import classified: stdlib, internal (a file or package under the project), or unresolved.
-// Installed distributions are not read yet (see docs/policies-0.5.md, What we implement).
+// Each import classified as 0.5.0 does: stdlib, internal (a file or package under the project),
+// external or direct (one installed distribution provides it; direct: PEP 610 vcs, local or archive
+// origin), namespace (several), or unresolved.
 std::vector<Dependency> resolve(const std::vector<ImportReference>& imports, const std::filesystem::path& subject, const Resolution& where);
+
+// The distribution names a project declares (runtime and optional dependencies of [project], else
+// [tool.poetry.dependencies]); nullopt when there is no pyproject.toml or the lists are dynamic or invalid.
+std::optional<std::set<std::string, std::less<>>> project_declarations(const std::filesystem::path& project_root);
+
+// A distribution's PEP 610 origin as 0.5.0 reads direct_url.json: anything missing or malformed is `unknown`.
+Origin read_direct_url(const std::optional<std::string>& json);
 
 // The project root 0.5.0 uses: the nearest parent of the subject holding pyproject.toml, else its folder.
 std::filesystem::path project_root_for(const std::filesystem::path& subject);
