@@ -96,3 +96,27 @@ def test_a_subjects_entry_outside_the_project_is_a_configuration_error(project):
     result = check(project, "inner", "-f", "json")
     assert result.returncode == 2
     assert json.loads(result.stdout)[0]["violations"][0]["code"] == "ISPY-C101"
+
+
+def test_record_writes_hashes_host_and_decision_without_variable_values(project):
+    import hashlib
+
+    project.write("plugin.py", "import json\n")
+    policy = project.write("ok.yml", "schema_version: 1\nruntime:\n  environment:\n    SECRET_TOKEN: null\n")
+    result = check(project, "plugin.py", "-s", "ok.yml", "--record", "record.json", env={"SECRET_TOKEN": "hunter2-value"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    text = (project.root / "record.json").read_text()
+    assert "hunter2-value" not in text
+    entry = json.loads(text)["decisions"][0]
+    assert entry["decision"] == "ADMIT"
+    assert entry["policy_sha256"] == hashlib.sha256(policy.read_bytes()).hexdigest()
+    assert entry["source_sha256"] == hashlib.sha256(b"import json\n").hexdigest()
+    assert entry["host"]["os"] and entry["timestamp"].endswith("Z")
+
+
+def test_an_unwritable_record_is_reported_and_exits_2(project):
+    project.write("plugin.py", "x = 1\n")
+    project.write("ok.yml", "schema_version: 1\n")
+    result = check(project, "plugin.py", "-s", "ok.yml", "--record", str(project.root / "no" / "such" / "folder" / "r.json"))
+    assert result.returncode == 2
+    assert "cannot write the decision record" in result.stderr

@@ -50,6 +50,7 @@ class Case:
     ours: tuple[int, list[list[str]]] | None = None  # our (exit, codes per subject) when intended
     shape: bool = True  # compare the JSON document's shape (False: not recognisable as a 0.5 policy)
     site: bool = False  # put policy05/site (three installed distributions) on PYTHONPATH
+    command: tuple[str, ...] = ("check",)  # () for the old positional form
 
 
 def policy(name: str, subject: str = "subjects/plugin.py", **extra) -> Case:
@@ -103,10 +104,17 @@ CASES = [
     Case("default_policy_denies_unresolved", ("subjects/unresolved.py", "-f", "json")),
     Case("project_subjects", ("project", "-f", "json")),
     Case("project_with_contract_option", ("project", "-s", "project/admit.yml", "-f", "json")),
+    # Imports: relative, local module and package, stdlib; one reference per module and statement.
+    dataclasses.replace(policy("admit_runtime", subject="subjects/local_imports.py"), name="local_imports"),
+    # Command line: the old positional form, --project-root, --provider, SARIF.
+    dataclasses.replace(policy("deny_os"), name="old_positional_form", command=()),
+    Case("project_root_option", ("subjects/unresolved.py", "--project-root", "subjects", "-f", "json")),
+    Case("provider_cannot_be_loaded", ("subjects/plugin.py", "-s", "policies/admit_runtime.yml", "--provider", "nosuch", "-f", "json")),
+    Case("sarif", ("subjects/plugin.py", "-s", "policies/deny_os.yml", "-f", "sarif")),
     # Source.
-    policy("admit_runtime", subject="subjects/syntax_error.py"),
+    dataclasses.replace(policy("admit_runtime", subject="subjects/syntax_error.py"), name="source_syntax_error"),
+    dataclasses.replace(policy("admit_runtime", subject="subjects/no_such_subject.py"), name="source_missing"),
 ]
-CASES[-1] = dataclasses.replace(CASES[-1], name="source_syntax_error")
 
 # What this implementation does not decide yet; each entry names the missing piece. These run as strict
 # expected failures, so a case that starts agreeing must be taken off this list.
@@ -158,6 +166,18 @@ def decisions(document: object) -> list[str]:
     return [item["decision"] for item in (document if isinstance(document, list) else [document])]
 
 
+def resolved(document: object) -> list[list[tuple]]:
+    """Each decision's import references as resolved: name, level, kind, distributions."""
+    return [[(item["reference"]["name"], item["reference"]["level"], item["kind"], [dist["name"] for dist in item["distributions"]])
+             for item in decision["dependencies"]] for decision in (document if isinstance(document, list) else [document])]
+
+
+def sarif_summary(document: object) -> object:
+    run_ = document["runs"][0]
+    return ([rule["id"] for rule in run_["tool"]["driver"]["rules"]], run_["properties"],
+            [(result["ruleId"], result["level"]) for result in run_["results"]])
+
+
 def shape(document: object) -> object:
     """Keys and kinds, not values: what a script reading the document relies on."""
     items = document if isinstance(document, list) else [document]
@@ -174,8 +194,12 @@ def shape(document: object) -> object:
 def test_decides_as_importspy_05(case: Case, reference: Path, tmp_path: Path) -> None:
     work = tmp_path / "work"
     shutil.copytree(FIXTURES, work)
-    theirs = run([str(reference), "check", *case.arguments], work, case.site)
-    ours = run([sys.executable, "-m", "importspy", "check", *case.arguments], work, case.site)
+    theirs = run([str(reference), *case.command, *case.arguments], work, case.site)
+    ours = run([sys.executable, "-m", "importspy", *case.command, *case.arguments], work, case.site)
+    if "sarif" in case.arguments:
+        assert theirs[1] is not None and ours[1] is not None, ours[2]
+        assert (ours[0], sarif_summary(ours[1])) == (theirs[0], sarif_summary(theirs[1]))
+        return
 
     # The reference behaves as docs/policies-0.5.md says: a document on every exit status.
     assert theirs[1] is not None, theirs[2]
@@ -184,6 +208,7 @@ def test_decides_as_importspy_05(case: Case, reference: Path, tmp_path: Path) ->
         assert (ours[0], decisions(ours[1]), codes(ours[1])) == (theirs[0], decisions(theirs[1]), codes(theirs[1])), \
             f"ours:\n{ours[2]}\n0.5.0:\n{theirs[2]}"
         assert shape(ours[1]) == shape(theirs[1])
+        assert resolved(ours[1]) == resolved(theirs[1])
         for item in ours[1] if isinstance(ours[1], list) else [ours[1]]:
             assert list(item) == DECISION_KEYS
             for violation in item["violations"]:

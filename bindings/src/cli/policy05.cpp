@@ -9,6 +9,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include "extract/static_extractor.hpp"
 #include "interop/errors.hpp"
@@ -31,6 +32,7 @@ struct Arguments {
   std::optional<std::string> contract;
   std::string format = "human";
   std::optional<std::string> project_root;
+  std::optional<std::string> record;  // --record FILE: the decision record (ours; 0.5.0 has no such option)
   std::vector<std::string> providers;
   bool allow_network = false;
   bool only_05_options = false;  // -f, --project-root, --provider or --allow-network: options our 0.4 check does not have
@@ -62,6 +64,9 @@ std::optional<Arguments> parse(std::vector<std::string> arguments) {
       out.format = *format == "text" ? "human" : *format;  // our 0.4 name for the human report
     } else if (option == "--project-root") {
       if (!(out.project_root = take())) return std::nullopt;
+      out.only_05_options = true;
+    } else if (option == "--record") {
+      if (!(out.record = take())) return std::nullopt;
       out.only_05_options = true;
     } else if (option == "--provider") {
       auto provider = take();
@@ -151,12 +156,16 @@ Subject read_subject(const fs::path& path) {
   subject.sha256 = sha256_hex(read_text(path));
   try {
     const ModuleFacts facts = extract_static_file(path, "");
-    std::set<std::pair<std::string, int>> seen;
+    // One reference per imported module and statement: `from os import path, sep` is one (os),
+    // `from . import a, b` two (a and b, level 1), `import json, os.path` two.
+    std::set<std::tuple<std::string, int, int>> seen;
     for (const ImportFact& fact : facts.imports) {
-      if (!seen.insert({fact.module, fact.line}).second) continue;
       const size_t dots = fact.module.find_first_not_of('.');
       const int level = static_cast<int>(dots == std::string::npos ? fact.module.size() : dots);
-      subject.imports.push_back({fact.module.substr(static_cast<size_t>(level)), fact.line, 1, level});
+      std::string name = fact.module.substr(static_cast<size_t>(level));
+      if (name.empty()) name = fact.name;
+      if (!seen.insert({name, level, fact.line}).second) continue;
+      subject.imports.push_back({std::move(name), fact.line, 1, level});
     }
   } catch (const SourceError& error) {
     std::optional<int> line, column;
@@ -362,6 +371,14 @@ std::optional<int> run_policy05_check(const std::vector<std::string>& raw) {
     for (size_t i = 0; i < decisions.size(); ++i) output += (i ? "\n" : "") + render_human(decisions[i]);
   }
   if (!write_stdout(output + "\n")) return kToolFailure;
+  if (arguments.record) {
+    std::ofstream record(*arguments.record, std::ios::binary | std::ios::trunc);
+    record << decision_record(decisions).dump(2) << "\n";
+    if (!record.flush()) {
+      PySys_WriteStderr("importspy: error: cannot write the decision record to %s; pass a writable path to --record\n", arguments.record->c_str());
+      return std::max(status, kConfiguration);
+    }
+  }
   return status;
 }
 

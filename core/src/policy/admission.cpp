@@ -1,6 +1,7 @@
 #include "importspy/policy/admission.hpp"
 
 #include <algorithm>
+#include <set>
 
 namespace importspy::policy {
 namespace fs = std::filesystem;
@@ -85,6 +86,36 @@ Json to_json(const Decision& decision) {
               {"runtime_required", decision.runtime_required},
               {"target_executed", decision.target_executed},
               {"timestamp", decision.timestamp}};
+}
+
+Json decision_record(const std::vector<Decision>& decisions) {
+  Json subjects = Json::array();
+  for (const Decision& decision : decisions) {
+    Json distributions = Json::array();
+    std::set<std::string> seen;
+    for (const Dependency& dependency : decision.dependencies) {
+      for (const Distribution& distribution : dependency.distributions) {
+        if (!seen.insert(distribution.name).second) continue;
+        const Origin& origin = distribution.origin;
+        distributions.push_back(Json{{"name", distribution.name},
+                                     {"version", optional_json(distribution.version)},
+                                     {"origin", Json{{"type", origin.type}, {"url", optional_json(origin.url)}, {"repository", optional_json(origin.repository)},
+                                                     {"commit", optional_json(origin.commit)}, {"editable", optional_json(origin.editable)}}}});
+      }
+    }
+    Json violations = Json::array();
+    for (const PolicyViolation& violation : decision.violations) violations.push_back(violation.code);
+    subjects.push_back(Json{{"subject", decision.subject},
+                            {"source_sha256", optional_json(decision.source_hash)},
+                            {"policy", optional_json(decision.contract_identity)},
+                            {"policy_sha256", optional_json(decision.contract_hash)},
+                            {"host", decision.environment ? host_json(*decision.environment) : Json(nullptr)},
+                            {"distributions", distributions},
+                            {"violations", violations},
+                            {"decision", decision.admitted() ? "ADMIT" : "DENY"},
+                            {"timestamp", decision.timestamp.empty() ? Json(nullptr) : Json(decision.timestamp)}});
+  }
+  return Json{{"record_version", 1}, {"engine_version", decisions.empty() ? std::string() : decisions.front().engine_version}, {"decisions", subjects}};
 }
 
 Decision error_decision(const std::string& subject, const std::string& code, const std::string& message, const std::string& category,

@@ -132,6 +132,24 @@ TEST(PolicyAdmission, writes_the_decision_document_in_0_5_key_order) {
   EXPECT_EQ(document["phases"], Json({"static", "resolve", "evidence", "host-runtime", "policy"}));
 }
 
+TEST(PolicyAdmission, the_decision_record_holds_hashes_host_distributions_and_verdict_but_no_variable_values) {
+  const Policy policy = parse_policy("policy_id: p\nschema_version: 1\nruntime: {environment: {MODE: test}}\n", "p.yml");
+  Decision decision = admit(policy, {"/srv/plugin.py", "ab12", std::nullopt, {}}, linux_host(), {}, "test", "2026-01-01T00:00:00Z");
+  Distribution demo{"demo", "1.0", std::nullopt, {"vcs", "https://x.org/demo.git", "https://x.org/demo", "abc", false}};
+  decision.dependencies.push_back({{"demo", 1, 1, 0}, "direct", {demo}, std::nullopt, std::nullopt});
+  decision.dependencies.push_back({{"demo.sub", 2, 1, 0}, "direct", {demo}, std::nullopt, std::nullopt});
+  const Json record = decision_record({decision});
+  const Json& entry = record["decisions"][0];
+  EXPECT_EQ(entry["source_sha256"], "ab12");
+  EXPECT_EQ(entry["policy"], "p");
+  EXPECT_EQ(entry["policy_sha256"], policy.sha256);
+  EXPECT_EQ(entry["host"]["implementation"], "CPython");
+  ASSERT_EQ(entry["distributions"].size(), 1u);  // once, however often imported
+  EXPECT_EQ(entry["distributions"][0]["origin"]["commit"], "abc");
+  EXPECT_EQ(entry["decision"], "ADMIT");
+  EXPECT_EQ(record.dump().find("\"test\""), record.dump().rfind("\"test\""));  // only the engine version, never MODE's value
+}
+
 TEST(PolicyAdmission, a_configuration_error_is_a_denial_without_host_facts) {
   const Decision decision = error_decision("plugin.py", "ISPY-C101", "bad", "configuration", "test");
   EXPECT_FALSE(decision.admitted());

@@ -34,6 +34,11 @@ struct Decision {
 // The document, keys in 0.5.0's order.
 Json to_json(const Decision& decision);
 
+// The decision record `importspy check --record FILE` writes (docs/policies-0.5.md): per subject, the
+// subject and policy hashes, host facts, each distribution's version and origin, the decision and time.
+// Environment variable values never appear.
+Json decision_record(const std::vector<Decision>& decisions);
+
 // A decision that could not be made: `code` ISPY-C101 (configuration, exit 2) or ISPY-C199 (tool, exit 3).
 Decision error_decision(const std::string& subject, const std::string& code, const std::string& message, const std::string& category,
                         const std::string& engine_version);
