@@ -181,3 +181,28 @@ TEST(PolicyNames, normalises_origin_urls_as_0_5_compares_them) {
 
 }  // namespace
 }  // namespace importspy::policy
+
+namespace importspy::policy {
+namespace {
+
+TEST(PolicyLoaderLimits, a_deeply_nested_policy_is_an_error_not_a_crash) {
+  const std::string deep = "schema_version: 1\nruntime:\n  os: " + std::string(100000, '[') + "\n";
+  EXPECT_THROW(parse_policy(deep, "deep.yml"), PolicyError);
+  EXPECT_FALSE(is_policy_text(std::string(100000, '[')));
+}
+
+TEST(PolicyLoaderLimits, aliases_to_large_lists_fail_at_the_first_wrong_item) {
+  std::string yaml = "schema_version: 1\nbig: &a [x, x, x, x, x, x, x, x]\n";
+  std::string previous = "a";
+  for (int i = 0; i < 30; ++i) {
+    yaml += "l" + std::to_string(i) + ": &b" + std::to_string(i) + " [*" + previous + ", *" + previous + "]\n";
+    previous = "b" + std::to_string(i);
+  }
+  yaml += "runtime:\n  os: *" + previous + "\n";
+  EXPECT_THROW(parse_policy(yaml, "laughs.yml"), PolicyError);  // `big` is an unknown key, reported first
+  std::string only_runtime = "schema_version: 1\nruntime:\n  architecture: &a [x, x]\n  os: [*a, *a]\n";
+  EXPECT_NE(error_from(only_runtime).message().find("must be text, found a list"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace importspy::policy
