@@ -11,6 +11,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "extract/source_bytes.hpp"
 #include "extract/static_extractor.hpp"
 #include "interop/errors.hpp"
 #include "importspy/policy/admission.hpp"
@@ -153,9 +154,11 @@ Subject read_subject(const fs::path& path) {
                                            "static", Location{path.string(), std::nullopt, std::nullopt}, nullptr, nullptr, std::nullopt};
     return subject;
   }
-  subject.sha256 = sha256_hex(read_text(path));
   try {
-    const ModuleFacts facts = extract_static_file(path, "");
+    // One read: the bytes hashed in the decision are the bytes parsed.
+    const std::string bytes = read_source_file(path, SourceLimits{}.max_bytes);
+    subject.sha256 = sha256_hex(bytes);
+    const ModuleFacts facts = extract_static_source(bytes, path.string(), "");
     // One reference per imported module and statement: `from os import path, sep` is one (os),
     // `from . import a, b` two (a and b, level 1), `import json, os.path` two.
     std::set<std::tuple<std::string, int, int>> seen;
