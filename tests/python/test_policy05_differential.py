@@ -106,6 +106,9 @@ CASES = [
     Case("project_with_contract_option", ("project", "-s", "project/admit.yml", "-f", "json")),
     # Imports: relative, local module and package, stdlib; one reference per module and statement.
     dataclasses.replace(policy("admit_runtime", subject="subjects/local_imports.py"), name="local_imports"),
+    # A local json.py shadows the stdlib module, sys (built in) cannot be shadowed, a namespace folder is
+    # internal, and `from .. import plugin` leaves the project root (the subject's folder): unresolved.
+    dataclasses.replace(policy("admit_runtime", subject="subjects/shadow/uses_local.py"), name="shadowing_namespace_escape"),
     # Command line: the old positional form, --project-root, --provider, SARIF.
     dataclasses.replace(policy("deny_os"), name="old_positional_form", command=()),
     Case("project_root_option", ("subjects/unresolved.py", "--project-root", "subjects", "-f", "json")),

@@ -127,12 +127,14 @@ Host probe_host(const Policy* policy) {
   return host;
 }
 
-std::set<std::string, std::less<>> stdlib_names() {
+// sys.stdlib_module_names ∪ sys.builtin_module_names, and the built-in ones alone.
+std::pair<std::set<std::string, std::less<>>, std::set<std::string, std::less<>>> stdlib_names() {
   nb::module_ sys = nb::module_::import_("sys");
-  std::set<std::string, std::less<>> names;
+  std::set<std::string, std::less<>> names, builtin;
   for (nb::handle name : sys.attr("stdlib_module_names")) names.insert(nb::cast<std::string>(name));
-  for (nb::handle name : sys.attr("builtin_module_names")) names.insert(nb::cast<std::string>(name));
-  return names;
+  for (nb::handle name : sys.attr("builtin_module_names")) builtin.insert(nb::cast<std::string>(name));
+  names.insert(builtin.begin(), builtin.end());
+  return {names, builtin};
 }
 
 std::string utc_now() {
@@ -191,14 +193,15 @@ DistributionIndex installed_distributions() {
   return DistributionIndex::scan(entries);
 }
 
-Decision decide(const Request& request, const Arguments& arguments, const std::set<std::string, std::less<>>& stdlib,
+Decision decide(const Request& request, const Arguments& arguments,
+                const std::pair<std::set<std::string, std::less<>>, std::set<std::string, std::less<>>>& stdlib,
                 const DistributionIndex& distributions) {
   std::error_code ec;
   const fs::path subject = fs::weakly_canonical(fs::absolute(request.subject), ec);
   std::optional<Policy> policy;
   if (request.contract) policy = load_policy_file(*request.contract, request.contract_as_given);  // PolicyError: the caller's C101
   const fs::path root = arguments.project_root ? fs::weakly_canonical(fs::absolute(*arguments.project_root), ec) : project_root_for(subject);
-  return admit(policy, read_subject(subject), probe_host(policy ? &*policy : nullptr), {stdlib, root, &distributions, project_declarations(root)},
+  return admit(policy, read_subject(subject), probe_host(policy ? &*policy : nullptr), {stdlib.first, root, &distributions, project_declarations(root), stdlib.second},
                IMPORTSPY_VERSION, utc_now());
 }
 

@@ -43,6 +43,49 @@ bool inside(const fs::path& path, const fs::path& root) {
   return !relative.empty() && *relative.begin() != "..";
 }
 
+enum class LocalKind { none, internal, namespace_, escapes };
+
+// Where 0.5.0 looks for a local module: relative imports from the subject's folder (one level up per extra
+// dot), absolute ones in src/, the project root and the subject's folder. A regular top-level module or
+// package there is internal, a folder without __init__.py a namespace part; a match outside the project
+// root stops the search (escapes).
+LocalKind local_kind(const ImportReference& reference, const fs::path& folder, const fs::path& root) {
+  std::vector<std::string> parts;
+  for (size_t start = 0; !reference.name.empty();) {
+    const size_t dot = reference.name.find('.', start);
+    parts.push_back(reference.name.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  std::vector<fs::path> roots;
+  if (reference.level > 0) {
+    fs::path base = folder;
+    for (int i = 1; i < reference.level; ++i) base = base.parent_path();
+    roots.push_back(base);
+  } else {
+    roots = {root / "src", root, folder};
+  }
+  bool namespace_part = false;
+  for (const fs::path& base : roots) {
+    fs::path path = base;
+    for (const std::string& part : parts) path /= part;
+    const fs::path top = parts.empty() ? base : base / parts.front();
+    const auto with_py = [](fs::path p) { return p += ".py"; };
+    std::vector<fs::path> candidates;
+    if (reference.level == 0) candidates = {with_py(top), top / "__init__.py"};
+    candidates.push_back(with_py(path));
+    candidates.push_back(path);
+    std::error_code ec;
+    for (const fs::path& candidate : candidates) {
+      if (!is_file_or_folder(candidate)) continue;
+      if (!inside(candidate, root)) return LocalKind::escapes;
+      if (reference.level > 0 || fs::is_regular_file(with_py(top), ec) || fs::is_regular_file(top / "__init__.py", ec)) return LocalKind::internal;
+      namespace_part = true;
+    }
+  }
+  return namespace_part ? LocalKind::namespace_ : LocalKind::none;
+}
+
 }  // namespace
 
 bool Decision::admitted() const {
@@ -145,42 +188,21 @@ std::vector<Dependency> resolve(const std::vector<ImportReference>& imports, con
   for (const ImportReference& reference : imports) {
     const std::string top = reference.name.substr(0, reference.name.find('.'));
     Dependency dependency{reference, "unresolved", {}, std::nullopt, std::nullopt};
-    if (reference.level == 0 && where.stdlib.contains(top)) {
+    // Built-in modules cannot be shadowed; other stdlib modules can, by a local file of the same name.
+    if (reference.level == 0 && where.builtin.contains(top)) {
       dependency.kind = "stdlib";
       out.push_back(std::move(dependency));
       continue;
     }
-    // A local module or package: relative imports from the subject's folder, absolute ones from
-    // src/, the project root and the subject's folder, as 0.5.0 looks for them.
-    std::vector<fs::path> roots;
-    if (reference.level > 0) {
-      fs::path base = folder;
-      for (int i = 1; i < reference.level; ++i) base = base.parent_path();
-      roots.push_back(base);
-    } else {
-      roots = {root / "src", root, folder};
+    const LocalKind local = local_kind(reference, folder, root);
+    if (local == LocalKind::internal || local == LocalKind::escapes) {
+      if (local == LocalKind::internal) dependency.kind = "internal";
+      else dependency.detail = "A local import path escapes the project root.";
+      out.push_back(std::move(dependency));
+      continue;
     }
-    bool local = false;
-    for (const fs::path& base : roots) {
-      fs::path path = base;
-      if (!reference.name.empty()) {
-        size_t start = 0;
-        while (start <= reference.name.size()) {
-          const size_t dot = reference.name.find('.', start);
-          path /= reference.name.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-          if (dot == std::string::npos) break;
-          start = dot + 1;
-        }
-      }
-      fs::path module = path;
-      module += ".py";
-      if ((is_file_or_folder(module) && inside(module, root)) || (is_file_or_folder(path) && inside(path, root))) {
-        local = true;
-        break;
-      }
-    }
-    if (local) {
-      dependency.kind = "internal";
+    if (reference.level == 0 && where.stdlib.contains(top)) {
+      dependency.kind = "stdlib";
       out.push_back(std::move(dependency));
       continue;
     }
@@ -197,13 +219,21 @@ std::vector<Dependency> resolve(const std::vector<ImportReference>& imports, con
       if (where.declarations) distribution.declared = where.declarations->contains(name);
       dependency.distributions.push_back(std::move(distribution));
     }
+    if (names.empty() && local == LocalKind::namespace_) {
+      dependency.kind = "internal";  // a namespace folder of the project that no distribution shares
+      out.push_back(std::move(dependency));
+      continue;
+    }
     if (names.empty() || dependency.distributions.size() != names.size()) {
       dependency.detail = "No complete installed distribution mapping or local source was found.";
       out.push_back(std::move(dependency));
       continue;
     }
     const std::string& origin = dependency.distributions.front().origin.type;
-    dependency.kind = dependency.distributions.size() > 1 ? "namespace" : (origin == "vcs" || origin == "local" || origin == "archive") ? "direct" : "external";
+    dependency.kind = dependency.distributions.size() > 1 || local == LocalKind::namespace_ ? "namespace"
+                      : (origin == "vcs" || origin == "local" || origin == "archive")     ? "direct"
+                                                                                          : "external";
+    if (local == LocalKind::namespace_) dependency.detail = "Local namespace source and installed contributors were both found.";
     if (where.declarations) {
       dependency.declared = std::all_of(dependency.distributions.begin(), dependency.distributions.end(), [](const auto& d) { return d.declared == true; });
     }

@@ -78,5 +78,32 @@ TEST(PolicyAdmission, resolves_an_import_to_the_installed_distribution_providing
   fs::remove_all(site);
 }
 
+TEST(PolicyAdmission, a_local_file_shadows_a_stdlib_module_but_not_a_builtin_one) {
+  const fs::path root = fs::temp_directory_path() / "importspy_policy_shadow";
+  fs::remove_all(root);
+  fs::create_directories(root / "nsdir");
+  std::ofstream(root / "pyproject.toml") << "[project]\nname = 'x'\n";
+  std::ofstream(root / "json.py") << "";
+  std::ofstream(root / "sys.py") << "";
+  Resolution where{{"json", "sys"}, root, nullptr, std::nullopt, {"sys"}};
+  const auto dependencies = resolve({{"json", 1, 1, 0}, {"sys", 2, 1, 0}, {"nsdir", 3, 1, 0}}, root / "plugin.py", where);
+  EXPECT_EQ(dependencies[0].kind, "internal");
+  EXPECT_EQ(dependencies[1].kind, "stdlib");
+  EXPECT_EQ(dependencies[2].kind, "internal");  // a namespace folder no distribution shares
+  fs::remove_all(root);
+}
+
+TEST(PolicyAdmission, a_relative_import_leaving_the_project_root_is_unresolved) {
+  const fs::path base = fs::temp_directory_path() / "importspy_policy_escape";
+  fs::remove_all(base);
+  fs::create_directories(base / "project" / "pkg");
+  std::ofstream(base / "helpers.py") << "";
+  std::ofstream(base / "project" / "pkg" / "plugin.py") << "";
+  const auto dependencies = resolve({{"helpers", 1, 1, 3}}, base / "project" / "pkg" / "plugin.py", {{}, base / "project"});
+  EXPECT_EQ(dependencies[0].kind, "unresolved");
+  EXPECT_EQ(dependencies[0].detail, "A local import path escapes the project root.");
+  fs::remove_all(base);
+}
+
 }  // namespace
 }  // namespace importspy::policy

@@ -58,6 +58,7 @@ struct Resolution {
   const DistributionIndex* distributions = nullptr;  // installed distributions (sys.path); null: none
   // PEP 503 names the project's pyproject.toml declares; nullopt when that cannot be known.
   std::optional<std::set<std::string, std::less<>>> declarations;
+  std::set<std::string, std::less<>> builtin;  // sys.builtin_module_names: never shadowed by a local file
 };
 
 // Each import classified as 0.5.0 does: stdlib, internal (a file or package under the project),
