@@ -38,8 +38,10 @@ def test_the_human_report_ends_with_the_decision(project):
     project.write("ok.yml", "schema_version: 1\nruntime:\n  python: '>=3.8'\n")
     result = check(project, "plugin.py", "-s", "ok.yml")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Decision: ADMIT" in result.stdout
-    assert "Contract: ok.yml" in result.stdout
+    lines = result.stdout.splitlines()
+    assert lines[:2] == ["ImportSpy Admission Report", f"Source: {(project.root / 'plugin.py').resolve()}"]
+    assert lines[2:4] == ["Preflight: parsed without target execution", "Contract: ok.yml"]
+    assert lines[-2:] == ["Decision: ADMIT", "Target module was not executed."]
 
 
 def test_the_sidecar_policy_is_found_without_s(project):

@@ -207,6 +207,9 @@ Decision decide(const Request& request, const Arguments& arguments,
 
 std::string render_human(const Decision& decision) {
   std::string out = "ImportSpy Admission Report\nSource: " + decision.subject + "\n";
+  const bool parsed = std::any_of(decision.evidence.begin(), decision.evidence.end(),
+                                  [](const Evidence& item) { return item.kind == "source.syntax" && item.observed == Json("valid"); });
+  out += parsed ? "Preflight: parsed without target execution\n" : decision.phases.empty() ? "Preflight: not completed\n" : "Preflight: failed\n";
   out += "Contract: " + decision.contract_identity.value_or("default policy") + "\n";
   out += "Dependencies: " + std::to_string(decision.dependencies.size()) + " import references\n";
   for (const Dependency& dependency : decision.dependencies) out += "  " + dependency.reference.name + ": " + dependency.kind + "\n";
@@ -216,8 +219,13 @@ std::string render_human(const Decision& decision) {
   } else {
     out += "Host runtime: not collected\n";
   }
+  out += "Evidence: " + std::to_string(decision.evidence.size()) + " observations\n";
+  for (const Evidence& item : decision.evidence) {
+    if (item.status == "unknown" || item.status == "unavailable") out += "  " + item.kind + " [" + item.provider + "]: " + item.status + "\n";
+  }
   for (const PolicyViolation& violation : decision.violations) out += violation.code + " [" + violation.severity + "] " + violation.message + "\n";
-  out += std::string("Decision: ") + (decision.admitted() ? "ADMIT" : "DENY") + "\nTarget module was not executed.\n";
+  if (decision.runtime_required) out += "Some required facts are unknown until runtime; static policy failed closed.\n";
+  out += std::string("Decision: ") + (decision.admitted() ? "ADMIT" : "DENY") + "\nTarget module was not executed.";  // the caller ends the output with one newline
   return out;
 }
 
