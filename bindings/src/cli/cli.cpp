@@ -20,6 +20,7 @@
 
 #include "cli/batch_runner.hpp"
 #include "cli/completion.hpp"
+#include "cli/policy05.hpp"
 #include "extract/environment_probe.hpp"
 #include "interop/errors.hpp"
 #include "importspy/contract/cache.hpp"
@@ -424,6 +425,8 @@ int run_hash(const std::string& target, const std::string& select) {
 }  // namespace
 
 int run_cli(const std::vector<std::string>& arguments) {
+  // ImportSpy 0.5 admission policies keep 0.5.0's command line, outputs and exit codes (docs/policies-0.5.md).
+  if (auto status = run_policy05_check(arguments)) return *status;
   CLI::App app{"ImportSpy: check Python modules against their import contracts.\n"
                "Exit status: 0 compliant, 1 violations, 2 usage, contract or source error."};
   app.name("importspy");

@@ -13,7 +13,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::array<std::string_view, 5> kKeys = {"targets", "exclude", "mode", "contracts", "audit_log"};
+constexpr std::array<std::string_view, 6> kKeys = {"targets", "exclude", "mode", "contracts", "audit_log", "subjects"};
 constexpr std::array<std::string_view, 5> kMappingKeys = {"match", "contract", "mode", "runtime", "unverifiable"};
 
 [[noreturn]] void fail(const fs::path& file, const toml::source_region& where, const std::string& message) {
@@ -43,6 +43,29 @@ std::vector<std::string> string_list(const toml::table& table, std::string_view 
 }
 
 bool is_path_pattern(std::string_view match) { return match.find('/') != std::string_view::npos || match.ends_with(".py"); }
+
+// `subjects = [{path = "src/a.py", contract = "a.yml"}, ...]`: a non-empty list of tables with exactly these
+// two text keys, as ImportSpy 0.5 requires.
+void read_policy_subjects(const toml::table& settings, const fs::path& file, const std::string& where, ProjectConfig& config) {
+  const toml::node* node = settings.get("subjects");
+  if (!node) return;
+  const auto fault = [&](const toml::node& at, const std::string& message) {
+    config.subjects.clear();
+    config.subjects_error = file.string() + ":" + std::to_string(at.source().begin.line) + ":" + std::to_string(at.source().begin.column) + ": `subjects` in " +
+                            where + " " + message + " (write `subjects = [{path = \"src/plugin.py\", contract = \"plugin.importspy.yml\"}]`)";
+  };
+  const toml::array* array = node->as_array();
+  if (!array || array->empty()) return fault(*node, "must be a non-empty list of {path, contract} tables");
+  for (const toml::node& item : *array) {
+    const toml::table* table = item.as_table();
+    const toml::node* path = table ? table->get("path") : nullptr;
+    const toml::node* contract = table ? table->get("contract") : nullptr;
+    if (!table || table->size() != 2 || !path || !contract || !path->is_string() || !contract->is_string()) {
+      return fault(item, "entries must have exactly the text keys `path` and `contract`");
+    }
+    config.subjects.push_back({path->as_string()->get(), contract->as_string()->get()});
+  }
+}
 
 }  // namespace
 
@@ -150,6 +173,7 @@ ProjectConfig load_project_config(const fs::path& file) {
   config.file = fs::absolute(file).lexically_normal();
   config.directory = config.file.parent_path();
   config.targets = string_list(*settings, "targets", file, where);
+  read_policy_subjects(*settings, file, where, config);
   config.exclude = string_list(*settings, "exclude", file, where);
   if (const toml::node* mode = settings->get("mode")) {
     if (!mode->is_string() || (mode->as_string()->get() != "static" && mode->as_string()->get() != "runtime")) {

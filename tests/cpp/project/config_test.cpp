@@ -99,3 +99,23 @@ TEST(ProjectConfig, module_names_from_paths) {
   EXPECT_EQ(module_name_for_path("/r/pkg/sub/mod.py", "/r"), "pkg.sub.mod");
   EXPECT_EQ(module_name_for_path("/r/pkg/__init__.py", "/r"), "pkg");
 }
+
+TEST(ProjectConfig, reads_importspy_0_5_subjects) {
+  const auto file = write_settings("pyproject.toml", "[tool.importspy]\nsubjects = [{path = \"src/a.py\", contract = \"a.yml\"}]\n");
+  const ProjectConfig config = load_project_config(file);
+  ASSERT_EQ(config.subjects.size(), 1u);
+  EXPECT_EQ(config.subjects[0].path, "src/a.py");
+  EXPECT_EQ(config.subjects[0].contract, "a.yml");
+  EXPECT_FALSE(config.subjects_error);
+}
+
+TEST(ProjectConfig, keeps_a_malformed_subjects_list_as_an_error_for_the_0_5_check_only) {
+  const auto file = write_settings("pyproject.toml", "[tool.importspy]\ntargets = [\"src\"]\nsubjects = [{path = \"src/a.py\"}]\n");
+  const ProjectConfig config = load_project_config(file);  // does not throw: 0.4 checks of this tree keep working
+  EXPECT_EQ(config.targets, (std::vector<std::string>{"src"}));
+  EXPECT_TRUE(config.subjects.empty());
+  ASSERT_TRUE(config.subjects_error);
+  EXPECT_NE(config.subjects_error->find("pyproject.toml:3:"), std::string::npos);
+  EXPECT_NE(config.subjects_error->find("exactly the text keys `path` and `contract`"), std::string::npos);
+  EXPECT_TRUE(load_project_config(write_settings("pyproject.toml", "[tool.importspy]\nsubjects = []\n")).subjects_error);
+}

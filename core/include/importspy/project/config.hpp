@@ -42,6 +42,13 @@ struct ContractMapping {
   std::string unverifiable;
 };
 
+// One entry of `subjects = [{path, contract}]`, the ImportSpy 0.5 form (docs/policies-0.5.md): a
+// subject file and its policy, both relative to the settings folder.
+struct PolicySubject {
+  std::string path;
+  std::string contract;
+};
+
 struct ProjectConfig {
   std::filesystem::path file;       // the settings file
   std::filesystem::path directory;  // its folder: patterns and paths are relative to it
@@ -50,6 +57,10 @@ struct ProjectConfig {
   std::optional<std::string> mode;
   std::optional<std::filesystem::path> audit_log;  // import interception: JSON Lines of every decision
   std::vector<ContractMapping> contracts;
+  // ImportSpy 0.5 `subjects`, read as 0.5.0 reads them. Only `importspy check FOLDER` uses them, so a
+  // malformed list is not an error here: `subjects_error` says what is wrong, for that command to report.
+  std::vector<PolicySubject> subjects;
+  std::optional<std::string> subjects_error;
 
   // The contract of the first mapping that matches: a path pattern against `file` relative to the
   // settings folder, a module pattern (`myapp.plugins.*`) against `module_name`.

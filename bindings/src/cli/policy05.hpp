@@ -1,0 +1,17 @@
+#pragma once
+// `importspy check` on ImportSpy 0.5 admission policies (docs/policies-0.5.md): recognised before the
+// 0.4 command line parses anything, decided by core/policy, printed in 0.5.0's shapes, 0.5.0's exit codes.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace importspy::bindings {
+
+// The exit status when `arguments` (as after `importspy`) ask for a 0.5 admission check: `check SUBJECT`
+// or the old positional form, where `-s` names a file with `schema_version`, or, without `-s`, the
+// subject has a `<module>.importspy.yml` sidecar that is a 0.5 policy, or the subject is a folder whose
+// pyproject.toml has `[tool.importspy] subjects`. nullopt otherwise: the 0.4 command line handles it.
+std::optional<int> run_policy05_check(const std::vector<std::string>& arguments);
+
+}  // namespace importspy::bindings

@@ -1,0 +1,3 @@
+import demo_dist
+import editable_dist
+import vcs_dist

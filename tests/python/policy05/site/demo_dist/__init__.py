@@ -1,0 +1,1 @@
+"""An installed distribution for the differential test."""

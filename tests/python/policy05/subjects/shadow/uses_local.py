@@ -1,0 +1,4 @@
+import json
+import nsdir.part
+import sys
+from .. import plugin
