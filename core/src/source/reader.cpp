@@ -600,7 +600,7 @@ private:
       }
       return true;
     }
-    const std::string name = dotted(s);
+    const std::string name = canonical(s);
     if (name == "__name__") {
       out.kind = EnvValue::Kind::string;
       out.str = facts_.name.empty() ? "<module>" : facts_.name;  // an imported module is never __main__
@@ -611,7 +611,8 @@ private:
     out.kind = EnvValue::Kind::string;
     if (name == "sys.platform") return out.str = env.sys_platform, true;
     if (name == "os.name") return out.str = env.os_name, true;
-    if (s.size() == 5 && dotted(s.first(3)) == "platform.system" && s[3].kind == TokenKind::lpar && s[4].kind == TokenKind::rpar) {
+    if (s.size() >= 3 && s[s.size() - 2].kind == TokenKind::lpar && s.back().kind == TokenKind::rpar &&
+        canonical(s.first(s.size() - 2)) == "platform.system") {
       return out.str = env.platform_system, true;
     }
     if (name == "sys.version_info") {
@@ -715,13 +716,42 @@ private:
     const std::string name = dotted(s);
     if (name == "TYPE_CHECKING" || name == "typing.TYPE_CHECKING" || name == "t.TYPE_CHECKING") return Tri::no;
     if (s.size() == 1) {
-      const Value v = literal(s, 1, false);
-      if (v.kind() == Value::Kind::boolean) return from_bool(v.as_bool());
-      if (v.kind() == Value::Kind::null) return Tri::no;
-      if (v.kind() == Value::Kind::integer && !v.is_big_integer()) return from_bool(v.as_int() != 0);
-      return Tri::unknown;
+      // A literal, or a name bound above to a known literal (`_mswindows = sys.platform == "win32"`).
+      const Value v = literal(s, 0, true);
+      switch (v.kind()) {
+        case Value::Kind::boolean: return from_bool(v.as_bool());
+        case Value::Kind::null: return Tri::no;
+        case Value::Kind::integer: return v.is_big_integer() ? Tri::yes : from_bool(v.as_int() != 0);
+        case Value::Kind::floating: return from_bool(v.as_float() != 0.0);
+        case Value::Kind::string: return from_bool(!v.text().empty());
+        case Value::Kind::list: return from_bool(!v.items().empty());
+        case Value::Kind::mapping: return from_bool(!v.entries().empty());
+        default: return Tri::unknown;
+      }
     }
     return comparison(s);
+  }
+
+  // The value of an expression that is a bool whatever its operands (a comparison, `not`,
+  // `.startswith(...)`), when the condition it states is decided; `and`/`or` are left out: they give
+  // one of their operands, not necessarily a bool.
+  std::optional<bool> decided_bool(Span s) const {
+    while (s.size() > 2 && s[0].kind == TokenKind::lpar && matching(s, 0) == s.size() - 1) s = s.subspan(1, s.size() - 2);
+    if (s.size() < 2 || find_top_word(s, "and") < s.size() || find_top_word(s, "or") < s.size() || find_top_word(s, "if") < s.size()) return std::nullopt;
+    bool shaped = is_word(s[0], "not");
+    top_level(s, [&](std::size_t i) {
+      if (is_comparison(s[i].kind) || is_word(s[i], "in")) shaped = true;
+      return shaped;
+    });
+    if (!shaped && s.size() >= 4 && s.back().kind == TokenKind::rpar) {
+      for (std::size_t i = 0; i + 2 < s.size(); ++i) {
+        if (s[i].kind == TokenKind::dot && is_word(s[i + 1], "startswith") && matching(s, i + 2) == s.size() - 1) shaped = true;
+      }
+    }
+    if (!shaped) return std::nullopt;
+    const Tri t = condition(s);
+    if (t == Tri::unknown) return std::nullopt;
+    return t == Tri::yes;
   }
 
   std::vector<Span> split_top_words(Span s, std::string_view word) const {
@@ -1177,7 +1207,10 @@ private:
   void module_target(Span target, std::optional<Span> value, Flow flow, int line) {
     target = unparenthesized(target);
     if (target.size() == 1 && target[0].kind == TokenKind::name) {
-      const Value v = !value || flow.conditional ? Value::unknown(value ? "assigned conditionally" : "unpacked from another value") : literal(*value, 0, true);
+      Value v = !value || flow.conditional ? Value::unknown(value ? "assigned conditionally" : "unpacked from another value") : literal(*value, 0, true);
+      if (v.is_unknown() && value && !flow.conditional) {
+        if (const std::optional<bool> b = decided_bool(*value)) v = Value::boolean(*b);
+      }
       set_variable(std::string(text(target[0])), v, std::nullopt, line, flow.conditional);
       return;
     }
@@ -1375,6 +1408,16 @@ private:
   // `base.Plugin` → the module path it names, through this module's imports; "" when unknown.
   std::string qualify(const std::string& name) const {
     if (!is_dotted_name(name)) return {};  // `namedtuple('P', 'x')`, `A if c else B`: unknown
+    if (std::string path = through_imports(name); !path.empty()) return path;
+    const std::size_t dot = name.find('.');
+    if (dot == std::string::npos && facts_.find_class(name)) return facts_.name.empty() ? name : facts_.name + "." + name;
+    if (dot == std::string::npos && is_builtin_class(name)) return "builtins." + builtin_mro(name).front().name;
+    return {};
+  }
+
+  // `_os.name` after `import os as _os` → `os.name`; `platform` after `from sys import platform` →
+  // `sys.platform`; "" when the first name is bound by no import read so far.
+  std::string through_imports(const std::string& name) const {
     const std::size_t dot = name.find('.');
     const std::string head = name.substr(0, dot);
     const std::string rest = dot == std::string::npos ? "" : name.substr(dot);
@@ -1388,9 +1431,15 @@ private:
       }
       return module + "." + it->name + rest;
     }
-    if (dot == std::string::npos && facts_.find_class(name)) return facts_.name.empty() ? name : facts_.name + "." + name;
-    if (dot == std::string::npos && is_builtin_class(name)) return "builtins." + builtin_mro(name).front().name;
     return {};
+  }
+
+  // A dotted name as the modules it goes through name it (see through_imports).
+  std::string canonical(Span s) const {
+    const std::string name = dotted(s);
+    if (name.empty()) return name;
+    std::string path = through_imports(name);
+    return path.empty() ? name : path;
   }
 
   // The base as the runtime has it: a typing.NamedTuple base is `tuple`, a TypedDict base is `dict`.

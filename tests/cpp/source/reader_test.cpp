@@ -185,6 +185,20 @@ TEST(Reader, evaluates_the_platform_test_forms_of_the_standard_library) {
   EXPECT_EQ(names(read(source, "m", on("win32"))), "v:A v:B v:C");
 }
 
+TEST(Reader, follows_imports_and_known_flags_in_platform_tests) {
+  const std::string source =
+      "import os as _os, sys\nfrom sys import platform\nimport platform as _platform\n"
+      "_mswindows = (sys.platform == 'win32')\nif _mswindows:\n    class Handle: pass\n"
+      "if _os.name == 'nt':\n    A = 1\nif platform.startswith('linux'):\n    B = 1\nif _platform.system() == 'Darwin':\n    C = 1\n";
+  const ModuleFacts linux = read(source, "m", on("linux"));
+  EXPECT_EQ(names(linux), "v:_mswindows v:B");
+  EXPECT_EQ(linux.find_variable("_mswindows")->value, Value::boolean(false));
+  EXPECT_EQ(names(read(source, "m", on("win32"))), "v:_mswindows v:A c:Handle");
+  EXPECT_EQ(names(read(source, "m", on("darwin"))), "v:_mswindows v:C");
+  // `and`/`or` give an operand, not a bool: such a value stays unknown.
+  EXPECT_TRUE(read("import sys\nX = sys.platform == 'linux' or 'other'\n", "m", on("linux")).find_variable("X")->value.is_unknown());
+}
+
 TEST(Reader, compares_version_info_as_python_compares_tuples) {
   const std::string source =
       "import sys\nif sys.version_info < (3, 9, 8) or (3, 10) <= sys.version_info < (3, 10, 1):\n    A = 1\n"
