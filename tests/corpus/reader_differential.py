@@ -762,7 +762,7 @@ def set_target(spec):
 
     system = {"win32": "Windows", "darwin": "Darwin"}.get(platform_name, "Linux")
     TARGET = {
-        "sys": Module(platform=platform_name, version_info=VersionInfo(3, int(minor), 0, "final", 0)),
+        "sys": Module(platform=platform_name, byteorder="little", version_info=VersionInfo(3, int(minor), 0, "final", 0)),
         "os": Module(name="nt" if platform_name == "win32" else "posix"),
         "platform": Module(system=lambda: system),
         "__name__": "<module>",

@@ -15,8 +15,10 @@
 // straight-line code and the others are dropped:
 //   - `TYPE_CHECKING` (bare, `typing.`, `t.`) is false at run time;
 //   - `__name__ == "__main__"` is false for an imported module (and `!=` true);
-//   - `sys.platform`, `os.name`, `platform.system()`, `sys.version_info` compared with literals (==, !=,
-//     <, <=, >, >=, in, not in, .startswith) are decided for ReadOptions::target, when given;
+//   - `sys.platform`, `sys.byteorder`, `os.name`, `platform.system()`, `sys.version_info` (also through
+//     import aliases, `.lower()`, slices and indexes) compared with literals (==, !=, <, <=, >, >=,
+//     chains, in, not in, .startswith) are decided for ReadOptions::target, when given; so is a module
+//     name bound earlier to such a decided comparison (`_mswindows = sys.platform == "win32"`);
 //   - `not`, `and`, `or`, parentheses, True/False/None and numbers combine these.
 // Any other condition is undecided: its branches are read as conditional (values unknown, a definition
 // does not replace an earlier one of the same name), as the CPython-based extractor reads them.
@@ -610,6 +612,7 @@ private:
     const TargetEnvironment& env = *options_.target;
     out.kind = EnvValue::Kind::string;
     if (name == "sys.platform") return out.str = env.sys_platform, true;
+    if (name == "sys.byteorder") return out.str = env.byteorder, true;
     if (name == "os.name") return out.str = env.os_name, true;
     if (s.size() >= 3 && s[s.size() - 2].kind == TokenKind::lpar && s.back().kind == TokenKind::rpar &&
         canonical(s.first(s.size() - 2)) == "platform.system") {

@@ -21,10 +21,12 @@ struct TargetEnvironment {
   int python_major = 3;
   int python_minor = 12;
   int python_micro = 0;
+  std::string byteorder = "little";       // sys.byteorder
 };
 
 struct ReadOptions {
-  // Absent: conditions on sys.platform, os.name, platform.system() and sys.version_info are undecided,
+  // Absent: conditions on sys.platform, sys.byteorder, os.name, platform.system() and sys.version_info
+  // are undecided,
   // so what they guard is read as conditional (values unknown, a first definition kept).
   std::optional<TargetEnvironment> target;
 };
