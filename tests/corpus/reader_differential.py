@@ -178,6 +178,9 @@ class Oracle:
         if TARGET is not None and not isinstance(test, ast.Constant):
             if isinstance(test, ast.Compare) and any(isinstance(op, (ast.Is, ast.IsNot)) for op in test.ops):
                 return None
+            read = {n.id for n in ast.walk(test) if isinstance(n, ast.Name)}
+            if not read & (set(TARGET) | set(self.aliases)):
+                return None  # the rule decides questions about the environment, not arithmetic
             # An independent rule for the target: evaluate the condition with Python itself over a fake
             # sys/os/platform; anything else it reads (a name, a builtin) leaves it undecided.
             try:

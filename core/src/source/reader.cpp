@@ -28,6 +28,7 @@
 #include <limits>
 #include <optional>
 #include <span>
+#include <unordered_map>
 #include <vector>
 
 #include "importspy/source/decode.hpp"
@@ -429,6 +430,7 @@ private:
       return Value::opaque(span_text(whole), "set");
     }
     std::vector<Value::Entry> entries;
+    std::unordered_map<std::string, std::size_t> string_keys;
     std::vector<Span> parts = split_top(inner, TokenKind::comma);
     if (!parts.empty() && parts.back().empty()) parts.pop_back();
     for (Span part : parts) {
@@ -439,7 +441,17 @@ private:
       if (key.is_unknown()) return key;
       Value value = literal(part.subspan(colon + 1), depth + 1, allow_names);
       if (value.is_unknown()) return value;
-      // A repeated key keeps its first place and takes the last value, as a dict display does.
+      // A repeated key keeps its first place and takes the last value, as a dict display does. String
+      // keys (nearly all) are found through an index: large tables stay linear.
+      if (key.kind() == Value::Kind::string) {
+        const auto [at, inserted] = string_keys.try_emplace(key.text(), entries.size());
+        if (!inserted) {
+          entries[at->second].second = std::move(value);
+          continue;
+        }
+        entries.emplace_back(std::move(key), std::move(value));
+        continue;
+      }
       const auto same = std::find_if(entries.begin(), entries.end(), [&](const Value::Entry& e) { return e.first == key; });
       if (same != entries.end()) {
         same->second = std::move(value);
@@ -826,11 +838,9 @@ private:
       decorators.push_back(span_text(line.subspan(1)));
       if (tok_.kind != TokenKind::name && tok_.kind != TokenKind::at) fail_at(tok_, "expected a definition after a decorator, found " + describe(tok_));
     }
-    Span line = read_line();
-    // A copy: nested statements reuse this depth's buffer only after the header has been read, but the
-    // header spans handed to the body must stay valid while the body is read.
-    std::vector<Token> header(line.begin(), line.end());
-    line = Span(header);
+    // The line views this depth's buffer: a body's statements are read into the next depth's, and the
+    // next line at this depth (an `elif`, the next statement) is read only when this one is done.
+    const Span line = read_line();
     if (line.empty()) return;
     const Token& first = line[0];
     const std::string_view word = first.kind == TokenKind::name ? text(first) : std::string_view();
@@ -863,17 +873,15 @@ private:
 
   void else_clause(Scope scope, Flow flow, ClassFact* cls, const MethodScan* method) {
     if (!is_word(tok_, "else")) return;
-    const Span line = read_line();
-    std::vector<Token> header(line.begin(), line.end());
+    const Span header = read_line();
     const std::size_t colon = header_colon(header);
-    body(Span(header).subspan(colon + 1), header[0], scope, flow, cls, method, false);
+    body(header.subspan(colon + 1), header[0], scope, flow, cls, method, false);
   }
 
   void if_chain(Span line, Scope scope, Flow flow, ClassFact* cls, const MethodScan* method) {
     bool taken = false, maybe = false;
-    std::vector<Token> header(line.begin(), line.end());
+    Span h = line;
     while (true) {
-      const Span h(header);
       const bool is_else = is_word(h[0], "else");
       const std::size_t colon = header_colon(h);
       const Tri t = is_else ? Tri::yes : condition(h.subspan(1, colon - 1));
@@ -884,23 +892,20 @@ private:
       if (t == Tri::yes) taken = true;
       if (t == Tri::unknown) maybe = true;
       if (is_else || !(is_word(tok_, "elif") || is_word(tok_, "else"))) return;
-      const Span next = read_line();
-      header.assign(next.begin(), next.end());
+      h = read_line();
     }
   }
 
   void try_chain(Span line, Scope scope, Flow flow, ClassFact* cls, const MethodScan* method) {
-    std::vector<Token> header(line.begin(), line.end());
+    Span h = line;
     while (true) {
-      const Span h(header);
       const std::size_t colon = header_colon(h);
       // The try body may stop at any statement; handlers and else may not run: all conditional.
       // `finally` always runs.
       const bool is_finally = is_word(h[0], "finally");
       body(h.subspan(colon + 1), h[0], scope, is_finally ? flow : Flow{true}, cls, method, false);
       if (!(is_word(tok_, "except") || is_word(tok_, "else") || is_word(tok_, "finally"))) return;
-      const Span next = read_line();
-      header.assign(next.begin(), next.end());
+      h = read_line();
     }
   }
 
@@ -908,11 +913,10 @@ private:
     // `match subject:` then one `case pattern [if guard]:` clause per line, each a conditional body.
     advance();  // INDENT
     while (tok_.kind != TokenKind::dedent && tok_.kind != TokenKind::end_marker) {
-      const Span clause = read_line();
-      std::vector<Token> header(clause.begin(), clause.end());
+      const Span header = read_line();
       if (header.empty() || !is_word(header[0], "case")) fail_at(header.empty() ? tok_ : header[0], "expected 'case' in a match statement");
       const std::size_t colon = header_colon(header);
-      body(Span(header).subspan(colon + 1), header[0], scope, Flow{true}, cls, method, false);
+      body(header.subspan(colon + 1), header[0], scope, Flow{true}, cls, method, false);
     }
     if (tok_.kind == TokenKind::dedent) advance();
     (void)line;
@@ -1058,6 +1062,7 @@ private:
   // ---- simple statements ---------------------------------------------------------------------------
 
   void simple_statements(Span line, Scope scope, Flow flow, ClassFact* cls, const MethodScan* method) {
+    if (find_top(line, TokenKind::semi) == line.size()) return simple_statement(line, scope, flow, cls, method);  // the usual case
     for (Span s : split_top(line, TokenKind::semi)) {
       if (!s.empty()) simple_statement(s, scope, flow, cls, method);
     }
