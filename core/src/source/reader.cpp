@@ -1566,7 +1566,7 @@ private:
 ModuleFacts read_module_source(std::string_view bytes, const std::string& filename, const std::string& module_name, const ReadOptions& options) {
   const DecodedSource source = decode_source(bytes, filename);
   ModuleFacts facts = Reader(source, filename, module_name, options).run();
-  facts.file_sha256 = sha256_hex(bytes);  // the file's exact bytes, BOM included
+  if (options.file_sha256) facts.file_sha256 = sha256_hex(bytes);  // the file's exact bytes, BOM included
   return facts;
 }
 

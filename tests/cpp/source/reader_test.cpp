@@ -330,6 +330,16 @@ TEST(Reader, reports_syntax_errors_with_place) {
   }
 }
 
+TEST(Reader, hashes_the_exact_bytes_unless_asked_not_to) {
+  const ModuleFacts hashed = read("\xEF\xBB\xBFX = 1\n");
+  ASSERT_TRUE(hashed.file_sha256);
+  EXPECT_EQ(hashed.file_sha256->size(), 64u);
+  EXPECT_NE(*hashed.file_sha256, *read("X = 1\n").file_sha256);  // the BOM counts
+  ReadOptions options;
+  options.file_sha256 = false;
+  EXPECT_FALSE(read("X = 1\n", "m", options).file_sha256);
+}
+
 TEST(Reader, decodes_before_reading_so_utf7_statements_count) {
   const ModuleFacts facts = read("# coding: utf-7\nX = 1 +AAo-Y = 2\n");
   EXPECT_EQ(names(facts), "v:X v:Y");
