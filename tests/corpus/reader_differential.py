@@ -797,7 +797,7 @@ def main():
             current = line[5:]
         elif line:
             ours[current] = line
-    stats = dict(files=len(files), python_rejects=0, we_reject_valid=0, compared=0, items=0, items_agreeing=0, files_identical=0)
+    stats = dict(files=len(files), python_rejects=0, we_reject_too=0, we_reject_valid=0, compared=0, items=0, items_agreeing=0, files_identical=0)
     problems = []
     for path in files:
         with open(path, "rb") as f:
@@ -806,6 +806,8 @@ def main():
             tree = ast.parse(data)
         except (SyntaxError, ValueError):
             stats["python_rejects"] += 1
+            if ours.get(path, "").startswith("ERROR"):
+                stats["we_reject_too"] += 1
             continue
         mine = ours.get(path, "ERROR missing")
         if mine.startswith("ERROR"):

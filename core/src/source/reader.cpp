@@ -161,6 +161,70 @@ private:
     do {
       tok_ = tokenizer_.next();
     } while (tok_.kind == TokenKind::comment || tok_.kind == TokenKind::nl);
+    check_adjacent();
+  }
+
+  // The one grammar rule checked on every token, skipped bodies included: two operands never follow
+  // each other (`print "x"`, `exec code`, `ur''`, `x y`), which catches most Python 2 sources and
+  // typos that CPython refuses. Soft keywords opening a statement (`match x:`, `case y:`, `type X =`)
+  // are the exception. Strings may follow strings (implicit concatenation).
+  void check_adjacent() {
+    const Token before = previous_;
+    const Token before_that = previous2_;
+    previous2_ = previous_;
+    previous_ = tok_;
+    if (tok_.kind == TokenKind::newline || tok_.kind == TokenKind::indent || tok_.kind == TokenKind::dedent) {
+      previous_ = previous2_ = Token{};  // end_marker kind: no operand
+      return;
+    }
+    const bool strings = (before.kind == TokenKind::string || before.kind == TokenKind::fstring) &&
+                         (tok_.kind == TokenKind::string || tok_.kind == TokenKind::fstring);
+    if (strings || !starts_operand(tok_) || !ends_operand(before)) return;
+    if (before.kind == TokenKind::ellipsis &&
+        (is_word(before_that, "from") || before_that.kind == TokenKind::dot || before_that.kind == TokenKind::ellipsis)) {
+      return;  // `from ...pkg import x`: dots of a relative import
+    }
+    if (before.kind == TokenKind::name && !ends_operand(before_that)) {
+      const std::string_view soft = text(before);
+      if (soft == "match" || soft == "case" || soft == "type") return;
+    }
+    fail_at(tok_, "invalid syntax: expected an operator, a comma or the end of the statement after " + describe(before) + ", found " + describe(tok_));
+  }
+
+  static bool is_hard_keyword(std::string_view w) {
+    static constexpr std::string_view keywords[] = {"and",   "as",   "assert", "async",  "await",    "break", "class",  "continue",
+                                                    "def",   "del",  "elif",   "else",   "except",   "finally", "for", "from",
+                                                    "global", "if",  "import", "in",     "is",       "lambda", "nonlocal", "not",
+                                                    "or",    "pass", "raise",  "return", "try",      "while", "with",   "yield"};
+    return std::find(std::begin(keywords), std::end(keywords), w) != std::end(keywords);
+  }
+
+  bool ends_operand(const Token& t) const {
+    switch (t.kind) {
+      case TokenKind::number:
+      case TokenKind::string:
+      case TokenKind::fstring:
+      case TokenKind::rpar:
+      case TokenKind::rsqb:
+      case TokenKind::rbrace:
+      case TokenKind::ellipsis: return true;
+      case TokenKind::name: return !is_hard_keyword(text(t));  // None, True, False are no keywords here
+      default: return false;
+    }
+  }
+
+  bool starts_operand(const Token& t) const {
+    switch (t.kind) {
+      case TokenKind::number:
+      case TokenKind::string:
+      case TokenKind::fstring:
+      case TokenKind::lbrace: return true;
+      case TokenKind::name: {
+        const std::string_view w = text(t);
+        return !is_hard_keyword(w) || w == "lambda" || w == "await" || w == "yield";
+      }
+      default: return false;
+    }
   }
 
   std::string_view text(const Token& t) const { return t.text(src_); }
@@ -1555,6 +1619,7 @@ private:
   std::string_view src_;
   ReadOptions options_;
   Token tok_;
+  Token previous_, previous2_;  // the two tokens before tok_ on its logical line (check_adjacent)
   ModuleFacts facts_;
   std::string package_;
   std::size_t depth_ = 0;

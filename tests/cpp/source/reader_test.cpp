@@ -340,6 +340,20 @@ TEST(Reader, hashes_the_exact_bytes_unless_asked_not_to) {
   EXPECT_FALSE(read("X = 1\n", "m", options).file_sha256);
 }
 
+TEST(Reader, rejects_two_operands_in_a_row_even_in_skipped_bodies) {
+  for (const char* source : {"print 'x'\n", "def f():\n    print x\n", "s = ur'x'\n", "class C:\n    x = 1 2\n", "exec code in ns\n"}) {
+    try {
+      read(source);
+      ADD_FAILURE() << "no error for: " << source;
+    } catch (const SourceReadError& e) {
+      EXPECT_NE(e.message().find("invalid syntax"), std::string::npos) << source;
+    }
+  }
+  // Valid neighbours: concatenated strings, soft keywords opening statements, calls and keywords.
+  EXPECT_NO_THROW(read("s = 'a' f'{b}' 'c'\nmatch x:\n    case y if y: pass\ntype X = int\nv = f(x)[0] if a else b\n"
+                       "w = [x async for x in y]\nz = a not in b\nif x: type Y = int\nprint >>f, 1\nfrom ...pkg import m\nfrom .... import n\n", "pkg.a.b.c.mod"));
+}
+
 TEST(Reader, decodes_before_reading_so_utf7_statements_count) {
   const ModuleFacts facts = read("# coding: utf-7\nX = 1 +AAo-Y = 2\n");
   EXPECT_EQ(names(facts), "v:X v:Y");
