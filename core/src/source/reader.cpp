@@ -15,8 +15,10 @@
 // straight-line code and the others are dropped:
 //   - `TYPE_CHECKING` (bare, `typing.`, `t.`) is false at run time;
 //   - `__name__ == "__main__"` is false for an imported module (and `!=` true);
-//   - `sys.platform`, `os.name`, `platform.system()`, `sys.version_info` compared with literals (==, !=,
-//     <, <=, >, >=, in, not in, .startswith) are decided for ReadOptions::target, when given;
+//   - `sys.platform`, `sys.byteorder`, `os.name`, `platform.system()`, `sys.version_info` (also through
+//     import aliases, `.lower()`, slices and indexes) compared with literals (==, !=, <, <=, >, >=,
+//     chains, in, not in, .startswith) are decided for ReadOptions::target, when given; so is a module
+//     name bound earlier to such a decided comparison (`_mswindows = sys.platform == "win32"`);
 //   - `not`, `and`, `or`, parentheses, True/False/None and numbers combine these.
 // Any other condition is undecided: its branches are read as conditional (values unknown, a definition
 // does not replace an earlier one of the same name), as the CPython-based extractor reads them.
@@ -26,6 +28,7 @@
 #include <limits>
 #include <optional>
 #include <span>
+#include <unordered_map>
 #include <vector>
 
 #include "importspy/source/decode.hpp"
@@ -158,6 +161,70 @@ private:
     do {
       tok_ = tokenizer_.next();
     } while (tok_.kind == TokenKind::comment || tok_.kind == TokenKind::nl);
+    check_adjacent();
+  }
+
+  // The one grammar rule checked on every token, skipped bodies included: two operands never follow
+  // each other (`print "x"`, `exec code`, `ur''`, `x y`), which catches most Python 2 sources and
+  // typos that CPython refuses. Soft keywords opening a statement (`match x:`, `case y:`, `type X =`)
+  // are the exception. Strings may follow strings (implicit concatenation).
+  void check_adjacent() {
+    const Token before = previous_;
+    const Token before_that = previous2_;
+    previous2_ = previous_;
+    previous_ = tok_;
+    if (tok_.kind == TokenKind::newline || tok_.kind == TokenKind::indent || tok_.kind == TokenKind::dedent) {
+      previous_ = previous2_ = Token{};  // end_marker kind: no operand
+      return;
+    }
+    const bool strings = (before.kind == TokenKind::string || before.kind == TokenKind::fstring) &&
+                         (tok_.kind == TokenKind::string || tok_.kind == TokenKind::fstring);
+    if (strings || !starts_operand(tok_) || !ends_operand(before)) return;
+    if (before.kind == TokenKind::ellipsis &&
+        (is_word(before_that, "from") || before_that.kind == TokenKind::dot || before_that.kind == TokenKind::ellipsis)) {
+      return;  // `from ...pkg import x`: dots of a relative import
+    }
+    if (before.kind == TokenKind::name && !ends_operand(before_that)) {
+      const std::string_view soft = text(before);
+      if (soft == "match" || soft == "case" || soft == "type") return;
+    }
+    fail_at(tok_, "invalid syntax: expected an operator, a comma or the end of the statement after " + describe(before) + ", found " + describe(tok_));
+  }
+
+  static bool is_hard_keyword(std::string_view w) {
+    static constexpr std::string_view keywords[] = {"and",   "as",   "assert", "async",  "await",    "break", "class",  "continue",
+                                                    "def",   "del",  "elif",   "else",   "except",   "finally", "for", "from",
+                                                    "global", "if",  "import", "in",     "is",       "lambda", "nonlocal", "not",
+                                                    "or",    "pass", "raise",  "return", "try",      "while", "with",   "yield"};
+    return std::find(std::begin(keywords), std::end(keywords), w) != std::end(keywords);
+  }
+
+  bool ends_operand(const Token& t) const {
+    switch (t.kind) {
+      case TokenKind::number:
+      case TokenKind::string:
+      case TokenKind::fstring:
+      case TokenKind::rpar:
+      case TokenKind::rsqb:
+      case TokenKind::rbrace:
+      case TokenKind::ellipsis: return true;
+      case TokenKind::name: return !is_hard_keyword(text(t));  // None, True, False are no keywords here
+      default: return false;
+    }
+  }
+
+  bool starts_operand(const Token& t) const {
+    switch (t.kind) {
+      case TokenKind::number:
+      case TokenKind::string:
+      case TokenKind::fstring:
+      case TokenKind::lbrace: return true;
+      case TokenKind::name: {
+        const std::string_view w = text(t);
+        return !is_hard_keyword(w) || w == "lambda" || w == "await" || w == "yield";
+      }
+      default: return false;
+    }
   }
 
   std::string_view text(const Token& t) const { return t.text(src_); }
@@ -427,6 +494,7 @@ private:
       return Value::opaque(span_text(whole), "set");
     }
     std::vector<Value::Entry> entries;
+    std::unordered_map<std::string, std::size_t> string_keys;
     std::vector<Span> parts = split_top(inner, TokenKind::comma);
     if (!parts.empty() && parts.back().empty()) parts.pop_back();
     for (Span part : parts) {
@@ -437,7 +505,17 @@ private:
       if (key.is_unknown()) return key;
       Value value = literal(part.subspan(colon + 1), depth + 1, allow_names);
       if (value.is_unknown()) return value;
-      // A repeated key keeps its first place and takes the last value, as a dict display does.
+      // A repeated key keeps its first place and takes the last value, as a dict display does. String
+      // keys (nearly all) are found through an index: large tables stay linear.
+      if (key.kind() == Value::Kind::string) {
+        const auto [at, inserted] = string_keys.try_emplace(key.text(), entries.size());
+        if (!inserted) {
+          entries[at->second].second = std::move(value);
+          continue;
+        }
+        entries.emplace_back(std::move(key), std::move(value));
+        continue;
+      }
       const auto same = std::find_if(entries.begin(), entries.end(), [&](const Value::Entry& e) { return e.first == key; });
       if (same != entries.end()) {
         same->second = std::move(value);
@@ -600,7 +678,7 @@ private:
       }
       return true;
     }
-    const std::string name = dotted(s);
+    const std::string name = canonical(s);
     if (name == "__name__") {
       out.kind = EnvValue::Kind::string;
       out.str = facts_.name.empty() ? "<module>" : facts_.name;  // an imported module is never __main__
@@ -610,8 +688,10 @@ private:
     const TargetEnvironment& env = *options_.target;
     out.kind = EnvValue::Kind::string;
     if (name == "sys.platform") return out.str = env.sys_platform, true;
+    if (name == "sys.byteorder") return out.str = env.byteorder, true;
     if (name == "os.name") return out.str = env.os_name, true;
-    if (s.size() == 5 && dotted(s.first(3)) == "platform.system" && s[3].kind == TokenKind::lpar && s[4].kind == TokenKind::rpar) {
+    if (s.size() >= 3 && s[s.size() - 2].kind == TokenKind::lpar && s.back().kind == TokenKind::rpar &&
+        canonical(s.first(s.size() - 2)) == "platform.system") {
       return out.str = env.platform_system, true;
     }
     if (name == "sys.version_info") {
@@ -715,13 +795,42 @@ private:
     const std::string name = dotted(s);
     if (name == "TYPE_CHECKING" || name == "typing.TYPE_CHECKING" || name == "t.TYPE_CHECKING") return Tri::no;
     if (s.size() == 1) {
-      const Value v = literal(s, 1, false);
-      if (v.kind() == Value::Kind::boolean) return from_bool(v.as_bool());
-      if (v.kind() == Value::Kind::null) return Tri::no;
-      if (v.kind() == Value::Kind::integer && !v.is_big_integer()) return from_bool(v.as_int() != 0);
-      return Tri::unknown;
+      // A literal, or a name bound above to a known literal (`_mswindows = sys.platform == "win32"`).
+      const Value v = literal(s, 0, true);
+      switch (v.kind()) {
+        case Value::Kind::boolean: return from_bool(v.as_bool());
+        case Value::Kind::null: return Tri::no;
+        case Value::Kind::integer: return v.is_big_integer() ? Tri::yes : from_bool(v.as_int() != 0);
+        case Value::Kind::floating: return from_bool(v.as_float() != 0.0);
+        case Value::Kind::string: return from_bool(!v.text().empty());
+        case Value::Kind::list: return from_bool(!v.items().empty());
+        case Value::Kind::mapping: return from_bool(!v.entries().empty());
+        default: return Tri::unknown;
+      }
     }
     return comparison(s);
+  }
+
+  // The value of an expression that is a bool whatever its operands (a comparison, `not`,
+  // `.startswith(...)`), when the condition it states is decided; `and`/`or` are left out: they give
+  // one of their operands, not necessarily a bool.
+  std::optional<bool> decided_bool(Span s) const {
+    while (s.size() > 2 && s[0].kind == TokenKind::lpar && matching(s, 0) == s.size() - 1) s = s.subspan(1, s.size() - 2);
+    if (s.size() < 2 || find_top_word(s, "and") < s.size() || find_top_word(s, "or") < s.size() || find_top_word(s, "if") < s.size()) return std::nullopt;
+    bool shaped = is_word(s[0], "not");
+    top_level(s, [&](std::size_t i) {
+      if (is_comparison(s[i].kind) || is_word(s[i], "in")) shaped = true;
+      return shaped;
+    });
+    if (!shaped && s.size() >= 4 && s.back().kind == TokenKind::rpar) {
+      for (std::size_t i = 0; i + 2 < s.size(); ++i) {
+        if (s[i].kind == TokenKind::dot && is_word(s[i + 1], "startswith") && matching(s, i + 2) == s.size() - 1) shaped = true;
+      }
+    }
+    if (!shaped) return std::nullopt;
+    const Tri t = condition(s);
+    if (t == Tri::unknown) return std::nullopt;
+    return t == Tri::yes;
   }
 
   std::vector<Span> split_top_words(Span s, std::string_view word) const {
@@ -793,11 +902,9 @@ private:
       decorators.push_back(span_text(line.subspan(1)));
       if (tok_.kind != TokenKind::name && tok_.kind != TokenKind::at) fail_at(tok_, "expected a definition after a decorator, found " + describe(tok_));
     }
-    Span line = read_line();
-    // A copy: nested statements reuse this depth's buffer only after the header has been read, but the
-    // header spans handed to the body must stay valid while the body is read.
-    std::vector<Token> header(line.begin(), line.end());
-    line = Span(header);
+    // The line views this depth's buffer: a body's statements are read into the next depth's, and the
+    // next line at this depth (an `elif`, the next statement) is read only when this one is done.
+    const Span line = read_line();
     if (line.empty()) return;
     const Token& first = line[0];
     const std::string_view word = first.kind == TokenKind::name ? text(first) : std::string_view();
@@ -830,17 +937,15 @@ private:
 
   void else_clause(Scope scope, Flow flow, ClassFact* cls, const MethodScan* method) {
     if (!is_word(tok_, "else")) return;
-    const Span line = read_line();
-    std::vector<Token> header(line.begin(), line.end());
+    const Span header = read_line();
     const std::size_t colon = header_colon(header);
-    body(Span(header).subspan(colon + 1), header[0], scope, flow, cls, method, false);
+    body(header.subspan(colon + 1), header[0], scope, flow, cls, method, false);
   }
 
   void if_chain(Span line, Scope scope, Flow flow, ClassFact* cls, const MethodScan* method) {
     bool taken = false, maybe = false;
-    std::vector<Token> header(line.begin(), line.end());
+    Span h = line;
     while (true) {
-      const Span h(header);
       const bool is_else = is_word(h[0], "else");
       const std::size_t colon = header_colon(h);
       const Tri t = is_else ? Tri::yes : condition(h.subspan(1, colon - 1));
@@ -851,23 +956,20 @@ private:
       if (t == Tri::yes) taken = true;
       if (t == Tri::unknown) maybe = true;
       if (is_else || !(is_word(tok_, "elif") || is_word(tok_, "else"))) return;
-      const Span next = read_line();
-      header.assign(next.begin(), next.end());
+      h = read_line();
     }
   }
 
   void try_chain(Span line, Scope scope, Flow flow, ClassFact* cls, const MethodScan* method) {
-    std::vector<Token> header(line.begin(), line.end());
+    Span h = line;
     while (true) {
-      const Span h(header);
       const std::size_t colon = header_colon(h);
       // The try body may stop at any statement; handlers and else may not run: all conditional.
       // `finally` always runs.
       const bool is_finally = is_word(h[0], "finally");
       body(h.subspan(colon + 1), h[0], scope, is_finally ? flow : Flow{true}, cls, method, false);
       if (!(is_word(tok_, "except") || is_word(tok_, "else") || is_word(tok_, "finally"))) return;
-      const Span next = read_line();
-      header.assign(next.begin(), next.end());
+      h = read_line();
     }
   }
 
@@ -875,11 +977,10 @@ private:
     // `match subject:` then one `case pattern [if guard]:` clause per line, each a conditional body.
     advance();  // INDENT
     while (tok_.kind != TokenKind::dedent && tok_.kind != TokenKind::end_marker) {
-      const Span clause = read_line();
-      std::vector<Token> header(clause.begin(), clause.end());
+      const Span header = read_line();
       if (header.empty() || !is_word(header[0], "case")) fail_at(header.empty() ? tok_ : header[0], "expected 'case' in a match statement");
       const std::size_t colon = header_colon(header);
-      body(Span(header).subspan(colon + 1), header[0], scope, Flow{true}, cls, method, false);
+      body(header.subspan(colon + 1), header[0], scope, Flow{true}, cls, method, false);
     }
     if (tok_.kind == TokenKind::dedent) advance();
     (void)line;
@@ -1025,6 +1126,7 @@ private:
   // ---- simple statements ---------------------------------------------------------------------------
 
   void simple_statements(Span line, Scope scope, Flow flow, ClassFact* cls, const MethodScan* method) {
+    if (find_top(line, TokenKind::semi) == line.size()) return simple_statement(line, scope, flow, cls, method);  // the usual case
     for (Span s : split_top(line, TokenKind::semi)) {
       if (!s.empty()) simple_statement(s, scope, flow, cls, method);
     }
@@ -1177,7 +1279,10 @@ private:
   void module_target(Span target, std::optional<Span> value, Flow flow, int line) {
     target = unparenthesized(target);
     if (target.size() == 1 && target[0].kind == TokenKind::name) {
-      const Value v = !value || flow.conditional ? Value::unknown(value ? "assigned conditionally" : "unpacked from another value") : literal(*value, 0, true);
+      Value v = !value || flow.conditional ? Value::unknown(value ? "assigned conditionally" : "unpacked from another value") : literal(*value, 0, true);
+      if (v.is_unknown() && value && !flow.conditional) {
+        if (const std::optional<bool> b = decided_bool(*value)) v = Value::boolean(*b);
+      }
       set_variable(std::string(text(target[0])), v, std::nullopt, line, flow.conditional);
       return;
     }
@@ -1375,6 +1480,16 @@ private:
   // `base.Plugin` → the module path it names, through this module's imports; "" when unknown.
   std::string qualify(const std::string& name) const {
     if (!is_dotted_name(name)) return {};  // `namedtuple('P', 'x')`, `A if c else B`: unknown
+    if (std::string path = through_imports(name); !path.empty()) return path;
+    const std::size_t dot = name.find('.');
+    if (dot == std::string::npos && facts_.find_class(name)) return facts_.name.empty() ? name : facts_.name + "." + name;
+    if (dot == std::string::npos && is_builtin_class(name)) return "builtins." + builtin_mro(name).front().name;
+    return {};
+  }
+
+  // `_os.name` after `import os as _os` → `os.name`; `platform` after `from sys import platform` →
+  // `sys.platform`; "" when the first name is bound by no import read so far.
+  std::string through_imports(const std::string& name) const {
     const std::size_t dot = name.find('.');
     const std::string head = name.substr(0, dot);
     const std::string rest = dot == std::string::npos ? "" : name.substr(dot);
@@ -1388,9 +1503,15 @@ private:
       }
       return module + "." + it->name + rest;
     }
-    if (dot == std::string::npos && facts_.find_class(name)) return facts_.name.empty() ? name : facts_.name + "." + name;
-    if (dot == std::string::npos && is_builtin_class(name)) return "builtins." + builtin_mro(name).front().name;
     return {};
+  }
+
+  // A dotted name as the modules it goes through name it (see through_imports).
+  std::string canonical(Span s) const {
+    const std::string name = dotted(s);
+    if (name.empty()) return name;
+    std::string path = through_imports(name);
+    return path.empty() ? name : path;
   }
 
   // The base as the runtime has it: a typing.NamedTuple base is `tuple`, a TypedDict base is `dict`.
@@ -1498,6 +1619,7 @@ private:
   std::string_view src_;
   ReadOptions options_;
   Token tok_;
+  Token previous_, previous2_;  // the two tokens before tok_ on its logical line (check_adjacent)
   ModuleFacts facts_;
   std::string package_;
   std::size_t depth_ = 0;
@@ -1509,7 +1631,7 @@ private:
 ModuleFacts read_module_source(std::string_view bytes, const std::string& filename, const std::string& module_name, const ReadOptions& options) {
   const DecodedSource source = decode_source(bytes, filename);
   ModuleFacts facts = Reader(source, filename, module_name, options).run();
-  facts.file_sha256 = sha256_hex(bytes);  // the file's exact bytes, BOM included
+  if (options.file_sha256) facts.file_sha256 = sha256_hex(bytes);  // the file's exact bytes, BOM included
   return facts;
 }
 

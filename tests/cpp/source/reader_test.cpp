@@ -185,6 +185,20 @@ TEST(Reader, evaluates_the_platform_test_forms_of_the_standard_library) {
   EXPECT_EQ(names(read(source, "m", on("win32"))), "v:A v:B v:C");
 }
 
+TEST(Reader, follows_imports_and_known_flags_in_platform_tests) {
+  const std::string source =
+      "import os as _os, sys\nfrom sys import platform\nimport platform as _platform\n"
+      "_mswindows = (sys.platform == 'win32')\nif _mswindows:\n    class Handle: pass\n"
+      "if _os.name == 'nt':\n    A = 1\nif platform.startswith('linux'):\n    B = 1\nif _platform.system() == 'Darwin':\n    C = 1\n";
+  const ModuleFacts linux = read(source, "m", on("linux"));
+  EXPECT_EQ(names(linux), "v:_mswindows v:B");
+  EXPECT_EQ(linux.find_variable("_mswindows")->value, Value::boolean(false));
+  EXPECT_EQ(names(read(source, "m", on("win32"))), "v:_mswindows v:A c:Handle");
+  EXPECT_EQ(names(read(source, "m", on("darwin"))), "v:_mswindows v:C");
+  // `and`/`or` give an operand, not a bool: such a value stays unknown.
+  EXPECT_TRUE(read("import sys\nX = sys.platform == 'linux' or 'other'\n", "m", on("linux")).find_variable("X")->value.is_unknown());
+}
+
 TEST(Reader, compares_version_info_as_python_compares_tuples) {
   const std::string source =
       "import sys\nif sys.version_info < (3, 9, 8) or (3, 10) <= sys.version_info < (3, 10, 1):\n    A = 1\n"
@@ -314,6 +328,30 @@ TEST(Reader, reports_syntax_errors_with_place) {
     EXPECT_EQ(e.line(), 2);
     EXPECT_NE(e.message().find("expected an indented block after 'if' statement on line 1"), std::string::npos);
   }
+}
+
+TEST(Reader, hashes_the_exact_bytes_unless_asked_not_to) {
+  const ModuleFacts hashed = read("\xEF\xBB\xBFX = 1\n");
+  ASSERT_TRUE(hashed.file_sha256);
+  EXPECT_EQ(hashed.file_sha256->size(), 64u);
+  EXPECT_NE(*hashed.file_sha256, *read("X = 1\n").file_sha256);  // the BOM counts
+  ReadOptions options;
+  options.file_sha256 = false;
+  EXPECT_FALSE(read("X = 1\n", "m", options).file_sha256);
+}
+
+TEST(Reader, rejects_two_operands_in_a_row_even_in_skipped_bodies) {
+  for (const char* source : {"print 'x'\n", "def f():\n    print x\n", "s = ur'x'\n", "class C:\n    x = 1 2\n", "exec code in ns\n"}) {
+    try {
+      read(source);
+      ADD_FAILURE() << "no error for: " << source;
+    } catch (const SourceReadError& e) {
+      EXPECT_NE(e.message().find("invalid syntax"), std::string::npos) << source;
+    }
+  }
+  // Valid neighbours: concatenated strings, soft keywords opening statements, calls and keywords.
+  EXPECT_NO_THROW(read("s = 'a' f'{b}' 'c'\nmatch x:\n    case y if y: pass\ntype X = int\nv = f(x)[0] if a else b\n"
+                       "w = [x async for x in y]\nz = a not in b\nif x: type Y = int\nprint >>f, 1\nfrom ...pkg import m\nfrom .... import n\n", "pkg.a.b.c.mod"));
 }
 
 TEST(Reader, decodes_before_reading_so_utf7_statements_count) {

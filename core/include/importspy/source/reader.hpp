@@ -21,12 +21,17 @@ struct TargetEnvironment {
   int python_major = 3;
   int python_minor = 12;
   int python_micro = 0;
+  std::string byteorder = "little";       // sys.byteorder
 };
 
 struct ReadOptions {
-  // Absent: conditions on sys.platform, os.name, platform.system() and sys.version_info are undecided,
+  // Absent: conditions on sys.platform, sys.byteorder, os.name, platform.system() and sys.version_info
+  // are undecided,
   // so what they guard is read as conditional (values unknown, a first definition kept).
   std::optional<TargetEnvironment> target;
+  // ModuleFacts::file_sha256 of the bytes: about a fifth of the reading time (libsodium's SHA-256), so
+  // a caller that identifies files otherwise can leave it out.
+  bool file_sha256 = true;
 };
 
 // Facts of the module whose source is `bytes` (as found on disk: BOM and PEP 263 declarations are

@@ -1,7 +1,7 @@
 // Test-only driver for tests/corpus/reader_differential.py: reads file paths on standard input, one a
 // line, and prints for each "FILE <path>" then one line of facts JSON (docs/facts-format.md), or
 // "ERROR <line> <column> <message>". Options: --platform P --python 3.N (decide platform and version
-// branches for that target), --time (print only bytes, files and seconds).
+// branches for that target), --time (print only bytes, files and seconds), --no-hash (no file SHA-256).
 #include <chrono>
 #include <ctime>
 #include <cstdio>
@@ -21,6 +21,8 @@ int main(int argc, char** argv) {
     const std::string arg = argv[i];
     if (arg == "--time") {
       timing = true;
+    } else if (arg == "--no-hash") {
+      options.file_sha256 = false;
     } else if (arg == "--platform" && i + 1 < argc) {
       if (!options.target) options.target.emplace();
       options.target->sys_platform = argv[++i];
