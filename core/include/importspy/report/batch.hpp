@@ -30,8 +30,14 @@ struct TargetResult {
   bool ok() const { return !error && report && report->ok(); }
 };
 
+struct BatchShard {
+  std::size_t index = 1;  // 1-based
+  std::size_t count = 1;
+};
+
 struct BatchResult {
   std::vector<TargetResult> results;
+  std::optional<BatchShard> shard;  // --shard I/N: this run checked share I of N; renderers record it for merge
 
   std::size_t errors() const;
   std::size_t violating() const;       // targets with at least one violation
