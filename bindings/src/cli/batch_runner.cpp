@@ -5,10 +5,12 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <nlohmann/json.hpp>
 
@@ -322,35 +324,49 @@ BatchResult run_batch(const BatchOptions& options, const std::optional<ProjectCo
   std::atomic<std::size_t> next{0};
   std::atomic<std::size_t> finished{0};
   std::mutex mutex;
-  std::condition_variable progressed;
+  std::condition_variable progressed;  // notified when the last target is done
   const auto work = [&] {
     for (std::size_t k = next++; k < pending.size(); k = next++) {
       const std::size_t i = pending[k];
       guarded(batch.results[i], targets[i], [&] { runner.finish(prepared[i], batch.results[i]); });
-      {
-        std::lock_guard lock(mutex);
-        ++finished;
+      if (++finished == pending.size()) {
+        std::lock_guard lock(mutex);  // the main thread is between its check and its wait, or waiting
+        progressed.notify_one();
       }
-      progressed.notify_one();
     }
   };
   PyThreadState* saved = PyEval_SaveThread();
   {
     std::vector<std::jthread> pool;
     pool.reserve(threads);
-    for (std::size_t t = 0; t < threads; ++t) pool.emplace_back(work);
+    for (std::size_t t = 0; t < threads; ++t) {
+      try {
+        pool.emplace_back(work);
+      } catch (const std::system_error&) {
+        break;  // the system gives no more threads: those started share the work
+      }
+    }
+    if (pool.empty()) work();  // not even one: this thread checks every target
+    // The main thread sleeps until the last target is done, waking ten times a second for the progress
+    // bar (which writes through sys.stderr, so with the GIL) when there is one.
     std::size_t reported = 0;
     while (true) {
       std::unique_lock lock(mutex);
-      progressed.wait(lock, [&] { return finished.load() != reported; });
-      reported = finished.load();
-      lock.unlock();
+      const auto all_done = [&] { return finished.load() == pending.size(); };
       if (on_progress) {
-        PyEval_RestoreThread(saved);  // the progress bar writes through sys.stderr
+        progressed.wait_for(lock, std::chrono::milliseconds(100), all_done);
+      } else {
+        progressed.wait(lock, all_done);
+      }
+      lock.unlock();
+      const std::size_t now = finished.load();
+      if (on_progress && now != reported) {
+        reported = now;
+        PyEval_RestoreThread(saved);
         on_progress(done + reported, targets.size());
         saved = PyEval_SaveThread();
       }
-      if (reported == pending.size()) break;
+      if (now == pending.size()) break;
     }
   }  // the threads are joined here
   PyEval_RestoreThread(saved);

@@ -213,7 +213,8 @@ int run_check(const Options& options) {
   };
   BatchResult batch;
   try {
-    batch = run_batch(batch_options, config, progress);
+    // No bar, no callback: the threads' results are then waited for without waking this thread.
+    batch = run_batch(batch_options, config, show_progress ? std::function<void(std::size_t, std::size_t)>(progress) : nullptr);
   } catch (const LockError& error) {
     write("stderr", std::string("importspy: error: ") + error.what() + "\n");
     return kExitError;
