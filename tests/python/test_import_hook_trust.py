@@ -1,6 +1,7 @@
 """Issue 11, the import hook's side: the code checked is exactly the code that runs (finding 2), and a
 matched module the engine cannot read is an ImportError (finding 9). Real interpreters, real files."""
 
+import importlib.machinery
 import importlib.util
 import os
 import py_compile
@@ -211,7 +212,8 @@ def compiled_plugin(project, name="compiled", code="api_level = 2\n"):
 def test_a_matched_module_without_source_is_denied_in_enforce_mode_and_recorded(project):
     plugin_project(project, {})
     compiled_plugin(project)
-    (project.root / "app" / "plugins" / "native.cpython-311-x86_64-linux-gnu.so").write_bytes(b"\x7fELF not really")
+    # The extension suffix of the interpreter running the tests (cpython-312-..., not only 3.11's).
+    (project.root / "app" / "plugins" / f"native{importlib.machinery.EXTENSION_SUFFIXES[0]}").write_bytes(b"\x7fELF not really")
     log = project.root / "audit.jsonl"
     result = project.run("-c", textwrap.dedent(f"""
         import importspy, sys
