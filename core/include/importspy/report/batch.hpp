@@ -12,7 +12,9 @@ namespace importspy {
 // Why a target could not be checked. The run goes on with the other targets.
 struct TargetError {
   std::string kind;     // "source-error" (unreadable, not UTF-8, too large, not Python, raised on import),
-                        // "contract-invalid", "not-found", "no-python-files"
+                        // "contract-invalid", "not-found", "no-python-files", "no-contract",
+                        // "internal-error" (ImportSpy itself failed on this target; reported as a
+                        // `source-error` result in SARIF)
   std::string message;
   std::string file;     // the file the error is about (the module's or the contract's)
   int line = 0;
