@@ -63,6 +63,27 @@ class TestParser:
         assert importspy.check(str(path), str(project.root / "plain.yml")).ok
         assert importspy.check(str(path), str(project.root / "pinned.yml")).ok
 
+    def test_platform_and_version_branches_are_decided_for_the_running_interpreter(self, project):
+        other = "win32" if sys.platform != "win32" else "linux"
+        project.write("m.py", f"""
+            import sys
+            value = 1
+            if sys.platform == {other!r}:
+                def helper(a):
+                    pass
+            else:
+                def helper(a, b):
+                    pass
+            if sys.version_info < (3, 8):
+                legacy = True
+        """)
+        project.write("contract.yml", CONTRACT + "functions:\n  - name: helper\n    arguments:\n      - name: a\n      - name: b\n")
+        assert check(project, "m.py", "-s", "contract.yml").returncode == 0
+        # CPython's parser keeps the first branch: the comparison the reader was made for.
+        assert check(project, "m.py", "-s", "contract.yml", "--parser", "cpython").returncode == 1
+        facts = json.loads(__import__("importspy")._engine.facts_json(str(project.root / "m.py")))
+        assert "legacy" not in [v["name"] for v in facts["module"]["variables"]]
+
     def test_an_unknown_parser_is_a_usage_error(self, project):
         project.write("contract.yml", CONTRACT)
         project.write("m.py", "value = 1\n")

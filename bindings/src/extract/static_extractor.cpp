@@ -799,12 +799,17 @@ ModuleFacts extract_with_cpython(std::string_view source, const std::string& fil
 const ReadOptions& reader_options() {
   static const ReadOptions options = [] {
     ReadOptions o;
+    TargetEnvironment env;  // fields set one by one: the reader may add some (with defaults)
 #if defined(_WIN32)
-    o.target = TargetEnvironment{"win32", "nt", "Windows", PY_MAJOR_VERSION, PY_MINOR_VERSION, PY_MICRO_VERSION};
+    env.sys_platform = "win32", env.os_name = "nt", env.platform_system = "Windows";
 #elif defined(__APPLE__)
-    o.target = TargetEnvironment{"darwin", "posix", "Darwin", PY_MAJOR_VERSION, PY_MINOR_VERSION, PY_MICRO_VERSION};
+    env.sys_platform = "darwin", env.os_name = "posix", env.platform_system = "Darwin";
 #elif defined(__linux__)
-    o.target = TargetEnvironment{"linux", "posix", "Linux", PY_MAJOR_VERSION, PY_MINOR_VERSION, PY_MICRO_VERSION};
+    env.sys_platform = "linux", env.os_name = "posix", env.platform_system = "Linux";
+#endif
+    env.python_major = PY_MAJOR_VERSION, env.python_minor = PY_MINOR_VERSION, env.python_micro = PY_MICRO_VERSION;
+#if defined(_WIN32) || defined(__APPLE__) || defined(__linux__)
+    o.target = env;  // elsewhere (sys.platform "freebsd14", ...) conditions on the platform stay undecided
 #endif
     return o;
   }();
