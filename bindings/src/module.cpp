@@ -95,14 +95,14 @@ NB_MODULE(_engine, m) {
 
   m.def(
       "check",
-      [](nb::handle target, nb::handle contract, const std::string& mode) {
+      [](nb::handle target, nb::handle contract, const std::string& mode, const std::string& parser) {
         std::shared_ptr<const Contract> compiled = contract_from(contract);
-        ModuleFacts facts = facts_for_target(target, parse_mode(mode), {needs_hashes(*compiled)});
+        ModuleFacts facts = facts_for_target(target, parse_mode(mode), {needs_hashes(*compiled), parse_source_parser(parser)});
         EnvironmentFacts environment = probe_environment(referenced_environment_names(*compiled));
         nb::gil_scoped_release released;
         return check(*compiled, environment, facts);
       },
-      nb::arg("target"), nb::arg("contract"), nb::arg("mode") = "static",
+      nb::arg("target"), nb::arg("contract"), nb::arg("mode") = "static", nb::arg("parser") = "reader",
       "Check a module (object, .py path or dotted name) against a contract; returns a Report.");
 
   m.def(
@@ -113,11 +113,11 @@ NB_MODULE(_engine, m) {
 
   m.def(
       "facts_json",
-      [](nb::handle target, const std::string& mode) {
-        FactsDocument document{facts_for_target(target, parse_mode(mode)), std::nullopt};
+      [](nb::handle target, const std::string& mode, const std::string& parser) {
+        FactsDocument document{facts_for_target(target, parse_mode(mode), {false, parse_source_parser(parser)}), std::nullopt};
         return facts_to_json(document);
       },
-      nb::arg("target"), nb::arg("mode") = "static", "The extracted facts of a module, as the JSON of docs/facts-format.md.");
+      nb::arg("target"), nb::arg("mode") = "static", nb::arg("parser") = "reader", "The extracted facts of a module, as the JSON of docs/facts-format.md.");
 
   m.def(
       "environment_json",
@@ -129,8 +129,8 @@ NB_MODULE(_engine, m) {
 
   m.def(
       "generate",
-      [](nb::handle target, const std::string& mode, bool with_environment, bool include_private, bool with_hashes) {
-        const ModuleFacts facts = facts_for_target(target, parse_mode(mode), {with_hashes});
+      [](nb::handle target, const std::string& mode, bool with_environment, bool include_private, bool with_hashes, const std::string& parser) {
+        const ModuleFacts facts = facts_for_target(target, parse_mode(mode), {with_hashes, parse_source_parser(parser)});
         const EnvironmentFacts environment = probe_environment({});
         GenerateOptions options;
         options.include_private = include_private;
@@ -139,7 +139,7 @@ NB_MODULE(_engine, m) {
         return generate_contract(facts, options);
       },
       nb::arg("target"), nb::arg("mode") = "static", nb::arg("with_environment") = false, nb::arg("include_private") = false,
-      nb::arg("with_hashes") = false, "A contract (YAML text) that the module satisfies.");
+      nb::arg("with_hashes") = false, nb::arg("parser") = "reader", "A contract (YAML text) that the module satisfies.");
 
   m.def("enable_logging", [](nb::handle level) { enable_logging(level); }, nb::arg("level"));
   m.def(

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     ContractSource = Union["Contract", str, os.PathLike[str]]
     #: How facts are read: from the source without executing it, or from the imported module.
     Mode = Literal["static", "runtime"]
+    #: Which parser reads source in static mode: ImportSpy's C++ reader, or CPython's (for comparison).
+    Parser = Literal["reader", "cpython"]
 
 from ._engine import (
     Contract,
@@ -62,16 +64,18 @@ __all__ = [
 ]
 
 
-def check(module_or_path: ModuleTarget, contract: ContractSource, *, mode: Mode = "static") -> Report:
+def check(module_or_path: ModuleTarget, contract: ContractSource, *, mode: Mode = "static", parser: Parser = "reader") -> Report:
     """Check a module against a contract and return a :class:`Report` (never raises for violations).
 
     ``module_or_path`` is a module object, a path to a ``.py`` file, or a dotted module name.
     ``contract`` is a path to a YAML contract or a :class:`Contract`. ``mode="static"`` reads the
     source and never executes it; ``mode="runtime"`` imports the module and reads its live objects.
+    ``parser="cpython"`` reads the source with CPython's parser instead of ImportSpy's C++ reader (for
+    comparison; both never execute the module).
     Raises :class:`ContractError` for a broken contract and :class:`SourceError` for a module whose
     source cannot be read, parsed or imported.
     """
-    return _check(module_or_path, contract, mode)
+    return _check(module_or_path, contract, mode, parser)
 
 
 def generate(
@@ -81,14 +85,15 @@ def generate(
     with_environment: bool = False,
     include_private: bool = False,
     with_hashes: bool = False,
+    parser: Parser = "reader",
 ) -> str:
     """Return the text of a contract (YAML, versioned schema) that the module satisfies.
 
     ``mode="static"`` never executes the module. ``with_environment`` adds a deployment for this
     machine; ``include_private`` keeps names starting with ``_``; ``with_hashes`` pins the file and
-    every definition.
+    every definition. ``parser`` as for :func:`check`.
     """
-    return _generate(module_or_path, mode, with_environment, include_private, with_hashes)
+    return _generate(module_or_path, mode, with_environment, include_private, with_hashes, parser)
 
 
 class Spy:

@@ -1,5 +1,6 @@
-"""Issue 11, findings 1 and 10: CI mode never runs a line of the checked tree, at any target count, and
-its worker processes exchange requests and results privately. Real CLI, real worker processes."""
+"""Issue 11, findings 1 and 10, on issue 12's design: CI mode never runs a line of the checked tree, at
+any target count or -j; static checks run on threads of the one process (no worker process, no request
+or result file anywhere). Real CLI."""
 
 import json
 import os
@@ -49,10 +50,10 @@ def test_nothing_planted_in_the_checked_tree_runs_at_any_target_count(tmp_path, 
 
 
 @pytest.mark.parametrize("jobs", [1, 4])
-def test_no_module_is_imported_from_the_checked_tree_on_pythonpath_to_start_workers(tmp_path, jobs):
+def test_no_module_is_imported_from_the_checked_tree_on_pythonpath_to_run_in_parallel(tmp_path, jobs):
     # CI jobs often set PYTHONPATH to the repository. Whatever Python itself imports at start-up from there
-    # is the job's own choice; but the check must not import anything more from it: starting workers
-    # needs no `subprocess` or `tempfile` module, and the workers do not see PYTHONPATH at all.
+    # is the job's own choice; but the check must not import anything more from it: parallel checks are
+    # C++ threads, which need no `subprocess`, `tempfile` or `selectors` module.
     tree = tmp_path / "tree"
     tree.mkdir()
     (tmp_path / "contract.yml").write_text(CONTRACT)
@@ -65,16 +66,17 @@ def test_no_module_is_imported_from_the_checked_tree_on_pythonpath_to_start_work
     assert result.returncode == 1 and json.loads(result.stdout)["summary"]["targets"] == 203, result.stderr
 
 
-def test_a_worker_run_reports_every_target_as_a_single_process_run_does(tmp_path):
+@pytest.mark.parametrize("jobs", ["2", "3", "4"])
+def test_a_parallel_run_reports_every_target_as_a_single_thread_run_does(tmp_path, jobs):
     tree = planted_tree(tmp_path, 200)
-    (tree / "plugin_150.py").write_text("api_level = 3\n")  # in a worker's share
-    single, parallel = check(tree, "-j", "1"), check(tree, "-j", "3")
+    (tree / "plugin_150.py").write_text("api_level = 3\n")
+    single, parallel = check(tree, "-j", "1"), check(tree, "-j", jobs)
     assert parallel.stdout == single.stdout and parallel.returncode == single.returncode == 1
     assert "plugin_150.py" in parallel.stdout
 
 
-def test_workers_leave_nothing_in_the_shared_temporary_folder(tmp_path):
-    # Requests and results travel over pipes: no file another local user could read, replace or forge.
+def test_a_parallel_run_leaves_nothing_in_the_shared_temporary_folder(tmp_path):
+    # Results stay in the process's memory: no file another local user could read, replace or forge.
     tree = planted_tree(tmp_path, 260)
     shared = tmp_path / "shared-tmp"
     shared.mkdir()
@@ -131,8 +133,8 @@ def test_compiled_modules_in_a_checked_folder_are_reported_as_unverifiable_unles
     assert verdicts["plugins/b.pyc"] == [] and verdicts["plugins/a.cpython-311-x86_64-linux-gnu.so"] == ["integrity-mismatch"]
 
 
-def test_dotted_names_checked_by_isolated_workers_are_located_by_the_parent(tmp_path):
-    # Workers do not see the parent's sys.path (-I): the parent locates dotted names and sends the files.
+def test_dotted_names_checked_in_parallel_are_located_and_reported_in_order(tmp_path):
+    # Dotted names are located on sys.path by the main thread (nothing imported), then read on threads.
     (tmp_path / "contract.yml").write_text(CONTRACT)
     package = tmp_path / "site" / "many"
     package.mkdir(parents=True)
@@ -153,3 +155,30 @@ def test_dotted_names_checked_by_isolated_workers_are_located_by_the_parent(tmp_
     targets = json.loads(parallel.stdout)["targets"]
     assert [t["target"] for t in targets] == names and all(t["file"].endswith(f"{t['target'][5:]}.py") for t in targets)
     assert [t["target"] for t in targets if not t["ok"]] == ["many.m139"]
+
+
+def test_no_worker_process_is_started(tmp_path):
+    # Parallel static checks are threads: while the check runs, the process has no child at all (read
+    # from /proc by a watcher thread, which runs while the engine has released the GIL).
+    tree = planted_tree(tmp_path, 400)
+    probe = tmp_path / "probe.py"
+    probe.write_text(
+        "import glob, sys, threading\n"
+        "children, stop = set(), threading.Event()\n"
+        "def watch():\n"
+        "    while not stop.is_set():\n"
+        "        for name in glob.glob('/proc/self/task/*/children'):\n"
+        "            children.update(open(name).read().split())\n"
+        "watcher = threading.Thread(target=watch)\n"
+        "watcher.start()\n"
+        "from importspy._engine import run_cli\n"
+        "status = run_cli(sys.argv[1:])\n"
+        "stop.set()\n"
+        "watcher.join()\n"
+        "print('CHILDREN', sorted(children), file=sys.stderr)\n"
+        "raise SystemExit(status)\n")
+    environment = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "NO_COLOR")}
+    result = subprocess.run([sys.executable, "-I", str(probe), "check", ".", "-s", "../contract.yml", "--no-cache", "--format", "json", "-j", "4"],
+                            cwd=tree, env=environment, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1, result.stderr
+    assert "CHILDREN []" in result.stderr

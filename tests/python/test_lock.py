@@ -49,7 +49,7 @@ def test_added_removed_and_unlocked_definitions_and_modules(project):
     assert "`f` was removed since it was locked" in text and "`g` was added since the lock" in text and "not in importspy.lock" in text
 
 
-def test_workers_check_the_lock_too(project):
+def test_parallel_threads_check_the_lock_too(project):
     project.write("c.yml", "variables: []\n")
     for i in range(140):
         project.write(f"p/m{i:03}.py", f"def f():\n    return {i}\n")

@@ -3,8 +3,15 @@
 #include <nanobind/nanobind.h>
 #include <nanobind/stl/string.h>
 
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <fstream>
 #include <map>
+#include <mutex>
+#include <system_error>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "extract/environment_probe.hpp"
@@ -20,7 +27,6 @@
 #include "extract/compiled_module.hpp"
 #include "extract/source_bytes.hpp"
 #include "extract/static_extractor.hpp"
-#include "cli/worker_process.hpp"
 
 namespace importspy::bindings {
 namespace {
@@ -62,20 +68,37 @@ public:
     if (options.use_cache && options.mode == Mode::static_source && !lock_) cache_.emplace(options.cache_directory);
   }
 
-  TargetResult run(const DiscoveredTarget& target) {
-    TargetResult result;
+  struct Loaded {
+    std::shared_ptr<const Contract> contract;  // compiled when a result is not in the cache
+    std::string text;
+    EnvironmentFacts environment;
+    std::vector<std::string> secret_names;
+    std::optional<TargetError> error;
+  };
+
+  // A static target ready for finish(): everything Python was needed for is done.
+  struct Prepared {
+    bool ready = false;
+    std::filesystem::path source_path;
+    std::string module_name;
+    std::filesystem::path contract_path;
+    Loaded* contract = nullptr;
+  };
+
+  // With the GIL: finds the source and the contract of `target`. A static target comes back ready for
+  // finish(); any other (runtime mode, an error) has its result written to `result`.
+  Prepared prepare(const DiscoveredTarget& target, TargetResult& result) {
     result.target = target.display;
     if (target.kind == DiscoveredTarget::Kind::error) {
       result.error = TargetError{target.error.find("no Python file") != std::string::npos ? "no-python-files" : "not-found", target.error, target.display, 0, 0};
-      return result;
+      return {};
     }
     // Where the source is: a file, or a dotted name located on sys.path (static) or imported (runtime).
     fs::path source_path = target.path;
     std::string module_name;
     if (target.kind == DiscoveredTarget::Kind::dotted_name) {
       module_name = target.display;
-      // A worker gets dotted names located by the parent: its own sys.path is isolated (-I).
-      if (target.path.empty()) {
+      if (target.path.empty() && options_.mode == Mode::static_source) {
         if (auto located = locate_module_source(target.display)) source_path = *located;
       }
     } else {
@@ -92,59 +115,72 @@ public:
     if (!contract_path) {
       result.error = TargetError{"no-contract", "no contract applies to this module; pass -s CONTRACT or add a [[tool.importspy.contracts]] entry that matches it",
                                  result.file.empty() ? target.display : result.file, 0, 0};
-      return result;
+      return {};
     }
     result.contract = display_path(*contract_path);
     Loaded* contract = load(*contract_path);
     if (contract->error) {
       result.error = contract->error;
-      return result;
+      return {};
     }
-    try {
-      if (options_.mode == Mode::runtime) {
+    if (options_.mode == Mode::runtime) {
+      try {
         if (!compile(*contract, *contract_path)) {
           result.error = contract->error;
-          return result;
+          return {};
         }
         const ModuleFacts facts = facts_for_target(nb::str(target.kind == DiscoveredTarget::Kind::dotted_name ? target.display.c_str() : target.path.string().c_str()),
-                                                   Mode::runtime, {needs_hashes(*contract->contract) || lock_.has_value()});
+                                                   Mode::runtime, {needs_hashes(*contract->contract) || lock_.has_value(), options_.parser});
         result.report = check(*contract->contract, contract->environment, facts, {options_.trace});
         add_lock_drift(result, facts);
-        return result;
+      } catch (const SourceError& error) {
+        result.error = source_error(error);
       }
-      if (source_path.empty()) throw SourceError(target.display, 0, 0, "no Python source for module `" + target.display + "` was found on sys.path");
-      if (is_compiled_module(source_path)) {
-        if (!compile(*contract, *contract_path)) {
-          result.error = contract->error;
-          return result;
+      return {};
+    }
+    if (source_path.empty()) {
+      result.error = TargetError{"source-error", "no Python source for module `" + target.display + "` was found on sys.path", target.display, 0, 0};
+      return {};
+    }
+    return Prepared{true, source_path, module_name, *contract_path, contract};
+  }
+
+  // Without the GIL, on any thread: reads, checks (or serves from the cache) a prepared static target.
+  void finish(const Prepared& job, TargetResult& result) {
+    try {
+      Loaded& contract = *job.contract;
+      if (is_compiled_module(job.source_path)) {
+        if (!compile(contract, job.contract_path)) {
+          result.error = contract.error;
+          return;
         }
-        result.report = compiled_module_report(result.file, sha256_hex(read_source_file(source_path, std::size_t{1} << 31)), *contract->contract, result.contract);
-        return result;
+        result.report = compiled_module_report(result.file, sha256_hex(read_source_file(job.source_path, std::size_t{1} << 31)), *contract.contract, result.contract);
+        return;
       }
       // Read once, never blocking (a FIFO or device in the tree is an error of its own target).
-      const auto text = std::optional<std::string>(read_source_file(source_path, SourceLimits{}.max_bytes));
+      const std::string text = read_source_file(job.source_path, SourceLimits{}.max_bytes);
       std::string key;
       if (cache_) {
-        key = result_cache_key({IMPORTSPY_VERSION, options_.trace ? "static+trace" : "static", contract->text, *text, result.file, module_name,
-                                result.contract, &contract->environment, contract->secret_names});
+        const std::string kind = std::string(options_.trace ? "static+trace" : "static") + (options_.parser == SourceParser::cpython ? "/cpython" : "/reader");
+        key = result_cache_key({IMPORTSPY_VERSION, kind, contract.text, text, result.file, job.module_name, result.contract, &contract.environment,
+                                contract.secret_names});
         if (auto cached = cache_->load(key)) {
           result.report = std::move(cached);
           result.cached = true;
-          return result;
+          return;
         }
       }
-      if (!compile(*contract, *contract_path)) {
-        result.error = contract->error;
-        return result;
+      if (!compile(contract, job.contract_path)) {
+        result.error = contract.error;
+        return;
       }
-      const ModuleFacts facts = extract_static_source(*text, result.file, module_name, {needs_hashes(*contract->contract) || lock_.has_value()});
-      result.report = check(*contract->contract, contract->environment, facts, {options_.trace});
+      const ModuleFacts facts = extract_static_source(text, result.file, job.module_name, {needs_hashes(*contract.contract) || lock_.has_value(), options_.parser});
+      result.report = check(*contract.contract, contract.environment, facts, {options_.trace});
       if (cache_) cache_->store(key, *result.report);
       add_lock_drift(result, facts);
     } catch (const SourceError& error) {
       result.error = source_error(error);
     }
-    return result;
   }
 
 private:
@@ -160,14 +196,6 @@ private:
     for (auto& v : lock_drift(entry->second, facts, lock_source_)) result.report->violations.push_back(std::move(v));
   }
 
-  struct Loaded {
-    std::shared_ptr<const Contract> contract;  // compiled when a result is not in the cache
-    std::string text;
-    EnvironmentFacts environment;
-    std::vector<std::string> secret_names;
-    std::optional<TargetError> error;
-  };
-
   static TargetError contract_error(const ContractError& error) {
     return TargetError{"contract-invalid", error.message() + (error.hint().empty() ? "" : " (" + error.hint() + ")"), error.file(), error.line(),
                        error.column()};
@@ -175,6 +203,7 @@ private:
 
   // Compiles the contract if it is not yet; false (and `entry.error` set) when it does not compile.
   bool compile(Loaded& entry, const fs::path& path) {
+    std::lock_guard lock(compile_mutex_);  // finish() compiles from any thread
     if (entry.contract) return true;
     if (entry.error) return false;
     if (auto why = not_a_file(path)) {
@@ -216,10 +245,6 @@ private:
     return &loaded_.emplace(key, std::move(entry)).first->second;
   }
 
-public:
-  static std::optional<fs::path> locate(const std::string& dotted) { return locate_module_source(dotted); }
-
-private:
   static std::optional<fs::path> locate_module_source(const std::string& dotted) {
     try {
       ModuleFacts located = facts_for_target(nb::str(dotted.c_str()), Mode::static_source);
@@ -234,61 +259,37 @@ private:
   std::optional<ResultCache> cache_;
   std::optional<LockFile> lock_;
   std::string lock_source_;
-  std::map<std::string, Loaded> loaded_;
+  std::map<std::string, Loaded> loaded_;  // entries never move: prepared targets point at them
+  std::mutex compile_mutex_;
 };
 
-json target_to_json(const TargetResult& r) {
-  json out = {{"target", r.target}, {"file", r.file}, {"contract", r.contract}, {"cached", r.cached}};
-  if (r.error) out["error"] = {{"kind", r.error->kind}, {"message", r.error->message}, {"file", r.error->file}, {"line", r.error->line}, {"column", r.error->column}};
-  if (r.report) out["report"] = serialize_report(*r.report);
-  return out;
-}
-
-TargetResult target_from_json(const json& j) {
-  TargetResult r;
-  r.target = j.at("target").get<std::string>();
-  r.file = j.at("file").get<std::string>();
-  r.contract = j.at("contract").get<std::string>();
-  r.cached = j.at("cached").get<bool>();
-  if (j.contains("error")) {
-    const json& e = j["error"];
-    r.error = TargetError{e.at("kind").get<std::string>(), e.at("message").get<std::string>(), e.at("file").get<std::string>(), e.at("line").get<int>(),
-                          e.at("column").get<int>()};
+// Runs `step` for `target`; whatever it throws becomes the target's error, so a batch never aborts.
+template <typename Step>
+void guarded(TargetResult& result, const DiscoveredTarget& target, Step step) {
+  try {
+    step();
+  } catch (const SourceError& error) {
+    result.error = source_error(error);
+  } catch (const std::exception& error) {
+    result.report.reset();
+    result.error = TargetError{"internal-error", std::string("ImportSpy failed on this target: ") + error.what() + "; please report it",
+                               result.file.empty() ? target.display : result.file, 0, 0};
+  } catch (...) {
+    result.report.reset();
+    result.error = TargetError{"internal-error", "ImportSpy failed on this target; please report it", result.file.empty() ? target.display : result.file, 0, 0};
   }
-  if (j.contains("report")) r.report = deserialize_report(j["report"].get<std::string>());
-  if (!r.error && !r.report) r.error = TargetError{"source-error", "the worker process returned no result for this target", r.target, 0, 0};
-  return r;
+  if (result.target.empty()) result.target = target.display;
 }
 
-json options_to_json(const BatchOptions& o) {
-  return {{"excludes", o.excludes}, {"contract", o.contract ? json(*o.contract) : json(nullptr)}, {"mode", o.mode == Mode::runtime ? "runtime" : "static"},
-          {"use_cache", o.use_cache}, {"cache_directory", o.cache_directory.string()}, {"trace", o.trace},
-          {"lock_file", o.lock_file ? json(o.lock_file->string()) : json(nullptr)}};
+// Shard `index` of `count` (1-based) of the targets: a contiguous share of the discovery order (sorted
+// within each argument), the same for every machine that discovers the same targets.
+std::vector<DiscoveredTarget> shard_of(std::vector<DiscoveredTarget> targets, const std::optional<std::pair<std::size_t, std::size_t>>& shard) {
+  if (!shard) return targets;
+  const auto [index, count] = *shard;
+  const std::size_t begin = targets.size() * (index - 1) / count, end = targets.size() * index / count;
+  return std::vector<DiscoveredTarget>(std::make_move_iterator(targets.begin() + static_cast<std::ptrdiff_t>(begin)),
+                                       std::make_move_iterator(targets.begin() + static_cast<std::ptrdiff_t>(end)));
 }
-
-BatchOptions options_from_json(const json& j) {
-  BatchOptions o;
-  o.excludes = j.at("excludes").get<std::vector<std::string>>();
-  if (!j.at("contract").is_null()) o.contract = j["contract"].get<std::string>();
-  o.mode = parse_mode(j.at("mode").get<std::string>());
-  o.use_cache = j.at("use_cache").get<bool>();
-  o.cache_directory = j.at("cache_directory").get<std::string>();
-  o.trace = j.at("trace").get<bool>();
-  if (!j.at("lock_file").is_null()) o.lock_file = j["lock_file"].get<std::string>();
-  return o;
-}
-
-json discovered_to_json(const DiscoveredTarget& t) {
-  return {{"kind", static_cast<int>(t.kind)}, {"display", t.display}, {"path", t.path.string()}, {"error", t.error}};
-}
-
-DiscoveredTarget discovered_from_json(const json& j) {
-  return {static_cast<DiscoveredTarget::Kind>(j.at("kind").get<int>()), j.at("display").get<std::string>(), fs::path(j.at("path").get<std::string>()),
-          j.at("error").get<std::string>()};
-}
-
-// Worker processes help only when there is enough work to pay for starting an interpreter each.
-constexpr std::size_t kTargetsPerWorkerAtLeast = 64;
 
 }  // namespace
 
@@ -296,109 +297,97 @@ BatchResult run_batch(const BatchOptions& options, const std::optional<ProjectCo
                       const std::function<void(std::size_t, std::size_t)>& on_progress) {
   std::vector<std::string> excludes = options.excludes;
   if (config) excludes.insert(excludes.end(), config->exclude.begin(), config->exclude.end());
-  std::vector<DiscoveredTarget> targets = discover_targets(options.targets, excludes);
+  std::vector<DiscoveredTarget> targets = shard_of(discover_targets(options.targets, excludes), options.shard);
   BatchResult batch;
   batch.results.resize(targets.size());
-
-  // Split the work: this process takes the first share; each worker a later contiguous share, so the
-  // output order is the discovery order whatever finishes first.
-  const std::size_t workers =
-      options.mode == Mode::static_source && options.jobs > 1 ? std::min<std::size_t>(static_cast<std::size_t>(options.jobs) - 1, targets.size() / kTargetsPerWorkerAtLeast) : 0;
-  const std::size_t share = (targets.size() + workers) / (workers + 1);
-  struct Worker {
-    WorkerProcess process;
-    std::size_t begin, end;
-  };
-  std::vector<Worker> spawned;
-  if (workers > 0) {
-    // Workers run nothing of the checked tree: isolated interpreters (-I: no current folder or script
-    // folder on sys.path, no PYTHON* variables, no user site), so a planted importspy.py, functools.py
-    // or sitecustomize.py is never imported; no policy of the caller's environment is installed in them.
-    // Requests and results travel over the worker's own pipes, which no other process can write. No
-    // Python module is imported here to start them (worker_process.hpp).
-    PyObject* executable = PySys_GetObject("executable");  // borrowed
-    const std::string python = executable && PyUnicode_Check(executable) ? utf8(nb::handle(executable)) : std::string();
-    json shared = options_to_json(options);
-    if (config) shared["config"] = fs::absolute(config->file).string();
-    shared["cache_directory"] = fs::absolute(options.cache_directory).string();
-    if (options.lock_file) shared["lock_file"] = fs::absolute(*options.lock_file).string();
-    for (std::size_t w = 1; w <= workers; ++w) {
-      const std::size_t begin = w * share, end = std::min(targets.size(), (w + 1) * share);
-      if (begin >= end) break;
-      json request = shared;
-      request["targets"] = json::array();
-      for (std::size_t i = begin; i < end; ++i) {
-        if (targets[i].kind == DiscoveredTarget::Kind::dotted_name) {
-          if (auto located = Runner::locate(targets[i].display)) targets[i].path = *located;
-        }
-        request["targets"].push_back(discovered_to_json(targets[i]));
-      }
-      if (python.empty()) break;
-      auto process = WorkerProcess::start(python, request.dump(-1, ' ', false, json::error_handler_t::replace));
-      if (!process) break;  // the shares of workers that could not start are done here
-      spawned.push_back({std::move(*process), begin, end});
-    }
-  }
-  const std::size_t own_end = spawned.empty() ? targets.size() : spawned.front().begin;
-  // Shares of workers that did not start, after the last one that did: done here, after the others.
-  const std::size_t spawned_end = spawned.empty() ? targets.size() : spawned.back().end;
+  if (options.shard) batch.shard = BatchShard{options.shard->first, options.shard->second};
   Runner runner(options, config);
-  for (std::size_t i = 0; i < own_end; ++i) {
-    batch.results[i] = runner.run(targets[i]);
-    if (on_progress) on_progress(i + 1, targets.size());
-  }
-  std::size_t done = own_end;
-  for (auto& worker : spawned) {
-    json results = json::array();
-    const std::optional<std::string> output = worker.process.finish();
-    try {
-      if (output) results = json::parse(*output);
-    } catch (const std::exception&) {
-      results = json::array();
+
+  // First, with the GIL, in this thread: what needs Python (locating dotted names on sys.path, probing
+  // the environment a contract reads, runtime mode's imports). Static targets come out of it prepared.
+  std::vector<Runner::Prepared> prepared(targets.size());
+  std::vector<std::size_t> pending;  // indices of prepared static targets
+  std::size_t done = 0;
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    guarded(batch.results[i], targets[i], [&] { prepared[i] = runner.prepare(targets[i], batch.results[i]); });
+    if (prepared[i].ready) {
+      pending.push_back(i);
+    } else if (on_progress) {
+      on_progress(++done, targets.size());
     }
-    for (std::size_t i = worker.begin; i < worker.end; ++i) {
-      const std::size_t k = i - worker.begin;
-      batch.results[i] = TargetResult{};
-      bool taken = false;
-      if (output && results.is_array() && k < results.size()) {
-        try {
-          batch.results[i] = target_from_json(results[k]);
-          taken = batch.results[i].target == targets[i].display;
-        } catch (const std::exception&) {
-        }
+  }
+  if (pending.empty()) return batch;
+
+  // Then the static checks, pure C++: on `jobs` threads, the GIL released (only a contract that pins
+  // structure hashes, or --parser cpython, takes it back for that target). Each result has its own
+  // slot, so the order is the discovery order whatever finishes first.
+  const std::size_t threads = std::clamp<std::size_t>(static_cast<std::size_t>(std::max(1, options.jobs)), 1, pending.size());
+  std::atomic<std::size_t> next{0};
+  std::atomic<std::size_t> finished{0};
+  std::mutex mutex;
+  std::condition_variable progressed;  // notified when the last target is done
+  const auto work = [&] {
+    for (std::size_t k = next++; k < pending.size(); k = next++) {
+      const std::size_t i = pending[k];
+      guarded(batch.results[i], targets[i], [&] { runner.finish(prepared[i], batch.results[i]); });
+      if (++finished == pending.size()) {
+        std::lock_guard lock(mutex);  // the main thread is between its check and its wait, or waiting
+        progressed.notify_one();
       }
-      if (!taken) batch.results[i] = runner.run(targets[i]);  // a worker that failed: do its share here rather than lose it
     }
-    done += worker.end - worker.begin;
-    if (on_progress) on_progress(done, targets.size());
-  }
-  for (std::size_t i = spawned_end; i < targets.size(); ++i) {
-    batch.results[i] = runner.run(targets[i]);
-    if (on_progress) on_progress(++done, targets.size());
-  }
+  };
+  PyThreadState* saved = PyEval_SaveThread();
+  {
+    std::vector<std::jthread> pool;
+    pool.reserve(threads);
+    for (std::size_t t = 0; t < threads; ++t) {
+      try {
+        pool.emplace_back(work);
+      } catch (const std::system_error&) {
+        break;  // the system gives no more threads: those started share the work
+      }
+    }
+    if (pool.empty()) work();  // not even one: this thread checks every target
+    // The main thread sleeps until the last target is done, waking ten times a second for the progress
+    // bar (which writes through sys.stderr, so with the GIL) when there is one.
+    std::size_t reported = 0;
+    while (true) {
+      std::unique_lock lock(mutex);
+      const auto all_done = [&] { return finished.load() == pending.size(); };
+      if (on_progress) {
+        progressed.wait_for(lock, std::chrono::milliseconds(100), all_done);
+      } else {
+        progressed.wait(lock, all_done);
+      }
+      lock.unlock();
+      const std::size_t now = finished.load();
+      if (on_progress && now != reported) {
+        reported = now;
+        PyEval_RestoreThread(saved);
+        on_progress(done + reported, targets.size());
+        saved = PyEval_SaveThread();
+      }
+      if (now == pending.size()) break;
+    }
+  }  // the threads are joined here
+  PyEval_RestoreThread(saved);
   return batch;
 }
 
-int run_batch_worker() {
-  nb::module_ sys = nb::module_::import_("sys");
-  json request;
-  try {
-    nb::bytes input = nb::borrow<nb::bytes>(sys.attr("stdin").attr("buffer").attr("read")());
-    request = json::parse(std::string_view(input.c_str(), input.size()));
-  } catch (const std::exception&) {
-    return 2;
-  }
-  const BatchOptions options = options_from_json(request);
-  std::optional<ProjectConfig> config;
-  if (request.contains("config")) config = load_project_config(request["config"].get<std::string>());
-  Runner runner(options, config);
-  json results = json::array();
-  for (const auto& target : request.at("targets")) results.push_back(target_to_json(runner.run(discovered_from_json(target))));
-  const std::string payload = results.dump(-1, ' ', false, json::error_handler_t::replace);
-  nb::object out = sys.attr("stdout").attr("buffer");
-  out.attr("write")(nb::bytes(payload.data(), payload.size()));
-  out.attr("flush")();
-  return 0;
+std::optional<std::pair<std::size_t, std::size_t>> parse_shard(const std::string& text) {
+  const std::size_t slash = text.find('/');
+  if (slash == std::string::npos || slash == 0 || slash + 1 == text.size() || text.size() > 12) return std::nullopt;
+  const auto number = [](std::string_view digits) -> std::optional<std::size_t> {
+    std::size_t value = 0;
+    for (char c : digits) {
+      if (c < '0' || c > '9') return std::nullopt;
+      value = value * 10 + static_cast<std::size_t>(c - '0');
+    }
+    return value;
+  };
+  const auto index = number(std::string_view(text).substr(0, slash)), count = number(std::string_view(text).substr(slash + 1));
+  if (!index || !count || *index < 1 || *count < 1 || *index > *count) return std::nullopt;
+  return std::pair{*index, *count};
 }
 
 }  // namespace importspy::bindings

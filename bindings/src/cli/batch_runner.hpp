@@ -5,6 +5,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "importspy/report/batch.hpp"
@@ -21,7 +22,9 @@ struct BatchOptions {
   bool use_cache = true;                // static mode only: a runtime result depends on what the module imports
   std::filesystem::path cache_directory = ".importspy_cache";
   bool trace = false;                   // --dry-run
-  int jobs = 1;                         // worker processes, this one included
+  int jobs = 1;                         // threads for static checks (runtime mode imports in this thread)
+  SourceParser parser = SourceParser::reader;  // static mode: the C++ reader, or CPython's parser (--parser cpython)
+  std::optional<std::pair<std::size_t, std::size_t>> shard;  // --shard I/N: (I, N), 1-based
   std::optional<std::filesystem::path> lock_file;  // --locked: drift from this lock is reported too
 };
 
@@ -29,9 +32,7 @@ struct BatchOptions {
 BatchResult run_batch(const BatchOptions& options, const std::optional<ProjectConfig>& config,
                       const std::function<void(std::size_t, std::size_t)>& on_progress = {});
 
-// The worker side of --jobs (`python -I -m importspy _worker`): reads a request (JSON) from standard
-// input, checks its targets, writes the results (JSON) to standard output. Returns 0, or 2 when the
-// request cannot be read.
-int run_batch_worker();
+// "I/N" with 1 <= I <= N → (I, N); nullopt for anything else.
+std::optional<std::pair<std::size_t, std::size_t>> parse_shard(const std::string& text);
 
 }  // namespace importspy::bindings

@@ -22,6 +22,7 @@
 #include "cli/completion.hpp"
 #include "cli/policy05.hpp"
 #include "extract/environment_probe.hpp"
+#include "extract/source_bytes.hpp"
 #include "interop/errors.hpp"
 #include "importspy/contract/cache.hpp"
 #include "importspy/contract/lint.hpp"
@@ -31,6 +32,7 @@
 #include "importspy/project/lock_file.hpp"
 #include "importspy/render/report.hpp"
 #include "importspy/render/batch.hpp"
+#include "importspy/render/merge.hpp"
 #include "importspy/project/target_discovery.hpp"
 #include "extract/targets.hpp"
 
@@ -95,6 +97,8 @@ struct Options {
   bool locked = false;
   std::string lock_file = "importspy.lock";
   int jobs = 0;
+  std::string parser = "reader";
+  std::string shard;
 };
 
 // The modules that installed distributions declare in an entry-point group (`module:attribute` →
@@ -189,6 +193,15 @@ int run_check(const Options& options) {
   batch_options.cache_directory = options.cache_directory;
   batch_options.trace = options.dry_run;
   batch_options.jobs = options.jobs > 0 ? options.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  batch_options.parser = parse_source_parser(options.parser);
+  if (!options.shard.empty()) {
+    const auto shard = parse_shard(options.shard);
+    if (!shard) {
+      write("stderr", "importspy: error: --shard " + options.shard + ": expected I/N with 1 <= I <= N (for example --shard 2/4)\n");
+      return kExitError;
+    }
+    batch_options.shard = *shard;
+  }
   if (options.locked) batch_options.lock_file = fs::path(options.lock_file);
 
   const bool text = options.format == "text";
@@ -202,7 +215,8 @@ int run_check(const Options& options) {
   };
   BatchResult batch;
   try {
-    batch = run_batch(batch_options, config, progress);
+    // No bar, no callback: the threads' results are then waited for without waking this thread.
+    batch = run_batch(batch_options, config, show_progress ? std::function<void(std::size_t, std::size_t)>(progress) : nullptr);
   } catch (const LockError& error) {
     write("stderr", std::string("importspy: error: ") + error.what() + "\n");
     return kExitError;
@@ -239,6 +253,8 @@ void add_check_options(CLI::App& app, Options& options) {
       ->check(CLI::IsMember({"text", "json", "sarif", "junit", "github"}));
   app.add_option("-l,--log-level", options.log_level, "Log level: DEBUG, INFO, WARNING or ERROR")
       ->check(CLI::IsMember({"DEBUG", "INFO", "WARNING", "ERROR"}, CLI::ignore_case));
+  app.add_option("--parser", options.parser, "Static mode: reader (ImportSpy's C++ reader, default) or cpython (CPython's parser, for comparison)")
+      ->check(CLI::IsMember({"reader", "cpython"}));
 }
 
 // `importspy lint`: 0 clean, 1 warnings, 2 a contract that does not load.
@@ -346,7 +362,7 @@ int run_migrate(const std::string& input, const std::string& output) {
 }
 
 // `importspy lock`: every target's hashes, written only when every target could be read.
-int run_lock(std::vector<std::string> targets, const std::vector<std::string>& excludes, const std::string& output) {
+int run_lock(SourceParser parser, std::vector<std::string> targets, const std::vector<std::string>& excludes, const std::string& output) {
   std::optional<ProjectConfig> config;
   try {
     config = find_project_config(fs::current_path());
@@ -371,7 +387,7 @@ int run_lock(std::vector<std::string> targets, const std::vector<std::string>& e
     }
     try {
       const std::string name = target.kind == DiscoveredTarget::Kind::dotted_name ? target.display : target.path.string();
-      lock.modules[target.display] = lock_entry(facts_for_target(nb::str(name.c_str()), Mode::static_source, {true}));
+      lock.modules[target.display] = lock_entry(facts_for_target(nb::str(name.c_str()), Mode::static_source, {true, parser}));
     } catch (const SourceError& error) {
       report_source_error(error);
       status = kExitError;
@@ -389,11 +405,33 @@ int run_lock(std::vector<std::string> targets, const std::vector<std::string>& e
   return kExitCompliant;
 }
 
+// `importspy merge`: shard outputs joined; exits as `importspy check` over every target would.
+int run_merge(const std::vector<std::string>& files, const std::string& output) {
+  std::vector<ShardOutput> inputs;
+  for (const auto& file : files) {
+    try {
+      inputs.push_back({file, read_source_file(file, std::size_t{1} << 30)});
+    } catch (const SourceError& error) {
+      report_source_error(error);
+      return kExitError;
+    }
+  }
+  MergedOutput merged;
+  try {
+    merged = merge_shard_outputs(inputs);
+  } catch (const LocatedError& error) {
+    write("stderr", std::string("importspy: error: ") + error.what() + "\n");
+    return kExitError;
+  }
+  const int written = emit(output, merged.text);
+  return written != kExitCompliant ? written : merged.exit_status;
+}
+
 // `importspy hash`: the pins a contract can hold, one per line, `sha256:<hex>  name`.
-int run_hash(const std::string& target, const std::string& select) {
+int run_hash(const std::string& target, const std::string& select, SourceParser parser) {
   ModuleFacts facts;
   try {
-    facts = facts_for_target(nb::str(target.c_str()), Mode::static_source, {true});
+    facts = facts_for_target(nb::str(target.c_str()), Mode::static_source, {true, parser});
   } catch (const SourceError& error) {
     report_source_error(error);
     return kExitError;
@@ -446,7 +484,8 @@ int run_cli(const std::vector<std::string>& arguments) {
   check_command->add_option("--config", check_options.config, "Settings file (default: importspy.toml or pyproject.toml [tool.importspy], found upwards)");
   check_command->add_flag("--no-cache", check_options.no_cache, "Do not read or write the result cache");
   check_command->add_option("--cache-dir", check_options.cache_directory, "Result cache folder (default: .importspy_cache)");
-  check_command->add_option("-j,--jobs", check_options.jobs, "Processes to use (default: the number of cores)")->check(CLI::PositiveNumber);
+  check_command->add_option("-j,--jobs", check_options.jobs, "Threads to use; 0 or default: the number of cores")->check(CLI::NonNegativeNumber);
+  check_command->add_option("--shard", check_options.shard, "Check only shard I of N (I/N, 1-based) of the sorted targets; join outputs with `importspy merge`");
   check_command->add_flag("--dry-run", check_options.dry_run, "Report everything, with the matched deployment and the rules applied; always exit 0");
   check_command->add_flag("--locked", check_options.locked, "Also fail on any drift from the lock file (importspy lock)");
   check_command->add_option("--lock-file", check_options.lock_file, "Lock file (default: importspy.lock)");
@@ -457,6 +496,12 @@ int run_cli(const std::vector<std::string>& arguments) {
   lock_command->add_option("targets", lock_targets, "Same targets as `importspy check`; default: `targets` from the project settings");
   lock_command->add_option("--exclude", lock_excludes, "Glob pattern of files to leave out (repeatable)");
   lock_command->add_option("-o,--output", lock_output, "Lock file to write (default: importspy.lock)");
+  std::string lock_parser = "reader", generate_parser = "reader", hash_parser = "reader";
+  const auto add_parser = [](CLI::App* command, std::string& parser) {
+    command->add_option("--parser", parser, "reader (ImportSpy's C++ reader, default) or cpython (CPython's parser, for comparison)")
+        ->check(CLI::IsMember({"reader", "cpython"}));
+  };
+  add_parser(lock_command, lock_parser);
 
   CLI::App* generate_command = app.add_subcommand("generate", "Write a contract that a module satisfies (YAML)");
   std::string generate_target, generate_mode = "static", generate_output;
@@ -466,11 +511,13 @@ int run_cli(const std::vector<std::string>& arguments) {
   generate_command->add_flag("--with-environment", with_environment, "Add a deployment for this machine's arch, OS, Python and interpreter");
   generate_command->add_flag("--include-private", include_private, "Include names that start with `_`");
   generate_command->add_flag("--with-hashes", with_hashes, "Pin the file (integrity: sha256) and every function, method and class (hash:)");
+  add_parser(generate_command, generate_parser);
 
   CLI::App* hash_command = app.add_subcommand("hash", "Print the SHA-256 pins of a module: its file and the structure of each definition");
   std::string hash_target, hash_select;
   hash_command->add_option("module", hash_target, "A .py file or a dotted module name")->required();
   hash_command->add_option("--select", hash_select, "Only this definition: `function`, `Class` or `Class.method`; prints the hash alone");
+  add_parser(hash_command, hash_parser);
   generate_command->add_option("-o,--output", generate_output, "Write to this file instead of standard output");
 
   CLI::App* schema_command = app.add_subcommand("schema", "Print a JSON Schema of the contract language, for editors");
@@ -489,7 +536,11 @@ int run_cli(const std::vector<std::string>& arguments) {
   std::string completion_shell;
   CLI::App* completion_command = add_completion_command(app, completion_shell);
 
-  CLI::App* worker = app.add_subcommand("_worker", "")->group("");  // hidden: one share of a --jobs run, over stdin/stdout
+  CLI::App* merge_command = app.add_subcommand("merge", "Join the outputs of `importspy check --shard I/N` (JSON, SARIF or JUnit) into one report");
+  std::vector<std::string> merge_inputs;
+  std::string merge_output;
+  merge_command->add_option("files", merge_inputs, "Shard outputs, all of one format (JSON, SARIF or JUnit)")->required();
+  merge_command->add_option("-o,--output", merge_output, "Write here instead of standard output");
   app.require_subcommand(0, 1);
 
   std::vector<std::string> reversed(arguments.rbegin(), arguments.rend());
@@ -506,7 +557,7 @@ int run_cli(const std::vector<std::string>& arguments) {
     write("stdout", std::string("importspy ") + IMPORTSPY_VERSION + "\n");
     return kExitCompliant;
   }
-  if (app.got_subcommand(worker)) return run_batch_worker();
+  if (app.got_subcommand(merge_command)) return run_merge(merge_inputs, merge_output);
   if (app.got_subcommand(completion_command)) return emit("", completion_script(describe_for_completion(app), completion_shell));
   if (app.got_subcommand(schema_command)) {
     write("stdout", contract_json_schema());
@@ -514,12 +565,12 @@ int run_cli(const std::vector<std::string>& arguments) {
   }
   if (app.got_subcommand(migrate_command)) return run_migrate(migrate_input, migrate_output);
   if (app.got_subcommand(lint_command)) return run_lint(lint_inputs, lint_format == "json");
-  if (app.got_subcommand(hash_command)) return run_hash(hash_target, hash_select);
-  if (app.got_subcommand(lock_command)) return run_lock(lock_targets, lock_excludes, lock_output);
+  if (app.got_subcommand(hash_command)) return run_hash(hash_target, hash_select, parse_source_parser(hash_parser));
+  if (app.got_subcommand(lock_command)) return run_lock(parse_source_parser(lock_parser), lock_targets, lock_excludes, lock_output);
   if (app.got_subcommand(generate_command)) {
     ModuleFacts facts;
     try {
-      facts = facts_for_target(nb::str(generate_target.c_str()), parse_mode(generate_mode), {with_hashes});
+      facts = facts_for_target(nb::str(generate_target.c_str()), parse_mode(generate_mode), {with_hashes, parse_source_parser(generate_parser)});
     } catch (const SourceError& error) {
       report_source_error(error);
       return kExitError;

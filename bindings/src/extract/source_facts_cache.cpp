@@ -23,8 +23,13 @@ std::unordered_map<std::string, Entry> g_entries;
 std::string read_whole(const std::filesystem::path& path) { return read_source_file(path, SourceLimits{}.max_bytes); }
 
 std::string key_of(const std::filesystem::path& path, const std::string& module_name, const ExtractOptions& options) {
-  // std::string("\0hashes", 7): as a plain literal the text would end at its first byte, the NUL.
-  return path.string() + '\0' + module_name + (options.structure_hashes ? std::string("\0hashes", 7) : std::string());
+  // Separators as std::string: a "\0..." literal would end at its NUL and add nothing to the key.
+  std::string key = path.string();
+  key += '\0';
+  key += module_name;
+  if (options.structure_hashes) key += std::string("\0hashes", 7);
+  if (options.parser == SourceParser::cpython) key += std::string("\0cpython", 8);
+  return key;
 }
 
 }  // namespace
@@ -46,7 +51,7 @@ std::shared_ptr<const ModuleFacts> cached_static_facts(const std::filesystem::pa
   }
   const auto read_at = std::chrono::system_clock::now();
   std::string text = read_whole(path);
-  // The AST walk needs the GIL and is done by the caller's thread; the map only guards the entries.
+  // The map only guards the entries: reading is done outside the lock.
   auto facts = std::make_shared<const ModuleFacts>(extract_static_source(text, path.string(), module_name, options));
   std::lock_guard lock(g_mutex);
   g_entries[key] = Entry{*stamp, read_at, std::move(text), facts};

@@ -13,6 +13,8 @@
 #include "importspy/util/utf8.hpp"
 #include "extract/source_bytes.hpp"
 #include "interop/python_values.hpp"
+#include "importspy/source/reader.hpp"
+#include "importspy/source/source_error.hpp"
 
 namespace importspy::bindings {
 namespace {
@@ -1019,15 +1021,9 @@ private:
   throw SourceError(filename, line, column, message);
 }
 
-}  // namespace
-
-ModuleFacts extract_static_source(std::string_view source, const std::string& filename, const std::string& module_name, const ExtractOptions& options,
-                                  const SourceLimits& limits) {
+// CPython's parser, its tree walked in C++. Needs the GIL.
+ModuleFacts extract_with_cpython(std::string_view source, const std::string& filename, const std::string& module_name, const ExtractOptions& options) {
   const std::string_view original = source;
-  if (source.size() > limits.max_bytes) {
-    throw SourceError(filename, 0, 0,
-                      "the source is " + std::to_string(source.size()) + " bytes, more than the limit of " + std::to_string(limits.max_bytes));
-  }
   // The text Python runs: decoded as CPython decodes it (BOM, PEP 263 coding declaration).
   const std::string text = decode_python_source(source, filename);
   if (text.find('\0') != std::string::npos) {
@@ -1045,6 +1041,101 @@ ModuleFacts extract_static_source(std::string_view source, const std::string& fi
   nb::object owned = nb::steal(tree);
   ModuleFacts facts = StaticExtractor(text, filename, module_name, options, limits).run(owned);
   facts.file_sha256 = sha256_hex(original);  // the file's exact bytes, BOM included
+  return facts;
+}
+
+
+// The environment this interpreter is: conditions on sys.platform, os.name, platform.system() and
+// sys.version_info are decided for it, as Python decides them when it imports the module here.
+const ReadOptions& reader_options() {
+  static const ReadOptions options = [] {
+    ReadOptions o;
+    TargetEnvironment env;  // fields set one by one: the reader may add some (with defaults)
+#if defined(_WIN32)
+    env.sys_platform = "win32", env.os_name = "nt", env.platform_system = "Windows";
+#elif defined(__APPLE__)
+    env.sys_platform = "darwin", env.os_name = "posix", env.platform_system = "Darwin";
+#elif defined(__linux__)
+    env.sys_platform = "linux", env.os_name = "posix", env.platform_system = "Linux";
+#endif
+    env.python_major = PY_MAJOR_VERSION, env.python_minor = PY_MINOR_VERSION, env.python_micro = PY_MICRO_VERSION;
+#if defined(_WIN32) || defined(__APPLE__) || defined(__linux__)
+    o.target = env;  // elsewhere (sys.platform "freebsd14", ...) conditions on the platform stay undecided
+#endif
+    return o;
+  }();
+  return options;
+}
+
+// `__x` as Python names it in class `cls` (`_C__x`), so hashes from CPython's tree match mangled names.
+std::string mangled(const std::string& name, const std::string& cls) {
+  if (!name.starts_with("__") || name.ends_with("__")) return name;
+  const std::size_t first = cls.find_first_not_of('_');
+  return first == std::string::npos ? name : "_" + cls.substr(first) + name;
+}
+
+// The hash of the definition named `name` in `from`: the one on the same line, else the only one by name.
+template <typename T>
+std::optional<std::string> hash_of(const std::vector<T>& from, const std::string& name, int line, const std::string& cls = {}) {
+  const T* by_name = nullptr;
+  for (const auto& item : from) {
+    const std::string n = cls.empty() ? item.name : mangled(item.name, cls);
+    if (n != name) continue;
+    if (item.line == line) return item.structure_hash;
+    by_name = &item;
+  }
+  return by_name ? by_name->structure_hash : std::nullopt;
+}
+
+void copy_structure_hashes(const ModuleFacts& from, ModuleFacts& to) {
+  for (auto& f : to.functions) f.structure_hash = hash_of(from.functions, f.name, f.line);
+  for (auto& c : to.classes) {
+    c.structure_hash = hash_of(from.classes, c.name, c.line);
+    const ClassFact* other = nullptr;
+    for (const auto& k : from.classes) {
+      if (k.name == c.name && (!other || k.line == c.line)) other = &k;
+    }
+    if (!other) continue;
+    for (auto& m : c.methods) m.structure_hash = hash_of(other->methods, m.name, m.line, c.name);
+  }
+}
+
+}  // namespace
+
+SourceParser parse_source_parser(const std::string& text) {
+  if (text == "reader") return SourceParser::reader;
+  if (text == "cpython") return SourceParser::cpython;
+  throw std::invalid_argument("parser must be \"reader\" or \"cpython\", not \"" + text + "\"");
+}
+
+ModuleFacts extract_static_source(std::string_view source, const std::string& filename, const std::string& module_name, const ExtractOptions& options,
+                                  const SourceLimits& limits) {
+  if (source.size() > limits.max_bytes) {
+    throw SourceError(filename, 0, 0,
+                      "the source is " + std::to_string(source.size()) + " bytes, more than the limit of " + std::to_string(limits.max_bytes));
+  }
+  if (options.parser == SourceParser::cpython) {
+    nb::gil_scoped_acquire gil;
+    return extract_with_cpython(source, filename, module_name, options);
+  }
+  ModuleFacts facts;
+  try {
+    facts = read_module_source(source, filename, module_name, reader_options());
+  } catch (const SourceReadError& error) {
+    if (error.kind() == SourceReadError::Kind::encoding) {
+      // Undecodable bytes are reported in the words of the one decoder of every path (source_bytes.hpp),
+      // which names the declaration to fix; it takes the GIL, on this error path only.
+      nb::gil_scoped_acquire gil;
+      decode_python_source(source, filename);  // throws SourceError when it agrees
+    }
+    throw SourceError(filename, error.line(), error.column(),
+                      error.kind() == SourceReadError::Kind::syntax ? "not valid Python: " + error.message() : error.message());
+  }
+  if (options.structure_hashes) {
+    // Structure hashes are defined over CPython's syntax tree (docs/authoring.md): that part needs it.
+    nb::gil_scoped_acquire gil;
+    copy_structure_hashes(extract_with_cpython(source, filename, module_name, options), facts);
+  }
   return facts;
 }
 

@@ -1,6 +1,8 @@
 #pragma once
-// Facts from source text without executing it: CPython's own parser (compile(..., PyCF_ONLY_AST)),
-// its tree walked in C++.
+// Facts from source text without executing it. The engine is the C++ reader of core/source
+// (read_module_source: no Python object, so it runs without the GIL); CPython's own parser
+// (compile(..., PyCF_ONLY_AST), its tree walked in C++) is kept for comparison (`--parser cpython`) and
+// for structure hashes, which are defined over CPython's syntax tree.
 
 #include <filesystem>
 #include <string>
@@ -18,17 +20,27 @@ struct SourceLimits {
   std::size_t max_inheritance_entries = 1'000'000;  // superclass entries and inherited members, whole module
 };
 
+// Which parser reads the source: the C++ reader (default) or CPython's parser (comparison).
+enum class SourceParser { reader, cpython };
+
+// "reader" or "cpython"; anything else throws std::invalid_argument (ValueError in Python).
+SourceParser parse_source_parser(const std::string& text);
+
 struct ExtractOptions {
   // Structure hashes of functions, methods and classes ("sha256:<hex>" of the syntax tree without
   // positions, docstrings or type comments: formatting and comments do not change it, any change to a
   // signature, decorator or body does). Costs a walk of every node, so only when a contract pins one.
+  // With the reader, the hashes come from CPython's tree of the same text (the GIL is taken for that
+  // part only), matched to the reader's definitions by name and line.
   bool structure_hashes = false;
+  SourceParser parser = SourceParser::reader;
 };
 
 // Facts of `source`, the bytes of a Python source file, decoded as CPython decodes them (source_bytes.hpp).
 // `filename` names it in facts and errors; `module_name` (dotted, may be empty) resolves relative imports
 // and qualifies the module's own classes. Throws SourceError for bytes that are too large, not valid in
-// their encoding or not Python. Values that need running code are Value::unknown.
+// their encoding or not Python. Values that need running code are Value::unknown. With the reader and no
+// structure hashes it touches no Python object: callers may release the GIL around it.
 ModuleFacts extract_static_source(std::string_view source, const std::string& filename, const std::string& module_name,
                                   const ExtractOptions& options = {}, const SourceLimits& limits = {});
 

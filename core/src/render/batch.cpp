@@ -60,7 +60,9 @@ std::string render_batch_json(const BatchResult& batch) {
   const std::size_t total = batch.results.size();
   json summary = {{"targets", total}, {"compliant", total - batch.errors() - batch.violating()}, {"violating", batch.violating()},
                   {"errors", batch.errors()}, {"violations", batch.violation_count()}};
-  return json{{"ok", batch.ok()}, {"summary", std::move(summary)}, {"targets", std::move(targets)}}.dump(2, ' ', false, json::error_handler_t::replace);
+  json document = {{"ok", batch.ok()}, {"summary", std::move(summary)}, {"targets", std::move(targets)}};
+  if (batch.shard) document["shard"] = std::to_string(batch.shard->index) + "/" + std::to_string(batch.shard->count);
+  return document.dump(2, ' ', false, json::error_handler_t::replace);
 }
 
 }  // namespace importspy

@@ -38,7 +38,8 @@ std::string render_junit(const BatchResult& batch) {
   const std::string failures = std::to_string(batch.violating()), errors = std::to_string(batch.errors());
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out += "<testsuites name=\"importspy\" tests=\"" + tests + "\" failures=\"" + failures + "\" errors=\"" + errors + "\">\n";
-  out += "  <testsuite name=\"importspy\" tests=\"" + tests + "\" failures=\"" + failures + "\" errors=\"" + errors + "\" skipped=\"0\">\n";
+  const std::string suite = batch.shard ? "importspy shard " + std::to_string(batch.shard->index) + "/" + std::to_string(batch.shard->count) : "importspy";
+  out += "  <testsuite name=\"" + suite + "\" tests=\"" + tests + "\" failures=\"" + failures + "\" errors=\"" + errors + "\" skipped=\"0\">\n";
   for (const auto& result : batch.results) {
     out += "    <testcase classname=\"importspy\" name=\"" + xml_escape(result.target) + "\"";
     if (!result.file.empty()) out += " file=\"" + xml_escape(result.file) + "\"";

@@ -88,6 +88,7 @@ std::string render_sarif(const BatchResult& batch, const std::string& tool_versi
   json run = {{"tool", {{"driver", {{"name", "importspy"}, {"version", tool_version}, {"informationUri", "https://pypi.org/project/importspy/"}, {"rules", std::move(rules)}}}}},
               {"results", std::move(results)},
               {"invocations", json::array({{{"executionSuccessful", batch.errors() == 0}}})}};
+  if (batch.shard) run["properties"] = {{"shard", std::to_string(batch.shard->index) + "/" + std::to_string(batch.shard->count)}};
   json document = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"}, {"version", "2.1.0"}, {"runs", json::array({std::move(run)})}};
   return document.dump(2, ' ', false, json::error_handler_t::replace);
 }

@@ -12,7 +12,9 @@ namespace importspy {
 // Why a target could not be checked. The run goes on with the other targets.
 struct TargetError {
   std::string kind;     // "source-error" (unreadable, not UTF-8, too large, not Python, raised on import),
-                        // "contract-invalid", "not-found", "no-python-files"
+                        // "contract-invalid", "not-found", "no-python-files", "no-contract",
+                        // "internal-error" (ImportSpy itself failed on this target; reported as a
+                        // `source-error` result in SARIF)
   std::string message;
   std::string file;     // the file the error is about (the module's or the contract's)
   int line = 0;
@@ -30,8 +32,14 @@ struct TargetResult {
   bool ok() const { return !error && report && report->ok(); }
 };
 
+struct BatchShard {
+  std::size_t index = 1;  // 1-based
+  std::size_t count = 1;
+};
+
 struct BatchResult {
   std::vector<TargetResult> results;
+  std::optional<BatchShard> shard;  // --shard I/N: this run checked share I of N; renderers record it for merge
 
   std::size_t errors() const;
   std::size_t violating() const;       // targets with at least one violation
