@@ -1,0 +1,6 @@
+x = (1 +
+     2) \
+    + 3
+if True:
+	pass
+lambda: (yield)
