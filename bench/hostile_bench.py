@@ -1,8 +1,10 @@
 """Hostile inputs cost about what parsing them costs (issue 11, finding 8).
 
-For each input, the static extraction (CPython's parser + the C++ walk, MRO, inherited members) and the
-canonicalisation of a huge Union are timed against a linear baseline measured in the same run: CPython's
-own `compile(..., ast.PyCF_ONLY_AST)` of the same text. Ratios, not absolute times, are what to compare.
+For each input, the static check (the C++ reader, which is the engine, and `parser="cpython"`: CPython's
+parser + the C++ walk; both then the one MRO and inherited members of core/facts/static_rules.cpp) and
+the canonicalisation of a huge Union are timed against a linear baseline measured in the same run:
+CPython's own `compile(..., ast.PyCF_ONLY_AST)` of the same text. Ratios, not absolute times, are what
+to compare.
 
     .venv/bin/python bench/hostile_bench.py [--repeat 5]
 """
@@ -41,6 +43,14 @@ def many_names(count):
     return "".join(f"v{i} = {i}\n" for i in range(count)) + "".join(f"def f{i}(): pass\n" for i in range(count))
 
 
+def many_variables(count):
+    return "".join(f"v{i} = {i}\n" for i in range(count))
+
+
+def many_methods(count):
+    return "class Big:\n" + "".join(f"    def m{i}(self, a, b=1): pass\n" for i in range(count))
+
+
 def union_contract(members):
     return "variables:\n  - name: x\n    annotation: Union[" + ", ".join(f"T{i}" for i in range(members)) + "]\n"
 
@@ -53,7 +63,8 @@ def main():
     with tempfile.TemporaryDirectory() as folder:
         for name, source in [("diamond chain, 20 levels", diamond_chain(20)), ("diamond chain, 40 levels", diamond_chain(40)),
                              ("class chain, 400", chain(400)), ("class chain, 800", chain(800)),
-                             ("20,000 variables + 20,000 functions", many_names(20000))]:
+                             ("20,000 variables + 20,000 functions", many_names(20000)),
+                             ("100,000 variables", many_variables(100000)), ("one class of 50,000 methods", many_methods(50000))]:
             path = os.path.join(folder, "m.py")
             with open(path, "w") as f:
                 f.write(source)
@@ -63,16 +74,19 @@ def main():
             parse = best_of(args.repeat, lambda: compile(source, path, "exec", ast.PyCF_ONLY_AST))
             # A check, not facts_json: a chain's facts list every class's whole MRO and inherited methods,
             # whose JSON text (36 MB for 400 classes) would dominate.
-            extract = best_of(args.repeat, lambda: (engine.clear_caches(), importspy.check(path, contract)))
-            rows.append((name, len(source), extract, parse))
+            read = best_of(args.repeat, lambda: (engine.clear_caches(), importspy.check(path, contract)))
+            walk = best_of(args.repeat, lambda: (engine.clear_caches(), importspy.check(path, contract, parser="cpython")))
+            rows.append((name, len(source), read, walk, parse))
         for members in (1000, 5000):
             text = union_contract(members)
             load = best_of(args.repeat, lambda: importspy.parse_contract(text))
             parse = best_of(args.repeat, lambda: compile("x: " + text.split("annotation: ")[1], "<u>", "exec", ast.PyCF_ONLY_AST))
-            rows.append((f"contract with a {members}-member Union", len(text), load, parse))
-    print(f"{'input':42} {'bytes':>9} {'importspy':>11} {'CPython parse':>14} {'ratio':>7}")
-    for name, size, ours, baseline in rows:
-        print(f"{name:42} {size:9d} {ours * 1e3:9.2f}ms {baseline * 1e3:12.2f}ms {ours / baseline:7.1f}")
+            rows.append((f"contract with a {members}-member Union", len(text), load, None, parse))
+    print(f"{'input':42} {'bytes':>9} {'reader':>10} {'cpython':>10} {'CPython parse':>14} {'reader/parse':>12} {'cpython/parse':>13}")
+    for name, size, ours, walk, baseline in rows:
+        walk_text = f"{walk * 1e3:8.2f}ms" if walk is not None else f"{'-':>10}"
+        walk_ratio = f"{walk / baseline:13.2f}" if walk is not None else f"{'-':>13}"
+        print(f"{name:42} {size:9d} {ours * 1e3:8.2f}ms {walk_text} {baseline * 1e3:12.2f}ms {ours / baseline:12.2f} {walk_ratio}")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Prints core/src/source/builtin_classes.inc: every class in `builtins` with its method resolution order
+"""Prints core/src/facts/builtin_classes.inc: every class in `builtins` with its method resolution order
 by __name__ (IOError → OSError ...), so the reader needs no interpreter to follow a builtin base.
 Run with the newest CPython; classes that older versions lack (ExceptionGroup...) do no harm."""
 import builtins

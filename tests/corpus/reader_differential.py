@@ -341,7 +341,18 @@ class Oracle:
                 self.assign(t, value.elts[i] if pairwise else None, cond, line)
 
     def stmt(self, s, cond):
-        if isinstance(s, ast.Assign):
+        if isinstance(s, ast.Assign) and isinstance(s.value, ast.Name) and s.value.id in self.functions:
+            # `load = _load`: another name for a module function is that function.
+            aliased = self.functions[s.value.id]
+            for t in s.targets:
+                if isinstance(t, ast.Name) and not is_dunder(t.id):
+                    if not cond:
+                        self.unbind(t.id, function=False)
+                    if t.id not in self.functions or not cond:
+                        self.functions[t.id] = dict(aliased, name=t.id)
+                else:
+                    self.assign(t, s.value, cond, s.lineno)
+        elif isinstance(s, ast.Assign):
             shared = len(s.targets) > 1 and isinstance(s.value, (ast.List, ast.Dict, ast.ListComp, ast.DictComp, ast.Set, ast.SetComp))
             for t in s.targets:
                 self.assign(t, s.value, cond, s.lineno)

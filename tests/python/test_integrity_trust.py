@@ -97,7 +97,13 @@ def test_a_method_replaced_on_its_class_is_reported_for_the_method_and_the_class
 def test_a_method_rebound_in_its_class_body_is_reported(project):
     source = "class C:\n    def m(self):\n        return 1\n"
     contract = f"classes:\n  - name: C\n    methods:\n      - name: m\n        hash: \"{pin_of(project, source, 'C.m')}\"\n"
-    report = check(project, source + "    m = print\n", contract)
+    module = project.write("pinned.py", source + "    m = print\n")
+    contract_path = project.write("pins.yml", contract)
+    # The reader follows the rebinding: `m` is a class attribute now (print), so the method is gone.
+    report = importspy.check(str(module), str(contract_path))
+    assert [(v.code, v.path) for v in report.violations] == [("method-missing", "classes.C.methods.m")]
+    # CPython's tree walk keeps the definition and says why its pin cannot stand for the code that runs.
+    report = importspy.check(str(module), str(contract_path), parser="cpython")
     assert [v.code for v in report.violations] == ["value-unverifiable"]
     assert "`m` is bound again at line 4 in the class body" in report.violations[0].message
 

@@ -66,7 +66,7 @@ def test_a_module_that_cannot_be_read_is_an_error_naming_its_line(plugin_project
     (plugin_project.path / "plugins" / "broken.py").write_text("def f(:\n")
     result = run(plugin_project, "--importspy")
     result.assert_outcomes(passed=1, failed=1, errors=1)
-    result.stdout.fnmatch_lines(["plugins/broken.py:1:7: source-error: not valid Python*"])
+    result.stdout.fnmatch_lines(["plugins/broken.py:1:6: source-error: not valid Python: '(' was never closed*"])
 
 
 def test_a_target_without_contract_is_an_error(plugin_project):

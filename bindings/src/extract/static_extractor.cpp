@@ -48,8 +48,6 @@ struct AstTypes {
 
 bool is(nb::handle node, PyObject* type) { return type && Py_TYPE(node.ptr()) == reinterpret_cast<PyTypeObject*>(type); }
 
-bool is_dunder(std::string_view name) { return name.size() > 4 && name.starts_with("__") && name.ends_with("__"); }
-
 nb::object field(nb::handle node, const char* name) { return nb::getattr(node, name, nb::none()); }
 
 int int_field(nb::handle node, const char* name) {
@@ -60,21 +58,6 @@ int int_field(nb::handle node, const char* name) {
 std::string str_field(nb::handle node, const char* name) {
   nb::object value = field(node, name);
   return PyUnicode_Check(value.ptr()) ? utf8(value) : std::string();
-}
-
-// `.base` in package `pkg.sub` → `pkg.sub.base`; `..x` goes one package up.
-std::string resolve_relative(const std::string& written, const std::string& package) {
-  size_t dots = 0;
-  while (dots < written.size() && written[dots] == '.') ++dots;
-  if (dots == 0) return written;
-  std::string base = package;
-  for (size_t i = 1; i < dots; ++i) {
-    const size_t cut = base.rfind('.');
-    base = cut == std::string::npos ? std::string() : base.substr(0, cut);
-  }
-  const std::string rest = written.substr(dots);
-  if (base.empty()) return rest;
-  return rest.empty() ? base : base + "." + rest;
 }
 
 using NameIndex = std::unordered_map<std::string, size_t>;
@@ -110,7 +93,11 @@ public:
       }
       facts_.variables = std::move(kept);
     }
-    complete_classes();
+    try {
+      complete_classes(facts_, package_, limits_.inheritance);
+    } catch (const InheritanceLimitError& error) {
+      throw SourceError(error.file(), error.line(), error.column(), error.message());
+    }
     return std::move(facts_);
   }
 
@@ -445,19 +432,7 @@ private:
   }
 
   void set_variable(const std::string& name, Value value, std::optional<std::string> annotation, int line) {
-    if (name == "__version__") {
-      facts_.version.reset();
-      facts_.version_unknown = false;
-      if (value.kind() == Value::Kind::string) {
-        facts_.version = value.text();
-      } else {
-        facts_.version_unknown = true;
-      }
-      return;
-    }
-    if (is_dunder(name)) return;
-    // Runtime facts annotate an unannotated variable with its value's type; so do these, when known.
-    if (!annotation && !value.is_unknown()) annotation = std::string(value.python_type_name());
+    if (!module_variable_rule(facts_, name, value, annotation)) return;
     if (VariableFact* existing = variable(name)) {
       existing->value = std::move(value);
       if (annotation) existing->annotation = std::move(annotation);
@@ -702,209 +677,6 @@ private:
 
   // ---- after the whole module is read ------------------------------------------------------------
 
-  // `base.Plugin` → the module path it names, through this module's imports; "" when unknown.
-  std::string qualify(const std::string& dotted) const {
-    if (!completing_) return qualify_now(dotted);
-    // Once the whole module is read, imports and classes no longer change: each name is resolved once.
-    const auto [it, added] = qualified_.try_emplace(dotted);
-    if (added) it->second = qualify_now(dotted);
-    return it->second;
-  }
-
-  std::string qualify_now(const std::string& dotted) const {
-    const size_t dot = dotted.find('.');
-    const std::string head = dotted.substr(0, dot);
-    const std::string rest = dot == std::string::npos ? "" : dotted.substr(dot);
-    for (auto it = facts_.imports.rbegin(); it != facts_.imports.rend(); ++it) {
-      if (it->alias != head) continue;
-      const std::string module = resolve_relative(it->module, package_);
-      if (it->name.empty()) {
-        // `import a.b` binds `a` (the name then continues the path); `import a.b as x` binds `a.b`.
-        const bool aliased = it->alias != it->module.substr(0, it->module.find('.'));
-        return (aliased ? module : head) + rest;
-      }
-      return module + "." + it->name + rest;
-    }
-    if (dot == std::string::npos && (completing_ ? own_index_.contains(dotted) : facts_.find_class(dotted) != nullptr)) return facts_.name.empty() ? dotted : facts_.name + "." + dotted;
-    if (dot == std::string::npos && is_builtin_class(dotted)) return "builtins." + dotted;
-    return {};
-  }
-
-  static std::vector<SuperclassFact> builtin_mro(const std::string& name) {
-    static PyObject* const builtins = nb::module_::import_("builtins").release().ptr();
-    std::vector<SuperclassFact> out;
-    nb::object type = nb::getattr(nb::handle(builtins), name.c_str(), nb::none());
-    if (!PyType_Check(type.ptr())) return {{name, "builtins." + name}, {"object", "builtins.object"}};
-    for (nb::handle base : nb::getattr(type, "__mro__")) {
-      out.push_back({utf8(nb::getattr(base, "__name__")), qualified_name(base).find('.') == std::string::npos ? "builtins." + qualified_name(base) : qualified_name(base)});
-    }
-    return out;
-  }
-
-  static bool is_builtin_class(const std::string& name) {
-    // Kept for the life of the process: a static nb::object would be released after the interpreter.
-    static PyObject* const builtins = nb::module_::import_("builtins").release().ptr();
-    nb::object found = nb::getattr(nb::handle(builtins), name.c_str(), nb::none());
-    return PyType_Check(found.ptr());
-  }
-
-  static std::string last_component(const std::string& dotted) {
-    const size_t dot = dotted.rfind('.');
-    return dot == std::string::npos ? dotted : dotted.substr(dot + 1);
-  }
-
-  // The method resolution order as Python computes it (C3), over what the source shows: classes of this
-  // module are followed through their own bases; an imported base counts as itself then object. Members
-  // inherited from classes of this module are added, as a live class would show them.
-  //
-  // Each class is linearised once (memoised) and merged in time linear in the lengths merged, so hostile
-  // hierarchies (diamond chains, long chains) cost what their output costs; SourceLimits bounds that.
-  void complete_classes() {
-    const std::vector<ClassFact> own = facts_.classes;  // bases as written, members as defined
-    own_index_.clear();
-    for (size_t i = 0; i < own.size(); ++i) own_index_[own[i].name] = i;
-    linearized_.assign(own.size(), std::nullopt);
-    visiting_.assign(own.size(), false);
-    inheritance_budget_ = limits_.max_inheritance_entries;
-    completing_ = true;
-    for (size_t i = 0; i < facts_.classes.size(); ++i) {
-      ClassFact& cls = facts_.classes[i];
-      std::vector<SuperclassFact> order = linearize(own, i, 0);
-      order.erase(order.begin());  // the class itself
-      std::unordered_set<std::string> bound;
-      for (const auto& m : cls.methods) bound.insert(m.name);
-      for (const auto& a : cls.attributes) bound.insert(a.name);
-      for (const auto& base : order) {
-        const auto local_at = own_index_.find(base.name);
-        if (local_at == own_index_.end() || base.qualified != qualify(base.name)) continue;
-        const ClassFact& local = own[local_at->second];
-        spend(local.methods.size() + local.attributes.size(), cls);
-        for (const auto& m : local.methods) {
-          if (bound.insert(m.name).second) cls.methods.push_back(m);
-        }
-        for (const auto& a : local.attributes) {
-          if (bound.insert(a.name).second) cls.attributes.push_back(a);
-        }
-      }
-      cls.superclasses = std::move(order);
-    }
-  }
-
-  // Counts work done for inheritance against SourceLimits::max_inheritance_entries.
-  void spend(size_t entries, const ClassFact& cls) {
-    if (entries > inheritance_budget_) {
-      throw SourceError(facts_.filename, cls.line, 0,
-                        "class " + cls.name + ": the classes of this module need more than " + std::to_string(limits_.max_inheritance_entries) +
-                            " superclass entries and inherited members in total, the limit for one module");
-    }
-    inheritance_budget_ -= entries;
-  }
-
-  const std::vector<SuperclassFact>& linearize(const std::vector<ClassFact>& own, size_t index, size_t depth) {
-    if (linearized_[index]) return *linearized_[index];
-    const ClassFact& cls = own[index];
-    if (depth >= limits_.max_superclasses) {  // bases defined below their subclass: the walk recurses
-      throw SourceError(facts_.filename, cls.line, 0,
-                        "class " + cls.name + " inherits through more than " + std::to_string(limits_.max_superclasses) +
-                            " levels of classes of this module, the limit");
-    }
-    if (cls.superclasses.size() > limits_.max_bases) {
-      throw SourceError(facts_.filename, cls.line, 0,
-                        "class " + cls.name + " has " + std::to_string(cls.superclasses.size()) + " bases, more than the limit of " +
-                            std::to_string(limits_.max_bases));
-    }
-    const SuperclassFact self{cls.name, qualify(cls.name)};
-    const SuperclassFact object{"object", "builtins.object"};
-    visiting_[index] = true;
-    std::vector<std::vector<SuperclassFact>> sequences;
-    std::vector<SuperclassFact> direct;
-    for (const auto& base : cls.superclasses) {
-      const SuperclassFact written{last_component(base.name), qualify(base.name)};
-      direct.push_back(written);
-      const auto local = base.name.find('.') == std::string::npos ? own_index_.find(base.name) : own_index_.end();
-      if (local != own_index_.end() && !visiting_[local->second]) {
-        sequences.push_back(linearize(own, local->second, depth + 1));  // cycles are not followed
-      } else if (written.name == "object") {
-        sequences.push_back({object});
-      } else if (written.qualified.starts_with("builtins.")) {
-        sequences.push_back(builtin_mro(written.name));  // builtins are loaded already: nothing runs
-      } else {
-        sequences.push_back({written, object});
-      }
-    }
-    visiting_[index] = false;
-    std::vector<SuperclassFact> result;
-    if (direct.empty()) {
-      result = {self, object};
-    } else {
-      sequences.push_back(std::move(direct));
-      result = c3_merge(self, sequences);
-    }
-    if (result.size() - 1 > limits_.max_superclasses) {
-      throw SourceError(facts_.filename, cls.line, 0,
-                        "class " + cls.name + " has " + std::to_string(result.size() - 1) + " superclasses in its method resolution order, more than the limit of " +
-                            std::to_string(limits_.max_superclasses));
-    }
-    spend(result.size(), cls);
-    linearized_[index] = std::move(result);
-    return *linearized_[index];
-  }
-
-  // C3: repeatedly take the first head that is in no sequence's tail. Entries are interned to numbers and
-  // each tail keeps a count per entry, so a step costs the number of sequences, not their lengths.
-  static std::vector<SuperclassFact> c3_merge(const SuperclassFact& self, const std::vector<std::vector<SuperclassFact>>& sequences) {
-    std::unordered_map<std::string, size_t> ids;
-    std::vector<const SuperclassFact*> entry_of;
-    std::vector<std::vector<size_t>> seqs;
-    for (const auto& seq : sequences) {
-      std::vector<size_t>& out = seqs.emplace_back();
-      for (const auto& x : seq) {
-        const auto [it, added] = ids.try_emplace(x.name + '\0' + x.qualified, entry_of.size());
-        if (added) entry_of.push_back(&x);
-        out.push_back(it->second);
-      }
-    }
-    std::vector<size_t> in_tails(entry_of.size(), 0), head(seqs.size(), 0);
-    for (const auto& seq : seqs) {
-      for (size_t k = 1; k < seq.size(); ++k) ++in_tails[seq[k]];
-    }
-    std::vector<bool> taken(entry_of.size(), false);
-    std::vector<SuperclassFact> result{self};
-    while (true) {
-      std::optional<size_t> next;
-      bool any_left = false;
-      for (size_t s = 0; s < seqs.size(); ++s) {
-        if (head[s] >= seqs[s].size()) continue;
-        any_left = true;
-        if (in_tails[seqs[s][head[s]]] == 0) {
-          next = seqs[s][head[s]];
-          break;
-        }
-      }
-      if (!any_left) return result;
-      if (!next) {
-        // Python would refuse this class ("cannot create a consistent MRO"); keep the remaining order.
-        for (size_t s = 0; s < seqs.size(); ++s) {
-          for (size_t k = head[s]; k < seqs[s].size(); ++k) {
-            if (!taken[seqs[s][k]]) {
-              taken[seqs[s][k]] = true;
-              result.push_back(*entry_of[seqs[s][k]]);
-            }
-          }
-        }
-        return result;
-      }
-      taken[*next] = true;
-      result.push_back(*entry_of[*next]);
-      for (size_t s = 0; s < seqs.size(); ++s) {
-        if (head[s] < seqs[s].size() && seqs[s][head[s]] == *next) {
-          ++head[s];
-          if (head[s] < seqs[s].size()) --in_tails[seqs[s][head[s]]];  // it leaves a tail to become a head
-        }
-      }
-    }
-  }
-
   // ---- structure hashes ---------------------------------------------------------------------------
 
   // `problem` is set when the text could not stand for the tree (too deep, a constant without a form).
@@ -994,12 +766,6 @@ private:
   NameIndex variable_at_, function_at_, class_at_;  // positions in facts_ by name (see add_or_replace)
   std::unordered_set<size_t> deleted_variables_;     // positions of variables removed by `del`
   ClassIndex* class_index_ = nullptr;                // the class statement being read
-  std::unordered_map<std::string, size_t> own_index_;  // class name → index, while completing classes
-  std::vector<std::optional<std::vector<SuperclassFact>>> linearized_;
-  std::vector<bool> visiting_;
-  size_t inheritance_budget_ = 0;
-  bool completing_ = false;
-  mutable std::unordered_map<std::string, std::string> qualified_;
   std::string package_;
   std::vector<size_t> line_starts_;
 };
@@ -1022,7 +788,8 @@ private:
 }
 
 // CPython's parser, its tree walked in C++. Needs the GIL.
-ModuleFacts extract_with_cpython(std::string_view source, const std::string& filename, const std::string& module_name, const ExtractOptions& options) {
+ModuleFacts extract_with_cpython(std::string_view source, const std::string& filename, const std::string& module_name, const ExtractOptions& options,
+                                 const SourceLimits& limits) {
   const std::string_view original = source;
   // The text Python runs: decoded as CPython decodes it (BOM, PEP 263 coding declaration).
   const std::string text = decode_python_source(source, filename);
@@ -1067,36 +834,33 @@ const ReadOptions& reader_options() {
   return options;
 }
 
-// `__x` as Python names it in class `cls` (`_C__x`), so hashes from CPython's tree match mangled names.
-std::string mangled(const std::string& name, const std::string& cls) {
-  if (!name.starts_with("__") || name.ends_with("__")) return name;
-  const std::size_t first = cls.find_first_not_of('_');
-  return first == std::string::npos ? name : "_" + cls.substr(first) + name;
-}
-
-// The hash of the definition named `name` in `from`: the one on the same line, else the only one by name.
+// The definition named `name` in `from`: the one on the same line, else the last one by that name.
 template <typename T>
-std::optional<std::string> hash_of(const std::vector<T>& from, const std::string& name, int line, const std::string& cls = {}) {
+const T* counterpart(const std::vector<T>& from, const std::string& name, int line, const std::string& cls = {}) {
   const T* by_name = nullptr;
   for (const auto& item : from) {
-    const std::string n = cls.empty() ? item.name : mangled(item.name, cls);
-    if (n != name) continue;
-    if (item.line == line) return item.structure_hash;
+    if ((cls.empty() ? item.name : mangle_private(item.name, cls)) != name) continue;
+    if (item.line == line) return &item;
     by_name = &item;
   }
-  return by_name ? by_name->structure_hash : std::nullopt;
+  return by_name;
+}
+
+// The structure hash and what makes it unverifiable (a later rebinding, a decorator, ...), as CPython's
+// tree gives them, onto the reader's definition.
+template <typename T, typename U>
+void copy_structure(const U* from, T& to) {
+  to.structure_hash = from ? from->structure_hash : std::nullopt;
+  to.structure_unverifiable = from ? from->structure_unverifiable : std::string();
 }
 
 void copy_structure_hashes(const ModuleFacts& from, ModuleFacts& to) {
-  for (auto& f : to.functions) f.structure_hash = hash_of(from.functions, f.name, f.line);
+  for (auto& f : to.functions) copy_structure(counterpart(from.functions, f.name, f.line), f);
   for (auto& c : to.classes) {
-    c.structure_hash = hash_of(from.classes, c.name, c.line);
-    const ClassFact* other = nullptr;
-    for (const auto& k : from.classes) {
-      if (k.name == c.name && (!other || k.line == c.line)) other = &k;
-    }
+    const ClassFact* other = counterpart(from.classes, c.name, c.line);
+    copy_structure(other, c);
     if (!other) continue;
-    for (auto& m : c.methods) m.structure_hash = hash_of(other->methods, m.name, m.line, c.name);
+    for (auto& m : c.methods) copy_structure(counterpart(other->methods, m.name, m.line, c.name), m);
   }
 }
 
@@ -1116,11 +880,13 @@ ModuleFacts extract_static_source(std::string_view source, const std::string& fi
   }
   if (options.parser == SourceParser::cpython) {
     nb::gil_scoped_acquire gil;
-    return extract_with_cpython(source, filename, module_name, options);
+    return extract_with_cpython(source, filename, module_name, options, limits);
   }
   ModuleFacts facts;
   try {
-    facts = read_module_source(source, filename, module_name, reader_options());
+    ReadOptions options_with_limits = reader_options();
+    options_with_limits.inheritance = limits.inheritance;
+    facts = read_module_source(source, filename, module_name, options_with_limits);
   } catch (const SourceReadError& error) {
     if (error.kind() == SourceReadError::Kind::encoding) {
       // Undecodable bytes are reported in the words of the one decoder of every path (source_bytes.hpp),
@@ -1134,7 +900,7 @@ ModuleFacts extract_static_source(std::string_view source, const std::string& fi
   if (options.structure_hashes) {
     // Structure hashes are defined over CPython's syntax tree (docs/authoring.md): that part needs it.
     nb::gil_scoped_acquire gil;
-    copy_structure_hashes(extract_with_cpython(source, filename, module_name, options), facts);
+    copy_structure_hashes(extract_with_cpython(source, filename, module_name, options, limits), facts);
   }
   return facts;
 }

@@ -9,15 +9,14 @@
 #include <string_view>
 
 #include "importspy/facts/facts.hpp"
+#include "importspy/facts/static_rules.hpp"
 
 namespace importspy::bindings {
 
 // Bounds against hostile sources; each is refused with a SourceError naming the class and its line.
 struct SourceLimits {
   std::size_t max_bytes = 16u << 20;             // larger sources are refused
-  std::size_t max_superclasses = 1000;           // length of one class's method resolution order
-  std::size_t max_bases = 1000;                  // bases written in one class statement
-  std::size_t max_inheritance_entries = 1'000'000;  // superclass entries and inherited members, whole module
+  InheritanceLimits inheritance;                 // core/facts/static_rules.hpp, shared by both parsers
 };
 
 // Which parser reads the source: the C++ reader (default) or CPython's parser (comparison).

@@ -1,9 +1,11 @@
 #include "importspy/generate/contract_writer.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 
+#include "importspy/facts/static_rules.hpp"
 #include "importspy/lang/annotation.hpp"
 #include "importspy/lang/platform.hpp"
 #include "importspy/lang/version.hpp"
@@ -31,6 +33,16 @@ std::string quoted(std::string_view text) {
     }
   }
   return out + "\"";
+}
+
+// A name as a YAML scalar: plain when it reads back as the same string, quoted when a YAML reader would
+// take it for another type (`NULL`, `true`, `No`, `y`, ... in YAML 1.1 or 1.2).
+std::string name_scalar(const std::string& name) {
+  static constexpr std::string_view kOtherTypes[] = {"null", "true", "false", "yes", "no", "on", "off", "y", "n"};
+  std::string lower(name);
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const bool ambiguous = std::find(std::begin(kOtherTypes), std::end(kOtherTypes), lower) != std::end(kOtherTypes);
+  return ambiguous || name.empty() ? quoted(name) : name;
 }
 
 bool writable(const Value& value) {
@@ -73,7 +85,7 @@ public:
     if (!variables.empty()) {
       line(0, "variables:");
       for (const VariableFact* v : variables) {
-        line(1, "- name: " + v->name);
+        line(1, "- name: " + name_scalar(v->name));
         if (writable(v->value)) line(2, "value: " + yaml_value(v->value));
         if (auto a = annotation_text(v->annotation)) line(2, "annotation: " + quoted(*a));
       }
@@ -115,13 +127,13 @@ private:
   }
 
   void function(const FunctionFact& f, int depth) {
-    line(depth, "- name: " + f.name);
+    line(depth, "- name: " + name_scalar(f.name));
     if (options_.with_hashes && f.structure_hash && f.structure_unverifiable.empty()) line(depth + 1, "hash: " + quoted(*f.structure_hash));
     if (!f.parameters.empty()) {
       line(depth + 1, "arguments:");
       for (const auto& p : f.parameters) {
         const std::string star = p.kind == ParameterKind::var_positional ? "*" : p.kind == ParameterKind::var_keyword ? "**" : "";
-        line(depth + 2, "- name: " + (star.empty() ? p.name : quoted(star + p.name)));
+        line(depth + 2, "- name: " + (star.empty() ? name_scalar(p.name) : quoted(star + p.name)));
         if (p.kind == ParameterKind::keyword_only) line(depth + 3, "kind: keyword_only");
         if (p.kind == ParameterKind::positional_only) line(depth + 3, "kind: positional_only");
         if (auto a = annotation_text(p.annotation)) line(depth + 3, "annotation: " + quoted(*a));
@@ -132,14 +144,14 @@ private:
   }
 
   void class_(const ClassFact& c) {
-    line(1, "- name: " + c.name);
+    line(1, "- name: " + name_scalar(c.name));
     if (options_.with_hashes && c.structure_hash && c.structure_unverifiable.empty()) line(2, "hash: " + quoted(*c.structure_hash));
     const auto attributes = shown(c.attributes);
     if (!attributes.empty()) {
       line(2, "attributes:");
       for (const AttributeFact* a : attributes) {
         line(3, std::string("- type: ") + (a->kind == AttributeKind::class_attribute ? "class" : "instance"));
-        line(4, "name: " + a->name);
+        line(4, "name: " + name_scalar(a->name));
         if (writable(a->value)) line(4, "value: " + yaml_value(a->value));
         if (auto t = annotation_text(a->annotation)) line(4, "annotation: " + quoted(*t));
       }
@@ -151,11 +163,13 @@ private:
     }
     std::vector<std::string> bases;
     for (const auto& base : c.superclasses) {
-      if (base.name != "object" && !base.name.empty() && std::find(bases.begin(), bases.end(), base.name) == bases.end()) bases.push_back(base.name);
+      // A call or an expression as a base (`namedtuple('P', 'x')`, `A if c else B`, `type(Base)`) is what the
+      // module computes when it runs, which static facts cannot know: a generated contract leaves it out.
+      if (base.name != "object" && is_dotted_name(base.name) && std::find(bases.begin(), bases.end(), base.name) == bases.end()) bases.push_back(base.name);
     }
     if (!bases.empty()) {
       line(2, "superclasses:");
-      for (const auto& base : bases) line(3, "- " + base);
+      for (const auto& base : bases) line(3, "- " + name_scalar(base));
     }
   }
 

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <system_error>
 
 namespace importspy {
 
@@ -21,6 +22,11 @@ Value Value::integer(std::int64_t i) {
 }
 
 Value Value::big_integer(std::string decimal_text) {
+  // One number, one form: `-9223372036854775808` is written as a negated big literal in source and read
+  // as an int64 from a contract; both must compare (and hash, and print) as the same value.
+  std::int64_t fits = 0;
+  const char* end = decimal_text.data() + decimal_text.size();
+  if (const auto [at, error] = std::from_chars(decimal_text.data(), end, fits); error == std::errc() && at == end) return integer(fits);
   Value v;
   v.kind_ = Kind::integer;
   v.text_ = std::move(decimal_text);

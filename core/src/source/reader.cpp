@@ -35,77 +35,13 @@
 #include "importspy/source/literal.hpp"
 #include "importspy/source/source_error.hpp"
 #include "importspy/source/tokenizer.hpp"
+#include "importspy/facts/static_rules.hpp"
 #include "importspy/util/sha256.hpp"
 
 namespace importspy {
 namespace {
 
 using Span = std::span<const Token>;
-
-struct BuiltinClass {
-  const char* name;
-  const char* mro;
-};
-#include "builtin_classes.inc"
-
-// The builtin class `name` (IOError included, which is OSError) as its method resolution order.
-std::vector<SuperclassFact> builtin_mro(std::string_view name) {
-  for (const auto& cls : kBuiltinClasses) {
-    if (name != cls.name) continue;
-    std::vector<SuperclassFact> out;
-    std::string_view rest = cls.mro;
-    while (!rest.empty()) {
-      const std::size_t space = rest.find(' ');
-      const std::string item(rest.substr(0, space));
-      out.push_back({item, "builtins." + item});
-      rest = space == std::string_view::npos ? std::string_view() : rest.substr(space + 1);
-    }
-    return out;
-  }
-  return {};
-}
-
-bool is_builtin_class(std::string_view name) {
-  return std::any_of(std::begin(kBuiltinClasses), std::end(kBuiltinClasses), [&](const BuiltinClass& c) { return name == c.name; });
-}
-
-bool is_dunder(std::string_view name) { return name.size() > 4 && name.starts_with("__") && name.ends_with("__"); }
-
-// Private name mangling: `__x` in class `_C` is `_C__x` (no mangling for dunders or all-underscore classes).
-std::string mangle(std::string_view name, std::string_view class_name) {
-  if (!name.starts_with("__") || name.ends_with("__") || name.find('.') != std::string_view::npos) return std::string(name);
-  const std::size_t first = class_name.find_first_not_of('_');
-  if (first == std::string_view::npos) return std::string(name);
-  return "_" + std::string(class_name.substr(first)) + std::string(name);
-}
-
-// `a.b.c`: what qualify() can follow through imports; a call or an expression as a base is not.
-bool is_dotted_name(std::string_view text) {
-  if (text.empty() || text.front() == '.' || text.back() == '.') return false;
-  return std::all_of(text.begin(), text.end(), [](char c) {
-    return c == '.' || c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || static_cast<unsigned char>(c) >= 0x80;
-  });
-}
-
-std::string last_component(const std::string& dotted) {
-  const std::size_t dot = dotted.rfind('.');
-  return dot == std::string::npos ? dotted : dotted.substr(dot + 1);
-}
-
-// `.base` in package `pkg.sub` → `pkg.sub.base`; `..x` goes one package up.
-std::string resolve_relative(const std::string& written, const std::string& package) {
-  std::size_t dots = 0;
-  while (dots < written.size() && written[dots] == '.') ++dots;
-  if (dots == 0) return written;
-  std::string base = package;
-  for (std::size_t i = 1; i < dots; ++i) {
-    const std::size_t cut = base.rfind('.');
-    base = cut == std::string::npos ? std::string() : base.substr(0, cut);
-  }
-  const std::string rest = written.substr(dots);
-  if (base.empty()) return rest;
-  return rest.empty() ? base : base + "." + rest;
-}
 
 enum class Tri { no, yes, unknown };
 
@@ -122,16 +58,48 @@ struct MethodScan {
   ClassFact* cls = nullptr;
 };
 
+// Where each fact bound so far sits in its vector, by key (the name; for attributes the name and kind), so
+// that binding the millionth name costs what binding the first did. An unbound fact keeps its place with
+// an empty name until its scope is read (compact), so positions never move while reading.
+using Positions = std::unordered_map<std::string, std::size_t>;
+
 template <typename T>
-void add_or_replace(std::vector<T>& items, T item, bool conditional) {
-  for (auto& existing : items) {
-    if (existing.name == item.name) {
-      // Straight-line code: the later definition wins, as at run time; a conditional one may not run.
-      if (!conditional) existing = std::move(item);
-      return;
-    }
-  }
-  items.push_back(std::move(item));
+T* find_at(std::vector<T>& items, const Positions& at, const std::string& key) {
+  const auto it = at.find(key);
+  return it == at.end() ? nullptr : &items[it->second];
+}
+
+template <typename T>
+const T* find_at(const std::vector<T>& items, const Positions& at, const std::string& key) {
+  const auto it = at.find(key);
+  return it == at.end() ? nullptr : &items[it->second];
+}
+
+template <typename T>
+void bind_at(std::vector<T>& items, Positions& at, const std::string& key, T item, bool conditional) {
+  const auto [it, added] = at.try_emplace(key, items.size());
+  if (added) {
+    items.push_back(std::move(item));
+  } else if (!conditional) {
+    items[it->second] = std::move(item);  // straight-line code: the later definition wins, as at run time
+  }                                       // a conditional one may not run: the first is kept
+}
+
+template <typename T>
+void unbind_at(std::vector<T>& items, Positions& at, const std::string& key) {
+  const auto it = at.find(key);
+  if (it == at.end()) return;
+  items[it->second].name.clear();
+  at.erase(it);
+}
+
+template <typename T>
+void compact(std::vector<T>& items) {
+  std::erase_if(items, [](const T& item) { return item.name.empty(); });
+}
+
+std::string attribute_key(const std::string& name, AttributeKind kind) {
+  return name + (kind == AttributeKind::instance_attribute ? std::string("\0i", 2) : std::string("\0c", 2));
 }
 
 class Reader {
@@ -148,7 +116,14 @@ public:
   ModuleFacts run() {
     advance();
     block_statements(Scope::module, Flow{}, nullptr, nullptr, true);
-    complete_classes();
+    compact(facts_.variables);
+    compact(facts_.functions);
+    compact(facts_.classes);
+    try {
+      complete_classes(facts_, package_, options_.inheritance);
+    } catch (const InheritanceLimitError& error) {
+      throw SourceReadError(SourceReadError::Kind::limit, error.file(), error.line(), error.column(), error.message());
+    }
     return std::move(facts_);
   }
 
@@ -449,7 +424,9 @@ private:
           if (word == "False") return Value::boolean(false);
           if (allow_names && depth == 0) {
             // `DEFAULT = OTHER` where OTHER is a literal defined above: the value is known.
-            if (const VariableFact* other = facts_.find_variable(word); other && !other->value.is_unknown()) return other->value;
+            if (const VariableFact* other = find_at(facts_.variables, variable_at_, std::string(word)); other && !other->value.is_unknown()) {
+              return other->value;
+            }
           }
           return Value::unknown("refers to another name");
         }
@@ -1039,7 +1016,7 @@ private:
       return;
     }
     // A method: its body is read for `self.x = ...` (not in static methods), then it is bound.
-    fact.name = mangle(fact.name, cls->name);
+    fact.name = mangle_private(fact.name, cls->name);
     if (fact.kind != CallableKind::static_method && !fact.parameters.empty() && fact.parameters.front().kind != ParameterKind::var_positional &&
         fact.parameters.front().kind != ParameterKind::var_keyword) {
       MethodScan scan{fact.parameters.front().name, cls};
@@ -1047,9 +1024,10 @@ private:
     } else {
       body(rest, line[0], scope, flow, cls, method, true);
     }
-    if (fact.kind == CallableKind::property && find_method(*cls, fact.name)) return;  // the getter defines it; setters follow
+    if (fact.kind == CallableKind::property && find_at(cls->methods, class_members_.methods, fact.name)) return;  // the getter defines it; setters follow
     remove_attribute(*cls, fact.name, flow.conditional);
-    add_or_replace(cls->methods, std::move(fact), flow.conditional);
+    const std::string name = fact.name;
+    bind_at(cls->methods, class_members_.methods, name, std::move(fact), flow.conditional);
   }
 
   std::vector<ParameterFact> signature(Span parameters) const {
@@ -1119,7 +1097,10 @@ private:
         fact.superclasses.push_back({span_text(base), ""});
       }
     }
+    class_members_ = {};
     body(rest, line[0], Scope::class_body, Flow{}, &fact, nullptr, false);
+    compact(fact.methods);
+    compact(fact.attributes);
     bind_class(std::move(fact), flow.conditional);
   }
 
@@ -1168,7 +1149,7 @@ private:
       if (target.size() == 1 && target[0].kind == TokenKind::name) {
         const std::string name(text(target[0]));
         if (scope == Scope::module) set_variable(name, Value::unknown("changed by an augmented assignment"), std::nullopt, line, flow.conditional);
-        if (scope == Scope::class_body) set_attribute(*cls, mangle(name, cls->name), AttributeKind::class_attribute, Value::unknown("changed by an augmented assignment"), std::nullopt, line);
+        if (scope == Scope::class_body) set_attribute(*cls, mangle_private(name, cls->name), AttributeKind::class_attribute, Value::unknown("changed by an augmented assignment"), std::nullopt, line);
       }
       return;
     }
@@ -1203,7 +1184,7 @@ private:
       set_variable(name, flow.conditional ? Value::unknown("assigned conditionally") : literal(*value, 0, true), annotation, line, flow.conditional);
       return;
     }
-    const std::string attribute = mangle(name, cls->name);
+    const std::string attribute = mangle_private(name, cls->name);
     const bool class_var = annotation.find("ClassVar") != std::string::npos;
     if (!value) {
       set_attribute(*cls, attribute, class_var ? AttributeKind::class_attribute : AttributeKind::instance_attribute, Value::unknown("declared without a value"),
@@ -1220,23 +1201,40 @@ private:
       // Copied before any insertion: the methods vector may grow while the aliases are added.
       std::optional<FunctionFact> aliased;
       if (value.size() == 1 && value[0].kind == TokenKind::name) {
-        if (const FunctionFact* m = find_method(*cls, mangle(text(value[0]), cls->name))) aliased = *m;
+        if (const FunctionFact* m = find_at(cls->methods, class_members_.methods, mangle_private(text(value[0]), cls->name))) aliased = *m;
       }
       for (Span target : targets) {
         if (target.size() == 1 && target[0].kind == TokenKind::name) {
-          const std::string name = mangle(text(target[0]), cls->name);
+          const std::string name = mangle_private(text(target[0]), cls->name);
           if (aliased) {
             FunctionFact alias = *aliased;
             alias.name = name;
             remove_attribute(*cls, name, flow.conditional);
-            add_or_replace(cls->methods, std::move(alias), flow.conditional);
+            bind_at(cls->methods, class_members_.methods, name, std::move(alias), flow.conditional);
           } else {
-            if (!flow.conditional) std::erase_if(cls->methods, [&](const FunctionFact& m) { return m.name == name; });
+            if (!flow.conditional) unbind_at(cls->methods, class_members_.methods, name);
             set_attribute(*cls, name, AttributeKind::class_attribute, flow.conditional ? Value::unknown("assigned conditionally") : literal(value, 0, false),
                           std::nullopt, line);
           }
         } else {
           class_unpack(target, value, flow, *cls, line);
+        }
+      }
+      return;
+    }
+    // `load = _load`: another name for a function of this module is that function, as at run time.
+    std::optional<FunctionFact> aliased;
+    if (value.size() == 1 && value[0].kind == TokenKind::name) {
+      if (const FunctionFact* f = find_at(facts_.functions, function_at_, std::string(text(value[0])))) aliased = *f;
+    }
+    if (aliased) {
+      for (Span target : targets) {
+        if (target.size() == 1 && target[0].kind == TokenKind::name && !is_dunder(text(target[0]))) {
+          FunctionFact alias = *aliased;
+          alias.name = std::string(text(target[0]));
+          bind_function(std::move(alias), flow.conditional);
+        } else {
+          module_target(target, value, flow, line);
         }
       }
       return;
@@ -1307,7 +1305,7 @@ private:
       if (name.size() == 2 && name[0].kind == TokenKind::star) name = name.subspan(1);
       if (name.size() != 1 || name[0].kind != TokenKind::name) continue;
       const Value v = pairwise && !flow.conditional ? literal((*values)[i], 0, false) : Value::unknown(pairwise ? "assigned conditionally" : "unpacked from another value");
-      set_attribute(cls, mangle(text(name[0]), cls.name), AttributeKind::class_attribute, v, std::nullopt, line);
+      set_attribute(cls, mangle_private(text(name[0]), cls.name), AttributeKind::class_attribute, v, std::nullopt, line);
     }
   }
 
@@ -1319,7 +1317,7 @@ private:
     if (target.size() == 3 && target[0].kind == TokenKind::name && text(target[0]) == method.self && target[1].kind == TokenKind::dot &&
         target[2].kind == TokenKind::name) {
       const Value known = conditional || !value ? Value::unknown(!value ? "declared without a value" : "assigned conditionally") : literal(*value, 1, false);
-      add_instance_attribute(*method.cls, mangle(text(target[2]), method.cls->name), known, annotation, line);
+      add_instance_attribute(*method.cls, mangle_private(text(target[2]), method.cls->name), known, annotation, line);
       return;
     }
     const auto names = elements(target);
@@ -1337,34 +1335,34 @@ private:
     }
   }
 
-  static void add_instance_attribute(ClassFact& cls, const std::string& name, Value value, const std::optional<std::string>& annotation, int line) {
-    for (auto& existing : cls.attributes) {
-      if (existing.name == name && existing.kind == AttributeKind::instance_attribute) {
-        // The first assignment (the constructor's, usually) gives the value; later ones may add a type.
-        if (!existing.annotation && annotation) existing.annotation = annotation;
-        if (existing.value.is_unknown() && existing.value.text() == "declared without a value") existing.value = std::move(value);
-        return;
-      }
+  void add_instance_attribute(ClassFact& cls, const std::string& name, Value value, const std::optional<std::string>& annotation, int line) {
+    const auto [at, added] = class_members_.attributes.try_emplace(attribute_key(name, AttributeKind::instance_attribute), cls.attributes.size());
+    if (added) {
+      cls.attributes.push_back({name, AttributeKind::instance_attribute, std::move(value), annotation, line});
+      return;
     }
-    cls.attributes.push_back({name, AttributeKind::instance_attribute, std::move(value), annotation, line});
+    // The first assignment (the constructor's, usually) gives the value; later ones may add a type.
+    AttributeFact& existing = cls.attributes[at->second];
+    if (!existing.annotation && annotation) existing.annotation = annotation;
+    if (existing.value.is_unknown() && existing.value.text() == "declared without a value") existing.value = std::move(value);
   }
 
-  static void set_attribute(ClassFact& cls, const std::string& name, AttributeKind kind, Value value, std::optional<std::string> annotation, int line) {
+  void set_attribute(ClassFact& cls, const std::string& name, AttributeKind kind, Value value, std::optional<std::string> annotation, int line) {
     if (is_dunder(name)) return;
     if (!annotation && kind == AttributeKind::class_attribute && !value.is_unknown()) annotation = std::string(value.python_type_name());
-    for (auto& existing : cls.attributes) {
-      if (existing.name == name && existing.kind == kind) {
-        existing.value = std::move(value);
-        if (annotation) existing.annotation = std::move(annotation);
-        existing.line = line;
-        return;
-      }
+    const auto [at, added] = class_members_.attributes.try_emplace(attribute_key(name, kind), cls.attributes.size());
+    if (added) {
+      cls.attributes.push_back({name, kind, std::move(value), std::move(annotation), line});
+      return;
     }
-    cls.attributes.push_back({name, kind, std::move(value), std::move(annotation), line});
+    AttributeFact& existing = cls.attributes[at->second];
+    existing.value = std::move(value);
+    if (annotation) existing.annotation = std::move(annotation);
+    existing.line = line;
   }
 
-  static void remove_attribute(ClassFact& cls, const std::string& name, bool conditional) {
-    if (!conditional) std::erase_if(cls.attributes, [&](const AttributeFact& a) { return a.name == name && a.kind == AttributeKind::class_attribute; });
+  void remove_attribute(ClassFact& cls, const std::string& name, bool conditional) {
+    if (!conditional) unbind_at(cls.attributes, class_members_.attributes, attribute_key(name, AttributeKind::class_attribute));
   }
 
   // ---- module bindings -----------------------------------------------------------------------------
@@ -1372,45 +1370,35 @@ private:
   // A name bound unconditionally is what it was bound to last: a variable no longer, or a class no
   // longer (`error = (error, OSError)` after `class error`).
   void unbind_others(const std::string& name, bool variable, bool function, bool cls) {
-    if (variable) std::erase_if(facts_.variables, [&](const VariableFact& v) { return v.name == name; });
-    if (function) std::erase_if(facts_.functions, [&](const FunctionFact& f) { return f.name == name; });
-    if (cls) std::erase_if(facts_.classes, [&](const ClassFact& c) { return c.name == name; });
+    if (variable) unbind_at(facts_.variables, variable_at_, name);
+    if (function) unbind_at(facts_.functions, function_at_, name);
+    if (cls) unbind_at(facts_.classes, class_at_, name);
   }
 
   void bind_function(FunctionFact fact, bool conditional) {
     if (!conditional) unbind_others(fact.name, true, false, true);
-    add_or_replace(facts_.functions, std::move(fact), conditional);
+    const std::string name = fact.name;
+    bind_at(facts_.functions, function_at_, name, std::move(fact), conditional);
   }
 
   void bind_class(ClassFact fact, bool conditional) {
     if (!conditional) unbind_others(fact.name, true, true, false);
-    add_or_replace(facts_.classes, std::move(fact), conditional);
+    const std::string name = fact.name;
+    bind_at(facts_.classes, class_at_, name, std::move(fact), conditional);
   }
 
   void set_variable(const std::string& name, Value value, std::optional<std::string> annotation, int line, bool conditional) {
-    if (name == "__version__") {
-      facts_.version.reset();
-      facts_.version_unknown = false;
-      if (value.kind() == Value::Kind::string) {
-        facts_.version = value.text();
-      } else {
-        facts_.version_unknown = true;
-      }
+    if (!module_variable_rule(facts_, name, value, annotation)) return;
+    if (!conditional) unbind_others(name, false, true, true);
+    const auto [at, added] = variable_at_.try_emplace(name, facts_.variables.size());
+    if (added) {
+      facts_.variables.push_back({name, std::move(value), std::move(annotation), line});
       return;
     }
-    if (is_dunder(name)) return;
-    if (!conditional) unbind_others(name, false, true, true);
-    // Runtime facts annotate an unannotated variable with its value's type; so do these, when known.
-    if (!annotation && !value.is_unknown()) annotation = std::string(value.python_type_name());
-    for (auto& existing : facts_.variables) {
-      if (existing.name == name) {
-        existing.value = std::move(value);
-        if (annotation) existing.annotation = std::move(annotation);
-        existing.line = line;
-        return;
-      }
-    }
-    facts_.variables.push_back({name, std::move(value), std::move(annotation), line});
+    VariableFact& existing = facts_.variables[at->second];
+    existing.value = std::move(value);
+    if (annotation) existing.annotation = std::move(annotation);
+    existing.line = line;
   }
 
   void delete_names(Span targets, Flow flow, ClassFact* cls) {
@@ -1425,9 +1413,9 @@ private:
       }
       const std::string name(text(target[0]));
       if (cls) {
-        const std::string mangled = mangle(name, cls->name);
-        std::erase_if(cls->attributes, [&](const AttributeFact& a) { return a.name == mangled && a.kind == AttributeKind::class_attribute; });
-        std::erase_if(cls->methods, [&](const FunctionFact& m) { return m.name == mangled; });
+        const std::string mangled = mangle_private(name, cls->name);
+        remove_attribute(*cls, mangled, false);
+        unbind_at(cls->methods, class_members_.methods, mangled);
       } else {
         unbind_others(name, true, true, true);
       }
@@ -1435,10 +1423,9 @@ private:
   }
 
   void mark_changed(const std::string& name) {
-    for (auto& variable : facts_.variables) {
-      if (variable.name == name && !variable.value.is_unknown() && variable.value.kind() != Value::Kind::null) {
-        variable.value = Value::unknown("changed after its assignment");
-      }
+    VariableFact* variable = find_at(facts_.variables, variable_at_, name);
+    if (variable && !variable->value.is_unknown() && variable->value.kind() != Value::Kind::null) {
+      variable->value = Value::unknown("changed after its assignment");
     }
   }
 
@@ -1477,142 +1464,12 @@ private:
 
   // ---- after the whole module is read --------------------------------------------------------------
 
-  // `base.Plugin` → the module path it names, through this module's imports; "" when unknown.
-  std::string qualify(const std::string& name) const {
-    if (!is_dotted_name(name)) return {};  // `namedtuple('P', 'x')`, `A if c else B`: unknown
-    if (std::string path = through_imports(name); !path.empty()) return path;
-    const std::size_t dot = name.find('.');
-    if (dot == std::string::npos && facts_.find_class(name)) return facts_.name.empty() ? name : facts_.name + "." + name;
-    if (dot == std::string::npos && is_builtin_class(name)) return "builtins." + builtin_mro(name).front().name;
-    return {};
-  }
-
-  // `_os.name` after `import os as _os` → `os.name`; `platform` after `from sys import platform` →
-  // `sys.platform`; "" when the first name is bound by no import read so far.
-  std::string through_imports(const std::string& name) const {
-    const std::size_t dot = name.find('.');
-    const std::string head = name.substr(0, dot);
-    const std::string rest = dot == std::string::npos ? "" : name.substr(dot);
-    for (auto it = facts_.imports.rbegin(); it != facts_.imports.rend(); ++it) {
-      if (it->alias != head) continue;
-      const std::string module = resolve_relative(it->module, package_);
-      if (it->name.empty()) {
-        // `import a.b` binds `a` (the name then continues the path); `import a.b as x` binds `a.b`.
-        const bool aliased = it->alias != it->module.substr(0, it->module.find('.'));
-        return (aliased ? module : head) + rest;
-      }
-      return module + "." + it->name + rest;
-    }
-    return {};
-  }
-
-  // A dotted name as the modules it goes through name it (see through_imports).
+  // A dotted name as the modules it goes through name it (see resolve_through_imports).
   std::string canonical(Span s) const {
     const std::string name = dotted(s);
     if (name.empty()) return name;
-    std::string path = through_imports(name);
+    std::string path = resolve_through_imports(facts_.imports, package_, name);
     return path.empty() ? name : path;
-  }
-
-  // The base as the runtime has it: a typing.NamedTuple base is `tuple`, a TypedDict base is `dict`.
-  std::string runtime_base(const std::string& written) const {
-    const std::string q = qualify(written);
-    if (q == "typing.NamedTuple" || q == "typing_extensions.NamedTuple") return "tuple";
-    if (q == "typing.TypedDict" || q == "typing_extensions.TypedDict") return "dict";
-    return written;
-  }
-
-  // The method resolution order as Python computes it (C3), over what the source shows: classes of this
-  // module are followed through their own bases; builtins through their known order; an imported base
-  // counts as itself then object. Members inherited from classes of this module are added.
-  void complete_classes() {
-    const std::vector<ClassFact> own = facts_.classes;  // bases as written, members as defined
-    const auto find_own = [&](const std::string& name) -> const ClassFact* {
-      for (const auto& c : own) {
-        if (c.name == name) return &c;
-      }
-      return nullptr;
-    };
-    for (auto& cls : facts_.classes) {
-      std::vector<std::string> visiting;
-      std::vector<SuperclassFact> order = linearize(*find_own(cls.name), find_own, visiting);
-      order.erase(order.begin());  // the class itself
-      for (const auto& base : order) {
-        const ClassFact* local = base.qualified == qualify(base.name) ? find_own(base.name) : nullptr;
-        if (!local) continue;
-        const auto bound = [&](const std::string& name) {
-          return find_method(cls, name) || std::any_of(cls.attributes.begin(), cls.attributes.end(), [&](const AttributeFact& x) { return x.name == name; });
-        };
-        for (const auto& m : local->methods) {
-          if (!bound(m.name)) cls.methods.push_back(m);
-        }
-        for (const auto& a : local->attributes) {
-          if (!bound(a.name)) cls.attributes.push_back(a);
-        }
-      }
-      cls.superclasses = std::move(order);
-    }
-  }
-
-  template <typename FindOwn>
-  std::vector<SuperclassFact> linearize(const ClassFact& cls, const FindOwn& find_own, std::vector<std::string>& visiting) {
-    const SuperclassFact self{cls.name, qualify(cls.name)};
-    const SuperclassFact object{"object", "builtins.object"};
-    visiting.push_back(cls.name);
-    std::vector<std::vector<SuperclassFact>> sequences;
-    std::vector<SuperclassFact> direct;
-    for (const auto& written_base : cls.superclasses) {
-      const std::string base = runtime_base(written_base.name);
-      const std::string qualified = qualify(base);
-      const ClassFact* local = base.find('.') == std::string::npos ? find_own(base) : nullptr;
-      if (local && std::find(visiting.begin(), visiting.end(), local->name) == visiting.end()) {
-        direct.push_back({last_component(base), qualified});
-        sequences.push_back(linearize(*local, find_own, visiting));  // cycles are not followed
-      } else if (qualified.starts_with("builtins.") && !local) {
-        std::vector<SuperclassFact> mro = builtin_mro(base);  // IOError is OSError
-        direct.push_back(mro.front());
-        sequences.push_back(std::move(mro));
-      } else {
-        // A base that is no name (a call, a conditional expression) is kept whole, unqualified.
-        const SuperclassFact written{is_dotted_name(base) ? last_component(base) : base, qualified};
-        direct.push_back(written);
-        sequences.push_back({written, object});
-      }
-    }
-    visiting.pop_back();
-    if (direct.empty()) return {self, object};
-    sequences.push_back(direct);
-    std::vector<SuperclassFact> result{self};
-    const auto same = [](const SuperclassFact& a, const SuperclassFact& b) { return a.name == b.name && a.qualified == b.qualified; };
-    while (true) {
-      std::erase_if(sequences, [](const auto& seq) { return seq.empty(); });
-      if (sequences.empty()) return result;
-      const SuperclassFact* next = nullptr;
-      for (const auto& seq : sequences) {
-        const SuperclassFact& head = seq.front();
-        const bool in_a_tail = std::any_of(sequences.begin(), sequences.end(), [&](const auto& other) {
-          return std::any_of(other.begin() + 1, other.end(), [&](const SuperclassFact& x) { return same(x, head); });
-        });
-        if (!in_a_tail) {
-          next = &head;
-          break;
-        }
-      }
-      if (!next) {
-        // Python would refuse this class ("cannot create a consistent MRO"); keep the remaining order.
-        for (const auto& seq : sequences) {
-          for (const auto& x : seq) {
-            if (std::none_of(result.begin(), result.end(), [&](const SuperclassFact& r) { return same(r, x); })) result.push_back(x);
-          }
-        }
-        return result;
-      }
-      const SuperclassFact chosen = *next;
-      result.push_back(chosen);
-      for (auto& seq : sequences) {
-        if (same(seq.front(), chosen)) seq.erase(seq.begin());
-      }
-    }
   }
 
   Tokenizer tokenizer_;
@@ -1621,6 +1478,10 @@ private:
   Token tok_;
   Token previous_, previous2_;  // the two tokens before tok_ on its logical line (check_adjacent)
   ModuleFacts facts_;
+  Positions variable_at_, function_at_, class_at_;  // of facts_ (find_at, bind_at, unbind_at)
+  struct {
+    Positions methods, attributes;  // of the class statement being read (attributes by attribute_key)
+  } class_members_;
   std::string package_;
   std::size_t depth_ = 0;
   std::vector<std::vector<Token>> buffers_;

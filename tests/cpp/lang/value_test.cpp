@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 
 #include "importspy/lang/value.hpp"
 
@@ -73,3 +74,18 @@ TEST(Value, opaque_equals_nothing_and_shows_its_repr) {
   EXPECT_EQ(path.repr(), "PosixPath('/tmp')");
   EXPECT_EQ(path.python_type_name(), "pathlib.PosixPath");
 }
+
+namespace importspy {
+namespace {
+
+TEST(Value, a_big_integer_that_fits_64_bits_is_a_plain_integer) {
+  // `-9223372036854775808` in source is the negation of a literal beyond int64; a contract reads it as int64.
+  const Value from_source = Value::big_integer("-9223372036854775808");
+  EXPECT_FALSE(from_source.is_big_integer());
+  EXPECT_EQ(from_source, Value::integer(std::numeric_limits<std::int64_t>::min()));
+  EXPECT_TRUE(Value::big_integer("9223372036854775808").is_big_integer());
+  EXPECT_NE(Value::big_integer("9223372036854775808"), Value::integer(std::numeric_limits<std::int64_t>::max()));
+}
+
+}  // namespace
+}  // namespace importspy

@@ -148,6 +148,30 @@ TEST(Reader, copies_chained_method_aliases_without_losing_signatures) {
   for (const auto& m : c.methods) EXPECT_EQ(m.parameters.size(), 2u) << m.name;
 }
 
+TEST(Reader, another_name_for_a_module_function_is_that_function) {
+  // `load = _load`: at run time the module attribute is the function, with its signature.
+  const ModuleFacts facts = read("def _load(fp, *, strict=True): pass\nload = loads = _load\nX = 1\nX = _load\n__all__ = _load\n");
+  EXPECT_EQ(names(facts), "f:_load f:load f:loads f:X");
+  EXPECT_EQ(facts.find_function("loads")->parameters.size(), 2u);
+  EXPECT_EQ(facts.find_function("X")->line, 1);  // the definition's line: the code is the one defined there
+}
+
+TEST(Reader, a_conditional_alias_keeps_what_was_bound_before) {
+  const ModuleFacts facts = read("def f(a): pass\ndef g(): pass\nif cond:\n    f = g\n");
+  EXPECT_EQ(facts.find_function("f")->parameters.size(), 1u);
+}
+
+TEST(Reader, a_module_of_many_names_rebinds_each_in_constant_time) {
+  // Each binding used to scan every fact bound before it: 100,000 names took 15 s, now a tenth of a second.
+  // Counted here as facts, not timed (bench/hostile_bench.py measures the cost).
+  std::string source;
+  for (int i = 0; i < 20000; ++i) source += "x" + std::to_string(i) + " = 1\ndef x" + std::to_string(i) + "(): pass\n";
+  const ModuleFacts facts = read(source);
+  EXPECT_TRUE(facts.variables.empty());  // each variable was rebound as a function
+  EXPECT_EQ(facts.functions.size(), 20000u);
+  EXPECT_EQ(facts.functions.back().name, "x19999");
+}
+
 TEST(Reader, leaves_out_names_defined_only_when_run_as_a_script) {
   const ModuleFacts facts = read("def f(): pass\nif __name__ == '__main__':\n    X = 1\n    def main(): pass\nelse:\n    Y = 2\n");
   EXPECT_EQ(names(facts), "v:Y f:f");
@@ -357,6 +381,35 @@ TEST(Reader, rejects_two_operands_in_a_row_even_in_skipped_bodies) {
 TEST(Reader, decodes_before_reading_so_utf7_statements_count) {
   const ModuleFacts facts = read("# coding: utf-7\nX = 1 +AAo-Y = 2\n");
   EXPECT_EQ(names(facts), "v:X v:Y");
+}
+
+}  // namespace
+}  // namespace importspy
+
+namespace importspy {
+namespace {
+
+TEST(ReaderLimits, an_inheritance_past_its_limit_is_a_limit_error_at_the_class) {
+  ReadOptions options;
+  options.inheritance.max_bases = 2;
+  try {
+    (void)read_module_source("x = 1\n\nclass A(B, C, D):\n    pass\n", "pkg/mod.py", "pkg.mod", options);
+    FAIL() << "no error";
+  } catch (const SourceReadError& error) {
+    EXPECT_EQ(error.kind(), SourceReadError::Kind::limit);
+    EXPECT_EQ(error.line(), 3);
+    EXPECT_STREQ(error.what(), "pkg/mod.py:3:0: class A has 3 bases, more than the limit of 2");
+  }
+}
+
+TEST(ReaderLimits, a_stack_of_diamonds_is_read_at_once) {
+  std::string source = "class D0: pass\n";
+  for (int i = 1; i <= 300; ++i) {
+    const std::string n = std::to_string(i), below = "D" + std::to_string(i - 1);
+    source += "class L" + n + "(" + below + "): pass\nclass R" + n + "(" + below + "): pass\nclass D" + n + "(L" + n + ", R" + n + "): pass\n";
+  }
+  const ModuleFacts facts = read_module_source(source, "pkg/mod.py", "pkg.mod");
+  EXPECT_EQ(facts.classes.back().superclasses.size(), 901u);
 }
 
 }  // namespace

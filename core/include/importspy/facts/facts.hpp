@@ -76,8 +76,8 @@ struct ModuleFacts {
   std::string name;      // dotted module name, when known
   std::string filename;  // path of the source file; compared by its last components
   std::optional<std::string> version;  // `__version__`
-  bool version_unknown = false;
-  std::optional<std::string> file_sha256;  // hex SHA-256 of the source file's bytes, when computed  // `__version__` is assigned, but computed: static extraction cannot know it
+  bool version_unknown = false;            // `__version__` is assigned, but computed: static extraction cannot know it
+  std::optional<std::string> file_sha256;  // hex SHA-256 of the source file's bytes, when computed
   std::vector<VariableFact> variables;
   std::vector<FunctionFact> functions;
   std::vector<ClassFact> classes;

@@ -23,7 +23,8 @@ public:
   static Value none() { return {}; }
   static Value boolean(bool b);
   static Value integer(std::int64_t i);
-  // An integer too large for 64 bits, kept exactly as its canonical decimal text.
+  // An integer too large for 64 bits, kept exactly as its canonical decimal text; one that fits is an
+  // integer() (a number has one form whichever way it was written).
   static Value big_integer(std::string decimal_text);
   static Value floating(double d);
   static Value string(std::string s);

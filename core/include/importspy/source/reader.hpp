@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "importspy/facts/facts.hpp"
+#include "importspy/facts/static_rules.hpp"
 
 namespace importspy {
 
@@ -32,6 +33,9 @@ struct ReadOptions {
   // ModuleFacts::file_sha256 of the bytes: about a fifth of the reading time (libsodium's SHA-256), so
   // a caller that identifies files otherwise can leave it out.
   bool file_sha256 = true;
+  // Bounds on what inheritance may cost (facts/static_rules.hpp); passing one is a SourceReadError of
+  // kind `limit` naming the class.
+  InheritanceLimits inheritance;
 };
 
 // Facts of the module whose source is `bytes` (as found on disk: BOM and PEP 263 declarations are

@@ -16,6 +16,7 @@ public:
   enum class Kind {
     encoding,  // the bytes cannot be decoded as the source declares (PEP 263) or as UTF-8
     syntax,    // the text is not Python (tokens or statements)
+    limit,     // valid Python past a bound the reader keeps against hostile input (inheritance)
   };
 
   // what() reads `file:line:column: message`; message() is the message alone.

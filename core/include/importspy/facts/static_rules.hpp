@@ -1,0 +1,74 @@
+#pragma once
+// The fact rules every static extractor applies, whatever parser read the source (the C++ reader of
+// core/source, or CPython's parser walked by the bindings): how names resolve through imports, which
+// assignments are module facts, and the method resolution order with the members classes inherit.
+// One implementation, so the two parsers cannot disagree on a rule, and its limits hold on both paths.
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "importspy/facts/facts.hpp"
+#include "importspy/util/located_error.hpp"
+
+namespace importspy {
+
+// `__name__`: a name Python reserves; never a variable, function or attribute fact.
+bool is_dunder(std::string_view name);
+
+// Private name mangling: `__x` in class `_C` is `_C__x` (no mangling for dunders, dotted names or classes
+// whose name is all underscores).
+std::string mangle_private(std::string_view name, std::string_view class_name);
+
+// `a.b.c`: a name that can be followed through imports; a call or an expression is not.
+bool is_dotted_name(std::string_view text);
+
+std::string last_component(std::string_view dotted);
+
+// `.base` in package `pkg.sub` → `pkg.sub.base`; `..x` goes one package up.
+std::string resolve_relative(const std::string& written, const std::string& package);
+
+// `_os.name` after `import os as _os` → `os.name`; `platform` after `from sys import platform` →
+// `sys.platform`; "" when the first name is bound by none of `imports` (the last binding wins).
+std::string resolve_through_imports(const std::vector<ImportFact>& imports, const std::string& package, const std::string& name);
+
+// The `__mro__` of the builtin class `name` (`IOError` is `OSError`), or nullptr when `name` is no builtin
+// class. The table is the union over the CPython versions we support (tests/corpus/make_builtin_table.py).
+const std::vector<SuperclassFact>* builtin_class_mro(std::string_view name);
+
+// A module-level assignment `name = value`, as the runtime shows it. Returns false when the name is no
+// variable fact: `__version__` sets the module's version (or version_unknown when not a string), other
+// dunders are skipped. Otherwise `annotation` is completed with the value's type when it is known
+// (runtime facts annotate an unannotated variable with its value's type; so do static ones).
+bool module_variable_rule(ModuleFacts& facts, const std::string& name, const Value& value, std::optional<std::string>& annotation);
+
+// Bounds against hostile inheritance: each is a class statement or a module the extractor refuses.
+struct InheritanceLimits {
+  std::size_t max_superclasses = 1000;              // length of one class's method resolution order
+  std::size_t max_bases = 1000;                     // bases written in one class statement
+  std::size_t max_inheritance_entries = 1'000'000;  // superclass entries and inherited members, whole module
+};
+
+// A limit above was passed; names the module's file and the line of the class.
+class InheritanceLimitError : public LocatedError {
+public:
+  InheritanceLimitError(const std::string& file, int line, const std::string& message)
+      : LocatedError(file, line, 0, file + ":" + std::to_string(line) + ": " + message), message_(message) {}
+  const std::string& message() const { return message_; }
+
+private:
+  std::string message_;
+};
+
+// Once the whole module is read, with each class's `superclasses` the bases as written (dotted names, or
+// other expressions kept as their text): replaces them with the method resolution order as Python
+// computes it (C3) over what the source shows, and adds the members inherited from classes of this module.
+// Classes of this module are followed through their own bases; builtins through their known order; a
+// `typing.NamedTuple` base is `tuple`, a `TypedDict` base `dict`; any other base counts as itself then
+// object. `package` resolves relative imports. Each class is linearised once and merged in time linear in
+// what is merged, so the cost is bounded by the output, which `limits` bounds (InheritanceLimitError).
+void complete_classes(ModuleFacts& facts, const std::string& package, const InheritanceLimits& limits = {});
+
+}  // namespace importspy
