@@ -1,5 +1,7 @@
 // importspy._engine: the C++ engine as the Python package sees it.
 
+#include <cstdio>
+
 #include <nanobind/nanobind.h>
 #include <nanobind/stl/optional.h>
 #include <nanobind/stl/string.h>
@@ -90,7 +92,33 @@ NB_MODULE(_engine, m) {
       "load_contract", [](nb::handle path) { return ContractHandle{contract_from(path)}; }, nb::arg("path"),
       "Compile a contract file (served from a cache while the file is unchanged). Raises ContractError.");
   m.def(
-      "parse_contract", [](const std::string& text, const std::string& source) { return ContractHandle{parse_contract(text, source)}; },
+      "parse_contract",
+      [](nb::str text, const std::string& source) {
+        Py_ssize_t size = 0;
+        if (const char* data = PyUnicode_AsUTF8AndSize(text.ptr(), &size)) {
+          return ContractHandle{parse_contract(std::string_view(data, static_cast<std::size_t>(size)), source)};
+        }
+        // Text with a lone surrogate (from surrogateescape or "\ud800") has no UTF-8 form: a contract error
+        // at its place, as undecodable bytes in a contract file are.
+        PyErr_Clear();
+        Py_ssize_t at = 0;
+        const Py_ssize_t length = PyUnicode_GET_LENGTH(text.ptr());
+        while (at < length && !Py_UNICODE_IS_SURROGATE(PyUnicode_READ_CHAR(text.ptr(), at))) ++at;
+        int line = 1, column = 1;
+        for (Py_ssize_t i = 0; i < at; ++i) {
+          if (PyUnicode_READ_CHAR(text.ptr(), i) == '\n') {
+            ++line;
+            column = 1;
+          } else {
+            ++column;
+          }
+        }
+        char code_point[16];
+        std::snprintf(code_point, sizeof code_point, "U+%04X", at < length ? static_cast<unsigned>(PyUnicode_READ_CHAR(text.ptr(), at)) : 0u);
+        throw ContractError(ContractErrorKind::not_utf8, source, line, column,
+                            std::string("the contract text holds a lone surrogate (") + code_point + "), which is not a Unicode character",
+                            "contract text must be valid Unicode: decode the file as UTF-8 without errors=\"surrogateescape\"");
+      },
       nb::arg("text"), nb::arg("source") = "<string>", "Compile contract text. Raises ContractError.");
 
   m.def(

@@ -7,6 +7,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 CONTRACT = "variables:\n  - name: api_level\n    value: 2\n"
 UTF7_SAYS_1 = b"# -*- coding: utf-7 -*-\napi_level = 2 #+AAo-api_level = 1\n"
 UTF7_SAYS_2 = b"# -*- coding: utf-7 -*-\napi_level = 1 #+AAo-api_level = 2\n"
@@ -128,3 +130,13 @@ def current_umask():
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def test_contract_text_with_a_lone_surrogate_is_a_contract_error_at_its_place():
+    # Text decoded with errors="surrogateescape" reaches parse_contract: a located ContractError, not TypeError.
+    import importspy
+
+    with pytest.raises(importspy.ContractError) as error:
+        importspy.parse_contract("variables:\n  - name: \udc80x\n", "plugin.yml")
+    assert (error.value.file, error.value.line, error.value.column) == ("plugin.yml", 2, 11)
+    assert "lone surrogate (U+DC80)" in str(error.value)
