@@ -4,6 +4,7 @@
 #include <nanobind/stl/string.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -119,8 +120,8 @@ public:
     }
     result.contract = display_path(*contract_path);
     Loaded* contract = load(*contract_path);
-    if (contract->error) {
-      result.error = contract->error;
+    if (auto error = compile_error(*contract)) {
+      result.error = std::move(error);
       return {};
     }
     if (options_.mode == Mode::runtime) {
@@ -199,6 +200,12 @@ private:
   static TargetError contract_error(const ContractError& error) {
     return TargetError{"contract-invalid", error.message() + (error.hint().empty() ? "" : " (" + error.hint() + ")"), error.file(), error.line(),
                        error.column()};
+  }
+
+  // The entry's error so far; threads checking earlier targets may be compiling it meanwhile.
+  std::optional<TargetError> compile_error(const Loaded& entry) {
+    std::lock_guard lock(compile_mutex_);
+    return entry.error;
   }
 
   // Compiles the contract if it is not yet; false (and `entry.error` set) when it does not compile.
@@ -303,61 +310,84 @@ BatchResult run_batch(const BatchOptions& options, const std::optional<ProjectCo
   if (options.shard) batch.shard = BatchShard{options.shard->first, options.shard->second};
   Runner runner(options, config);
 
-  // First, with the GIL, in this thread: what needs Python (locating dotted names on sys.path, probing
-  // the environment a contract reads, runtime mode's imports). Static targets come out of it prepared.
+  // What needs Python (locating dotted names on sys.path, probing the environment a contract reads,
+  // runtime mode's imports) is done in this thread, with the GIL; static targets come out of it prepared.
+  // The static checks are pure C++: `jobs` threads take prepared targets as they are published, so reading
+  // and checking overlap the preparation of the next ones (only a contract that pins structure hashes, or
+  // --parser cpython, takes the GIL back for that target). Each result has its own slot, so the order is
+  // the discovery order whatever finishes first.
   std::vector<Runner::Prepared> prepared(targets.size());
-  std::vector<std::size_t> pending;  // indices of prepared static targets
+  std::vector<std::size_t> pending;  // indices of prepared static targets; never reallocated (reserved)
+  pending.reserve(targets.size());
+  std::atomic<std::size_t> published{0};  // pending[0, published) may be taken by a thread
+  bool all_published = false;             // guarded by `mutex`
+  std::atomic<std::size_t> next{0};
+  std::atomic<std::size_t> finished{0};
+  std::mutex mutex;
+  std::condition_variable changed;  // a target published, all published, or one finished
+  const auto work = [&] {
+    for (std::size_t k = next++;; k = next++) {
+      {
+        std::unique_lock lock(mutex);
+        changed.wait(lock, [&] { return k < published.load() || all_published; });
+        if (k >= published.load()) return;  // everything is published and taken
+      }
+      const std::size_t i = pending[k];
+      guarded(batch.results[i], targets[i], [&] { runner.finish(prepared[i], batch.results[i]); });
+      ++finished;
+      std::lock_guard lock(mutex);  // the main thread is between its check and its wait, or waiting
+      changed.notify_all();
+    }
+  };
+  const std::size_t threads = std::clamp<std::size_t>(static_cast<std::size_t>(std::max(1, options.jobs)), 1, std::max<std::size_t>(1, targets.size()));
   std::size_t done = 0;
+  std::vector<std::jthread> pool;
+  pool.reserve(threads);
+  for (std::size_t t = 0; t < threads; ++t) {
+    try {
+      pool.emplace_back(work);
+    } catch (const std::system_error&) {
+      break;  // the system gives no more threads: those started share the work
+    }
+  }
+  // Largest files first: the threads then finish together instead of one reading a big file alone at the end.
+  std::vector<std::pair<std::uintmax_t, std::size_t>> by_size;
+  by_size.reserve(targets.size());
   for (std::size_t i = 0; i < targets.size(); ++i) {
+    std::error_code ec;
+    const std::uintmax_t size = targets[i].path.empty() ? 0 : fs::file_size(targets[i].path, ec);
+    by_size.emplace_back(ec ? 0 : size, i);
+  }
+  std::stable_sort(by_size.begin(), by_size.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (const auto& [size, i] : by_size) {
     guarded(batch.results[i], targets[i], [&] { prepared[i] = runner.prepare(targets[i], batch.results[i]); });
     if (prepared[i].ready) {
       pending.push_back(i);
+      std::lock_guard lock(mutex);
+      published.store(pending.size());
+      changed.notify_one();
     } else if (on_progress) {
       on_progress(++done, targets.size());
     }
   }
-  if (pending.empty()) return batch;
-
-  // Then the static checks, pure C++: on `jobs` threads, the GIL released (only a contract that pins
-  // structure hashes, or --parser cpython, takes it back for that target). Each result has its own
-  // slot, so the order is the discovery order whatever finishes first.
-  const std::size_t threads = std::clamp<std::size_t>(static_cast<std::size_t>(std::max(1, options.jobs)), 1, pending.size());
-  std::atomic<std::size_t> next{0};
-  std::atomic<std::size_t> finished{0};
-  std::mutex mutex;
-  std::condition_variable progressed;  // notified when the last target is done
-  const auto work = [&] {
-    for (std::size_t k = next++; k < pending.size(); k = next++) {
-      const std::size_t i = pending[k];
-      guarded(batch.results[i], targets[i], [&] { runner.finish(prepared[i], batch.results[i]); });
-      if (++finished == pending.size()) {
-        std::lock_guard lock(mutex);  // the main thread is between its check and its wait, or waiting
-        progressed.notify_one();
-      }
-    }
-  };
+  {
+    std::lock_guard lock(mutex);
+    all_published = true;
+    changed.notify_all();
+  }
   PyThreadState* saved = PyEval_SaveThread();
   {
-    std::vector<std::jthread> pool;
-    pool.reserve(threads);
-    for (std::size_t t = 0; t < threads; ++t) {
-      try {
-        pool.emplace_back(work);
-      } catch (const std::system_error&) {
-        break;  // the system gives no more threads: those started share the work
-      }
-    }
-    if (pool.empty()) work();  // not even one: this thread checks every target
-    // The main thread sleeps until the last target is done, waking ten times a second for the progress
-    // bar (which writes through sys.stderr, so with the GIL) when there is one.
+    if (pool.empty()) work();  // not even one thread: this one checks every target
+    // This thread sleeps until the last target is done, waking ten times a second for the progress bar
+    // (which writes through sys.stderr, so with the GIL) when there is one.
     std::size_t reported = 0;
     while (true) {
       std::unique_lock lock(mutex);
       const auto all_done = [&] { return finished.load() == pending.size(); };
       if (on_progress) {
-        progressed.wait_for(lock, std::chrono::milliseconds(100), all_done);
+        changed.wait_for(lock, std::chrono::milliseconds(100), all_done);
       } else {
-        progressed.wait(lock, all_done);
+        changed.wait(lock, all_done);
       }
       lock.unlock();
       const std::size_t now = finished.load();
@@ -369,7 +399,8 @@ BatchResult run_batch(const BatchOptions& options, const std::optional<ProjectCo
       }
       if (now == pending.size()) break;
     }
-  }  // the threads are joined here
+    pool.clear();  // joined here
+  }
   PyEval_RestoreThread(saved);
   return batch;
 }
