@@ -18,6 +18,7 @@
 #endif
 
 #include "extract/compiled_module.hpp"
+#include "importing/code_cache.hpp"
 #include "extract/environment_probe.hpp"
 #include "extract/runtime_extractor.hpp"
 #include "extract/source_bytes.hpp"
@@ -483,7 +484,7 @@ nb::object ContractFinder::find_spec(nb::handle fullname_object, nb::handle path
     decide(fullname, *origin, facts->file_sha256.value_or(""), *rule, report, "static");  // raises in enforce mode
     std::string text = decode_python_source(bytes, *origin);
     nb::object loader = nb::getattr(spec, "loader", nb::none());
-    nb::setattr(spec, "loader", nb::cast(CheckingLoader(loader, this, *rule, *origin, std::move(bytes), std::move(text))));
+    nb::setattr(spec, "loader", nb::cast(CheckingLoader(loader, this, *rule, *origin, std::move(bytes), std::move(text), facts->file_sha256.value_or(""))));
     return spec;
   }
   if (auto binary = binary_origin(spec)) {
@@ -619,11 +620,15 @@ nb::object CheckingLoader::get_code(nb::handle fullname) const {
   PyCompilerFlags flags{};
   flags.cf_flags = PyCF_IGNORE_COOKIE | PyCF_SOURCE_IS_UTF8;
   flags.cf_feature_version = PY_MINOR_VERSION;
+  // Compiled before from these very bytes (authenticated, keyed by their SHA-256): no need to compile again.
+  if (nb::object cached = cached_code(sha256_, filename_); cached.is_valid()) return cached;
   nb::object filename = nb::steal(PyUnicode_DecodeFSDefaultAndSize(filename_.data(), static_cast<Py_ssize_t>(filename_.size())));
   if (!filename.is_valid()) throw nb::python_error();
   PyObject* code = Py_CompileStringObject(text_.c_str(), filename.ptr(), Py_file_input, &flags, -1);
   if (!code) throw nb::python_error();
-  return nb::steal(code);
+  nb::object compiled = nb::steal(code);
+  store_code(sha256_, filename_, compiled);
+  return compiled;
 }
 
 nb::object CheckingLoader::get_source(nb::handle fullname) const {

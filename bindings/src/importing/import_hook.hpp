@@ -96,9 +96,12 @@ private:
 // else a loader offers (resources, is_package, get_data) is the real loader's.
 class CheckingLoader {
 public:
-  CheckingLoader(nb::object loader, ContractFinder* finder, ContractMapping rule, std::string filename, std::string bytes, std::string text)
+  // A checked source: `bytes` as read once, `text` as decoded from them, `sha256` theirs (the key of their
+  // compiled code in the code cache, code_cache.hpp).
+  CheckingLoader(nb::object loader, ContractFinder* finder, ContractMapping rule, std::string filename, std::string bytes, std::string text,
+                 std::string sha256)
       : loader_(std::move(loader)), finder_(finder), rule_(std::move(rule)), filename_(std::move(filename)), bytes_(std::move(bytes)), text_(std::move(text)),
-        has_source_(true) {}
+        sha256_(std::move(sha256)), has_source_(true) {}
   // A module without source (admitted unverifiable): the real loader runs it, then the runtime check.
   CheckingLoader(nb::object loader, ContractFinder* finder, ContractMapping rule) : loader_(std::move(loader)), finder_(finder), rule_(std::move(rule)) {}
   // A sourceless .pyc admitted by its pin or setting: `code` is unmarshalled from the very bytes that were
@@ -116,7 +119,7 @@ private:
   nb::object loader_;
   ContractFinder* finder_;
   ContractMapping rule_;
-  std::string filename_, bytes_, text_;
+  std::string filename_, bytes_, text_, sha256_;
   bool has_source_ = false;
   nb::object code_;  // set for an admitted sourceless .pyc
 };

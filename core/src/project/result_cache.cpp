@@ -219,6 +219,14 @@ void ResultCache::write_entry(const fs::path& path, std::string_view kind, const
 
 fs::path ResultCache::entry_path(const std::string& key) const { return directory_ / "v1" / key.substr(0, 2) / (key + ".json"); }
 
+std::optional<std::string> ResultCache::load_blob(std::string_view kind, const std::string& key) const {
+  return read_entry(directory_ / "v1" / std::string(kind) / key.substr(0, 2) / key, kind, key);
+}
+
+void ResultCache::store_blob(std::string_view kind, const std::string& key, const std::string& body) const {
+  write_entry(directory_ / "v1" / std::string(kind) / key.substr(0, 2) / key, kind, key, body);
+}
+
 std::string serialize_report(const Report& report) {
   json violations = json::array();
   for (const auto& v : report.violations) {

@@ -77,6 +77,11 @@ public:
   // storing the same key at once both succeed. Failures to write are ignored (a cache is optional).
   void store(const std::string& key, const Report& report) const;
 
+  // Any other authenticated entry (the compiled code of checked sources, ...) under `kind`, a folder name
+  // that enters the MAC too: an entry of one kind or key is never served as another.
+  std::optional<std::string> load_blob(std::string_view kind, const std::string& key) const;
+  void store_blob(std::string_view kind, const std::string& key, const std::string& body) const;
+
   const std::filesystem::path& directory() const { return directory_; }
 
 private:

@@ -1,0 +1,74 @@
+#include "importing/code_cache.hpp"
+
+#include <marshal.h>
+
+#include <optional>
+#include <string_view>
+
+#include "importspy/project/result_cache.hpp"
+#include "importspy/util/sha256.hpp"
+
+namespace nb = nanobind;
+
+namespace importspy::bindings {
+namespace {
+
+constexpr std::string_view kKind = "code";
+
+// Opened once per process: the key file is read (or created) the first time a matched module is compiled.
+const std::optional<ResultCache>& store() {
+  static const std::optional<ResultCache> cache = []() -> std::optional<ResultCache> {
+    const auto key_path = default_cache_key_path();
+    if (key_path.empty()) return std::nullopt;
+    return ResultCache(key_path.parent_path() / "code", default_cache_key());
+  }();
+  return cache;
+}
+
+long optimisation_level() {
+  PyObject* flags = PySys_GetObject("flags");  // borrowed
+  if (!flags) return 0;
+  nb::object level = nb::getattr(nb::handle(flags), "optimize", nb::int_(0));
+  return PyLong_Check(level.ptr()) ? PyLong_AsLong(level.ptr()) : 0;
+}
+
+std::string lookup_key(const std::string& source_sha256, const std::string& filename) {
+  std::string material = source_sha256;
+  for (const std::string& part : {filename, std::to_string(PyImport_GetMagicNumber()), std::to_string(optimisation_level())}) {
+    material += '\0';
+    material += part;
+  }
+  return sha256_hex(material);
+}
+
+}  // namespace
+
+nb::object cached_code(const std::string& source_sha256, const std::string& filename) {
+  const auto& cache = store();
+  if (!cache || source_sha256.empty()) return {};
+  const auto body = cache->load_blob(kKind, lookup_key(source_sha256, filename));
+  if (!body) return {};
+  PyObject* code = PyMarshal_ReadObjectFromString(body->data(), static_cast<Py_ssize_t>(body->size()));
+  if (!code || !PyCode_Check(code)) {  // authenticated but unreadable (another build wrote it): a miss
+    PyErr_Clear();
+    Py_XDECREF(code);
+    return {};
+  }
+  return nb::steal(code);
+}
+
+void store_code(const std::string& source_sha256, const std::string& filename, nb::handle code) {
+  const auto& cache = store();
+  if (!cache || source_sha256.empty()) return;
+  if (PyObject* dont_write = PySys_GetObject("dont_write_bytecode"); dont_write && PyObject_IsTrue(dont_write) == 1) return;
+  PyObject* bytes = PyMarshal_WriteObjectToString(code.ptr(), Py_MARSHAL_VERSION);
+  if (!bytes) {
+    PyErr_Clear();
+    return;
+  }
+  const std::string body(PyBytes_AS_STRING(bytes), static_cast<std::size_t>(PyBytes_GET_SIZE(bytes)));
+  Py_DECREF(bytes);
+  cache->store_blob(kKind, lookup_key(source_sha256, filename), body);
+}
+
+}  // namespace importspy::bindings
