@@ -87,6 +87,10 @@ CASES = [
         "deny_distribution_forbidden", "deny_unlisted", "deny_undeclared", "deny_declared", "deny_provenance",
     ]),
     Case("declared_in_pyproject", ("declared/uses.py", "-s", "policies/deny_undeclared.yml", "-f", "json"), site=True),
+    # 0.4 structural keys in a 0.5 policy, checked statically (S101-S103, R104).
+    *(policy(name, subject="subjects/structured.py") for name in [
+        "admit_structure", "deny_structure", "deny_structure_unverifiable", "deny_structure_deployment", "error_structure",
+    ]),
     # Configuration errors (exit 2, ISPY-C101).
     *(policy(name) for name in [
         "error_unknown_key", "error_schema_version", "error_schema_version_string", "error_policy_id_type",

@@ -11,8 +11,12 @@
 #include <sstream>
 #include <tuple>
 
+#include "extract/environment_probe.hpp"
 #include "extract/source_bytes.hpp"
 #include "extract/static_extractor.hpp"
+#include "importspy/check/checker.hpp"
+#include "importspy/contract/loader.hpp"
+#include "importspy/report/violation_codes.hpp"
 #include "interop/errors.hpp"
 #include "importspy/policy/admission.hpp"
 #include "importspy/policy/loader.hpp"
@@ -193,6 +197,79 @@ DistributionIndex installed_distributions() {
   return DistributionIndex::scan(entries);
 }
 
+// A check violation in 0.5's terms: S101 a required declaration is missing, S102 one differs, S103 it
+// cannot be decided statically; nullopt for a deployment rule (the caller reports R104 once).
+std::optional<std::string> structure_code(std::string_view code) {
+  namespace c = codes;
+  for (auto environment : {c::arch_unsupported, c::os_unsupported, c::python_unsupported, c::interpreter_unsupported, c::env_missing,
+                           c::env_value_mismatch, c::secret_missing}) {
+    if (code == environment) return std::nullopt;
+  }
+  if (code == c::value_unverifiable) return "ISPY-S103";
+  for (auto missing : {c::variable_missing, c::function_missing, c::argument_missing, c::class_missing, c::attribute_missing, c::method_missing,
+                       c::superclass_missing}) {
+    if (code == missing) return "ISPY-S101";
+  }
+  return "ISPY-S102";
+}
+
+// The 0.4 structural keys of a 0.5 policy (Policy::structure), checked statically as 0.5.0 does: our
+// checker over the reader's facts of the subject, each violation in 0.5's shape and codes (S101-S103),
+// and R104 once when no deployment matches this host. The violations are ours (messages, hints).
+std::shared_ptr<const Contract> structure_contract(const Policy& policy) {
+  try {
+    return parse_contract(*policy.structure, policy.source);
+  } catch (const ContractError& error) {
+    throw PolicyError(error.file(), error.line(), error.column(), error.message(), error.hint());  // C101, located in the policy
+  }
+}
+
+void check_structure(const Contract& contract, Decision& decision) {
+  const bool unreadable = std::any_of(decision.violations.begin(), decision.violations.end(), [](const PolicyViolation& v) { return v.code == "ISPY-S001"; });
+  if (unreadable) return;  // S001 already denies: there are no facts to check
+  ModuleFacts facts;
+  try {
+    facts = extract_static_file(decision.subject, "");
+  } catch (const SourceError&) {
+    return;  // the subject was read for S001 already; a reader limit here is no structural verdict
+  }
+  const Report report = check(contract, probe_environment(referenced_environment_names(contract)), facts);
+  std::vector<PolicyViolation> structural;
+  bool no_deployment = false;
+  for (const Violation& v : report.violations) {
+    // A `__version__` the module does not set is a missing declaration, as 0.5.0 counts it.
+    const auto code = v.code == codes::version_mismatch && !v.actual ? std::optional<std::string>("ISPY-S101") : structure_code(v.code);
+    if (!code) {
+      no_deployment = true;
+      continue;
+    }
+    PolicyViolation out;
+    out.code = *code;
+    out.category = "structure";
+    out.message = v.message;
+    out.subject = decision.subject;
+    out.phase = "static";
+    out.location = Location{decision.subject, v.source_line > 0 ? std::optional<int>(v.source_line) : std::nullopt, std::nullopt};
+    out.expected = v.expected ? Json(*v.expected) : Json(nullptr);
+    out.observed = v.actual ? Json(*v.actual) : Json(nullptr);
+    out.remediation = v.hint.empty() ? std::nullopt : std::optional<std::string>(v.hint);
+    if (*code == "ISPY-S103") decision.runtime_required = true;
+    structural.push_back(std::move(out));
+  }
+  decision.violations.insert(decision.violations.begin(), structural.begin(), structural.end());
+  if (no_deployment) {
+    PolicyViolation out;
+    out.code = "ISPY-R104";
+    out.category = "runtime";
+    out.message = "no deployment of the policy's `deployments` matches this host (architecture, system, Python)";
+    out.subject = decision.subject;
+    out.phase = "runtime";
+    out.expected = Json(nullptr);
+    out.observed = Json(nullptr);
+    decision.violations.push_back(std::move(out));
+  }
+}
+
 Decision decide(const Request& request, const Arguments& arguments,
                 const std::pair<std::set<std::string, std::less<>>, std::set<std::string, std::less<>>>& stdlib,
                 const DistributionIndex& distributions) {
@@ -201,8 +278,12 @@ Decision decide(const Request& request, const Arguments& arguments,
   std::optional<Policy> policy;
   if (request.contract) policy = load_policy_file(*request.contract, request.contract_as_given);  // PolicyError: the caller's C101
   const fs::path root = arguments.project_root ? fs::weakly_canonical(fs::absolute(*arguments.project_root), ec) : project_root_for(subject);
-  return admit(policy, read_subject(subject), probe_host(policy ? &*policy : nullptr), {stdlib.first, root, &distributions, project_declarations(root), stdlib.second},
-               IMPORTSPY_VERSION, utc_now());
+  // A structure that does not compile is a configuration error (C101) before anything is decided.
+  const std::shared_ptr<const Contract> structure = policy && policy->structure ? structure_contract(*policy) : nullptr;
+  Decision decision = admit(policy, read_subject(subject), probe_host(policy ? &*policy : nullptr),
+                            {stdlib.first, root, &distributions, project_declarations(root), stdlib.second}, IMPORTSPY_VERSION, utc_now());
+  if (structure && decision.environment) check_structure(*structure, decision);
+  return decision;
 }
 
 std::string render_human(const Decision& decision) {

@@ -19,10 +19,12 @@ namespace {
 
 using Keys = std::span<const std::string_view>;
 
-constexpr std::array<std::string_view, 6> kTopKeys = {"schema_version", "policy_id", "runtime", "dependencies", "dependency_options",
-                                                      "evidence_requirements"};
-// 0.4 contract keys that a 0.5 policy may also carry; 0.5.0 checks them statically. Not read here yet.
+// 0.4 contract keys that a 0.5 policy may also carry; 0.5.0 checks them statically (Policy::structure).
 constexpr std::array<std::string_view, 6> kStructuralKeys = {"filename", "version", "variables", "functions", "classes", "deployments"};
+// Every key a policy's top level may have: its own, then the structural ones.
+constexpr std::array<std::string_view, 12> kPolicyKeys = {"schema_version", "policy_id", "runtime", "dependencies", "dependency_options",
+                                                          "evidence_requirements", "filename", "version", "variables", "functions", "classes",
+                                                          "deployments"};
 constexpr std::array<std::string_view, 5> kRuntimeKeys = {"python", "os", "architecture", "implementation", "environment"};
 constexpr std::array<std::string_view, 7> kRuleKeys = {"allowed", "required", "version", "declared", "origin", "editable", "provenance"};
 constexpr std::array<std::string_view, 4> kOriginKeys = {"type", "repository", "url", "commit"};
@@ -93,23 +95,56 @@ bool is_identifier(std::string_view s) {
 
 class Reader {
 public:
-  explicit Reader(std::string source) : source_(std::move(source)) {}
+  Reader(std::string source, std::string_view text) : source_(std::move(source)), text_(text) {}
+
+  // The policy's 0.4 structural keys as contract text: the file with every other top-level block blanked,
+  // so that the contract loader's lines and columns are the policy file's. nullopt without such keys.
+  std::optional<std::string> structure_text(const YAML::Node& root) const {
+    struct Block {
+      int line;  // 0-based line of the key
+      bool structural;
+      SourceMark mark;
+    };
+    std::vector<Block> blocks;
+    for (const auto& entry : root) {
+      const std::string key = entry.first.IsScalar() ? entry.first.Scalar() : std::string();
+      const bool structural = std::find(kStructuralKeys.begin(), kStructuralKeys.end(), key) != kStructuralKeys.end();
+      blocks.push_back({entry.first.Mark().line, structural, mark_of(entry.first)});
+    }
+    if (std::none_of(blocks.begin(), blocks.end(), [](const Block& b) { return b.structural; })) return std::nullopt;
+    std::sort(blocks.begin(), blocks.end(), [](const Block& a, const Block& b) { return a.line < b.line; });
+    for (std::size_t i = 1; i < blocks.size(); ++i) {
+      if (blocks[i].line == blocks[i - 1].line) {
+        fail(blocks[i].mark, "0.4 structural keys in a 0.5 policy need the policy in block style, one top-level key per line",
+             "write each top-level key on a line of its own (not `{a: 1, b: 2}`)");
+      }
+    }
+    std::vector<std::size_t> line_starts = {0};
+    for (std::size_t i = 0; i < text_.size(); ++i) {
+      if (text_[i] == '\n') line_starts.push_back(i + 1);
+    }
+    std::string out(text_);
+    for (std::size_t i = 0; i < blocks.size(); ++i) {
+      if (blocks[i].structural) continue;
+      const std::size_t first = static_cast<std::size_t>(blocks[i].line);
+      const std::size_t end_line = i + 1 < blocks.size() ? static_cast<std::size_t>(blocks[i + 1].line) : line_starts.size();
+      const std::size_t from = first < line_starts.size() ? line_starts[first] : out.size();
+      const std::size_t to = end_line < line_starts.size() ? line_starts[end_line] : out.size();
+      for (std::size_t k = from; k < to; ++k) {
+        if (out[k] != '\n' && out[k] != '\r') out[k] = ' ';
+      }
+    }
+    return out;
+  }
 
   Policy read(const YAML::Node& root) {
     if (!root.IsMap()) {
       fail(mark_of(root), "a policy must be a YAML mapping, found " + describe(root), "start the file with `schema_version: 1`");
     }
-    for (const auto& entry : root) {
-      const std::string key = entry.first.IsScalar() ? entry.first.Scalar() : std::string();
-      if (std::find(kStructuralKeys.begin(), kStructuralKeys.end(), key) != kStructuralKeys.end()) {
-        fail(mark_of(entry.first), "`" + key + "` (a 0.4 structural rule) in a 0.5 policy is not supported yet",
-             "check the module's structure with a separate 0.4 contract (`importspy check MODULE -s spymodel.yml`), "
-             "or remove `" + key + "` from the policy");
-      }
-    }
-    check_keys(root, kTopKeys, "the policy");
     Policy policy;
     policy.source = source_;
+    policy.structure = structure_text(root);
+    check_keys(root, kPolicyKeys, "the policy");
     const YAML::Node version = root["schema_version"];
     if (!version.IsDefined()) fail(mark_of(root), "the policy has no `schema_version`", "add `schema_version: 1` as its first line");
     if (scalar_kind(version) != ScalarKind::integer || version.Scalar() != "1") {
@@ -336,6 +371,7 @@ private:
   }
 
   std::string source_;
+  std::string_view text_;
 };
 
 }  // namespace
@@ -420,7 +456,7 @@ Policy parse_policy(std::string_view text, std::string source) {
   } catch (const YAML::ParserException& error) {
     throw PolicyError(source, error.mark.line + 1, error.mark.column + 1, "not valid YAML: " + error.msg, "fix the YAML syntax at this place");
   }
-  Policy policy = Reader(source).read(root);
+  Policy policy = Reader(source, text).read(root);
   policy.sha256 = sha256_hex(text);
   return policy;
 }

@@ -138,10 +138,22 @@ TEST(PolicyLoader, rejects_booleans_written_as_text) {
   EXPECT_NE(error_from("schema_version: 1\ndependencies:\n  requests:\n    allowed: \"no\"\n").message().find("must be true or false"), std::string::npos);
 }
 
-TEST(PolicyLoader, refuses_structural_rules_it_does_not_read_yet_instead_of_ignoring_them) {
-  const PolicyError error = error_from("schema_version: 1\nfunctions:\n  - name: register\n");
-  EXPECT_EQ(error.line(), 2);
-  EXPECT_NE(error.message().find("not supported yet"), std::string::npos);
+TEST(PolicyLoader, keeps_structural_rules_as_contract_text_on_the_policy_lines) {
+  const Policy policy = parse_policy("schema_version: 1\nruntime:\n  os: [linux]\nfunctions:\n  - name: register\npolicy_id: p\n", "policy.yml");
+  ASSERT_TRUE(policy.structure.has_value());
+  // The 0.5 blocks are blanked, never removed: the contract loader's lines are the policy's.
+  EXPECT_EQ(*policy.structure, "                 \n        \n             \nfunctions:\n  - name: register\n            \n");
+  ASSERT_EQ(policy.runtime.os.size(), 1u);
+  EXPECT_EQ(policy.policy_id, "p");
+}
+
+TEST(PolicyLoader, a_policy_without_structural_rules_has_no_structure) {
+  EXPECT_FALSE(parse_policy("schema_version: 1\npolicy_id: p\n", "policy.yml").structure.has_value());
+}
+
+TEST(PolicyLoader, structural_rules_need_one_top_level_key_per_line) {
+  const PolicyError error = error_from("{schema_version: 1, functions: [{name: register}]}\n");
+  EXPECT_NE(error.message().find("block style"), std::string::npos) << error.message();
 }
 
 TEST(PolicyLoader, reports_yaml_syntax_errors_at_their_place) {

@@ -69,6 +69,10 @@ struct Policy {
   std::vector<DependencyRule> dependencies;  // sorted by normalized key, as 0.5.0 evaluates them
   DependencyOptions dependency_options;
   std::vector<EvidenceRequirement> evidence_requirements;
+  // The 0.4 structural keys a policy may also carry (filename, version, variables, functions, classes,
+  // deployments), as 0.4 contract text: the policy file with its other top-level blocks blanked, so that
+  // the contract loader's lines and columns are the policy's. Checked statically (S101-S103, R104).
+  std::optional<std::string> structure;
 };
 
 // PEP 503 normalisation: runs of `-`, `_`, `.` become one `-`, letters lower-cased.
