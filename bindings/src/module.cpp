@@ -8,6 +8,7 @@
 #include <nanobind/stl/vector.h>
 
 #include "cli/cli.hpp"
+#include "cli/policy05.hpp"
 #include "cli/project_check.hpp"
 #include "importing/embedded.hpp"
 #include "extract/environment_probe.hpp"
@@ -88,6 +89,10 @@ NB_MODULE(_engine, m) {
       .def_prop_ro("schema_version", [](const ContractHandle& c) { return c.contract->schema_version; })
       .def("__repr__", [](const ContractHandle& c) { return "<Contract " + c.contract->source + ">"; });
 
+  m.def(
+      "record_evidence", [](const std::string& distribution) { return nb::module_::import_("json").attr("loads")(record_evidence_json(distribution)); },
+      nb::arg("distribution"),
+      "The `record` evidence provider's check: the installed distribution's files against the sha256 its RECORD lists, as evidence fields.");
   m.def(
       "load_contract", [](nb::handle path) { return ContractHandle{contract_from(path)}; }, nb::arg("path"),
       "Compile a contract file (served from a cache while the file is unchanged). Raises ContractError.");

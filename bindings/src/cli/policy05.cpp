@@ -28,6 +28,7 @@ namespace {
 
 namespace nb = nanobind;
 namespace fs = std::filesystem;
+using namespace nb::literals;
 using namespace importspy::policy;
 
 constexpr int kAdmit = 0, kDeny = 1, kConfiguration = 2, kToolFailure = 3;
@@ -197,6 +198,100 @@ DistributionIndex installed_distributions() {
   return DistributionIndex::scan(entries);
 }
 
+// An evidence provider selected with --provider (docs/policies-0.5.md): exactly one entry point of the
+// group `importspy.evidence_providers` by that name, instantiated, and checked to have the protocol.
+struct Provider {
+  nb::object object;
+  std::string name;
+  bool requires_network = false;
+};
+
+std::vector<Provider> load_providers(const std::vector<std::string>& names) {
+  std::vector<Provider> out;
+  const auto cannot = [] { return PolicyError("", 0, 0, "Cannot load a selected evidence provider.", ""); };
+  for (const std::string& name : names) {
+    try {
+      nb::object found = nb::module_::import_("importlib.metadata").attr("entry_points")("group"_a = "importspy.evidence_providers", "name"_a = name);
+      nb::list matches = nb::list(found);
+      if (matches.size() != 1) throw cannot();
+      nb::object provider = matches[0].attr("load")()();
+      nb::object provider_name = nb::getattr(provider, "name", nb::none());
+      nb::object network = nb::getattr(provider, "requires_network", nb::none());
+      if (!nb::isinstance<nb::str>(provider_name) || nb::cast<std::string>(provider_name).find_first_not_of(" \t") == std::string::npos ||
+          !PyBool_Check(network.ptr()) || !PyCallable_Check(nb::getattr(provider, "collect", nb::none()).ptr())) {
+        throw cannot();
+      }
+      out.push_back({provider, nb::cast<std::string>(provider_name), network.ptr() == Py_True});
+    } catch (const nb::python_error&) {
+      throw cannot();  // the entry point's own error is not shown: it is the provider's code
+    }
+  }
+  return out;
+}
+
+Evidence unavailable(const Provider& provider, const std::string& why) {
+  return Evidence{"provider.availability", provider.name, nullptr, nullptr, provider.name, "external", "unavailable", why};
+}
+
+// What providers yield, as the engine's Evidence: any object with `kind` and `subject` (strings) and
+// optionally observed, expected, phase, status, detail (attributes, or keys of a mapping).
+Evidence evidence_from(nb::handle item, const Provider& provider) {
+  const auto field = [&](const char* key) -> nb::object {
+    if (PyMapping_Check(item.ptr()) && !nb::isinstance<nb::str>(item)) {
+      nb::object value = nb::steal(PyMapping_GetItemString(item.ptr(), key));
+      if (value.is_valid()) return value;
+      PyErr_Clear();
+      return nb::none();
+    }
+    return nb::getattr(item, key, nb::none());
+  };
+  const auto text = [&](const char* key, bool required) -> std::optional<std::string> {
+    nb::object value = field(key);
+    if (value.is_none() && !required) return std::nullopt;
+    if (!nb::isinstance<nb::str>(value)) throw std::invalid_argument("evidence without text `" + std::string(key) + "`");
+    return nb::cast<std::string>(value);
+  };
+  const auto json = [&](const char* key) -> Json {
+    nb::object value = field(key);
+    if (value.is_none()) return nullptr;
+    return Json::parse(nb::cast<std::string>(nb::module_::import_("json").attr("dumps")(value, "default"_a = nb::module_::import_("builtins").attr("str"))));
+  };
+  Evidence out{*text("kind", true), *text("subject", true), json("observed"), json("expected"), provider.name,
+               text("phase", false).value_or("external"), text("status", false).value_or("observed"), text("detail", false)};
+  static const std::set<std::string> statuses = {"verified", "observed", "unknown", "unavailable"};
+  static const std::set<std::string> phases = {"static", "runtime", "external"};
+  if (!statuses.contains(out.status) || !phases.contains(out.phase)) throw std::invalid_argument("evidence with an unknown status or phase");
+  return out;
+}
+
+// The selected providers' evidence for a decision made so far; each provider sees copies of the context
+// and of the resolved dependencies, never the engine's own state.
+std::vector<Evidence> provider_evidence(const std::vector<Provider>& providers, bool allow_network, const Decision& so_far, const fs::path& root) {
+  std::vector<Evidence> out;
+  if (providers.empty()) return out;
+  nb::module_ records = nb::module_::import_("importspy.evidence");
+  const Json document = to_json(so_far);
+  for (const Provider& provider : providers) {
+    if (provider.requires_network && !allow_network) {
+      out.push_back(unavailable(provider, "Network access was not enabled (--allow-network)."));
+      continue;
+    }
+    try {
+      nb::object pathlib = nb::module_::import_("pathlib").attr("Path");
+      nb::object context = records.attr("AdmissionContext")(pathlib(so_far.subject), pathlib(root.string()), nb::dict(), allow_network);
+      nb::object dependencies = records.attr("_dependencies")(nb::module_::import_("json").attr("loads")(document["dependencies"].dump()));
+      std::vector<Evidence> collected;
+      for (nb::handle item : provider.object.attr("collect")(context, dependencies)) collected.push_back(evidence_from(item, provider));
+      out.insert(out.end(), collected.begin(), collected.end());
+    } catch (const std::exception&) {
+      PyErr_Clear();
+      // The provider's message is not shown: URLs, tokens or payloads may be in it.
+      out.push_back(unavailable(provider, "The provider failed to collect evidence."));
+    }
+  }
+  return out;
+}
+
 // A check violation in 0.5's terms: S101 a required declaration is missing, S102 one differs, S103 it
 // cannot be decided statically; nullopt for a deployment rule (the caller reports R104 once).
 std::optional<std::string> structure_code(std::string_view code) {
@@ -272,7 +367,7 @@ void check_structure(const Contract& contract, Decision& decision) {
 
 Decision decide(const Request& request, const Arguments& arguments,
                 const std::pair<std::set<std::string, std::less<>>, std::set<std::string, std::less<>>>& stdlib,
-                const DistributionIndex& distributions) {
+                const DistributionIndex& distributions, const std::vector<Provider>& providers) {
   std::error_code ec;
   const fs::path subject = fs::weakly_canonical(fs::absolute(request.subject), ec);
   std::optional<Policy> policy;
@@ -281,7 +376,8 @@ Decision decide(const Request& request, const Arguments& arguments,
   // A structure that does not compile is a configuration error (C101) before anything is decided.
   const std::shared_ptr<const Contract> structure = policy && policy->structure ? structure_contract(*policy) : nullptr;
   Decision decision = admit(policy, read_subject(subject), probe_host(policy ? &*policy : nullptr),
-                            {stdlib.first, root, &distributions, project_declarations(root), stdlib.second}, IMPORTSPY_VERSION, utc_now());
+                            {stdlib.first, root, &distributions, project_declarations(root), stdlib.second}, IMPORTSPY_VERSION, utc_now(),
+                            [&](const Decision& so_far) { return provider_evidence(providers, arguments.allow_network, so_far, root); });
   if (structure && decision.environment) check_structure(*structure, decision);
   return decision;
 }
@@ -430,13 +526,13 @@ std::optional<int> run_policy05_check(const std::vector<std::string>& raw) {
   std::vector<Decision> decisions;
   int status = kAdmit;
   try {
-    if (!arguments.providers.empty()) throw PolicyError(arguments.subject, 0, 0, "Cannot load a selected evidence provider.", "");
+    const std::vector<Provider> providers = load_providers(arguments.providers);
     if (folder) requests = folder_requests(subject, arguments);
     const auto stdlib = stdlib_names();
     const DistributionIndex distributions = installed_distributions();
     for (const Request& request : requests) {
       try {
-        Decision decision = decide(request, arguments, stdlib, distributions);
+        Decision decision = decide(request, arguments, stdlib, distributions, providers);
         status = std::max(status, decision.admitted() ? kAdmit : kDeny);
         decisions.push_back(std::move(decision));
       } catch (const PolicyError& error) {
@@ -475,6 +571,34 @@ std::optional<int> run_policy05_check(const std::vector<std::string>& raw) {
     }
   }
   return status;
+}
+
+std::string record_evidence_json(const std::string& distribution) {
+  const DistributionIndex index = installed_distributions();
+  Json out = {{"kind", "distribution.record"}, {"subject", distribution}, {"observed", nullptr}, {"status", "unknown"}, {"detail", nullptr}};
+  const InstalledDistribution* found = index.find(normalize_project_name(distribution));
+  if (!found) {
+    out["detail"] = "no installed distribution of this name on sys.path";
+    return out.dump();
+  }
+  const RecordVerification result = verify_record(*found);
+  constexpr std::size_t kNamed = 10;  // files named in the evidence; the counts are complete
+  const auto first = [&](const std::vector<std::string>& files) {
+    return Json(std::vector<std::string>(files.begin(), files.begin() + static_cast<std::ptrdiff_t>(std::min(files.size(), kNamed))));
+  };
+  out["observed"] = {{"files_verified", result.files_checked}, {"mismatched", result.mismatched.size()}, {"missing", result.missing.size()},
+                     {"unhashed", result.unhashed}, {"mismatched_files", first(result.mismatched)}, {"missing_files", first(result.missing)}};
+  if (result.error) {
+    out["detail"] = *result.error;
+  } else if (result.verified()) {
+    out["status"] = "verified";
+    out["detail"] = "every one of the " + std::to_string(result.files_checked) + " files RECORD lists with a sha256 matches it";
+  } else {
+    out["status"] = "observed";
+    out["detail"] = std::to_string(result.mismatched.size()) + " file(s) differ from RECORD and " + std::to_string(result.missing.size()) +
+                    " are missing, of " + std::to_string(result.files_checked + result.mismatched.size() + result.missing.size());
+  }
+  return out.dump();
 }
 
 }  // namespace importspy::bindings

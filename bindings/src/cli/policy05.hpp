@@ -14,4 +14,9 @@ namespace importspy::bindings {
 // pyproject.toml has `[tool.importspy] subjects`. nullopt otherwise: the 0.4 command line handles it.
 std::optional<int> run_policy05_check(const std::vector<std::string>& arguments);
 
+// The `record` evidence provider's work (python/importspy/evidence.py): the installed distribution of
+// this name (found on sys.path as importlib.metadata finds it) checked against its RECORD, as the
+// fields of one `distribution.record` evidence (kind, subject, observed, status, detail).
+std::string record_evidence_json(const std::string& distribution);
+
 }  // namespace importspy::bindings

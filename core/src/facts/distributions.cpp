@@ -5,6 +5,8 @@
 #include <set>
 #include <sstream>
 
+#include "importspy/util/sha256.hpp"
+
 namespace importspy {
 namespace fs = std::filesystem;
 namespace {
@@ -41,25 +43,33 @@ std::optional<std::string> header(std::string_view metadata, std::string_view ke
   return std::nullopt;
 }
 
-// RECORD rows are CSV: the path is the first field, quoted when it holds a comma.
-std::string record_path(const std::string& row) {
-  if (row.starts_with('"')) {
-    std::string out;
-    for (size_t i = 1; i < row.size(); ++i) {
-      if (row[i] == '"') {
-        if (i + 1 < row.size() && row[i + 1] == '"') {
-          out += '"';
-          ++i;
-          continue;
-        }
-        break;
+// A RECORD row's fields (CSV: `path,sha256=<digest>,size`; a field holding a comma or quote is quoted).
+std::vector<std::string> record_fields(std::string_view row) {
+  std::vector<std::string> fields(1);
+  bool quoted = false;
+  for (std::size_t i = 0; i < row.size(); ++i) {
+    const char c = row[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < row.size() && row[i + 1] == '"') {
+        fields.back() += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        fields.back() += c;
       }
-      out += row[i];
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      fields.emplace_back();
+    } else if (c != '\r') {
+      fields.back() += c;
     }
-    return out;
   }
-  return row.substr(0, row.find(','));
+  return fields;
 }
+
+std::string record_path(const std::string& row) { return record_fields(row).front(); }
 
 // Import names provided by the files of RECORD: a top-level folder of a .py file, or a top-level
 // module's name, as importlib.metadata infers them when top_level.txt is missing.
@@ -140,6 +150,52 @@ const InstalledDistribution* DistributionIndex::find(std::string_view normalized
 const std::vector<std::string>* DistributionIndex::providers(std::string_view name) const {
   const auto it = by_import_.find(name);
   return it == by_import_.end() ? nullptr : &it->second;
+}
+
+RecordVerification verify_record(const InstalledDistribution& distribution, std::size_t max_files) {
+  RecordVerification out;
+  const auto record = read_file(distribution.metadata_folder / "RECORD");
+  if (!record) {
+    out.error = "the distribution has no readable RECORD";
+    return out;
+  }
+  const fs::path base = distribution.metadata_folder.parent_path();  // RECORD paths are relative to site-packages
+  std::size_t start = 0;
+  while (start < record->size()) {
+    std::size_t end = record->find('\n', start);
+    if (end == std::string::npos) end = record->size();
+    const std::string_view row = std::string_view(*record).substr(start, end - start);
+    start = end + 1;
+    if (row.empty() || row == "\r") continue;
+    const std::vector<std::string> fields = record_fields(row);
+    if (fields.size() < 2 || fields[1].empty()) {
+      ++out.unhashed;  // RECORD itself, signatures, .pyc files: listed without a hash
+      continue;
+    }
+    if (!fields[1].starts_with("sha256=")) {
+      out.mismatched.push_back(fields[0] + " (" + fields[1].substr(0, fields[1].find('=')) + " is not sha256)");
+      continue;
+    }
+    if (out.files_checked + out.mismatched.size() + out.missing.size() >= max_files) {
+      out.error = "RECORD lists more than " + std::to_string(max_files) + " files";
+      return out;
+    }
+    const fs::path file = fs::path(fields[0]).is_absolute() ? fs::path(fields[0]) : base / fields[0];
+    std::error_code ec;
+    if (!fs::is_regular_file(fs::symlink_status(file, ec)) && !fs::is_regular_file(file, ec)) {
+      out.missing.push_back(fields[0]);
+      continue;
+    }
+    const auto digest = sha256_base64url_of_file(file);
+    if (!digest) {
+      out.missing.push_back(fields[0]);
+    } else if (*digest != fields[1].substr(7)) {
+      out.mismatched.push_back(fields[0]);
+    } else {
+      ++out.files_checked;
+    }
+  }
+  return out;
 }
 
 }  // namespace importspy

@@ -243,7 +243,7 @@ std::vector<Dependency> resolve(const std::vector<ImportReference>& imports, con
 }
 
 Decision admit(const std::optional<Policy>& policy, const Subject& subject, const Host& host, const Resolution& where,
-               const std::string& engine_version, const std::string& timestamp) {
+               const std::string& engine_version, const std::string& timestamp, const ExternalEvidence& external) {
   static const Policy default_policy{};
   const Policy& rules = policy ? *policy : default_policy;
   Decision decision;
@@ -269,6 +269,9 @@ Decision admit(const std::optional<Policy>& policy, const Subject& subject, cons
   }
   for (auto& item : runtime_evidence(rules, host, subject.path)) decision.evidence.push_back(std::move(item));
   decision.phases.insert(decision.phases.end(), {"resolve", "evidence", "host-runtime"});
+  if (external) {
+    for (auto& item : external(decision)) decision.evidence.push_back(std::move(item));
+  }
   decision.violations = evaluate(rules, host, decision.dependencies, decision.evidence, subject.path);
   decision.phases.push_back("policy");
   decision.runtime_required = std::any_of(decision.violations.begin(), decision.violations.end(), [](const auto& v) { return v.code == "ISPY-S103"; });

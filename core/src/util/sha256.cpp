@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include <fstream>
+
 namespace importspy {
 namespace {
 
@@ -24,6 +26,24 @@ std::string sha256_hex(std::string_view data) {
   unsigned char digest[crypto_hash_sha256_BYTES];
   crypto_hash_sha256(digest, bytes(data), data.size());
   return hex(digest, sizeof digest);
+}
+
+std::optional<std::string> sha256_base64url_of_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  crypto_hash_sha256_state state;
+  crypto_hash_sha256_init(&state);
+  char block[1 << 16];
+  while (in) {
+    in.read(block, sizeof block);
+    crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(block), static_cast<unsigned long long>(in.gcount()));
+  }
+  if (in.bad()) return std::nullopt;
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256_final(&state, digest);
+  char encoded[sodium_base64_ENCODED_LEN(crypto_hash_sha256_BYTES, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
+  sodium_bin2base64(encoded, sizeof encoded, digest, sizeof digest, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  return std::string(encoded);
 }
 
 std::string hmac_sha256_hex(std::string_view key, std::string_view data) {

@@ -59,3 +59,59 @@ TEST(DistributionIndex, the_first_path_entry_wins_a_name_as_importlib_finds_it) 
 
 }  // namespace
 }  // namespace importspy
+
+namespace importspy {
+namespace {
+
+// "hello\n" as RECORD writes its SHA-256 (URL-safe base64, no padding).
+constexpr const char* kHelloDigest = "sha256=WJG1tSLV3whtD_CxEPvZ0hu0_HFjrzTQgoai6Eb2vgM";
+
+InstalledDistribution record_distribution(const std::string& name, const std::string& record) {
+  const fs::path site = site_folder(name);
+  write(site / "demo-1.0.dist-info" / "METADATA", "Name: demo\nVersion: 1.0\n");
+  write(site / "demo-1.0.dist-info" / "RECORD", record);
+  write(site / "demo" / "__init__.py", "hello\n");
+  write(site / "demo" / "other.py", "hello\n");
+  return *DistributionIndex::scan({site}).find("demo");
+}
+
+TEST(RecordVerification, every_listed_file_matching_its_hash_is_verified) {
+  const auto result = verify_record(record_distribution(
+      "record_ok", std::string("demo/__init__.py,") + kHelloDigest + ",6\n\"demo/other.py\"," + kHelloDigest + ",6\ndemo-1.0.dist-info/RECORD,,\n"));
+  EXPECT_TRUE(result.verified());
+  EXPECT_EQ(result.files_checked, 2u);
+  EXPECT_EQ(result.unhashed, 1u);
+}
+
+TEST(RecordVerification, an_edited_file_is_a_mismatch) {
+  const auto distribution = record_distribution("record_edited", std::string("demo/__init__.py,") + kHelloDigest + ",6\n");
+  write(distribution.metadata_folder.parent_path() / "demo" / "__init__.py", "patched\n");
+  const auto result = verify_record(distribution);
+  EXPECT_FALSE(result.verified());
+  EXPECT_EQ(result.mismatched, (std::vector<std::string>{"demo/__init__.py"}));
+}
+
+TEST(RecordVerification, a_listed_file_that_is_absent_or_not_regular_is_missing) {
+  const auto distribution = record_distribution("record_missing", std::string("demo/gone.py,") + kHelloDigest + ",6\ndemo," + kHelloDigest + ",6\n");
+  const auto result = verify_record(distribution);
+  EXPECT_FALSE(result.verified());
+  EXPECT_EQ(result.missing, (std::vector<std::string>{"demo/gone.py", "demo"}));
+}
+
+TEST(RecordVerification, a_hash_other_than_sha256_cannot_verify) {
+  const auto result = verify_record(record_distribution("record_md5", "demo/__init__.py,md5=abc,6\n"));
+  EXPECT_FALSE(result.verified());
+  EXPECT_EQ(result.mismatched.size(), 1u);
+}
+
+TEST(RecordVerification, no_record_or_too_many_rows_is_an_error_not_a_hang) {
+  InstalledDistribution none = record_distribution("record_none", "");
+  fs::remove(none.metadata_folder / "RECORD");
+  EXPECT_EQ(verify_record(none).error, "the distribution has no readable RECORD");
+  std::string rows;
+  for (int i = 0; i < 20; ++i) rows += "demo/__init__.py," + std::string(kHelloDigest) + ",6\n";
+  EXPECT_EQ(verify_record(record_distribution("record_long", rows), 10).error, "RECORD lists more than 10 files");
+}
+
+}  // namespace
+}  // namespace importspy

@@ -39,6 +39,19 @@ private:
   std::map<std::string, std::vector<std::string>, std::less<>> by_import_;
 };
 
+// Every file a distribution's RECORD lists with a hash (PEP 376/627 rows `path,sha256=<digest>,size`,
+// paths relative to the folder holding the .dist-info), compared with that hash. Only regular files are
+// read; at most `max_files` rows with a hash are followed (a hostile RECORD is an error, not a hang).
+struct RecordVerification {
+  std::size_t files_checked = 0;         // listed with a sha256 and identical
+  std::vector<std::string> mismatched;   // content differs from RECORD (or a hash other than sha256)
+  std::vector<std::string> missing;      // listed, but absent or not a regular file
+  std::size_t unhashed = 0;              // listed without a hash (RECORD itself, .pyc files): not verifiable
+  std::optional<std::string> error;      // RECORD unreadable, absent or too long
+  bool verified() const { return !error && mismatched.empty() && missing.empty() && files_checked > 0; }
+};
+RecordVerification verify_record(const InstalledDistribution& distribution, std::size_t max_files = 200'000);
+
 // PEP 503 normalisation of a distribution name.
 std::string normalize_project_name(std::string_view name);
 

@@ -3,6 +3,7 @@
 // the facts, the violations, ADMIT or DENY; and how the subject's imports are resolved.
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <set>
 #include <string>
@@ -76,8 +77,12 @@ Origin read_direct_url(const std::optional<std::string>& json);
 // The project root 0.5.0 uses: the nearest parent of the subject holding pyproject.toml, else its folder.
 std::filesystem::path project_root_for(const std::filesystem::path& subject);
 
+// Evidence from outside the engine (the selected evidence providers), asked for once the subject's
+// dependencies are resolved and before any rule is evaluated; empty when none are selected.
+using ExternalEvidence = std::function<std::vector<Evidence>(const Decision& so_far)>;
+
 // Decides `subject` against `policy` (nullopt: the default policy) on `host`.
 Decision admit(const std::optional<Policy>& policy, const Subject& subject, const Host& host, const Resolution& where,
-               const std::string& engine_version, const std::string& timestamp);
+               const std::string& engine_version, const std::string& timestamp, const ExternalEvidence& external = {});
 
 }  // namespace importspy::policy

@@ -1,6 +1,8 @@
 #pragma once
 // SHA-256, HMAC-SHA256 and secret keys, from libsodium.
 
+#include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -8,6 +10,10 @@ namespace importspy {
 
 // SHA-256 of `data` as 64 lowercase hex digits.
 std::string sha256_hex(std::string_view data);
+
+// SHA-256 of a file's contents (read in blocks) in RECORD's form: URL-safe base64 without padding
+// (PEP 376). nullopt when the file cannot be read.
+std::optional<std::string> sha256_base64url_of_file(const std::filesystem::path& path);
 
 // HMAC-SHA256 of `data` under `key`, as 64 lowercase hex digits.
 std::string hmac_sha256_hex(std::string_view key, std::string_view data);
