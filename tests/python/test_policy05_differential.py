@@ -240,3 +240,23 @@ def test_every_policy_fixture_is_a_case() -> None:
 
 def test_every_not_yet_entry_names_a_case() -> None:
     assert set(NOT_YET) <= {case.name for case in CASES}
+
+
+@pytest.mark.parametrize("subject, site", [
+    ("subjects/plugin.py", False), ("subjects/structured.py", False), ("subjects/unresolved.py", False),
+    ("subjects/uses_distributions.py", True),
+])
+def test_init_writes_a_starter_policy_that_decides_as_importspy_05s(subject: str, site: bool, reference: Path, tmp_path: Path) -> None:
+    """`importspy init` by each tool, then 0.5.0's own check of each starter: the same decision and codes.
+    A second `init` refuses to overwrite (exit 2) in both."""
+    outcomes = []
+    for tool in ([str(reference)], [sys.executable, "-m", "importspy"]):
+        work = tmp_path / ("theirs" if len(tool) == 1 else "ours")
+        shutil.copytree(FIXTURES, work)
+        created = run([*tool, "init", subject, "-o", "starter.yml"], work, site)
+        again = run([*tool, "init", subject, "-o", "starter.yml"], work, site)
+        assert (created[0], again[0]) == (0, 2), created[2] + again[2]
+        checked = run([str(reference), "check", subject, "-s", "starter.yml", "-f", "json"], work, site)
+        assert checked[1] is not None, checked[2]
+        outcomes.append((checked[0], decisions(checked[1]), codes(checked[1])))
+    assert outcomes[1] == outcomes[0]

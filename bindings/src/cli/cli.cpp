@@ -465,6 +465,7 @@ int run_hash(const std::string& target, const std::string& select, SourceParser 
 int run_cli(const std::vector<std::string>& arguments) {
   // ImportSpy 0.5 admission policies keep 0.5.0's command line, outputs and exit codes (docs/policies-0.5.md).
   if (auto status = run_policy05_check(arguments)) return *status;
+  if (auto status = run_policy05_init(arguments)) return *status;
   CLI::App app{"ImportSpy: check Python modules against their import contracts.\n"
                "Exit status: 0 compliant, 1 violations, 2 usage, contract or source error."};
   app.name("importspy");

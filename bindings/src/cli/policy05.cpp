@@ -4,12 +4,18 @@
 #include <nanobind/stl/string.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
 #include <tuple>
+
+#ifndef _WIN32
+#include <sys/stat.h>
+#include <unistd.h>
+#endif
 
 #include "extract/environment_probe.hpp"
 #include "extract/source_bytes.hpp"
@@ -20,6 +26,7 @@
 #include "interop/errors.hpp"
 #include "importspy/policy/admission.hpp"
 #include "importspy/policy/loader.hpp"
+#include "importspy/policy/starter.hpp"
 #include "importspy/project/config.hpp"
 #include "importspy/util/sha256.hpp"
 
@@ -440,8 +447,8 @@ std::string render_sarif(const std::vector<Decision>& decisions) {
       .dump(2);
 }
 
-bool write_stdout(const std::string& text) {
-  PyObject* handle = PySys_GetObject("stdout");
+bool write_stream(const char* stream, const std::string& text) {
+  PyObject* handle = PySys_GetObject(stream);
   if (!handle || handle == Py_None) return false;
   try {
     nb::object out = nb::borrow(handle);
@@ -451,6 +458,39 @@ bool write_stdout(const std::string& text) {
   } catch (const nb::python_error&) {
     return false;
   }
+}
+
+bool write_stdout(const std::string& text) { return write_stream("stdout", text); }
+bool write_stderr(const std::string& text) { return write_stream("stderr", text); }
+
+// Creates `path` with `text`, never replacing anything there (a file, a folder, a symbolic link, even a
+// dangling one): written in full under an unpredictable name, then linked into place, which fails when
+// the name exists. Nobody ever sees half a file.
+bool create_new_file(const fs::path& path, const std::string& text) {
+#ifndef _WIN32
+  std::string temporary = (path.parent_path().empty() ? fs::path(".") : path.parent_path()).string() + "/.importspy-init-XXXXXX";
+  const int fd = ::mkstemp(temporary.data());
+  if (fd < 0) return false;
+  const mode_t mask = ::umask(0);
+  ::umask(mask);
+  bool ok = ::fchmod(fd, 0666 & ~mask) == 0;
+  for (std::size_t written = 0; ok && written < text.size();) {
+    const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    ok = n > 0;
+    if (ok) written += static_cast<std::size_t>(n);
+  }
+  ok = ::close(fd) == 0 && ok;
+  ok = ok && ::link(temporary.c_str(), path.c_str()) == 0;
+  ::unlink(temporary.c_str());
+  return ok;
+#else
+  std::error_code ec;
+  if (fs::exists(fs::symlink_status(path, ec))) return false;
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  return static_cast<bool>(out);
+#endif
 }
 
 // The requests of a folder: its pyproject.toml `[tool.importspy] subjects`, inside the folder.
@@ -599,6 +639,62 @@ std::string record_evidence_json(const std::string& distribution) {
                     " are missing, of " + std::to_string(result.files_checked + result.mismatched.size() + result.missing.size());
   }
   return out.dump();
+}
+
+std::optional<int> run_policy05_init(const std::vector<std::string>& arguments) {
+  if (arguments.empty() || arguments[0] != "init") return std::nullopt;
+  std::optional<std::string> subject_text, output;
+  for (std::size_t i = 1; i < arguments.size(); ++i) {
+    const std::string& a = arguments[i];
+    if ((a == "-o" || a == "--output") && i + 1 < arguments.size()) {
+      output = arguments[++i];
+    } else if (a.starts_with("--output=")) {
+      output = a.substr(9);
+    } else if (a == "-h" || a == "--help") {
+      write_stdout("usage: importspy init SUBJECT [-o OUTPUT]\n\nWrite a starter ImportSpy 0.5 policy for SUBJECT (beside it as SUBJECT.importspy.yml,\n"
+                   "or OUTPUT), from its source, without running it. An existing file is never overwritten.\n");
+      return kAdmit;
+    } else if (!a.starts_with("-") && !subject_text) {
+      subject_text = a;
+    } else {
+      write_stderr("importspy init: unexpected argument `" + a + "`; usage: importspy init SUBJECT [-o OUTPUT]\n");
+      return kConfiguration;
+    }
+  }
+  if (!subject_text) {
+    write_stderr("importspy init: no subject given; usage: importspy init SUBJECT [-o OUTPUT]\n");
+    return kConfiguration;
+  }
+  std::error_code ec;
+  const fs::path subject = fs::weakly_canonical(fs::absolute(*subject_text), ec);
+  std::string text;
+  try {
+    ModuleFacts facts;
+    try {
+      facts = extract_static_file(subject, "");
+    } catch (const SourceError& error) {
+      const std::string place = error.file() + (error.line() > 0 ? ":" + std::to_string(error.line()) + ":" + std::to_string(error.column()) : "");
+      write_stderr("importspy init: cannot write a policy for " + place + ": " + error.what() + "\n");
+      return kConfiguration;
+    }
+    const fs::path root = project_root_for(subject);
+    const auto stdlib = stdlib_names();
+    const DistributionIndex distributions = installed_distributions();
+    const std::vector<Dependency> dependencies =
+        resolve(read_subject(subject).imports, subject, {stdlib.first, root, &distributions, project_declarations(root), stdlib.second});
+    text = starter_policy(facts, dependencies, subject.filename().string());
+    (void)parse_policy(text, "starter policy");  // what is written reads back: a generation fault never leaves a file
+  } catch (const std::exception&) {
+    write_stderr("importspy init: writing the policy failed (details withheld)\n");
+    return kToolFailure;
+  }
+  const fs::path destination = output ? fs::path(*output) : sidecar_of(subject);
+  if (!create_new_file(destination, text)) {
+    write_stderr("importspy init: cannot create " + destination.string() + ": it exists or cannot be written (init never overwrites a file)\n");
+    return kConfiguration;
+  }
+  write_stdout("Created " + destination.string() + ". Review it, then run `importspy check " + *subject_text + "`.\n");
+  return kAdmit;
 }
 
 }  // namespace importspy::bindings

@@ -14,6 +14,10 @@ namespace importspy::bindings {
 // pyproject.toml has `[tool.importspy] subjects`. nullopt otherwise: the 0.4 command line handles it.
 std::optional<int> run_policy05_check(const std::vector<std::string>& arguments);
 
+// `importspy init SUBJECT [-o OUTPUT]` (0.5.0's command): a starter policy beside the subject
+// (`<module>.importspy.yml`) or at OUTPUT, never overwriting a file; nullopt when not an `init`.
+std::optional<int> run_policy05_init(const std::vector<std::string>& arguments);
+
 // The `record` evidence provider's work (python/importspy/evidence.py): the installed distribution of
 // this name (found on sys.path as importlib.metadata finds it) checked against its RECORD, as the
 // fields of one `distribution.record` evidence (kind, subject, observed, status, detail).
