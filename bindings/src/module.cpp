@@ -90,6 +90,17 @@ NB_MODULE(_engine, m) {
       .def("__repr__", [](const ContractHandle& c) { return "<Contract " + c.contract->source + ">"; });
 
   m.def(
+      "admission_decision",
+      [](const std::string& subject, const std::optional<std::string>& policy, const std::optional<std::string>& project_root,
+         const std::vector<std::string>& providers, bool allow_network) {
+        AdmissionResult result = admit_for_api(subject, policy, project_root, providers, allow_network);
+        nb::object bytes = result.admitted_bytes ? nb::object(nb::bytes(result.admitted_bytes->data(), result.admitted_bytes->size())) : nb::none();
+        return nb::make_tuple(nb::str(result.document.c_str(), result.document.size()), bytes);
+      },
+      nb::arg("subject"), nb::arg("policy") = nb::none(), nb::arg("project_root") = nb::none(), nb::arg("providers") = std::vector<std::string>{},
+      nb::arg("allow_network") = false,
+      "An ImportSpy 0.5 admission decision (JSON text) and, when admitted, the subject's bytes exactly as checked.");
+  m.def(
       "record_evidence", [](const std::string& distribution) { return nb::module_::import_("json").attr("loads")(record_evidence_json(distribution)); },
       nb::arg("distribution"),
       "The `record` evidence provider's check: the installed distribution's files against the sha256 its RECORD lists, as evidence fields.");

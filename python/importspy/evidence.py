@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, cast
 
 from . import _engine
 
@@ -113,4 +113,4 @@ class RecordProvider:
                 if distribution.name in seen:
                     continue
                 seen.add(distribution.name)
-                yield Evidence(**_engine.record_evidence(distribution.name))
+                yield Evidence(**cast("dict[str, Any]", _engine.record_evidence(distribution.name)))

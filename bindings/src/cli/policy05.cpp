@@ -157,9 +157,10 @@ std::string utc_now() {
   return text;
 }
 
-// The subject read once, parsed by CPython's parser; its imports as 0.5.0 lists them (one per statement
-// and module).
-Subject read_subject(const fs::path& path) {
+// The subject read once, then parsed; its imports as 0.5.0 lists them (one per statement and module).
+// `bytes` and `facts`, when given, receive what was read and parsed: what is checked (structure) and
+// executed (the Python API's load) is exactly what was hashed.
+Subject read_subject(const fs::path& path, std::string* bytes_read = nullptr, ModuleFacts* facts_read = nullptr) {
   Subject subject;
   subject.path = path.string();
   std::error_code ec;
@@ -172,7 +173,7 @@ Subject read_subject(const fs::path& path) {
     // One read: the bytes hashed in the decision are the bytes parsed.
     const std::string bytes = read_source_file(path, SourceLimits{}.max_bytes);
     subject.sha256 = sha256_hex(bytes);
-    const ModuleFacts facts = extract_static_source(bytes, path.string(), "");
+    ModuleFacts facts = extract_static_source(bytes, path.string(), "");
     // One reference per imported module and statement: `from os import path, sep` is one (os),
     // `from . import a, b` two (a and b, level 1), `import json, os.path` two.
     std::set<std::tuple<std::string, int, int>> seen;
@@ -184,6 +185,8 @@ Subject read_subject(const fs::path& path) {
       if (!seen.insert({name, level, fact.line}).second) continue;
       subject.imports.push_back({std::move(name), fact.line, 1, level});
     }
+    if (bytes_read) *bytes_read = bytes;
+    if (facts_read) *facts_read = std::move(facts);
   } catch (const SourceError& error) {
     std::optional<int> line, column;
     if (error.line() > 0) line = error.line(), column = error.column();
@@ -326,15 +329,9 @@ std::shared_ptr<const Contract> structure_contract(const Policy& policy) {
   }
 }
 
-void check_structure(const Contract& contract, Decision& decision) {
+void check_structure(const Contract& contract, const ModuleFacts& facts, Decision& decision) {
   const bool unreadable = std::any_of(decision.violations.begin(), decision.violations.end(), [](const PolicyViolation& v) { return v.code == "ISPY-S001"; });
   if (unreadable) return;  // S001 already denies: there are no facts to check
-  ModuleFacts facts;
-  try {
-    facts = extract_static_file(decision.subject, "");
-  } catch (const SourceError&) {
-    return;  // the subject was read for S001 already; a reader limit here is no structural verdict
-  }
   const Report report = check(contract, probe_environment(referenced_environment_names(contract)), facts);
   std::vector<PolicyViolation> structural;
   bool no_deployment = false;
@@ -372,9 +369,10 @@ void check_structure(const Contract& contract, Decision& decision) {
   }
 }
 
+// `bytes_read`, when given, receives the subject's bytes as they were hashed and checked.
 Decision decide(const Request& request, const Arguments& arguments,
                 const std::pair<std::set<std::string, std::less<>>, std::set<std::string, std::less<>>>& stdlib,
-                const DistributionIndex& distributions, const std::vector<Provider>& providers) {
+                const DistributionIndex& distributions, const std::vector<Provider>& providers, std::string* bytes_read = nullptr) {
   std::error_code ec;
   const fs::path subject = fs::weakly_canonical(fs::absolute(request.subject), ec);
   std::optional<Policy> policy;
@@ -382,10 +380,11 @@ Decision decide(const Request& request, const Arguments& arguments,
   const fs::path root = arguments.project_root ? fs::weakly_canonical(fs::absolute(*arguments.project_root), ec) : project_root_for(subject);
   // A structure that does not compile is a configuration error (C101) before anything is decided.
   const std::shared_ptr<const Contract> structure = policy && policy->structure ? structure_contract(*policy) : nullptr;
-  Decision decision = admit(policy, read_subject(subject), probe_host(policy ? &*policy : nullptr),
+  ModuleFacts facts;
+  Decision decision = admit(policy, read_subject(subject, bytes_read, &facts), probe_host(policy ? &*policy : nullptr),
                             {stdlib.first, root, &distributions, project_declarations(root), stdlib.second}, IMPORTSPY_VERSION, utc_now(),
                             [&](const Decision& so_far) { return provider_evidence(providers, arguments.allow_network, so_far, root); });
-  if (structure && decision.environment) check_structure(*structure, decision);
+  if (structure && decision.environment) check_structure(*structure, facts, decision);
   return decision;
 }
 
@@ -695,6 +694,38 @@ std::optional<int> run_policy05_init(const std::vector<std::string>& arguments) 
   }
   write_stdout("Created " + destination.string() + ". Review it, then run `importspy check " + *subject_text + "`.\n");
   return kAdmit;
+}
+
+AdmissionResult admit_for_api(const std::string& subject_text, const std::optional<std::string>& policy_text,
+                              const std::optional<std::string>& project_root, const std::vector<std::string>& provider_names, bool allow_network) {
+  AdmissionResult out;
+  Arguments arguments;
+  arguments.subject = subject_text;
+  arguments.project_root = project_root;
+  arguments.allow_network = allow_network;
+  std::error_code ec;
+  const fs::path subject = fs::weakly_canonical(fs::absolute(subject_text), ec);
+  Request request{subject, std::nullopt, {}};
+  if (policy_text) {
+    request.contract = fs::path(*policy_text);
+    request.contract_as_given = *policy_text;
+  } else if (is_policy_file(sidecar_of(subject))) {
+    request.contract = sidecar_of(subject);
+    request.contract_as_given = sidecar_of(subject).string();
+  }
+  Decision decision;
+  std::string bytes;
+  try {
+    const std::vector<Provider> providers = load_providers(provider_names);
+    decision = decide(request, arguments, stdlib_names(), installed_distributions(), providers, &bytes);
+    if (decision.admitted()) out.admitted_bytes = std::move(bytes);
+  } catch (const PolicyError& error) {
+    decision = error_decision(subject_text, "ISPY-C101", error.describe(), "configuration", IMPORTSPY_VERSION);
+  } catch (const std::exception&) {
+    decision = error_decision(subject_text, "ISPY-C199", "Admission tool failed (details withheld).", "tool", IMPORTSPY_VERSION);
+  }
+  out.document = to_json(decision).dump();
+  return out;
 }
 
 }  // namespace importspy::bindings

@@ -18,6 +18,16 @@ std::optional<int> run_policy05_check(const std::vector<std::string>& arguments)
 // (`<module>.importspy.yml`) or at OUTPUT, never overwriting a file; nullopt when not an `init`.
 std::optional<int> run_policy05_init(const std::vector<std::string>& arguments);
 
+// One 0.5 admission decision for the Python API (python/importspy/admission.py): the policy given, else
+// the subject's sidecar, else the default policy. `document` is the decision document (JSON);
+// `admitted_bytes` the subject's bytes exactly as they were hashed and checked, only when admitted.
+struct AdmissionResult {
+  std::string document;
+  std::optional<std::string> admitted_bytes;
+};
+AdmissionResult admit_for_api(const std::string& subject, const std::optional<std::string>& policy, const std::optional<std::string>& project_root,
+                              const std::vector<std::string>& providers, bool allow_network);
+
 // The `record` evidence provider's work (python/importspy/evidence.py): the installed distribution of
 // this name (found on sys.path as importlib.metadata finds it) checked against its RECORD, as the
 // fields of one `distribution.record` evidence (kind, subject, observed, status, detail).
