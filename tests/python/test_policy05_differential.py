@@ -91,6 +91,10 @@ CASES = [
     *(policy(name, subject="subjects/structured.py") for name in [
         "admit_structure", "deny_structure", "deny_structure_unverifiable", "deny_structure_deployment", "error_structure",
     ]),
+    # Deny when unsure: a module that changes its namespace at import (globals(), a star import).
+    dataclasses.replace(policy("deny_structure_dynamic", subject="subjects/dynamic.py"), name="structure_dynamic_globals"),
+    dataclasses.replace(policy("deny_structure_dynamic", subject="subjects/star.py"), name="structure_dynamic_star_import"),
+    dataclasses.replace(policy("deny_structure_dynamic", subject="subjects/structured.py"), name="structure_static_admitted"),
     # Configuration errors (exit 2, ISPY-C101).
     *(policy(name) for name in [
         "error_unknown_key", "error_schema_version", "error_schema_version_string", "error_policy_id_type",

@@ -335,7 +335,37 @@ void check_structure(const Contract& contract, const ModuleFacts& facts, Decisio
   const Report report = check(contract, probe_environment(referenced_environment_names(contract)), facts);
   std::vector<PolicyViolation> structural;
   bool no_deployment = false;
+  // Deny when unsure, as 0.5.0 does: a module that changes its own namespace at import (exec, globals(),
+  // setattr, a star import) may bind or replace any name, so no required declaration can be decided from
+  // its source, present or not: each is ISPY-S103.
+  std::set<std::string> undecidable;
+  if (!facts.dynamic_namespace.empty()) {
+    std::string why = facts.dynamic_namespace.front();
+    for (const auto& name : contract.module.variables) undecidable.insert(name.name);
+    for (const auto& name : contract.module.functions) undecidable.insert(name.name);
+    for (const auto& name : contract.module.classes) undecidable.insert(name.name);
+    for (const std::string& name : undecidable) {
+      PolicyViolation out;
+      out.code = "ISPY-S103";
+      out.category = "structure";
+      out.message = "`" + name + "` cannot be decided from the source: the module changes its namespace when it runs (" + why + ")";
+      out.subject = decision.subject;
+      out.phase = "static";
+      out.location = Location{decision.subject, std::nullopt, std::nullopt};
+      out.expected = nullptr;
+      out.observed = nullptr;
+      out.remediation = "declare the name statically, or check the module at run time";
+      structural.push_back(std::move(out));
+    }
+    decision.runtime_required = true;
+  }
   for (const Violation& v : report.violations) {
+    if (!undecidable.empty()) {
+      // Violations of a declaration already reported as undecidable are that one S103.
+      const std::size_t dot = v.path.find('.');
+      const std::size_t next = dot == std::string::npos ? std::string::npos : v.path.find('.', dot + 1);
+      if (dot != std::string::npos && undecidable.contains(v.path.substr(dot + 1, next == std::string::npos ? std::string::npos : next - dot - 1))) continue;
+    }
     // A `__version__` the module does not set is a missing declaration, as 0.5.0 counts it.
     const auto code = v.code == codes::version_mismatch && !v.actual ? std::optional<std::string>("ISPY-S101") : structure_code(v.code);
     if (!code) {

@@ -883,6 +883,7 @@ private:
     // next line at this depth (an `elif`, the next statement) is read only when this one is done.
     const Span line = read_line();
     if (line.empty()) return;
+    if (scope != Scope::method_body) note_dynamic_namespace(line, scope);
     const Token& first = line[0];
     const std::string_view word = first.kind == TokenKind::name ? text(first) : std::string_view();
     const bool is_async = word == "async" && line.size() > 1;
@@ -910,6 +911,27 @@ private:
       fail_at(first, "'" + std::string(word) + "' without the statement it continues");
     }
     simple_statements(line, scope, flow, cls, method);
+  }
+
+  // Code that runs at import and binds names the source does not show (deny-when-unsure, 0.5 policies):
+  // a call of exec, eval, globals, locals, vars, setattr or delattr (not an attribute such as `obj.exec(`,
+  // not a definition's name), a star import, `global` in a class body. Function bodies never get here.
+  void note_dynamic_namespace(Span line, Scope scope) {
+    static constexpr std::string_view kDynamic[] = {"exec", "eval", "globals", "locals", "vars", "setattr", "delattr"};
+    constexpr std::size_t kKept = 5;
+    if (facts_.dynamic_namespace.size() >= kKept) return;
+    const auto note = [&](const Token& at, const std::string& what) {
+      facts_.dynamic_namespace.push_back(what + " at line " + std::to_string(at.line));
+    };
+    if (scope == Scope::class_body && is_word(line[0], "global")) return note(line[0], "`global` in a class body");
+    for (std::size_t i = 0; i < line.size(); ++i) {
+      const Token& t = line[i];
+      if (t.kind == TokenKind::star && i > 0 && is_word(line[i - 1], "import")) return note(t, "`import *`");
+      if (t.kind != TokenKind::name || i + 1 >= line.size() || line[i + 1].kind != TokenKind::lpar) continue;
+      if (i > 0 && (line[i - 1].kind == TokenKind::dot || is_word(line[i - 1], "def") || is_word(line[i - 1], "class"))) continue;
+      const std::string_view word = text(t);
+      if (std::find(std::begin(kDynamic), std::end(kDynamic), word) != std::end(kDynamic)) return note(t, "`" + std::string(word) + "(...)`");
+    }
   }
 
   void else_clause(Scope scope, Flow flow, ClassFact* cls, const MethodScan* method) {
@@ -1456,7 +1478,10 @@ private:
     for (Span part : split_top(names, TokenKind::comma)) {
       if (part.empty()) continue;
       const std::string name(text(part[0]));
-      if (name == "*") continue;
+      if (name == "*") {
+        facts_.imports.push_back({module, "*", "", line});  // a dependency that binds no name the source shows
+        continue;
+      }
       const std::string alias = part.size() == 3 && is_word(part[1], "as") ? std::string(text(part[2])) : name;
       facts_.imports.push_back({module, name, alias, line});
     }

@@ -288,7 +288,10 @@ TEST(Reader, rejects_invalid_utf8_in_a_string_but_not_in_a_comment) {
 
 TEST(Reader, reads_imports_and_aliases) {
   const ModuleFacts facts = read("import os.path, sys as system\nfrom . import sibling\nfrom ..up import (a as b,\n    c,)\nfrom x import *\n");
-  ASSERT_EQ(facts.imports.size(), 5u);
+  ASSERT_EQ(facts.imports.size(), 6u);  // the star import is a dependency too; it binds no name
+  EXPECT_EQ(facts.imports[5].module, "x");
+  EXPECT_EQ(facts.imports[5].name, "*");
+  EXPECT_EQ(facts.imports[5].alias, "");
   EXPECT_EQ(facts.imports[0].module, "os.path");
   EXPECT_EQ(facts.imports[0].alias, "os");
   EXPECT_EQ(facts.imports[1].alias, "system");
@@ -410,6 +413,28 @@ TEST(ReaderLimits, a_stack_of_diamonds_is_read_at_once) {
   }
   const ModuleFacts facts = read_module_source(source, "pkg/mod.py", "pkg.mod");
   EXPECT_EQ(facts.classes.back().superclasses.size(), 901u);
+}
+
+}  // namespace
+}  // namespace importspy
+
+namespace importspy {
+namespace {
+
+TEST(ReaderDynamicNamespace, names_code_that_binds_names_the_source_does_not_show) {
+  EXPECT_EQ(read("x = 1\nglobals()['y'] = 2\n").dynamic_namespace, (std::vector<std::string>{"`globals(...)` at line 2"}));
+  EXPECT_EQ(read("from os.path import *\n").dynamic_namespace, (std::vector<std::string>{"`import *` at line 1"}));
+  EXPECT_EQ(read("class C:\n    global g\n    g = 1\n").dynamic_namespace, (std::vector<std::string>{"`global` in a class body at line 2"}));
+  EXPECT_EQ(read("class C:\n    setattr(C, 'x', 1)\n").dynamic_namespace.size(), 1u);
+  EXPECT_EQ(read("if cond:\n    exec(code)\n").dynamic_namespace.size(), 1u);  // may run: unsure
+}
+
+TEST(ReaderDynamicNamespace, leaves_out_function_bodies_attributes_and_definitions) {
+  EXPECT_TRUE(read("def f():\n    exec(code)\n    globals()['x'] = 1\n").dynamic_namespace.empty());  // runs only when called
+  EXPECT_TRUE(read("import os\nos.setattr(1)\nengine.exec('select 1')\n").dynamic_namespace.empty());
+  EXPECT_TRUE(read("def exec(x): pass\nclass vars(object): pass\n").dynamic_namespace.empty());
+  EXPECT_TRUE(read("if False:\n    exec(code)\n").dynamic_namespace.empty());  // never runs
+  EXPECT_TRUE(read("class C:\n    def m(self):\n        setattr(self, 'x', 1)\n").dynamic_namespace.empty());
 }
 
 }  // namespace

@@ -67,8 +67,8 @@ struct ClassFact {
 // `from .base import Plugin as P` binds `P` (module ".base", name "Plugin").
 struct ImportFact {
   std::string module;  // as written, leading dots kept for relative imports
-  std::string name;    // the imported attribute; empty for `import module`
-  std::string alias;   // the local name bound
+  std::string name;    // the imported attribute; empty for `import module`; `*` for a star import
+  std::string alias;   // the local name bound; empty for a star import
   int line = 0;
 };
 
@@ -82,6 +82,10 @@ struct ModuleFacts {
   std::vector<FunctionFact> functions;
   std::vector<ClassFact> classes;
   std::vector<ImportFact> imports;  // from source only; empty for facts taken from a live module
+  // Why the source cannot show every name the module binds when it runs (code run at import that changes
+  // the namespace: `exec(...)`, `globals()`, `setattr(...)`, `from m import *`, `global` in a class body),
+  // each with its line; at most a few. Empty when the source shows them all. From the reader only.
+  std::vector<std::string> dynamic_namespace;
 
   const VariableFact* find_variable(std::string_view name) const;
   const FunctionFact* find_function(std::string_view name) const;
