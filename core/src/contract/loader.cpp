@@ -62,7 +62,8 @@ namespace {
 
 using Keys = std::span<const std::string_view>;
 
-constexpr std::array<std::string_view, 9> kTopKeys = {"importspy", "filename", "version", "integrity", "variables", "functions", "classes", "imports", "deployments"};
+constexpr std::array<std::string_view, 10> kTopKeys = {"importspy", "filename", "version", "integrity", "variables", "functions", "classes", "imports", "requires", "deployments"};
+constexpr std::array<std::string_view, 2> kRequiresKeys = {"module", "contract"};
 constexpr std::array<std::string_view, 3> kImportsKeys = {"allowed", "forbidden", "type_checking"};
 constexpr std::array<std::string_view, 6> kModuleKeys = {"filename", "version", "integrity", "variables", "functions", "classes"};
 constexpr std::array<std::string_view, 1> kIntegrityKeys = {"sha256"};
@@ -152,6 +153,19 @@ public:
     contract.module = read_module_fields(root, "the contract");
     contract.module.mark = mark_of(root);
     if (const YAML::Node imports = root["imports"]; imports.IsDefined() && !imports.IsNull()) contract.imports = read_imports(root, imports);
+    for_each_item(root, "requires", "the contract", [&](const YAML::Node& item, SourceMark at) {
+      require_map(item, at, "`requires`", "{module: package.module, contract: module.yml}");
+      check_keys(item, kRequiresKeys, "an entry of `requires`");
+      RequiredContract required;
+      required.module = required_text(item, "module", "an entry of `requires`", "package.module");
+      if (!is_dotted_name(required.module)) {
+        fail(ContractErrorKind::invalid_value, value_mark(item, "module"), "`" + required.module + "` is not a dotted module name (in `requires`)",
+             "write the module's absolute dotted name, for example `plugins.base`");
+      }
+      required.contract = required_text(item, "contract", "an entry of `requires`", "module.yml");
+      required.mark = at;
+      contract.required_contracts.push_back(std::move(required));
+    });
     for_each_item(root, "deployments", "the contract", [&](const YAML::Node& item, SourceMark at) {
       contract.deployments.push_back(read_deployment(item, at));
     });

@@ -63,6 +63,8 @@ std::string contract_json_schema() {
   top["imports"] = object({{"allowed", {{"type", "array"}, {"items", module_pattern}}},
                            {"forbidden", {{"type", "array"}, {"items", module_pattern}}},
                            {"type_checking", {{"type", "boolean"}}}});
+  top["requires"] = {{"type", json::array({"array", "null"})},
+                     {"items", object({{"module", {{"type", "string"}}}, {"contract", {{"type", "string"}}}}, {"module", "contract"})}};
   top["deployments"] = list_of("deployment");
   json schema = object(top);
   schema["$schema"] = "http://json-schema.org/draft-07/schema#";

@@ -40,6 +40,7 @@ constexpr std::array kCodes = {
     ViolationCode{codes::module_unverifiable, C::invalid, X::module, "The module has no source to check (a C extension or a sourceless .pyc) and no integrity pin admits it."},
     ViolationCode{codes::import_forbidden, C::mismatch, X::module, "The module imports a module the contract's `imports.forbidden` names."},
     ViolationCode{codes::import_not_allowed, C::mismatch, X::module, "The module imports a module none of the contract's `imports.allowed` patterns names."},
+    ViolationCode{codes::dependency_violation, C::mismatch, X::module, "A module this one imports, directly or along a chain, violates the contract `requires` names for it."},
 };
 
 }  // namespace

@@ -95,6 +95,13 @@ struct ImportRules {
   SourceMark mark;
 };
 
+// `requires:` entry: a module this one imports, directly or not, must satisfy its own contract.
+struct RequiredContract {
+  std::string module;    // dotted name
+  std::string contract;  // path as written; relative to the requiring contract's folder
+  SourceMark mark;
+};
+
 struct EnvironmentVariableRule {
   std::string name;
   std::optional<std::string> value;  // environment values are text; absent: only presence is required
@@ -132,6 +139,7 @@ struct Contract {
   int schema_version = 0;  // 0: ImportSpy 0.x format (no `importspy:` key); 1: `importspy: 1`
   ModuleRule module;  // the top-level filename/version/variables/functions/classes
   std::optional<ImportRules> imports;  // `imports:`: allowed and forbidden imports of the module
+  std::vector<RequiredContract> required_contracts;  // `requires:`: contracts of modules along the import chain
   std::vector<DeploymentRule> deployments;  // alternatives; empty: runs anywhere
   // Every name declared a secret in any deployment, sorted, each once (filled by the loader): its value
   // is never shown, even where another deployment lists it as a plain variable with a value.
