@@ -132,3 +132,28 @@ def test_a_file_path_alone_does_not_place_a_module_in_its_package(project):
     result = project.cli("check", "app/db.py", "-s", "allowed.yml", "--format", "json")
     [violation] = json.loads(result.stdout)["violations"]
     assert violation["actual"] == "from .core import run"
+
+
+def test_both_parsers_record_lazy_and_type_checking_imports_alike(project):
+    project.write("app/__init__.py", "")
+    project.write("app/mixed.py", """
+        import os
+        from typing import TYPE_CHECKING
+        if TYPE_CHECKING:
+            import requests
+        def run():
+            from app import secret
+        class C:
+            def m(self):
+                import json
+        """)
+    project.write("rules.yml", "imports:\n  forbidden: [requests, app.secret, json]\n  type_checking: true\n")
+    outputs = []
+    for parser in ("reader", "cpython"):
+        result = project.cli("check", "app.mixed", "-s", "rules.yml", "--parser", parser, "--format", "json", "--no-cache")
+        assert result.returncode == 1, result.stderr
+        outputs.append(json.loads(result.stdout))
+    assert outputs[0] == outputs[1]
+    messages = [v["message"] for v in outputs[0]["violations"]]
+    assert len(messages) == 3
+    assert "TYPE_CHECKING" in messages[0] and "lazy" in messages[1] and "lazy" in messages[2]
