@@ -157,3 +157,30 @@ def test_both_parsers_record_lazy_and_type_checking_imports_alike(project):
     messages = [v["message"] for v in outputs[0]["violations"]]
     assert len(messages) == 3
     assert "TYPE_CHECKING" in messages[0] and "lazy" in messages[1] and "lazy" in messages[2]
+
+
+def test_a_module_that_cannot_be_read_is_an_error_of_its_own_and_the_others_are_checked(project):
+    write_app(project)
+    project.write("app/broken.py", "def f(:\n")
+    project.write("rules.yml", "imports:\n  forbidden: [requests]\n")
+    result = project.cli("check", "--package", "app", "-s", "rules.yml", "--format", "json")
+    assert result.returncode == 2
+    by_target = {t["target"]: t for t in json.loads(result.stdout)["targets"]}
+    assert by_target["app.broken"]["error"]["file"].endswith("broken.py")
+    assert by_target["app.broken"]["error"]["line"] == 1
+    assert by_target["app.core"]["violations"][0]["code"] == "import-forbidden"
+    graph = project.cli("graph", "app")
+    assert graph.returncode == 2
+    assert "broken.py:1:" in graph.stderr
+    assert "app.core (app/core.py)" in graph.stdout
+
+
+def test_a_symbolic_link_back_up_the_package_is_followed_once(project):
+    write_app(project)
+    (project.root / "app" / "sub").mkdir()
+    (project.root / "app" / "sub" / "__init__.py").write_text("")
+    (project.root / "app" / "sub" / "loop").symlink_to(project.root / "app", target_is_directory=True)
+    result = project.cli("graph", "app", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    names = [m["name"] for m in json.loads(result.stdout)["modules"]]
+    assert names == ["app", "app.cli", "app.core", "app.db", "app.sub"]

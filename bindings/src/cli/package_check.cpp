@@ -8,10 +8,12 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <set>
 #include <vector>
 
 #include "extract/environment_probe.hpp"
 #include "extract/source_bytes.hpp"
+#include "extract/static_extractor.hpp"
 #include "importspy/contract/loader.hpp"
 #include "importspy/graph/dependency_check.hpp"
 #include "importspy/graph/import_graph.hpp"
@@ -27,11 +29,10 @@ namespace fs = std::filesystem;
 namespace nb = nanobind;
 using json = nlohmann::json;
 
-constexpr std::size_t kMaxSourceBytes = 64u << 20;
-
 struct Package {
-  std::vector<ModuleFacts> facts;  // sorted by module name
+  std::vector<ModuleFacts> facts;  // sorted by module name; a module that cannot be read has no imports
   std::vector<std::string> files;  // the same order, as shown to the user
+  std::vector<std::optional<TargetError>> errors;  // the same order: why a module could not be read
 };
 
 struct PackageError {
@@ -93,6 +94,7 @@ Package read_package(const std::string& target) {
   std::vector<std::pair<std::string, fs::path>> modules;  // (dotted name, file)
   // Breadth first over the package's folders: a subfolder is a subpackage only with an __init__.py.
   std::vector<std::pair<std::string, fs::path>> folders{{root_name, root}};
+  std::set<fs::path> seen{fs::weakly_canonical(root, ec)};  // a symbolic link back up the tree is read once
   for (std::size_t i = 0; i < folders.size(); ++i) {
     const auto [prefix, folder] = folders[i];
     std::vector<fs::directory_entry> entries;
@@ -102,7 +104,9 @@ Package read_package(const std::string& target) {
       const fs::path path = entry.path();
       const std::string stem = path.stem().string();
       if (entry.is_directory(ec)) {
-        if (has_init(path) && stem.find('.') == std::string::npos) folders.emplace_back(join(prefix, path.filename().string()), path);
+        if (has_init(path) && stem.find('.') == std::string::npos && seen.insert(fs::weakly_canonical(path, ec)).second) {
+          folders.emplace_back(join(prefix, path.filename().string()), path);
+        }
       } else if (path.extension() == ".py" && stem.find('.') == std::string::npos) {
         if (stem == "__init__") {
           if (!prefix.empty()) modules.emplace_back(prefix, path);
@@ -121,8 +125,16 @@ Package read_package(const std::string& target) {
   for (const auto& [name, path] : modules) {
     const std::string shown = path.lexically_relative(fs::current_path()).string();
     const std::string file = shown.empty() || shown.starts_with("..") ? path.string() : shown;
-    const std::string bytes = read_source_file(path, kMaxSourceBytes);
-    package.facts.push_back(read_module_source(bytes, file, name, options));
+    try {
+      package.facts.push_back(read_module_source(read_source_file(path, SourceLimits{}.max_bytes), file, name, options));
+      package.errors.emplace_back();
+    } catch (const LocatedError& error) {
+      ModuleFacts unread;
+      unread.name = name;
+      unread.filename = file;
+      package.facts.push_back(std::move(unread));
+      package.errors.push_back(TargetError{"source-error", error.what(), error.file().empty() ? file : error.file(), error.line(), error.column()});
+    }
     package.files.push_back(file);
   }
   return package;
@@ -186,10 +198,10 @@ std::string render_graph(const Package& package, const ImportGraph& graph, const
   return out;
 }
 
-std::string source_error_text(const LocatedError& error) {
-  std::string where = error.file();
-  if (error.line() > 0) where += ":" + std::to_string(error.line()) + ":" + std::to_string(error.column());
-  return where + ": error: " + error.what() + "\n";
+std::string source_error_text(const TargetError& error) {
+  std::string where = error.file;
+  if (error.line > 0) where += ":" + std::to_string(error.line) + ":" + std::to_string(error.column);
+  return where + ": error: " + error.message + "\n";
 }
 
 }  // namespace
@@ -198,11 +210,16 @@ CommandOutput run_graph_command(const std::string& target, const std::string& fo
   try {
     const Package package = read_package(target);
     const ImportGraph graph = build_import_graph(package.facts);
-    return {0, render_graph(package, graph, format), {}};
+    // A module that cannot be read is named on standard error; the graph of the others is still shown.
+    CommandOutput output{0, render_graph(package, graph, format), {}};
+    for (const auto& error : package.errors) {
+      if (!error) continue;
+      output.err += source_error_text(*error);
+      output.status = 2;
+    }
+    return output;
   } catch (const PackageError& error) {
     return {2, {}, "importspy: error: " + error.message + "\n"};
-  } catch (const LocatedError& error) {
-    return {2, {}, source_error_text(error)};
   }
 }
 
@@ -225,8 +242,6 @@ CommandOutput run_package_check(const std::string& target, const std::string& co
     package = read_package(target);
   } catch (const PackageError& error) {
     return {2, {}, "importspy: error: " + error.message + "\n"};
-  } catch (const LocatedError& error) {
-    return {2, {}, source_error_text(error)};
   }
   const ImportGraph graph = build_import_graph(package.facts);
   const EnvironmentFacts environment = probe_environment(referenced_environment_names(*contract));
@@ -236,7 +251,11 @@ CommandOutput run_package_check(const std::string& target, const std::string& co
     result.target = graph.modules[i];
     result.file = package.files[i];
     result.contract = contract_path;
-    result.report = check_with_dependencies(*contract, required, environment, graph, package.facts, i);
+    if (package.errors[i]) {
+      result.error = package.errors[i];
+    } else {
+      result.report = check_with_dependencies(*contract, required, environment, graph, package.facts, i);
+    }
     batch.results.push_back(std::move(result));
   }
   const std::string out = format == "json" ? render_batch_json(batch) + "\n" : render_batch_text(batch, {color, true});
