@@ -184,3 +184,18 @@ def test_a_symbolic_link_back_up_the_package_is_followed_once(project):
     assert result.returncode == 0, result.stderr
     names = [m["name"] for m in json.loads(result.stdout)["modules"]]
     assert names == ["app", "app.cli", "app.core", "app.db", "app.sub"]
+
+
+def test_no_cycles_reports_the_package_cycle_once(project):
+    write_app(project)
+    project.write("rules.yml", "imports:\n  no_cycles: true\n")
+    result = project.cli("check", "--package", "app", "-s", "rules.yml", "--format", "json")
+    assert result.returncode == 1, result.stderr
+    cycles = [(t["target"], v) for t in json.loads(result.stdout)["targets"] for v in t.get("violations", [])]
+    assert len(cycles) == 1
+    target, violation = cycles[0]
+    assert target == "app.core"
+    assert violation["code"] == "import-cycle"
+    assert violation["chain"] == ["app.core", "app.db", "app.core"]
+    # A single module checked alone has no graph: the rule is not evaluated.
+    assert project.cli("check", "app.core", "-s", "rules.yml").returncode == 0

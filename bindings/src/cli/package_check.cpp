@@ -245,6 +245,7 @@ CommandOutput run_package_check(const std::string& target, const std::string& co
   }
   const ImportGraph graph = build_import_graph(package.facts);
   const EnvironmentFacts environment = probe_environment(referenced_environment_names(*contract));
+  const auto cycles = import_cycles(graph);
   BatchResult batch;
   for (std::size_t i = 0; i < graph.modules.size(); ++i) {
     TargetResult result;
@@ -254,7 +255,7 @@ CommandOutput run_package_check(const std::string& target, const std::string& co
     if (package.errors[i]) {
       result.error = package.errors[i];
     } else {
-      result.report = check_with_dependencies(*contract, required, environment, graph, package.facts, i);
+      result.report = check_with_dependencies(*contract, required, environment, graph, package.facts, i, {}, &cycles);
     }
     batch.results.push_back(std::move(result));
   }

@@ -64,7 +64,7 @@ using Keys = std::span<const std::string_view>;
 
 constexpr std::array<std::string_view, 10> kTopKeys = {"importspy", "filename", "version", "integrity", "variables", "functions", "classes", "imports", "requires", "deployments"};
 constexpr std::array<std::string_view, 2> kRequiresKeys = {"module", "contract"};
-constexpr std::array<std::string_view, 3> kImportsKeys = {"allowed", "forbidden", "type_checking"};
+constexpr std::array<std::string_view, 4> kImportsKeys = {"allowed", "forbidden", "type_checking", "no_cycles"};
 constexpr std::array<std::string_view, 6> kModuleKeys = {"filename", "version", "integrity", "variables", "functions", "classes"};
 constexpr std::array<std::string_view, 1> kIntegrityKeys = {"sha256"};
 constexpr std::array<std::string_view, 3> kVariableKeys = {"name", "value", "annotation"};
@@ -513,15 +513,20 @@ private:
     read_list("allowed", rules.allowed);
     rules.has_allowed = imports["allowed"].IsDefined() && !imports["allowed"].IsNull();
     read_list("forbidden", rules.forbidden);
-    if (const YAML::Node flag = imports["type_checking"]; flag.IsDefined()) {
+    const auto read_flag = [&](std::string_view key, std::string_view hint) {
+      const YAML::Node flag = imports[std::string(key)];
+      if (!flag.IsDefined()) return false;
       count_node(flag, 2);
       const std::string text = flag.IsScalar() ? flag.Scalar() : std::string();
       if (text != "true" && text != "false") {
-        fail(ContractErrorKind::wrong_type, value_mark(imports, "type_checking"), "`type_checking` of `imports` must be true or false, found " + describe_type(flag),
-             "write `type_checking: true` to count imports under `if TYPE_CHECKING:`, or leave the key out");
+        fail(ContractErrorKind::wrong_type, value_mark(imports, key), "`" + std::string(key) + "` of `imports` must be true or false, found " + describe_type(flag),
+             std::string(hint));
       }
-      rules.type_checking = text == "true";
-    }
+      return text == "true";
+    };
+    rules.type_checking = read_flag("type_checking", "write `type_checking: true` to count imports under `if TYPE_CHECKING:`, or leave the key out");
+    rules.no_cycles = read_flag("no_cycles", "write `no_cycles: true` to require that the module is in no import cycle, or leave the key out");
+    if (rules.no_cycles) rules.no_cycles_mark = value_mark(imports, "no_cycles");
     return rules;
   }
 

@@ -62,7 +62,8 @@ std::string contract_json_schema() {
   const json module_pattern = {{"type", "string"}, {"pattern", "^[A-Za-z_\\u0080-\\uffff][A-Za-z0-9_\\u0080-\\uffff]*(\\.[A-Za-z_\\u0080-\\uffff][A-Za-z0-9_\\u0080-\\uffff]*)*(\\.\\*)?$"}};
   top["imports"] = object({{"allowed", {{"type", "array"}, {"items", module_pattern}}},
                            {"forbidden", {{"type", "array"}, {"items", module_pattern}}},
-                           {"type_checking", {{"type", "boolean"}}}});
+                           {"type_checking", {{"type", "boolean"}}},
+                           {"no_cycles", {{"type", "boolean"}}}});
   top["requires"] = {{"type", json::array({"array", "null"})},
                      {"items", object({{"module", {{"type", "string"}}}, {"contract", {{"type", "string"}}}}, {"module", "contract"})}};
   top["deployments"] = list_of("deployment");

@@ -41,6 +41,7 @@ constexpr std::array kCodes = {
     ViolationCode{codes::import_forbidden, C::mismatch, X::module, "The module imports a module the contract's `imports.forbidden` names."},
     ViolationCode{codes::import_not_allowed, C::mismatch, X::module, "The module imports a module none of the contract's `imports.allowed` patterns names."},
     ViolationCode{codes::dependency_violation, C::mismatch, X::module, "A module this one imports, directly or along a chain, violates the contract `requires` names for it."},
+    ViolationCode{codes::import_cycle, C::mismatch, X::module, "The module is in an import cycle, which the contract's `imports.no_cycles` rules out."},
 };
 
 }  // namespace

@@ -110,6 +110,44 @@ TEST(DependencyCheck, json_nests_the_dependency_report_and_the_chain) {
   EXPECT_EQ(plain_json.find("\"chain\""), std::string::npos);
 }
 
+TEST(DependencyCheck, no_cycles_reports_each_cycle_once_on_its_first_module_with_the_shortest_way_round) {
+  // app.core -> app.db -> app.core, and app.db -> app.x -> app.core: one cycle of three modules.
+  const Fixture f({module("app", {plain("app.core", 1)}), module("app.core", {plain("app.db", 4)}),
+                   module("app.db", {plain("app.core", 2), plain("app.x", 3)}), module("app.x", {plain("app.core", 1)})});
+  const auto cycles = import_cycles(f.graph);
+  const auto contract = contract_from("imports:\n  no_cycles: true\n");
+  std::vector<std::string> reported;
+  for (std::size_t i = 0; i < f.facts.size(); ++i) {
+    const Report report = check_with_dependencies(*contract, {}, linux_cpython(), f.graph, f.facts, i, {}, &cycles);
+    for (const Violation& v : report.violations) reported.push_back(f.graph.modules[i] + ": " + v.code);
+  }
+  EXPECT_EQ(reported, std::vector<std::string>{"app.core: import-cycle"});
+  const Report report = check_with_dependencies(*contract, {}, linux_cpython(), f.graph, f.facts, 1, {}, &cycles);
+  const Violation& v = report.violations.at(0);
+  EXPECT_EQ(v.path, "imports.no_cycles");
+  EXPECT_EQ(v.chain, (std::vector<std::string>{"app.core", "app.db", "app.core"}));
+  EXPECT_EQ(v.actual, "app.core, app.db, app.x");
+  EXPECT_EQ(v.source_line, 4);
+  EXPECT_EQ(v.contract_mark.line, 2);
+  EXPECT_NE(v.message.find("app.core -> app.db -> app.core (the cycle's modules: app.core, app.db, app.x)"), std::string::npos) << v.message;
+}
+
+TEST(DependencyCheck, no_cycles_is_not_evaluated_without_the_package_cycles_nor_over_lazy_imports) {
+  ImportFact lazy = plain("app", 2);
+  lazy.lazy = true;
+  const Fixture f({module("app", {plain("app.db", 1)}), module("app.db", {lazy})});
+  const auto contract = contract_from("imports: {no_cycles: true}\n");
+  const auto cycles = import_cycles(f.graph);
+  EXPECT_TRUE(check_with_dependencies(*contract, {}, linux_cpython(), f.graph, f.facts, 0, {}, &cycles).ok());
+  const Fixture self({module("app", {plain("app", 1)})});
+  const auto self_cycles = import_cycles(self.graph);
+  EXPECT_TRUE(check_with_dependencies(*contract, {}, linux_cpython(), self.graph, self.facts, 0).ok());
+  const Report report = check_with_dependencies(*contract, {}, linux_cpython(), self.graph, self.facts, 0, {}, &self_cycles);
+  ASSERT_EQ(report.violations.size(), 1u);
+  EXPECT_EQ(report.violations[0].chain, (std::vector<std::string>{"app", "app"}));
+  EXPECT_EQ(testing::contract_error_from("imports: {no_cycles: maybe}\n").kind(), ContractErrorKind::wrong_type);
+}
+
 TEST(ContractRequires, reads_entries_and_rejects_bad_ones_at_their_place) {
   const auto c = contract_from("requires:\n  - module: pkg.db\n    contract: contracts/db.yml\n");
   ASSERT_EQ(c->required_contracts.size(), 1u);

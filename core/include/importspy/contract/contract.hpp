@@ -92,7 +92,9 @@ struct ImportRules {
   bool has_allowed = false;  // `allowed:` written (even empty: then no import is allowed)
   std::vector<ImportPattern> forbidden;
   bool type_checking = false;  // `type_checking: true`: imports under `if TYPE_CHECKING:` count too
+  bool no_cycles = false;      // `no_cycles: true`: the module is in no import cycle (package checks)
   SourceMark mark;
+  SourceMark no_cycles_mark;
 };
 
 // `requires:` entry: a module this one imports, directly or not, must satisfy its own contract.

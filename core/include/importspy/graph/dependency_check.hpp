@@ -16,7 +16,12 @@ namespace importspy {
 // out): a dependency with violations is one `dependency-violation` carrying the shortest import chain
 // and the dependency's report. Each module is visited once, so import cycles end the walk. A required
 // module outside the graph, or not reached, is not checked.
+//
+// `cycles` (import_cycles(graph), computed once for all the modules checked): with `imports.no_cycles`, a
+// module in one of them has an `import-cycle` violation, reported only on the cycle's first module, so
+// once per cycle; without `cycles` the rule is not evaluated.
 Report check_with_dependencies(const Contract& contract, std::span<const std::shared_ptr<const Contract>> required, const EnvironmentFacts& environment,
-                               const ImportGraph& graph, std::span<const ModuleFacts> facts, std::size_t module, const CheckOptions& options = {});
+                               const ImportGraph& graph, std::span<const ModuleFacts> facts, std::size_t module, const CheckOptions& options = {},
+                               const std::vector<std::vector<std::size_t>>* cycles = nullptr);
 
 }  // namespace importspy

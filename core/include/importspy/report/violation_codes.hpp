@@ -47,6 +47,7 @@ inline constexpr std::string_view module_unverifiable = "module-unverifiable";
 inline constexpr std::string_view import_forbidden = "import-forbidden";
 inline constexpr std::string_view import_not_allowed = "import-not-allowed";
 inline constexpr std::string_view dependency_violation = "dependency-violation";
+inline constexpr std::string_view import_cycle = "import-cycle";
 }  // namespace codes
 
 // Every code with its category and context, in documentation order.
