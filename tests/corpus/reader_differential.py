@@ -12,7 +12,8 @@ version conditions for that target, and the oracle decides them independently, b
 condition with Python over a fake `sys`, `os` and `platform` (anything else it reads leaves the
 condition undecided); `and`, `or` and `not` are combined three-valued on both sides.
 
-Compared per module: variables (name, value, annotation), functions and methods (name, kind, async,
+Compared per module: imports (module as written, name, alias, line, and whether lazy -- inside a
+function or method body -- or under a module-level `if TYPE_CHECKING:`), variables (name, value, annotation), functions and methods (name, kind, async,
 parameters with kind, default and annotation, return annotation), class attributes (name, kind,
 value, annotation) including members inherited from classes of the same module, `__version__`.
 Annotations are compared without whitespace; values of kind unknown compare equal whatever their
@@ -250,7 +251,32 @@ class Oracle:
                 self.collect_aliases(s.finalbody)
 
     # ---- module ------------------------------------------------------------------------------------
+    def record_import(self, s, lazy, type_checking):
+        if isinstance(s, ast.Import):
+            for a in s.names:
+                self.imports.append((a.name, "", a.asname or a.name.split(".")[0], s.lineno, lazy, type_checking))
+        else:
+            module = "." * s.level + (s.module or "")
+            for a in s.names:
+                if a.name != "*":
+                    self.imports.append((module, a.name, a.asname or a.name, s.lineno, lazy, type_checking))
+
+    def walk_imports(self, body, lazy, type_checking):
+        """Every import statement anywhere in `body`: a function's, or a TYPE_CHECKING branch's."""
+        for node in body:
+            for sub in ast.walk(node):
+                if isinstance(sub, (ast.Import, ast.ImportFrom)):
+                    self.record_import(sub, lazy, type_checking)
+
+    @staticmethod
+    def is_type_checking(test):
+        if isinstance(test, ast.Name):
+            return test.id == "TYPE_CHECKING"
+        return (isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING" and isinstance(test.value, ast.Name)
+                and test.value.id in ("typing", "t"))
+
     def module(self, tree):
+        self.imports = []
         self.aliases = {}
         self.collect_aliases(tree.body)
         self.stmts(tree.body, False)
@@ -260,13 +286,15 @@ class Oracle:
         for s in body:
             self.stmt(s, cond)
 
-    def branches(self, node, cond, walk):
+    def branches(self, node, cond, walk, on_dead=None):
         taken = maybe = False
         while True:
             t = self.decide(node.test)
             dead = taken or t is False
             if not dead:
                 walk(node.body, cond or t is None or maybe)
+            elif on_dead:
+                on_dead(node)
             if t is True:
                 taken = True
             if t is None:
@@ -376,7 +404,10 @@ class Oracle:
                 for t in s.targets:
                     for name in self.names_of(t):
                         self.unbind(name)
+        elif isinstance(s, (ast.Import, ast.ImportFrom)):
+            self.record_import(s, False, False)
         elif isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            self.walk_imports(s.body, True, False)
             fact = self.function(s, "function")
             if not cond:
                 self.unbind(fact["name"], function=False)
@@ -389,7 +420,10 @@ class Oracle:
             if fact["name"] not in self.classes or not cond:
                 self.classes[fact["name"]] = fact
         elif isinstance(s, ast.If):
-            self.branches(s, cond, self.stmts)
+            def type_checking_branch(node):
+                if self.is_type_checking(node.test):
+                    self.walk_imports(node.body, False, True)
+            self.branches(s, cond, self.stmts, type_checking_branch)
         elif isinstance(s, ast.Try) or type(s).__name__ == "TryStar":
             self.stmts(s.body, True)
             for h in s.handlers:
@@ -520,6 +554,7 @@ class Oracle:
                         cls["attributes"].pop((n, "class"), None)
                         cls["methods"].pop(n, None)
         elif isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            self.walk_imports(s.body, True, False)
             self.method(s, cls, cond)
         elif isinstance(s, ast.If):
             self.branches(s, cond, lambda body, c: self.class_body(body, cls, c))
@@ -711,6 +746,8 @@ def function_items(prefix, f):
 
 def our_items(facts):
     m = facts["module"]
+    for module, name, alias, line, lazy, type_checking in facts.get("imports", []):
+        yield f"import {line} {module} {name} as {alias}", (lazy, type_checking)
     yield "version", m.get("version")
     for v in m["variables"]:
         yield f"var {v['name']}", ("value", norm_value(v["value"]), ann(v.get("annotation")))
@@ -725,6 +762,8 @@ def our_items(facts):
 
 
 def oracle_items(o):
+    for module, name, alias, line, lazy, type_checking in o.imports:
+        yield f"import {line} {module} {name} as {alias}", (lazy, type_checking)
     yield "version", o.version
     for name, (value, annotation, line) in o.variables.items():
         yield f"var {name}", ("value", value, ann(annotation))

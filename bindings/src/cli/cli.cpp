@@ -20,6 +20,7 @@
 
 #include "cli/batch_runner.hpp"
 #include "cli/completion.hpp"
+#include "cli/package_check.hpp"
 #include "cli/policy05.hpp"
 #include "extract/environment_probe.hpp"
 #include "extract/source_bytes.hpp"
@@ -99,6 +100,7 @@ struct Options {
   int jobs = 0;
   std::string parser = "reader";
   std::string shard;
+  std::string package;  // --package: every module of it, along its import graph (package_check.hpp)
 };
 
 // The modules that installed distributions declare in an entry-point group (`module:attribute` →
@@ -462,6 +464,16 @@ int run_hash(const std::string& target, const std::string& select, SourceParser 
 
 }  // namespace
 
+// Writes a command's output, then gives its exit status (2 when the output cannot be written).
+static int finish(const CommandOutput& output) {
+  if (!output.err.empty()) write("stderr", output.err);
+  if (!output.out.empty() && !write("stdout", output.out)) {
+    write("stderr", "importspy: error: the output cannot be written: standard output is closed or failed\n");
+    return kExitError;
+  }
+  return output.status;
+}
+
 int run_cli(const std::vector<std::string>& arguments) {
   // ImportSpy 0.5 admission policies keep 0.5.0's command line, outputs and exit codes (docs/policies-0.5.md).
   if (auto status = run_policy05_check(arguments)) return *status;
@@ -490,6 +502,13 @@ int run_cli(const std::vector<std::string>& arguments) {
   check_command->add_flag("--dry-run", check_options.dry_run, "Report everything, with the matched deployment and the rules applied; always exit 0");
   check_command->add_flag("--locked", check_options.locked, "Also fail on any drift from the lock file (importspy lock)");
   check_command->add_option("--lock-file", check_options.lock_file, "Lock file (default: importspy.lock)");
+  check_command->add_option("--package", check_options.package,
+                            "Check every module of this package (a folder or a dotted name), with the contracts `requires:` names along its imports");
+
+  CLI::App* graph_command = app.add_subcommand("graph", "Print the static import graph of a package and its import cycles (never imports it)");
+  std::string graph_target, graph_format = "text";
+  graph_command->add_option("target", graph_target, "A package folder or a dotted package name")->required();
+  graph_command->add_option("--format", graph_format, "Output format")->check(CLI::IsMember({"text", "json", "dot"}));
 
   CLI::App* lock_command = app.add_subcommand("lock", "Record the hashes of modules as reviewed, for `importspy check --locked`");
   std::vector<std::string> lock_targets, lock_excludes;
@@ -582,6 +601,19 @@ int run_cli(const std::vector<std::string>& arguments) {
     options.with_hashes = with_hashes;
     if (with_environment) options.environment = &environment;
     return emit(generate_output, generate_contract(facts, options));
+  }
+  if (app.got_subcommand(graph_command)) return finish(run_graph_command(graph_target, graph_format));
+  if (app.got_subcommand(check_command) && !check_options.package.empty()) {
+    if (!check_options.targets.empty()) {
+      write("stderr", "importspy: error: --package takes the place of targets; give one or the other\n");
+      return kExitError;
+    }
+    if (check_options.format != "text" && check_options.format != "json") {
+      write("stderr", "importspy: error: --package writes text or json (--format text|json)\n");
+      return kExitError;
+    }
+    return finish(run_package_check(check_options.package, check_options.contract, check_options.format,
+                                    check_options.format == "text" && is_terminal("stdout")));
   }
   if (app.got_subcommand(check_command)) return run_check(check_options);
   if (legacy_module.empty() || legacy.contract.empty()) {

@@ -191,6 +191,38 @@ private:
     for (nb::handle statement : body) module_statement(statement, conditional);
   }
 
+  // One import statement's bindings, as the reader records them (core/source/reader.cpp).
+  void record_import(nb::handle s, bool lazy, bool type_checking) {
+    const std::size_t first = facts_.imports.size();
+    if (is(s, t_.Import)) {
+      for (nb::handle alias : field(s, "names")) {
+        const std::string name = str_field(alias, "name"), as = str_field(alias, "asname");
+        facts_.imports.push_back({name, "", as.empty() ? name.substr(0, name.find('.')) : as, line_of(s)});
+      }
+    } else {
+      const std::string module = std::string(static_cast<size_t>(int_field(s, "level")), '.') + str_field(s, "module");
+      for (nb::handle alias : field(s, "names")) {
+        const std::string name = str_field(alias, "name"), as = str_field(alias, "asname");
+        if (name != "*") facts_.imports.push_back({module, name, as.empty() ? name : as, line_of(s)});
+      }
+    }
+    for (std::size_t i = first; i < facts_.imports.size(); ++i) {
+      facts_.imports[i].lazy = lazy;
+      facts_.imports[i].type_checking = type_checking;
+    }
+  }
+
+  // Every import statement anywhere in `body` (a function's or method's: lazy; a module-level
+  // TYPE_CHECKING branch's: type_checking), as the reader records those it does not run.
+  void deferred_imports(nb::handle body, bool lazy, bool type_checking) {
+    nb::object walk = nb::module_::import_("ast").attr("walk");
+    for (nb::handle statement : body) {
+      for (nb::handle node : walk(statement)) {
+        if (is(node, t_.Import) || is(node, t_.ImportFrom)) record_import(node, lazy, type_checking);
+      }
+    }
+  }
+
   bool is_type_checking_test(nb::handle test) const {
     const std::string text = segment(test);
     return text == "TYPE_CHECKING" || text == "typing.TYPE_CHECKING" || text == "t.TYPE_CHECKING";
@@ -235,23 +267,20 @@ private:
         }
       }
     } else if (is(s, t_.FunctionDef) || is(s, t_.AsyncFunctionDef)) {
+      deferred_imports(field(s, "body"), true, false);
       add_or_replace(facts_.functions, function_at_, function(s, CallableKind::function), conditional);
     } else if (is(s, t_.ClassDef)) {
       add_or_replace(facts_.classes, class_at_, class_def(s), conditional);
-    } else if (is(s, t_.Import)) {
-      for (nb::handle alias : field(s, "names")) {
-        const std::string name = str_field(alias, "name"), as = str_field(alias, "asname");
-        facts_.imports.push_back({name, "", as.empty() ? name.substr(0, name.find('.')) : as, line_of(s)});
-      }
-    } else if (is(s, t_.ImportFrom)) {
-      const std::string module = std::string(static_cast<size_t>(int_field(s, "level")), '.') + str_field(s, "module");
-      for (nb::handle alias : field(s, "names")) {
-        const std::string name = str_field(alias, "name"), as = str_field(alias, "asname");
-        if (name != "*") facts_.imports.push_back({module, name, as.empty() ? name : as, line_of(s)});
-      }
+    } else if (is(s, t_.Import) || is(s, t_.ImportFrom)) {
+      record_import(s, false, false);
     } else if (is(s, t_.If)) {
-      // Names behind `if TYPE_CHECKING:` exist only for type checkers, never at run time.
-      if (!is_type_checking_test(field(s, "test"))) statements(field(s, "body"), true);
+      // Names behind `if TYPE_CHECKING:` exist only for type checkers, never at run time: its imports
+      // are recorded as such (ImportFact::type_checking), nothing else is.
+      if (!is_type_checking_test(field(s, "test"))) {
+        statements(field(s, "body"), true);
+      } else {
+        deferred_imports(field(s, "body"), false, true);
+      }
       statements(field(s, "orelse"), true);
     } else if (is(s, t_.Try) || is(s, t_.TryStar)) {
       statements(field(s, "body"), true);
@@ -561,6 +590,7 @@ private:
                         annotation, line_of(s));
         }
       } else if (is(s, t_.FunctionDef) || is(s, t_.AsyncFunctionDef)) {
+        deferred_imports(field(s, "body"), true, false);
         method(s, cls, conditional);
       } else if (is(s, t_.If)) {
         if (!is_type_checking_test(field(s, "test"))) class_body(field(s, "body"), cls, true);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "importspy/facts/static_rules.hpp"
 #include "importspy/lang/annotation.hpp"
 #include "importspy/lang/platform.hpp"
 #include "importspy/report/violation_codes.hpp"
@@ -141,6 +142,7 @@ public:
     report.module_filename = module_.filename;
     out_ = &report.violations;
     check_module(contract_.module, PathRef{});
+    if (contract_.imports) check_imports(*contract_.imports);
     check_deployments();
     report.trace = std::move(trace_);
     return report;
@@ -207,6 +209,61 @@ private:
     }
     const PathRef classes = prefix.child("classes");
     for (const auto& cls : rule.classes) check_class(cls, classes);
+  }
+
+  // ---- imports ------------------------------------------------------------------------------------
+
+  // Each import statement's binding against `imports:`. `from a import b` imports `a`, and `a.b` when `b`
+  // is a submodule: a forbidden pattern matching either is reported; an allowed one matching either admits it.
+  void check_imports(const ImportRules& rules) {
+    const PathRef path{nullptr, "imports", -1};
+    applied(path);
+    const std::string package = package_of(module_);
+    for (const ImportFact& fact : module_.imports) {
+      if (fact.type_checking && !rules.type_checking) continue;
+      // A relative import of a module whose package is unknown stays as written: it matches no pattern.
+      const std::string module = package.empty() ? fact.module : resolve_relative(fact.module, package);
+      if (module == "__future__") continue;  // a compiler directive, not a dependency
+      const std::string submodule = fact.name.empty() ? std::string() : module + "." + fact.name;
+      const auto matching = [&](const std::vector<ImportPattern>& patterns) -> const ImportPattern* {
+        for (const ImportPattern& pattern : patterns) {
+          if (pattern.matches(module) || (!submodule.empty() && pattern.matches(submodule))) return &pattern;
+        }
+        return nullptr;
+      };
+      if (const ImportPattern* forbidden = matching(rules.forbidden)) {
+        add(codes::import_forbidden, {Context::module, path, forbidden->mark, fact.line}, forbidden->written, import_text(fact, module),
+            import_kind(fact) + " of " + quoted(submodule.empty() ? module : submodule) + " is forbidden by " + quoted(forbidden->written),
+            "remove the import, or move what it needs behind a module the contract allows");
+      } else if (rules.has_allowed && !matching(rules.allowed)) {
+        add(codes::import_not_allowed, {Context::module, path, rules.mark, fact.line}, allowed_text(rules), import_text(fact, module),
+            import_kind(fact) + " of " + quoted(submodule.empty() ? module : submodule) + " is not among the allowed imports",
+            "remove the import, or add a pattern for it to `imports.allowed`");
+      }
+    }
+  }
+
+  static std::string package_of(const ModuleFacts& module) {
+    if (module.filename.ends_with("__init__.py")) return module.name;
+    const std::size_t dot = module.name.rfind('.');
+    return dot == std::string::npos ? std::string() : module.name.substr(0, dot);
+  }
+
+  // `import a.b` / `from a import b` (relative ones resolved).
+  static std::string import_text(const ImportFact& fact, const std::string& module) {
+    return fact.name.empty() ? "import " + module : "from " + module + " import " + fact.name;
+  }
+
+  static std::string import_kind(const ImportFact& fact) {
+    if (fact.type_checking) return "the import under `if TYPE_CHECKING:`";
+    if (fact.lazy) return "the lazy import (inside a function)";
+    return "the import";
+  }
+
+  static std::string allowed_text(const ImportRules& rules) {
+    std::string out;
+    for (const ImportPattern& pattern : rules.allowed) out += (out.empty() ? "" : ", ") + pattern.written;
+    return out.empty() ? "no import" : out;
   }
 
   void check_integrity(const std::string& pinned, const Site& site) {

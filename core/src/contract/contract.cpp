@@ -64,4 +64,10 @@ bool needs_hashes(const Contract& contract) {
   return false;
 }
 
+bool ImportPattern::matches(std::string_view dotted) const {
+  if (!dotted.starts_with(module)) return false;
+  if (dotted.size() == module.size()) return !submodules_only;
+  return dotted[module.size()] == '.';
+}
+
 }  // namespace importspy

@@ -62,7 +62,9 @@ namespace {
 
 using Keys = std::span<const std::string_view>;
 
-constexpr std::array<std::string_view, 8> kTopKeys = {"importspy", "filename", "version", "integrity", "variables", "functions", "classes", "deployments"};
+constexpr std::array<std::string_view, 10> kTopKeys = {"importspy", "filename", "version", "integrity", "variables", "functions", "classes", "imports", "requires", "deployments"};
+constexpr std::array<std::string_view, 2> kRequiresKeys = {"module", "contract"};
+constexpr std::array<std::string_view, 4> kImportsKeys = {"allowed", "forbidden", "type_checking", "no_cycles"};
 constexpr std::array<std::string_view, 6> kModuleKeys = {"filename", "version", "integrity", "variables", "functions", "classes"};
 constexpr std::array<std::string_view, 1> kIntegrityKeys = {"sha256"};
 constexpr std::array<std::string_view, 3> kVariableKeys = {"name", "value", "annotation"};
@@ -150,6 +152,20 @@ public:
     if (auto node = root["importspy"]; node.IsDefined()) contract.schema_version = read_schema_version(node, mark_of(root));
     contract.module = read_module_fields(root, "the contract");
     contract.module.mark = mark_of(root);
+    if (const YAML::Node imports = root["imports"]; imports.IsDefined() && !imports.IsNull()) contract.imports = read_imports(root, imports);
+    for_each_item(root, "requires", "the contract", [&](const YAML::Node& item, SourceMark at) {
+      require_map(item, at, "`requires`", "{module: package.module, contract: module.yml}");
+      check_keys(item, kRequiresKeys, "an entry of `requires`");
+      RequiredContract required;
+      required.module = required_text(item, "module", "an entry of `requires`", "package.module");
+      if (!is_dotted_name(required.module)) {
+        fail(ContractErrorKind::invalid_value, value_mark(item, "module"), "`" + required.module + "` is not a dotted module name (in `requires`)",
+             "write the module's absolute dotted name, for example `plugins.base`");
+      }
+      required.contract = required_text(item, "contract", "an entry of `requires`", "module.yml");
+      required.mark = at;
+      contract.required_contracts.push_back(std::move(required));
+    });
     for_each_item(root, "deployments", "the contract", [&](const YAML::Node& item, SourceMark at) {
       contract.deployments.push_back(read_deployment(item, at));
     });
@@ -460,6 +476,58 @@ private:
       module.classes.push_back(read_class(item, at));
     });
     return module;
+  }
+
+  // `imports: {allowed: [...], forbidden: [...], type_checking: false}`.
+  ImportRules read_imports(const YAML::Node& owner, const YAML::Node& imports) {
+    count_node(imports, 1);
+    if (!imports.IsMap()) {
+      fail(ContractErrorKind::wrong_type, value_mark(owner, "imports"), "`imports` of the contract must be a mapping, found " + describe_type(imports),
+           "write `imports:` with `allowed:` and/or `forbidden:` lists of module names under it");
+    }
+    check_keys(imports, kImportsKeys, "`imports`");
+    ImportRules rules;
+    rules.mark = value_mark(owner, "imports");
+    const auto read_list = [&](std::string_view key, std::vector<ImportPattern>& out) {
+      for_each_item(imports, key, "`imports`", [&](const YAML::Node& item, SourceMark at) {
+        if (!item.IsScalar()) {
+          fail(ContractErrorKind::wrong_type, at, "each entry of `imports." + std::string(key) + "` must be a module name, found " + describe_type(item),
+               "write `- package.module` or `- package.*`");
+        }
+        ImportPattern pattern;
+        pattern.written = item.Scalar();
+        pattern.mark = at;
+        std::string_view name = pattern.written;
+        if (name.ends_with(".*")) {
+          pattern.submodules_only = true;
+          name.remove_suffix(2);
+        }
+        if (!is_dotted_name(name)) {
+          fail(ContractErrorKind::invalid_value, at, "`" + pattern.written + "` is not a module pattern (in `imports." + std::string(key) + "`)",
+               "write an absolute dotted module name (`package.module`), or `package.*` for every submodule of a package");
+        }
+        pattern.module = std::string(name);
+        out.push_back(std::move(pattern));
+      });
+    };
+    read_list("allowed", rules.allowed);
+    rules.has_allowed = imports["allowed"].IsDefined() && !imports["allowed"].IsNull();
+    read_list("forbidden", rules.forbidden);
+    const auto read_flag = [&](std::string_view key, std::string_view hint) {
+      const YAML::Node flag = imports[std::string(key)];
+      if (!flag.IsDefined()) return false;
+      count_node(flag, 2);
+      const std::string text = flag.IsScalar() ? flag.Scalar() : std::string();
+      if (text != "true" && text != "false") {
+        fail(ContractErrorKind::wrong_type, value_mark(imports, key), "`" + std::string(key) + "` of `imports` must be true or false, found " + describe_type(flag),
+             std::string(hint));
+      }
+      return text == "true";
+    };
+    rules.type_checking = read_flag("type_checking", "write `type_checking: true` to count imports under `if TYPE_CHECKING:`, or leave the key out");
+    rules.no_cycles = read_flag("no_cycles", "write `no_cycles: true` to require that the module is in no import cycle, or leave the key out");
+    if (rules.no_cycles) rules.no_cycles_mark = value_mark(imports, "no_cycles");
+    return rules;
   }
 
   FunctionRule read_function(const YAML::Node& item, SourceMark at, std::string_view noun) {

@@ -59,6 +59,13 @@ std::string contract_json_schema() {
 
   json top = module_properties;
   top["importspy"] = {{"const", 1}, {"description", "Schema version; leave it out for the ImportSpy 0.x format"}};
+  const json module_pattern = {{"type", "string"}, {"pattern", "^[A-Za-z_\\u0080-\\uffff][A-Za-z0-9_\\u0080-\\uffff]*(\\.[A-Za-z_\\u0080-\\uffff][A-Za-z0-9_\\u0080-\\uffff]*)*(\\.\\*)?$"}};
+  top["imports"] = object({{"allowed", {{"type", "array"}, {"items", module_pattern}}},
+                           {"forbidden", {{"type", "array"}, {"items", module_pattern}}},
+                           {"type_checking", {{"type", "boolean"}}},
+                           {"no_cycles", {{"type", "boolean"}}}});
+  top["requires"] = {{"type", json::array({"array", "null"})},
+                     {"items", object({{"module", {{"type", "string"}}}, {"contract", {{"type", "string"}}}}, {"module", "contract"})}};
   top["deployments"] = list_of("deployment");
   json schema = object(top);
   schema["$schema"] = "http://json-schema.org/draft-07/schema#";

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "dependency_json.hpp"
+
 namespace importspy {
 namespace {
 
@@ -51,6 +53,7 @@ std::string render_batch_json(const BatchResult& batch) {
       for (const auto& v : result.report->violations) {
         violations.push_back({{"code", v.code}, {"category", to_string(v.category)}, {"context", to_string(v.context)}, {"path", v.path},
                               {"expected", optional_json(v.expected)}, {"actual", optional_json(v.actual)}, {"message", v.message}, {"hint", v.hint}});
+        add_dependency_fields(violations.back(), v);
       }
       entry["violations"] = std::move(violations);
       if (result.report->trace) entry["trace"] = {{"deployment", result.report->trace->deployment}, {"rules", result.report->trace->rules}};

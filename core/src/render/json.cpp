@@ -1,6 +1,7 @@
 #include <nlohmann/json.hpp>
 
 #include "importspy/render/report.hpp"
+#include "dependency_json.hpp"
 
 namespace importspy {
 namespace {
@@ -26,6 +27,7 @@ std::string render_json(const Report& report) {
                           {"actual", optional_json(v.actual)},
                           {"message", v.message},
                           {"hint", v.hint}});
+    add_dependency_fields(violations.back(), v);
   }
   return dump(json{{"ok", report.ok()}, {"violations", std::move(violations)}});
 }

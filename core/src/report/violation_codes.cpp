@@ -38,6 +38,10 @@ constexpr std::array kCodes = {
     ViolationCode{codes::integrity_mismatch, C::mismatch, X::module, "The module's file is not byte for byte the one the contract pins (integrity: sha256)."},
     ViolationCode{codes::hash_mismatch, C::mismatch, X::module, "A function, method or class is not structurally the one the contract pins (hash:)."},
     ViolationCode{codes::module_unverifiable, C::invalid, X::module, "The module has no source to check (a C extension or a sourceless .pyc) and no integrity pin admits it."},
+    ViolationCode{codes::import_forbidden, C::mismatch, X::module, "The module imports a module the contract's `imports.forbidden` names."},
+    ViolationCode{codes::import_not_allowed, C::mismatch, X::module, "The module imports a module none of the contract's `imports.allowed` patterns names."},
+    ViolationCode{codes::dependency_violation, C::mismatch, X::module, "A module this one imports, directly or along a chain, violates the contract `requires` names for it."},
+    ViolationCode{codes::import_cycle, C::mismatch, X::module, "The module is in an import cycle, which the contract's `imports.no_cycles` rules out."},
 };
 
 }  // namespace

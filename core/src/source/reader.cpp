@@ -52,6 +52,17 @@ struct Flow {
   bool conditional = false;
 };
 
+// How an import statement that module code does not run at import time is recorded (ImportFact): lazy
+// inside a function or method body, whatever the branch; type_checking in a module-level
+// `if TYPE_CHECKING:` branch (a function in it included).
+struct Deferred {
+  bool lazy = false;
+  bool type_checking = false;
+  bool any() const { return lazy || type_checking; }
+};
+constexpr Deferred kLazy{true, false};
+constexpr Deferred kTypeChecking{false, true};
+
 // A method body being scanned for `self.x = ...`.
 struct MethodScan {
   std::string self;
@@ -231,15 +242,50 @@ private:
     return Span(buffer);
   }
 
-  // Skips an indented block whose INDENT is the current token, token by token.
-  void skip_block() {
+  // Skips an indented block whose INDENT is the current token, token by token. With `deferred` set, the
+  // import statements of the block are still recorded, with those flags (lazy: a function body;
+  // type_checking: an `if TYPE_CHECKING:` branch): a statement starts a line, or follows `;` or a block
+  // header's `:` on its line, and only an import statement starts with `import` or `from`.
+  void skip_block(Deferred deferred = {}) {
     int depth = 0;
+    int brackets = 0;
+    bool statement_start = true;
     do {
       if (tok_.kind == TokenKind::indent) ++depth;
       if (tok_.kind == TokenKind::dedent) --depth;
       if (tok_.kind == TokenKind::end_marker) return;
+      if (deferred.any() && statement_start && brackets == 0 && (is_word(tok_, "import") || is_word(tok_, "from"))) {
+        deferred_statement(deferred);
+        statement_start = false;
+        continue;
+      }
+      if (opens(tok_.kind)) ++brackets;
+      if (closes(tok_.kind) && brackets > 0) --brackets;
+      statement_start = tok_.kind == TokenKind::newline || tok_.kind == TokenKind::indent || tok_.kind == TokenKind::dedent ||
+                        (brackets == 0 && (tok_.kind == TokenKind::semi || tok_.kind == TokenKind::colon));
       advance();
     } while (depth > 0);
+  }
+
+  // Reads one import statement of a skipped block (the current token is its `import` or `from`), up to
+  // its `;` or the end of its line (neither consumed).
+  void deferred_statement(Deferred deferred) {
+    std::vector<Token> statement;
+    int brackets = 0;
+    while (tok_.kind != TokenKind::newline && tok_.kind != TokenKind::end_marker && !(brackets == 0 && tok_.kind == TokenKind::semi)) {
+      if (opens(tok_.kind)) ++brackets;
+      if (closes(tok_.kind) && brackets > 0) --brackets;
+      statement.push_back(tok_);
+      advance();
+    }
+    import_statement(Span(statement), deferred);
+  }
+
+  // The import statements of a skipped body written on its header's line (`def f(): import x`).
+  void deferred_line(Span rest, Deferred deferred) {
+    for (Span part : split_top(rest, TokenKind::semi)) {
+      if (!part.empty() && (is_word(part[0], "import") || is_word(part[0], "from"))) import_statement(part, deferred);
+    }
   }
 
   // ---- spans ---------------------------------------------------------------------------------------
@@ -747,6 +793,16 @@ private:
     return result;
   }
 
+  static bool is_type_checking_name(const std::string& name) {
+    return name == "TYPE_CHECKING" || name == "typing.TYPE_CHECKING" || name == "t.TYPE_CHECKING";
+  }
+
+  // The condition is exactly `TYPE_CHECKING` (bare, `typing.`, `t.`).
+  bool is_type_checking(Span s) const {
+    while (s.size() > 2 && s[0].kind == TokenKind::lpar && matching(s, 0) == s.size() - 1) s = s.subspan(1, s.size() - 2);
+    return !s.empty() && is_type_checking_name(dotted(s));
+  }
+
   Tri condition(Span s) const {
     if (s.empty()) return Tri::unknown;
     if (const std::vector<Span> parts = split_top_words(s, "or"); parts.size() > 1) {
@@ -770,7 +826,7 @@ private:
     if (is_word(s[0], "not")) return tri_not(condition(s.subspan(1)));
     if (s[0].kind == TokenKind::lpar && matching(s, 0) == s.size() - 1) return condition(s.subspan(1, s.size() - 2));
     const std::string name = dotted(s);
-    if (name == "TYPE_CHECKING" || name == "typing.TYPE_CHECKING" || name == "t.TYPE_CHECKING") return Tri::no;
+    if (is_type_checking(s)) return Tri::no;
     if (s.size() == 1) {
       // A literal, or a name bound above to a known literal (`_mswindows = sys.platform == "win32"`).
       const Value v = literal(s, 0, true);
@@ -845,9 +901,14 @@ private:
 
   // The body of a compound statement whose header ended at its colon: the rest of the header line, or
   // the indented block that follows. `dead`: the body never runs (it is still checked token by token).
-  void body(Span rest, const Token& header, Scope scope, Flow flow, ClassFact* cls, const MethodScan* method, bool dead) {
+  // `deferred`: for a dead body, how its import statements are still recorded (none by default).
+  void body(Span rest, const Token& header, Scope scope, Flow flow, ClassFact* cls, const MethodScan* method, bool dead, Deferred deferred = {}) {
     if (!rest.empty()) {
-      if (!dead) simple_statements(rest, scope, flow, cls, method);
+      if (!dead) {
+        simple_statements(rest, scope, flow, cls, method);
+      } else if (deferred.any()) {
+        deferred_line(rest, deferred);
+      }
       return;
     }
     if (tok_.kind != TokenKind::indent) {
@@ -855,7 +916,7 @@ private:
                         ", found " + describe(tok_));
     }
     if (dead) {
-      skip_block();
+      skip_block(deferred);
       return;
     }
     advance();
@@ -951,7 +1012,13 @@ private:
       const bool dead = taken || t == Tri::no;
       Flow branch = flow;
       if (!dead && (t == Tri::unknown || maybe)) branch.conditional = true;
-      body(h.subspan(colon + 1), h[0], scope, branch, cls, method, dead);
+      Deferred deferred;  // what a dead branch's imports are recorded as
+      if (scope == Scope::method_body) {
+        deferred = kLazy;
+      } else if (scope == Scope::module && !is_else && is_type_checking(h.subspan(1, colon - 1))) {
+        deferred = kTypeChecking;
+      }
+      body(h.subspan(colon + 1), h[0], scope, branch, cls, method, dead, deferred);
       if (t == Tri::yes) taken = true;
       if (t == Tri::unknown) maybe = true;
       if (is_else || !(is_word(tok_, "elif") || is_word(tok_, "else"))) return;
@@ -1009,7 +1076,7 @@ private:
     }
     const Span rest = line.subspan(colon + 1);
 
-    if (scope == Scope::method_body) return body(rest, line[0], scope, flow, cls, method, true);  // a nested function: skipped
+    if (scope == Scope::method_body) return body(rest, line[0], scope, flow, cls, method, true, kLazy);  // a nested function: skipped
 
     FunctionFact fact;
     fact.name = std::string(text(name_token));
@@ -1033,7 +1100,7 @@ private:
     fact.parameters = signature(parameters);
 
     if (scope == Scope::module) {
-      body(rest, line[0], scope, flow, cls, method, true);
+      body(rest, line[0], scope, flow, cls, method, true, kLazy);
       bind_function(std::move(fact), flow.conditional);
       return;
     }
@@ -1044,7 +1111,7 @@ private:
       MethodScan scan{fact.parameters.front().name, cls};
       body(rest, line[0], Scope::method_body, Flow{fact.name != "__init__"}, cls, &scan, false);
     } else {
-      body(rest, line[0], scope, flow, cls, method, true);
+      body(rest, line[0], scope, flow, cls, method, true, kLazy);
     }
     if (fact.kind == CallableKind::property && find_at(cls->methods, class_members_.methods, fact.name)) return;  // the getter defines it; setters follow
     remove_attribute(*cls, fact.name, flow.conditional);
@@ -1094,7 +1161,7 @@ private:
     if (line.size() < 2 || line[1].kind != TokenKind::name) fail_at(line[std::min<std::size_t>(1, line.size() - 1)], "expected a class name after 'class'");
     const std::size_t colon = header_colon(line);
     const Span rest = line.subspan(colon + 1);
-    if (scope != Scope::module) return body(rest, line[0], scope, flow, cls, method, true);  // nested classes: not read
+    if (scope != Scope::module) return body(rest, line[0], scope, flow, cls, method, true, scope == Scope::method_body ? kLazy : Deferred{});  // nested classes: not read
 
     ClassFact fact;
     fact.name = std::string(text(line[1]));
@@ -1148,6 +1215,8 @@ private:
       }
     } else if (scope == Scope::class_body && is_word(s[0], "del")) {
       return delete_names(s.subspan(1), flow, cls);
+    } else if (scope == Scope::method_body && (is_word(s[0], "import") || is_word(s[0], "from"))) {
+      return import_statement(s, kLazy);
     }
     // Assignment forms.
     std::size_t annotation_colon = s.size(), first_equal = s.size(), augmented = s.size();
@@ -1458,6 +1527,24 @@ private:
   }
 
   // ---- imports -------------------------------------------------------------------------------------
+
+  // An import statement module code does not run at import time (Deferred); malformed ones are left alone
+  // (the reader does not check the grammar of bodies it skips).
+  void import_statement(Span s, Deferred deferred) {
+    if (s.empty()) return;
+    const int line = static_cast<int>(s[0].line);
+    const std::size_t first = facts_.imports.size();
+    if (is_word(s[0], "import")) {
+      if (s.size() < 2) return;
+      import_names(s.subspan(1), s[0], line);
+    } else if (find_top_word(s, "import") < s.size()) {
+      import_from(s, line);
+    }
+    for (std::size_t i = first; i < facts_.imports.size(); ++i) {
+      facts_.imports[i].lazy = deferred.lazy;
+      facts_.imports[i].type_checking = deferred.type_checking;
+    }
+  }
 
   void import_names(Span s, const Token& statement_start, int line) {
     for (Span part : split_top(s, TokenKind::comma)) {

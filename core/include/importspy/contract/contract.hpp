@@ -75,6 +75,35 @@ struct ModuleRule {
   SourceMark mark;
 };
 
+// A module pattern of `imports:`: `pkg` is the module and every submodule of it (import-linter's
+// convention); `pkg.*` every submodule of it at any depth, `pkg` itself excluded.
+struct ImportPattern {
+  std::string written;  // as in the contract
+  std::string module;   // `pkg` for both `pkg` and `pkg.*`
+  bool submodules_only = false;  // written `pkg.*`
+  SourceMark mark;
+
+  bool matches(std::string_view dotted) const;
+};
+
+// `imports:` — which modules this module may import. Empty `allowed` (absent): every module not forbidden.
+struct ImportRules {
+  std::vector<ImportPattern> allowed;
+  bool has_allowed = false;  // `allowed:` written (even empty: then no import is allowed)
+  std::vector<ImportPattern> forbidden;
+  bool type_checking = false;  // `type_checking: true`: imports under `if TYPE_CHECKING:` count too
+  bool no_cycles = false;      // `no_cycles: true`: the module is in no import cycle (package checks)
+  SourceMark mark;
+  SourceMark no_cycles_mark;
+};
+
+// `requires:` entry: a module this one imports, directly or not, must satisfy its own contract.
+struct RequiredContract {
+  std::string module;    // dotted name
+  std::string contract;  // path as written; relative to the requiring contract's folder
+  SourceMark mark;
+};
+
 struct EnvironmentVariableRule {
   std::string name;
   std::optional<std::string> value;  // environment values are text; absent: only presence is required
@@ -111,6 +140,8 @@ struct Contract {
   std::string source;  // file path or label the contract was read from
   int schema_version = 0;  // 0: ImportSpy 0.x format (no `importspy:` key); 1: `importspy: 1`
   ModuleRule module;  // the top-level filename/version/variables/functions/classes
+  std::optional<ImportRules> imports;  // `imports:`: allowed and forbidden imports of the module
+  std::vector<RequiredContract> required_contracts;  // `requires:`: contracts of modules along the import chain
   std::vector<DeploymentRule> deployments;  // alternatives; empty: runs anywhere
   // Every name declared a secret in any deployment, sorted, each once (filled by the loader): its value
   // is never shown, even where another deployment lists it as a plain variable with a value.

@@ -70,6 +70,10 @@ struct ImportFact {
   std::string name;    // the imported attribute; empty for `import module`; `*` for a star import
   std::string alias;   // the local name bound; empty for a star import
   int line = 0;
+  // Imports no straight-line module code runs at import time. Extractors that leave such imports out (the
+  // CPython-based one) never set these; name resolution (static_rules) ignores imports that have either.
+  bool type_checking = false;  // under `if TYPE_CHECKING:` (never true at run time)
+  bool lazy = false;           // inside a function or method body: runs when it is called
 };
 
 struct ModuleFacts {

@@ -1,6 +1,7 @@
 #pragma once
 // The checker's result: every violation found, each one data first, rendered later.
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,6 +17,8 @@ enum class Context { runtime, environment, module, class_ };
 std::string_view to_string(Category category);
 std::string_view to_string(Context context);
 
+struct Report;
+
 struct Violation {
   std::string code;  // stable, public: see violation_codes.hpp
   Category category = Category::missing;
@@ -27,6 +30,10 @@ struct Violation {
   std::string hint;     // how to fix it
   SourceMark contract_mark;  // the rule's place in the contract
   int source_line = 0;       // the offending definition's line in the module, 0 when none
+  // dependency-violation only: the import chain from the checked module to the dependency (`a`, `b`,
+  // `c` for a -> b -> c) and the dependency's own report against its contract.
+  std::vector<std::string> chain{};
+  std::shared_ptr<const Report> dependency{};
 };
 
 // What a check did, for --dry-run: the deployment branch that matched and every rule evaluated.

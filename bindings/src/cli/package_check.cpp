@@ -1,0 +1,266 @@
+#include "cli/package_check.hpp"
+
+#include <nanobind/nanobind.h>
+#include <nanobind/stl/string.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <set>
+#include <vector>
+
+#include "extract/environment_probe.hpp"
+#include "extract/source_bytes.hpp"
+#include "extract/static_extractor.hpp"
+#include "importspy/contract/loader.hpp"
+#include "importspy/graph/dependency_check.hpp"
+#include "importspy/graph/import_graph.hpp"
+#include "importspy/render/batch.hpp"
+#include "importspy/source/reader.hpp"
+#include "importspy/source/source_error.hpp"
+#include "interop/errors.hpp"
+
+namespace importspy::bindings {
+namespace {
+
+namespace fs = std::filesystem;
+namespace nb = nanobind;
+using json = nlohmann::json;
+
+struct Package {
+  std::vector<ModuleFacts> facts;  // sorted by module name; a module that cannot be read has no imports
+  std::vector<std::string> files;  // the same order, as shown to the user
+  std::vector<std::optional<TargetError>> errors;  // the same order: why a module could not be read
+};
+
+struct PackageError {
+  std::string message;
+};
+
+bool has_init(const fs::path& folder) {
+  std::error_code ec;
+  return fs::is_regular_file(folder / "__init__.py", ec);
+}
+
+// A dotted package name on sys.path, without importing anything: the first entry holding pkg/sub/__init__.py.
+std::optional<fs::path> locate_package(const std::string& dotted) {
+  fs::path relative;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t dot = dotted.find('.', start);
+    relative /= dotted.substr(start, dot - start);
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  nb::object path = nb::module_::import_("sys").attr("path");
+  for (nb::handle entry : path) {
+    if (!nb::isinstance<nb::str>(entry)) continue;
+    std::string base = nb::cast<std::string>(entry);
+    const fs::path folder = (base.empty() ? fs::current_path() : fs::path(base)) / relative;
+    if (has_init(folder)) return folder;
+  }
+  return std::nullopt;
+}
+
+// The folder's dotted name: its own name, after those of the packages that contain it ("" for a folder
+// that is no package: a source root whose modules are top-level).
+std::string package_name_of(const fs::path& folder) {
+  if (!has_init(folder)) return {};
+  std::string name = folder.filename().string();
+  for (fs::path parent = folder.parent_path(); !parent.empty() && has_init(parent) && parent != parent.parent_path(); parent = parent.parent_path()) {
+    name = parent.filename().string() + "." + name;
+  }
+  return name;
+}
+
+std::string join(const std::string& prefix, const std::string& name) { return prefix.empty() ? name : prefix + "." + name; }
+
+Package read_package(const std::string& target) {
+  std::error_code ec;
+  fs::path root;
+  if (fs::is_directory(target, ec)) {
+    root = fs::path(target);
+  } else if (auto located = locate_package(target)) {
+    root = *located;
+  } else {
+    throw PackageError{"`" + target + "` is neither a folder nor a package found on sys.path"};
+  }
+  root = root.lexically_normal();
+  if (root.filename().empty()) root = root.parent_path();
+  const std::string root_name = package_name_of(root);
+
+  std::vector<std::pair<std::string, fs::path>> modules;  // (dotted name, file)
+  // Breadth first over the package's folders: a subfolder is a subpackage only with an __init__.py.
+  std::vector<std::pair<std::string, fs::path>> folders{{root_name, root}};
+  std::set<fs::path> seen{fs::weakly_canonical(root, ec)};  // a symbolic link back up the tree is read once
+  for (std::size_t i = 0; i < folders.size(); ++i) {
+    const auto [prefix, folder] = folders[i];
+    std::vector<fs::directory_entry> entries;
+    for (const auto& entry : fs::directory_iterator(folder, fs::directory_options::skip_permission_denied, ec)) entries.push_back(entry);
+    std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.path().filename() < b.path().filename(); });
+    for (const auto& entry : entries) {
+      const fs::path path = entry.path();
+      const std::string stem = path.stem().string();
+      if (entry.is_directory(ec)) {
+        if (has_init(path) && stem.find('.') == std::string::npos && seen.insert(fs::weakly_canonical(path, ec)).second) {
+          folders.emplace_back(join(prefix, path.filename().string()), path);
+        }
+      } else if (path.extension() == ".py" && stem.find('.') == std::string::npos) {
+        if (stem == "__init__") {
+          if (!prefix.empty()) modules.emplace_back(prefix, path);
+        } else {
+          modules.emplace_back(join(prefix, stem), path);
+        }
+      }
+    }
+  }
+  if (modules.empty()) throw PackageError{"no Python module in `" + target + "`"};
+  std::sort(modules.begin(), modules.end());
+
+  Package package;
+  ReadOptions options;
+  options.file_sha256 = false;
+  for (const auto& [name, path] : modules) {
+    const std::string shown = path.lexically_relative(fs::current_path()).string();
+    const std::string file = shown.empty() || shown.starts_with("..") ? path.string() : shown;
+    try {
+      package.facts.push_back(read_module_source(read_source_file(path, SourceLimits{}.max_bytes), file, name, options));
+      package.errors.emplace_back();
+    } catch (const LocatedError& error) {
+      ModuleFacts unread;
+      unread.name = name;
+      unread.filename = file;
+      package.facts.push_back(std::move(unread));
+      package.errors.push_back(TargetError{"source-error", error.what(), error.file().empty() ? file : error.file(), error.line(), error.column()});
+    }
+    package.files.push_back(file);
+  }
+  return package;
+}
+
+std::string edge_flags(const ImportEdge& edge) {
+  std::string out;
+  if (edge.lazy) out += ", lazy";
+  if (edge.type_checking) out += ", TYPE_CHECKING";
+  return out;
+}
+
+std::string render_graph(const Package& package, const ImportGraph& graph, const std::string& format) {
+  const auto cycles = import_cycles(graph);
+  if (format == "json") {
+    json modules = json::array();
+    for (std::size_t i = 0; i < graph.modules.size(); ++i) {
+      json imports = json::array();
+      for (const ImportEdge& edge : graph.imports[i]) {
+        imports.push_back({{"module", graph.modules[edge.to]}, {"line", edge.line}, {"lazy", edge.lazy}, {"type_checking", edge.type_checking}});
+      }
+      modules.push_back({{"name", graph.modules[i]}, {"file", package.files[i]}, {"imports", std::move(imports)}});
+    }
+    json cycle_list = json::array();
+    for (const auto& cycle : cycles) {
+      json names = json::array();
+      for (std::size_t node : cycle) names.push_back(graph.modules[node]);
+      cycle_list.push_back(std::move(names));
+    }
+    return json{{"modules", std::move(modules)}, {"cycles", std::move(cycle_list)}}.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+  }
+  if (format == "dot") {
+    std::string out = "digraph imports {\n";
+    for (const std::string& name : graph.modules) out += "  \"" + name + "\";\n";
+    for (std::size_t i = 0; i < graph.modules.size(); ++i) {
+      for (const ImportEdge& edge : graph.imports[i]) {
+        out += "  \"" + graph.modules[i] + "\" -> \"" + graph.modules[edge.to] + "\" [label=\"" + std::to_string(edge.line) + "\"";
+        if (edge.type_checking) out += ", style=dotted";
+        else if (edge.lazy) out += ", style=dashed";
+        out += "];\n";
+      }
+    }
+    return out + "}\n";
+  }
+  std::string out;
+  std::size_t edges = 0;
+  for (std::size_t i = 0; i < graph.modules.size(); ++i) {
+    out += graph.modules[i] + " (" + package.files[i] + ")\n";
+    for (const ImportEdge& edge : graph.imports[i]) {
+      out += "  -> " + graph.modules[edge.to] + " (line " + std::to_string(edge.line) + edge_flags(edge) + ")\n";
+      ++edges;
+    }
+  }
+  for (const auto& cycle : cycles) {
+    out += "cycle:";
+    for (std::size_t node : cycle) out += " " + graph.modules[node];
+    out += "\n";
+  }
+  out += std::to_string(graph.modules.size()) + " modules, " + std::to_string(edges) + " imports, " + std::to_string(cycles.size()) +
+         (cycles.size() == 1 ? " cycle" : " cycles") + " (imports run at import time)\n";
+  return out;
+}
+
+std::string source_error_text(const TargetError& error) {
+  std::string where = error.file;
+  if (error.line > 0) where += ":" + std::to_string(error.line) + ":" + std::to_string(error.column);
+  return where + ": error: " + error.message + "\n";
+}
+
+}  // namespace
+
+CommandOutput run_graph_command(const std::string& target, const std::string& format) {
+  try {
+    const Package package = read_package(target);
+    const ImportGraph graph = build_import_graph(package.facts);
+    // A module that cannot be read is named on standard error; the graph of the others is still shown.
+    CommandOutput output{0, render_graph(package, graph, format), {}};
+    for (const auto& error : package.errors) {
+      if (!error) continue;
+      output.err += source_error_text(*error);
+      output.status = 2;
+    }
+    return output;
+  } catch (const PackageError& error) {
+    return {2, {}, "importspy: error: " + error.message + "\n"};
+  }
+}
+
+CommandOutput run_package_check(const std::string& target, const std::string& contract_path, const std::string& format, bool color) {
+  if (contract_path.empty()) return {2, {}, "importspy: error: --package needs a contract (-s CONTRACT)\n"};
+  std::shared_ptr<const Contract> contract;
+  std::vector<std::shared_ptr<const Contract>> required;
+  try {
+    contract = load_contract_file(contract_path);
+    const fs::path folder = fs::path(contract_path).parent_path();
+    for (const RequiredContract& rule : contract->required_contracts) {
+      const fs::path path = fs::path(rule.contract).is_absolute() ? fs::path(rule.contract) : folder / rule.contract;
+      required.push_back(load_contract_file(path));
+    }
+  } catch (const ContractError& error) {
+    return {2, {}, std::string(error.what()) + "\n"};
+  }
+  Package package;
+  try {
+    package = read_package(target);
+  } catch (const PackageError& error) {
+    return {2, {}, "importspy: error: " + error.message + "\n"};
+  }
+  const ImportGraph graph = build_import_graph(package.facts);
+  const EnvironmentFacts environment = probe_environment(referenced_environment_names(*contract));
+  const auto cycles = import_cycles(graph);
+  BatchResult batch;
+  for (std::size_t i = 0; i < graph.modules.size(); ++i) {
+    TargetResult result;
+    result.target = graph.modules[i];
+    result.file = package.files[i];
+    result.contract = contract_path;
+    if (package.errors[i]) {
+      result.error = package.errors[i];
+    } else {
+      result.report = check_with_dependencies(*contract, required, environment, graph, package.facts, i, {}, &cycles);
+    }
+    batch.results.push_back(std::move(result));
+  }
+  const std::string out = format == "json" ? render_batch_json(batch) + "\n" : render_batch_text(batch, {color, true});
+  return {batch.exit_status(), out, {}};
+}
+
+}  // namespace importspy::bindings

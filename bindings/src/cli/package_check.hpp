@@ -1,0 +1,25 @@
+#pragma once
+// `importspy graph TARGET` and `importspy check --package PKG`: every module of a package read statically
+// (never executed), its import graph, and each module checked with the contracts its contract requires.
+
+#include <string>
+
+namespace importspy::bindings {
+
+// What a command prints and the exit status it ends with.
+struct CommandOutput {
+  int status = 0;
+  std::string out;  // standard output
+  std::string err;  // standard error
+};
+
+// The import graph of a package (a folder, or a dotted package name found on sys.path without importing
+// anything) as text, JSON or Graphviz dot, with its import cycles. Exit 0, or 2 when the package cannot be
+// found or one of its modules cannot be read.
+CommandOutput run_graph_command(const std::string& target, const std::string& format);
+
+// Every module of the package checked against `contract_path`, with the contracts its `requires:` names
+// applied along the package's import graph. Text or JSON (the batch forms of `importspy check`).
+CommandOutput run_package_check(const std::string& target, const std::string& contract_path, const std::string& format, bool color);
+
+}  // namespace importspy::bindings

@@ -1,0 +1,24 @@
+#include "dependency_json.hpp"
+
+#include "importspy/report/report.hpp"
+
+namespace importspy {
+
+void add_dependency_fields(nlohmann::json& out, const Violation& v) {
+  if (v.chain.empty() && !v.dependency) return;
+  out["chain"] = v.chain;
+  if (!v.dependency) return;
+  nlohmann::json violations = nlohmann::json::array();
+  for (const Violation& d : v.dependency->violations) {
+    nlohmann::json item = {{"code", d.code}, {"category", to_string(d.category)}, {"context", to_string(d.context)}, {"path", d.path},
+                           {"expected", d.expected ? nlohmann::json(*d.expected) : nlohmann::json(nullptr)},
+                           {"actual", d.actual ? nlohmann::json(*d.actual) : nlohmann::json(nullptr)},
+                           {"message", d.message}, {"hint", d.hint}};
+    add_dependency_fields(item, d);
+    violations.push_back(std::move(item));
+  }
+  out["dependency"] = {{"module", v.chain.empty() ? std::string() : v.chain.back()}, {"contract", v.dependency->contract_source},
+                       {"file", v.dependency->module_filename}, {"ok", v.dependency->ok()}, {"violations", std::move(violations)}};
+}
+
+}  // namespace importspy

@@ -1,0 +1,93 @@
+// Import statements the module does not run at import time: lazy ones (function and method bodies) and
+// those under `if TYPE_CHECKING:`, recorded with their flag; module-level imports keep no flag.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "importspy/facts/static_rules.hpp"
+#include "importspy/source/reader.hpp"
+#include "importspy/source/source_error.hpp"
+
+namespace importspy {
+namespace {
+
+ModuleFacts read(std::string_view source) { return read_module_source(source, "pkg/mod.py", "pkg.mod"); }
+
+// "module:name:line[:lazy][:tc]" for each import, in source order.
+std::string imports_of(const ModuleFacts& facts) {
+  std::string out;
+  for (const ImportFact& fact : facts.imports) {
+    if (!out.empty()) out += ' ';
+    out += fact.module + ":" + fact.name + ":" + std::to_string(fact.line);
+    if (fact.lazy) out += ":lazy";
+    if (fact.type_checking) out += ":tc";
+  }
+  return out;
+}
+
+TEST(ReaderImports, imports_in_function_bodies_are_lazy_at_their_lines) {
+  EXPECT_EQ(imports_of(read("import os\n"
+                            "def f():\n"
+                            "    import json\n"
+                            "    if x:\n"
+                            "        from .base import Plugin as P\n"
+                            "    def g(): import re; import sys\n"
+                            "async def h(): from a.b import (c,\n"
+                            "    d)\n")),
+            "os::1 json::3:lazy .base:Plugin:5:lazy re::6:lazy sys::6:lazy a.b:c:7:lazy a.b:d:7:lazy");
+}
+
+TEST(ReaderImports, imports_in_method_bodies_and_static_methods_are_lazy) {
+  EXPECT_EQ(imports_of(read("class C:\n"
+                            "    def m(self):\n"
+                            "        import json\n"
+                            "        self.x = 1\n"
+                            "    @staticmethod\n"
+                            "    def s():\n"
+                            "        import re\n"
+                            "    def n(self): import sys\n")),
+            "json::3:lazy re::7:lazy sys::8:lazy");
+}
+
+TEST(ReaderImports, type_checking_imports_are_flagged_and_the_else_branch_is_not) {
+  EXPECT_EQ(imports_of(read("from typing import TYPE_CHECKING\n"
+                            "if TYPE_CHECKING:\n"
+                            "    from requests import Session\n"
+                            "    def f(): import x\n"
+                            "else:\n"
+                            "    Session = None\n"
+                            "if typing.TYPE_CHECKING: import y\n")),
+            "typing:TYPE_CHECKING:1 requests:Session:3:tc x::4:tc y::7:tc");
+}
+
+TEST(ReaderImports, branches_decided_false_for_other_reasons_record_nothing) {
+  EXPECT_EQ(imports_of(read("if __name__ == '__main__':\n    import cli\n")), "");
+}
+
+TEST(ReaderImports, words_import_and_from_inside_expressions_are_not_statements) {
+  EXPECT_EQ(imports_of(read("def f():\n"
+                            "    raise E from None\n"
+                            "    x = [y for y in z]\n"
+                            "    yield from g()\n"
+                            "    s = 'import os'\n")),
+            "");
+}
+
+TEST(ReaderImports, deferred_imports_bind_no_module_name) {
+  // `json` is imported only inside a function: a module-level `json.x` is not followed through it.
+  const ModuleFacts facts = read("def f():\n    import json\n");
+  EXPECT_EQ(resolve_through_imports(facts.imports, "pkg", "json.loads"), "");
+  const ModuleFacts typed = read("if TYPE_CHECKING:\n    import os as o\n");
+  EXPECT_EQ(resolve_through_imports(typed.imports, "pkg", "o.path"), "");
+}
+
+TEST(ReaderImports, module_facts_other_than_imports_are_unchanged_by_lazy_imports) {
+  const ModuleFacts facts = read("def f():\n    import json\n    from x import y\nclass C:\n    def m(self):\n        import re\n");
+  ASSERT_EQ(facts.functions.size(), 1u);
+  EXPECT_EQ(facts.functions[0].name, "f");
+  ASSERT_EQ(facts.classes.size(), 1u);
+  EXPECT_TRUE(facts.variables.empty());
+}
+
+}  // namespace
+}  // namespace importspy

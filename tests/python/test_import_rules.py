@@ -1,0 +1,201 @@
+"""Import rules through the real command line: `imports:` and `requires:` in contracts, `check --package`,
+`importspy graph` (issue 15, part 1)."""
+
+import json
+
+
+def write_app(project):
+    project.write("app/__init__.py", "from . import core\n")
+    project.write("app/core.py", """
+        import os
+        from app import db
+
+        def run():
+            import requests
+            return db
+        """)
+    project.write("app/db.py", """
+        from typing import TYPE_CHECKING
+        from .core import run
+        if TYPE_CHECKING:
+            from app.cli import Shell
+        """)
+    project.write("app/cli.py", "import app.core\n")
+
+
+def test_a_forbidden_import_is_reported_at_its_line_and_lazy_ones_say_so(project):
+    write_app(project)
+    project.write("rules.yml", "imports:\n  forbidden: [requests, app.cli]\n")
+    result = project.cli("check", "app/core.py", "-s", "rules.yml", "--format", "json")
+    assert result.returncode == 1, result.stderr
+    [violation] = json.loads(result.stdout)["violations"]
+    assert violation["code"] == "import-forbidden"
+    assert violation["path"] == "imports"
+    assert violation["expected"] == "requests"
+    assert violation["actual"] == "import requests"
+    assert "lazy" in violation["message"]
+
+
+def test_type_checking_imports_count_only_when_the_contract_says_so(project):
+    write_app(project)
+    project.write("default.yml", "imports:\n  forbidden: [app.cli]\n")
+    project.write("typed.yml", "imports:\n  forbidden: [app.cli]\n  type_checking: true\n")
+    assert project.cli("check", "app/db.py", "-s", "default.yml").returncode == 0
+    result = project.cli("check", "app/db.py", "-s", "typed.yml")
+    assert result.returncode == 1
+    assert "import-forbidden" in result.stdout and "TYPE_CHECKING" in result.stdout
+
+
+def test_allowed_lists_every_import_outside_them_with_relative_imports_resolved(project):
+    write_app(project)
+    # A dotted name places the module in its package: `from .core import run` is app.core.
+    project.write("allowed.yml", "imports:\n  allowed: [typing, app.core]\n")
+    result = project.cli("check", "app.db", "-s", "allowed.yml", "--format", "json")
+    assert result.returncode == 0, result.stdout
+    project.write("narrow.yml", "imports:\n  allowed: [typing]\n")
+    result = project.cli("check", "app.db", "-s", "narrow.yml", "--format", "json")
+    [violation] = json.loads(result.stdout)["violations"]
+    assert violation["code"] == "import-not-allowed"
+    assert violation["actual"] == "from app.core import run"
+
+
+def test_contract_errors_in_the_imports_section_are_located(project):
+    project.write("m.py", "import os\n")
+    project.write("bad.yml", "imports:\n  forbiden: [os]\n")
+    result = project.cli("check", "m.py", "-s", "bad.yml")
+    assert result.returncode == 2
+    assert "bad.yml:2:3" in result.stderr + result.stdout
+    assert "did you mean `forbidden`" in result.stderr + result.stdout
+
+
+def test_graph_prints_modules_edges_and_the_cycle_once(project):
+    write_app(project)
+    result = project.cli("graph", "app")
+    assert result.returncode == 0, result.stderr
+    assert "app.core (app/core.py)\n  -> app.db (line 2)\n" in result.stdout
+    assert "  -> app.cli (line 4, TYPE_CHECKING)" in result.stdout
+    assert result.stdout.count("cycle:") == 1
+    assert "cycle: app.core app.db" in result.stdout
+    assert "4 modules, 5 imports, 1 cycle" in result.stdout
+
+
+def test_graph_json_and_dot_and_a_dotted_name_found_without_importing(project):
+    write_app(project)
+    project.write("app/__init__.py", "from . import core\nraise SystemExit('imported!')\n")
+    document = json.loads(project.cli("graph", "app", "--format", "json").stdout)
+    names = [m["name"] for m in document["modules"]]
+    assert names == ["app", "app.cli", "app.core", "app.db"]
+    core = document["modules"][2]
+    assert core["imports"] == [{"module": "app.db", "line": 2, "lazy": False, "type_checking": False}]
+    assert document["cycles"] == [["app.core", "app.db"]]
+    dot = project.cli("graph", "app", "--format", "dot", cwd=project.root / "app")
+    assert dot.returncode == 0, dot.stderr
+    assert '"app.db" -> "app.cli" [label="4", style=dotted];' in dot.stdout
+
+
+def test_graph_of_something_that_is_no_package_exits_two(project):
+    result = project.cli("graph", "no.such.package")
+    assert result.returncode == 2
+    assert "neither a folder nor a package" in result.stderr
+
+
+def test_check_package_applies_required_contracts_along_the_chain(project):
+    write_app(project)
+    project.write("contracts/db.yml", "functions:\n  - name: connect\n")
+    project.write("contracts/app.yml", "requires:\n  - {module: app.db, contract: db.yml}\n")
+    result = project.cli("check", "--package", "app", "-s", "contracts/app.yml", "--format", "json")
+    assert result.returncode == 1, result.stderr
+    document = json.loads(result.stdout)
+    by_target = {t["target"]: t for t in document["targets"]}
+    assert set(by_target) == {"app", "app.cli", "app.core", "app.db"}
+    [violation] = by_target["app"]["violations"]
+    assert violation["code"] == "dependency-violation"
+    assert violation["chain"] == ["app", "app.core", "app.db"]
+    assert violation["dependency"]["violations"][0]["code"] == "function-missing"
+    assert violation["dependency"]["contract"].endswith("db.yml")
+    assert by_target["app.db"]["ok"] is True  # its own contract is not this one's requirement of itself
+    text = project.cli("check", "--package", "app", "-s", "contracts/app.yml")
+    assert text.returncode == 1
+    assert "app -> app.core -> app.db" in text.stdout
+
+
+def test_check_package_without_a_contract_or_with_targets_is_a_usage_error(project):
+    write_app(project)
+    assert project.cli("check", "--package", "app").returncode == 2
+    assert project.cli("check", "app/core.py", "--package", "app", "-s", "x.yml").returncode == 2
+
+
+def test_a_file_path_alone_does_not_place_a_module_in_its_package(project):
+    # `app/db.py` is checked as module `db`: its relative import stays as written and matches no pattern.
+    write_app(project)
+    project.write("allowed.yml", "imports:\n  allowed: [typing, app.core]\n")
+    result = project.cli("check", "app/db.py", "-s", "allowed.yml", "--format", "json")
+    [violation] = json.loads(result.stdout)["violations"]
+    assert violation["actual"] == "from .core import run"
+
+
+def test_both_parsers_record_lazy_and_type_checking_imports_alike(project):
+    project.write("app/__init__.py", "")
+    project.write("app/mixed.py", """
+        import os
+        from typing import TYPE_CHECKING
+        if TYPE_CHECKING:
+            import requests
+        def run():
+            from app import secret
+        class C:
+            def m(self):
+                import json
+        """)
+    project.write("rules.yml", "imports:\n  forbidden: [requests, app.secret, json]\n  type_checking: true\n")
+    outputs = []
+    for parser in ("reader", "cpython"):
+        result = project.cli("check", "app.mixed", "-s", "rules.yml", "--parser", parser, "--format", "json", "--no-cache")
+        assert result.returncode == 1, result.stderr
+        outputs.append(json.loads(result.stdout))
+    assert outputs[0] == outputs[1]
+    messages = [v["message"] for v in outputs[0]["violations"]]
+    assert len(messages) == 3
+    assert "TYPE_CHECKING" in messages[0] and "lazy" in messages[1] and "lazy" in messages[2]
+
+
+def test_a_module_that_cannot_be_read_is_an_error_of_its_own_and_the_others_are_checked(project):
+    write_app(project)
+    project.write("app/broken.py", "def f(:\n")
+    project.write("rules.yml", "imports:\n  forbidden: [requests]\n")
+    result = project.cli("check", "--package", "app", "-s", "rules.yml", "--format", "json")
+    assert result.returncode == 2
+    by_target = {t["target"]: t for t in json.loads(result.stdout)["targets"]}
+    assert by_target["app.broken"]["error"]["file"].endswith("broken.py")
+    assert by_target["app.broken"]["error"]["line"] == 1
+    assert by_target["app.core"]["violations"][0]["code"] == "import-forbidden"
+    graph = project.cli("graph", "app")
+    assert graph.returncode == 2
+    assert "broken.py:1:" in graph.stderr
+    assert "app.core (app/core.py)" in graph.stdout
+
+
+def test_a_symbolic_link_back_up_the_package_is_followed_once(project):
+    write_app(project)
+    (project.root / "app" / "sub").mkdir()
+    (project.root / "app" / "sub" / "__init__.py").write_text("")
+    (project.root / "app" / "sub" / "loop").symlink_to(project.root / "app", target_is_directory=True)
+    result = project.cli("graph", "app", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    names = [m["name"] for m in json.loads(result.stdout)["modules"]]
+    assert names == ["app", "app.cli", "app.core", "app.db", "app.sub"]
+
+
+def test_no_cycles_reports_the_package_cycle_once(project):
+    write_app(project)
+    project.write("rules.yml", "imports:\n  no_cycles: true\n")
+    result = project.cli("check", "--package", "app", "-s", "rules.yml", "--format", "json")
+    assert result.returncode == 1, result.stderr
+    cycles = [(t["target"], v) for t in json.loads(result.stdout)["targets"] for v in t.get("violations", [])]
+    assert len(cycles) == 1
+    target, violation = cycles[0]
+    assert target == "app.core"
+    assert violation["code"] == "import-cycle"
+    assert violation["chain"] == ["app.core", "app.db", "app.core"]
+    # A single module checked alone has no graph: the rule is not evaluated.
+    assert project.cli("check", "app.core", "-s", "rules.yml").returncode == 0
