@@ -258,8 +258,9 @@ class Oracle:
         else:
             module = "." * s.level + (s.module or "")
             for a in s.names:
-                if a.name != "*":
-                    self.imports.append((module, a.name, a.asname or a.name, s.lineno, lazy, type_checking))
+                # A star import is a dependency that binds no name the source shows: alias "".
+                alias = "" if a.name == "*" else a.asname or a.name
+                self.imports.append((module, a.name, alias, s.lineno, lazy, type_checking))
 
     def walk_imports(self, body, lazy, type_checking):
         """Every import statement anywhere in `body`: a function's, or a TYPE_CHECKING branch's."""
