@@ -226,6 +226,29 @@ void ContractFinder::report_preloaded() {
   }
 }
 
+void ContractFinder::report_unloadable_contract(const ContractMapping& rule, const std::string& reason) {
+  const std::string file = rule.contract.string();
+  {
+    std::lock_guard lock(mutex_);
+    if (std::find(reported_contracts_.begin(), reported_contracts_.end(), file) != reported_contracts_.end()) return;
+    reported_contracts_.push_back(file);
+  }
+  const bool enforce = rule.mode == "enforce";
+  const std::string message = std::string("importspy: ") + (enforce ? "error" : "warning") + ": the contract " + file + " of the policy rule `" +
+                              rule.match + "` cannot be loaded: " + reason + "; " + rule.mode + " mode: " +
+                              (enforce ? "every import it covers is refused" : "the modules it covers are imported UNCHECKED");
+  PySys_FormatStderr("%s\n", message.c_str());
+}
+
+void ContractFinder::report_missing_contracts() {
+  for (const auto& rule : policy_->contracts) {
+    std::error_code ec;
+    const auto status = fs::status(rule.contract, ec);
+    if (fs::is_regular_file(status)) continue;
+    report_unloadable_contract(rule, fs::exists(status) ? "this is not a regular file" : "the contract file does not exist");
+  }
+}
+
 bool ContractFinder::covers_file(const std::string& file) const {
   if (policy_->has_path_patterns() && policy_->mapping_for(file, {})) return true;
   std::string covered;
@@ -453,9 +476,12 @@ nb::object ContractFinder::find_spec(nb::handle fullname_object, nb::handle path
   std::shared_ptr<const Contract> contract;
   try {
     contract = default_contract_cache().load(rule->contract);
-  } catch (const ContractError&) {
+  } catch (const ContractError& error) {
+    report_unloadable_contract(*rule, error.line() > 0 ? std::to_string(error.line()) + ":" + std::to_string(error.column()) + ": " + error.message()
+                                                       : error.message());
+    const std::string decision = rule->mode == "enforce" ? "rejected" : rule->mode == "warn" ? "warned" : "recorded";
+    record(fullname, origin.value_or(""), "", *rule, "static", decision, {std::string(ContractError::code)});
     if (rule->mode == "enforce") throw;  // a policy that cannot be read admits nothing it covers
-    nb::module_::import_("warnings").attr("warn")(nb::str(("importspy: contract for " + fullname + " cannot be loaded").c_str()), nb::handle(g_contract_warning));
     return spec;
   }
   if (origin) {
@@ -695,6 +721,7 @@ void register_import_hook(nb::module_& m) {
         }
         check_audit_log(*config);
         auto finder = std::make_unique<ContractFinder>(config);
+        finder->report_missing_contracts();
         finder->report_preloaded();
         return finder.release();
       },
