@@ -159,6 +159,9 @@ std::string render_trace(const BatchResult& batch) {
 
 int run_check(const Options& options) {
   if (!options.log_level.empty()) enable_logging(nb::str(options.log_level.c_str()));
+  std::string search_path;
+  for (const auto& folder : module_search_path()) search_path += (search_path.empty() ? "" : ", ") + folder.string();
+  log_debug("module search path: " + search_path);
   std::optional<ProjectConfig> config;
   try {
     if (!options.config.empty()) config = load_project_config(options.config);
@@ -462,7 +465,8 @@ int run_hash(const std::string& target, const std::string& select, SourceParser 
 
 }  // namespace
 
-int run_cli(const std::vector<std::string>& arguments) {
+int run_cli(const std::vector<std::string>& arguments, bool program) {
+  const CommandLineSearch search(program);  // one sys.path rule for both entry points (docs/cli.md)
   // ImportSpy 0.5 admission policies keep 0.5.0's command line, outputs and exit codes (docs/policies-0.5.md).
   if (auto status = run_policy05_check(arguments)) return *status;
   CLI::App app{"ImportSpy: check Python modules against their import contracts.\n"
