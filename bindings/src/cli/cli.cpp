@@ -382,7 +382,7 @@ int run_lock(SourceParser parser, std::vector<std::string> targets, const std::v
   if (config) all_excludes.insert(all_excludes.end(), config->exclude.begin(), config->exclude.end());
   LockFile lock;
   int status = kExitCompliant;
-  for (const auto& target : discover_targets(targets, all_excludes)) {
+  for (const auto& target : discover_targets(targets, DiscoveryOptions{all_excludes, config ? &*config : nullptr})) {
     if (target.kind == DiscoveredTarget::Kind::error) {
       write("stderr", target.display + ": error: " + target.error + "\n");
       status = kExitError;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include "importspy/project/config.hpp"
+
 namespace importspy {
 namespace fs = std::filesystem;
 
@@ -155,12 +157,21 @@ std::string display_path(const fs::path& path) {
   return shown.generic_string();
 }
 
-std::vector<DiscoveredTarget> discover_targets(const std::vector<std::string>& arguments, const std::vector<std::string>& excludes) {
+std::vector<DiscoveredTarget> discover_targets(const std::vector<std::string>& arguments, const DiscoveryOptions& options) {
+  const std::vector<std::string>& excludes = options.excludes;
+  const ProjectConfig* config = options.config;
+  // A module's dotted name: relative to the settings folder, else the file's own name.
+  const auto module_name = [&](const fs::path& file) {
+    // A compiled module's name is its file name up to the first dot (`fast.cpython-311-x86_64-linux-gnu.so`).
+    const std::string filename = file.filename().string();
+    const fs::path named = compiled_module(file) ? file.parent_path() / (filename.substr(0, filename.find('.')) + ".py") : file;
+    return config ? module_name_for_path(named, config->directory) : module_name_for_path(named, named.parent_path());
+  };
   std::vector<DiscoveredTarget> out;
   std::set<std::string> seen;
   const auto add_file = [&](const std::string& shown, const fs::path& file) {
     if (excluded(shown, excludes) || !seen.insert(shown).second) return false;
-    out.push_back({DiscoveredTarget::Kind::file, shown, file, {}});
+    out.push_back({DiscoveredTarget::Kind::file, shown, file, {}, module_name(file)});
     return true;
   };
   for (const auto& argument : arguments) {
@@ -168,12 +179,20 @@ std::vector<DiscoveredTarget> discover_targets(const std::vector<std::string>& a
     const fs::path path(argument);
     if (fs::is_regular_file(path, ec)) {
       const std::string shown = display_path(path);
-      if (seen.insert(shown).second) out.push_back({DiscoveredTarget::Kind::file, shown, path, {}});  // named explicitly: not excluded
+      if (seen.insert(shown).second) out.push_back({DiscoveredTarget::Kind::file, shown, path, {}, module_name(path)});  // named explicitly: not excluded
       continue;
     }
     if (fs::is_directory(path, ec)) {
-      const auto files = python_files_below(path);
-      if (files.empty()) out.push_back({DiscoveredTarget::Kind::error, display_path(path), path, "this directory holds no Python file (*.py) to check"});
+      // The modules inside the folder: a package's own `__init__.py` only when a `match` selects it.
+      auto files = python_files_below(path);
+      std::erase_if(files, [&](const auto& entry) {
+        return entry.second.filename() == "__init__.py" && !(config && config->mapping_for(entry.second, module_name(entry.second)));
+      });
+      if (files.empty()) {
+        out.push_back({DiscoveredTarget::Kind::error, display_path(path), path,
+                       "this directory holds no Python file (*.py) to check (a package's own __init__.py is checked when named, or when "
+                       "a `match` of the settings selects it)", {}});
+      }
       for (const auto& [shown, file] : files) add_file(shown, file);
       continue;
     }
@@ -194,18 +213,18 @@ std::vector<DiscoveredTarget> discover_targets(const std::vector<std::string>& a
           add_file(shown, file);
         }
       }
-      if (matched == 0) out.push_back({DiscoveredTarget::Kind::error, argument, {}, "no Python file matches this pattern"});
+      if (matched == 0) out.push_back({DiscoveredTarget::Kind::error, argument, {}, "no Python file matches this pattern", {}});
       continue;
     }
     const bool names_a_file = argument.ends_with(".py") || argument.find('/') != std::string::npos || argument.find('\\') != std::string::npos;
     if (!names_a_file && looks_like_dotted_name(argument) && !fs::exists(path, ec)) {
-      if (seen.insert(argument).second) out.push_back({DiscoveredTarget::Kind::dotted_name, argument, {}, {}});
+      if (seen.insert(argument).second) out.push_back({DiscoveredTarget::Kind::dotted_name, argument, {}, {}, {}});
       continue;
     }
     const char* why = fs::is_symlink(fs::symlink_status(path, ec)) ? "a symbolic link to a file that does not exist"
                       : fs::exists(path, ec)                       ? "this is not a regular file or directory"
                                                                    : "no such file or directory";
-    out.push_back({DiscoveredTarget::Kind::error, argument, path, why});
+    out.push_back({DiscoveredTarget::Kind::error, argument, path, why, {}});
   }
   return out;
 }

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "importspy/project/config.hpp"
 #include "importspy/project/target_discovery.hpp"
 
 using namespace importspy;
@@ -86,13 +87,13 @@ TEST_F(DiscoveryTest, excludes_match_paths_or_file_names) {
   touch("p/a.py");
   touch("p/test_a.py");
   touch("p/tests/t.py");
-  EXPECT_EQ(shown(discover_targets({"p"}, {"test_*.py", "p/tests/**"})), (std::vector<std::string>{"p/a.py"}));
-  EXPECT_EQ(shown(discover_targets({"p"}, {"tests"})), (std::vector<std::string>{"p/a.py", "p/test_a.py"}));
+  EXPECT_EQ(shown(discover_targets({"p"}, DiscoveryOptions{{"test_*.py", "p/tests/**"}})), (std::vector<std::string>{"p/a.py"}));
+  EXPECT_EQ(shown(discover_targets({"p"}, DiscoveryOptions{{"tests"}})), (std::vector<std::string>{"p/a.py", "p/test_a.py"}));
 }
 
 TEST_F(DiscoveryTest, explicit_files_are_never_excluded_and_duplicates_are_listed_once) {
   touch("p/test_a.py");
-  EXPECT_EQ(shown(discover_targets({"p/test_a.py", "p", "p/test_a.py"}, {"test_*.py"})), (std::vector<std::string>{"p/test_a.py"}));
+  EXPECT_EQ(shown(discover_targets({"p/test_a.py", "p", "p/test_a.py"}, DiscoveryOptions{{"test_*.py"}})), (std::vector<std::string>{"p/test_a.py"}));
 }
 
 TEST_F(DiscoveryTest, glob_patterns_and_dotted_names) {
@@ -114,4 +115,34 @@ TEST_F(DiscoveryTest, each_bad_argument_is_an_error_target) {
   EXPECT_NE(targets[1].error.find("no Python file matches"), std::string::npos);
   EXPECT_EQ(targets[2].error, "no such file or directory");
   EXPECT_NE(targets[3].error.find("symbolic link"), std::string::npos);
+}
+
+TEST_F(DiscoveryTest, a_folder_means_the_modules_inside_it_and_package_init_files_only_when_a_match_selects_them) {
+  touch("plugins/__init__.py");
+  touch("plugins/audio.py");
+  touch("plugins/video/__init__.py");
+  touch("plugins/video/codec.py");
+  EXPECT_EQ(shown(discover_targets({"plugins"}, {})), (std::vector<std::string>{"plugins/audio.py", "plugins/video/codec.py"}));
+  EXPECT_EQ(shown(discover_targets({"plugins/__init__.py"}, {})), (std::vector<std::string>{"plugins/__init__.py"}));  // named: checked
+
+  ProjectConfig config;
+  config.directory = root_;
+  ContractMapping mapping;
+  mapping.match = "plugins.*";
+  mapping.contract = root_ / "plugin.yml";
+  config.contracts.push_back(mapping);
+  config.index();
+  EXPECT_EQ(shown(discover_targets({"plugins"}, DiscoveryOptions{{}, &config})),
+            (std::vector<std::string>{"plugins/audio.py", "plugins/video/__init__.py", "plugins/video/codec.py"}));
+  config.contracts.front().match = "plugins/**/*.py";  // selects no package
+  config.index();
+  EXPECT_EQ(shown(discover_targets({"plugins"}, DiscoveryOptions{{}, &config})), (std::vector<std::string>{"plugins/audio.py", "plugins/video/codec.py"}));
+}
+
+TEST_F(DiscoveryTest, a_folder_with_only_a_package_init_file_names_the_rule) {
+  touch("plugins/__init__.py");
+  const auto targets = discover_targets({"plugins"}, {});
+  ASSERT_EQ(targets.size(), 1u);
+  EXPECT_EQ(targets[0].kind, DiscoveredTarget::Kind::error);
+  EXPECT_NE(targets[0].error.find("__init__.py is checked when named"), std::string::npos);
 }
