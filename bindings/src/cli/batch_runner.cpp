@@ -292,9 +292,8 @@ std::vector<DiscoveredTarget> shard_of(std::vector<DiscoveredTarget> targets, co
 
 BatchResult run_batch(const BatchOptions& options, const std::optional<ProjectConfig>& config,
                       const std::function<void(std::size_t, std::size_t)>& on_progress) {
-  std::vector<std::string> excludes = options.excludes;
-  if (config) excludes.insert(excludes.end(), config->exclude.begin(), config->exclude.end());
-  std::vector<DiscoveredTarget> targets = shard_of(discover_targets(options.targets, DiscoveryOptions{excludes, config ? &*config : nullptr}), options.shard);
+  std::vector<DiscoveredTarget> targets =
+      shard_of(discover_targets(options.targets, DiscoveryOptions{options.excludes, config ? &*config : nullptr, module_search_path()}), options.shard);
   BatchResult batch;
   batch.results.resize(targets.size());
   if (options.shard) batch.shard = BatchShard{options.shard->first, options.shard->second};

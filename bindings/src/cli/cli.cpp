@@ -171,7 +171,7 @@ int run_check(const Options& options) {
     return kExitError;
   }
   BatchOptions batch_options;
-  batch_options.targets = options.targets.empty() && config && options.entry_point_groups.empty() ? config->targets : options.targets;
+  batch_options.targets = options.targets.empty() && config && options.entry_point_groups.empty() ? config->resolved_targets() : options.targets;
   for (const auto& group : options.entry_point_groups) {
     const auto modules = entry_point_modules(group);
     if (modules.empty()) {
@@ -373,23 +373,21 @@ int run_lock(SourceParser parser, std::vector<std::string> targets, const std::v
     write("stderr", std::string(error.what()) + "\n");
     return kExitError;
   }
-  if (targets.empty() && config) targets = config->targets;
+  if (targets.empty() && config) targets = config->resolved_targets();
   if (targets.empty()) {
     write("stderr", "importspy: error: no target given, and no `targets` in the project settings\n");
     return kExitError;
   }
-  std::vector<std::string> all_excludes = excludes;
-  if (config) all_excludes.insert(all_excludes.end(), config->exclude.begin(), config->exclude.end());
   LockFile lock;
   int status = kExitCompliant;
-  for (const auto& target : discover_targets(targets, DiscoveryOptions{all_excludes, config ? &*config : nullptr})) {
+  for (const auto& target : discover_targets(targets, DiscoveryOptions{excludes, config ? &*config : nullptr, module_search_path()})) {
     if (target.kind == DiscoveredTarget::Kind::error) {
       write("stderr", target.display + ": error: " + target.error + "\n");
       status = kExitError;
       continue;
     }
     try {
-      const std::string name = target.kind == DiscoveredTarget::Kind::dotted_name ? target.display : target.path.string();
+      const std::string name = target.kind == DiscoveredTarget::Kind::dotted_name && target.path.empty() ? target.display : target.path.string();
       lock.modules[target.display] = lock_entry(facts_for_target(nb::str(name.c_str()), Mode::static_source, {true, parser}));
     } catch (const SourceError& error) {
       report_source_error(error);

@@ -217,7 +217,7 @@ void ContractFinder::report_preloaded() {
     const ContractMapping* rule = policy_->mapping_for({}, name);
     if (!rule) rule = file.empty() ? nullptr : rule_for_file(file, covered);
     if (!rule && !file.empty()) rule = policy_->mapping_for(file, {});
-    if (!rule) continue;
+    if (!rule || policy_->excluded(file, covered.empty() ? name : covered)) continue;
     record(name, file, "", *rule, "preloaded", "unchecked", {});
     const std::string message = "importspy: " + name + " was imported before this policy was installed: it ran unchecked. Install the policy "
                                 "before the program imports it (IMPORTSPY_POLICY installs it at interpreter start).";
@@ -250,9 +250,10 @@ void ContractFinder::report_missing_contracts() {
 }
 
 bool ContractFinder::covers_file(const std::string& file) const {
-  if (policy_->has_path_patterns() && policy_->mapping_for(file, {})) return true;
   std::string covered;
-  return rule_for_file(file, covered) != nullptr;
+  const ContractMapping* rule = rule_for_file(file, covered);
+  if (!rule && policy_->has_path_patterns()) rule = policy_->mapping_for(file, {});
+  return rule && !policy_->excluded(file, covered);
 }
 
 std::shared_ptr<const ProjectConfig> policy_from_dict(nb::dict rules, const fs::path& base, std::optional<fs::path> audit_log) {
@@ -465,6 +466,16 @@ nb::object ContractFinder::find_spec(nb::handle fullname_object, nb::handle path
   std::string covered_name;
   if (!rule && origin) rule = rule_for_file(*origin, covered_name);
   if (!rule) return spec;
+  // The settings' `exclude` leaves a module out, under its name or the name its file is covered under, as
+  // `importspy check` leaves it out (one pattern language: importspy/project/module_pattern.hpp).
+  if (!policy_->exclude.empty()) {
+    nb::object located = nb::getattr(spec, "origin", nb::none());
+    const std::string file = PyUnicode_Check(located.ptr()) ? utf8(located) : std::string();
+    if (policy_->excluded(file, fullname) || (!covered_name.empty() && policy_->excluded(file, covered_name))) {
+      log_debug("import of " + fullname + ": excluded by the policy");
+      return spec;
+    }
+  }
   if (origin) {
     // This file is covered from now on, whatever name it is imported under next.
     std::lock_guard lock(mutex_);

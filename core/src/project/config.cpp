@@ -154,6 +154,17 @@ const ContractMapping* ProjectConfig::mapping_for(const fs::path& target_file, c
   return &contracts[best];
 }
 
+std::vector<std::string> ProjectConfig::resolved_targets() const {
+  std::vector<std::string> out;
+  for (const auto& target : targets) {
+    const fs::path path(target);
+    std::error_code ec;
+    const bool names_a_path = target.find('/') != std::string::npos || target.ends_with(".py") || fs::exists(directory / path, ec);
+    out.push_back(path.is_absolute() || !names_a_path ? target : display_path(directory / path));
+  }
+  return out;
+}
+
 bool ProjectConfig::excluded(const fs::path& target_file, const std::string& module_name) const {
   if (exclude_patterns_.empty()) return false;
   const ModulePlace place = place_of(target_file, module_name);

@@ -81,3 +81,15 @@ TEST(ModulePattern, places_are_relative_to_their_folder_and_init_files_are_packa
   EXPECT_EQ(module_place("/r/__init__.py", "/r", "").path, "");
   EXPECT_TRUE(module_place("/r/__init__.py", "/r", "").package);
 }
+
+TEST(ModulePattern, the_examples_of_the_documentation_hold) {  // docs/ci.md, "Patterns"
+  EXPECT_TRUE(ModulePattern("myapp.plugins.*").matches(package("src/myapp/plugins/video", "myapp.plugins.video")));
+  EXPECT_FALSE(ModulePattern("myapp.plugins.*").matches(module("src/myapp/core.py", "myapp.core")));
+  EXPECT_TRUE(ModulePattern("src/myapp/plugins/*").matches(module("src/myapp/plugins/video/codec.py", "myapp.plugins.video.codec")));
+  EXPECT_FALSE(ModulePattern("src/myapp/plugins/*").matches(package("src/myapp/plugins", "myapp.plugins")));
+  EXPECT_FALSE(ModulePattern("plugins/*.py").matches(module("plugins/video/codec.py")));
+  EXPECT_TRUE(ModulePattern("myapp.**.hooks").matches(module({}, "myapp.hooks")));
+  EXPECT_FALSE(ModulePattern("myapp.**.hooks").matches(module({}, "myapp.hooks.extra")));
+  EXPECT_FALSE(ModulePattern("test_*.py").matches(module("plugins/a_test.py")));
+  EXPECT_TRUE(ModulePattern("**/tests").matches_within(module("a/b/tests/deep/t.py")));
+}

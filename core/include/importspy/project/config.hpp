@@ -69,6 +69,9 @@ struct ProjectConfig {
   std::optional<std::filesystem::path> contract_for(const std::filesystem::path& target_file, const std::string& module_name) const;
   // The same, returning the whole mapping (its mode and runtime flag).
   const ContractMapping* mapping_for(const std::filesystem::path& target_file, const std::string& module_name) const;
+  // `targets` as arguments for the working directory: paths and path patterns are relative to the settings
+  // folder; dotted names and module patterns are kept as written.
+  std::vector<std::string> resolved_targets() const;
   // True when an `exclude` pattern matches the module, or a folder or package it is inside.
   bool excluded(const std::filesystem::path& target_file, const std::string& module_name) const;
   // True when some mapping is a path pattern: an import must then be located before it can be matched.
