@@ -193,7 +193,8 @@ NB_MODULE(_engine, m) {
         clear_static_facts_cache();
       },
       "Forget every compiled contract and parsed source.");
-  m.def("run_cli", &run_cli, nb::arg("arguments"), "Run the command line; returns the exit status.");
+  m.def("run_cli", &run_cli, nb::arg("arguments"), nb::arg("program") = false,
+        "Run the command line; returns the exit status. `program`: started as `importspy` or `python -m importspy`.");
   m.def(
       "_decode_source",
       [](nb::bytes data, const std::string& filename) {

@@ -182,3 +182,58 @@ def test_no_worker_process_is_started(tmp_path):
                             cwd=tree, env=environment, capture_output=True, text=True, timeout=300)
     assert result.returncode == 1, result.stderr
     assert "CHILDREN []" in result.stderr
+
+
+# Issue 14, item 3: `importspy` and `python -m importspy` see the same module search path from the same
+# folder: never the entry point's own folder (the console script's bin/, the working directory `-m` puts
+# first); module targets are looked up in the working directory first, and runtime mode imports them
+# with the working directory first on sys.path.
+ENTRY_POINTS = {"console script": lambda: [str(console_script())], "python -m": lambda: [sys.executable, "-m", "importspy"]}
+
+
+def run_entry_point(entry: str, cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "NO_COLOR")}
+    return subprocess.run([*ENTRY_POINTS[entry](), *args], cwd=cwd, env=environment, capture_output=True, text=True, timeout=120)
+
+
+def project_with_a_package(root: Path) -> Path:
+    (root / "contract.yml").write_text(CONTRACT)
+    (root / "app" / "plugins").mkdir(parents=True)
+    (root / "app" / "__init__.py").write_text("")
+    (root / "app" / "plugins" / "__init__.py").write_text("")
+    (root / "app" / "plugins" / "audio.py").write_text("from app.helper import LEVEL\napi_level = LEVEL\n")
+    (root / "app" / "helper.py").write_text("LEVEL = 2\n")
+    return root
+
+
+@pytest.mark.parametrize("mode", ["static", "runtime"])
+def test_both_entry_points_find_a_dotted_target_from_the_working_directory_alike(tmp_path, mode):
+    root = project_with_a_package(tmp_path)
+    results = {entry: run_entry_point(entry, root, "check", "app.plugins.audio", "-s", "contract.yml", "--mode", mode, "--no-cache")
+               for entry in ENTRY_POINTS}
+    for entry, result in results.items():
+        assert result.returncode == (1 if mode == "static" else 0), f"{entry}: {result.stdout}{result.stderr}"  # static: `LEVEL` needs running code
+    assert results["console script"].stdout == results["python -m"].stdout
+
+
+def test_neither_entry_point_imports_its_own_modules_from_the_working_directory(tmp_path):
+    root = project_with_a_package(tmp_path)
+    # `logging` is imported by --log-level only after the command line started: from the standard library,
+    # never from the checked folder, whichever entry point started it.
+    (root / "logging.py").write_text(f"open({str(tmp_path / 'ran-logging')!r}, 'w').close()\n")
+    for entry in ENTRY_POINTS:
+        result = run_entry_point(entry, root, "check", "app/helper.py", "-s", "contract.yml", "--no-cache", "--log-level", "DEBUG")
+        assert not (tmp_path / "ran-logging").exists(), f"{entry} imported logging.py from the checked folder: {result.stderr}"
+        assert result.returncode == 1, f"{entry}: {result.stdout}{result.stderr}"
+
+
+def test_both_entry_points_log_the_same_module_search_path(tmp_path):
+    root = project_with_a_package(tmp_path)
+    paths = {}
+    for entry in ENTRY_POINTS:
+        result = run_entry_point(entry, root, "check", "app/helper.py", "-s", "contract.yml", "--no-cache", "--log-level", "DEBUG")
+        lines = [line for line in result.stderr.splitlines() if "module search path" in line]
+        assert len(lines) == 1, f"{entry}: {result.stderr}"
+        paths[entry] = lines[0]
+    assert paths["console script"] == paths["python -m"]
+    assert str(console_script().parent) not in paths["python -m"]

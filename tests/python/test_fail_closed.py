@@ -3,6 +3,8 @@ lets imports through unchecked in silence. Every case in a real interpreter."""
 
 import textwrap
 
+import pytest
+
 CONTRACT = "variables:\n  - name: api_level\n    value: 2\n"
 PROGRAM = "print('program ran')"
 
@@ -96,3 +98,28 @@ def test_an_unwritable_audit_log_in_warn_mode_is_reported_once_and_imports_go_on
     """))
     assert result.returncode == 0 and result.stdout.strip() == "2 2", result.stderr
     assert result.stderr.count("cannot be written") == 1, result.stderr
+
+
+@pytest.mark.parametrize("mode", ["enforce", "warn", "audit"])
+def test_a_policy_naming_a_missing_contract_says_so_once_on_stderr_in_every_mode(project, mode):
+    with_plugins(project)
+    project.write("importspy.toml", f'[[contracts]]\nmatch = "app.plugins.*"\ncontract = "gone.yml"\nmode = "{mode}"\n')
+    result = project.run("-c", textwrap.dedent("""
+        import importlib
+        for name in ("app.plugins.good", "app.plugins.other", "app.plugins.good"):
+            try:
+                importlib.import_module(name)
+                print("imported", name)
+            except (ImportError, ValueError) as refused:  # enforce: importspy.ContractError naming the contract
+                print("refused", name, "gone.yml" in str(refused))
+    """), env={"IMPORTSPY_POLICY": str(project.root / "importspy.toml")})
+    assert result.returncode == 0, result.stderr
+    said = [line for line in result.stderr.splitlines() if "gone.yml" in line]
+    assert len(said) == 1 and str(project.root / "gone.yml") in said[0] and "does not exist" in said[0], result.stderr
+    assert "Traceback" not in result.stderr and "ContractWarning" not in result.stderr, result.stderr
+    if mode == "enforce":  # fails closed: nothing it covers is admitted
+        assert result.stdout.split("\n")[:2] == ["refused app.plugins.good True", "refused app.plugins.other True"], result.stdout
+        assert "refused" in said[0]
+    else:
+        assert result.stdout.split("\n")[:2] == ["imported app.plugins.good", "imported app.plugins.other"], result.stdout
+        assert "UNCHECKED" in said[0]

@@ -103,10 +103,7 @@ public:
         if (auto located = locate_module_source(target.display)) source_path = *located;
       }
     } else {
-      // A compiled module's name is its file name up to the first dot (`fast.cpython-311-x86_64-linux-gnu.so`).
-      const fs::path named = is_compiled_module(target.path) ? target.path.parent_path() / (target.path.filename().string().substr(0, target.path.filename().string().find('.')) + ".py")
-                                                      : target.path;
-      module_name = config_ ? module_name_for_path(named, config_->directory) : module_name_for_path(named, named.parent_path());
+      module_name = target.module_name;
     }
     result.file = source_path.empty() ? std::string() : display_path(source_path);
 
@@ -302,9 +299,8 @@ std::vector<DiscoveredTarget> shard_of(std::vector<DiscoveredTarget> targets, co
 
 BatchResult run_batch(const BatchOptions& options, const std::optional<ProjectConfig>& config,
                       const std::function<void(std::size_t, std::size_t)>& on_progress) {
-  std::vector<std::string> excludes = options.excludes;
-  if (config) excludes.insert(excludes.end(), config->exclude.begin(), config->exclude.end());
-  std::vector<DiscoveredTarget> targets = shard_of(discover_targets(options.targets, excludes), options.shard);
+  std::vector<DiscoveredTarget> targets =
+      shard_of(discover_targets(options.targets, DiscoveryOptions{options.excludes, config ? &*config : nullptr, module_search_path()}), options.shard);
   BatchResult batch;
   batch.results.resize(targets.size());
   if (options.shard) batch.shard = BatchShard{options.shard->first, options.shard->second};

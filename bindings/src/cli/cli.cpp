@@ -161,6 +161,9 @@ std::string render_trace(const BatchResult& batch) {
 
 int run_check(const Options& options) {
   if (!options.log_level.empty()) enable_logging(nb::str(options.log_level.c_str()));
+  std::string search_path;
+  for (const auto& folder : module_search_path()) search_path += (search_path.empty() ? "" : ", ") + folder.string();
+  log_debug("module search path: " + search_path);
   std::optional<ProjectConfig> config;
   try {
     if (!options.config.empty()) config = load_project_config(options.config);
@@ -170,7 +173,7 @@ int run_check(const Options& options) {
     return kExitError;
   }
   BatchOptions batch_options;
-  batch_options.targets = options.targets.empty() && config && options.entry_point_groups.empty() ? config->targets : options.targets;
+  batch_options.targets = options.targets.empty() && config && options.entry_point_groups.empty() ? config->resolved_targets() : options.targets;
   for (const auto& group : options.entry_point_groups) {
     const auto modules = entry_point_modules(group);
     if (modules.empty()) {
@@ -372,23 +375,21 @@ int run_lock(SourceParser parser, std::vector<std::string> targets, const std::v
     write("stderr", std::string(error.what()) + "\n");
     return kExitError;
   }
-  if (targets.empty() && config) targets = config->targets;
+  if (targets.empty() && config) targets = config->resolved_targets();
   if (targets.empty()) {
     write("stderr", "importspy: error: no target given, and no `targets` in the project settings\n");
     return kExitError;
   }
-  std::vector<std::string> all_excludes = excludes;
-  if (config) all_excludes.insert(all_excludes.end(), config->exclude.begin(), config->exclude.end());
   LockFile lock;
   int status = kExitCompliant;
-  for (const auto& target : discover_targets(targets, all_excludes)) {
+  for (const auto& target : discover_targets(targets, DiscoveryOptions{excludes, config ? &*config : nullptr, module_search_path()})) {
     if (target.kind == DiscoveredTarget::Kind::error) {
       write("stderr", target.display + ": error: " + target.error + "\n");
       status = kExitError;
       continue;
     }
     try {
-      const std::string name = target.kind == DiscoveredTarget::Kind::dotted_name ? target.display : target.path.string();
+      const std::string name = target.kind == DiscoveredTarget::Kind::dotted_name && target.path.empty() ? target.display : target.path.string();
       lock.modules[target.display] = lock_entry(facts_for_target(nb::str(name.c_str()), Mode::static_source, {true, parser}));
     } catch (const SourceError& error) {
       report_source_error(error);
@@ -474,7 +475,8 @@ static int finish(const CommandOutput& output) {
   return output.status;
 }
 
-int run_cli(const std::vector<std::string>& arguments) {
+int run_cli(const std::vector<std::string>& arguments, bool program) {
+  const CommandLineSearch search(program);  // one sys.path rule for both entry points (docs/cli.md)
   // ImportSpy 0.5 admission policies keep 0.5.0's command line, outputs and exit codes (docs/policies-0.5.md).
   if (auto status = run_policy05_check(arguments)) return *status;
   if (auto status = run_policy05_init(arguments)) return *status;

@@ -17,7 +17,7 @@ BatchResult check_project(const ProjectCheckOptions& options) {
     throw std::invalid_argument(error.what());
   }
   BatchOptions batch;
-  batch.targets = options.targets.empty() && config ? config->targets : options.targets;
+  batch.targets = options.targets.empty() && config ? config->resolved_targets() : options.targets;
   if (batch.targets.empty()) {
     throw std::invalid_argument("no target given, and no `targets` in [tool.importspy] (pyproject.toml) or importspy.toml; add "
                                 "`targets = [\"plugins\"]` there");

@@ -18,6 +18,7 @@ namespace {
 namespace fs = std::filesystem;
 
 bool g_logging = false;
+int g_command_line = 0;  // CommandLineSearch objects alive: module targets are looked up from the working directory first
 
 std::string fspath(nb::handle path) {
   PyObject* text = PyOS_FSPath(path.ptr());
@@ -41,11 +42,7 @@ std::optional<fs::path> locate_source(const std::string& dotted) {
     if (dot == std::string::npos) break;
     start = dot + 1;
   }
-  nb::list path = nb::borrow<nb::list>(nb::module_::import_("sys").attr("path"));
-  for (nb::handle entry : path) {
-    if (!PyUnicode_Check(entry.ptr())) continue;
-    const std::string text = utf8(entry);
-    const fs::path base = text.empty() ? fs::current_path() : fs::path(text);
+  for (const fs::path& base : module_search_path()) {
     std::error_code ec;
     for (const fs::path& candidate : {base / relative.parent_path() / (relative.filename().string() + ".py"), base / relative / "__init__.py"}) {
       if (fs::is_regular_file(candidate, ec)) return candidate;
@@ -117,9 +114,19 @@ nb::object import_path(const fs::path& file) {
 }
 
 nb::object import_dotted(const std::string& name) {
+  nb::list path = nb::borrow<nb::list>(PySys_GetObject("path"));
+  nb::str here(fs::current_path().string().c_str());
+  const bool from_here = g_command_line > 0;
+  if (from_here) path.insert(0, here);  // the command line's rule: the working directory first, for the import
+  const auto restore = [&] {
+    if (from_here && nb::len(path) > 0 && path[0].equal(here)) PySequence_DelItem(path.ptr(), 0);
+  };
   try {
-    return nb::module_::import_("importlib").attr("import_module")(name);
+    nb::object module = nb::module_::import_("importlib").attr("import_module")(name);
+    restore();
+    return module;
   } catch (nb::python_error& error) {
+    restore();
     if (error.matches(PyExc_ModuleNotFoundError)) {
       throw SourceError(name, 0, 0, "no module named `" + name + "` can be imported: " + utf8(nb::str(error.value())));
     }
@@ -142,6 +149,37 @@ std::string module_name_of(nb::handle module) {
 }
 
 }  // namespace
+
+std::vector<fs::path> module_search_path() {
+  std::vector<fs::path> folders;
+  std::error_code ec;
+  if (g_command_line > 0) folders.push_back(fs::current_path(ec));
+  PyObject* path = PySys_GetObject("path");  // borrowed
+  if (!path || !PyList_Check(path)) return folders;
+  for (nb::handle entry : nb::borrow<nb::list>(path)) {
+    if (!PyUnicode_Check(entry.ptr())) continue;
+    const std::string text = utf8(entry);
+    folders.push_back(text.empty() ? fs::current_path(ec) : fs::path(text));
+  }
+  return folders;
+}
+
+CommandLineSearch::CommandLineSearch(bool program) {
+  ++g_command_line;
+  if (!program) return;
+  nb::object flags = nb::borrow(PySys_GetObject("flags"));
+  const bool safe_path = flags.is_valid() && nb::hasattr(flags, "safe_path") && nb::cast<bool>(flags.attr("safe_path"));
+  PyObject* path = PySys_GetObject("path");
+  if (safe_path || !path || !PyList_Check(path) || PyList_GET_SIZE(path) == 0) return;
+  dropped_ = nb::borrow(PyList_GET_ITEM(path, 0));
+  PySequence_DelItem(path, 0);
+}
+
+CommandLineSearch::~CommandLineSearch() {
+  --g_command_line;
+  PyObject* path = PySys_GetObject("path");
+  if (dropped_.is_valid() && path && PyList_Check(path)) PyList_Insert(path, 0, dropped_.ptr());
+}
 
 Mode parse_mode(const std::string& text) {
   if (text == "static") return Mode::static_source;

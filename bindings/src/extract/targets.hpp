@@ -3,8 +3,10 @@
 
 #include <nanobind/nanobind.h>
 
+#include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "importspy/contract/contract.hpp"
 #include "importspy/facts/facts.hpp"
@@ -31,6 +33,27 @@ ModuleFacts runtime_facts(nb::handle module, const ExtractOptions& options = {})
 
 // A contract given as a path (str or os.PathLike) or as a loaded Contract.
 std::shared_ptr<const Contract> contract_from(nb::handle contract);
+
+// The folders where a dotted module name is looked up, in order: sys.path's entries ('' as the working
+// directory), preceded by the working directory while a CommandLineSearch is alive.
+std::vector<std::filesystem::path> module_search_path();
+
+// The command line's search rule (docs/cli.md, "Where modules are looked up"), while alive. Started as a
+// program (`importspy` or `python -m importspy`), the entry point's own first sys.path entry (the console
+// script's folder, or the working directory `-m` puts there) is dropped — unless -P or -I put none — so both
+// entry points see the same sys.path, and nothing ImportSpy imports comes from the checked folder. Module
+// targets are then looked up in the working directory first, then sys.path; runtime mode imports them with
+// the working directory first on sys.path for the import. The dropped entry is put back at the end.
+class CommandLineSearch {
+public:
+  explicit CommandLineSearch(bool program);
+  ~CommandLineSearch();
+  CommandLineSearch(const CommandLineSearch&) = delete;
+  CommandLineSearch& operator=(const CommandLineSearch&) = delete;
+
+private:
+  nb::object dropped_;  // the entry point's sys.path[0], or invalid
+};
 
 // Writes a debug line to the `importspy` logger, only when debug logging was asked for.
 void log_debug(const std::string& message);

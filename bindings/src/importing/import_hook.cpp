@@ -218,7 +218,7 @@ void ContractFinder::report_preloaded() {
     const ContractMapping* rule = policy_->mapping_for({}, name);
     if (!rule) rule = file.empty() ? nullptr : rule_for_file(file, covered);
     if (!rule && !file.empty()) rule = policy_->mapping_for(file, {});
-    if (!rule) continue;
+    if (!rule || policy_->excluded(file, covered.empty() ? name : covered)) continue;
     record(name, file, "", *rule, "preloaded", "unchecked", {});
     const std::string message = "importspy: " + name + " was imported before this policy was installed: it ran unchecked. Install the policy "
                                 "before the program imports it (IMPORTSPY_POLICY installs it at interpreter start).";
@@ -227,10 +227,34 @@ void ContractFinder::report_preloaded() {
   }
 }
 
+void ContractFinder::report_unloadable_contract(const ContractMapping& rule, const std::string& reason) {
+  const std::string file = rule.contract.string();
+  {
+    std::lock_guard lock(mutex_);
+    if (std::find(reported_contracts_.begin(), reported_contracts_.end(), file) != reported_contracts_.end()) return;
+    reported_contracts_.push_back(file);
+  }
+  const bool enforce = rule.mode == "enforce";
+  const std::string message = std::string("importspy: ") + (enforce ? "error" : "warning") + ": the contract " + file + " of the policy rule `" +
+                              rule.match + "` cannot be loaded: " + reason + "; " + rule.mode + " mode: " +
+                              (enforce ? "every import it covers is refused" : "the modules it covers are imported UNCHECKED");
+  PySys_FormatStderr("%s\n", message.c_str());
+}
+
+void ContractFinder::report_missing_contracts() {
+  for (const auto& rule : policy_->contracts) {
+    std::error_code ec;
+    const auto status = fs::status(rule.contract, ec);
+    if (fs::is_regular_file(status)) continue;
+    report_unloadable_contract(rule, fs::exists(status) ? "this is not a regular file" : "the contract file does not exist");
+  }
+}
+
 bool ContractFinder::covers_file(const std::string& file) const {
-  if (policy_->has_path_patterns() && policy_->mapping_for(file, {})) return true;
   std::string covered;
-  return rule_for_file(file, covered) != nullptr;
+  const ContractMapping* rule = rule_for_file(file, covered);
+  if (!rule && policy_->has_path_patterns()) rule = policy_->mapping_for(file, {});
+  return rule && !policy_->excluded(file, covered);
 }
 
 std::shared_ptr<const ProjectConfig> policy_from_dict(nb::dict rules, const fs::path& base, std::optional<fs::path> audit_log) {
@@ -443,6 +467,16 @@ nb::object ContractFinder::find_spec(nb::handle fullname_object, nb::handle path
   std::string covered_name;
   if (!rule && origin) rule = rule_for_file(*origin, covered_name);
   if (!rule) return spec;
+  // The settings' `exclude` leaves a module out, under its name or the name its file is covered under, as
+  // `importspy check` leaves it out (one pattern language: importspy/project/module_pattern.hpp).
+  if (!policy_->exclude.empty()) {
+    nb::object located = nb::getattr(spec, "origin", nb::none());
+    const std::string file = PyUnicode_Check(located.ptr()) ? utf8(located) : std::string();
+    if (policy_->excluded(file, fullname) || (!covered_name.empty() && policy_->excluded(file, covered_name))) {
+      log_debug("import of " + fullname + ": excluded by the policy");
+      return spec;
+    }
+  }
   if (origin) {
     // This file is covered from now on, whatever name it is imported under next.
     std::lock_guard lock(mutex_);
@@ -454,9 +488,12 @@ nb::object ContractFinder::find_spec(nb::handle fullname_object, nb::handle path
   std::shared_ptr<const Contract> contract;
   try {
     contract = default_contract_cache().load(rule->contract);
-  } catch (const ContractError&) {
+  } catch (const ContractError& error) {
+    report_unloadable_contract(*rule, error.line() > 0 ? std::to_string(error.line()) + ":" + std::to_string(error.column()) + ": " + error.message()
+                                                       : error.message());
+    const std::string decision = rule->mode == "enforce" ? "rejected" : rule->mode == "warn" ? "warned" : "recorded";
+    record(fullname, origin.value_or(""), "", *rule, "static", decision, {std::string(ContractError::code)});
     if (rule->mode == "enforce") throw;  // a policy that cannot be read admits nothing it covers
-    nb::module_::import_("warnings").attr("warn")(nb::str(("importspy: contract for " + fullname + " cannot be loaded").c_str()), nb::handle(g_contract_warning));
     return spec;
   }
   if (origin) {
@@ -700,6 +737,7 @@ void register_import_hook(nb::module_& m) {
         }
         check_audit_log(*config);
         auto finder = std::make_unique<ContractFinder>(config);
+        finder->report_missing_contracts();
         finder->report_preloaded();
         return finder.release();
       },

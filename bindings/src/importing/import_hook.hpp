@@ -57,6 +57,11 @@ public:
   // Each gets a decision (stage "preloaded", decision "unchecked") and a ContractWarning.
   void report_preloaded();
 
+  // Rules whose contract file is missing when the policy is installed: each said once on stderr, naming
+  // the file and what the rule's mode does about it (enforce refuses what it covers, warn and audit
+  // import it unchecked).
+  void report_missing_contracts();
+
 private:
   // One decision: kept in decisions() and appended to the audit log (when the policy has one).
   void record(const std::string& module, const std::string& file, const std::string& sha256, const ContractMapping& rule, const std::string& stage,
@@ -68,6 +73,8 @@ private:
   // rule's `unverifiable` setting; always recorded (stage "binary").
   // Returns the bytes that were hashed and recorded when the module is admitted (raises otherwise).
   std::string decide_unverifiable(const std::string& module, const std::string& file, const ContractMapping& rule, const Contract& contract);
+  // A rule's contract that cannot be loaded: one line on stderr per contract file and process.
+  void report_unloadable_contract(const ContractMapping& rule, const std::string& reason);
 
   const ContractMapping* rule_for_file(const std::string& origin, std::string& covered_name) const;
   static std::string real_path(const std::string& path);
@@ -87,6 +94,7 @@ private:
   bool covers_packages_ = false;  // some module pattern names a package: every import must be located
   std::unordered_map<std::string, std::string> protected_files_;    // resolved file → covered module name (guarded)
   std::atomic<bool> has_protected_files_ = false;
+  std::vector<std::string> reported_contracts_;  // contract files already said to be unloadable (guarded)
   mutable std::unordered_map<std::string, std::string> resolved_folders_;  // folder → resolved (guarded)
 };
 

@@ -42,8 +42,6 @@ std::vector<std::string> string_list(const toml::table& table, std::string_view 
   return out;
 }
 
-bool is_path_pattern(std::string_view match) { return match.find('/') != std::string_view::npos || match.ends_with(".py"); }
-
 // `subjects = [{path = "src/a.py", contract = "a.yml"}, ...]`: a non-empty list of tables with exactly these
 // two text keys, as ImportSpy 0.5 requires.
 void read_policy_subjects(const toml::table& settings, const fs::path& file, const std::string& where, ProjectConfig& config) {
@@ -91,26 +89,25 @@ bool ProjectConfig::may_match_module(std::string_view module_name) const {
 }
 
 void ProjectConfig::index() {
+  patterns_.clear();
+  exclude_patterns_.clear();
   exact_paths_.clear();
   exact_modules_.clear();
   wildcard_mappings_.clear();
   module_prefixes_.clear();
   any_module_ = false;
+  for (const auto& pattern : exclude) exclude_patterns_.emplace_back(pattern);
   for (std::size_t i = 0; i < contracts.size(); ++i) {
     ContractMapping& mapping = contracts[i];
-    mapping.path_pattern = is_path_pattern(mapping.match);
-    mapping.compiled = mapping.match;
+    const ModulePattern& pattern = patterns_.emplace_back(mapping.match);
+    mapping.path_pattern = pattern.is_path_pattern();
+    mapping.compiled = pattern.compiled();
     if (!mapping.path_pattern) {
-      // Module patterns: a final `.*` spans nested modules (myapp.plugins.* ⊃ myapp.plugins.a.b) but not
-      // the package itself (myapp.plugins).
-      std::replace(mapping.compiled.begin(), mapping.compiled.end(), '.', '/');
-      if (mapping.compiled.ends_with("/*")) mapping.compiled += "/**";
-      const size_t wildcard = mapping.match.find_first_of("*?[");
-      const std::string prefix = mapping.match.substr(0, wildcard);
+      const std::string_view prefix = pattern.literal_prefix();
       if (prefix.empty()) any_module_ = true;
-      else module_prefixes_.push_back(prefix);
+      else module_prefixes_.emplace_back(prefix);
     }
-    if (GlobPattern(mapping.compiled).is_literal()) {
+    if (pattern.is_literal()) {
       (mapping.path_pattern ? exact_paths_ : exact_modules_).emplace(mapping.compiled, i);  // the first one wins
     } else {
       wildcard_mappings_.push_back(i);
@@ -128,29 +125,50 @@ bool ProjectConfig::has_path_patterns() const {
   return std::any_of(contracts.begin(), contracts.end(), [](const ContractMapping& m) { return m.path_pattern; });
 }
 
+ModulePlace ProjectConfig::place_of(const fs::path& target_file, const std::string& module_name) const {
+  if (target_file.empty()) return ModulePlace{{}, false, module_name};
+  return module_place(target_file, directory, module_name);
+}
+
 const ContractMapping* ProjectConfig::mapping_for(const fs::path& target_file, const std::string& module_name) const {
-  std::string relative;
-  if (!target_file.empty()) {
-    std::error_code ec;
-    relative = fs::absolute(target_file, ec).lexically_normal().lexically_relative(directory).generic_string();
-  }
+  const ModulePlace place = place_of(target_file, module_name);
   std::string module_path = module_name;
   std::replace(module_path.begin(), module_path.end(), '.', '/');
   // The first matching mapping in file order: the best exact hit, unless a wildcard before it matches.
   std::size_t best = contracts.size();
-  if (auto it = exact_paths_.find(relative); !relative.empty() && it != exact_paths_.end()) best = std::min(best, it->second);
-  if (auto it = exact_modules_.find(module_path); !module_path.empty() && it != exact_modules_.end()) best = std::min(best, it->second);
+  const auto exact = [&](const std::unordered_map<std::string, std::size_t>& table, const std::string& key) {
+    if (key.empty()) return;
+    if (auto it = table.find(key); it != table.end()) best = std::min(best, it->second);
+  };
+  exact(exact_paths_, place.path);
+  if (place.package) exact(exact_paths_, place.path.empty() ? "__init__.py" : place.path + "/__init__.py");
+  exact(exact_modules_, module_path);
   for (std::size_t i : wildcard_mappings_) {
     if (i >= best) break;
-    const ContractMapping& mapping = contracts[i];
-    const std::string& subject = mapping.path_pattern ? relative : module_path;
-    if (!subject.empty() && glob_match(mapping.compiled, subject)) {
+    if (patterns_[i].matches(place)) {
       best = i;
       break;
     }
   }
   if (best == contracts.size()) return nullptr;
   return &contracts[best];
+}
+
+std::vector<std::string> ProjectConfig::resolved_targets() const {
+  std::vector<std::string> out;
+  for (const auto& target : targets) {
+    const fs::path path(target);
+    std::error_code ec;
+    const bool names_a_path = target.find('/') != std::string::npos || target.ends_with(".py") || fs::exists(directory / path, ec);
+    out.push_back(path.is_absolute() || !names_a_path ? target : display_path(directory / path));
+  }
+  return out;
+}
+
+bool ProjectConfig::excluded(const fs::path& target_file, const std::string& module_name) const {
+  if (exclude_patterns_.empty()) return false;
+  const ModulePlace place = place_of(target_file, module_name);
+  return std::any_of(exclude_patterns_.begin(), exclude_patterns_.end(), [&](const ModulePattern& p) { return p.matches_within(place); });
 }
 
 ProjectConfig load_project_config(const fs::path& file) {

@@ -1,7 +1,11 @@
 #include "importspy/project/target_discovery.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <set>
+
+#include "importspy/project/config.hpp"
+#include "importspy/project/module_pattern.hpp"
 
 namespace importspy {
 namespace fs = std::filesystem;
@@ -90,15 +94,6 @@ bool match_parts(const std::vector<Part>& pattern, size_t p, const std::vector<s
   return t < path.size() && component_match(pattern[p], path[t]) && match_parts(pattern, p + 1, path, t + 1);
 }
 
-bool excluded(const std::string& display, const std::vector<std::string>& excludes) {
-  const std::string name = display.substr(display.rfind('/') == std::string::npos ? 0 : display.rfind('/') + 1);
-  for (const auto& pattern : excludes) {
-    const bool whole_path = pattern.find('/') != std::string::npos;
-    if (whole_path ? glob_match(pattern, display) : (glob_match(pattern, name) || glob_match("**/" + pattern + "/**", display))) return true;
-  }
-  return false;
-}
-
 // A module Python would import from compiled code instead of source: a C extension (*.so, *.pyd; it wins
 // over a .py of the same name) or a sourceless *.pyc (only without a .py beside it).
 bool compiled_module(const fs::path& file) {
@@ -155,30 +150,126 @@ std::string display_path(const fs::path& path) {
   return shown.generic_string();
 }
 
-std::vector<DiscoveredTarget> discover_targets(const std::vector<std::string>& arguments, const std::vector<std::string>& excludes) {
+namespace {
+
+// A module's place as the command line shows it (relative to the working directory, else absolute).
+ModulePlace place_shown(const std::string& shown, std::string module_name) {
+  ModulePlace place{shown, false, std::move(module_name)};
+  if (shown == "__init__.py" || shown.ends_with("/__init__.py")) {
+    place.package = true;
+    place.path.resize(shown.size() >= 12 ? shown.size() - 12 : 0);
+  }
+  return place;
+}
+
+// The dotted name of `file` below `folder` (`pkg/sub/__init__.py` → `pkg.sub`), or empty when it is not below.
+std::string dotted_below(const fs::path& file, const fs::path& folder) {
+  const fs::path relative = file.lexically_normal().lexically_relative(folder.lexically_normal());
+  if (relative.empty() || *relative.begin() == "..") return {};
+  std::string name;
+  for (const auto& part : relative) {
+    std::string text = part.string();
+    if (text == "__init__.py") break;
+    if (text.ends_with(".py")) text.resize(text.size() - 3);
+    else if (compiled_module(part)) text = text.substr(0, text.find('.'));
+    if (!name.empty()) name += '.';
+    name += text;
+  }
+  return name;
+}
+
+// `a.b.c` as a relative path.
+fs::path dotted_path(std::string_view dotted) {
+  fs::path path;
+  for (std::size_t start = 0;;) {
+    const std::size_t dot = dotted.find('.', start);
+    path /= std::string(dotted.substr(start, dot - start));
+    if (dot == std::string_view::npos) return path;
+    start = dot + 1;
+  }
+}
+
+}  // namespace
+
+std::vector<fs::path> source_roots(const fs::path& folder) {
+  std::error_code ec;
+  const fs::path base = fs::absolute(folder, ec).lexically_normal();
+  std::vector<fs::path> roots;
+  if (fs::is_directory(base / "src", ec) && !fs::exists(base / "src" / "__init__.py", ec)) roots.push_back(base / "src");
+  roots.push_back(base);
+  return roots;
+}
+
+std::string module_name_in(const fs::path& file, const std::vector<fs::path>& roots) {
+  std::error_code ec;
+  const fs::path absolute = fs::absolute(file, ec).lexically_normal();
+  for (const auto& root : roots) {
+    if (std::string name = dotted_below(absolute, root); !name.empty()) return name;
+  }
+  return dotted_below(absolute, absolute.parent_path());  // outside every root: its own name
+}
+
+std::vector<DiscoveredTarget> discover_targets(const std::vector<std::string>& arguments, const DiscoveryOptions& options) {
+  const ProjectConfig* config = options.config;
+  std::error_code ec;
+  // Module names are taken under the source roots of the settings folder (else the working directory);
+  // dotted names are looked up there first, then in the search path.
+  const std::vector<fs::path> roots = source_roots(config ? config->directory : fs::current_path(ec));
+  std::vector<fs::path> search = roots;
+  for (const auto& folder : options.search_path) {
+    const fs::path absolute = fs::absolute(folder, ec).lexically_normal();
+    if (std::find(search.begin(), search.end(), absolute) == search.end()) search.push_back(absolute);
+  }
+  std::vector<ModulePattern> excludes;
+  for (const auto& text : options.excludes) excludes.emplace_back(text);
+  const auto excluded = [&](const std::string& shown, const fs::path& file, const std::string& name) {
+    const ModulePlace place = place_shown(shown, name);
+    if (std::any_of(excludes.begin(), excludes.end(), [&](const ModulePattern& p) { return p.matches_within(place); })) return true;
+    return config && config->excluded(file, name);
+  };
+  // A package's own `__init__.py`, found inside a folder, is taken only when a `match` selects it.
+  const auto selected = [&](const fs::path& file, const std::string& name) {
+    return file.filename() != "__init__.py" || (config && config->mapping_for(file, name));
+  };
+
   std::vector<DiscoveredTarget> out;
   std::set<std::string> seen;
-  const auto add_file = [&](const std::string& shown, const fs::path& file) {
-    if (excluded(shown, excludes) || !seen.insert(shown).second) return false;
-    out.push_back({DiscoveredTarget::Kind::file, shown, file, {}});
-    return true;
+  // A module found inside a folder or by a pattern; `dotted`: shown (and imported) by its dotted name.
+  const auto add_module = [&](const std::string& shown, const fs::path& file, const std::string& name, bool dotted) {
+    if (excluded(shown, file, name) || !seen.insert(dotted ? name : shown).second) return;
+    out.push_back({dotted ? DiscoveredTarget::Kind::dotted_name : DiscoveredTarget::Kind::file, dotted ? name : shown, file, {}, name});
   };
+  // Every module inside `folder`, named below `root`.
+  const auto add_folder = [&](const fs::path& folder, const fs::path& root, bool dotted) {
+    std::size_t added = 0;
+    for (const auto& [shown, file] : python_files_below(folder)) {
+      const std::string name = root.empty() ? module_name_in(file, roots) : dotted_below(fs::absolute(file, ec), root);
+      if (!selected(file, name)) continue;
+      ++added;
+      add_module(shown, file, name, dotted);
+    }
+    return added;
+  };
+  const auto error = [&](const std::string& shown, const fs::path& path, const std::string& why) {
+    out.push_back({DiscoveredTarget::Kind::error, shown, path, why, {}});
+  };
+  const std::string empty_folder = "this directory holds no Python file (*.py) to check (a package's own __init__.py is checked when named, or "
+                                   "when a `match` of the settings selects it)";
+
   for (const auto& argument : arguments) {
-    std::error_code ec;
     const fs::path path(argument);
     if (fs::is_regular_file(path, ec)) {
       const std::string shown = display_path(path);
-      if (seen.insert(shown).second) out.push_back({DiscoveredTarget::Kind::file, shown, path, {}});  // named explicitly: not excluded
+      if (seen.insert(shown).second) out.push_back({DiscoveredTarget::Kind::file, shown, path, {}, module_name_in(path, roots)});  // named: never excluded
       continue;
     }
     if (fs::is_directory(path, ec)) {
-      const auto files = python_files_below(path);
-      if (files.empty()) out.push_back({DiscoveredTarget::Kind::error, display_path(path), path, "this directory holds no Python file (*.py) to check"});
-      for (const auto& [shown, file] : files) add_file(shown, file);
+      if (add_folder(path, {}, false) == 0) error(display_path(path), path, empty_folder);
       continue;
     }
-    if (has_glob_characters(argument)) {
-      // Walk from the longest directory prefix without wildcards, then match the whole pattern.
+    const bool names_a_file = argument.ends_with(".py") || argument.find('/') != std::string::npos || argument.find('\\') != std::string::npos;
+    if (has_glob_characters(argument) && names_a_file) {
+      // A path pattern: walk from the longest folder prefix without wildcards, then match the whole pattern.
       std::string pattern = fs::path(argument).generic_string();
       const size_t wildcard = pattern.find_first_of("*?[");
       const size_t slash = pattern.rfind('/', wildcard);
@@ -187,25 +278,67 @@ std::vector<DiscoveredTarget> discover_targets(const std::vector<std::string>& a
                                                                   : display_path(base) + "/" + pattern.substr(slash + 1);
       size_t matched = 0;
       if (fs::is_directory(base, ec)) {
-        const GlobPattern compiled(full_pattern);
+        const ModulePattern compiled(full_pattern);
         for (const auto& [shown, file] : python_files_below(base)) {
-          if (!compiled.matches(shown)) continue;
+          const std::string name = module_name_in(file, roots);
+          if (!compiled.matches(place_shown(shown, name))) continue;
           ++matched;
-          add_file(shown, file);
+          add_module(shown, file, name, false);
         }
       }
-      if (matched == 0) out.push_back({DiscoveredTarget::Kind::error, argument, {}, "no Python file matches this pattern"});
+      if (matched == 0) error(argument, {}, "no Python file matches this pattern");
       continue;
     }
-    const bool names_a_file = argument.ends_with(".py") || argument.find('/') != std::string::npos || argument.find('\\') != std::string::npos;
+    if (has_glob_characters(argument)) {
+      // A module pattern: the modules below its literal package prefix, in each folder of the search path.
+      const ModulePattern compiled(argument);
+      std::string_view prefix = compiled.literal_prefix();
+      prefix = prefix.substr(0, prefix.rfind('.') == std::string_view::npos ? 0 : prefix.rfind('.'));
+      if (prefix.empty()) {
+        error(argument, {}, "a module pattern target starts with a package name (`myapp.plugins.*`); to search files, write a path pattern (`**/*.py`)");
+        continue;
+      }
+      size_t matched = 0;
+      for (const auto& root : search) {
+        const fs::path folder = root / dotted_path(prefix);
+        if (!fs::is_directory(folder, ec)) continue;
+        for (const auto& [shown, file] : python_files_below(folder)) {
+          const std::string name = dotted_below(fs::absolute(file, ec), root);
+          if (!compiled.matches(ModulePlace{{}, file.filename() == "__init__.py", name})) continue;
+          ++matched;
+          add_module(shown, file, name, true);
+        }
+      }
+      if (matched == 0) error(argument, {}, "no module matches this pattern in the source roots or on the search path");
+      continue;
+    }
     if (!names_a_file && looks_like_dotted_name(argument) && !fs::exists(path, ec)) {
-      if (seen.insert(argument).second) out.push_back({DiscoveredTarget::Kind::dotted_name, argument, {}, {}});
+      // A module (its .py, or its package's __init__.py), else a namespace package: the modules inside it.
+      std::optional<fs::path> module;
+      std::vector<std::pair<fs::path, fs::path>> portions;  // (folder, root)
+      const fs::path relative = dotted_path(argument);
+      for (const auto& root : search) {
+        const fs::path base = root / relative;
+        for (const fs::path& candidate : {fs::path(base.string() + ".py"), base / "__init__.py"}) {
+          if (!module && fs::is_regular_file(candidate, ec)) module = candidate;
+        }
+        if (module) break;
+        if (fs::is_directory(base, ec)) portions.emplace_back(base, root);
+      }
+      if (module || portions.empty()) {
+        // Not found: runtime mode may still import it (a module without source), static mode reports it.
+        if (seen.insert(argument).second) out.push_back({DiscoveredTarget::Kind::dotted_name, argument, module.value_or(fs::path()), {}, argument});
+        continue;
+      }
+      std::size_t added = 0;
+      for (const auto& [folder, root] : portions) added += add_folder(folder, root, true);
+      if (added == 0) error(argument, {}, "this namespace package holds no Python module to check");
       continue;
     }
     const char* why = fs::is_symlink(fs::symlink_status(path, ec)) ? "a symbolic link to a file that does not exist"
                       : fs::exists(path, ec)                       ? "this is not a regular file or directory"
                                                                    : "no such file or directory";
-    out.push_back({DiscoveredTarget::Kind::error, argument, path, why});
+    error(argument, path, why);
   }
   return out;
 }

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "importspy/project/config.hpp"
 #include "importspy/project/target_discovery.hpp"
 
 using namespace importspy;
@@ -86,13 +87,17 @@ TEST_F(DiscoveryTest, excludes_match_paths_or_file_names) {
   touch("p/a.py");
   touch("p/test_a.py");
   touch("p/tests/t.py");
-  EXPECT_EQ(shown(discover_targets({"p"}, {"test_*.py", "p/tests/**"})), (std::vector<std::string>{"p/a.py"}));
-  EXPECT_EQ(shown(discover_targets({"p"}, {"tests"})), (std::vector<std::string>{"p/a.py", "p/test_a.py"}));
+  EXPECT_EQ(shown(discover_targets({"p"}, DiscoveryOptions{.excludes = {"test_*.py", "p/tests/**"}})), (std::vector<std::string>{"p/a.py"}));
+  // One pattern language: a module pattern is anchored at the top-level package, a path pattern at the
+  // working directory; an excluded folder takes what is inside it.
+  EXPECT_EQ(shown(discover_targets({"p"}, DiscoveryOptions{.excludes = {"**/tests"}})), (std::vector<std::string>{"p/a.py", "p/test_a.py"}));
+  EXPECT_EQ(shown(discover_targets({"p"}, DiscoveryOptions{.excludes = {"p.tests"}})), (std::vector<std::string>{"p/a.py", "p/test_a.py"}));
+  EXPECT_EQ(shown(discover_targets({"p"}, DiscoveryOptions{.excludes = {"tests"}})), (std::vector<std::string>{"p/a.py", "p/test_a.py", "p/tests/t.py"}));
 }
 
 TEST_F(DiscoveryTest, explicit_files_are_never_excluded_and_duplicates_are_listed_once) {
   touch("p/test_a.py");
-  EXPECT_EQ(shown(discover_targets({"p/test_a.py", "p", "p/test_a.py"}, {"test_*.py"})), (std::vector<std::string>{"p/test_a.py"}));
+  EXPECT_EQ(shown(discover_targets({"p/test_a.py", "p", "p/test_a.py"}, DiscoveryOptions{.excludes = {"test_*.py"}})), (std::vector<std::string>{"p/test_a.py"}));
 }
 
 TEST_F(DiscoveryTest, glob_patterns_and_dotted_names) {
@@ -114,4 +119,94 @@ TEST_F(DiscoveryTest, each_bad_argument_is_an_error_target) {
   EXPECT_NE(targets[1].error.find("no Python file matches"), std::string::npos);
   EXPECT_EQ(targets[2].error, "no such file or directory");
   EXPECT_NE(targets[3].error.find("symbolic link"), std::string::npos);
+}
+
+TEST_F(DiscoveryTest, a_folder_means_the_modules_inside_it_and_package_init_files_only_when_a_match_selects_them) {
+  touch("plugins/__init__.py");
+  touch("plugins/audio.py");
+  touch("plugins/video/__init__.py");
+  touch("plugins/video/codec.py");
+  EXPECT_EQ(shown(discover_targets({"plugins"}, {})), (std::vector<std::string>{"plugins/audio.py", "plugins/video/codec.py"}));
+  EXPECT_EQ(shown(discover_targets({"plugins/__init__.py"}, {})), (std::vector<std::string>{"plugins/__init__.py"}));  // named: checked
+
+  ProjectConfig config;
+  config.directory = root_;
+  ContractMapping mapping;
+  mapping.match = "plugins.*";
+  mapping.contract = root_ / "plugin.yml";
+  config.contracts.push_back(mapping);
+  config.index();
+  EXPECT_EQ(shown(discover_targets({"plugins"}, DiscoveryOptions{.config = &config})),
+            (std::vector<std::string>{"plugins/audio.py", "plugins/video/__init__.py", "plugins/video/codec.py"}));
+  config.contracts.front().match = "plugins/**/*.py";  // selects no package
+  config.index();
+  EXPECT_EQ(shown(discover_targets({"plugins"}, DiscoveryOptions{.config = &config})), (std::vector<std::string>{"plugins/audio.py", "plugins/video/codec.py"}));
+}
+
+TEST_F(DiscoveryTest, a_folder_with_only_a_package_init_file_names_the_rule) {
+  touch("plugins/__init__.py");
+  const auto targets = discover_targets({"plugins"}, {});
+  ASSERT_EQ(targets.size(), 1u);
+  EXPECT_EQ(targets[0].kind, DiscoveredTarget::Kind::error);
+  EXPECT_NE(targets[0].error.find("__init__.py is checked when named"), std::string::npos);
+}
+
+TEST_F(DiscoveryTest, module_names_start_at_the_src_folder_when_it_is_not_a_package) {
+  touch("src/myapp/plugins/audio.py");  // myapp: a namespace package (PEP 420)
+  touch("tools/run.py");
+  const auto targets = discover_targets({"src", "tools"}, {});
+  ASSERT_EQ(targets.size(), 2u);
+  EXPECT_EQ(targets[0].module_name, "myapp.plugins.audio");
+  EXPECT_EQ(targets[1].module_name, "tools.run");
+  touch("src/__init__.py");  // now `src` is a package, not a source root
+  EXPECT_EQ(discover_targets({"src/myapp/plugins/audio.py"}, {})[0].module_name, "src.myapp.plugins.audio");
+}
+
+TEST_F(DiscoveryTest, module_patterns_and_namespace_packages_are_found_in_the_source_roots_and_the_search_path) {
+  touch("src/myapp/plugins/__init__.py");
+  touch("src/myapp/plugins/audio.py");
+  touch("src/myapp/plugins/video/__init__.py");
+  touch("src/myapp/plugins/video/codec.py");
+  touch("elsewhere/extra/tool.py");
+  const auto names = [](const std::vector<DiscoveredTarget>& targets) {
+    std::vector<std::string> out;
+    for (const auto& t : targets) out.push_back(t.kind == DiscoveredTarget::Kind::error ? "error: " + t.error : t.module_name + " " + t.path.generic_string());
+    return out;
+  };
+  EXPECT_EQ(names(discover_targets({"myapp.plugins.*"}, {})),
+            (std::vector<std::string>{"myapp.plugins.audio " + (root_ / "src/myapp/plugins/audio.py").generic_string(),
+                                      "myapp.plugins.video " + (root_ / "src/myapp/plugins/video/__init__.py").generic_string(),
+                                      "myapp.plugins.video.codec " + (root_ / "src/myapp/plugins/video/codec.py").generic_string()}));
+  // `myapp` has no __init__.py: a namespace package, which is the modules inside it (packages' own
+  // __init__.py as for a folder).
+  EXPECT_EQ(names(discover_targets({"myapp"}, {})),
+            (std::vector<std::string>{"myapp.plugins.audio " + (root_ / "src/myapp/plugins/audio.py").generic_string(),
+                                      "myapp.plugins.video.codec " + (root_ / "src/myapp/plugins/video/codec.py").generic_string()}));
+  EXPECT_EQ(names(discover_targets({"myapp.plugins"}, {})),
+            (std::vector<std::string>{"myapp.plugins " + (root_ / "src/myapp/plugins/__init__.py").generic_string()}));
+  EXPECT_EQ(names(discover_targets({"extra.*"}, DiscoveryOptions{.search_path = {root_ / "elsewhere"}})),
+            (std::vector<std::string>{"extra.tool " + (root_ / "elsewhere/extra/tool.py").generic_string()}));
+  EXPECT_EQ(names(discover_targets({"myapp.plugins.*"}, DiscoveryOptions{.excludes = {"myapp.plugins.video"}})),
+            (std::vector<std::string>{"myapp.plugins.audio " + (root_ / "src/myapp/plugins/audio.py").generic_string()}));
+  EXPECT_EQ(discover_targets({"*.plugins"}, {})[0].kind, DiscoveredTarget::Kind::error);
+  EXPECT_EQ(discover_targets({"nothing.here.*"}, {})[0].kind, DiscoveredTarget::Kind::error);
+}
+
+TEST_F(DiscoveryTest, the_settings_exclude_is_relative_to_the_settings_folder_and_takes_module_patterns) {
+  touch("project/plugins/a.py");
+  touch("project/plugins/legacy/old.py");
+  touch("project/plugins/b.py");
+  ProjectConfig config;
+  config.directory = root_ / "project";
+  config.exclude = {"plugins/legacy", "plugins.b"};
+  config.index();
+  EXPECT_EQ(shown(discover_targets({"project/plugins"}, DiscoveryOptions{.config = &config})), (std::vector<std::string>{"project/plugins/a.py"}));
+}
+
+TEST_F(DiscoveryTest, a_path_pattern_target_selects_packages_init_files_only_by_name) {
+  touch("plugins/__init__.py");
+  touch("plugins/a.py");
+  touch("plugins/sub/__init__.py");
+  EXPECT_EQ(shown(discover_targets({"plugins/**/*.py"}, {})), (std::vector<std::string>{"plugins/a.py"}));
+  EXPECT_EQ(shown(discover_targets({"plugins/**/__init__.py"}, {})), (std::vector<std::string>{"plugins/__init__.py", "plugins/sub/__init__.py"}));
 }

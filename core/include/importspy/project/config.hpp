@@ -5,7 +5,7 @@
 //   exclude = ["**/tests/**"]
 //   mode = "static"
 //   [[contracts]]                         # in pyproject.toml: [[tool.importspy.contracts]]
-//   match = "plugins/**/*.py"             # a path pattern (has '/' or ends in .py) or a module pattern
+//   match = "plugins/**/*.py"             # a path pattern (has '/' or ends in .py) or a module pattern (module_pattern.hpp)
 //   contract = "contracts/plugin.yml"     # relative to the settings file
 //   mode = "enforce"                      # import interception only: enforce, warn or audit
 //   runtime = false                       # import interception only: re-check the live module
@@ -15,6 +15,7 @@
 #include <optional>
 #include <unordered_map>
 
+#include "importspy/project/module_pattern.hpp"
 #include "importspy/util/located_error.hpp"
 #include <stdexcept>
 #include <string>
@@ -33,7 +34,7 @@ struct ContractMapping {
   std::string match;
   std::filesystem::path contract;  // absolute
   bool path_pattern = true;        // else a module pattern
-  std::string compiled;            // the pattern as a '/'-separated glob (module patterns: dots → '/')
+  std::string compiled;            // the pattern as a '/'-separated glob (ModulePattern::compiled)
   std::string mode = "enforce";    // import interception: enforce (raise), warn, or audit (record only)
   bool runtime = false;            // import interception: also check the live module after it ran
   // import interception: a matched module without source (C extension, sourceless .pyc) that no
@@ -63,10 +64,16 @@ struct ProjectConfig {
   std::optional<std::string> subjects_error;
 
   // The contract of the first mapping that matches: a path pattern against `file` relative to the
-  // settings folder, a module pattern (`myapp.plugins.*`) against `module_name`.
+  // settings folder (a package's `__init__.py` is its folder, module_pattern.hpp), a module pattern
+  // (`myapp.plugins.*`) against `module_name`. Either may be empty (unknown).
   std::optional<std::filesystem::path> contract_for(const std::filesystem::path& target_file, const std::string& module_name) const;
   // The same, returning the whole mapping (its mode and runtime flag).
   const ContractMapping* mapping_for(const std::filesystem::path& target_file, const std::string& module_name) const;
+  // `targets` as arguments for the working directory: paths and path patterns are relative to the settings
+  // folder; dotted names and module patterns are kept as written.
+  std::vector<std::string> resolved_targets() const;
+  // True when an `exclude` pattern matches the module, or a folder or package it is inside.
+  bool excluded(const std::filesystem::path& target_file, const std::string& module_name) const;
   // True when some mapping is a path pattern: an import must then be located before it can be matched.
   bool has_path_patterns() const;
   // False when no module pattern can match `module_name`: a check that allocates nothing, for the
@@ -79,6 +86,10 @@ struct ProjectConfig {
 private:
   // Thousands of mappings are common (one contract per plugin): exact paths and module names are
   // found by hashing, only wildcard patterns are tried one by one.
+  ModulePlace place_of(const std::filesystem::path& target_file, const std::string& module_name) const;
+
+  std::vector<ModulePattern> patterns_;          // one per mapping
+  std::vector<ModulePattern> exclude_patterns_;
   std::unordered_map<std::string, std::size_t> exact_paths_, exact_modules_;
   std::vector<std::size_t> wildcard_mappings_;
   std::vector<std::string> module_prefixes_;  // dotted text before each module pattern's first wildcard, or the exact name

@@ -7,23 +7,48 @@
 
 namespace importspy {
 
+struct ProjectConfig;
+
 struct DiscoveredTarget {
   enum class Kind { file, dotted_name, error };
   Kind kind = Kind::file;
   std::string display;          // relative to the working directory, '/'-separated; or the dotted name
   std::filesystem::path path;   // for files
   std::string error;            // for errors: what is wrong with the argument
+  std::string module_name;      // for files: the dotted name patterns match (empty for dotted names: `display`)
 };
 
-// Each argument in order: an existing file is itself; a directory contributes every `*.py` below it, and
-// every compiled module (`*.so`, `*.pyd`, a `*.pyc` without its `.py`: modules Python imports without
-// source, which the check reports as unverifiable unless pinned) (hidden directories, __pycache__ and
-// virtual environments skipped), sorted; a pattern with * ? [
-// contributes the files it matches (`**` spans directories), sorted; anything else that looks like a
-// dotted name is passed on as one. A file found twice is listed once. `excludes` are glob patterns
-// matched against the '/'-separated path relative to the working directory, or against the file name
-// when they contain no '/'. A directory or pattern that yields no file is an error target.
-std::vector<DiscoveredTarget> discover_targets(const std::vector<std::string>& arguments, const std::vector<std::string>& excludes);
+struct DiscoveryOptions {
+  std::vector<std::string> excludes = {};  // `--exclude`: patterns (module_pattern.hpp) relative to the working directory
+  const ProjectConfig* config = nullptr;  // the project settings: its folder's source roots, `exclude`, and `match` for packages
+  std::vector<std::filesystem::path> search_path = {};  // where dotted names and module patterns are looked up after the source roots
+};
+
+// Each argument in order (docs/ci.md, "Targets"):
+//   - an existing file is itself (never excluded);
+//   - a folder is the modules inside it: every `*.py` below it but the packages' own `__init__.py` (taken
+//     when a `match` of the settings selects it), and every compiled module (`*.so`, `*.pyd`, a `*.pyc`
+//     without its `.py`: modules Python imports without source, reported as unverifiable unless pinned);
+//     hidden folders, __pycache__ and virtual environments skipped; sorted;
+//   - a path pattern (`plugins/**/*.py`) is the modules it matches below its literal folder, sorted;
+//   - a module pattern (`myapp.plugins.*`) is the modules it matches below its literal package, in each
+//     folder of the source roots and the search path;
+//   - a dotted name is that module, located there (its `.py`, or its package's `__init__.py`); a namespace
+//     package (PEP 420: folders without `__init__.py`) is the modules inside it.
+// Module names are taken under the source roots of the settings folder, else of the working directory.
+// A module found twice is listed once. Excluded: what an `--exclude` pattern (relative to the working
+// directory) or an `exclude` of the settings (relative to its folder) matches, or a folder it is inside.
+// An argument that yields no module is an error target.
+std::vector<DiscoveredTarget> discover_targets(const std::vector<std::string>& arguments, const DiscoveryOptions& options);
+
+// Where module names start: `folder/src` when it is a folder but not a package (the src layout), then
+// `folder` itself.
+std::vector<std::filesystem::path> source_roots(const std::filesystem::path& folder);
+
+// The dotted name of `file` under the first of `roots` it is inside (`src/myapp/plugins/audio.py` →
+// `myapp.plugins.audio`; `pkg/__init__.py` → `pkg`; a compiled module by its name up to the first dot);
+// outside every root, its own name.
+std::string module_name_in(const std::filesystem::path& file, const std::vector<std::filesystem::path>& roots);
 
 // fnmatch-style match of a '/'-separated path: `*` and `?` stay within one component, `**` spans any
 // number of components, `[abc]` is a class.
