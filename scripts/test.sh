@@ -14,8 +14,10 @@ ctest --test-dir "$repo_root/build" --output-on-failure --parallel "$jobs"
 if [[ "${IMPORTSPY_SKIP_SANITIZERS:-0}" != 1 ]]; then
   echo "== C++ tests under AddressSanitizer + UBSan (build-sanitize/)"
   "$repo_root/scripts/bootstrap.sh" "$repo_root/build-sanitize" -DIMPORTSPY_SANITIZE=ON -DIMPORTSPY_BUILD_BENCH=OFF -DCMAKE_BUILD_TYPE=Debug
+  # The corpus differential ran in the normal build; here the reader meets the first files of the
+  # standard library under the sanitizers (the quick differentials), which keeps this stage short.
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    ctest --test-dir "$repo_root/build-sanitize" --output-on-failure --parallel "$jobs"
+    ctest --test-dir "$repo_root/build-sanitize" --output-on-failure --parallel "$jobs" -E source_reader_agrees_on_every_corpus
 fi
 
 if [[ "${IMPORTSPY_SKIP_FUZZ:-0}" != 1 ]]; then
