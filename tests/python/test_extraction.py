@@ -2,12 +2,11 @@
 
 import importlib
 import json
-import sys
 
 import pytest
 
 import importspy._engine as engine
-from conftest import EXAMPLE
+from conftest import EXAMPLE, use_an_unprotected_plugin_base
 
 STDLIB_SAMPLE = [
     "abc", "bisect", "calendar", "colorsys", "contextlib", "copy", "dataclasses", "enum", "fnmatch",
@@ -85,13 +84,7 @@ def test_static_and_runtime_agree_on_the_examples(plugin, monkeypatch):
     monkeypatch.setenv("PLUGIN_HOST_TOKEN", "x")
     path = str(EXAMPLE / "plugins" / plugin / "extension.py")
     if plugin == "bad":
-        # The real plugin_base refuses the violating plugin (embedded mode checks every importer): import it
-        # beside an unprotected stand-in of its base module, to read its live facts at all.
-        import types
-
-        stand_in = types.ModuleType("plugin_base")
-        exec("class Plugin:\n    def describe(self):\n        return type(self).__name__\n", stand_in.__dict__)
-        monkeypatch.setitem(sys.modules, "plugin_base", stand_in)
+        use_an_unprotected_plugin_base(monkeypatch)  # the real one refuses it
     static, runtime = facts(path, "static"), facts(path, "runtime")
     if plugin == "good":
         assert static["classes"] == [c for c in runtime["classes"]] or True
