@@ -191,8 +191,9 @@ NB_MODULE(_engine, m) {
       [] {
         default_contract_cache().clear();
         clear_static_facts_cache();
+        forget_validated_importers();
       },
-      "Forget every compiled contract and parsed source.");
+      "Forget every compiled contract, parsed source and validated importer.");
   m.def("run_cli", &run_cli, nb::arg("arguments"), nb::arg("program") = false,
         "Run the command line; returns the exit status. `program`: started as `importspy` or `python -m importspy`.");
   m.def(

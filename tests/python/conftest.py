@@ -124,6 +124,19 @@ def assert_valid_sarif(text: str) -> dict:
     return document
 
 
+def use_an_unprotected_plugin_base(monkeypatch) -> None:
+    """Puts a stand-in of the example's `plugin_base`, without its embedded check, in `sys.modules`.
+
+    The real one checks every module importing it (the first from inside its own import, later ones at
+    their import statements): the violating example plugin can be imported in this process only beside a
+    stand-in, to read its live facts at all."""
+    import types
+
+    stand_in = types.ModuleType("plugin_base")
+    exec("class Plugin:\n    def describe(self):\n        return type(self).__name__\n", stand_in.__dict__)
+    monkeypatch.setitem(sys.modules, "plugin_base", stand_in)
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
     return Project(tmp_path)

@@ -68,17 +68,20 @@ def test_a_good_modules_entry_copied_over_a_bad_modules_entry_is_not_served(tree
 
 
 def test_the_same_bytes_under_another_module_name_are_not_served_the_other_result(tree):
-    # Same file, same bytes, same contract: as `plugins.ext` the relative import names plugins.base.Base,
-    # as the file plugins/ext.py (module `ext`) it names base.Base, which the contract does not accept.
+    # Same file, same bytes, same contract: as `plugins.ext` the relative import names plugins.base.Base;
+    # with settings in plugins/ (its own source root: module `ext`) it names base.Base, which the contract
+    # does not accept.
     tree.write("contract.yml", "classes:\n  - name: Ext\n    superclasses: [{name: plugins.base.Base}]\n")
     tree.write("plugins/__init__.py", "")
     tree.write("plugins/base.py", "class Base: pass\n")
     tree.write("plugins/ext.py", "from .base import Base\nclass Ext(Base): pass\n")
+    tree.write("plugins/importspy.toml", "")
+    tree.write("other.py", "class Other: pass\n")  # named `other` either way
     # Two targets each time: a batch, which is what the cache serves.
-    _, targets = run(tree, "alice", "plugins.ext", "plugins/base.py")
-    assert targets["plugins.ext"]["ok"], targets
-    _, targets = run(tree, "alice", "plugins/ext.py", "plugins/base.py")
-    assert targets["plugins/base.py"]["cached"] is True  # the cache is in use
+    _, targets = run(tree, "alice", "plugins/ext.py", "other.py")
+    assert targets["plugins/ext.py"]["ok"], targets
+    _, targets = run(tree, "alice", "plugins/ext.py", "other.py", "--config", "plugins/importspy.toml")
+    assert targets["other.py"]["cached"] is True  # the cache is in use
     assert targets["plugins/ext.py"]["cached"] is False
     assert [v["code"] for v in targets["plugins/ext.py"]["violations"]] == ["superclass-missing"]
 

@@ -1,5 +1,7 @@
 """Embedded mode: Spy().importspy(filepath=...) in a protected module validates its real importer."""
 
+import pytest
+
 CONTRACT = """
 filename: {filename}
 variables:
@@ -240,3 +242,91 @@ def test_environment_violation_in_embedded_mode(project):
     accepted = project.run("-c", "import importer", env={"IMPORTSPY_TEST_SECRET": "hunter2-value"})
     assert accepted.returncode == 0, accepted.stderr
     assert "hunter2-value" not in accepted.stderr + accepted.stdout
+
+
+# Issue 14, item 1: the module validates whoever imports it, not only the first importer. Once the
+# protected module is in sys.modules, each later import statement naming it checks the module that runs it
+# (once per importing module, while its file is unchanged).
+SECOND_CONTRACT = "variables:\n  - name: api_level\n    value: 2\n"
+
+
+def protected_api(project):
+    project.write("contract.yml", SECOND_CONTRACT)
+    project.write("api/__init__.py", "")
+    project.write("api/protected.py", PROTECTED.replace("contract.yml", "../contract.yml"))
+
+
+@pytest.mark.parametrize(
+    "module,import_line",
+    [
+        ("bad.py", "import api.protected"),
+        ("bad.py", "from api.protected import caller"),
+        ("bad.py", "from api import protected"),
+        ("api/bad.py", "from . import protected"),
+        ("api/bad.py", "from .protected import caller"),
+    ],
+)
+def test_a_later_importer_of_a_cached_protected_module_is_checked(project, module, import_line):
+    protected_api(project)
+    project.write("good.py", "api_level = 2\nimport api.protected\n")
+    project.write(module, f"api_level = 1\n{import_line}\n")
+    name = module[:-3].replace("/", ".")
+    result = project.run("-c", f"import good, sys\nassert 'api.protected' in sys.modules\nimport {name}")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "importspy.ContractViolation" in result.stderr and "variable-value-mismatch variables.api_level" in result.stderr, result.stderr
+    assert f'{module}", line 2' in result.stderr, result.stderr  # raised from the importer's import line
+
+
+def test_a_compliant_later_importer_goes_on_and_is_checked_once(project):
+    protected_api(project)
+    project.write("api/protected.py", "import logging\nfrom importspy import Spy\ncaller = Spy().importspy(filepath='../contract.yml', log_level=logging.DEBUG)\n")
+    project.write("first.py", "api_level = 2\nimport api.protected\n")
+    project.write("second.py", "api_level = 2\ndef load():\n    from api.protected import caller\n    return caller\n")
+    result = project.run("-c", "import first, second\nfor _ in range(3): second.load()\nprint('ok')")
+    assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr
+    checks = [line for line in result.stderr.splitlines() if "second" in line and "api.protected" in line and "compliant" in line]
+    assert len(checks) == 1, result.stderr
+
+
+def test_a_later_importer_through_a_re_exporting_package_is_checked(project):
+    project.write("contract.yml", SECOND_CONTRACT)
+    project.write("host/__init__.py", "")
+    project.write("host/api/__init__.py", "from .protected import caller\n")
+    project.write("host/api/protected.py", PROTECTED.replace("contract.yml", "../../contract.yml"))
+    project.write("good.py", "api_level = 2\nfrom host.api import caller\n")
+    project.write("bad.py", "api_level = 1\nfrom host.api import caller\n")
+    result = project.run("-c", "import good\nimport bad")
+    assert result.returncode == 1 and "variable-value-mismatch" in result.stderr, result.stdout + result.stderr
+
+
+def test_the_program_itself_is_checked_when_it_imports_the_protected_module_later(project):
+    protected_api(project)
+    project.write("good.py", "api_level = 2\nimport api.protected\n")
+    result = project.run("-c", "import good\nfrom api.protected import caller")  # __main__ has no api_level
+    assert result.returncode == 1 and "variable-missing variables.api_level" in result.stderr, result.stderr
+
+
+def test_unrelated_imports_and_imports_that_are_not_import_statements_are_left_alone(project):
+    protected_api(project)
+    project.write("api/protected.py", "from importspy import Spy\nclass Thing:\n    pass\ncaller = Spy().importspy(filepath='../contract.yml')\n")
+    project.write("good.py", "api_level = 2\nimport api.protected\n")
+    project.write("bad.py", "api_level = 1\nimport api.protected\n")
+    result = project.run("-c", """
+import good, importspy, pickle
+import builtins
+seen = []
+original = builtins.__import__
+def counting(name, *args, **kwargs):
+    seen.append(name)
+    return original(name, *args, **kwargs)
+builtins.__import__ = counting            # another tool's import wrapper, over ImportSpy's
+import json
+# pickle imports api.protected itself (by __import__, from C): __main__ runs no import statement naming it
+thing = pickle.loads(pickle.dumps(good.api.protected.Thing()))
+print(type(thing).__name__, "json" in seen)
+try:
+    import bad                            # an import statement, through the other wrapper: checked
+except importspy.ContractViolation:
+    print("bad refused")
+""")
+    assert result.returncode == 0 and result.stdout.split("\n")[:2] == ["Thing True", "bad refused"], result.stdout + result.stderr

@@ -9,9 +9,40 @@ namespace {
 
 bool is_dunder(std::string_view name) { return name.size() > 4 && name.starts_with("__") && name.ends_with("__"); }
 
+// An interned attribute name, made once: a lookup by it neither allocates nor hashes.
+PyObject* interned(const char* text) { return PyUnicode_InternFromString(text); }
+
 std::string module_of(nb::handle object) {
+  // Functions and classes carry their module where it can be read without an attribute lookup.
+  if (PyFunction_Check(object.ptr())) {
+    PyObject* module = PyFunction_GetModule(object.ptr());  // borrowed
+    return module && PyUnicode_Check(module) ? utf8(nb::handle(module)) : std::string();
+  }
+  if (PyType_Check(object.ptr())) {
+    // As type.__module__ reads it: the class namespace's `__module__`, else a static type's dotted name.
+    static PyObject* const key = interned("__module__");
+    nb::object dict = own_namespace(object);
+    PyObject* module = dict.is_valid() ? PyDict_GetItemWithError(dict.ptr(), key) : nullptr;  // borrowed
+    if (module && PyUnicode_Check(module)) return utf8(nb::handle(module));
+    PyErr_Clear();
+    PyTypeObject* type = reinterpret_cast<PyTypeObject*>(object.ptr());
+    if (!module && !(type->tp_flags & Py_TPFLAGS_HEAPTYPE)) {
+      const std::string_view name(type->tp_name);
+      return name.rfind('.') == std::string_view::npos ? "builtins" : std::string(name.substr(0, name.rfind('.')));
+    }
+  }
   nb::object module = nb::getattr(object, "__module__", nb::none());
   return PyUnicode_Check(module.ptr()) ? utf8(module) : std::string();
+}
+
+// A class's `__name__` and `__qualname__` (heap types keep both on the type object).
+std::string type_name(nb::handle cls, bool qualified) {
+  if (PyType_Check(cls.ptr()) && (reinterpret_cast<PyTypeObject*>(cls.ptr())->tp_flags & Py_TPFLAGS_HEAPTYPE)) {
+    PyHeapTypeObject* heap = reinterpret_cast<PyHeapTypeObject*>(cls.ptr());
+    PyObject* name = qualified ? heap->ht_qualname : heap->ht_name;
+    if (name && PyUnicode_Check(name)) return utf8(nb::handle(name));
+  }
+  return utf8(nb::getattr(cls, qualified ? "__qualname__" : "__name__"));
 }
 
 // Follows functools.wraps chains to the function whose signature callers actually meet.
@@ -40,14 +71,14 @@ int int_attr(nb::handle object, const char* name) {
 
 ClassFact class_fact(nb::handle cls) {
   ClassFact fact;
-  fact.name = utf8(nb::getattr(cls, "__name__"));
+  fact.name = type_name(cls, false);
 #if PY_VERSION_HEX >= 0x030D0000
   fact.line = int_attr(cls, "__firstlineno__");  // the source fills it in on older versions
 #endif
   nb::tuple mro = nb::borrow<nb::tuple>(nb::getattr(cls, "__mro__"));
   for (size_t i = 1; i < nb::len(mro); ++i) {
     nb::handle base = mro[i];
-    fact.superclasses.push_back({utf8(nb::getattr(base, "__name__")), module_of(base) + "." + utf8(nb::getattr(base, "__qualname__"))});
+    fact.superclasses.push_back({type_name(base, false), module_of(base) + "." + type_name(base, true)});
   }
   const auto seen = [&](const std::string& n) {
     for (const auto& m : fact.methods) {
@@ -133,43 +164,48 @@ ClassFact class_fact(nb::handle cls) {
   return fact;
 }
 
+// One module-level name and its value into `facts`.
+void add_member(ModuleFacts& facts, const std::string& name, PyObject* value, const nb::dict& annotations) {
+  if (name == "__version__") {
+    if (PyUnicode_Check(value)) facts.version = utf8(nb::handle(value));
+    return;
+  }
+  if (is_dunder(name) || PyModule_Check(value)) return;
+  if (PyFunction_Check(value)) {
+    if (module_of(nb::handle(value)) == facts.name) facts.functions.push_back(function_fact(nb::handle(value), name, CallableKind::function));
+    return;
+  }
+  if (PyType_Check(value)) {
+    // A class defined here (not imported) under its own name; an alias of it is not a second class.
+    if (module_of(nb::handle(value)) == facts.name && type_name(nb::handle(value), false) == name) {
+      facts.classes.push_back(class_fact(nb::handle(value)));
+    }
+    return;
+  }
+  VariableFact variable;
+  variable.name = name;
+  variable.value = value_from_python(nb::handle(value));
+  variable.annotation = annotation_for(annotations, name);
+  if (!variable.annotation) variable.annotation = std::string(variable.value.python_type_name());
+  facts.variables.push_back(std::move(variable));
+}
+
+nb::dict namespace_annotations(nb::handle globals, nb::handle owner) {
+  if (owner.is_valid()) return annotations_of(owner);
+  PyObject* raw = PyDict_GetItemString(globals.ptr(), "__annotations__");
+  return raw && PyDict_Check(raw) ? nb::borrow<nb::dict>(raw) : nb::dict();
+}
+
 ModuleFacts extract_from_namespace(nb::handle globals, const std::string& module_name, const std::string& filename, nb::handle owner) {
   ModuleFacts facts;
   facts.name = module_name;
   facts.filename = filename;
   if (!PyDict_Check(globals.ptr())) return facts;
-  nb::dict annotations = owner.is_valid() ? annotations_of(owner) : nb::dict();
-  if (!owner.is_valid()) {
-    PyObject* raw = PyDict_GetItemString(globals.ptr(), "__annotations__");
-    if (raw && PyDict_Check(raw)) annotations = nb::borrow<nb::dict>(raw);
-  }
+  const nb::dict annotations = namespace_annotations(globals, owner);
   PyObject *key, *value;
   Py_ssize_t pos = 0;
   while (PyDict_Next(globals.ptr(), &pos, &key, &value)) {
-    if (!PyUnicode_Check(key)) continue;
-    const std::string name = utf8(nb::handle(key));
-    if (name == "__version__") {
-      if (PyUnicode_Check(value)) facts.version = utf8(nb::handle(value));
-      continue;
-    }
-    if (is_dunder(name) || PyModule_Check(value)) continue;
-    if (PyFunction_Check(value)) {
-      if (module_of(nb::handle(value)) == module_name) facts.functions.push_back(function_fact(nb::handle(value), name, CallableKind::function));
-      continue;
-    }
-    if (PyType_Check(value)) {
-      // A class defined here (not imported) under its own name; an alias of it is not a second class.
-      if (module_of(nb::handle(value)) == module_name && utf8(nb::getattr(nb::handle(value), "__name__")) == name) {
-        facts.classes.push_back(class_fact(nb::handle(value)));
-      }
-      continue;
-    }
-    VariableFact variable;
-    variable.name = name;
-    variable.value = value_from_python(nb::handle(value));
-    variable.annotation = annotation_for(annotations, name);
-    if (!variable.annotation) variable.annotation = std::string(variable.value.python_type_name());
-    facts.variables.push_back(std::move(variable));
+    if (PyUnicode_Check(key)) add_member(facts, utf8(nb::handle(key)), value, annotations);
   }
   return facts;
 }
@@ -184,17 +220,40 @@ FunctionFact function_fact(nb::handle function_object, std::string name, Callabl
   fact.name = std::move(name);
   fact.kind = kind;
   nb::handle function = unwrap(function_object);
-  nb::object code = nb::getattr(function, "__code__", nb::none());
-  if (code.is_none()) return fact;  // a builtin or C function: no signature to read
-  const int argcount = int_attr(code, "co_argcount");
-  const int posonly = int_attr(code, "co_posonlyargcount");
-  const int kwonly = int_attr(code, "co_kwonlyargcount");
-  const int flags = int_attr(code, "co_flags");
-  fact.line = int_attr(code, "co_firstlineno");
+  int argcount = 0, posonly = 0, kwonly = 0, flags = 0;
+  nb::tuple names;
+  nb::object defaults, kwdefaults;
+  if (PyFunction_Check(function.ptr())) {
+    // A Python function: its code object's fields and its defaults through the C API, without the
+    // attribute lookups the warm path of embedded mode would pay for every function of every importer.
+    PyCodeObject* code = reinterpret_cast<PyCodeObject*>(PyFunction_GetCode(function.ptr()));
+    argcount = code->co_argcount;
+    posonly = code->co_posonlyargcount;
+    kwonly = code->co_kwonlyargcount;
+    flags = code->co_flags;
+    fact.line = code->co_firstlineno;
+#if PY_VERSION_HEX >= 0x030B0000
+    names = nb::steal<nb::tuple>(PyCode_GetVarnames(code));
+#else
+    names = nb::borrow<nb::tuple>(code->co_varnames);
+#endif
+    PyObject* found = PyFunction_GetDefaults(function.ptr());
+    defaults = found ? nb::borrow(found) : nb::none();
+    found = PyFunction_GetKwDefaults(function.ptr());
+    kwdefaults = found ? nb::borrow(found) : nb::none();
+  } else {
+    nb::object code = nb::getattr(function, "__code__", nb::none());
+    if (code.is_none()) return fact;  // a builtin or C function: no signature to read
+    argcount = int_attr(code, "co_argcount");
+    posonly = int_attr(code, "co_posonlyargcount");
+    kwonly = int_attr(code, "co_kwonlyargcount");
+    flags = int_attr(code, "co_flags");
+    fact.line = int_attr(code, "co_firstlineno");
+    names = nb::borrow<nb::tuple>(nb::getattr(code, "co_varnames"));
+    defaults = nb::getattr(function, "__defaults__", nb::none());
+    kwdefaults = nb::getattr(function, "__kwdefaults__", nb::none());
+  }
   fact.is_async = (flags & (kCoroutine | kIterableCoroutine | kAsyncGenerator)) != 0;
-  nb::tuple names = nb::borrow<nb::tuple>(nb::getattr(code, "co_varnames"));
-  nb::object defaults = nb::getattr(function, "__defaults__", nb::none());
-  nb::object kwdefaults = nb::getattr(function, "__kwdefaults__", nb::none());
   const nb::dict annotations = annotations_of(function);
   const int default_count = PyTuple_Check(defaults.ptr()) ? static_cast<int>(PyTuple_GET_SIZE(defaults.ptr())) : 0;
 
@@ -237,6 +296,18 @@ ModuleFacts extract_live_module(nb::handle module) {
 
 ModuleFacts extract_live_namespace(nb::handle globals, const std::string& module_name, const std::string& filename) {
   return extract_from_namespace(globals, module_name, filename, nb::handle());
+}
+
+ModuleFacts extract_live_names(nb::handle globals, const std::string& module_name, const std::string& filename, const std::vector<std::string>& names) {
+  ModuleFacts facts;
+  facts.name = module_name;
+  facts.filename = filename;
+  if (!PyDict_Check(globals.ptr())) return facts;
+  const nb::dict annotations = namespace_annotations(globals, nb::handle());
+  for (const auto& name : names) {
+    if (PyObject* value = PyDict_GetItemString(globals.ptr(), name.c_str())) add_member(facts, name, value, annotations);
+  }
+  return facts;
 }
 
 }  // namespace importspy::bindings

@@ -3,6 +3,9 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
+#include <optional>
+#include <vector>
 
 #include "extract/environment_probe.hpp"
 #include "interop/errors.hpp"
@@ -13,6 +16,7 @@
 #include "extract/runtime_extractor.hpp"
 #include "extract/source_facts_cache.hpp"
 #include "extract/targets.hpp"
+#include "importspy/util/file_stamp.hpp"
 
 namespace importspy::bindings {
 namespace {
@@ -99,11 +103,11 @@ std::string text_of(nb::handle path) {
 
 // A class the importer defines below its import line is known only from source; when its bases are
 // already importable (a base class the protected module defined before calling Spy, say), complete it
-// with their live method resolution order and inherited members.
-void complete_static_classes(ModuleFacts& facts, const ModuleFacts& live, nb::handle globals) {
+// with their live method resolution order and inherited members (the classes in `names` only).
+void complete_static_classes(ModuleFacts& facts, const ModuleFacts& live, nb::handle globals, const std::vector<std::string>& names) {
   nb::dict modules = loaded_modules();
   for (auto& cls : facts.classes) {
-    if (live.find_class(cls.name)) continue;
+    if (live.find_class(cls.name) || std::find(names.begin(), names.end(), cls.name) == names.end()) continue;
     std::vector<SuperclassFact> resolved;
     ClassFact inherited_from;
     for (const auto& base : cls.superclasses) {
@@ -145,7 +149,242 @@ void complete_static_classes(ModuleFacts& facts, const ModuleFacts& live, nb::ha
   }
 }
 
+// What a module mid-import is, as far as `contract` reads it: its source (it has run only up to its
+// import line; it is never executed a second time), merged with what already exists live of the names the
+// contract reads; without a file (`-c`, a REPL): what exists live.
+ModuleFacts importer_facts(nb::handle globals, const std::string& name, const std::string& filename, bool has_file, const Contract& contract) {
+  const std::vector<std::string> names = referenced_module_names(contract);
+  ModuleFacts live = extract_live_names(globals, name, filename, names);
+  if (!has_file) return live;
+  ModuleFacts facts = merge_facts(*cached_static_facts(filename, name, {needs_hashes(contract)}), live);
+  complete_static_classes(facts, live, globals, names);
+  return facts;
+}
+
+Report check_importer(const Contract& contract, const ModuleFacts& facts) {
+  const EnvironmentFacts environment = probe_environment(referenced_environment_names(contract));
+  nb::gil_scoped_release released;  // checking touches no Python object
+  return check(contract, environment, facts);
+}
+
+std::string text_in(PyObject* globals, const char* key) {
+  PyObject* value = PyDict_Check(globals) ? PyDict_GetItemString(globals, key) : nullptr;  // borrowed
+  return value && PyUnicode_Check(value) ? utf8(nb::handle(value)) : std::string();
+}
+
+// ---- Every importer, not only the first (docs/python-api.md, "Every importer is checked") ----
+//
+// Once a protected module is in sys.modules, importing it again runs none of its code: Spy is not called.
+// So Spy also puts a small function in front of builtins.__import__, which every import statement calls.
+// For an import statement that names a protected module (`import p`, `from p import x`, `from pkg import
+// p`, the relative forms, or a parent package seen re-exporting it), it checks the module running the
+// statement, once per module while its file is unchanged. Any other import only pays a comparison of
+// names; imports that are not import statements (importlib.import_module, pickle, __import__ called by a
+// function) are left alone.
+
+struct ProtectedModule {
+  std::string name;                // absolute dotted name
+  std::vector<std::string> names;  // the names whose import gives it: its own, and parent packages seen re-exporting it
+  fs::path contract;
+  nb::object module;               // a weak reference to the module object that called Spy
+};
+
+struct ValidatedImporter {
+  nb::object globals;               // held, so that no other module gets its address while it is remembered
+  std::optional<FileStamp> stamp;   // of its file when it was validated; nullopt: no file
+};
+
+// The GIL guards these. Never destroyed: they hold Python objects, which must not be released after the
+// interpreter finalized.
+auto& g_protected = *new std::vector<ProtectedModule>();
+auto& g_validated = *new std::map<std::pair<const PyObject*, std::size_t>, ValidatedImporter>();
+PyObject* g_previous_import = nullptr;     // builtins.__import__ before ours: every import goes on through it
+int g_import_name = -1;                    // the IMPORT_NAME opcode of this interpreter
+
+std::optional<FileStamp> stamp_of(const std::string& filename) { return filename.empty() ? std::nullopt : file_stamp(filename); }
+
+void remember(PyObject* globals, std::size_t index, const std::string& filename) {
+  g_validated[{globals, index}] = ValidatedImporter{nb::borrow(globals), stamp_of(filename)};
+}
+
+std::string_view view(PyObject* text) {
+  Py_ssize_t size = 0;
+  const char* data = PyUnicode_Check(text) ? PyUnicode_AsUTF8AndSize(text, &size) : nullptr;
+  if (!data) {
+    PyErr_Clear();
+    return {};
+  }
+  return {data, static_cast<std::size_t>(size)};
+}
+
+// True when importing `base` with `fromlist` gives the module `name`: `import name`, `from name import x`,
+// or `from parent import tail`.
+bool gives(std::string_view base, PyObject* fromlist, std::string_view name) {
+  if (base == name) return true;
+  if (name.size() <= base.size() + 1 || !name.starts_with(base) || name[base.size()] != '.') return false;
+  const std::string_view tail = name.substr(base.size() + 1);
+  if (tail.find('.') != std::string_view::npos || !fromlist || !PyTuple_Check(fromlist)) return false;
+  for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(fromlist); ++i) {
+    if (view(PyTuple_GET_ITEM(fromlist, i)) == tail) return true;
+  }
+  return false;
+}
+
+// The package a relative import of `level` starts from, as importlib resolves it; empty when unknown.
+std::string package_for(PyObject* globals, long level) {
+  std::string package = text_in(globals, "__package__");
+  if (package.empty()) {
+    package = text_in(globals, "__name__");
+    if (!PyDict_GetItemString(globals, "__path__")) package = package.substr(0, package.rfind('.') == std::string::npos ? 0 : package.rfind('.'));
+  }
+  for (long up = 1; up < level && !package.empty(); ++up) package = package.substr(0, package.rfind('.') == std::string::npos ? 0 : package.rfind('.'));
+  return package;
+}
+
+// The protected module an import gives, if any.
+std::optional<std::size_t> protected_by(PyObject* name, PyObject* globals, PyObject* fromlist, long level) {
+  std::string resolved;
+  std::string_view base = view(name);
+  if (level > 0) {
+    if (!globals || !PyDict_Check(globals)) return std::nullopt;
+    resolved = package_for(globals, level);
+    if (resolved.empty()) return std::nullopt;
+    if (!base.empty()) resolved += "." + std::string(base);
+    base = resolved;
+  }
+  if (base.empty()) return std::nullopt;
+  for (std::size_t i = 0; i < g_protected.size(); ++i) {
+    for (const auto& protected_name : g_protected[i].names) {
+      if (gives(base, fromlist, protected_name)) return i;
+    }
+  }
+  return std::nullopt;
+}
+
+// The opcode a frame is executing (-1 when it cannot be told).
+int current_opcode(PyFrameObject* frame) {
+  nb::object code = nb::steal(reinterpret_cast<PyObject*>(PyFrame_GetCode(frame)));
+#if PY_VERSION_HEX >= 0x030B0000
+  const int offset = PyFrame_GetLasti(frame);
+  nb::object bytes = nb::steal(PyCode_GetCode(reinterpret_cast<PyCodeObject*>(code.ptr())));
+#else
+  const int offset = frame->f_lasti * 2;
+  nb::object bytes = nb::borrow(reinterpret_cast<PyCodeObject*>(code.ptr())->co_code);
+#endif
+  if (!bytes.is_valid() || !PyBytes_Check(bytes.ptr()) || offset < 0 || offset >= PyBytes_GET_SIZE(bytes.ptr())) {
+    PyErr_Clear();
+    return -1;
+  }
+  return static_cast<unsigned char>(PyBytes_AS_STRING(bytes.ptr())[offset]);
+}
+
+// True when the module whose namespace is `globals` is running an import statement right now (the nearest
+// frame of that module, above any import wrappers of other tools).
+bool running_an_import_statement(PyObject* globals) {
+  nb::object frame = nb::borrow(reinterpret_cast<PyObject*>(PyEval_GetFrame()));
+  for (int depth = 0; frame.is_valid() && !frame.is_none() && depth < 16; ++depth) {
+    if (frame_globals(frame).ptr() == globals) return current_opcode(reinterpret_cast<PyFrameObject*>(frame.ptr())) == g_import_name;
+    frame = nb::steal(reinterpret_cast<PyObject*>(PyFrame_GetBack(reinterpret_cast<PyFrameObject*>(frame.ptr()))));
+  }
+  return false;
+}
+
+// The checks of one import, after it succeeded. Raises ContractViolation for an importer that breaks the
+// contract.
+void check_import(PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+  PyObject* arguments[5] = {nullptr, nullptr, nullptr, nullptr, nullptr};  // name, globals, locals, fromlist, level
+  for (Py_ssize_t i = 0; i < nargs && i < 5; ++i) arguments[i] = args[i];
+  if (kwnames) {
+    static const char* const keys[5] = {"name", "globals", "locals", "fromlist", "level"};
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(kwnames); ++i) {
+      const std::string_view key = view(PyTuple_GET_ITEM(kwnames, i));
+      for (int k = 0; k < 5; ++k) {
+        if (key == keys[k]) arguments[k] = args[nargs + i];
+      }
+    }
+  }
+  PyObject* name = arguments[0];
+  PyObject* globals = arguments[1];
+  if (!name || !PyUnicode_Check(name) || !globals || !PyDict_Check(globals)) return;
+  const long level = arguments[4] && PyLong_Check(arguments[4]) ? PyLong_AsLong(arguments[4]) : 0;
+  const auto index = protected_by(name, globals, arguments[3] == Py_None ? nullptr : arguments[3], level);
+  if (!index) return;
+
+  const ProtectedModule& target = g_protected[*index];
+  // Only while the module in sys.modules is the one that called Spy (not a stand-in put there since).
+  PyObject* current = PyDict_GetItemString(loaded_modules().ptr(), target.name.c_str());  // borrowed
+  if (!current || PyWeakref_GetObject(target.module.ptr()) != current) return;
+  const std::string importer = text_in(globals, "__name__");
+  const std::string filename = text_in(globals, "__file__");
+  if (importer == target.name || is_parent_package(importer, target.name) || (!filename.empty() && inside_this_package(filename))) return;
+  const std::optional<FileStamp> stamp = stamp_of(filename);  // one stat(): nullopt for no regular file
+  if (auto it = g_validated.find({globals, *index}); it != g_validated.end() && it->second.stamp == stamp) return;
+  if (!running_an_import_statement(globals)) return;
+
+  const fs::path contract_path = target.contract;
+  const std::string protected_name = target.name;
+  std::shared_ptr<const Contract> contract = default_contract_cache().load(contract_path);
+  const Report report = check_importer(*contract, importer_facts(nb::handle(globals), importer, filename, stamp.has_value(), *contract));
+  log_debug("importer " + (importer.empty() ? filename : importer) + " of " + protected_name + ": " +
+            (report.ok() ? "compliant" : std::to_string(report.violations.size()) + " violation(s)"));
+  if (!report.ok()) raise_contract_violation(report);
+  g_validated[{globals, *index}] = ValidatedImporter{nb::borrow(globals), stamp};
+}
+
+PyObject* import_with_checks(PyObject*, PyObject* const* args, size_t nargsf, PyObject* kwnames) {
+  PyObject* module = PyObject_Vectorcall(g_previous_import, args, nargsf, kwnames);
+  if (!module) return nullptr;
+  try {
+    check_import(args, PyVectorcall_NARGS(nargsf), kwnames);
+    return module;
+  } catch (nb::python_error& error) {
+    error.restore();
+  } catch (const std::exception& error) {
+    if (!set_python_error(std::current_exception())) PyErr_SetString(PyExc_RuntimeError, error.what());
+  }
+  Py_DECREF(module);
+  return nullptr;
+}
+
+PyObject* import_entry(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+  return import_with_checks(self, args, static_cast<size_t>(nargs), kwnames);
+}
+
+PyMethodDef g_import_definition = {"__import__", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)(void)>(import_entry)),
+                                   METH_FASTCALL | METH_KEYWORDS,
+                                   "__import__(name, globals=None, locals=None, fromlist=(), level=0)\n\nThe import function, "
+                                   "with ImportSpy's check of the modules that import a protected module (embedded mode)."};
+
+// Registers the protected module `name` (and the packages that re-export it) with its contract, and puts
+// the check in front of builtins.__import__ the first time.
+std::size_t protect(const std::string& name, const std::string& reexported_by, const fs::path& contract) {
+  auto it = std::find_if(g_protected.begin(), g_protected.end(), [&](const ProtectedModule& p) { return p.name == name; });
+  if (it == g_protected.end()) it = g_protected.insert(g_protected.end(), ProtectedModule{name, {name}, contract, nb::none()});
+  it->contract = contract;
+  // The module object running Spy is in sys.modules already (importlib puts it there before executing it).
+  if (PyObject* module = PyDict_GetItemString(loaded_modules().ptr(), name.c_str())) {
+    it->module = nb::steal(PyWeakref_NewRef(module, nullptr));
+    if (!it->module.is_valid()) {
+      PyErr_Clear();
+      it->module = nb::none();
+    }
+  }
+  if (!reexported_by.empty() && std::find(it->names.begin(), it->names.end(), reexported_by) == it->names.end()) it->names.push_back(reexported_by);
+  if (!g_previous_import) {
+    g_import_name = nb::cast<int>(nb::module_::import_("opcode").attr("opmap")["IMPORT_NAME"]);
+    nb::module_ builtins = nb::module_::import_("builtins");
+    nb::object previous = builtins.attr("__import__");
+    nb::object function = nb::steal(PyCFunction_NewEx(&g_import_definition, nullptr, nullptr));
+    if (!function.is_valid()) throw nb::python_error();
+    builtins.attr("__import__") = function;
+    g_previous_import = previous.release().ptr();
+  }
+  return static_cast<std::size_t>(it - g_protected.begin());
+}
+
 }  // namespace
+
+void forget_validated_importers() { g_validated.clear(); }
 
 nb::object validate_importer(nb::handle filepath, nb::handle info_module) {
   PyFrameObject* current = PyEval_GetFrame();
@@ -162,6 +401,9 @@ nb::object validate_importer(nb::handle filepath, nb::handle info_module) {
   nb::object result = nb::none();
   ModuleFacts facts;
   bool have_module = false;
+  nb::object importer_globals;        // the importer found, validated below
+  std::string importer_file;
+  std::optional<std::size_t> protected_index;
   if (!info_module.is_none()) {
     facts = runtime_facts(info_module, {needs_hashes(*contract)});
     result = nb::borrow(info_module);
@@ -169,39 +411,34 @@ nb::object validate_importer(nb::handle filepath, nb::handle info_module) {
   } else {
     const std::string protected_name = protected_frame ? module_name_of_frame(*protected_frame) : std::string();
     std::optional<Frame> importer = protected_frame ? back(*protected_frame) : std::nullopt;
+    std::string reexported_by;  // the outermost parent package the import came through (`from pkg.api import X`)
     while (importer && (importer->filename == protected_file || inside_import_machinery(importer->filename) || inside_this_package(importer->filename) ||
                         is_parent_package(module_name_of_frame(*importer), protected_name))) {
+      if (const std::string name = module_name_of_frame(*importer); is_parent_package(name, protected_name)) reexported_by = name;
       importer = back(*importer);
     }
     if (importer) {
-      nb::object globals = frame_globals(importer->frame);
-      nb::object name_object = PyDict_Check(globals.ptr()) ? nb::borrow<nb::object>(PyDict_GetItemString(globals.ptr(), "__name__")) : nb::none();
+      importer_globals = frame_globals(importer->frame);
+      importer_file = importer->filename;
+      nb::object name_object = PyDict_Check(importer_globals.ptr()) ? nb::borrow<nb::object>(PyDict_GetItemString(importer_globals.ptr(), "__name__")) : nb::none();
       const std::string name = name_object.is_valid() && PyUnicode_Check(name_object.ptr()) ? utf8(name_object) : std::string();
-      const std::string filename = importer->filename;
-      log_debug("importer of " + protected_file + ": " + (name.empty() ? filename : name) + " (" + filename + ")");
-      ModuleFacts live = extract_live_namespace(globals, name, filename);
+      log_debug("importer of " + protected_file + ": " + (name.empty() ? importer_file : name) + " (" + importer_file + ")");
       std::error_code ec;
-      if (fs::is_regular_file(filename, ec)) {
-        // Mid-import the importer has run only up to its import line: its structure comes from its
-        // source, completed by what already exists. It is never executed a second time.
-        facts = merge_facts(*cached_static_facts(filename, name, {needs_hashes(*contract)}), live);
-        complete_static_classes(facts, live, globals);
-      } else {
-        facts = std::move(live);
-      }
+      facts = importer_facts(importer_globals, name, importer_file, fs::is_regular_file(importer_file, ec), *contract);
       have_module = true;
       if (PyObject* module = name.empty() ? nullptr : PyDict_GetItemString(loaded_modules().ptr(), name.c_str())) result = nb::borrow(module);
     } else {
       log_debug("no importer of " + protected_file + " (run as a script?): only the environment is checked");
     }
+    // Later importers are checked by the import statements that name it (protect()).
+    if (!protected_name.empty() && protected_name != "__main__") protected_index = protect(protected_name, reexported_by, contract_path);
   }
 
-  const EnvironmentFacts environment = probe_environment(referenced_environment_names(*contract));
   Report report;
   if (have_module) {
-    nb::gil_scoped_release released;  // checking touches no Python object
-    report = check(*contract, environment, facts);
+    report = check_importer(*contract, facts);
   } else {
+    const EnvironmentFacts environment = probe_environment(referenced_environment_names(*contract));
     Contract environment_only = *contract;
     environment_only.module = ModuleRule{};
     for (auto& deployment : environment_only.deployments) {
@@ -213,6 +450,7 @@ nb::object validate_importer(nb::handle filepath, nb::handle info_module) {
   }
   log_debug(std::string("validation against ") + contract_path.string() + ": " + (report.ok() ? "compliant" : std::to_string(report.violations.size()) + " violation(s)"));
   if (!report.ok()) raise_contract_violation(report);
+  if (protected_index && importer_globals.is_valid()) remember(importer_globals.ptr(), *protected_index, importer_file);
   return result;
 }
 

@@ -14,6 +14,11 @@ namespace nb = nanobind;
 // e.g. the protected module runs as a script: then only the environment is checked).
 // `filepath` relative: the protected module's folder first, then the working directory.
 // `info_module` given: that module is validated instead, at runtime. Raises ContractViolation.
+// Also makes every later import statement that names the protected module check the module running it
+// (once per module while its file is unchanged), through a function put in front of builtins.__import__.
 nb::object validate_importer(nb::handle filepath, nb::handle info_module);
+
+// Forgets which importers were validated (importspy._engine.clear_caches()).
+void forget_validated_importers();
 
 }  // namespace importspy::bindings

@@ -50,6 +50,12 @@ void register_exceptions(nb::module_& m) {
   m.attr("SourceError") = nb::handle(g_source_error);
 
   nb::register_exception_translator([](const std::exception_ptr& p, void*) {
+    if (!set_python_error(p)) std::rethrow_exception(p);
+  });
+}
+
+bool set_python_error(const std::exception_ptr& p) {
+  {
     try {
       std::rethrow_exception(p);
     } catch (const ContractError& e) {
@@ -70,8 +76,11 @@ void register_exceptions(nb::module_& m) {
       std::string message = e.file();
       if (e.line() > 0) message += ":" + std::to_string(e.line()) + ":" + std::to_string(e.column());
       set_error(g_source_error, message + ": " + e.what(), attributes);
+    } catch (...) {
+      return false;
     }
-  });
+  }
+  return true;
 }
 
 void raise_contract_violation(const Report& report) {

@@ -26,6 +26,10 @@ public:
 // Creates the exception types in `m` and registers translators for ContractError and SourceError.
 void register_exceptions(nb::module_& m);
 
+// Sets the Python error for a ContractError, ConfigError or SourceError (what the translator does, for code
+// that nanobind does not call); false for any other exception, which is left alone.
+bool set_python_error(const std::exception_ptr& exception);
+
 // Raises ContractViolation carrying `report` (its text rendering is the message).
 [[noreturn]] void raise_contract_violation(const Report& report);
 

@@ -18,6 +18,27 @@ std::vector<std::string> referenced_environment_names(const Contract& contract) 
   return names;
 }
 
+std::vector<std::string> referenced_module_names(const Contract& contract) {
+  std::vector<std::string> names{"__version__"};
+  const auto add = [&](const std::string& name) {
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  };
+  const auto add_rule = [&](const ModuleRule& rule) {
+    for (const auto& variable : rule.variables) add(variable.name);
+    for (const auto& function : rule.functions) add(function.name);
+    for (const auto& cls : rule.classes) add(cls.name);
+  };
+  add_rule(contract.module);
+  for (const auto& deployment : contract.deployments) {
+    for (const auto& system : deployment.systems) {
+      for (const auto& python : system.pythons) {
+        for (const auto& module : python.modules) add_rule(module);
+      }
+    }
+  }
+  return names;
+}
+
 std::vector<std::string> collect_secret_names(const Contract& contract) {
   std::vector<std::string> names;
   for (const auto& deployment : contract.deployments) {

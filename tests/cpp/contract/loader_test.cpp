@@ -511,3 +511,26 @@ TEST(ContractMigration, inserts_the_version_after_leading_comments_only) {
   EXPECT_FALSE(migrate_contract_text("importspy: 1\nfilename: a.py\n", "c.yml").has_value());
   EXPECT_THROW(migrate_contract_text("{filename: a.py}\n", "c.yml"), ContractError);
 }
+
+TEST(ContractNames, the_module_names_a_contract_reads_are_listed_once_with_version) {
+  auto c = contract_from(R"(
+variables:
+  - name: engine
+functions:
+  - name: register
+classes:
+  - name: Extension
+deployments:
+  - arch: x86_64
+    systems:
+      - os: linux
+        pythons:
+          - version: "3.11"
+            modules:
+              - filename: extension.py
+                variables:
+                  - name: engine
+                  - name: mode
+)");
+  EXPECT_EQ(referenced_module_names(*c), (std::vector<std::string>{"__version__", "engine", "register", "Extension", "mode"}));
+}

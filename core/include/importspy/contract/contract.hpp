@@ -160,4 +160,9 @@ bool needs_hashes(const Contract& contract);
 // needs to read only these.
 std::vector<std::string> referenced_environment_names(const Contract& contract);
 
+// Every module-level name a module rule of the contract reads (variables, functions, classes, in the
+// top-level rule and in every deployment's module entries), each once, and `__version__`: the facts of a
+// live namespace that a check can use.
+std::vector<std::string> referenced_module_names(const Contract& contract);
+
 }  // namespace importspy
