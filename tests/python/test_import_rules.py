@@ -125,13 +125,17 @@ def test_check_package_without_a_contract_or_with_targets_is_a_usage_error(proje
     assert project.cli("check", "app/core.py", "--package", "app", "-s", "x.yml").returncode == 2
 
 
-def test_a_file_path_alone_does_not_place_a_module_in_its_package(project):
-    # `app/db.py` is checked as module `db`: its relative import stays as written and matches no pattern.
+def test_a_file_path_is_placed_in_its_package_under_the_source_root(project):
+    # `app/db.py` is module `app.db` (file targets are named under the project's source roots, as imported):
+    # its relative import `from .core import run` is `app.core`, which the rule allows.
     write_app(project)
-    project.write("allowed.yml", "imports:\n  allowed: [typing, app.core]\n")
+    project.write("allowed.yml", "imports:\n  allowed: [typing, app.core, app.models]\n")
     result = project.cli("check", "app/db.py", "-s", "allowed.yml", "--format", "json")
+    assert result.returncode == 0, result.stdout + result.stderr
+    project.write("forbidden.yml", "imports:\n  forbidden: [app.core]\n")
+    result = project.cli("check", "app/db.py", "-s", "forbidden.yml", "--format", "json")
     [violation] = json.loads(result.stdout)["violations"]
-    assert violation["actual"] == "from .core import run"
+    assert (violation["code"], violation["actual"]) == ("import-forbidden", "from app.core import run")
 
 
 def test_both_parsers_record_lazy_and_type_checking_imports_alike(project):

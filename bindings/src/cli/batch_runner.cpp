@@ -308,8 +308,7 @@ BatchResult run_batch(const BatchOptions& options, const std::optional<ProjectCo
 
   // What needs Python (locating dotted names on sys.path, probing the environment a contract reads,
   // runtime mode's imports) is done in this thread, with the GIL; static targets come out of it prepared.
-  // The static checks are pure C++: `jobs` threads take prepared targets as they are published, so reading
-  // and checking overlap the preparation of the next ones (only a contract that pins structure hashes, or
+  // The static checks are pure C++ on `jobs` threads (only a contract that pins structure hashes, or
   // --parser cpython, takes the GIL back for that target). Each result has its own slot, so the order is
   // the discovery order whatever finishes first.
   std::vector<Runner::Prepared> prepared(targets.size());
@@ -337,15 +336,6 @@ BatchResult run_batch(const BatchOptions& options, const std::optional<ProjectCo
   };
   const std::size_t threads = std::clamp<std::size_t>(static_cast<std::size_t>(std::max(1, options.jobs)), 1, std::max<std::size_t>(1, targets.size()));
   std::size_t done = 0;
-  std::vector<std::jthread> pool;
-  pool.reserve(threads);
-  for (std::size_t t = 0; t < threads; ++t) {
-    try {
-      pool.emplace_back(work);
-    } catch (const std::system_error&) {
-      break;  // the system gives no more threads: those started share the work
-    }
-  }
   // Largest files first: the threads then finish together instead of one reading a big file alone at the end.
   std::vector<std::pair<std::uintmax_t, std::size_t>> by_size;
   by_size.reserve(targets.size());
@@ -371,8 +361,19 @@ BatchResult run_batch(const BatchOptions& options, const std::optional<ProjectCo
     all_published = true;
     changed.notify_all();
   }
+  // The threads start once every target is prepared: a thread that needs the GIL for a target (structure
+  // hashes, --locked, --parser cpython) must never wait on this thread while it prepares with the GIL held.
   PyThreadState* saved = PyEval_SaveThread();
   {
+    std::vector<std::jthread> pool;
+    pool.reserve(threads);
+    for (std::size_t t = 0; t < threads; ++t) {
+      try {
+        pool.emplace_back(work);
+      } catch (const std::system_error&) {
+        break;  // the system gives no more threads: those started share the work
+      }
+    }
     if (pool.empty()) work();  // not even one thread: this one checks every target
     // This thread sleeps until the last target is done, waking ten times a second for the progress bar
     // (which writes through sys.stderr, so with the GIL) when there is one.
