@@ -171,6 +171,16 @@ class TestCache:
         assert result.returncode == 1
         assert (project.root / ".importspy_cache" / "v1").is_dir()
 
+    def test_the_cache_folder_is_ignored_by_git_and_tagged_as_a_cache_directory(self, project):
+        plugins(project)
+        subprocess.run(["git", "init", "-q", str(project.root)], check=True)
+        self.run_json(project)
+        cache = project.root / ".importspy_cache"
+        assert "*" in (cache / ".gitignore").read_text().splitlines()
+        assert (cache / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f597d28d172789f06886806bc55")
+        untracked = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=project.root, capture_output=True, text=True, check=True)
+        assert ".importspy_cache" not in untracked.stdout and "plugins/a.py" in untracked.stdout
+
     def test_no_cache_neither_reads_nor_writes(self, project):
         plugins(project)
         _, document = self.run_json(project, "--no-cache")
