@@ -110,3 +110,27 @@ def test_colour_on_a_terminal(project):
     status, shown, _ = project.cli_on_terminal("check", BAD, "-s", CONTRACT, env=ENV)
     assert status == 1
     assert b"\x1b[31m" in shown
+
+
+def test_a_misspelled_command_gets_a_did_you_mean(project):
+    for arguments in (["chek"], ["chek", "plugins", "-s", CONTRACT], ["gnerate", GOOD]):
+        result = project.cli(*arguments)
+        assert result.returncode == 2, arguments
+        assert f"unknown command `{arguments[0]}`; did you mean" in result.stderr, result.stderr
+    assert "did you mean `check`?" in project.cli("chek").stderr
+    assert "did you mean `generate`?" in project.cli("gnerate", GOOD).stderr
+
+
+def test_a_module_named_like_a_typo_of_a_command_is_still_a_module(project):
+    project.write("chek.py", "value = 1\n")
+    contract = project.write("contract.yml", "variables:\n  - name: value\n    value: 1\n")
+    result = project.cli("chek", "-s", str(contract))
+    assert result.returncode == 0, result.stderr
+
+
+def test_bare_importspy_prints_the_help_as_a_usage_error(project):
+    result = project.cli()
+    assert result.returncode == 2
+    assert "no module given" not in result.stderr
+    assert "Usage:" in result.stderr and "check" in result.stderr and "generate" in result.stderr
+    assert result.stdout == ""

@@ -34,6 +34,7 @@
 #include "importspy/render/batch.hpp"
 #include "importspy/render/merge.hpp"
 #include "importspy/project/target_discovery.hpp"
+#include "importspy/util/suggest.hpp"
 #include "extract/targets.hpp"
 
 namespace importspy::bindings {
@@ -460,6 +461,20 @@ int run_hash(const std::string& target, const std::string& select, SourceParser 
   return kExitCompliant;
 }
 
+// `importspy chek ...`: a first word that is no command, no file and no dotted name, but a typo away
+// from a command, is that command misspelled (else it is the module of the 0.x form).
+std::optional<std::string> misspelled_command(const std::string& word, CLI::App& app) {
+  if (word.empty() || word.front() == '-' || word.find_first_of("./\\") != std::string::npos) return std::nullopt;
+  std::vector<std::string> names;
+  for (const CLI::App* command : app.get_subcommands([](CLI::App*) { return true; })) names.push_back(command->get_name());
+  if (std::find(names.begin(), names.end(), word) != names.end()) return std::nullopt;
+  std::error_code ec;
+  if (fs::exists(word, ec) || fs::exists(word + ".py", ec)) return std::nullopt;
+  const std::vector<std::string_view> candidates(names.begin(), names.end());
+  const auto match = closest_match(word, candidates);
+  return match ? std::optional<std::string>(*match) : std::nullopt;
+}
+
 }  // namespace
 
 int run_cli(const std::vector<std::string>& arguments) {
@@ -543,6 +558,16 @@ int run_cli(const std::vector<std::string>& arguments) {
   merge_command->add_option("-o,--output", merge_output, "Write here instead of standard output");
   app.require_subcommand(0, 1);
 
+  // Bare `importspy`: the help, as a usage error (exit 2), as ruff does.
+  if (arguments.empty()) {
+    write("stderr", app.help());
+    return kExitError;
+  }
+  if (auto suggestion = misspelled_command(arguments.front(), app)) {
+    write("stderr", "importspy: error: unknown command `" + arguments.front() + "`; did you mean `" + *suggestion +
+                        "`?\nRun `importspy --help` for the commands.\n");
+    return kExitError;
+  }
   std::vector<std::string> reversed(arguments.rbegin(), arguments.rend());
   try {
     app.parse(reversed);
