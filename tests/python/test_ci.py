@@ -47,6 +47,13 @@ class TestTargets:
                              "--format", "json", "--no-cache")
         assert targets_of(result) == ["plugins/a.py", "plugins/b.py", "plugins/c.py"]
 
+    def test_exclude_takes_one_pattern_and_leaves_the_next_word_a_target(self, project):
+        plugins(project)
+        project.write("other/x.py", "value = 1\n")
+        result = project.cli("check", "--exclude", "c.py", "plugins", "--exclude", "b.py", "other", "-s", "contract.yml", "--format", "json", "--no-cache")
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert targets_of(result) == ["plugins/a.py", "other/x.py"]
+
     def test_glob_patterns(self, project):
         plugins(project)
         project.write("other/x.py", "value = 1\n")
@@ -76,6 +83,15 @@ class TestTargets:
         assert json.loads(result.stdout)["targets"][0]["file"].endswith("site/demo_plugins/a.py")
         missing = project.cli("check", "--entry-points", "no.such.group", "-s", "contract.yml")
         assert missing.returncode == 2 and "no.such.group" in missing.stderr
+
+    def test_entry_points_take_one_group_and_leave_the_next_word_a_target(self, project):
+        project.write("contract.yml", CONTRACT)
+        project.write("local.py", "value = 1\n")
+        project.install_distribution("demo-plugins", {"demo_plugins/__init__.py": "", "demo_plugins/a.py": "value = 1\n"},
+                                     {"demo.plugins": {"first": "demo_plugins.a"}})
+        result = project.cli("check", "--entry-points", "demo.plugins", "local.py", "-s", "contract.yml", "--format", "json", "--no-cache")
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert targets_of(result) == ["local.py", "demo_plugins.a"]
 
 
 class TestProjectSettings:

@@ -134,3 +134,16 @@ def test_bare_importspy_prints_the_help_as_a_usage_error(project):
     assert "no module given" not in result.stderr
     assert "Usage:" in result.stderr and "check" in result.stderr and "generate" in result.stderr
     assert result.stdout == ""
+
+
+def test_jobs_zero_means_one_thread_per_core_in_both_forms(project):
+    for arguments in (["-s", CONTRACT, "-j", "0", GOOD], ["check", GOOD, "-s", CONTRACT, "-j", "0"], ["check", "-j", "0", GOOD, "-s", CONTRACT]):
+        result = project.cli(*arguments, env=ENV)
+        assert result.returncode == 0, (arguments, result.stderr)
+        assert result.stdout == "extension.py satisfies " + CONTRACT + "\n", arguments
+
+
+def test_unexpected_arguments_are_named_in_the_order_given(project):
+    result = project.cli("check", GOOD, "-s", CONTRACT, "--bogus", "--other")
+    assert result.returncode == 2
+    assert "unexpected arguments: --bogus --other\n" in result.stderr, result.stderr

@@ -258,6 +258,21 @@ void add_check_options(CLI::App& app, Options& options) {
       ->check(CLI::IsMember({"reader", "cpython"}));
 }
 
+// The options of many-target runs, on `importspy check` and the 0.x form alike.
+void add_batch_options(CLI::App& app, Options& options) {
+  // One value per occurrence: `--exclude 'test_*' plugins` leaves `plugins` a target (CLI11 would take it too).
+  app.add_option("--exclude", options.excludes, "Glob pattern of files to leave out (repeatable)")->allow_extra_args(false);
+  app.add_option("--entry-points", options.entry_point_groups, "Check every plugin module of this entry-point group (repeatable)")->allow_extra_args(false);
+  app.add_option("--config", options.config, "Settings file (default: importspy.toml or pyproject.toml [tool.importspy], found upwards)");
+  app.add_flag("--no-cache", options.no_cache, "Do not read or write the result cache");
+  app.add_option("--cache-dir", options.cache_directory, "Result cache folder (default: .importspy_cache)");
+  app.add_option("-j,--jobs", options.jobs, "Threads to use; 0 (the default): one per core")->check(CLI::NonNegativeNumber);
+  app.add_option("--shard", options.shard, "Check only shard I of N (I/N, 1-based) of the sorted targets; join outputs with `importspy merge`");
+  app.add_flag("--dry-run", options.dry_run, "Report everything, with the matched deployment and the rules applied; always exit 0");
+  app.add_flag("--locked", options.locked, "Also fail on any drift from the lock file (importspy lock)");
+  app.add_option("--lock-file", options.lock_file, "Lock file (default: importspy.lock)");
+}
+
 // `importspy lint`: 0 clean, 1 warnings, 2 a contract that does not load.
 int run_lint(const std::vector<std::string>& inputs, bool json_output) {
   using json = nlohmann::json;
@@ -494,22 +509,14 @@ int run_cli(const std::vector<std::string>& arguments) {
   check_command->add_option("targets", check_options.targets,
                             "Files, folders (recursive), glob patterns (`plugins/**/*.py`) or dotted module names; default: `targets` from the project settings");
   add_check_options(*check_command, check_options);
-  check_command->add_option("--exclude", check_options.excludes, "Glob pattern of files to leave out (repeatable)");
-  check_command->add_option("--entry-points", check_options.entry_point_groups, "Check every plugin module of this entry-point group (repeatable)");
-  check_command->add_option("--config", check_options.config, "Settings file (default: importspy.toml or pyproject.toml [tool.importspy], found upwards)");
-  check_command->add_flag("--no-cache", check_options.no_cache, "Do not read or write the result cache");
-  check_command->add_option("--cache-dir", check_options.cache_directory, "Result cache folder (default: .importspy_cache)");
-  check_command->add_option("-j,--jobs", check_options.jobs, "Threads to use; 0 or default: the number of cores")->check(CLI::NonNegativeNumber);
-  check_command->add_option("--shard", check_options.shard, "Check only shard I of N (I/N, 1-based) of the sorted targets; join outputs with `importspy merge`");
-  check_command->add_flag("--dry-run", check_options.dry_run, "Report everything, with the matched deployment and the rules applied; always exit 0");
-  check_command->add_flag("--locked", check_options.locked, "Also fail on any drift from the lock file (importspy lock)");
-  check_command->add_option("--lock-file", check_options.lock_file, "Lock file (default: importspy.lock)");
+  add_batch_options(*check_command, check_options);
+  add_batch_options(app, legacy);  // the 0.x form takes every option of `check`
 
   CLI::App* lock_command = app.add_subcommand("lock", "Record the hashes of modules as reviewed, for `importspy check --locked`");
   std::vector<std::string> lock_targets, lock_excludes;
   std::string lock_output = "importspy.lock";
   lock_command->add_option("targets", lock_targets, "Same targets as `importspy check`; default: `targets` from the project settings");
-  lock_command->add_option("--exclude", lock_excludes, "Glob pattern of files to leave out (repeatable)");
+  lock_command->add_option("--exclude", lock_excludes, "Glob pattern of files to leave out (repeatable)")->allow_extra_args(false);
   lock_command->add_option("-o,--output", lock_output, "Lock file to write (default: importspy.lock)");
   std::string lock_parser = "reader", generate_parser = "reader", hash_parser = "reader";
   const auto add_parser = [](CLI::App* command, std::string& parser) {
@@ -574,6 +581,12 @@ int run_cli(const std::vector<std::string>& arguments) {
   } catch (const CLI::CallForHelp&) {
     write("stdout", (app.got_subcommand(check_command) ? check_command->help() : app.help()));
     return kExitCompliant;
+  } catch (const CLI::ExtrasError&) {
+    // CLI11 lists them last first (it parses a reversed copy): in the order given instead.
+    std::string extras;
+    for (const auto& argument : app.remaining(true)) extras += (extras.empty() ? "" : " ") + argument;
+    write("stderr", "importspy: error: unexpected arguments: " + extras + "\nRun `importspy --help` for usage.\n");
+    return kExitError;
   } catch (const CLI::ParseError& error) {
     write("stderr", std::string("importspy: error: ") + error.what() + "\nRun `importspy --help` for usage.\n");
     return kExitError;
