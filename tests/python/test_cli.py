@@ -136,6 +136,16 @@ def test_bare_importspy_prints_the_help_as_a_usage_error(project):
     assert result.stdout == ""
 
 
+def test_contract_error_hint_is_in_its_own_field(project):
+    bad = project.write("bad.yml", "functions:\n  - name: f\n    retrun_annotation: str\n")
+    project.write("plugins/a.py", "def f():\n    pass\n")
+    single = json.loads(project.cli("check", GOOD, "-s", str(bad), "--format", "json").stdout)["error"]
+    batch = json.loads(project.cli("check", "plugins", "-s", str(bad), "--format", "json").stdout)["targets"][0]["error"]
+    for error in (single, batch):
+        assert "did you mean `return_annotation`" in error["hint"], error
+        assert "did you mean" not in error["message"], error
+
+
 def test_jobs_zero_means_one_thread_per_core_in_both_forms(project):
     for arguments in (["-s", CONTRACT, "-j", "0", GOOD], ["check", GOOD, "-s", CONTRACT, "-j", "0"], ["check", "-j", "0", GOOD, "-s", CONTRACT]):
         result = project.cli(*arguments, env=ENV)

@@ -197,8 +197,7 @@ private:
   }
 
   static TargetError contract_error(const ContractError& error) {
-    return TargetError{"contract-invalid", error.message() + (error.hint().empty() ? "" : " (" + error.hint() + ")"), error.file(), error.line(),
-                       error.column()};
+    return TargetError{"contract-invalid", error.message(), error.file(), error.line(), error.column(), error.hint()};
   }
 
   // Compiles the contract if it is not yet; false (and `entry.error` set) when it does not compile.

@@ -130,7 +130,8 @@ std::string render_single(const TargetResult& result, bool json, bool color, int
   if (result.error) {
     status = kExitError;
     if (result.error->kind == "contract-invalid") {
-      const ContractError error(ContractErrorKind::invalid_value, result.error->file, result.error->line, result.error->column, result.error->message, "");
+      const ContractError error(ContractErrorKind::invalid_value, result.error->file, result.error->line, result.error->column, result.error->message,
+                                result.error->hint);
       if (json) return render_json(error) + "\n";
       write("stderr", render_text(error, {color, true}));
       return {};

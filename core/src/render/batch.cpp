@@ -26,6 +26,7 @@ std::string render_batch_text(const BatchResult& batch, const TextOptions& optio
     if (result.error) {
       out += std::string(bold) + (result.error->file.empty() ? result.target : error_place(*result.error)) + std::string(reset) + ": " + std::string(red) +
              "error" + std::string(reset) + ": " + result.error->message + "\n";
+      if (!result.error->hint.empty()) out += "  hint: " + result.error->hint + "\n";
     } else if (result.report && !result.report->ok()) {
       Report shown = *result.report;
       shown.module_filename = result.target;
@@ -45,7 +46,7 @@ std::string render_batch_json(const BatchResult& batch) {
     json entry = {{"target", result.target}, {"file", result.file}, {"contract", result.contract}, {"ok", result.ok()}, {"cached", result.cached}};
     if (result.error) {
       entry["error"] = {{"kind", result.error->kind}, {"message", result.error->message}, {"file", result.error->file},
-                        {"line", result.error->line}, {"column", result.error->column}};
+                        {"line", result.error->line}, {"column", result.error->column}, {"hint", result.error->hint}};
     } else {
       json violations = json::array();
       for (const auto& v : result.report->violations) {

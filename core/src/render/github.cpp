@@ -39,7 +39,7 @@ std::string render_github(const BatchResult& batch) {
   for (const auto& result : batch.results) {
     if (result.error) {
       out += annotation(result.error->file.empty() ? result.target : result.error->file, result.error->line, "importspy " + result.error->kind,
-                        result.error->message);
+                        result.error->message + (result.error->hint.empty() ? "" : " (fix: " + result.error->hint + ")"));
       continue;
     }
     for (const auto& v : result.report->violations) {

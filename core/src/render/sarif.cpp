@@ -67,7 +67,7 @@ std::string render_sarif(const BatchResult& batch, const std::string& tool_versi
       const std::string file = target.error->file.empty() ? target.target : target.error->file;
       const std::string kind = rule_index.count(target.error->kind) ? target.error->kind : "source-error";
       results.push_back({{"ruleId", kind}, {"ruleIndex", rule_index[kind]}, {"level", "error"},
-                         {"message", {{"text", target.target + ": " + target.error->message}}}, {"locations", location(file, target.error->line)}});
+                         {"message", {{"text", target.target + ": " + target.error->message + (target.error->hint.empty() ? "" : ". Fix: " + target.error->hint)}}}, {"locations", location(file, target.error->line)}});
       continue;
     }
     for (const auto& v : target.report->violations) {

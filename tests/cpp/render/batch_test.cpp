@@ -18,7 +18,7 @@ BatchResult sample() {
   bad.violations.push_back(Violation{"function-missing", Category::missing, Context::module, "functions.f", "f", std::nullopt, "f <is> \"missing\" & gone",
                                      "define f, now", {9, 5}, 0});
   TargetResult violating{"p/b.py", "p/b.py", "c.yml", bad, std::nullopt, true};
-  TargetResult broken{"p/c.py", "p/c.py", "c.yml", std::nullopt, TargetError{"source-error", "not valid Python:\ncolon, comma", "p/c.py", 2, 3}, false};
+  TargetResult broken{"p/c.py", "p/c.py", "c.yml", std::nullopt, TargetError{"source-error", "not valid Python:\ncolon, comma", "p/c.py", 2, 3, ""}, false};
   batch.results = {ok, violating, broken};
   return batch;
 }
