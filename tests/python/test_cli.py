@@ -136,6 +136,14 @@ def test_bare_importspy_prints_the_help_as_a_usage_error(project):
     assert result.stdout == ""
 
 
+def test_summary_of_violations_of_one_context_reads_as_a_sentence(project):
+    module = project.write("m.py", "value = 2\n")
+    contract = project.write("contract.yml", "variables:\n  - name: value\n    value: 1\n  - name: other\n")
+    result = project.cli("check", str(module), "-s", str(contract))
+    assert result.returncode == 1
+    assert result.stdout.rstrip().endswith("Found 2 module violations."), result.stdout
+
+
 def test_contract_error_hint_is_in_its_own_field(project):
     bad = project.write("bad.yml", "functions:\n  - name: f\n    retrun_annotation: str\n")
     project.write("plugins/a.py", "def f():\n    pass\n")

@@ -56,3 +56,10 @@ def test_a_contract_that_does_not_load_is_an_error(project):
     assert result.returncode == 2 and f"{bad}:3:5: invalid contract" in result.stdout
     document = json.loads(project.cli("lint", str(good), str(bad), "--format", "json").stdout)
     assert [f["ok"] for f in document["files"]] == [True, False] and document["files"][1]["error"]["line"] == 3
+
+
+def test_summary_counts_errors_without_a_dangling_conjunction(project):
+    good = project.write("good.yml", "filename: a.py\n")
+    bad = project.write("bad.yml", "functions:\n  - name: f\n    retrun_annotation: str\n")
+    assert project.cli("lint", str(good), str(bad)).stdout.endswith("2 contracts checked: 0 warnings, 1 error.\n")
+    assert project.cli("lint", str(good)).stdout.endswith("1 contract checked: 0 warnings, 0 errors.\n")

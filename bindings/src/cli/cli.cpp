@@ -274,13 +274,15 @@ void add_batch_options(CLI::App& app, Options& options) {
   app.add_option("--lock-file", options.lock_file, "Lock file (default: importspy.lock)");
 }
 
+std::string plural(std::size_t n, std::string_view word) { return std::to_string(n) + " " + std::string(word) + (n == 1 ? "" : "s"); }
+
 // `importspy lint`: 0 clean, 1 warnings, 2 a contract that does not load.
 int run_lint(const std::vector<std::string>& inputs, bool json_output) {
   using json = nlohmann::json;
   int status = kExitCompliant;
   json files = json::array();
   std::string text;
-  std::size_t warnings = 0;
+  std::size_t warnings = 0, errors = 0;
   for (const auto& input : inputs) {
     try {
       const auto contract = default_contract_cache().load(input);
@@ -295,6 +297,7 @@ int run_lint(const std::vector<std::string>& inputs, bool json_output) {
       files.push_back(json{{"file", input}, {"ok", findings.empty()}, {"warnings", std::move(entries)}});
     } catch (const ContractError& error) {
       status = kExitError;
+      ++errors;
       text += render_text(error, {false, true});
       files.push_back(json{{"file", input}, {"ok", false}, {"error", json::parse(render_json(error))["error"]}});
     }
@@ -302,8 +305,7 @@ int run_lint(const std::vector<std::string>& inputs, bool json_output) {
   if (json_output) {
     write("stdout", json{{"ok", status == kExitCompliant}, {"files", std::move(files)}}.dump(2) + "\n");
   } else {
-    text += std::to_string(inputs.size()) + " contract" + (inputs.size() == 1 ? "" : "s") + " checked: " + std::to_string(warnings) + " warning" +
-            (warnings == 1 ? "" : "s") + (status == kExitError ? ", and errors" : "") + ".\n";
+    text += plural(inputs.size(), "contract") + " checked: " + plural(warnings, "warning") + ", " + plural(errors, "error") + ".\n";
     write("stdout", text);
   }
   return status;
