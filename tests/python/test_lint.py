@@ -63,3 +63,36 @@ def test_summary_counts_errors_without_a_dangling_conjunction(project):
     bad = project.write("bad.yml", "functions:\n  - name: f\n    retrun_annotation: str\n")
     assert project.cli("lint", str(good), str(bad)).stdout.endswith("2 contracts checked: 0 warnings, 1 error.\n")
     assert project.cli("lint", str(good)).stdout.endswith("1 contract checked: 0 warnings, 0 errors.\n")
+
+
+def test_without_contracts_named_it_lints_the_contracts_of_the_project_settings(project):
+    text, code, line = CASES["duplicate python"]
+    project.write("contracts/plugin.yml", text)
+    project.write("contracts/tool.yml", "filename: t.py\n")
+    project.write("pyproject.toml", """
+        [tool.importspy]
+        targets = ["plugins"]
+        [[tool.importspy.contracts]]
+        match = "plugins/**/*.py"
+        contract = "contracts/plugin.yml"
+        [[tool.importspy.contracts]]
+        match = "tools.*"
+        contract = "contracts/tool.yml"
+        [[tool.importspy.contracts]]
+        match = "plugins/special.py"
+        contract = "contracts/plugin.yml"
+        """)
+    result = project.cli("lint")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"contracts/plugin.yml:{line}:" in result.stdout and f"[{code}]" in result.stdout
+    assert result.stdout.endswith("2 contracts checked: 1 warning, 0 errors.\n"), result.stdout
+    document = json.loads(project.cli("lint", "--format", "json").stdout)
+    assert [f["file"] for f in document["files"]] == ["contracts/plugin.yml", "contracts/tool.yml"]
+    sub = project.root / "sub"
+    sub.mkdir()
+    assert project.cli("lint", cwd=sub).returncode == 1  # settings found upwards
+
+
+def test_without_contracts_and_without_settings_it_says_what_to_give(project):
+    result = project.cli("lint")
+    assert result.returncode == 2 and "no contract given" in result.stderr and "[[tool.importspy.contracts]]" in result.stderr

@@ -259,6 +259,32 @@ void add_check_options(CLI::App& app, Options& options) {
       ->check(CLI::IsMember({"reader", "cpython"}));
 }
 
+std::string plural(std::size_t n, std::string_view word) { return std::to_string(n) + " " + std::string(word) + (n == 1 ? "" : "s"); }
+
+// The contracts the project settings map targets to, each once, in the order of the settings.
+std::optional<std::vector<std::string>> settings_contracts(const std::string& config_file) {
+  std::optional<ProjectConfig> config;
+  try {
+    config = config_file.empty() ? find_project_config(fs::current_path()) : std::optional(load_project_config(config_file));
+  } catch (const ConfigError& error) {
+    write("stderr", std::string(error.what()) + "\n");
+    return std::nullopt;
+  }
+  std::vector<std::string> contracts;
+  if (config) {
+    for (const auto& mapping : config->contracts) {
+      const std::string shown = display_path(mapping.contract);
+      if (std::find(contracts.begin(), contracts.end(), shown) == contracts.end()) contracts.push_back(shown);
+    }
+  }
+  if (contracts.empty()) {
+    write("stderr", "importspy: error: no contract given, and no [[tool.importspy.contracts]] mapping in the project's settings"
+                    " (pyproject.toml or importspy.toml)\nUsage: importspy lint CONTRACT...\n");
+    return std::nullopt;
+  }
+  return contracts;
+}
+
 // The options of many-target runs, on `importspy check` and the 0.x form alike.
 void add_batch_options(CLI::App& app, Options& options) {
   // One value per occurrence: `--exclude 'test_*' plugins` leaves `plugins` a target (CLI11 would take it too).
@@ -274,11 +300,15 @@ void add_batch_options(CLI::App& app, Options& options) {
   app.add_option("--lock-file", options.lock_file, "Lock file (default: importspy.lock)");
 }
 
-std::string plural(std::size_t n, std::string_view word) { return std::to_string(n) + " " + std::string(word) + (n == 1 ? "" : "s"); }
-
-// `importspy lint`: 0 clean, 1 warnings, 2 a contract that does not load.
-int run_lint(const std::vector<std::string>& inputs, bool json_output) {
+// `importspy lint`: 0 clean, 1 warnings, 2 a contract that does not load. Without contracts named, the
+// contracts of the project settings.
+int run_lint(std::vector<std::string> inputs, const std::string& config_file, bool json_output) {
   using json = nlohmann::json;
+  if (inputs.empty()) {
+    auto contracts = settings_contracts(config_file);
+    if (!contracts) return kExitError;
+    inputs = std::move(*contracts);
+  }
   int status = kExitCompliant;
   json files = json::array();
   std::string text;
@@ -549,9 +579,10 @@ int run_cli(const std::vector<std::string>& arguments) {
 
   CLI::App* lint_command = app.add_subcommand("lint", "Report contract errors and warnings (duplicates, conflicts, unreachable deployments) without any module");
   std::vector<std::string> lint_inputs;
-  std::string lint_format = "text";
-  lint_command->add_option("contracts", lint_inputs, "Contract files (YAML)")->required();
+  std::string lint_format = "text", lint_config;
+  lint_command->add_option("contracts", lint_inputs, "Contract files (YAML); default: every contract of the project settings");
   lint_command->add_option("--format", lint_format, "Output format")->check(CLI::IsMember({"text", "json"}));
+  lint_command->add_option("--config", lint_config, "Settings file (default: importspy.toml or pyproject.toml [tool.importspy], found upwards)");
 
   CLI::App* migrate_command = app.add_subcommand("migrate", "Rewrite an ImportSpy 0.x contract into the versioned schema (importspy: 1)");
   std::string migrate_input, migrate_output;
@@ -605,7 +636,7 @@ int run_cli(const std::vector<std::string>& arguments) {
     return kExitCompliant;
   }
   if (app.got_subcommand(migrate_command)) return run_migrate(migrate_input, migrate_output);
-  if (app.got_subcommand(lint_command)) return run_lint(lint_inputs, lint_format == "json");
+  if (app.got_subcommand(lint_command)) return run_lint(lint_inputs, lint_config, lint_format == "json");
   if (app.got_subcommand(hash_command)) return run_hash(hash_target, hash_select, parse_source_parser(hash_parser));
   if (app.got_subcommand(lock_command)) return run_lock(parse_source_parser(lock_parser), lock_targets, lock_excludes, lock_output);
   if (app.got_subcommand(generate_command)) {
