@@ -293,12 +293,18 @@ class TestFormats:
         mismatch = next(r for r in results if r["ruleId"] == "variable-value-mismatch")
         assert mismatch["locations"][0]["physicalLocation"]["region"]["startLine"] == 1
 
-    def test_sarif_points_at_the_contract_when_the_definition_is_missing(self, project):
-        project.write("contract.yml", "variables:\n  - name: value\n  - name: missing_one\n")
-        project.write("m.py", "value = 1\n")
+    def test_a_missing_definition_is_shown_in_the_checked_module_with_the_rule_related(self, project):
+        project.write("contract.yml", "variables:\n  - name: value\n  - name: missing_one\nclasses:\n  - name: Plugin\n    methods:\n      - name: run\n")
+        project.write("m.py", "value = 1\n\n\nclass Plugin:\n    pass\n")
         document = json.loads(project.cli("check", "m.py", "-s", "contract.yml", "--format", "sarif", "--no-cache").stdout)
-        location = document["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
-        assert location["artifactLocation"]["uri"] == "contract.yml" and location["region"]["startLine"] == 3
+        results = {r["ruleId"]: r for r in document["runs"][0]["results"]}
+        places = {code: (r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], r["locations"][0]["physicalLocation"]["region"]["startLine"],
+                         r["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+                         r["relatedLocations"][0]["physicalLocation"]["region"]["startLine"]) for code, r in results.items()}
+        assert places == {"variable-missing": ("m.py", 1, "contract.yml", 3), "method-missing": ("m.py", 4, "contract.yml", 7)}
+        github = project.cli("check", "m.py", "-s", "contract.yml", "--format", "github", "--no-cache").stdout.splitlines()
+        assert any(line.startswith("::error file=m.py,line=1,title=importspy variable-missing::") and line.endswith("(rule: contract.yml:3)") for line in github), github
+        assert any(line.startswith("::error file=m.py,line=4,title=importspy method-missing::") for line in github), github
 
     def test_junit_validates_against_its_schema_one_case_per_target(self, mixed):
         result = mixed.cli("check", "plugins", "-s", "contract.yml", "--format", "junit", "--no-cache")

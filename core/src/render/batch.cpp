@@ -19,6 +19,11 @@ json optional_json(const std::optional<std::string>& s) { return s ? json(*s) : 
 
 }  // namespace
 
+int module_line(const Violation& violation, const std::string& module_file) {
+  if (module_file.empty() || (violation.context != Context::module && violation.context != Context::class_)) return 0;
+  return violation.source_line > 0 ? violation.source_line : 1;
+}
+
 std::string render_batch_text(const BatchResult& batch, const TextOptions& options) {
   const std::string_view red = options.color ? "\x1b[31m" : "", bold = options.color ? "\x1b[1m" : "", reset = options.color ? "\x1b[0m" : "";
   std::string out;
