@@ -6,6 +6,7 @@
 #include <nanobind/stl/string.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <filesystem>
@@ -67,13 +68,27 @@ bool write(const char* stream, const std::string& text) {
 }
 
 bool is_terminal(const char* stream) {
-  const char* no_color = std::getenv("NO_COLOR");
-  if (no_color && *no_color) return false;
   try {
     return nb::cast<bool>(nb::borrow(PySys_GetObject(stream)).attr("isatty")());
   } catch (const nb::python_error&) {
     return false;
   }
+}
+
+std::string plural(std::size_t n, std::string_view word) { return std::to_string(n) + " " + std::string(word) + (n == 1 ? "" : "s"); }
+
+// Colour on `stream`: `--color always|never`, else (auto) NO_COLOR (set and not empty) turns it off,
+// FORCE_COLOR (set and not empty) on, and otherwise only a terminal gets it (pytest's order).
+bool use_color(const std::string& choice, const char* stream) {
+  if (choice == "always") return true;
+  if (choice == "never") return false;
+  const auto set = [](const char* name) {
+    const char* value = std::getenv(name);
+    return value && *value;
+  };
+  if (set("NO_COLOR")) return false;
+  if (set("FORCE_COLOR")) return true;
+  return is_terminal(stream);
 }
 
 // `file:line:col: error: message`, the form every command reports an unusable source in.
@@ -90,6 +105,9 @@ struct Options {
   std::string mode;
   std::string format = "text";
   std::string log_level;
+  bool quiet = false;    // -q: problems only, no summary, no progress bar
+  bool verbose = false;  // -v: every target listed, compliant ones too
+  std::string color = "auto";
   std::vector<std::string> excludes;
   std::string config;
   std::string cache_directory = ".importspy_cache";
@@ -126,14 +144,14 @@ bool single_report_form(const Options& options, const std::vector<std::string>& 
   return targets[0].find_first_of("*?[") == std::string::npos && !fs::is_directory(targets[0], ec);
 }
 
-std::string render_single(const TargetResult& result, bool json, bool color, int& status) {
+std::string render_single(const TargetResult& result, bool json, const Options& options, int& status) {
   if (result.error) {
     status = kExitError;
     if (result.error->kind == "contract-invalid") {
       const ContractError error(ContractErrorKind::invalid_value, result.error->file, result.error->line, result.error->column, result.error->message,
                                 result.error->hint);
       if (json) return render_json(error) + "\n";
-      write("stderr", render_text(error, {color, true}));
+      write("stderr", render_text(error, {use_color(options.color, "stderr"), true}));
       return {};
     }
     std::string where = result.error->file.empty() ? result.target : result.error->file;
@@ -142,7 +160,9 @@ std::string render_single(const TargetResult& result, bool json, bool color, int
     return {};
   }
   status = result.report->ok() ? 0 : 1;
-  return json ? render_json(*result.report) + "\n" : render_text(*result.report, {color, true});
+  if (json) return render_json(*result.report) + "\n";
+  if (options.quiet && result.report->ok()) return {};
+  return render_text(*result.report, {use_color(options.color, "stdout"), true, !options.quiet});
 }
 
 std::string render_trace(const BatchResult& batch) {
@@ -159,7 +179,24 @@ std::string render_trace(const BatchResult& batch) {
   return out;
 }
 
+// -l DEBUG: what became of each target, after the run (the threads cannot log: they hold no GIL).
+void log_outcomes(const BatchResult& batch) {
+  for (const auto& result : batch.results) {
+    std::string outcome;
+    if (result.error) {
+      outcome = "not checked: " + result.error->kind + ": " + result.error->message;
+    } else if (result.report) {
+      outcome = std::string(result.cached ? "served from the result cache" : "checked") + ": " +
+                (result.report->ok() ? std::string("compliant") : plural(result.report->violations.size(), "violation"));
+    }
+    log_debug(result.target + ": " + outcome);
+  }
+}
+
 int run_check(const Options& options) {
+  std::string level = options.log_level;
+  std::transform(level.begin(), level.end(), level.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  const bool debug = level == "DEBUG";
   if (!options.log_level.empty()) enable_logging(nb::str(options.log_level.c_str()));
   std::optional<ProjectConfig> config;
   try {
@@ -168,6 +205,11 @@ int run_check(const Options& options) {
   } catch (const ConfigError& error) {
     write("stderr", std::string(error.what()) + "\n");
     return kExitError;
+  }
+  if (debug) {
+    log_debug(config ? "project settings: " + display_path(config->file) + " (" + plural(config->contracts.size(), "contract mapping") + ", " +
+                           plural(config->targets.size(), "target") + ")"
+                     : "no project settings (importspy.toml, or pyproject.toml with [tool.importspy]) in " + fs::current_path().string() + " or above");
   }
   BatchOptions batch_options;
   batch_options.targets = options.targets.empty() && config && options.entry_point_groups.empty() ? config->targets : options.targets;
@@ -205,9 +247,10 @@ int run_check(const Options& options) {
     batch_options.shard = *shard;
   }
   if (options.locked) batch_options.lock_file = fs::path(options.lock_file);
+  batch_options.log_decisions = debug;
 
   const bool text = options.format == "text";
-  const bool show_progress = text && is_terminal("stderr");
+  const bool show_progress = text && !options.quiet && is_terminal("stderr");
   const auto progress = [&](std::size_t done, std::size_t total) {
     if (!show_progress || total < 20) return;
     constexpr std::size_t kWidth = 30;
@@ -224,11 +267,12 @@ int run_check(const Options& options) {
     return kExitError;
   }
 
-  const bool color = text && is_terminal("stdout");
+  if (debug) log_outcomes(batch);
+  const bool color = text && use_color(options.color, "stdout");
   int status = batch.exit_status();
   std::string output;
   if (single_report_form(options, batch_options.targets) && batch.results.size() == 1) {
-    output = render_single(batch.results.front(), options.format == "json", color, status);
+    output = render_single(batch.results.front(), options.format == "json", options, status);
   } else if (options.format == "json") {
     output = render_batch_json(batch) + "\n";
   } else if (options.format == "sarif") {
@@ -238,7 +282,7 @@ int run_check(const Options& options) {
   } else if (options.format == "github") {
     output = render_github(batch);
   } else {
-    output = (options.dry_run ? render_trace(batch) + "\n" : std::string()) + render_batch_text(batch, {color, true});
+    output = (options.dry_run ? render_trace(batch) + "\n" : std::string()) + render_batch_text(batch, {color, true, !options.quiet, options.verbose});
   }
   if (!write("stdout", output)) {
     write("stderr", "importspy: error: the report cannot be written: standard output is closed or failed; redirect it to a file (> report.txt)\n");
@@ -253,13 +297,15 @@ void add_check_options(CLI::App& app, Options& options) {
       ->check(CLI::IsMember({"static", "runtime"}));
   app.add_option("--format", options.format, "Output: text, json, sarif (2.1.0), junit (XML) or github (workflow annotations)")
       ->check(CLI::IsMember({"text", "json", "sarif", "junit", "github"}));
-  app.add_option("-l,--log-level", options.log_level, "Log level: DEBUG, INFO, WARNING or ERROR")
+  app.add_option("-l,--log-level", options.log_level, "Log level: DEBUG (the engine's decisions, on standard error), INFO, WARNING or ERROR")
       ->check(CLI::IsMember({"DEBUG", "INFO", "WARNING", "ERROR"}, CLI::ignore_case));
+  CLI::Option* quiet = app.add_flag("-q,--quiet", options.quiet, "Print problems only: no summary, no progress bar, nothing when compliant");
+  app.add_flag("-v,--verbose", options.verbose, "List every target checked, compliant ones too")->excludes(quiet);
+  app.add_option("--color", options.color, "Colour: auto (a terminal, unless NO_COLOR; FORCE_COLOR forces it), always or never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
   app.add_option("--parser", options.parser, "Static mode: reader (ImportSpy's C++ reader, default) or cpython (CPython's parser, for comparison)")
       ->check(CLI::IsMember({"reader", "cpython"}));
 }
-
-std::string plural(std::size_t n, std::string_view word) { return std::to_string(n) + " " + std::string(word) + (n == 1 ? "" : "s"); }
 
 // The contracts the project settings map targets to, each once, in the order of the settings.
 std::optional<std::vector<std::string>> settings_contracts(const std::string& config_file) {
@@ -534,7 +580,7 @@ int run_cli(const std::vector<std::string>& arguments) {
   Options legacy, check_options;
   std::string legacy_module;
   bool show_version = false;
-  app.add_flag("-v,--version", show_version, "Print the version and exit");
+  app.add_flag("-V,--version", show_version, "Print the version and exit");
   app.add_option("module", legacy_module, "Module to check (ImportSpy 0.x form)");
   add_check_options(app, legacy);
 

@@ -26,6 +26,7 @@ int module_line(const Violation& violation, const std::string& module_file) {
 
 std::string render_batch_text(const BatchResult& batch, const TextOptions& options) {
   const std::string_view red = options.color ? "\x1b[31m" : "", bold = options.color ? "\x1b[1m" : "", reset = options.color ? "\x1b[0m" : "";
+  const std::string_view green = options.color ? "\x1b[32m" : "";
   std::string out;
   for (const auto& result : batch.results) {
     if (result.error) {
@@ -37,8 +38,11 @@ std::string render_batch_text(const BatchResult& batch, const TextOptions& optio
       shown.module_filename = result.target;
       if (!result.contract.empty()) shown.contract_source = result.contract;
       out += render_text(shown, options) + "\n";
+    } else if (result.report && options.show_compliant) {
+      out += std::string(green) + result.target + " satisfies " + result.contract + std::string(reset) + (result.cached ? " (cached)" : "") + "\n";
     }
   }
+  if (!options.show_summary) return out;
   const std::size_t total = batch.results.size(), errors = batch.errors(), violating = batch.violating();
   out += "Checked " + plural(total, "module") + ": " + std::to_string(total - errors - violating) + " compliant, " + std::to_string(violating) +
          " with violations (" + plural(batch.violation_count(), "violation") + "), " + plural(errors, "error") + ".\n";

@@ -55,7 +55,7 @@ std::string render_text(const Report& report, const TextOptions& options) {
   // "Found 2 module violations." for one context; "Found 3 violations (2 module, 1 class)." for several.
   const std::string found = contexts == 1 ? plural(report.violations.size(), std::string(only_context) + " violation")
                                           : plural(report.violations.size(), "violation") + " (" + summary + ")";
-  out += "\n" + std::string(c.yellow) + "Found " + found + "." + std::string(c.reset) + "\n";
+  if (options.show_summary) out += "\n" + std::string(c.yellow) + "Found " + found + "." + std::string(c.reset) + "\n";
   return out;
 }
 

@@ -104,3 +104,12 @@ TEST(RenderBatch, text_lists_problems_only_and_a_summary) {
   EXPECT_NE(text.find("p/c.py:2:3: error: not valid Python:"), std::string::npos);
   EXPECT_NE(text.find("Checked 3 modules: 1 compliant, 1 with violations (2 violations), 1 error.\n"), std::string::npos);
 }
+
+TEST(RenderBatch, text_quiet_drops_the_summary_and_verbose_lists_compliant_targets) {
+  const std::string quiet = render_batch_text(sample(), {false, true, false, false});
+  EXPECT_EQ(quiet.find("Checked"), std::string::npos);
+  EXPECT_EQ(quiet.find("Found"), std::string::npos);
+  EXPECT_NE(quiet.find("p/b.py violates c.yml"), std::string::npos);
+  const std::string verbose = render_batch_text(sample(), {false, true, true, true});
+  EXPECT_TRUE(verbose.starts_with("p/a.py satisfies c.yml\np/b.py violates c.yml\n")) << verbose;
+}
