@@ -150,7 +150,7 @@ def test_report_renders_text_and_json(project, module_file):
     contract = project.write("contract.yml", "variables:\n  - name: engine\n    value: podman\n")
     report = importspy.check(str(module_file), str(contract))
     assert not report and len(report) == 1
-    assert "Found 1 violation (1 module)." in report.to_text()
+    assert "Found 1 module violation." in report.to_text()
     import json
 
     document = json.loads(report.to_json())

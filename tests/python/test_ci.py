@@ -71,6 +71,13 @@ class TestTargets:
                              "--format", "json", "--no-cache")
         assert targets_of(result) == ["plugins/a.py", "plugins/b.py", "plugins/c.py"]
 
+    def test_exclude_takes_one_pattern_and_leaves_the_next_word_a_target(self, project):
+        plugins(project)
+        project.write("other/x.py", "value = 1\n")
+        result = project.cli("check", "--exclude", "c.py", "plugins", "--exclude", "b.py", "other", "-s", "contract.yml", "--format", "json", "--no-cache")
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert targets_of(result) == ["plugins/a.py", "other/x.py"]
+
     def test_glob_patterns(self, project):
         plugins(project)
         project.write("other/x.py", "value = 1\n")
@@ -100,6 +107,15 @@ class TestTargets:
         assert json.loads(result.stdout)["targets"][0]["file"].endswith("site/demo_plugins/a.py")
         missing = project.cli("check", "--entry-points", "no.such.group", "-s", "contract.yml")
         assert missing.returncode == 2 and "no.such.group" in missing.stderr
+
+    def test_entry_points_take_one_group_and_leave_the_next_word_a_target(self, project):
+        project.write("contract.yml", CONTRACT)
+        project.write("local.py", "value = 1\n")
+        project.install_distribution("demo-plugins", {"demo_plugins/__init__.py": "", "demo_plugins/a.py": "value = 1\n"},
+                                     {"demo.plugins": {"first": "demo_plugins.a"}})
+        result = project.cli("check", "--entry-points", "demo.plugins", "local.py", "-s", "contract.yml", "--format", "json", "--no-cache")
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert targets_of(result) == ["local.py", "demo_plugins.a"]
 
 
 class TestProjectSettings:
@@ -194,6 +210,16 @@ class TestCache:
         assert [t["violations"] for t in first["targets"]] == [t["violations"] for t in second["targets"]]
         assert result.returncode == 1
         assert (project.root / ".importspy_cache" / "v1").is_dir()
+
+    def test_the_cache_folder_is_ignored_by_git_and_tagged_as_a_cache_directory(self, project):
+        plugins(project)
+        subprocess.run(["git", "init", "-q", str(project.root)], check=True)
+        self.run_json(project)
+        cache = project.root / ".importspy_cache"
+        assert "*" in (cache / ".gitignore").read_text().splitlines()
+        assert (cache / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f597d28d172789f06886806bc55")
+        untracked = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=project.root, capture_output=True, text=True, check=True)
+        assert ".importspy_cache" not in untracked.stdout and "plugins/a.py" in untracked.stdout
 
     def test_no_cache_neither_reads_nor_writes(self, project):
         plugins(project)
@@ -291,12 +317,18 @@ class TestFormats:
         mismatch = next(r for r in results if r["ruleId"] == "variable-value-mismatch")
         assert mismatch["locations"][0]["physicalLocation"]["region"]["startLine"] == 1
 
-    def test_sarif_points_at_the_contract_when_the_definition_is_missing(self, project):
-        project.write("contract.yml", "variables:\n  - name: value\n  - name: missing_one\n")
-        project.write("m.py", "value = 1\n")
+    def test_a_missing_definition_is_shown_in_the_checked_module_with_the_rule_related(self, project):
+        project.write("contract.yml", "variables:\n  - name: value\n  - name: missing_one\nclasses:\n  - name: Plugin\n    methods:\n      - name: run\n")
+        project.write("m.py", "value = 1\n\n\nclass Plugin:\n    pass\n")
         document = json.loads(project.cli("check", "m.py", "-s", "contract.yml", "--format", "sarif", "--no-cache").stdout)
-        location = document["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
-        assert location["artifactLocation"]["uri"] == "contract.yml" and location["region"]["startLine"] == 3
+        results = {r["ruleId"]: r for r in document["runs"][0]["results"]}
+        places = {code: (r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], r["locations"][0]["physicalLocation"]["region"]["startLine"],
+                         r["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+                         r["relatedLocations"][0]["physicalLocation"]["region"]["startLine"]) for code, r in results.items()}
+        assert places == {"variable-missing": ("m.py", 1, "contract.yml", 3), "method-missing": ("m.py", 4, "contract.yml", 7)}
+        github = project.cli("check", "m.py", "-s", "contract.yml", "--format", "github", "--no-cache").stdout.splitlines()
+        assert any(line.startswith("::error file=m.py,line=1,title=importspy variable-missing::") and line.endswith("(rule: contract.yml:3)") for line in github), github
+        assert any(line.startswith("::error file=m.py,line=4,title=importspy method-missing::") for line in github), github
 
     def test_junit_validates_against_its_schema_one_case_per_target(self, mixed):
         result = mixed.cli("check", "plugins", "-s", "contract.yml", "--format", "junit", "--no-cache")

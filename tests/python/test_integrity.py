@@ -99,6 +99,27 @@ def test_runtime_mode_takes_hashes_from_the_source(project, monkeypatch):
     assert importspy.check(str(module), str(contract), mode="runtime").ok
 
 
+def test_file_pin_copied_from_importspy_hash_is_accepted_with_its_prefix(project):
+    module = project.write("mod.py", "def f(x):\n    return x\n")
+    printed = project.cli("hash", str(module)).stdout.splitlines()[0].split()[0]
+    assert printed.startswith("sha256:")
+    contract = project.write("pinned.yml", f'integrity: {{sha256: "{printed}"}}\n')
+    result = project.cli("check", str(module), "-s", str(contract))
+    assert result.returncode == 0, result.stdout + result.stderr
+    module.write_text(module.read_text() + "# edited\n")
+    assert "integrity-mismatch" in project.cli("check", str(module), "-s", str(contract), "--no-cache").stdout
+
+
+def test_generate_with_hashes_writes_the_file_pin_with_the_sha256_prefix_too(project):
+    module = project.write("mod.py", "def f(x):\n    return x\n")
+    result = project.cli("generate", str(module), "--with-hashes")
+    assert result.returncode == 0, result.stderr
+    file_pin = project.cli("hash", str(module)).stdout.splitlines()[0].split()[0]
+    assert f'integrity: {{sha256: "{file_pin}"}}' in result.stdout
+    contract = project.write("pinned.yml", result.stdout)
+    assert project.cli("check", str(module), "-s", str(contract)).returncode == 0
+
+
 @pytest.mark.parametrize(
     "snippet, message",
     [

@@ -56,3 +56,43 @@ def test_a_contract_that_does_not_load_is_an_error(project):
     assert result.returncode == 2 and f"{bad}:3:5: invalid contract" in result.stdout
     document = json.loads(project.cli("lint", str(good), str(bad), "--format", "json").stdout)
     assert [f["ok"] for f in document["files"]] == [True, False] and document["files"][1]["error"]["line"] == 3
+
+
+def test_summary_counts_errors_without_a_dangling_conjunction(project):
+    good = project.write("good.yml", "filename: a.py\n")
+    bad = project.write("bad.yml", "functions:\n  - name: f\n    retrun_annotation: str\n")
+    assert project.cli("lint", str(good), str(bad)).stdout.endswith("2 contracts checked: 0 warnings, 1 error.\n")
+    assert project.cli("lint", str(good)).stdout.endswith("1 contract checked: 0 warnings, 0 errors.\n")
+
+
+def test_without_contracts_named_it_lints_the_contracts_of_the_project_settings(project):
+    text, code, line = CASES["duplicate python"]
+    project.write("contracts/plugin.yml", text)
+    project.write("contracts/tool.yml", "filename: t.py\n")
+    project.write("pyproject.toml", """
+        [tool.importspy]
+        targets = ["plugins"]
+        [[tool.importspy.contracts]]
+        match = "plugins/**/*.py"
+        contract = "contracts/plugin.yml"
+        [[tool.importspy.contracts]]
+        match = "tools.*"
+        contract = "contracts/tool.yml"
+        [[tool.importspy.contracts]]
+        match = "plugins/special.py"
+        contract = "contracts/plugin.yml"
+        """)
+    result = project.cli("lint")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"contracts/plugin.yml:{line}:" in result.stdout and f"[{code}]" in result.stdout
+    assert result.stdout.endswith("2 contracts checked: 1 warning, 0 errors.\n"), result.stdout
+    document = json.loads(project.cli("lint", "--format", "json").stdout)
+    assert [f["file"] for f in document["files"]] == ["contracts/plugin.yml", "contracts/tool.yml"]
+    sub = project.root / "sub"
+    sub.mkdir()
+    assert project.cli("lint", cwd=sub).returncode == 1  # settings found upwards
+
+
+def test_without_contracts_and_without_settings_it_says_what_to_give(project):
+    result = project.cli("lint")
+    assert result.returncode == 2 and "no contract given" in result.stderr and "[[tool.importspy.contracts]]" in result.stderr

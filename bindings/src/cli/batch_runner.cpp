@@ -108,8 +108,21 @@ public:
     result.file = source_path.empty() ? std::string() : display_path(source_path);
 
     std::optional<fs::path> contract_path;
-    if (options_.contract) contract_path = fs::path(*options_.contract);
-    else if (config_) contract_path = config_->contract_for(source_path, module_name);
+    const ContractMapping* mapping = nullptr;
+    if (options_.contract) {
+      contract_path = fs::path(*options_.contract);
+    } else if (config_) {
+      mapping = config_->mapping_for(source_path, module_name);
+      if (mapping) contract_path = mapping->contract;
+    }
+    if (options_.log_decisions) {
+      log_debug(target.display + ": " + (source_path.empty() ? std::string("no source file located") : "source " + display_path(source_path)) +
+                (module_name.empty() ? "" : ", module " + module_name) + "; contract " +
+                (!contract_path ? std::string("none (no -s, and no mapping matches)")
+                 : options_.contract ? display_path(*contract_path) + " (from -s)"
+                                     : display_path(*contract_path) + " (mapping `" + mapping->match + "` of " + display_path(config_->file) + ")") +
+                "; " + (options_.mode == Mode::runtime ? "runtime mode: imported now" : "static mode: read, never executed"));
+    }
     if (!contract_path) {
       result.error = TargetError{"no-contract", "no contract applies to this module; pass -s CONTRACT or add a [[tool.importspy.contracts]] entry that matches it",
                                  result.file.empty() ? target.display : result.file, 0, 0};
@@ -195,8 +208,7 @@ private:
   }
 
   static TargetError contract_error(const ContractError& error) {
-    return TargetError{"contract-invalid", error.message() + (error.hint().empty() ? "" : " (" + error.hint() + ")"), error.file(), error.line(),
-                       error.column()};
+    return TargetError{"contract-invalid", error.message(), error.file(), error.line(), error.column(), error.hint()};
   }
 
   // The entry's error so far; threads checking earlier targets may be compiling it meanwhile.
@@ -301,6 +313,20 @@ BatchResult run_batch(const BatchOptions& options, const std::optional<ProjectCo
                       const std::function<void(std::size_t, std::size_t)>& on_progress) {
   std::vector<DiscoveredTarget> targets =
       shard_of(discover_targets(options.targets, DiscoveryOptions{options.excludes, config ? &*config : nullptr, module_search_path()}), options.shard);
+  if (options.log_decisions) {
+    std::vector<std::string> excludes = options.excludes;
+    if (config) excludes.insert(excludes.end(), config->exclude.begin(), config->exclude.end());
+    std::string excluded;
+    for (const auto& pattern : excludes) excluded += (excluded.empty() ? "" : ", ") + pattern;
+    log_debug(std::to_string(targets.size()) + " target" + (targets.size() == 1 ? "" : "s") + " discovered" +
+              (excluded.empty() ? "" : " (excluding " + excluded + ")") +
+              (options.shard ? ", shard " + std::to_string(options.shard->first) + "/" + std::to_string(options.shard->second) : "") + "; " +
+              (options.mode == Mode::runtime ? std::string("runtime mode: imported one after the other")
+                                             : std::to_string(std::max(1, options.jobs)) + " thread(s), parser " +
+                                                   (options.parser == SourceParser::cpython ? "cpython" : "reader")) +
+              "; result cache " + (!options.use_cache ? std::string("off (--no-cache)") : options.mode == Mode::runtime ? std::string("off (runtime mode)")
+                                   : options.lock_file ? std::string("off (--locked re-hashes every module)") : options.cache_directory.string()));
+  }
   BatchResult batch;
   batch.results.resize(targets.size());
   if (options.shard) batch.shard = BatchShard{options.shard->first, options.shard->second};

@@ -26,6 +26,7 @@ struct BatchOptions {
   SourceParser parser = SourceParser::reader;  // static mode: the C++ reader, or CPython's parser (--parser cpython)
   std::optional<std::pair<std::size_t, std::size_t>> shard;  // --shard I/N: (I, N), 1-based
   std::optional<std::filesystem::path> lock_file;  // --locked: drift from this lock is reported too
+  bool log_decisions = false;           // -l DEBUG: each decision to the `importspy` logger (log_debug)
 };
 
 // `on_progress(done, total)` is called as targets finish (may be empty).

@@ -6,6 +6,7 @@
 #include <nanobind/stl/string.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <filesystem>
@@ -35,6 +36,7 @@
 #include "importspy/render/batch.hpp"
 #include "importspy/render/merge.hpp"
 #include "importspy/project/target_discovery.hpp"
+#include "importspy/util/suggest.hpp"
 #include "extract/targets.hpp"
 
 namespace importspy::bindings {
@@ -67,13 +69,27 @@ bool write(const char* stream, const std::string& text) {
 }
 
 bool is_terminal(const char* stream) {
-  const char* no_color = std::getenv("NO_COLOR");
-  if (no_color && *no_color) return false;
   try {
     return nb::cast<bool>(nb::borrow(PySys_GetObject(stream)).attr("isatty")());
   } catch (const nb::python_error&) {
     return false;
   }
+}
+
+std::string plural(std::size_t n, std::string_view word) { return std::to_string(n) + " " + std::string(word) + (n == 1 ? "" : "s"); }
+
+// Colour on `stream`: `--color always|never`, else (auto) NO_COLOR (set and not empty) turns it off,
+// FORCE_COLOR (set and not empty) on, and otherwise only a terminal gets it (pytest's order).
+bool use_color(const std::string& choice, const char* stream) {
+  if (choice == "always") return true;
+  if (choice == "never") return false;
+  const auto set = [](const char* name) {
+    const char* value = std::getenv(name);
+    return value && *value;
+  };
+  if (set("NO_COLOR")) return false;
+  if (set("FORCE_COLOR")) return true;
+  return is_terminal(stream);
 }
 
 // `file:line:col: error: message`, the form every command reports an unusable source in.
@@ -90,6 +106,9 @@ struct Options {
   std::string mode;
   std::string format = "text";
   std::string log_level;
+  bool quiet = false;    // -q: problems only, no summary, no progress bar
+  bool verbose = false;  // -v: every target listed, compliant ones too
+  std::string color = "auto";
   std::vector<std::string> excludes;
   std::string config;
   std::string cache_directory = ".importspy_cache";
@@ -127,13 +146,14 @@ bool single_report_form(const Options& options, const std::vector<std::string>& 
   return targets[0].find_first_of("*?[") == std::string::npos && !fs::is_directory(targets[0], ec);
 }
 
-std::string render_single(const TargetResult& result, bool json, bool color, int& status) {
+std::string render_single(const TargetResult& result, bool json, const Options& options, int& status) {
   if (result.error) {
     status = kExitError;
     if (result.error->kind == "contract-invalid") {
-      const ContractError error(ContractErrorKind::invalid_value, result.error->file, result.error->line, result.error->column, result.error->message, "");
+      const ContractError error(ContractErrorKind::invalid_value, result.error->file, result.error->line, result.error->column, result.error->message,
+                                result.error->hint);
       if (json) return render_json(error) + "\n";
-      write("stderr", render_text(error, {color, true}));
+      write("stderr", render_text(error, {use_color(options.color, "stderr"), true}));
       return {};
     }
     std::string where = result.error->file.empty() ? result.target : result.error->file;
@@ -142,7 +162,9 @@ std::string render_single(const TargetResult& result, bool json, bool color, int
     return {};
   }
   status = result.report->ok() ? 0 : 1;
-  return json ? render_json(*result.report) + "\n" : render_text(*result.report, {color, true});
+  if (json) return render_json(*result.report) + "\n";
+  if (options.quiet && result.report->ok()) return {};
+  return render_text(*result.report, {use_color(options.color, "stdout"), true, !options.quiet});
 }
 
 std::string render_trace(const BatchResult& batch) {
@@ -159,7 +181,24 @@ std::string render_trace(const BatchResult& batch) {
   return out;
 }
 
+// -l DEBUG: what became of each target, after the run (the threads cannot log: they hold no GIL).
+void log_outcomes(const BatchResult& batch) {
+  for (const auto& result : batch.results) {
+    std::string outcome;
+    if (result.error) {
+      outcome = "not checked: " + result.error->kind + ": " + result.error->message;
+    } else if (result.report) {
+      outcome = std::string(result.cached ? "served from the result cache" : "checked") + ": " +
+                (result.report->ok() ? std::string("compliant") : plural(result.report->violations.size(), "violation"));
+    }
+    log_debug(result.target + ": " + outcome);
+  }
+}
+
 int run_check(const Options& options) {
+  std::string level = options.log_level;
+  std::transform(level.begin(), level.end(), level.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  const bool debug = level == "DEBUG";
   if (!options.log_level.empty()) enable_logging(nb::str(options.log_level.c_str()));
   std::string search_path;
   for (const auto& folder : module_search_path()) search_path += (search_path.empty() ? "" : ", ") + folder.string();
@@ -171,6 +210,11 @@ int run_check(const Options& options) {
   } catch (const ConfigError& error) {
     write("stderr", std::string(error.what()) + "\n");
     return kExitError;
+  }
+  if (debug) {
+    log_debug(config ? "project settings: " + display_path(config->file) + " (" + plural(config->contracts.size(), "contract mapping") + ", " +
+                           plural(config->targets.size(), "target") + ")"
+                     : "no project settings (importspy.toml, or pyproject.toml with [tool.importspy]) in " + fs::current_path().string() + " or above");
   }
   BatchOptions batch_options;
   batch_options.targets = options.targets.empty() && config && options.entry_point_groups.empty() ? config->resolved_targets() : options.targets;
@@ -208,9 +252,10 @@ int run_check(const Options& options) {
     batch_options.shard = *shard;
   }
   if (options.locked) batch_options.lock_file = fs::path(options.lock_file);
+  batch_options.log_decisions = debug;
 
   const bool text = options.format == "text";
-  const bool show_progress = text && is_terminal("stderr");
+  const bool show_progress = text && !options.quiet && is_terminal("stderr");
   const auto progress = [&](std::size_t done, std::size_t total) {
     if (!show_progress || total < 20) return;
     constexpr std::size_t kWidth = 30;
@@ -227,11 +272,12 @@ int run_check(const Options& options) {
     return kExitError;
   }
 
-  const bool color = text && is_terminal("stdout");
+  if (debug) log_outcomes(batch);
+  const bool color = text && use_color(options.color, "stdout");
   int status = batch.exit_status();
   std::string output;
   if (single_report_form(options, batch_options.targets) && batch.results.size() == 1) {
-    output = render_single(batch.results.front(), options.format == "json", color, status);
+    output = render_single(batch.results.front(), options.format == "json", options, status);
   } else if (options.format == "json") {
     output = render_batch_json(batch) + "\n";
   } else if (options.format == "sarif") {
@@ -241,7 +287,7 @@ int run_check(const Options& options) {
   } else if (options.format == "github") {
     output = render_github(batch);
   } else {
-    output = (options.dry_run ? render_trace(batch) + "\n" : std::string()) + render_batch_text(batch, {color, true});
+    output = (options.dry_run ? render_trace(batch) + "\n" : std::string()) + render_batch_text(batch, {color, true, !options.quiet, options.verbose});
   }
   if (!write("stdout", output)) {
     write("stderr", "importspy: error: the report cannot be written: standard output is closed or failed; redirect it to a file (> report.txt)\n");
@@ -256,19 +302,68 @@ void add_check_options(CLI::App& app, Options& options) {
       ->check(CLI::IsMember({"static", "runtime"}));
   app.add_option("--format", options.format, "Output: text, json, sarif (2.1.0), junit (XML) or github (workflow annotations)")
       ->check(CLI::IsMember({"text", "json", "sarif", "junit", "github"}));
-  app.add_option("-l,--log-level", options.log_level, "Log level: DEBUG, INFO, WARNING or ERROR")
+  app.add_option("-l,--log-level", options.log_level, "Log level: DEBUG (the engine's decisions, on standard error), INFO, WARNING or ERROR")
       ->check(CLI::IsMember({"DEBUG", "INFO", "WARNING", "ERROR"}, CLI::ignore_case));
+  CLI::Option* quiet = app.add_flag("-q,--quiet", options.quiet, "Print problems only: no summary, no progress bar, nothing when compliant");
+  app.add_flag("-v,--verbose", options.verbose, "List every target checked, compliant ones too")->excludes(quiet);
+  app.add_option("--color", options.color, "Colour: auto (a terminal, unless NO_COLOR; FORCE_COLOR forces it), always or never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
   app.add_option("--parser", options.parser, "Static mode: reader (ImportSpy's C++ reader, default) or cpython (CPython's parser, for comparison)")
       ->check(CLI::IsMember({"reader", "cpython"}));
 }
 
-// `importspy lint`: 0 clean, 1 warnings, 2 a contract that does not load.
-int run_lint(const std::vector<std::string>& inputs, bool json_output) {
+// The contracts the project settings map targets to, each once, in the order of the settings.
+std::optional<std::vector<std::string>> settings_contracts(const std::string& config_file) {
+  std::optional<ProjectConfig> config;
+  try {
+    config = config_file.empty() ? find_project_config(fs::current_path()) : std::optional(load_project_config(config_file));
+  } catch (const ConfigError& error) {
+    write("stderr", std::string(error.what()) + "\n");
+    return std::nullopt;
+  }
+  std::vector<std::string> contracts;
+  if (config) {
+    for (const auto& mapping : config->contracts) {
+      const std::string shown = display_path(mapping.contract);
+      if (std::find(contracts.begin(), contracts.end(), shown) == contracts.end()) contracts.push_back(shown);
+    }
+  }
+  if (contracts.empty()) {
+    write("stderr", "importspy: error: no contract given, and no [[tool.importspy.contracts]] mapping in the project's settings"
+                    " (pyproject.toml or importspy.toml)\nUsage: importspy lint CONTRACT...\n");
+    return std::nullopt;
+  }
+  return contracts;
+}
+
+// The options of many-target runs, on `importspy check` and the 0.x form alike.
+void add_batch_options(CLI::App& app, Options& options) {
+  // One value per occurrence: `--exclude 'test_*' plugins` leaves `plugins` a target (CLI11 would take it too).
+  app.add_option("--exclude", options.excludes, "Glob pattern of files to leave out (repeatable)")->allow_extra_args(false);
+  app.add_option("--entry-points", options.entry_point_groups, "Check every plugin module of this entry-point group (repeatable)")->allow_extra_args(false);
+  app.add_option("--config", options.config, "Settings file (default: importspy.toml or pyproject.toml [tool.importspy], found upwards)");
+  app.add_flag("--no-cache", options.no_cache, "Do not read or write the result cache");
+  app.add_option("--cache-dir", options.cache_directory, "Result cache folder (default: .importspy_cache)");
+  app.add_option("-j,--jobs", options.jobs, "Threads to use; 0 (the default): one per core")->check(CLI::NonNegativeNumber);
+  app.add_option("--shard", options.shard, "Check only shard I of N (I/N, 1-based) of the sorted targets; join outputs with `importspy merge`");
+  app.add_flag("--dry-run", options.dry_run, "Report everything, with the matched deployment and the rules applied; always exit 0");
+  app.add_flag("--locked", options.locked, "Also fail on any drift from the lock file (importspy lock)");
+  app.add_option("--lock-file", options.lock_file, "Lock file (default: importspy.lock)");
+}
+
+// `importspy lint`: 0 clean, 1 warnings, 2 a contract that does not load. Without contracts named, the
+// contracts of the project settings.
+int run_lint(std::vector<std::string> inputs, const std::string& config_file, bool json_output) {
   using json = nlohmann::json;
+  if (inputs.empty()) {
+    auto contracts = settings_contracts(config_file);
+    if (!contracts) return kExitError;
+    inputs = std::move(*contracts);
+  }
   int status = kExitCompliant;
   json files = json::array();
   std::string text;
-  std::size_t warnings = 0;
+  std::size_t warnings = 0, errors = 0;
   for (const auto& input : inputs) {
     try {
       const auto contract = default_contract_cache().load(input);
@@ -283,6 +378,7 @@ int run_lint(const std::vector<std::string>& inputs, bool json_output) {
       files.push_back(json{{"file", input}, {"ok", findings.empty()}, {"warnings", std::move(entries)}});
     } catch (const ContractError& error) {
       status = kExitError;
+      ++errors;
       text += render_text(error, {false, true});
       files.push_back(json{{"file", input}, {"ok", false}, {"error", json::parse(render_json(error))["error"]}});
     }
@@ -290,8 +386,7 @@ int run_lint(const std::vector<std::string>& inputs, bool json_output) {
   if (json_output) {
     write("stdout", json{{"ok", status == kExitCompliant}, {"files", std::move(files)}}.dump(2) + "\n");
   } else {
-    text += std::to_string(inputs.size()) + " contract" + (inputs.size() == 1 ? "" : "s") + " checked: " + std::to_string(warnings) + " warning" +
-            (warnings == 1 ? "" : "s") + (status == kExitError ? ", and errors" : "") + ".\n";
+    text += plural(inputs.size(), "contract") + " checked: " + plural(warnings, "warning") + ", " + plural(errors, "error") + ".\n";
     write("stdout", text);
   }
   return status;
@@ -463,6 +558,20 @@ int run_hash(const std::string& target, const std::string& select, SourceParser 
   return kExitCompliant;
 }
 
+// `importspy chek ...`: a first word that is no command, no file and no dotted name, but a typo away
+// from a command, is that command misspelled (else it is the module of the 0.x form).
+std::optional<std::string> misspelled_command(const std::string& word, CLI::App& app) {
+  if (word.empty() || word.front() == '-' || word.find_first_of("./\\") != std::string::npos) return std::nullopt;
+  std::vector<std::string> names;
+  for (const CLI::App* command : app.get_subcommands([](CLI::App*) { return true; })) names.push_back(command->get_name());
+  if (std::find(names.begin(), names.end(), word) != names.end()) return std::nullopt;
+  std::error_code ec;
+  if (fs::exists(word, ec) || fs::exists(word + ".py", ec)) return std::nullopt;
+  const std::vector<std::string_view> candidates(names.begin(), names.end());
+  const auto match = closest_match(word, candidates);
+  return match ? std::optional<std::string>(*match) : std::nullopt;
+}
+
 }  // namespace
 
 // Writes a command's output, then gives its exit status (2 when the output cannot be written).
@@ -486,7 +595,7 @@ int run_cli(const std::vector<std::string>& arguments, bool program) {
   Options legacy, check_options;
   std::string legacy_module;
   bool show_version = false;
-  app.add_flag("-v,--version", show_version, "Print the version and exit");
+  app.add_flag("-V,--version", show_version, "Print the version and exit");
   app.add_option("module", legacy_module, "Module to check (ImportSpy 0.x form)");
   add_check_options(app, legacy);
 
@@ -494,16 +603,8 @@ int run_cli(const std::vector<std::string>& arguments, bool program) {
   check_command->add_option("targets", check_options.targets,
                             "Files, folders (recursive), glob patterns (`plugins/**/*.py`) or dotted module names; default: `targets` from the project settings");
   add_check_options(*check_command, check_options);
-  check_command->add_option("--exclude", check_options.excludes, "Glob pattern of files to leave out (repeatable)");
-  check_command->add_option("--entry-points", check_options.entry_point_groups, "Check every plugin module of this entry-point group (repeatable)");
-  check_command->add_option("--config", check_options.config, "Settings file (default: importspy.toml or pyproject.toml [tool.importspy], found upwards)");
-  check_command->add_flag("--no-cache", check_options.no_cache, "Do not read or write the result cache");
-  check_command->add_option("--cache-dir", check_options.cache_directory, "Result cache folder (default: .importspy_cache)");
-  check_command->add_option("-j,--jobs", check_options.jobs, "Threads to use; 0 or default: the number of cores")->check(CLI::NonNegativeNumber);
-  check_command->add_option("--shard", check_options.shard, "Check only shard I of N (I/N, 1-based) of the sorted targets; join outputs with `importspy merge`");
-  check_command->add_flag("--dry-run", check_options.dry_run, "Report everything, with the matched deployment and the rules applied; always exit 0");
-  check_command->add_flag("--locked", check_options.locked, "Also fail on any drift from the lock file (importspy lock)");
-  check_command->add_option("--lock-file", check_options.lock_file, "Lock file (default: importspy.lock)");
+  add_batch_options(*check_command, check_options);
+  add_batch_options(app, legacy);  // the 0.x form takes every option of `check`
   check_command->add_option("--package", check_options.package,
                             "Check every module of this package (a folder or a dotted name), with the contracts `requires:` names along its imports");
 
@@ -516,7 +617,7 @@ int run_cli(const std::vector<std::string>& arguments, bool program) {
   std::vector<std::string> lock_targets, lock_excludes;
   std::string lock_output = "importspy.lock";
   lock_command->add_option("targets", lock_targets, "Same targets as `importspy check`; default: `targets` from the project settings");
-  lock_command->add_option("--exclude", lock_excludes, "Glob pattern of files to leave out (repeatable)");
+  lock_command->add_option("--exclude", lock_excludes, "Glob pattern of files to leave out (repeatable)")->allow_extra_args(false);
   lock_command->add_option("-o,--output", lock_output, "Lock file to write (default: importspy.lock)");
   std::string lock_parser = "reader", generate_parser = "reader", hash_parser = "reader";
   const auto add_parser = [](CLI::App* command, std::string& parser) {
@@ -546,9 +647,10 @@ int run_cli(const std::vector<std::string>& arguments, bool program) {
 
   CLI::App* lint_command = app.add_subcommand("lint", "Report contract errors and warnings (duplicates, conflicts, unreachable deployments) without any module");
   std::vector<std::string> lint_inputs;
-  std::string lint_format = "text";
-  lint_command->add_option("contracts", lint_inputs, "Contract files (YAML)")->required();
+  std::string lint_format = "text", lint_config;
+  lint_command->add_option("contracts", lint_inputs, "Contract files (YAML); default: every contract of the project settings");
   lint_command->add_option("--format", lint_format, "Output format")->check(CLI::IsMember({"text", "json"}));
+  lint_command->add_option("--config", lint_config, "Settings file (default: importspy.toml or pyproject.toml [tool.importspy], found upwards)");
 
   CLI::App* migrate_command = app.add_subcommand("migrate", "Rewrite an ImportSpy 0.x contract into the versioned schema (importspy: 1)");
   std::string migrate_input, migrate_output;
@@ -565,12 +667,28 @@ int run_cli(const std::vector<std::string>& arguments, bool program) {
   merge_command->add_option("-o,--output", merge_output, "Write here instead of standard output");
   app.require_subcommand(0, 1);
 
+  // Bare `importspy`: the help, as a usage error (exit 2), as ruff does.
+  if (arguments.empty()) {
+    write("stderr", app.help());
+    return kExitError;
+  }
+  if (auto suggestion = misspelled_command(arguments.front(), app)) {
+    write("stderr", "importspy: error: unknown command `" + arguments.front() + "`; did you mean `" + *suggestion +
+                        "`?\nRun `importspy --help` for the commands.\n");
+    return kExitError;
+  }
   std::vector<std::string> reversed(arguments.rbegin(), arguments.rend());
   try {
     app.parse(reversed);
   } catch (const CLI::CallForHelp&) {
     write("stdout", (app.got_subcommand(check_command) ? check_command->help() : app.help()));
     return kExitCompliant;
+  } catch (const CLI::ExtrasError&) {
+    // CLI11 lists them last first (it parses a reversed copy): in the order given instead.
+    std::string extras;
+    for (const auto& argument : app.remaining(true)) extras += (extras.empty() ? "" : " ") + argument;
+    write("stderr", "importspy: error: unexpected arguments: " + extras + "\nRun `importspy --help` for usage.\n");
+    return kExitError;
   } catch (const CLI::ParseError& error) {
     write("stderr", std::string("importspy: error: ") + error.what() + "\nRun `importspy --help` for usage.\n");
     return kExitError;
@@ -586,7 +704,7 @@ int run_cli(const std::vector<std::string>& arguments, bool program) {
     return kExitCompliant;
   }
   if (app.got_subcommand(migrate_command)) return run_migrate(migrate_input, migrate_output);
-  if (app.got_subcommand(lint_command)) return run_lint(lint_inputs, lint_format == "json");
+  if (app.got_subcommand(lint_command)) return run_lint(lint_inputs, lint_config, lint_format == "json");
   if (app.got_subcommand(hash_command)) return run_hash(hash_target, hash_select, parse_source_parser(hash_parser));
   if (app.got_subcommand(lock_command)) return run_lock(parse_source_parser(lock_parser), lock_targets, lock_excludes, lock_output);
   if (app.got_subcommand(generate_command)) {

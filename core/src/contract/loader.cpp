@@ -450,9 +450,12 @@ private:
              "write `integrity:` with `sha256: <hex>` under it");
       }
       check_keys(integrity, kIntegrityKeys, "the integrity of " + std::string(where));
-      const std::string digest = required_text(integrity, "sha256", "the integrity of " + std::string(where), "<64 hex digits>");
+      // Written bare or with the `sha256:` prefix that `importspy hash` prints and `hash:` pins carry.
+      const std::string written = required_text(integrity, "sha256", "the integrity of " + std::string(where), "<64 hex digits>");
+      const std::string digest = written.starts_with("sha256:") ? written.substr(7) : written;
       if (!is_sha256_hex(digest)) {
-        fail(ContractErrorKind::invalid_value, value_mark(integrity, "sha256"), "`sha256` must be 64 lowercase hex digits, found `" + digest + "`",
+        fail(ContractErrorKind::invalid_value, value_mark(integrity, "sha256"),
+             "`sha256` must be 64 lowercase hex digits, with or without the prefix `sha256:`, found `" + written + "`",
              "copy the value `importspy hash MODULE` prints for the file");
       }
       module.file_sha256 = digest;

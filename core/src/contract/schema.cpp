@@ -44,7 +44,7 @@ std::string contract_json_schema() {
   definitions["class"] = object({{"name", ref("name")}, {"attributes", list_of("attribute")}, {"methods", list_of("function")},
                                  {"superclasses", list_of("superclass")}, {"hash", ref("structure_hash")}},
                                 {"name"});
-  definitions["integrity"] = object({{"sha256", {{"type", "string"}, {"pattern", "^[0-9a-f]{64}$"}}}}, {"sha256"});
+  definitions["integrity"] = object({{"sha256", {{"type", "string"}, {"pattern", "^(sha256:)?[0-9a-f]{64}$"}}}}, {"sha256"});
   const json module_properties = {{"filename", kText},           {"version", kText},           {"integrity", {{"oneOf", json::array({ref("integrity"), {{"type", "null"}}})}}},
                                   {"variables", list_of("variable")}, {"functions", list_of("function")}, {"classes", list_of("class")}};
   definitions["module"] = object(module_properties);

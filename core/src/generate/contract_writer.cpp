@@ -80,7 +80,7 @@ public:
     line(0, "importspy: 1");
     line(0, "filename: " + quoted(basename(m.filename)));
     if (m.version && Version::parse(*m.version)) line(0, "version: " + quoted(*m.version));
-    if (options_.with_hashes && m.file_sha256) line(0, "integrity: {sha256: " + *m.file_sha256 + "}");
+    if (options_.with_hashes && m.file_sha256) line(0, "integrity: {sha256: " + quoted("sha256:" + *m.file_sha256) + "}");
     const auto variables = shown(m.variables);
     if (!variables.empty()) {
       line(0, "variables:");

@@ -25,6 +25,12 @@ namespace fs = std::filesystem;
 constexpr std::string_view kFormat = "importspy-result-cache-1";   // the JSON of one report
 constexpr std::string_view kEntryFormat = "importspy-result-cache-2";  // first line of an authenticated entry
 constexpr std::size_t kMaxEntryBytes = 64u << 20;
+// What ruff and pytest put in theirs: git ignores the folder, backup tools skip it (https://bford.info/cachedir/).
+constexpr std::string_view kGitignore = "# Created by importspy automatically.\n*\n";
+constexpr std::string_view kCachedirTag =
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file is a cache directory tag created by importspy.\n"
+    "# For information about cache directory tags, see https://bford.info/cachedir/\n";
 
 json optional_json(const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); }
 
@@ -286,8 +292,36 @@ void ResultCache::store_summary(const std::string& contract_key, const ContractS
               json{{"environment", summary.environment_names}, {"secrets", summary.secret_names}}.dump());
 }
 
+namespace {
+
+// A file of the cache directory's own, created only when absent and never through a symbolic link.
+void create_marker(const fs::path& path, std::string_view text) {
+#ifndef _WIN32
+  const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (fd < 0) return;  // there already, or not writable: a marker is a courtesy
+  [[maybe_unused]] const ssize_t written = write(fd, text.data(), text.size());
+  close(fd);
+#else
+  std::error_code ec;
+  if (fs::exists(path, ec)) return;
+  std::ofstream(path, std::ios::binary) << text;
+#endif
+}
+
+}  // namespace
+
+void ResultCache::mark_directory() const {
+  std::error_code ec;
+  if (fs::exists(directory_ / "CACHEDIR.TAG", ec)) return;
+  fs::create_directories(directory_, ec);
+  if (ec) return;
+  create_marker(directory_ / ".gitignore", kGitignore);
+  create_marker(directory_ / "CACHEDIR.TAG", kCachedirTag);
+}
+
 void ResultCache::write_atomically(const fs::path& target, const std::string& text) const {
   const std::string key = target.stem().string();
+  mark_directory();
   std::error_code ec;
   fs::create_directories(target.parent_path(), ec);
   if (ec) return;

@@ -21,20 +21,30 @@ json optional_json(const std::optional<std::string>& s) { return s ? json(*s) : 
 
 }  // namespace
 
+int module_line(const Violation& violation, const std::string& module_file) {
+  if (module_file.empty() || (violation.context != Context::module && violation.context != Context::class_)) return 0;
+  return violation.source_line > 0 ? violation.source_line : 1;
+}
+
 std::string render_batch_text(const BatchResult& batch, const TextOptions& options) {
   const std::string_view red = options.color ? "\x1b[31m" : "", bold = options.color ? "\x1b[1m" : "", reset = options.color ? "\x1b[0m" : "";
+  const std::string_view green = options.color ? "\x1b[32m" : "";
   std::string out;
   for (const auto& result : batch.results) {
     if (result.error) {
       out += std::string(bold) + (result.error->file.empty() ? result.target : error_place(*result.error)) + std::string(reset) + ": " + std::string(red) +
              "error" + std::string(reset) + ": " + result.error->message + "\n";
+      if (!result.error->hint.empty()) out += "  hint: " + result.error->hint + "\n";
     } else if (result.report && !result.report->ok()) {
       Report shown = *result.report;
       shown.module_filename = result.target;
       if (!result.contract.empty()) shown.contract_source = result.contract;
       out += render_text(shown, options) + "\n";
+    } else if (result.report && options.show_compliant) {
+      out += std::string(green) + result.target + " satisfies " + result.contract + std::string(reset) + (result.cached ? " (cached)" : "") + "\n";
     }
   }
+  if (!options.show_summary) return out;
   const std::size_t total = batch.results.size(), errors = batch.errors(), violating = batch.violating();
   out += "Checked " + plural(total, "module") + ": " + std::to_string(total - errors - violating) + " compliant, " + std::to_string(violating) +
          " with violations (" + plural(batch.violation_count(), "violation") + "), " + plural(errors, "error") + ".\n";
@@ -47,7 +57,7 @@ std::string render_batch_json(const BatchResult& batch) {
     json entry = {{"target", result.target}, {"file", result.file}, {"contract", result.contract}, {"ok", result.ok()}, {"cached", result.cached}};
     if (result.error) {
       entry["error"] = {{"kind", result.error->kind}, {"message", result.error->message}, {"file", result.error->file},
-                        {"line", result.error->line}, {"column", result.error->column}};
+                        {"line", result.error->line}, {"column", result.error->column}, {"hint", result.error->hint}};
     } else {
       json violations = json::array();
       for (const auto& v : result.report->violations) {

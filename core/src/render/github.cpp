@@ -39,13 +39,16 @@ std::string render_github(const BatchResult& batch) {
   for (const auto& result : batch.results) {
     if (result.error) {
       out += annotation(result.error->file.empty() ? result.target : result.error->file, result.error->line, "importspy " + result.error->kind,
-                        result.error->message);
+                        result.error->message + (result.error->hint.empty() ? "" : " (fix: " + result.error->hint + ")"));
       continue;
     }
     for (const auto& v : result.report->violations) {
-      const bool in_module = v.source_line > 0 && !result.file.empty();
-      out += annotation(in_module ? result.file : result.contract, in_module ? v.source_line : v.contract_mark.line, "importspy " + v.code,
-                        v.message + (v.hint.empty() ? "" : " (fix: " + v.hint + ")"));
+      // In the module, as SARIF places it (module_line); the rule's place in the contract is in the message.
+      const int line = module_line(v, result.file);
+      std::string rule;
+      if (line > 0 && !result.contract.empty()) rule = " (rule: " + result.contract + (v.contract_mark.line > 0 ? ":" + std::to_string(v.contract_mark.line) : "") + ")";
+      out += annotation(line > 0 ? result.file : result.contract, line > 0 ? line : v.contract_mark.line, "importspy " + v.code,
+                        v.message + (v.hint.empty() ? "" : " (fix: " + v.hint + ")") + rule);
     }
   }
   return out;

@@ -45,7 +45,7 @@ std::string render_junit(const BatchResult& batch) {
     if (!result.file.empty()) out += " file=\"" + xml_escape(result.file) + "\"";
     if (result.error) {
       out += ">\n      <error type=\"" + xml_escape(result.error->kind) + "\" message=\"" + xml_escape(result.error->message) + "\">" +
-             xml_escape(result.error->message) + "</error>\n    </testcase>\n";
+             xml_escape(result.error->message + (result.error->hint.empty() ? "" : "\nhint: " + result.error->hint)) + "</error>\n    </testcase>\n";
     } else if (!result.report->ok()) {
       Report shown = *result.report;
       shown.module_filename = result.target;

@@ -67,21 +67,24 @@ std::string render_sarif(const BatchResult& batch, const std::string& tool_versi
       const std::string file = target.error->file.empty() ? target.target : target.error->file;
       const std::string kind = rule_index.count(target.error->kind) ? target.error->kind : "source-error";
       results.push_back({{"ruleId", kind}, {"ruleIndex", rule_index[kind]}, {"level", "error"},
-                         {"message", {{"text", target.target + ": " + target.error->message}}}, {"locations", location(file, target.error->line)}});
+                         {"message", {{"text", target.target + ": " + target.error->message + (target.error->hint.empty() ? "" : ". Fix: " + target.error->hint)}}}, {"locations", location(file, target.error->line)}});
       continue;
     }
     for (const auto& v : target.report->violations) {
-      // At the offending definition when the module has it; at the rule in the contract otherwise.
-      const bool in_module = v.source_line > 0 && !target.file.empty();
+      // What the module lacks or gets wrong is shown in the module (module_line: the definition, the
+      // class of a missing member, else line 1), with the rule as a related location; what the
+      // environment lacks, at the rule in the contract.
+      const int line = module_line(v, target.file);
+      const bool in_module = line > 0;
       json result = {{"ruleId", v.code},
                      {"ruleIndex", rule_index[v.code]},
                      {"level", "error"},
                      {"message", {{"text", v.message + (v.hint.empty() ? "" : ". Fix: " + v.hint)}}},
-                     {"locations", in_module ? location(target.file, v.source_line) : location(target.contract, v.contract_mark.line)},
+                     {"locations", in_module ? location(target.file, line) : location(target.contract, v.contract_mark.line)},
                      {"properties", {{"target", target.target}, {"contract", target.contract}, {"path", v.path},
                                      {"expected", v.expected ? json(*v.expected) : json(nullptr)},
                                      {"actual", v.actual ? json(*v.actual) : json(nullptr)}}}};
-      if (in_module && v.contract_mark.line > 0) result["relatedLocations"] = json::array({{{"id", 0}, {"physicalLocation", location(target.contract, v.contract_mark.line)[0]["physicalLocation"]}, {"message", {{"text", "rule in the contract"}}}}});
+      if (in_module && !target.contract.empty()) result["relatedLocations"] = json::array({{{"id", 0}, {"physicalLocation", location(target.contract, v.contract_mark.line)[0]["physicalLocation"]}, {"message", {{"text", "rule in the contract"}}}}});
       results.push_back(std::move(result));
     }
   }

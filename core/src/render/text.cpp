@@ -34,6 +34,8 @@ std::string render_text(const Report& report, const TextOptions& options) {
   std::string out = std::string(c.bold) + module + " violates " + contract + std::string(c.reset) + "\n";
   static constexpr std::array kOrder = {Context::runtime, Context::environment, Context::module, Context::class_};
   std::string summary;
+  std::size_t contexts = 0;
+  std::string_view only_context;
   for (Context context : kOrder) {
     size_t count = 0;
     for (const auto& v : report.violations) {
@@ -44,9 +46,16 @@ std::string render_text(const Report& report, const TextOptions& options) {
       out += "\n";
       if (options.show_hints && !v.hint.empty()) out += "      " + std::string(c.dim) + "hint: " + v.hint + std::string(c.reset) + "\n";
     }
-    if (count) summary += (summary.empty() ? "" : ", ") + std::to_string(count) + " " + std::string(to_string(context));
+    if (count) {
+      summary += (summary.empty() ? "" : ", ") + std::to_string(count) + " " + std::string(to_string(context));
+      ++contexts;
+      only_context = to_string(context);
+    }
   }
-  out += "\n" + std::string(c.yellow) + "Found " + plural(report.violations.size(), "violation") + " (" + summary + ")." + std::string(c.reset) + "\n";
+  // "Found 2 module violations." for one context; "Found 3 violations (2 module, 1 class)." for several.
+  const std::string found = contexts == 1 ? plural(report.violations.size(), std::string(only_context) + " violation")
+                                          : plural(report.violations.size(), "violation") + " (" + summary + ")";
+  if (options.show_summary) out += "\n" + std::string(c.yellow) + "Found " + found + "." + std::string(c.reset) + "\n";
   return out;
 }
 

@@ -499,6 +499,15 @@ TEST(ContractLoader, reads_integrity_and_structure_pins_and_knows_it_needs_hashe
   EXPECT_FALSE(needs_hashes(*contract_from("filename: a.py\n")));
 }
 
+TEST(ContractLoader, accepts_a_file_pin_with_the_sha256_prefix_importspy_hash_prints) {
+  const std::string digest(64, 'b');
+  EXPECT_EQ(contract_from("integrity: {sha256: \"sha256:" + digest + "\"}\n")->module.file_sha256, digest);
+  EXPECT_EQ(contract_from("integrity: {sha256: " + digest + "}\n")->module.file_sha256, digest);
+  const ContractError error = contract_error_from("integrity: {sha256: \"sha256:abc\"}\n");
+  EXPECT_EQ(error.kind(), ContractErrorKind::invalid_value);
+  EXPECT_NE(error.message().find("with or without the prefix `sha256:`"), std::string::npos) << error.message();
+}
+
 TEST(ContractErrors, malformed_pins) {
   EXPECT_EQ(contract_error_from("integrity: {sha256: ABC}\n").kind(), ContractErrorKind::invalid_value);
   EXPECT_EQ(contract_error_from("integrity: {sha1: x}\n").kind(), ContractErrorKind::unknown_key);

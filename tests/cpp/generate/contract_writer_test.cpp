@@ -49,3 +49,17 @@ TEST(ContractWriter, generated_contract_loads_and_is_satisfied_by_its_module) {
   const Report report = check(*contract, env, m);
   EXPECT_TRUE(report.ok()) << text << (report.ok() ? "" : report.violations.front().message);
 }
+
+TEST(ContractWriter, writes_the_file_pin_with_the_sha256_prefix_like_every_other_pin) {
+  ModuleFacts m = module_at("/srv/plugins/extension.py");
+  m.file_sha256 = std::string(64, 'c');
+  FunctionFact run = function("run", {param("job")});
+  run.structure_hash = "sha256:" + std::string(64, 'd');
+  m.functions.push_back(run);
+  GenerateOptions options;
+  options.with_hashes = true;
+  const std::string text = generate_contract(m, options);
+  EXPECT_NE(text.find("integrity: {sha256: \"sha256:" + std::string(64, 'c') + "\"}"), std::string::npos) << text;
+  EXPECT_NE(text.find("hash: \"sha256:" + std::string(64, 'd') + "\""), std::string::npos) << text;
+  EXPECT_EQ(parse_contract(text, "generated.yml")->module.file_sha256, std::string(64, 'c'));
+}

@@ -79,7 +79,8 @@ struct CacheFixture {
   }
   fs::path only_entry() const {
     for (const auto& entry : fs::recursive_directory_iterator(folder)) {
-      if (entry.is_regular_file() && entry.path().parent_path().filename() != "contracts") return entry.path();
+      // Entries live under v1/; the folder's own .gitignore and CACHEDIR.TAG are not entries.
+      if (entry.is_regular_file() && entry.path().parent_path() != folder && entry.path().parent_path().filename() != "contracts") return entry.path();
     }
     return {};
   }
@@ -127,11 +128,29 @@ TEST(ResultCache, an_unauthenticated_entry_of_the_old_format_is_a_miss) {
   EXPECT_FALSE(ResultCache(f.folder, std::string(64, 'a')).load("abcdef").has_value());
 }
 
+TEST(ResultCache, the_folder_it_creates_is_ignored_by_git_and_tagged_as_a_cache) {
+  CacheFixture f;
+  ResultCache(f.folder, std::string(64, 'a')).store("abcdef", CacheFixture::failing());
+  EXPECT_EQ(read_regular_file(f.folder / ".gitignore", 4096).value_or("").find("\n*\n") != std::string::npos, true);
+  const std::string tag = read_regular_file(f.folder / "CACHEDIR.TAG", 4096).value_or("");
+  EXPECT_TRUE(tag.starts_with("Signature: 8a477f597d28d172789f06886806bc55")) << tag;
+}
+
+TEST(ResultCache, a_gitignore_of_the_user_in_the_folder_is_left_as_it_is) {
+  CacheFixture f;
+  fs::create_directories(f.folder);
+  std::ofstream(f.folder / ".gitignore") << "mine\n";
+  ResultCache(f.folder, std::string(64, 'a')).store("abcdef", CacheFixture::failing());
+  EXPECT_EQ(read_regular_file(f.folder / ".gitignore", 4096), std::optional<std::string>("mine\n"));
+  EXPECT_TRUE(fs::exists(f.folder / "CACHEDIR.TAG"));
+}
+
 TEST(ResultCache, without_a_key_nothing_is_stored_or_served) {
   CacheFixture f;
   ResultCache cache(f.folder, std::nullopt);
   cache.store("abcdef", CacheFixture::failing());
   EXPECT_FALSE(fs::exists(f.folder / "v1" / "ab" / "abcdef.json"));
+  EXPECT_FALSE(fs::exists(f.folder));  // not even the folder
   EXPECT_FALSE(cache.load("abcdef").has_value());
 }
 

@@ -18,7 +18,7 @@ BatchResult sample() {
   bad.violations.push_back(Violation{"function-missing", Category::missing, Context::module, "functions.f", "f", std::nullopt, "f <is> \"missing\" & gone",
                                      "define f, now", {9, 5}, 0});
   TargetResult violating{"p/b.py", "p/b.py", "c.yml", bad, std::nullopt, true};
-  TargetResult broken{"p/c.py", "p/c.py", "c.yml", std::nullopt, TargetError{"source-error", "not valid Python:\ncolon, comma", "p/c.py", 2, 3}, false};
+  TargetResult broken{"p/c.py", "p/c.py", "c.yml", std::nullopt, TargetError{"source-error", "not valid Python:\ncolon, comma", "p/c.py", 2, 3, ""}, false};
   batch.results = {ok, violating, broken};
   return batch;
 }
@@ -48,11 +48,39 @@ TEST(RenderBatch, sarif_locates_violations_at_the_module_line_or_the_contract_li
   ASSERT_EQ(results.size(), 3u);
   EXPECT_EQ(results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "p/b.py");
   EXPECT_EQ(results[0]["locations"][0]["physicalLocation"]["region"]["startLine"], 7);
-  EXPECT_EQ(results[1]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "c.yml");
-  EXPECT_EQ(results[1]["locations"][0]["physicalLocation"]["region"]["startLine"], 9);
   EXPECT_EQ(results[2]["ruleId"], "source-error");
   const auto& rules = run["tool"]["driver"]["rules"];
   EXPECT_EQ(rules[results[0]["ruleIndex"].get<int>()]["id"], "variable-value-mismatch");
+}
+
+TEST(RenderBatch, a_missing_definition_is_shown_in_the_module_with_the_contract_rule_related) {
+  BatchResult batch = sample();
+  Report& report = *batch.results[1].report;
+  report.violations.push_back(Violation{"method-missing", Category::missing, Context::class_, "classes.A.methods.run", "run", std::nullopt,
+                                        "method `A.run` is not defined", "define it", {12, 9}, 5});  // the checker gives the class's line
+  report.violations.push_back(Violation{"env-missing", Category::missing, Context::environment, "deployments[0].systems[0].environment.variables.E", "E",
+                                        std::nullopt, "E is not set", "set E", {20, 15}, 0});
+  const json results = json::parse(render_sarif(batch, "9.9.9"))["runs"][0]["results"];
+  const auto at = [&](std::size_t i) { return results[i]["locations"][0]["physicalLocation"]; };
+  // function-missing: line 1 of the module; the rule in the contract is related.
+  EXPECT_EQ(at(1)["artifactLocation"]["uri"], "p/b.py");
+  EXPECT_EQ(at(1)["region"]["startLine"], 1);
+  EXPECT_EQ(results[1]["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"], "c.yml");
+  EXPECT_EQ(results[1]["relatedLocations"][0]["physicalLocation"]["region"]["startLine"], 9);
+  // method-missing: the class's line.
+  EXPECT_EQ(at(2)["artifactLocation"]["uri"], "p/b.py");
+  EXPECT_EQ(at(2)["region"]["startLine"], 5);
+  EXPECT_EQ(results[2]["relatedLocations"][0]["physicalLocation"]["region"]["startLine"], 12);
+  // The environment is not in the module: at the rule.
+  EXPECT_EQ(at(3)["artifactLocation"]["uri"], "c.yml");
+  EXPECT_EQ(at(3)["region"]["startLine"], 20);
+  EXPECT_FALSE(results[3].contains("relatedLocations"));
+
+  const std::string lines = render_github(batch);
+  EXPECT_NE(lines.find("::error file=p/b.py,line=1,title=importspy function-missing::f <is> \"missing\" & gone (fix: define f, now) (rule: c.yml:9)\n"),
+            std::string::npos) << lines;
+  EXPECT_NE(lines.find("::error file=p/b.py,line=5,title=importspy method-missing::"), std::string::npos) << lines;
+  EXPECT_NE(lines.find("::error file=c.yml,line=20,title=importspy env-missing::E is not set (fix: set E)\n"), std::string::npos) << lines;
 }
 
 TEST(RenderBatch, junit_escapes_markup) {
@@ -64,8 +92,8 @@ TEST(RenderBatch, junit_escapes_markup) {
 
 TEST(RenderBatch, github_annotations_escape_newlines_and_property_separators) {
   const std::string lines = render_github(sample());
-  EXPECT_NE(lines.find("::error file=p/b.py,line=7,title=importspy variable-value-mismatch::x is 2, expected 1 (fix: set x = 1)\n"), std::string::npos);
-  EXPECT_NE(lines.find("::error file=c.yml,line=9,title=importspy function-missing::"), std::string::npos);
+  EXPECT_NE(lines.find("::error file=p/b.py,line=7,title=importspy variable-value-mismatch::x is 2, expected 1 (fix: set x = 1) (rule: c.yml:4)\n"),
+            std::string::npos) << lines;
   EXPECT_NE(lines.find("::error file=p/c.py,line=2,title=importspy source-error::not valid Python:%0Acolon, comma\n"), std::string::npos);
 }
 
@@ -75,4 +103,13 @@ TEST(RenderBatch, text_lists_problems_only_and_a_summary) {
   EXPECT_NE(text.find("p/b.py violates c.yml"), std::string::npos);
   EXPECT_NE(text.find("p/c.py:2:3: error: not valid Python:"), std::string::npos);
   EXPECT_NE(text.find("Checked 3 modules: 1 compliant, 1 with violations (2 violations), 1 error.\n"), std::string::npos);
+}
+
+TEST(RenderBatch, text_quiet_drops_the_summary_and_verbose_lists_compliant_targets) {
+  const std::string quiet = render_batch_text(sample(), {false, true, false, false});
+  EXPECT_EQ(quiet.find("Checked"), std::string::npos);
+  EXPECT_EQ(quiet.find("Found"), std::string::npos);
+  EXPECT_NE(quiet.find("p/b.py violates c.yml"), std::string::npos);
+  const std::string verbose = render_batch_text(sample(), {false, true, true, true});
+  EXPECT_TRUE(verbose.starts_with("p/a.py satisfies c.yml\np/b.py violates c.yml\n")) << verbose;
 }

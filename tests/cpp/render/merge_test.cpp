@@ -14,7 +14,7 @@ BatchResult sample() {
                                      "set x = 1", {4, 5}, 7});
   batch.results.push_back({"p/a.py", "p/a.py", "c.yml", Report{}, std::nullopt, false});
   batch.results.push_back({"p/b.py", "p/b.py", "c.yml", bad, std::nullopt, false});
-  batch.results.push_back({"p/c.py", "p/c.py", "c.yml", std::nullopt, TargetError{"source-error", "not valid Python", "p/c.py", 2, 3}, false});
+  batch.results.push_back({"p/c.py", "p/c.py", "c.yml", std::nullopt, TargetError{"source-error", "not valid Python", "p/c.py", 2, 3, ""}, false});
   batch.results.push_back({"p/d.py", "p/d.py", "c.yml", Report{}, std::nullopt, false});
   return batch;
 }

@@ -45,6 +45,15 @@ TEST(RenderText, groups_by_context_one_line_per_violation_with_summary) {
             "Found 3 violations (1 environment, 1 module, 1 class).\n");
 }
 
+TEST(RenderText, summary_of_one_context_names_it_once_with_the_right_number) {
+  Report report = two_violations();
+  std::erase_if(report.violations, [](const Violation& v) { return v.context != Context::module; });
+  report.violations.push_back(report.violations.front());
+  EXPECT_TRUE(render_text(report).ends_with("\nFound 2 module violations.\n")) << render_text(report);
+  report.violations.pop_back();
+  EXPECT_TRUE(render_text(report).ends_with("\nFound 1 module violation.\n")) << render_text(report);
+}
+
 TEST(RenderText, hints_follow_their_violation) {
   const std::string text = render_text(two_violations());
   EXPECT_NE(text.find("is not defined (contract.yml:3)\n      hint: define `class Extension:` at module level\n"), std::string::npos) << text;

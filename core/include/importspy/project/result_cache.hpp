@@ -75,6 +75,7 @@ public:
   std::optional<Report> load(const std::string& key) const;
   // Written to a temporary file and renamed into place: readers never see half an entry, and two runs
   // storing the same key at once both succeed. Failures to write are ignored (a cache is optional).
+  // The directory, when this creates it, holds a `.gitignore` of `*` and a `CACHEDIR.TAG`.
   void store(const std::string& key, const Report& report) const;
 
   // Any other authenticated entry (the compiled code of checked sources, ...) under `kind`, a folder name
@@ -89,6 +90,8 @@ private:
   std::optional<std::string> read_entry(const std::filesystem::path& path, std::string_view kind, const std::string& key) const;
   void write_entry(const std::filesystem::path& path, std::string_view kind, const std::string& key, const std::string& body) const;
   void write_atomically(const std::filesystem::path& target, const std::string& text) const;
+  // Creates the directory with a `.gitignore` (`*`) and a `CACHEDIR.TAG` when it has no tag yet.
+  void mark_directory() const;
   std::filesystem::path directory_;
   std::optional<std::string> secret_;
 };

@@ -15,12 +15,18 @@ std::string render_batch_text(const BatchResult& batch, const TextOptions& optio
 // contract, ok, cached, violations | error}]}; violations have the fields of the single report.
 std::string render_batch_json(const BatchResult& batch);
 
-// SARIF 2.1.0: one rule per violation code, one result per violation, located at the offending
-// definition in the module, or at the rule's line in the contract when the definition is missing.
+// SARIF 2.1.0: one rule per violation code, one result per violation, located in the module (module_line)
+// with the contract's rule related, or at the rule when the violation is the environment's.
 std::string render_sarif(const BatchResult& batch, const std::string& tool_version);
 
 // JUnit XML: one test case per target; violations are a <failure>, a target error an <error>.
 std::string render_junit(const BatchResult& batch);
+
+// The line a violation is shown at in the checked module `module_file` (SARIF, GitHub): the offending
+// definition's, the class's for a member it lacks, else 1 (a missing function, class or variable, the
+// file's version or bytes). 0 when it belongs at the rule in the contract instead: a violation of the
+// environment or runtime, or a module without a file.
+int module_line(const Violation& violation, const std::string& module_file);
 
 // GitHub Actions workflow commands: one `::error file=...,line=...::` line per violation or error.
 std::string render_github(const BatchResult& batch);

@@ -9,8 +9,10 @@
 namespace importspy {
 
 struct TextOptions {
-  bool color = false;       // ANSI colour; callers enable it only on a terminal without NO_COLOR
-  bool show_hints = true;   // a `hint:` line under each violation
+  bool color = false;         // ANSI colour; callers enable it only on a terminal without NO_COLOR (or when forced)
+  bool show_hints = true;     // a `hint:` line under each violation
+  bool show_summary = true;   // the closing `Found ...` / `Checked ...` line (not with --quiet)
+  bool show_compliant = false;  // batch text: a line for each compliant target too (--verbose)
 };
 
 // Grouped by context (runtime, environment, module, class), one violation per line, then a summary line.

@@ -19,6 +19,7 @@ struct TargetError {
   std::string file;     // the file the error is about (the module's or the contract's)
   int line = 0;
   int column = 0;
+  std::string hint;     // how to fix it, when known (a contract error's "did you mean ...")
 };
 
 struct TargetResult {
