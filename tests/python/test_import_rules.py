@@ -203,3 +203,14 @@ def test_no_cycles_reports_the_package_cycle_once(project):
     assert violation["chain"] == ["app.core", "app.db", "app.core"]
     # A single module checked alone has no graph: the rule is not evaluated.
     assert project.cli("check", "app.core", "-s", "rules.yml").returncode == 0
+
+
+def test_when_unsure_deny_refuses_a_module_that_changes_its_namespace_statically_only(project):
+    project.write("plugin.py", "def register(host):\n    return host\n\nglobals()['extra'] = 1\n")
+    project.write("unsure.yml", "importspy: 1\nwhen_unsure: deny\nfunctions:\n  - name: register\n")
+    result = project.cli("check", "plugin.py", "-s", "unsure.yml", "--format", "json")
+    [violation] = json.loads(result.stdout)["violations"]
+    assert result.returncode == 1 and violation["code"] == "namespace-unverifiable"
+    assert violation["actual"] == "`globals(...)` at line 4"
+    runtime = project.cli("check", "plugin.py", "-s", "unsure.yml", "--mode", "runtime")
+    assert runtime.returncode == 0, runtime.stdout + runtime.stderr  # the live module is read: nothing is unsure

@@ -143,6 +143,15 @@ public:
     out_ = &report.violations;
     check_module(contract_.module, PathRef{});
     if (contract_.imports) check_imports(*contract_.imports);
+    if (contract_.deny_when_unsure && !module_.dynamic_namespace.empty()) {
+      const PathRef path{nullptr, "when_unsure", -1};
+      applied(path);
+      std::string reasons;
+      for (const auto& reason : module_.dynamic_namespace) reasons += (reasons.empty() ? "" : "; ") + reason;
+      add(codes::namespace_unverifiable, Site{Context::module, path, contract_.module.mark, 0}, std::string("every name visible in the source"), reasons,
+          "module `" + module_.filename + "` changes its own namespace when it runs (" + reasons + "): its names cannot be verified from source",
+          "declare the names statically, or check the module at run time (--mode runtime); `when_unsure: allow` checks what the source shows");
+    }
     check_deployments();
     report.trace = std::move(trace_);
     return report;

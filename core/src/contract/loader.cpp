@@ -62,7 +62,7 @@ namespace {
 
 using Keys = std::span<const std::string_view>;
 
-constexpr std::array<std::string_view, 10> kTopKeys = {"importspy", "filename", "version", "integrity", "variables", "functions", "classes", "imports", "requires", "deployments"};
+constexpr std::array<std::string_view, 11> kTopKeys = {"importspy", "filename", "version", "integrity", "variables", "functions", "classes", "imports", "requires", "deployments", "when_unsure"};
 constexpr std::array<std::string_view, 2> kRequiresKeys = {"module", "contract"};
 constexpr std::array<std::string_view, 4> kImportsKeys = {"allowed", "forbidden", "type_checking", "no_cycles"};
 constexpr std::array<std::string_view, 6> kModuleKeys = {"filename", "version", "integrity", "variables", "functions", "classes"};
@@ -169,6 +169,13 @@ public:
     for_each_item(root, "deployments", "the contract", [&](const YAML::Node& item, SourceMark at) {
       contract.deployments.push_back(read_deployment(item, at));
     });
+    if (const YAML::Node unsure = root["when_unsure"]; unsure.IsDefined()) {
+      if (!unsure.IsScalar() || (unsure.Scalar() != "deny" && unsure.Scalar() != "allow")) {
+        fail(ContractErrorKind::invalid_value, mark_of(unsure), "`when_unsure` must be `deny` or `allow`, found " + describe_type(unsure),
+             "write `when_unsure: deny` to refuse modules whose source cannot show every name they bind");
+      }
+      contract.deny_when_unsure = unsure.Scalar() == "deny";
+    }
     return contract;
   }
 

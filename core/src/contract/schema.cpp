@@ -67,6 +67,8 @@ std::string contract_json_schema() {
   top["requires"] = {{"type", json::array({"array", "null"})},
                      {"items", object({{"module", {{"type", "string"}}}, {"contract", {{"type", "string"}}}}, {"module", "contract"})}};
   top["deployments"] = list_of("deployment");
+  top["when_unsure"] = {{"enum", json::array({"deny", "allow"})},
+                        {"description", "deny: a module whose source cannot show every name it binds violates the contract"}};
   json schema = object(top);
   schema["$schema"] = "http://json-schema.org/draft-07/schema#";
   schema["$id"] = "https://pypi.org/project/importspy/contract.schema.json";

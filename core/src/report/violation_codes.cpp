@@ -42,6 +42,7 @@ constexpr std::array kCodes = {
     ViolationCode{codes::import_not_allowed, C::mismatch, X::module, "The module imports a module none of the contract's `imports.allowed` patterns names."},
     ViolationCode{codes::dependency_violation, C::mismatch, X::module, "A module this one imports, directly or along a chain, violates the contract `requires` names for it."},
     ViolationCode{codes::import_cycle, C::mismatch, X::module, "The module is in an import cycle, which the contract's `imports.no_cycles` rules out."},
+    ViolationCode{codes::namespace_unverifiable, C::invalid, X::module, "The module changes its own namespace when it runs (exec, globals(), setattr, a star import) and the contract says `when_unsure: deny`."},
 };
 
 }  // namespace

@@ -268,3 +268,40 @@ TEST(CheckModule, a_matching_hash_whose_definition_was_rebound_is_unverifiable_n
   m.functions[0].structure_unverifiable.clear();
   EXPECT_TRUE(check_yaml("functions:\n  - {name: run, hash: \"" + pinned + "\"}\n", m).ok());
 }
+
+namespace importspy {
+namespace {
+
+ModuleFacts dynamic_module() {
+  ModuleFacts m = module_at();
+  m.functions.push_back(function("register"));
+  m.dynamic_namespace = {"`globals(...)` at line 4"};
+  return m;
+}
+
+TEST(CheckWhenUnsure, deny_makes_a_module_that_changes_its_namespace_a_violation) {
+  const Violation v = only_violation(check_yaml("when_unsure: deny\nfunctions:\n  - name: register\n", dynamic_module()));
+  EXPECT_EQ(v.code, "namespace-unverifiable");
+  EXPECT_EQ(v.path, "when_unsure");
+  EXPECT_EQ(v.actual, "`globals(...)` at line 4");
+}
+
+TEST(CheckWhenUnsure, allow_and_the_default_check_what_the_source_shows) {
+  EXPECT_TRUE(check_yaml("when_unsure: allow\nfunctions:\n  - name: register\n", dynamic_module()).violations.empty());
+  EXPECT_TRUE(check_yaml("functions:\n  - name: register\n", dynamic_module()).violations.empty());
+}
+
+TEST(CheckWhenUnsure, a_module_whose_source_shows_every_name_is_never_unsure) {
+  ModuleFacts m = module_at();
+  m.functions.push_back(function("register"));
+  EXPECT_TRUE(check_yaml("when_unsure: deny\nfunctions:\n  - name: register\n", m).violations.empty());
+}
+
+TEST(CheckWhenUnsure, only_deny_or_allow_are_accepted) {
+  const ContractError error = contract_error_from("when_unsure: maybe\n");
+  EXPECT_EQ(error.line(), 1);
+  EXPECT_NE(error.message().find("`when_unsure` must be `deny` or `allow`"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace importspy

@@ -44,6 +44,7 @@ inline constexpr std::string_view value_unverifiable = "value-unverifiable";
 inline constexpr std::string_view integrity_mismatch = "integrity-mismatch";
 inline constexpr std::string_view hash_mismatch = "hash-mismatch";
 inline constexpr std::string_view module_unverifiable = "module-unverifiable";
+inline constexpr std::string_view namespace_unverifiable = "namespace-unverifiable";
 inline constexpr std::string_view import_forbidden = "import-forbidden";
 inline constexpr std::string_view import_not_allowed = "import-not-allowed";
 inline constexpr std::string_view dependency_violation = "dependency-violation";
