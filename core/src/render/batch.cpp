@@ -54,7 +54,7 @@ std::string render_batch_json(const BatchResult& batch) {
   for (const auto& result : batch.results) {
     json entry = {{"target", result.target}, {"file", result.file}, {"contract", result.contract}, {"ok", result.ok()}, {"cached", result.cached}};
     if (result.error) {
-      entry["error"] = {{"kind", result.error->kind}, {"message", result.error->message}, {"file", result.error->file},
+      entry["error"] = {{"code", result.error->code}, {"message", result.error->message}, {"file", result.error->file},
                         {"line", result.error->line}, {"column", result.error->column}, {"hint", result.error->hint}};
     } else {
       json violations = json::array();

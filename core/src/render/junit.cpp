@@ -44,8 +44,12 @@ std::string render_junit(const BatchResult& batch) {
     out += "    <testcase classname=\"importspy\" name=\"" + xml_escape(result.target) + "\"";
     if (!result.file.empty()) out += " file=\"" + xml_escape(result.file) + "\"";
     if (result.error) {
-      out += ">\n      <error type=\"" + xml_escape(result.error->kind) + "\" message=\"" + xml_escape(result.error->message) + "\">" +
-             xml_escape(result.error->message + (result.error->hint.empty() ? "" : "\nhint: " + result.error->hint)) + "</error>\n    </testcase>\n";
+      // The body names the place as the text format does: file:line:column: message, then the hint.
+      const TargetError& error = *result.error;
+      std::string place = error.file.empty() ? result.target : error.file;
+      if (error.line > 0) place += ":" + std::to_string(error.line) + ":" + std::to_string(error.column);
+      out += ">\n      <error type=\"" + xml_escape(error.code) + "\" message=\"" + xml_escape(error.message) + "\">" +
+             xml_escape(place + ": " + error.message + (error.hint.empty() ? "" : "\nhint: " + error.hint)) + "</error>\n    </testcase>\n";
     } else if (!result.report->ok()) {
       Report shown = *result.report;
       shown.module_filename = result.target;

@@ -9,12 +9,13 @@
 
 namespace importspy {
 
-// Why a target could not be checked. The run goes on with the other targets.
+// Why a target could not be checked. The run goes on with the other targets. Every format renders the
+// same fields (JSON: {code, message, file, line, column, hint}).
 struct TargetError {
-  std::string kind;     // "source-error" (unreadable, not UTF-8, too large, not Python, raised on import),
+  std::string code;     // "source-error" (unreadable, not UTF-8, too large, not Python, raised on import),
                         // "contract-invalid", "not-found", "no-python-files", "no-contract",
-                        // "internal-error" (ImportSpy itself failed on this target; reported as a
-                        // `source-error` result in SARIF)
+                        // "internal-error" (ImportSpy itself failed on this target); for a run that
+                        // cannot start: "settings-invalid", "usage-error", "lock-invalid"
   std::string message;
   std::string file;     // the file the error is about (the module's or the contract's)
   int line = 0;
