@@ -327,6 +327,64 @@ class TestFormats:
         assert document["summary"] == {"targets": 4, "compliant": 2, "violating": 1, "errors": 1, "violations": 1}
 
 
+class TestOutputFile:
+    @pytest.mark.parametrize("fmt", ["text", "json", "sarif", "junit", "github"])
+    def test_every_format_goes_to_the_file_whole_and_standard_output_stays_empty(self, project, fmt):
+        plugins(project)
+        project.write("plugins/broken.py", "def f(:\n")
+        printed = project.cli("check", "plugins", "-s", "contract.yml", "--format", fmt, "--no-cache")
+        written = project.cli("check", "plugins", "-s", "contract.yml", "--format", fmt, "--no-cache", "-o", "out/report")
+        assert (written.returncode, written.stdout) == (printed.returncode, "") == (2, "")
+        assert (project.root / "out" / "report").read_text() == printed.stdout
+        assert [p.name for p in (project.root / "out").iterdir()] == ["report"]  # no temporary file left
+        single = project.cli("-s", "contract.yml", "plugins/c.py", "--format", fmt, "--output-file", "one")
+        assert single.returncode == 1 and single.stdout == "" and (project.root / "one").read_text()
+
+    def test_a_file_that_cannot_be_written_is_an_error_that_names_it(self, project):
+        plugins(project)
+        result = project.cli("check", "plugins", "-s", "contract.yml", "-o", "contract.yml/report.json", "--format", "json")
+        assert result.returncode == 2 and result.stdout == "" and "contract.yml/report.json" in result.stderr
+
+
+class TestRuntimeOutput:
+    NOISY = ('import os, sys\nprint("{ not json")\nprint("to stderr", file=sys.stderr)\nos.write(1, b"<raw/>\\n")\n'
+             'sys.stdout.write("unflushed")\nvalue = 1\n')
+
+    def test_what_a_module_prints_on_import_stays_out_of_the_json_document(self, project):
+        plugins(project, good=("a",), bad=("c",))
+        project.write("plugins/noisy.py", self.NOISY)
+        result = project.cli("check", "plugins", "-s", "contract.yml", "--mode", "runtime", "--format", "json")
+        assert result.returncode == 1, result.stderr
+        document = json.loads(result.stdout)  # one valid document, nothing else on standard output
+        noisy = next(t for t in document["targets"] if t["target"] == "plugins/noisy.py")
+        assert noisy["output"] == {"stdout": "{ not json\n<raw/>\nunflushed", "stderr": "to stderr\n"}
+        assert noisy["ok"] is True and "output" not in document["targets"][0]
+        single = json.loads(project.cli("check", "plugins/noisy.py", "-s", "contract.yml", "--mode", "runtime", "--format", "json").stdout)
+        assert single["targets"][0]["output"]["stdout"].startswith("{ not json")
+
+    def test_text_shows_it_and_junit_keeps_it_in_system_out(self, project):
+        plugins(project, good=(), bad=())
+        project.write("plugins/noisy.py", self.NOISY)
+        text = project.cli("check", "plugins", "-s", "contract.yml", "--mode", "runtime")
+        assert text.returncode == 0
+        assert "plugins/noisy.py printed while it was imported:\n  stdout | { not json\n  stdout | <raw/>\n" in text.stdout
+        assert "  stderr | to stderr\n" in text.stdout and text.stderr == ""
+        junit = project.cli("check", "plugins", "-s", "contract.yml", "--mode", "runtime", "--format", "junit").stdout
+        xmlschema.XMLSchema(str(SCHEMAS / "junit.xsd")).validate(junit)
+        assert "<system-out>{ not json\n&lt;raw/&gt;\nunflushed</system-out>" in junit and "<system-err>to stderr\n</system-err>" in junit
+        sarif = assert_valid_sarif(project.cli("check", "plugins", "-s", "contract.yml", "--mode", "runtime", "--format", "sarif").stdout)
+        assert sarif["runs"][0]["results"] == []
+
+    def test_generate_in_runtime_mode_writes_clean_yaml(self, project):
+        import yaml
+
+        module = project.write("noisy.py", self.NOISY)
+        result = project.cli("generate", str(module), "--mode", "runtime")
+        assert result.returncode == 0, result.stderr
+        assert [(v["name"], v["value"]) for v in yaml.safe_load(result.stdout)["variables"]] == [("value", 1)]
+        assert "{ not json" in result.stderr and "to stderr" in result.stderr
+
+
 class TestErrorsAreDocuments:
     ENTRY = {"target", "file", "contract", "ok", "cached"}
     ERROR = {"code", "message", "file", "line", "column", "hint"}

@@ -21,6 +21,7 @@
 
 #include "cli/batch_runner.hpp"
 #include "cli/completion.hpp"
+#include "cli/output_capture.hpp"
 #include "cli/policy05.hpp"
 #include "extract/environment_probe.hpp"
 #include "extract/source_bytes.hpp"
@@ -108,6 +109,7 @@ struct Options {
   bool quiet = false;    // -q: problems only, no summary, no progress bar
   bool verbose = false;  // -v: every target listed, compliant ones too
   std::string color = "auto";
+  std::string output_file;  // -o: the report goes here (written atomically), standard output stays empty
   std::vector<std::string> excludes;
   std::string config;
   std::string cache_directory = ".importspy_cache";
@@ -146,21 +148,22 @@ bool single_report_form(const Options& options, const std::vector<std::string>& 
 }
 
 // The single report in text; an error goes to standard error, as a compiler's would.
-std::string render_single(const TargetResult& result, const Options& options) {
+std::string render_single(const TargetResult& result, const Options& options, bool color) {
+  const std::string printed = render_printed(result);  // what the module printed while imported, first
   if (result.error) {
     if (result.error->code == "contract-invalid") {
       const ContractError error(ContractErrorKind::invalid_value, result.error->file, result.error->line, result.error->column, result.error->message,
                                 result.error->hint);
       write("stderr", render_text(error, {use_color(options.color, "stderr"), true}));
-      return {};
+      return printed;
     }
     std::string where = result.error->file.empty() ? result.target : result.error->file;
     if (result.error->line > 0) where += ":" + std::to_string(result.error->line) + ":" + std::to_string(result.error->column);
     write("stderr", where + ": error: " + result.error->message + (result.error->hint.empty() ? "" : "\n  hint: " + result.error->hint) + "\n");
-    return {};
+    return printed;
   }
-  if (options.quiet && result.report->ok()) return {};
-  return render_text(*result.report, {use_color(options.color, "stdout"), true, !options.quiet});
+  if (options.quiet && result.report->ok()) return printed;
+  return printed + render_text(*result.report, {color, true, !options.quiet});
 }
 
 std::string render_trace(const BatchResult& batch) {
@@ -197,13 +200,27 @@ std::string render_report(const BatchResult& batch, const Options& options, bool
   if (options.format == "sarif") return render_sarif(batch, IMPORTSPY_VERSION) + "\n";
   if (options.format == "junit") return render_junit(batch);
   if (options.format == "github") return render_github(batch);
-  if (single && batch.results.size() == 1) return render_single(batch.results.front(), options);
-  const bool color = use_color(options.color, "stdout");
+  // Colour is for a terminal: a report written to a file (-o) has it only when asked for (--color always).
+  const bool color = options.output_file.empty() ? use_color(options.color, "stdout") : options.color == "always";
+  if (single && batch.results.size() == 1) return render_single(batch.results.front(), options, color);
   return (options.dry_run ? render_trace(batch) + "\n" : std::string()) + render_batch_text(batch, {color, true, !options.quiet, options.verbose});
 }
 
-// Writes the report where it goes; kExitError when it cannot be written.
-int deliver(const std::string& report) {
+bool write_file_atomically(const std::string& output, const std::string& text);
+
+// Writes the report where it goes: the -o file (atomically: never half a report), else standard output.
+// kExitError when it cannot be written.
+int deliver(const Options& options, const std::string& report) {
+  if (!options.output_file.empty()) {
+    std::error_code ec;
+    const fs::path folder = fs::path(options.output_file).parent_path();
+    if (!folder.empty()) fs::create_directories(folder, ec);  // as ruff does (an error shows below)
+    if (write_file_atomically(options.output_file, report)) return kExitCompliant;
+    write("stderr", "importspy: error: the report cannot be written to " + options.output_file + ": " +
+                        (ec ? "its folder cannot be created (" + ec.message() + ")" : std::string("its folder is not writable")) +
+                        "; name a file in a writable folder (it is replaced whole, never written in part)\n");
+    return kExitError;
+  }
   if (!write("stdout", report)) {
     write("stderr", "importspy: error: the report cannot be written: standard output is closed or failed; redirect it to a file (> report.txt)\n");
     return kExitError;
@@ -222,7 +239,7 @@ int fail_run(const Options& options, TargetError error, const std::string& shown
   result.target = error.file.empty() ? "importspy check" : error.file;
   result.error = std::move(error);
   batch.results.push_back(std::move(result));
-  deliver(render_report(batch, options, false));
+  deliver(options, render_report(batch, options, false));
   return kExitError;
 }
 
@@ -307,7 +324,7 @@ int run_check(const Options& options) {
   }
 
   if (debug) log_outcomes(batch);
-  if (deliver(render_report(batch, options, single_report_form(options, batch_options.targets))) != kExitCompliant) return kExitError;
+  if (deliver(options, render_report(batch, options, single_report_form(options, batch_options.targets))) != kExitCompliant) return kExitError;
   return options.dry_run ? kExitCompliant : batch.exit_status();
 }
 
@@ -321,6 +338,7 @@ void add_check_options(CLI::App& app, Options& options) {
       ->check(CLI::IsMember({"DEBUG", "INFO", "WARNING", "ERROR"}, CLI::ignore_case));
   CLI::Option* quiet = app.add_flag("-q,--quiet", options.quiet, "Print problems only: no summary, no progress bar, nothing when compliant");
   app.add_flag("-v,--verbose", options.verbose, "List every target checked, compliant ones too")->excludes(quiet);
+  app.add_option("-o,--output-file", options.output_file, "Write the report to this file (atomically) instead of standard output");
   app.add_option("--color", options.color, "Colour: auto (a terminal, unless NO_COLOR; FORCE_COLOR forces it), always or never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
   app.add_option("--parser", options.parser, "Static mode: reader (ImportSpy's C++ reader, default) or cpython (CPython's parser, for comparison)")
@@ -707,11 +725,23 @@ int run_cli(const std::vector<std::string>& arguments) {
   if (app.got_subcommand(lock_command)) return run_lock(parse_source_parser(lock_parser), lock_targets, lock_excludes, lock_output);
   if (app.got_subcommand(generate_command)) {
     ModuleFacts facts;
-    try {
-      facts = facts_for_target(nb::str(generate_target.c_str()), parse_mode(generate_mode), {with_hashes, parse_source_parser(generate_parser)});
-    } catch (const SourceError& error) {
-      report_source_error(error);
-      return kExitError;
+    {
+      // Runtime mode imports the module: what it prints goes to standard error, never into the YAML.
+      std::optional<OutputCapture> capture;
+      if (parse_mode(generate_mode) == Mode::runtime) capture.emplace();
+      const auto forward = [&] {
+        if (!capture) return;
+        const PrintedOutput printed = capture->finish();
+        write("stderr", printed.out + printed.err);
+      };
+      try {
+        facts = facts_for_target(nb::str(generate_target.c_str()), parse_mode(generate_mode), {with_hashes, parse_source_parser(generate_parser)});
+      } catch (const SourceError& error) {
+        forward();
+        report_source_error(error);
+        return kExitError;
+      }
+      forward();
     }
     const EnvironmentFacts environment = probe_environment({});
     GenerateOptions options;

@@ -11,14 +11,14 @@ namespace {
 
 BatchResult sample() {
   BatchResult batch;
-  TargetResult ok{"p/a.py", "p/a.py", "c.yml", Report{}, std::nullopt, false};
+  TargetResult ok{"p/a.py", "p/a.py", "c.yml", Report{}, std::nullopt, false, {}};
   Report bad;
   bad.violations.push_back(Violation{"variable-value-mismatch", Category::mismatch, Context::module, "variables.x", "1", "2", "x is 2, expected 1",
                                      "set x = 1", {4, 5}, 7});
   bad.violations.push_back(Violation{"function-missing", Category::missing, Context::module, "functions.f", "f", std::nullopt, "f <is> \"missing\" & gone",
                                      "define f, now", {9, 5}, 0});
-  TargetResult violating{"p/b.py", "p/b.py", "c.yml", bad, std::nullopt, true};
-  TargetResult broken{"p/c.py", "p/c.py", "c.yml", std::nullopt, TargetError{"source-error", "not valid Python:\ncolon, comma", "p/c.py", 2, 3, ""}, false};
+  TargetResult violating{"p/b.py", "p/b.py", "c.yml", bad, std::nullopt, true, {}};
+  TargetResult broken{"p/c.py", "p/c.py", "c.yml", std::nullopt, TargetError{"source-error", "not valid Python:\ncolon, comma", "p/c.py", 2, 3, ""}, false, {}};
   batch.results = {ok, violating, broken};
   return batch;
 }
@@ -115,4 +115,18 @@ TEST(RenderBatch, text_quiet_drops_the_summary_and_verbose_lists_compliant_targe
   EXPECT_NE(quiet.find("p/b.py violates c.yml"), std::string::npos);
   const std::string verbose = render_batch_text(sample(), {false, true, true, true});
   EXPECT_TRUE(verbose.starts_with("p/a.py satisfies c.yml\np/b.py violates c.yml\n")) << verbose;
+}
+
+TEST(RenderBatch, what_a_module_printed_on_import_is_a_field_a_block_and_system_out) {
+  BatchResult batch = sample();
+  batch.results[0].printed = PrintedOutput{"{ not json\n<b>", "warned\n"};
+  const json document = json::parse(render_batch_json(batch));
+  EXPECT_EQ(document["targets"][0]["output"], json::parse(R"({"stdout": "{ not json\n<b>", "stderr": "warned\n"})"));
+  EXPECT_FALSE(document["targets"][1].contains("output"));
+  EXPECT_TRUE(render_batch_text(batch).starts_with("p/a.py printed while it was imported:\n  stdout | { not json\n  stdout | <b>\n  stderr | warned\n"))
+      << render_batch_text(batch);
+  const std::string xml = render_junit(batch);
+  EXPECT_NE(xml.find("<testcase classname=\"importspy\" name=\"p/a.py\" file=\"p/a.py\">\n      <system-out>{ not json\n&lt;b&gt;</system-out>\n"
+                     "      <system-err>warned\n</system-err>\n    </testcase>\n"),
+            std::string::npos) << xml;
 }

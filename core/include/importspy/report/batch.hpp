@@ -23,6 +23,15 @@ struct TargetError {
   std::string hint;     // how to fix it, when known (a contract error's "did you mean ...")
 };
 
+// What a module wrote to standard output and error while it was imported (runtime mode): reported with
+// its target, never mixed into the report's own stream.
+struct PrintedOutput {
+  std::string out;
+  std::string err;
+
+  bool empty() const { return out.empty() && err.empty(); }
+};
+
 struct TargetResult {
   std::string target;    // as the user sees it: a path relative to the working directory, or a dotted name
   std::string file;      // the module's source file, relative when possible; empty when not found
@@ -30,6 +39,7 @@ struct TargetResult {
   std::optional<Report> report;
   std::optional<TargetError> error;
   bool cached = false;   // served from the result cache
+  PrintedOutput printed; // runtime mode: what importing it printed
 
   bool ok() const { return !error && report && report->ok(); }
 };
