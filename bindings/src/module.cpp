@@ -219,16 +219,18 @@ NB_MODULE(_engine, m) {
           [](const TargetResult& r) -> std::optional<nb::dict> {
             if (!r.error) return std::nullopt;
             nb::dict d;
-            d["kind"] = r.error->kind;
+            d["code"] = r.error->code;
+            d["kind"] = r.error->code;  // its name before 1.0.0.dev0's JSON took `code`
             d["message"] = r.error->message;
             d["file"] = r.error->file;
             d["line"] = r.error->line;
             d["column"] = r.error->column;
+            d["hint"] = r.error->hint;
             return d;
           },
-          "Why it could not be checked: {kind, message, file, line, column}, or None.")
+          "Why it could not be checked: {code, message, file, line, column, hint} (and `kind`, the same as `code`), or None.")
       .def("__repr__", [](const TargetResult& r) {
-        return "<TargetResult " + r.target + (r.error ? " error " + r.error->kind : r.ok() ? std::string(" ok") : std::string(" violations")) + ">";
+        return "<TargetResult " + r.target + (r.error ? " error " + r.error->code : r.ok() ? std::string(" ok") : std::string(" violations")) + ">";
       });
   m.def(
       "check_project",

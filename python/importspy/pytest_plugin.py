@@ -84,7 +84,7 @@ class ImportSpyItem(pytest.Item):
             if error["line"]:
                 where += f":{error['line']}:{error['column']}"
             # Raised in setup, so pytest reports an error (not a failure); no traceback of this plugin.
-            pytest.fail(f"{where}: {error['kind']}: {error['message']}", pytrace=False)
+            pytest.fail(f"{where}: {error['code']}: {error['message']}", pytrace=False)
 
     def runtest(self) -> None:
         report = self.result.report

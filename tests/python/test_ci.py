@@ -12,6 +12,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 import xmlschema
+from conftest import assert_valid_sarif
 
 SCHEMAS = Path(__file__).parent / "schemas"
 CONTRACT = "variables:\n  - name: value\n    value: 1\n"
@@ -152,7 +153,7 @@ class TestProjectSettings:
         project.write("src/unmapped.py", "value = 1\n")
         result = project.cli("check", "--format", "json", "--no-cache")
         assert result.returncode == 2
-        errors = {t["target"]: t.get("error", {}).get("kind") for t in json.loads(result.stdout)["targets"]}
+        errors = {t["target"]: t.get("error", {}).get("code") for t in json.loads(result.stdout)["targets"]}
         assert errors == {"src/ok.py": None, "src/unmapped.py": "no-contract"}
 
     def test_invalid_settings_name_file_line_and_a_suggestion(self, project):
@@ -343,11 +344,127 @@ class TestFormats:
         lines = result.stdout.splitlines()
         assert "::error file=plugins/c.py,line=1,title=importspy variable-value-mismatch::variable `value` is 2, expected 1 (fix%3A" not in result.stdout
         assert any(line.startswith("::error file=plugins/c.py,line=1,title=importspy variable-value-mismatch::") for line in lines)
-        assert any(line.startswith("::error file=plugins/broken.py,line=1,title=importspy source-error::") for line in lines)
+        assert any(line.startswith("::error file=plugins/broken.py,line=1,col=6,title=importspy source-error::") for line in lines)
 
     def test_batch_json_summary(self, mixed):
         document = json.loads(mixed.cli("check", "plugins", "-s", "contract.yml", "--format", "json", "--no-cache").stdout)
         assert document["summary"] == {"targets": 4, "compliant": 2, "violating": 1, "errors": 1, "violations": 1}
+
+
+class TestOutputFile:
+    @pytest.mark.parametrize("fmt", ["text", "json", "sarif", "junit", "github"])
+    def test_every_format_goes_to_the_file_whole_and_standard_output_stays_empty(self, project, fmt):
+        plugins(project)
+        project.write("plugins/broken.py", "def f(:\n")
+        printed = project.cli("check", "plugins", "-s", "contract.yml", "--format", fmt, "--no-cache")
+        written = project.cli("check", "plugins", "-s", "contract.yml", "--format", fmt, "--no-cache", "-o", "out/report")
+        assert (written.returncode, written.stdout) == (printed.returncode, "") == (2, "")
+        assert (project.root / "out" / "report").read_text() == printed.stdout
+        assert [p.name for p in (project.root / "out").iterdir()] == ["report"]  # no temporary file left
+        single = project.cli("-s", "contract.yml", "plugins/c.py", "--format", fmt, "--output-file", "one")
+        assert single.returncode == 1 and single.stdout == "" and (project.root / "one").read_text()
+
+    def test_a_file_that_cannot_be_written_is_an_error_that_names_it(self, project):
+        plugins(project)
+        result = project.cli("check", "plugins", "-s", "contract.yml", "-o", "contract.yml/report.json", "--format", "json")
+        assert result.returncode == 2 and result.stdout == "" and "contract.yml/report.json" in result.stderr
+
+
+class TestRuntimeOutput:
+    NOISY = ('import os, sys\nprint("{ not json")\nprint("to stderr", file=sys.stderr)\nos.write(1, b"<raw/>\\n")\n'
+             'sys.stdout.write("unflushed")\nvalue = 1\n')
+
+    def test_what_a_module_prints_on_import_stays_out_of_the_json_document(self, project):
+        plugins(project, good=("a",), bad=("c",))
+        project.write("plugins/noisy.py", self.NOISY)
+        result = project.cli("check", "plugins", "-s", "contract.yml", "--mode", "runtime", "--format", "json")
+        assert result.returncode == 1, result.stderr
+        document = json.loads(result.stdout)  # one valid document, nothing else on standard output
+        noisy = next(t for t in document["targets"] if t["target"] == "plugins/noisy.py")
+        assert noisy["output"] == {"stdout": "{ not json\n<raw/>\nunflushed", "stderr": "to stderr\n"}
+        assert noisy["ok"] is True and "output" not in document["targets"][0]
+        single = json.loads(project.cli("check", "plugins/noisy.py", "-s", "contract.yml", "--mode", "runtime", "--format", "json").stdout)
+        assert single["targets"][0]["output"]["stdout"].startswith("{ not json")
+
+    def test_text_shows_it_and_junit_keeps_it_in_system_out(self, project):
+        plugins(project, good=(), bad=())
+        project.write("plugins/noisy.py", self.NOISY)
+        text = project.cli("check", "plugins", "-s", "contract.yml", "--mode", "runtime")
+        assert text.returncode == 0
+        assert "plugins/noisy.py printed while it was imported:\n  stdout | { not json\n  stdout | <raw/>\n" in text.stdout
+        assert "  stderr | to stderr\n" in text.stdout and text.stderr == ""
+        junit = project.cli("check", "plugins", "-s", "contract.yml", "--mode", "runtime", "--format", "junit").stdout
+        xmlschema.XMLSchema(str(SCHEMAS / "junit.xsd")).validate(junit)
+        assert "<system-out>{ not json\n&lt;raw/&gt;\nunflushed</system-out>" in junit and "<system-err>to stderr\n</system-err>" in junit
+        sarif = assert_valid_sarif(project.cli("check", "plugins", "-s", "contract.yml", "--mode", "runtime", "--format", "sarif").stdout)
+        assert sarif["runs"][0]["results"] == []
+
+    def test_generate_in_runtime_mode_writes_clean_yaml(self, project):
+        import yaml
+
+        module = project.write("noisy.py", self.NOISY)
+        result = project.cli("generate", str(module), "--mode", "runtime")
+        assert result.returncode == 0, result.stderr
+        assert [(v["name"], v["value"]) for v in yaml.safe_load(result.stdout)["variables"]] == [("value", 1)]
+        assert "{ not json" in result.stderr and "to stderr" in result.stderr
+
+
+class TestErrorsAreDocuments:
+    ENTRY = {"target", "file", "contract", "ok", "cached"}
+    ERROR = {"code", "message", "file", "line", "column", "hint"}
+
+    @pytest.fixture
+    def targets(self, project):
+        plugins(project)
+        project.write("pkg/__init__.py", "")
+        project.write("pkg/mod.py", "value = 1\n")
+        project.write("broken.py", "def f(:\n")
+        return project
+
+    def run(self, project, fmt, *targets):
+        return project.cli("check", *targets, "-s", "contract.yml", "--format", fmt, "--no-cache")
+
+    def test_every_target_kind_gives_one_json_shape_errors_included(self, targets):
+        for named, status in ((["plugins/a.py"], 0), (["plugins/c.py"], 1), (["plugins"], 1), (["plugins/*.py"], 1), (["pkg.mod"], 0),
+                              (["broken.py"], 2), (["missing.py"], 2)):
+            result = self.run(targets, "json", *named)
+            assert result.returncode == status, (named, result.stderr)
+            document = json.loads(result.stdout)
+            assert set(document) == {"ok", "summary", "targets"}, named
+            assert all(set(t) in (self.ENTRY | {"violations"}, self.ENTRY | {"error"}) for t in document["targets"]), named
+        broken = json.loads(self.run(targets, "json", "broken.py").stdout)["targets"][0]["error"]
+        assert set(broken) == self.ERROR
+        assert (broken["code"], broken["file"], broken["line"]) == ("source-error", "broken.py", 1) and broken["column"] > 0
+        assert "not valid Python" in broken["message"]
+        missing = json.loads(self.run(targets, "json", "missing.py").stdout)["targets"][0]["error"]
+        assert (missing["code"], missing["file"], missing["line"], missing["column"]) == ("not-found", "missing.py", 0, 0)
+
+    def test_errors_are_results_in_sarif_junit_and_github_too(self, targets):
+        sarif = assert_valid_sarif(self.run(targets, "sarif", "broken.py", "missing.py").stdout)["runs"][0]["results"]
+        places = [(r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], r["locations"][0]["physicalLocation"].get("region", {}))
+                  for r in sarif]
+        assert places[0][:2] == ("source-error", "broken.py") and places[0][2]["startLine"] == 1 and places[0][2]["startColumn"] > 0
+        assert places[1] == ("not-found", "missing.py", {})
+        junit = self.run(targets, "junit", "broken.py", "missing.py").stdout
+        xmlschema.XMLSchema(str(SCHEMAS / "junit.xsd")).validate(junit)
+        assert '<error type="source-error"' in junit and ">broken.py:1:" in junit and '<error type="not-found"' in junit
+        github = self.run(targets, "github", "broken.py", "missing.py")
+        assert github.returncode == 2
+        assert github.stdout.startswith("::error file=broken.py,line=1,col=") and "::error file=missing.py,title=importspy not-found::" in github.stdout
+
+    def test_a_run_that_cannot_start_is_a_document_too(self, project):
+        project.write("importspy.toml", 'targets = ["src"]\ncontract = "c.yml"\n')
+        result = project.cli("check", "--format", "json")
+        assert result.returncode == 2 and "importspy.toml:2:1" in result.stderr
+        [entry] = json.loads(result.stdout)["targets"]
+        assert (entry["error"]["code"], entry["error"]["file"], entry["error"]["line"]) == ("settings-invalid", "importspy.toml", 2)
+        assert "did you mean `contracts`" in entry["error"]["message"]
+        sarif = assert_valid_sarif(project.cli("check", "--format", "sarif").stdout)
+        assert [r["ruleId"] for r in sarif["runs"][0]["results"]] == ["settings-invalid"]
+        (project.root / "importspy.toml").unlink()
+        usage = project.cli("check", "--format", "json")
+        assert usage.returncode == 2 and json.loads(usage.stdout)["targets"][0]["error"]["code"] == "usage-error"
+        assert project.cli("check").stdout == ""  # text: the message on standard error, as before
 
 
 class TestDryRun:
@@ -372,7 +489,7 @@ class TestRobustness:
         os.symlink(project.root / "nowhere.py", project.root / "dangling.py")
         result = project.cli("check", "plugins", "empty", "dangling.py", "-s", "contract.yml", "--format", "json", "--no-cache")
         assert result.returncode == 2
-        kinds = {t["target"]: t.get("error", {}).get("kind") for t in json.loads(result.stdout)["targets"]}
+        kinds = {t["target"]: t.get("error", {}).get("code") for t in json.loads(result.stdout)["targets"]}
         assert kinds == {
             "plugins/a.py": None, "plugins/huge.py": "source-error", "plugins/latin1.py": "source-error",
             "plugins/syntax.py": "source-error", "empty": "no-python-files", "dangling.py": "not-found",
@@ -390,7 +507,7 @@ class TestRobustness:
         assert result.returncode == 2
         assert targets["p/good.py"]["violations"][0]["code"] == "variable-value-mismatch"
         error = targets["p/other.py"]["error"]
-        assert (error["kind"], error["file"].endswith("broken.yml"), error["line"]) == ("contract-invalid", True, 2)
+        assert (error["code"], error["file"].endswith("broken.yml"), error["line"]) == ("contract-invalid", True, 2)
 
     def test_text_output_lists_problems_and_a_summary(self, project):
         plugins(project)

@@ -35,7 +35,7 @@ class TestParser:
         project.write("m.py", MAIN_GUARDED)
         result = check(project, "m.py", "-s", "contract.yml", "--format", "json")
         assert result.returncode == 1, result.stderr
-        assert [v["code"] for v in json.loads(result.stdout)["violations"]] == ["function-missing"]
+        assert [v["code"] for v in json.loads(result.stdout)["targets"][0]["violations"]] == ["function-missing"]
 
     def test_parser_cpython_keeps_the_old_extractor_for_comparison(self, project):
         project.write("contract.yml", MAIN_CONTRACT)
@@ -109,7 +109,7 @@ class TestBatchNeverAborts:
         assert result.returncode == 2, result.stderr
         document = json.loads(result.stdout)
         targets = {t["target"]: t for t in document["targets"]}
-        errors = {name: (t["error"]["kind"], t["error"]["file"], t["error"]["line"]) for name, t in targets.items() if "error" in t}
+        errors = {name: (t["error"]["code"], t["error"]["file"], t["error"]["line"]) for name, t in targets.items() if "error" in t}
         assert errors == {
             "plugins/bad_utf8.py": ("source-error", "plugins/bad_utf8.py", 2),
             "plugins/klingon.py": ("source-error", "plugins/klingon.py", 1),

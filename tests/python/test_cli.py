@@ -23,13 +23,15 @@ def test_check_violations_exit_one(project):
     assert "Found 12 violations (7 module, 5 class)." in result.stdout
 
 
-def test_json_format_prints_exactly_the_engine_report(project):
+def test_json_format_for_one_module_is_the_report_document_of_many(project):
     result = project.cli("check", BAD, "-s", CONTRACT, "--format", "json", env=ENV)
     assert result.returncode == 1
     document = json.loads(result.stdout)
     assert document["ok"] is False
-    assert set(document) == {"ok", "violations"}
-    assert all(set(v) == {"code", "category", "context", "path", "expected", "actual", "message", "hint"} for v in document["violations"])
+    assert set(document) == {"ok", "summary", "targets"}
+    [target] = document["targets"]
+    assert target["target"] == BAD and target["ok"] is False
+    assert all(set(v) == {"code", "category", "context", "path", "expected", "actual", "message", "hint"} for v in target["violations"])
 
 
 def test_importspy_legacy_syntax_keeps_working(project):
@@ -53,7 +55,7 @@ def test_contract_error_exits_two_with_position(project):
     result = project.cli("check", GOOD, "-s", str(bad))
     assert result.returncode == 2
     assert f"{bad}:3:5: invalid contract: unknown key `retrun_annotation`" in result.stderr
-    as_json = json.loads(project.cli("check", GOOD, "-s", str(bad), "--format", "json").stdout)
+    as_json = json.loads(project.cli("check", GOOD, "-s", str(bad), "--format", "json").stdout)["targets"][0]
     assert as_json["error"]["code"] == "contract-invalid" and as_json["error"]["line"] == 3
 
 
@@ -147,7 +149,7 @@ def test_summary_of_violations_of_one_context_reads_as_a_sentence(project):
 def test_contract_error_hint_is_in_its_own_field(project):
     bad = project.write("bad.yml", "functions:\n  - name: f\n    retrun_annotation: str\n")
     project.write("plugins/a.py", "def f():\n    pass\n")
-    single = json.loads(project.cli("check", GOOD, "-s", str(bad), "--format", "json").stdout)["error"]
+    single = json.loads(project.cli("check", GOOD, "-s", str(bad), "--format", "json").stdout)["targets"][0]["error"]
     batch = json.loads(project.cli("check", "plugins", "-s", str(bad), "--format", "json").stdout)["targets"][0]["error"]
     for error in (single, batch):
         assert "did you mean `return_annotation`" in error["hint"], error

@@ -122,7 +122,7 @@ def test_a_hostile_inheritance_in_a_batch_is_one_error_and_every_other_target_is
     assert result.returncode == 2
     assert targets["plugins/good.py"]["ok"]
     error = targets["plugins/deep.py"]["error"]
-    assert (error["kind"], error["line"]) == ("source-error", 1001)
+    assert (error["code"], error["line"]) == ("source-error", 1001)
     assert "more than the limit of 1000" in error["message"]
 
 

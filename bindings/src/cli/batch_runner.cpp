@@ -28,6 +28,7 @@
 #include "extract/compiled_module.hpp"
 #include "extract/source_bytes.hpp"
 #include "extract/static_extractor.hpp"
+#include "cli/output_capture.hpp"
 
 namespace importspy::bindings {
 namespace {
@@ -140,8 +141,17 @@ public:
           result.error = contract->error;
           return {};
         }
-        const ModuleFacts facts = facts_for_target(nb::str(target.kind == DiscoveredTarget::Kind::dotted_name ? target.display.c_str() : target.path.string().c_str()),
-                                                   Mode::runtime, {needs_hashes(*contract->contract) || lock_.has_value(), options_.parser});
+        // What the module prints while it is imported goes with its result, not into the report.
+        OutputCapture capture;
+        ModuleFacts facts;
+        try {
+          facts = facts_for_target(nb::str(target.kind == DiscoveredTarget::Kind::dotted_name ? target.display.c_str() : target.path.string().c_str()),
+                                   Mode::runtime, {needs_hashes(*contract->contract) || lock_.has_value(), options_.parser});
+        } catch (...) {
+          result.printed = capture.finish();
+          throw;
+        }
+        result.printed = capture.finish();
         result.report = check(*contract->contract, contract->environment, facts, {options_.trace});
         add_lock_drift(result, facts);
       } catch (const SourceError& error) {

@@ -21,6 +21,7 @@
 
 #include "cli/batch_runner.hpp"
 #include "cli/completion.hpp"
+#include "cli/output_capture.hpp"
 #include "cli/package_check.hpp"
 #include "cli/policy05.hpp"
 #include "extract/environment_probe.hpp"
@@ -109,6 +110,7 @@ struct Options {
   bool quiet = false;    // -q: problems only, no summary, no progress bar
   bool verbose = false;  // -v: every target listed, compliant ones too
   std::string color = "auto";
+  std::string output_file;  // -o: the report goes here (written atomically), standard output stays empty
   std::vector<std::string> excludes;
   std::string config;
   std::string cache_directory = ".importspy_cache";
@@ -139,32 +141,31 @@ std::vector<std::string> entry_point_modules(const std::string& group) {
   return modules;
 }
 
-// One target named explicitly as a file or module: the single-report output of `importspy check`.
+// One target named explicitly as a file or module, in text: the single report of `importspy check`. The
+// machine formats have one shape whatever the targets (a document with `targets`, errors included).
 bool single_report_form(const Options& options, const std::vector<std::string>& targets) {
-  if (targets.size() != 1 || options.dry_run || (options.format != "text" && options.format != "json")) return false;
+  if (targets.size() != 1 || options.dry_run || options.format != "text") return false;
   std::error_code ec;
   return targets[0].find_first_of("*?[") == std::string::npos && !fs::is_directory(targets[0], ec);
 }
 
-std::string render_single(const TargetResult& result, bool json, const Options& options, int& status) {
+// The single report in text; an error goes to standard error, as a compiler's would.
+std::string render_single(const TargetResult& result, const Options& options, bool color) {
+  const std::string printed = render_printed(result);  // what the module printed while imported, first
   if (result.error) {
-    status = kExitError;
-    if (result.error->kind == "contract-invalid") {
+    if (result.error->code == "contract-invalid") {
       const ContractError error(ContractErrorKind::invalid_value, result.error->file, result.error->line, result.error->column, result.error->message,
                                 result.error->hint);
-      if (json) return render_json(error) + "\n";
       write("stderr", render_text(error, {use_color(options.color, "stderr"), true}));
-      return {};
+      return printed;
     }
     std::string where = result.error->file.empty() ? result.target : result.error->file;
     if (result.error->line > 0) where += ":" + std::to_string(result.error->line) + ":" + std::to_string(result.error->column);
-    write("stderr", where + ": error: " + result.error->message + "\n");
-    return {};
+    write("stderr", where + ": error: " + result.error->message + (result.error->hint.empty() ? "" : "\n  hint: " + result.error->hint) + "\n");
+    return printed;
   }
-  status = result.report->ok() ? 0 : 1;
-  if (json) return render_json(*result.report) + "\n";
-  if (options.quiet && result.report->ok()) return {};
-  return render_text(*result.report, {use_color(options.color, "stdout"), true, !options.quiet});
+  if (options.quiet && result.report->ok()) return printed;
+  return printed + render_text(*result.report, {color, true, !options.quiet});
 }
 
 std::string render_trace(const BatchResult& batch) {
@@ -186,13 +187,62 @@ void log_outcomes(const BatchResult& batch) {
   for (const auto& result : batch.results) {
     std::string outcome;
     if (result.error) {
-      outcome = "not checked: " + result.error->kind + ": " + result.error->message;
+      outcome = "not checked: " + result.error->code + ": " + result.error->message;
     } else if (result.report) {
       outcome = std::string(result.cached ? "served from the result cache" : "checked") + ": " +
                 (result.report->ok() ? std::string("compliant") : plural(result.report->violations.size(), "violation"));
     }
     log_debug(result.target + ": " + outcome);
   }
+}
+
+// The report of a run in the format asked for.
+std::string render_report(const BatchResult& batch, const Options& options, bool single) {
+  if (options.format == "json") return render_batch_json(batch) + "\n";
+  if (options.format == "sarif") return render_sarif(batch, IMPORTSPY_VERSION) + "\n";
+  if (options.format == "junit") return render_junit(batch);
+  if (options.format == "github") return render_github(batch);
+  // Colour is for a terminal: a report written to a file (-o) has it only when asked for (--color always).
+  const bool color = options.output_file.empty() ? use_color(options.color, "stdout") : options.color == "always";
+  if (single && batch.results.size() == 1) return render_single(batch.results.front(), options, color);
+  return (options.dry_run ? render_trace(batch) + "\n" : std::string()) + render_batch_text(batch, {color, true, !options.quiet, options.verbose});
+}
+
+bool write_file_atomically(const std::string& output, const std::string& text);
+
+// Writes the report where it goes: the -o file (atomically: never half a report), else standard output.
+// kExitError when it cannot be written.
+int deliver(const Options& options, const std::string& report) {
+  if (!options.output_file.empty()) {
+    std::error_code ec;
+    const fs::path folder = fs::path(options.output_file).parent_path();
+    if (!folder.empty()) fs::create_directories(folder, ec);  // as ruff does (an error shows below)
+    if (write_file_atomically(options.output_file, report)) return kExitCompliant;
+    write("stderr", "importspy: error: the report cannot be written to " + options.output_file + ": " +
+                        (ec ? "its folder cannot be created (" + ec.message() + ")" : std::string("its folder is not writable")) +
+                        "; name a file in a writable folder (it is replaced whole, never written in part)\n");
+    return kExitError;
+  }
+  if (!write("stdout", report)) {
+    write("stderr", "importspy: error: the report cannot be written: standard output is closed or failed; redirect it to a file (> report.txt)\n");
+    return kExitError;
+  }
+  return kExitCompliant;
+}
+
+// A run that cannot start (settings, usage, lock file): the message on standard error, as ever, and in
+// the machine formats also a report whose one entry is that error, so a CI step that reads the report
+// finds one. Exit status 2.
+int fail_run(const Options& options, TargetError error, const std::string& shown) {
+  write("stderr", shown);
+  if (options.format == "text") return kExitError;
+  BatchResult batch;
+  TargetResult result;
+  result.target = error.file.empty() ? "importspy check" : error.file;
+  result.error = std::move(error);
+  batch.results.push_back(std::move(result));
+  deliver(options, render_report(batch, options, false));
+  return kExitError;
 }
 
 int run_check(const Options& options) {
@@ -208,8 +258,12 @@ int run_check(const Options& options) {
     if (!options.config.empty()) config = load_project_config(options.config);
     else config = find_project_config(fs::current_path());
   } catch (const ConfigError& error) {
-    write("stderr", std::string(error.what()) + "\n");
-    return kExitError;
+    // what() is `file:line:column: message`; the report's fields hold them apart.
+    std::string message = error.what();
+    const std::string place = error.file() + (error.line() > 0 ? ":" + std::to_string(error.line()) + ":" + std::to_string(error.column()) : "") + ": ";
+    if (message.starts_with(place)) message.erase(0, place.size());
+    return fail_run(options, TargetError{"settings-invalid", message, display_path(error.file()), error.line(), error.column(), ""},
+                    std::string(error.what()) + "\n");
   }
   if (debug) {
     log_debug(config ? "project settings: " + display_path(config->file) + " (" + plural(config->contracts.size(), "contract mapping") + ", " +
@@ -221,20 +275,22 @@ int run_check(const Options& options) {
   for (const auto& group : options.entry_point_groups) {
     const auto modules = entry_point_modules(group);
     if (modules.empty()) {
-      write("stderr", "importspy: error: no installed distribution declares entry points in group `" + group + "`\n");
-      return kExitError;
+      const std::string message = "no installed distribution declares entry points in group `" + group + "`";
+      return fail_run(options, TargetError{"not-found", message, "", 0, 0, "check the group's name, and that its distribution is installed in this environment"},
+                      "importspy: error: " + message + "\n");
     }
     batch_options.targets.insert(batch_options.targets.end(), modules.begin(), modules.end());
   }
   if (batch_options.targets.empty()) {
-    write("stderr", "importspy: error: no target given, and no `targets` in [tool.importspy] (pyproject.toml) or importspy.toml\n"
-                    "Usage: importspy check MODULE_OR_FOLDER... -s CONTRACT\n");
-    return kExitError;
+    const std::string message = "no target given, and no `targets` in [tool.importspy] (pyproject.toml) or importspy.toml";
+    return fail_run(options, TargetError{"usage-error", message, "", 0, 0, "name modules, folders or patterns: importspy check MODULE_OR_FOLDER... -s CONTRACT"},
+                    "importspy: error: " + message + "\nUsage: importspy check MODULE_OR_FOLDER... -s CONTRACT\n");
   }
   if (!options.contract.empty()) batch_options.contract = options.contract;
   if (!batch_options.contract && (!config || config->contracts.empty())) {
-    write("stderr", "importspy: error: no contract given (-s CONTRACT), and no [[tool.importspy.contracts]] mapping in the project's settings\n");
-    return kExitError;
+    const std::string message = "no contract given (-s CONTRACT), and no [[tool.importspy.contracts]] mapping in the project's settings";
+    return fail_run(options, TargetError{"usage-error", message, "", 0, 0, "pass -s CONTRACT, or map targets to contracts in [tool.importspy]"},
+                    "importspy: error: " + message + "\n");
   }
   batch_options.mode = parse_mode(!options.mode.empty() ? options.mode : config && config->mode ? *config->mode : "static");
   batch_options.excludes = options.excludes;
@@ -246,8 +302,8 @@ int run_check(const Options& options) {
   if (!options.shard.empty()) {
     const auto shard = parse_shard(options.shard);
     if (!shard) {
-      write("stderr", "importspy: error: --shard " + options.shard + ": expected I/N with 1 <= I <= N (for example --shard 2/4)\n");
-      return kExitError;
+      const std::string message = "--shard " + options.shard + ": expected I/N with 1 <= I <= N (for example --shard 2/4)";
+      return fail_run(options, TargetError{"usage-error", message, "", 0, 0, ""}, "importspy: error: " + message + "\n");
     }
     batch_options.shard = *shard;
   }
@@ -268,32 +324,13 @@ int run_check(const Options& options) {
     // No bar, no callback: the threads' results are then waited for without waking this thread.
     batch = run_batch(batch_options, config, show_progress ? std::function<void(std::size_t, std::size_t)>(progress) : nullptr);
   } catch (const LockError& error) {
-    write("stderr", std::string("importspy: error: ") + error.what() + "\n");
-    return kExitError;
+    return fail_run(options, TargetError{"lock-invalid", error.what(), display_path(*batch_options.lock_file), 0, 0, ""},
+                    std::string("importspy: error: ") + error.what() + "\n");
   }
 
   if (debug) log_outcomes(batch);
-  const bool color = text && use_color(options.color, "stdout");
-  int status = batch.exit_status();
-  std::string output;
-  if (single_report_form(options, batch_options.targets) && batch.results.size() == 1) {
-    output = render_single(batch.results.front(), options.format == "json", options, status);
-  } else if (options.format == "json") {
-    output = render_batch_json(batch) + "\n";
-  } else if (options.format == "sarif") {
-    output = render_sarif(batch, IMPORTSPY_VERSION) + "\n";
-  } else if (options.format == "junit") {
-    output = render_junit(batch);
-  } else if (options.format == "github") {
-    output = render_github(batch);
-  } else {
-    output = (options.dry_run ? render_trace(batch) + "\n" : std::string()) + render_batch_text(batch, {color, true, !options.quiet, options.verbose});
-  }
-  if (!write("stdout", output)) {
-    write("stderr", "importspy: error: the report cannot be written: standard output is closed or failed; redirect it to a file (> report.txt)\n");
-    return kExitError;
-  }
-  return options.dry_run ? kExitCompliant : status;
+  if (deliver(options, render_report(batch, options, single_report_form(options, batch_options.targets))) != kExitCompliant) return kExitError;
+  return options.dry_run ? kExitCompliant : batch.exit_status();
 }
 
 void add_check_options(CLI::App& app, Options& options) {
@@ -306,6 +343,7 @@ void add_check_options(CLI::App& app, Options& options) {
       ->check(CLI::IsMember({"DEBUG", "INFO", "WARNING", "ERROR"}, CLI::ignore_case));
   CLI::Option* quiet = app.add_flag("-q,--quiet", options.quiet, "Print problems only: no summary, no progress bar, nothing when compliant");
   app.add_flag("-v,--verbose", options.verbose, "List every target checked, compliant ones too")->excludes(quiet);
+  app.add_option("-o,--output-file", options.output_file, "Write the report to this file (atomically) instead of standard output");
   app.add_option("--color", options.color, "Colour: auto (a terminal, unless NO_COLOR; FORCE_COLOR forces it), always or never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
   app.add_option("--parser", options.parser, "Static mode: reader (ImportSpy's C++ reader, default) or cpython (CPython's parser, for comparison)")
@@ -709,11 +747,23 @@ int run_cli(const std::vector<std::string>& arguments, bool program) {
   if (app.got_subcommand(lock_command)) return run_lock(parse_source_parser(lock_parser), lock_targets, lock_excludes, lock_output);
   if (app.got_subcommand(generate_command)) {
     ModuleFacts facts;
-    try {
-      facts = facts_for_target(nb::str(generate_target.c_str()), parse_mode(generate_mode), {with_hashes, parse_source_parser(generate_parser)});
-    } catch (const SourceError& error) {
-      report_source_error(error);
-      return kExitError;
+    {
+      // Runtime mode imports the module: what it prints goes to standard error, never into the YAML.
+      std::optional<OutputCapture> capture;
+      if (parse_mode(generate_mode) == Mode::runtime) capture.emplace();
+      const auto forward = [&] {
+        if (!capture) return;
+        const PrintedOutput printed = capture->finish();
+        write("stderr", printed.out + printed.err);
+      };
+      try {
+        facts = facts_for_target(nb::str(generate_target.c_str()), parse_mode(generate_mode), {with_hashes, parse_source_parser(generate_parser)});
+      } catch (const SourceError& error) {
+        forward();
+        report_source_error(error);
+        return kExitError;
+      }
+      forward();
     }
     const EnvironmentFacts environment = probe_environment({});
     GenerateOptions options;

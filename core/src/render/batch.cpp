@@ -21,6 +21,22 @@ json optional_json(const std::optional<std::string>& s) { return s ? json(*s) : 
 
 }  // namespace
 
+std::string render_printed(const TargetResult& result) {
+  if (result.printed.empty()) return {};
+  std::string out = result.target + " printed while it was imported:\n";
+  const auto lines = [&](std::string_view stream, std::string_view text) {
+    while (!text.empty()) {
+      const std::size_t end = text.find('\n');
+      out += "  " + std::string(stream) + " | " + std::string(text.substr(0, end)) + "\n";
+      if (end == std::string_view::npos) break;
+      text.remove_prefix(end + 1);
+    }
+  };
+  lines("stdout", result.printed.out);
+  lines("stderr", result.printed.err);
+  return out;
+}
+
 int module_line(const Violation& violation, const std::string& module_file) {
   if (module_file.empty() || (violation.context != Context::module && violation.context != Context::class_)) return 0;
   return violation.source_line > 0 ? violation.source_line : 1;
@@ -31,6 +47,7 @@ std::string render_batch_text(const BatchResult& batch, const TextOptions& optio
   const std::string_view green = options.color ? "\x1b[32m" : "";
   std::string out;
   for (const auto& result : batch.results) {
+    out += render_printed(result);
     if (result.error) {
       out += std::string(bold) + (result.error->file.empty() ? result.target : error_place(*result.error)) + std::string(reset) + ": " + std::string(red) +
              "error" + std::string(reset) + ": " + result.error->message + "\n";
@@ -56,7 +73,7 @@ std::string render_batch_json(const BatchResult& batch) {
   for (const auto& result : batch.results) {
     json entry = {{"target", result.target}, {"file", result.file}, {"contract", result.contract}, {"ok", result.ok()}, {"cached", result.cached}};
     if (result.error) {
-      entry["error"] = {{"kind", result.error->kind}, {"message", result.error->message}, {"file", result.error->file},
+      entry["error"] = {{"code", result.error->code}, {"message", result.error->message}, {"file", result.error->file},
                         {"line", result.error->line}, {"column", result.error->column}, {"hint", result.error->hint}};
     } else {
       json violations = json::array();
@@ -68,6 +85,7 @@ std::string render_batch_json(const BatchResult& batch) {
       entry["violations"] = std::move(violations);
       if (result.report->trace) entry["trace"] = {{"deployment", result.report->trace->deployment}, {"rules", result.report->trace->rules}};
     }
+    if (!result.printed.empty()) entry["output"] = {{"stdout", result.printed.out}, {"stderr", result.printed.err}};
     targets.push_back(std::move(entry));
   }
   const std::size_t total = batch.results.size();

@@ -26,9 +26,10 @@ std::string escape_property(std::string_view text) {
   return out;
 }
 
-std::string annotation(const std::string& file, int line, const std::string& title, const std::string& message) {
+std::string annotation(const std::string& file, int line, const std::string& title, const std::string& message, int column = 0) {
   std::string out = "::error file=" + escape_property(file);
   if (line > 0) out += ",line=" + std::to_string(line);
+  if (line > 0 && column > 0) out += ",col=" + std::to_string(column);
   return out + ",title=" + escape_property(title) + "::" + escape_data(message) + "\n";
 }
 
@@ -38,8 +39,8 @@ std::string render_github(const BatchResult& batch) {
   std::string out;
   for (const auto& result : batch.results) {
     if (result.error) {
-      out += annotation(result.error->file.empty() ? result.target : result.error->file, result.error->line, "importspy " + result.error->kind,
-                        result.error->message + (result.error->hint.empty() ? "" : " (fix: " + result.error->hint + ")"));
+      out += annotation(result.error->file.empty() ? result.target : result.error->file, result.error->line, "importspy " + result.error->code,
+                        result.error->message + (result.error->hint.empty() ? "" : " (fix: " + result.error->hint + ")"), result.error->column);
       continue;
     }
     for (const auto& v : result.report->violations) {

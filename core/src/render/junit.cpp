@@ -43,19 +43,26 @@ std::string render_junit(const BatchResult& batch) {
   for (const auto& result : batch.results) {
     out += "    <testcase classname=\"importspy\" name=\"" + xml_escape(result.target) + "\"";
     if (!result.file.empty()) out += " file=\"" + xml_escape(result.file) + "\"";
+    std::string body;
     if (result.error) {
-      out += ">\n      <error type=\"" + xml_escape(result.error->kind) + "\" message=\"" + xml_escape(result.error->message) + "\">" +
-             xml_escape(result.error->message + (result.error->hint.empty() ? "" : "\nhint: " + result.error->hint)) + "</error>\n    </testcase>\n";
+      // The body names the place as the text format does: file:line:column: message, then the hint.
+      const TargetError& error = *result.error;
+      std::string place = error.file.empty() ? result.target : error.file;
+      if (error.line > 0) place += ":" + std::to_string(error.line) + ":" + std::to_string(error.column);
+      body += "      <error type=\"" + xml_escape(error.code) + "\" message=\"" + xml_escape(error.message) + "\">" +
+              xml_escape(place + ": " + error.message + (error.hint.empty() ? "" : "\nhint: " + error.hint)) + "</error>\n";
     } else if (!result.report->ok()) {
       Report shown = *result.report;
       shown.module_filename = result.target;
       if (!result.contract.empty()) shown.contract_source = result.contract;
-      out += ">\n      <failure type=\"contract-violation\" message=\"" + std::to_string(shown.violations.size()) + " contract violation" +
-             (shown.violations.size() == 1 ? "" : "s") + " (" + xml_escape(result.contract) + ")\">" + xml_escape(render_text(shown, {false, true})) +
-             "</failure>\n    </testcase>\n";
-    } else {
-      out += "/>\n";
+      body += "      <failure type=\"contract-violation\" message=\"" + std::to_string(shown.violations.size()) + " contract violation" +
+              (shown.violations.size() == 1 ? "" : "s") + " (" + xml_escape(result.contract) + ")\">" + xml_escape(render_text(shown, {false, true})) +
+              "</failure>\n";
     }
+    // What the module printed while imported (runtime mode), where test reporters show a test's output.
+    if (!result.printed.out.empty()) body += "      <system-out>" + xml_escape(result.printed.out) + "</system-out>\n";
+    if (!result.printed.err.empty()) body += "      <system-err>" + xml_escape(result.printed.err) + "</system-err>\n";
+    out += body.empty() ? "/>\n" : ">\n" + body + "    </testcase>\n";
   }
   out += "  </testsuite>\n</testsuites>\n";
   return out;

@@ -18,6 +18,11 @@ constexpr ErrorRule kErrorRules[] = {
     {"contract-invalid", "The contract cannot be loaded."},
     {"not-found", "The target names no file or module."},
     {"no-python-files", "The directory or pattern names no Python file."},
+    {"no-contract", "No contract applies to the module."},
+    {"internal-error", "ImportSpy itself failed on this target (please report it)."},
+    {"settings-invalid", "The project settings cannot be read; nothing was checked."},
+    {"usage-error", "The command line asks for nothing that can be checked; nothing was checked."},
+    {"lock-invalid", "The lock file cannot be used; nothing was checked."},
 };
 
 // A relative, '/'-separated path as a URI reference: reserved and non-ASCII bytes percent-encoded.
@@ -38,9 +43,10 @@ std::string uri_of(const std::string& path) {
   return out;
 }
 
-json location(const std::string& file, int line) {
+json location(const std::string& file, int line, int column = 0) {
   json physical = {{"artifactLocation", {{"uri", uri_of(file)}}}};
   if (line > 0) physical["region"] = {{"startLine", line}};
+  if (line > 0 && column > 0) physical["region"]["startColumn"] = column;
   return json::array({{{"physicalLocation", std::move(physical)}}});
 }
 
@@ -65,9 +71,9 @@ std::string render_sarif(const BatchResult& batch, const std::string& tool_versi
   for (const auto& target : batch.results) {
     if (target.error) {
       const std::string file = target.error->file.empty() ? target.target : target.error->file;
-      const std::string kind = rule_index.count(target.error->kind) ? target.error->kind : "source-error";
+      const std::string kind = rule_index.count(target.error->code) ? target.error->code : "source-error";
       results.push_back({{"ruleId", kind}, {"ruleIndex", rule_index[kind]}, {"level", "error"},
-                         {"message", {{"text", target.target + ": " + target.error->message + (target.error->hint.empty() ? "" : ". Fix: " + target.error->hint)}}}, {"locations", location(file, target.error->line)}});
+                         {"message", {{"text", target.target + ": " + target.error->message + (target.error->hint.empty() ? "" : ". Fix: " + target.error->hint)}}}, {"locations", location(file, target.error->line, target.error->column)}});
       continue;
     }
     for (const auto& v : target.report->violations) {

@@ -11,14 +11,14 @@ namespace {
 
 BatchResult sample() {
   BatchResult batch;
-  TargetResult ok{"p/a.py", "p/a.py", "c.yml", Report{}, std::nullopt, false};
+  TargetResult ok{"p/a.py", "p/a.py", "c.yml", Report{}, std::nullopt, false, {}};
   Report bad;
   bad.violations.push_back(Violation{"variable-value-mismatch", Category::mismatch, Context::module, "variables.x", "1", "2", "x is 2, expected 1",
                                      "set x = 1", {4, 5}, 7});
   bad.violations.push_back(Violation{"function-missing", Category::missing, Context::module, "functions.f", "f", std::nullopt, "f <is> \"missing\" & gone",
                                      "define f, now", {9, 5}, 0});
-  TargetResult violating{"p/b.py", "p/b.py", "c.yml", bad, std::nullopt, true};
-  TargetResult broken{"p/c.py", "p/c.py", "c.yml", std::nullopt, TargetError{"source-error", "not valid Python:\ncolon, comma", "p/c.py", 2, 3, ""}, false};
+  TargetResult violating{"p/b.py", "p/b.py", "c.yml", bad, std::nullopt, true, {}};
+  TargetResult broken{"p/c.py", "p/c.py", "c.yml", std::nullopt, TargetError{"source-error", "not valid Python:\ncolon, comma", "p/c.py", 2, 3, ""}, false, {}};
   batch.results = {ok, violating, broken};
   return batch;
 }
@@ -38,7 +38,8 @@ TEST(RenderBatch, json_summary_and_entries) {
   const json document = json::parse(render_batch_json(sample()));
   EXPECT_EQ(document["summary"], json::parse(R"({"targets": 3, "compliant": 1, "violating": 1, "errors": 1, "violations": 2})"));
   EXPECT_EQ(document["targets"][1]["cached"], true);
-  EXPECT_EQ(document["targets"][2]["error"]["kind"], "source-error");
+  EXPECT_EQ(document["targets"][2]["error"],
+            json::parse(R"({"code": "source-error", "message": "not valid Python:\ncolon, comma", "file": "p/c.py", "line": 2, "column": 3, "hint": ""})"));
 }
 
 TEST(RenderBatch, sarif_locates_violations_at_the_module_line_or_the_contract_line) {
@@ -49,6 +50,7 @@ TEST(RenderBatch, sarif_locates_violations_at_the_module_line_or_the_contract_li
   EXPECT_EQ(results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "p/b.py");
   EXPECT_EQ(results[0]["locations"][0]["physicalLocation"]["region"]["startLine"], 7);
   EXPECT_EQ(results[2]["ruleId"], "source-error");
+  EXPECT_EQ(results[2]["locations"][0]["physicalLocation"]["region"], json::parse(R"({"startLine": 2, "startColumn": 3})"));
   const auto& rules = run["tool"]["driver"]["rules"];
   EXPECT_EQ(rules[results[0]["ruleIndex"].get<int>()]["id"], "variable-value-mismatch");
 }
@@ -88,13 +90,14 @@ TEST(RenderBatch, junit_escapes_markup) {
   EXPECT_NE(xml.find("tests=\"3\" failures=\"1\" errors=\"1\""), std::string::npos);
   EXPECT_NE(xml.find("f &lt;is&gt; &quot;missing&quot; &amp; gone"), std::string::npos);
   EXPECT_EQ(xml.find("<is>"), std::string::npos);
+  EXPECT_NE(xml.find("<error type=\"source-error\" message=\"not valid Python:\ncolon, comma\">p/c.py:2:3: not valid Python:"), std::string::npos) << xml;
 }
 
 TEST(RenderBatch, github_annotations_escape_newlines_and_property_separators) {
   const std::string lines = render_github(sample());
   EXPECT_NE(lines.find("::error file=p/b.py,line=7,title=importspy variable-value-mismatch::x is 2, expected 1 (fix: set x = 1) (rule: c.yml:4)\n"),
             std::string::npos) << lines;
-  EXPECT_NE(lines.find("::error file=p/c.py,line=2,title=importspy source-error::not valid Python:%0Acolon, comma\n"), std::string::npos);
+  EXPECT_NE(lines.find("::error file=p/c.py,line=2,col=3,title=importspy source-error::not valid Python:%0Acolon, comma\n"), std::string::npos);
 }
 
 TEST(RenderBatch, text_lists_problems_only_and_a_summary) {
@@ -112,4 +115,18 @@ TEST(RenderBatch, text_quiet_drops_the_summary_and_verbose_lists_compliant_targe
   EXPECT_NE(quiet.find("p/b.py violates c.yml"), std::string::npos);
   const std::string verbose = render_batch_text(sample(), {false, true, true, true});
   EXPECT_TRUE(verbose.starts_with("p/a.py satisfies c.yml\np/b.py violates c.yml\n")) << verbose;
+}
+
+TEST(RenderBatch, what_a_module_printed_on_import_is_a_field_a_block_and_system_out) {
+  BatchResult batch = sample();
+  batch.results[0].printed = PrintedOutput{"{ not json\n<b>", "warned\n"};
+  const json document = json::parse(render_batch_json(batch));
+  EXPECT_EQ(document["targets"][0]["output"], json::parse(R"({"stdout": "{ not json\n<b>", "stderr": "warned\n"})"));
+  EXPECT_FALSE(document["targets"][1].contains("output"));
+  EXPECT_TRUE(render_batch_text(batch).starts_with("p/a.py printed while it was imported:\n  stdout | { not json\n  stdout | <b>\n  stderr | warned\n"))
+      << render_batch_text(batch);
+  const std::string xml = render_junit(batch);
+  EXPECT_NE(xml.find("<testcase classname=\"importspy\" name=\"p/a.py\" file=\"p/a.py\">\n      <system-out>{ not json\n&lt;b&gt;</system-out>\n"
+                     "      <system-err>warned\n</system-err>\n    </testcase>\n"),
+            std::string::npos) << xml;
 }

@@ -12,10 +12,10 @@ BatchResult sample() {
   Report bad;
   bad.violations.push_back(Violation{"variable-value-mismatch", Category::mismatch, Context::module, "variables.x", "1", "2", "x is 2, expected 1",
                                      "set x = 1", {4, 5}, 7});
-  batch.results.push_back({"p/a.py", "p/a.py", "c.yml", Report{}, std::nullopt, false});
-  batch.results.push_back({"p/b.py", "p/b.py", "c.yml", bad, std::nullopt, false});
-  batch.results.push_back({"p/c.py", "p/c.py", "c.yml", std::nullopt, TargetError{"source-error", "not valid Python", "p/c.py", 2, 3, ""}, false});
-  batch.results.push_back({"p/d.py", "p/d.py", "c.yml", Report{}, std::nullopt, false});
+  batch.results.push_back({"p/a.py", "p/a.py", "c.yml", Report{}, std::nullopt, false, {}});
+  batch.results.push_back({"p/b.py", "p/b.py", "c.yml", bad, std::nullopt, false, {}});
+  batch.results.push_back({"p/c.py", "p/c.py", "c.yml", std::nullopt, TargetError{"source-error", "not valid Python", "p/c.py", 2, 3, ""}, false, {}});
+  batch.results.push_back({"p/d.py", "p/d.py", "c.yml", Report{}, std::nullopt, false, {}});
   return batch;
 }
 
@@ -56,7 +56,7 @@ TEST(MergeShards, junit_shards_merge_into_the_single_run) {
 
 TEST(MergeShards, an_empty_shard_is_merged_too) {
   BatchResult whole;
-  whole.results.push_back({"p/a.py", "p/a.py", "c.yml", Report{}, std::nullopt, false});
+  whole.results.push_back({"p/a.py", "p/a.py", "c.yml", Report{}, std::nullopt, false, {}});
   const MergedOutput merged = merge_shard_outputs({{"1", render_batch_json(shard(whole, 1, 2))}, {"2", render_batch_json(shard(whole, 2, 2))}});
   EXPECT_EQ(merged.text, render_batch_json(whole) + "\n");
   EXPECT_EQ(merged.exit_status, 0);

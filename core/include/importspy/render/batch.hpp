@@ -12,8 +12,13 @@ namespace importspy {
 std::string render_batch_text(const BatchResult& batch, const TextOptions& options = {});
 
 // {"ok", "summary": {targets, compliant, violating, errors, violations}, "targets": [{target, file,
-// contract, ok, cached, violations | error}]}; violations have the fields of the single report.
+// contract, ok, cached, violations | error, trace?, output?}]}; violations have the fields of the single
+// report; `output` ({stdout, stderr}) is what a module printed while imported (runtime mode).
 std::string render_batch_json(const BatchResult& batch);
+
+// `TARGET printed while it was imported:` and its lines, each under `  stdout | ` or `  stderr | `; empty
+// when it printed nothing.
+std::string render_printed(const TargetResult& result);
 
 // SARIF 2.1.0: one rule per violation code, one result per violation, located in the module (module_line)
 // with the contract's rule related, or at the rule when the violation is the environment's.

@@ -9,17 +9,27 @@
 
 namespace importspy {
 
-// Why a target could not be checked. The run goes on with the other targets.
+// Why a target could not be checked. The run goes on with the other targets. Every format renders the
+// same fields (JSON: {code, message, file, line, column, hint}).
 struct TargetError {
-  std::string kind;     // "source-error" (unreadable, not UTF-8, too large, not Python, raised on import),
+  std::string code;     // "source-error" (unreadable, not UTF-8, too large, not Python, raised on import),
                         // "contract-invalid", "not-found", "no-python-files", "no-contract",
-                        // "internal-error" (ImportSpy itself failed on this target; reported as a
-                        // `source-error` result in SARIF)
+                        // "internal-error" (ImportSpy itself failed on this target); for a run that
+                        // cannot start: "settings-invalid", "usage-error", "lock-invalid"
   std::string message;
   std::string file;     // the file the error is about (the module's or the contract's)
   int line = 0;
   int column = 0;
   std::string hint;     // how to fix it, when known (a contract error's "did you mean ...")
+};
+
+// What a module wrote to standard output and error while it was imported (runtime mode): reported with
+// its target, never mixed into the report's own stream.
+struct PrintedOutput {
+  std::string out;
+  std::string err;
+
+  bool empty() const { return out.empty() && err.empty(); }
 };
 
 struct TargetResult {
@@ -29,6 +39,7 @@ struct TargetResult {
   std::optional<Report> report;
   std::optional<TargetError> error;
   bool cached = false;   // served from the result cache
+  PrintedOutput printed; // runtime mode: what importing it printed
 
   bool ok() const { return !error && report && report->ok(); }
 };
