@@ -4,6 +4,12 @@
 import json
 
 
+def violations_of(result):
+    """The violations of the one target a `check --format json` of one file reports (docs/report-format.md)."""
+    [target] = json.loads(result.stdout)["targets"]
+    return target["violations"]
+
+
 def write_app(project):
     project.write("app/__init__.py", "from . import core\n")
     project.write("app/core.py", """
@@ -28,7 +34,7 @@ def test_a_forbidden_import_is_reported_at_its_line_and_lazy_ones_say_so(project
     project.write("rules.yml", "imports:\n  forbidden: [requests, app.cli]\n")
     result = project.cli("check", "app/core.py", "-s", "rules.yml", "--format", "json")
     assert result.returncode == 1, result.stderr
-    [violation] = json.loads(result.stdout)["violations"]
+    [violation] = violations_of(result)
     assert violation["code"] == "import-forbidden"
     assert violation["path"] == "imports"
     assert violation["expected"] == "requests"
@@ -54,7 +60,7 @@ def test_allowed_lists_every_import_outside_them_with_relative_imports_resolved(
     assert result.returncode == 0, result.stdout
     project.write("narrow.yml", "imports:\n  allowed: [typing]\n")
     result = project.cli("check", "app.db", "-s", "narrow.yml", "--format", "json")
-    [violation] = json.loads(result.stdout)["violations"]
+    [violation] = violations_of(result)
     assert violation["code"] == "import-not-allowed"
     assert violation["actual"] == "from app.core import run"
 
@@ -134,7 +140,7 @@ def test_a_file_path_is_placed_in_its_package_under_the_source_root(project):
     assert result.returncode == 0, result.stdout + result.stderr
     project.write("forbidden.yml", "imports:\n  forbidden: [app.core]\n")
     result = project.cli("check", "app/db.py", "-s", "forbidden.yml", "--format", "json")
-    [violation] = json.loads(result.stdout)["violations"]
+    [violation] = violations_of(result)
     assert (violation["code"], violation["actual"]) == ("import-forbidden", "from app.core import run")
 
 
@@ -156,9 +162,9 @@ def test_both_parsers_record_lazy_and_type_checking_imports_alike(project):
     for parser in ("reader", "cpython"):
         result = project.cli("check", "app.mixed", "-s", "rules.yml", "--parser", parser, "--format", "json", "--no-cache")
         assert result.returncode == 1, result.stderr
-        outputs.append(json.loads(result.stdout))
+        outputs.append(violations_of(result))
     assert outputs[0] == outputs[1]
-    messages = [v["message"] for v in outputs[0]["violations"]]
+    messages = [v["message"] for v in outputs[0]]
     assert len(messages) == 3
     assert "TYPE_CHECKING" in messages[0] and "lazy" in messages[1] and "lazy" in messages[2]
 
@@ -209,7 +215,7 @@ def test_when_unsure_deny_refuses_a_module_that_changes_its_namespace_statically
     project.write("plugin.py", "def register(host):\n    return host\n\nglobals()['extra'] = 1\n")
     project.write("unsure.yml", "importspy: 1\nwhen_unsure: deny\nfunctions:\n  - name: register\n")
     result = project.cli("check", "plugin.py", "-s", "unsure.yml", "--format", "json")
-    [violation] = json.loads(result.stdout)["violations"]
+    [violation] = violations_of(result)
     assert result.returncode == 1 and violation["code"] == "namespace-unverifiable"
     assert violation["actual"] == "`globals(...)` at line 4"
     runtime = project.cli("check", "plugin.py", "-s", "unsure.yml", "--mode", "runtime")

@@ -42,7 +42,7 @@ def checked_by_ci(project, *targets):
                             env=environment, capture_output=True, text=True, timeout=120)
     assert result.returncode in (1, 2), result.stdout + result.stderr
     document = json.loads(result.stdout)
-    return {t["file"]: t["error"]["kind"] if "error" in t else t["ok"] for t in document["targets"]}
+    return {t["file"]: t["error"]["code"] if "error" in t else t["ok"] for t in document["targets"]}
 
 
 def decided_by_the_hook(project):

@@ -72,6 +72,7 @@ ModuleFacts merge_facts(ModuleFacts merged, const ModuleFacts& live) {
   if (!live.name.empty()) merged.name = live.name;
   if (!live.filename.empty()) merged.filename = live.filename;
   if (!merged.file_sha256) merged.file_sha256 = live.file_sha256;
+  merged.dynamic_namespace.clear();  // the live module shows every name it bound, however it bound them
   if (live.version) {
     merged.version = live.version;
     merged.version_unknown = false;
