@@ -294,6 +294,37 @@ bool module_variable_rule(ModuleFacts& facts, const std::string& name, const Val
   return true;
 }
 
+std::string attribute_key(std::string_view name, AttributeKind kind) {
+  return std::string(name) + (kind == AttributeKind::instance_attribute ? std::string("\0i", 2) : std::string("\0c", 2));
+}
+
+void bind_instance_attribute(ClassFact& cls, AttributePositions& positions, const std::string& name, Value value,
+                             const std::optional<std::string>& annotation, int line) {
+  const auto [at, added] = positions.try_emplace(attribute_key(name, AttributeKind::instance_attribute), cls.attributes.size());
+  if (added) {
+    cls.attributes.push_back({name, AttributeKind::instance_attribute, std::move(value), annotation, line});
+    return;
+  }
+  AttributeFact& existing = cls.attributes[at->second];
+  if (!existing.annotation && annotation) existing.annotation = annotation;
+  if (existing.value.is_unknown() && existing.value.text() == "declared without a value") existing.value = std::move(value);
+}
+
+void bind_class_attribute(ClassFact& cls, AttributePositions& positions, const std::string& name, AttributeKind kind, Value value,
+                          std::optional<std::string> annotation, int line) {
+  if (is_dunder(name)) return;
+  if (!annotation && kind == AttributeKind::class_attribute && !value.is_unknown()) annotation = std::string(value.python_type_name());
+  const auto [at, added] = positions.try_emplace(attribute_key(name, kind), cls.attributes.size());
+  if (added) {
+    cls.attributes.push_back({name, kind, std::move(value), std::move(annotation), line});
+    return;
+  }
+  AttributeFact& existing = cls.attributes[at->second];
+  existing.value = std::move(value);
+  if (annotation) existing.annotation = std::move(annotation);
+  existing.line = line;
+}
+
 void complete_classes(ModuleFacts& facts, const std::string& package, const InheritanceLimits& limits) { ClassCompletion(facts, package, limits).run(); }
 
 }  // namespace importspy

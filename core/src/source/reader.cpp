@@ -109,10 +109,6 @@ void compact(std::vector<T>& items) {
   std::erase_if(items, [](const T& item) { return item.name.empty(); });
 }
 
-std::string attribute_key(const std::string& name, AttributeKind kind) {
-  return name + (kind == AttributeKind::instance_attribute ? std::string("\0i", 2) : std::string("\0c", 2));
-}
-
 class Reader {
 public:
   Reader(const DecodedSource& source, const std::string& filename, const std::string& module_name, const ReadOptions& options)
@@ -1427,29 +1423,11 @@ private:
   }
 
   void add_instance_attribute(ClassFact& cls, const std::string& name, Value value, const std::optional<std::string>& annotation, int line) {
-    const auto [at, added] = class_members_.attributes.try_emplace(attribute_key(name, AttributeKind::instance_attribute), cls.attributes.size());
-    if (added) {
-      cls.attributes.push_back({name, AttributeKind::instance_attribute, std::move(value), annotation, line});
-      return;
-    }
-    // The first assignment (the constructor's, usually) gives the value; later ones may add a type.
-    AttributeFact& existing = cls.attributes[at->second];
-    if (!existing.annotation && annotation) existing.annotation = annotation;
-    if (existing.value.is_unknown() && existing.value.text() == "declared without a value") existing.value = std::move(value);
+    bind_instance_attribute(cls, class_members_.attributes, name, std::move(value), annotation, line);
   }
 
   void set_attribute(ClassFact& cls, const std::string& name, AttributeKind kind, Value value, std::optional<std::string> annotation, int line) {
-    if (is_dunder(name)) return;
-    if (!annotation && kind == AttributeKind::class_attribute && !value.is_unknown()) annotation = std::string(value.python_type_name());
-    const auto [at, added] = class_members_.attributes.try_emplace(attribute_key(name, kind), cls.attributes.size());
-    if (added) {
-      cls.attributes.push_back({name, kind, std::move(value), std::move(annotation), line});
-      return;
-    }
-    AttributeFact& existing = cls.attributes[at->second];
-    existing.value = std::move(value);
-    if (annotation) existing.annotation = std::move(annotation);
-    existing.line = line;
+    bind_class_attribute(cls, class_members_.attributes, name, kind, std::move(value), std::move(annotation), line);
   }
 
   void remove_attribute(ClassFact& cls, const std::string& name, bool conditional) {

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "importspy/facts/facts.hpp"
@@ -43,6 +44,21 @@ const std::vector<SuperclassFact>* builtin_class_mro(std::string_view name);
 // dunders are skipped. Otherwise `annotation` is completed with the value's type when it is known
 // (runtime facts annotate an unannotated variable with its value's type; so do static ones).
 bool module_variable_rule(ModuleFacts& facts, const std::string& name, const Value& value, std::optional<std::string>& annotation);
+
+// A class statement's attributes by attribute_key (name and kind), so that binding its ten-thousandth
+// attribute costs what binding the first did. Extractors keep one per class statement being read.
+using AttributePositions = std::unordered_map<std::string, std::size_t>;
+std::string attribute_key(std::string_view name, AttributeKind kind);
+
+// `self.name = value` in a method: the first assignment (the constructor's, usually) gives the value;
+// later ones may add a type.
+void bind_instance_attribute(ClassFact& cls, AttributePositions& positions, const std::string& name, Value value,
+                             const std::optional<std::string>& annotation, int line);
+
+// `name = value` in a class body (or an attribute of `kind` bound again): the last binding wins; dunders
+// are no facts; a known value without annotation is annotated with its type, as at run time.
+void bind_class_attribute(ClassFact& cls, AttributePositions& positions, const std::string& name, AttributeKind kind, Value value,
+                          std::optional<std::string> annotation, int line);
 
 // Bounds against hostile inheritance: each is a class statement or a module the extractor refuses.
 struct InheritanceLimits {
