@@ -21,6 +21,7 @@
 
 #include "cli/batch_runner.hpp"
 #include "cli/completion.hpp"
+#include "cli/file_output.hpp"
 #include "cli/output_capture.hpp"
 #include "cli/package_check.hpp"
 #include "cli/policy05.hpp"
@@ -430,41 +431,7 @@ int run_lint(std::vector<std::string> inputs, const std::string& config_file, bo
   return status;
 }
 
-// Writes `text` to `output` through a temporary file and a rename: never half a file. The temporary file
-// has an unpredictable name and is created exclusively (mkstemp), so a file or symbolic link planted in
-// the folder (committed to a repository) is never written through.
-bool write_file_atomically(const std::string& output, const std::string& text) {
-#ifndef _WIN32
-  std::string temporary = output + ".importspy-XXXXXX";
-  const int fd = ::mkstemp(temporary.data());
-  if (fd < 0) return false;
-  const mode_t mask = ::umask(0);
-  ::umask(mask);
-  bool ok = ::fchmod(fd, 0666 & ~mask) == 0;  // as an ordinary new file, not mkstemp's 0600
-  for (std::size_t written = 0; ok && written < text.size();) {
-    const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    ok = n > 0;
-    if (ok) written += static_cast<std::size_t>(n);
-  }
-  ok = ::close(fd) == 0 && ok;
-  std::error_code ec;
-  if (ok) fs::rename(temporary, output, ec);
-  if (!ok || ec) fs::remove(temporary, ec);
-  return ok && !ec;
-#else
-  const fs::path temporary = fs::path(output + ".importspy-tmp");
-  {
-    std::ofstream out(temporary, std::ios::binary);
-    out << text;
-    if (!out) return false;
-  }
-  std::error_code ec;
-  fs::rename(temporary, output, ec);
-  if (ec) fs::remove(temporary, ec);
-  return !ec;
-#endif
-}
+bool write_file_atomically(const std::string& output, const std::string& text) { return write_whole_file(output, text, ExistingFile::replace); }
 
 // The result of a command: on standard output, or written atomically to `output` when one is given.
 int emit(const std::string& output, const std::string& text) {

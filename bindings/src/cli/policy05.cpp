@@ -1,5 +1,7 @@
 #include "cli/policy05.hpp"
 
+#include "cli/file_output.hpp"
+
 #include <nanobind/nanobind.h>
 #include <nanobind/stl/string.h>
 
@@ -493,36 +495,6 @@ bool write_stream(const char* stream, const std::string& text) {
 bool write_stdout(const std::string& text) { return write_stream("stdout", text); }
 bool write_stderr(const std::string& text) { return write_stream("stderr", text); }
 
-// Creates `path` with `text`, never replacing anything there (a file, a folder, a symbolic link, even a
-// dangling one): written in full under an unpredictable name, then linked into place, which fails when
-// the name exists. Nobody ever sees half a file.
-bool create_new_file(const fs::path& path, const std::string& text) {
-#ifndef _WIN32
-  std::string temporary = (path.parent_path().empty() ? fs::path(".") : path.parent_path()).string() + "/.importspy-init-XXXXXX";
-  const int fd = ::mkstemp(temporary.data());
-  if (fd < 0) return false;
-  const mode_t mask = ::umask(0);
-  ::umask(mask);
-  bool ok = ::fchmod(fd, 0666 & ~mask) == 0;
-  for (std::size_t written = 0; ok && written < text.size();) {
-    const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    ok = n > 0;
-    if (ok) written += static_cast<std::size_t>(n);
-  }
-  ok = ::close(fd) == 0 && ok;
-  ok = ok && ::link(temporary.c_str(), path.c_str()) == 0;
-  ::unlink(temporary.c_str());
-  return ok;
-#else
-  std::error_code ec;
-  if (fs::exists(fs::symlink_status(path, ec))) return false;
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-  return static_cast<bool>(out);
-#endif
-}
-
 // The requests of a folder: its pyproject.toml `[tool.importspy] subjects`, inside the folder.
 std::vector<Request> folder_requests(const fs::path& folder, const Arguments& arguments) {
   if (arguments.contract) throw PolicyError(arguments.subject, 0, 0, "Directory checks use [tool.importspy].subjects; do not pass --contract.", "");
@@ -719,7 +691,7 @@ std::optional<int> run_policy05_init(const std::vector<std::string>& arguments) 
     return kToolFailure;
   }
   const fs::path destination = output ? fs::path(*output) : sidecar_of(subject);
-  if (!create_new_file(destination, text)) {
+  if (!write_whole_file(destination.string(), text, ExistingFile::keep)) {
     write_stderr("importspy init: cannot create " + destination.string() + ": it exists or cannot be written (init never overwrites a file)\n");
     return kConfiguration;
   }
