@@ -73,6 +73,7 @@ public:
   struct Loaded {
     std::shared_ptr<const Contract> contract;  // compiled when a result is not in the cache
     std::string text;
+    std::string shown;  // display_path of the contract file
     EnvironmentFacts environment;
     std::vector<std::string> secret_names;
     std::optional<TargetError> error;
@@ -106,7 +107,8 @@ public:
     } else {
       module_name = target.module_name;
     }
-    result.file = source_path.empty() ? std::string() : display_path(source_path);
+    // A file target's display path is the one discovery showed (display_path of the same path).
+    result.file = source_path.empty() ? std::string() : target.kind == DiscoveredTarget::Kind::file ? target.display : display_path(source_path);
 
     std::optional<fs::path> contract_path;
     const ContractMapping* mapping = nullptr;
@@ -129,8 +131,8 @@ public:
                                  result.file.empty() ? target.display : result.file, 0, 0};
       return {};
     }
-    result.contract = display_path(*contract_path);
     Loaded* contract = load(*contract_path);
+    result.contract = contract->shown;
     if (auto error = compile_error(*contract)) {
       result.error = std::move(error);
       return {};
@@ -195,7 +197,8 @@ public:
         result.error = contract.error;
         return;
       }
-      const ModuleFacts facts = extract_static_source(text, result.file, job.module_name, {needs_hashes(*contract.contract) || lock_.has_value(), options_.parser});
+      const bool hashes = needs_hashes(*contract.contract) || lock_.has_value();
+      const ModuleFacts facts = extract_static_source(text, result.file, job.module_name, {hashes, options_.parser, hashes});
       result.report = check(*contract.contract, contract.environment, facts, {options_.trace});
       if (cache_) cache_->store(key, *result.report);
       add_lock_drift(result, facts);
@@ -246,10 +249,13 @@ private:
   }
 
   Loaded* load(const fs::path& path) {
+    // Most targets of a batch name their contract with the same words: those are looked up as written.
+    if (auto named = loaded_by_name_.find(path.native()); named != loaded_by_name_.end()) return named->second;
     const std::string key = fs::absolute(path).lexically_normal().string();
     auto it = loaded_.find(key);
-    if (it != loaded_.end()) return &it->second;
+    if (it != loaded_.end()) return loaded_by_name_[path.native()] = &it->second;
     Loaded entry;
+    entry.shown = display_path(path);
     entry.text = read_text(path).value_or("");
     // A contract whose summary is cached compiled before with this engine: its results can be looked
     // up without compiling it again.
@@ -268,7 +274,7 @@ private:
       entry.environment = probe_environment(summary->environment_names);
       entry.secret_names = summary->secret_names;
     }
-    return &loaded_.emplace(key, std::move(entry)).first->second;
+    return loaded_by_name_[path.native()] = &loaded_.emplace(key, std::move(entry)).first->second;
   }
 
   static std::optional<fs::path> locate_module_source(const std::string& dotted) {
@@ -286,6 +292,7 @@ private:
   std::optional<LockFile> lock_;
   std::string lock_source_;
   std::map<std::string, Loaded> loaded_;  // entries never move: prepared targets point at them
+  std::map<fs::path::string_type, Loaded*> loaded_by_name_;  // a contract path as written -> its entry
   std::mutex compile_mutex_;
 };
 
@@ -348,36 +355,15 @@ BatchResult run_batch(const BatchOptions& options, const std::optional<ProjectCo
   // --parser cpython, takes the GIL back for that target). Each result has its own slot, so the order is
   // the discovery order whatever finishes first.
   std::vector<Runner::Prepared> prepared(targets.size());
-  std::vector<std::size_t> pending;  // indices of prepared static targets; never reallocated (reserved)
+  std::vector<std::size_t> pending;  // indices of prepared static targets, largest file first
   pending.reserve(targets.size());
-  std::atomic<std::size_t> published{0};  // pending[0, published) may be taken by a thread
-  bool all_published = false;             // guarded by `mutex`
-  std::atomic<std::size_t> next{0};
-  std::atomic<std::size_t> finished{0};
-  std::mutex mutex;
-  std::condition_variable changed;  // a target published, all published, or one finished
-  const auto work = [&] {
-    for (std::size_t k = next++;; k = next++) {
-      {
-        std::unique_lock lock(mutex);
-        changed.wait(lock, [&] { return k < published.load() || all_published; });
-        if (k >= published.load()) return;  // everything is published and taken
-      }
-      const std::size_t i = pending[k];
-      guarded(batch.results[i], targets[i], [&] { runner.finish(prepared[i], batch.results[i]); });
-      ++finished;
-      std::lock_guard lock(mutex);  // the main thread is between its check and its wait, or waiting
-      changed.notify_all();
-    }
-  };
-  const std::size_t threads = std::clamp<std::size_t>(static_cast<std::size_t>(std::max(1, options.jobs)), 1, std::max<std::size_t>(1, targets.size()));
   std::size_t done = 0;
   // Largest files first: the threads then finish together instead of one reading a big file alone at the end.
   std::vector<std::pair<std::uintmax_t, std::size_t>> by_size;
   by_size.reserve(targets.size());
   for (std::size_t i = 0; i < targets.size(); ++i) {
     std::error_code ec;
-    const std::uintmax_t size = targets[i].path.empty() ? 0 : fs::file_size(targets[i].path, ec);
+    const std::uintmax_t size = targets[i].size ? *targets[i].size : targets[i].path.empty() ? 0 : fs::file_size(targets[i].path, ec);
     by_size.emplace_back(ec ? 0 : size, i);
   }
   std::stable_sort(by_size.begin(), by_size.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
@@ -385,20 +371,30 @@ BatchResult run_batch(const BatchOptions& options, const std::optional<ProjectCo
     guarded(batch.results[i], targets[i], [&] { prepared[i] = runner.prepare(targets[i], batch.results[i]); });
     if (prepared[i].ready) {
       pending.push_back(i);
-      std::lock_guard lock(mutex);
-      published.store(pending.size());
-      changed.notify_one();
     } else if (on_progress) {
       on_progress(++done, targets.size());
     }
   }
-  {
-    std::lock_guard lock(mutex);
-    all_published = true;
-    changed.notify_all();
-  }
   // The threads start once every target is prepared: a thread that needs the GIL for a target (structure
   // hashes, --locked, --parser cpython) must never wait on this thread while it prepares with the GIL held.
+  // Each takes the next target from a shared counter; nothing else is shared but the compile lock, so a
+  // thread never waits for another between targets.
+  std::atomic<std::size_t> next{0};
+  std::atomic<std::size_t> finished{0};
+  std::mutex mutex;
+  std::condition_variable progressed;  // only with a progress bar: a target finished
+  const auto work = [&] {
+    for (std::size_t k = next++; k < pending.size(); k = next++) {
+      const std::size_t i = pending[k];
+      guarded(batch.results[i], targets[i], [&] { runner.finish(prepared[i], batch.results[i]); });
+      ++finished;
+      if (on_progress) {
+        std::lock_guard lock(mutex);  // the main thread is between its check and its wait, or waiting
+        progressed.notify_one();
+      }
+    }
+  };
+  const std::size_t threads = std::clamp<std::size_t>(static_cast<std::size_t>(std::max(1, options.jobs)), 1, std::max<std::size_t>(1, pending.size()));
   PyThreadState* saved = PyEval_SaveThread();
   {
     std::vector<std::jthread> pool;
@@ -411,26 +407,20 @@ BatchResult run_batch(const BatchOptions& options, const std::optional<ProjectCo
       }
     }
     if (pool.empty()) work();  // not even one thread: this one checks every target
-    // This thread sleeps until the last target is done, waking ten times a second for the progress bar
-    // (which writes through sys.stderr, so with the GIL) when there is one.
-    std::size_t reported = 0;
-    while (true) {
-      std::unique_lock lock(mutex);
-      const auto all_done = [&] { return finished.load() == pending.size(); };
-      if (on_progress) {
-        changed.wait_for(lock, std::chrono::milliseconds(100), all_done);
-      } else {
-        changed.wait(lock, all_done);
+    // With a progress bar (which writes through sys.stderr, so with the GIL), this thread wakes at least
+    // ten times a second to draw it; without one it only joins the threads.
+    for (std::size_t reported = 0; on_progress && reported != pending.size();) {
+      {
+        std::unique_lock lock(mutex);
+        progressed.wait_for(lock, std::chrono::milliseconds(100), [&] { return finished.load() != reported; });
       }
-      lock.unlock();
       const std::size_t now = finished.load();
-      if (on_progress && now != reported) {
+      if (now != reported) {
         reported = now;
         PyEval_RestoreThread(saved);
         on_progress(done + reported, targets.size());
         saved = PyEval_SaveThread();
       }
-      if (now == pending.size()) break;
     }
     pool.clear();  // joined here
   }

@@ -892,6 +892,7 @@ ModuleFacts extract_static_source(std::string_view source, const std::string& fi
   try {
     ReadOptions options_with_limits = reader_options();
     options_with_limits.inheritance = limits.inheritance;
+    options_with_limits.file_sha256 = options.file_sha256 || options.structure_hashes;
     facts = read_module_source(source, filename, module_name, options_with_limits);
   } catch (const SourceReadError& error) {
     if (error.kind() == SourceReadError::Kind::encoding) {

@@ -110,6 +110,7 @@ bool compiled_module(const fs::path& file) {
 std::vector<std::pair<std::string, fs::path>> python_files_below(const fs::path& root) {
   std::vector<std::pair<std::string, fs::path>> files;
   std::error_code ec;
+  const fs::path here = fs::current_path(ec);
   fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
   for (; !ec && it != end; it.increment(ec)) {
     const fs::directory_entry& entry = *it;
@@ -119,7 +120,7 @@ std::vector<std::pair<std::string, fs::path>> python_files_below(const fs::path&
       continue;
     }
     if ((entry.path().extension() == ".py" || compiled_module(entry.path())) && entry.is_regular_file(type_ec)) {
-      files.emplace_back(display_path(entry.path()), entry.path());
+      files.emplace_back(here.empty() ? display_path(entry.path()) : display_path(entry.path(), here), entry.path());
     }
   }
   std::sort(files.begin(), files.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -137,17 +138,54 @@ GlobPattern::GlobPattern(std::string pattern) : text_(std::move(pattern)) {
 
 bool GlobPattern::matches(std::string_view path) const { return match_parts(parts_, 0, split(path), 0); }
 
-std::string display_path(const fs::path& path) {
-  std::error_code ec;
-  const fs::path absolute = fs::absolute(path, ec).lexically_normal();
-  const fs::path here = fs::current_path(ec);
-  fs::path shown = path;
-  if (!ec) {
-    const fs::path relative = absolute.lexically_relative(here);
-    if (!relative.empty() && *relative.begin() != "..") shown = relative;
-    else shown = absolute;
+namespace {
+
+// True when `text` ('/'-separated, no root name) has no empty, "." or ".." part: lexically normal already,
+// so comparing its characters with another such path is comparing their components.
+bool plainly_normal(std::string_view text) {
+  for (std::size_t start = text.starts_with('/') ? 1 : 0; start <= text.size();) {
+    const std::size_t slash = std::min(text.find('/', start), text.size());
+    const std::string_view part = text.substr(start, slash - start);
+    if (part.empty() || part == "." || part == "..") return false;
+    start = slash + 1;
   }
-  return shown.generic_string();
+  return true;
+}
+
+// The part of `path` below `folder` (both absolute): empty when they are the same folder, nothing when
+// `path` is not below it. Plain paths (what folder walks and shell globs give, thousands per batch) are
+// compared as strings; any other on components.
+std::optional<fs::path> path_below(const fs::path& path, const fs::path& folder) {
+  if (!path.has_root_name() && !folder.has_root_name()) {
+    const std::string inner = path.generic_string(), outer = folder.generic_string();
+    if (inner.starts_with('/') && plainly_normal(inner) && (outer == "/" || (outer.starts_with('/') && plainly_normal(outer)))) {
+      if (inner == outer) return fs::path();
+      if (outer == "/") return fs::path(inner.substr(1));
+      if (inner.size() > outer.size() && inner.starts_with(outer) && inner[outer.size()] == '/') return fs::path(inner.substr(outer.size() + 1));
+      return std::nullopt;
+    }
+  }
+  const fs::path relative = path.lexically_normal().lexically_relative(folder.lexically_normal());
+  if (relative.empty() || *relative.begin() == "..") return std::nullopt;
+  return relative == "." ? fs::path() : relative;
+}
+
+}  // namespace
+
+std::string display_path(const fs::path& path) {
+  const std::string text = path.generic_string();
+  if (!path.has_root_name() && !text.empty() && !text.starts_with('/') && plainly_normal(text)) return text;  // plain and relative: below
+  std::error_code ec;
+  const fs::path here = fs::current_path(ec);
+  return ec ? text : display_path(path, here);
+}
+
+std::string display_path(const fs::path& path, const fs::path& here) {
+  const std::string text = path.generic_string();
+  if (!path.has_root_name() && !text.empty() && !text.starts_with('/') && plainly_normal(text)) return text;
+  const fs::path absolute = path.is_absolute() ? path : here / path;
+  if (auto below = path_below(absolute, here)) return below->empty() ? "." : below->generic_string();
+  return absolute.lexically_normal().generic_string();
 }
 
 namespace {
@@ -164,10 +202,10 @@ ModulePlace place_shown(const std::string& shown, std::string module_name) {
 
 // The dotted name of `file` below `folder` (`pkg/sub/__init__.py` → `pkg.sub`), or empty when it is not below.
 std::string dotted_below(const fs::path& file, const fs::path& folder) {
-  const fs::path relative = file.lexically_normal().lexically_relative(folder.lexically_normal());
-  if (relative.empty() || *relative.begin() == "..") return {};
+  const std::optional<fs::path> relative = path_below(file, folder);
+  if (!relative || relative->empty()) return {};
   std::string name;
-  for (const auto& part : relative) {
+  for (const auto& part : *relative) {
     std::string text = part.string();
     if (text == "__init__.py") break;
     if (text.ends_with(".py")) text.resize(text.size() - 3);
@@ -202,7 +240,8 @@ std::vector<fs::path> source_roots(const fs::path& folder) {
 
 std::string module_name_in(const fs::path& file, const std::vector<fs::path>& roots) {
   std::error_code ec;
-  const fs::path absolute = fs::absolute(file, ec).lexically_normal();
+  fs::path absolute = fs::absolute(file, ec);
+  if (!plainly_normal(absolute.generic_string())) absolute = absolute.lexically_normal();
   for (const auto& root : roots) {
     if (std::string name = dotted_below(absolute, root); !name.empty()) return name;
   }
@@ -214,7 +253,8 @@ std::vector<DiscoveredTarget> discover_targets(const std::vector<std::string>& a
   std::error_code ec;
   // Module names are taken under the source roots of the settings folder (else the working directory);
   // dotted names are looked up there first, then in the search path.
-  const std::vector<fs::path> roots = source_roots(config ? config->directory : fs::current_path(ec));
+  const fs::path here = fs::current_path(ec);  // empty when there is none (removed): each path then tries again
+  const std::vector<fs::path> roots = source_roots(config ? config->directory : here);
   std::vector<fs::path> search = roots;
   for (const auto& folder : options.search_path) {
     const fs::path absolute = fs::absolute(folder, ec).lexically_normal();
@@ -258,9 +298,10 @@ std::vector<DiscoveredTarget> discover_targets(const std::vector<std::string>& a
 
   for (const auto& argument : arguments) {
     const fs::path path(argument);
-    if (fs::is_regular_file(path, ec)) {
-      const std::string shown = display_path(path);
-      if (seen.insert(shown).second) out.push_back({DiscoveredTarget::Kind::file, shown, path, {}, module_name_in(path, roots)});  // named: never excluded
+    // One stat: the size of a regular file (what follows a link), an error for anything else.
+    if (const std::uintmax_t size = fs::file_size(path, ec); !ec) {
+      const std::string shown = here.empty() ? display_path(path) : display_path(path, here);
+      if (seen.insert(shown).second) out.push_back({DiscoveredTarget::Kind::file, shown, path, {}, module_name_in(path, roots), size});  // named: never excluded
       continue;
     }
     if (fs::is_directory(path, ec)) {

@@ -210,3 +210,29 @@ TEST_F(DiscoveryTest, a_path_pattern_target_selects_packages_init_files_only_by_
   EXPECT_EQ(shown(discover_targets({"plugins/**/*.py"}, {})), (std::vector<std::string>{"plugins/a.py"}));
   EXPECT_EQ(shown(discover_targets({"plugins/**/__init__.py"}, {})), (std::vector<std::string>{"plugins/__init__.py", "plugins/sub/__init__.py"}));
 }
+
+// display_path takes a string shortcut for plain paths; every shape must read as the component-wise rule
+// reads it: below the working directory relative, elsewhere absolute and normal.
+TEST_F(DiscoveryTest, display_path_is_relative_below_the_working_directory_and_absolute_elsewhere) {
+  const std::string here = root_.generic_string();
+  EXPECT_EQ(display_path("a/b.py"), "a/b.py");
+  EXPECT_EQ(display_path(root_ / "a" / "b.py"), "a/b.py");
+  EXPECT_EQ(display_path(root_), ".");
+  EXPECT_EQ(display_path("."), ".");
+  EXPECT_EQ(display_path("./a//b.py"), "a/b.py");
+  EXPECT_EQ(display_path("a/../b.py"), "b.py");
+  EXPECT_EQ(display_path("../x.py"), root_.parent_path().generic_string() + "/x.py");
+  EXPECT_EQ(display_path(here + "/../" + root_.filename().string() + "/c.py"), "c.py");
+  EXPECT_EQ(display_path(here + "suffix/c.py"), here + "suffix/c.py");  // a sibling sharing the prefix is not below
+  EXPECT_EQ(display_path("/elsewhere/c.py"), "/elsewhere/c.py");
+  EXPECT_EQ(display_path("/elsewhere/./d/../c.py"), "/elsewhere/c.py");
+}
+
+TEST(DisplayPath, everything_is_below_the_root_folder) {
+  const fs::path previous = fs::current_path();
+  fs::current_path("/");
+  EXPECT_EQ(display_path("/usr/lib/x.py"), "usr/lib/x.py");
+  EXPECT_EQ(display_path("/"), ".");
+  EXPECT_EQ(display_path("usr/x.py"), "usr/x.py");
+  fs::current_path(previous);
+}

@@ -1,7 +1,9 @@
 #pragma once
 // Command-line targets → the Python files they name: files, directories (recursive), glob patterns.
 
+#include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +18,7 @@ struct DiscoveredTarget {
   std::filesystem::path path;   // for files
   std::string error;            // for errors: what is wrong with the argument
   std::string module_name;      // for files: the dotted name patterns match (empty for dotted names: `display`)
+  std::optional<std::uintmax_t> size = {};  // bytes, when discovery learnt it (a file named as an argument)
 };
 
 struct DiscoveryOptions {
@@ -70,5 +73,7 @@ private:
 
 // `path` relative to the working directory when it is below it, '/'-separated.
 std::string display_path(const std::filesystem::path& path);
+// The same, relative to `working_directory` (absolute), for a caller showing many paths at once.
+std::string display_path(const std::filesystem::path& path, const std::filesystem::path& working_directory);
 
 }  // namespace importspy
