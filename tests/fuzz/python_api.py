@@ -3,9 +3,11 @@
 Any input must end in a result or in one of the documented exceptions (ContractError, SourceError);
 anything else — another exception, a crash, a sanitizer report — is a finding.
 
-    .venv/bin/python -m pip install atheris
-    .venv/bin/python tests/fuzz/python_api.py -runs=2000 tests/fuzz/python_api/   # seeds in tests/fuzz/python_api/
-    scripts/asan-python.sh is the way to run it with the ASan-built extension.
+    IMPORTSPY_FUZZ_TARGETS=python_api scripts/fuzz.sh --runs 2000     # or SECONDS; seeds in tests/fuzz/python_api/
+
+scripts/fuzz.sh installs atheris into build-fuzz/atheris-venv with the extension built by clang for coverage
+(-fsanitize=fuzzer-no-link), ASan and UBSan, and preloads atheris' ASan + libFuzzer runtime: the fuzzer is
+guided by the C++ engine's edges, not only by this file's.
 """
 
 import os

@@ -367,7 +367,8 @@ BatchResult run_batch(const BatchOptions& options, const std::optional<ProjectCo
     by_size.emplace_back(ec ? 0 : size, i);
   }
   std::stable_sort(by_size.begin(), by_size.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
-  for (const auto& [size, i] : by_size) {
+  for (const auto& sized : by_size) {
+    const std::size_t i = sized.second;  // a plain variable: clang before 16 cannot capture a structured binding
     guarded(batch.results[i], targets[i], [&] { prepared[i] = runner.prepare(targets[i], batch.results[i]); });
     if (prepared[i].ready) {
       pending.push_back(i);
