@@ -194,8 +194,22 @@ NB_MODULE(_engine, m) {
         forget_validated_importers();
       },
       "Forget every compiled contract, parsed source and validated importer.");
-  m.def("run_cli", &run_cli, nb::arg("arguments"), nb::arg("program") = false,
-        "Run the command line; returns the exit status. `program`: started as `importspy` or `python -m importspy`.");
+  m.def(
+      "run_cli",
+      [](const std::vector<nb::str>& arguments, bool program) {
+        // An argument is bytes to the system (a file name need not be UTF-8): sys.argv holds it decoded
+        // with surrogateescape, and os.fsencode gives the bytes back.
+        std::vector<std::string> bytes;
+        bytes.reserve(arguments.size());
+        for (const nb::str& argument : arguments) {
+          nb::object encoded = nb::steal(PyUnicode_EncodeFSDefault(argument.ptr()));
+          if (!encoded.is_valid()) throw nb::python_error();
+          bytes.emplace_back(PyBytes_AS_STRING(encoded.ptr()), static_cast<std::size_t>(PyBytes_GET_SIZE(encoded.ptr())));
+        }
+        return run_cli(bytes, program);
+      },
+      nb::arg("arguments"), nb::arg("program") = false,
+      "Run the command line; returns the exit status. `program`: started as `importspy` or `python -m importspy`.");
   m.def(
       "_decode_source",
       [](nb::bytes data, const std::string& filename) {

@@ -110,6 +110,38 @@ def test_a_file_name_that_is_not_utf8_in_a_checked_folder_is_reported_with_the_o
     assert [t["target"] for t in listed["targets"]] == ["plugins/a.py", "plugins/b\ufffd.py", "plugins/c.py"]
 
 
+def test_a_file_named_on_the_command_line_by_bytes_that_are_not_utf8_is_read_by_every_command(project):
+    # sys.argv holds such a name with surrogates; the engine used to take it as UTF-8 text and fail with a
+    # traceback (TypeError, or RuntimeError "nanobind::str(): conversion error!").
+    project.write("contract.yml", CONTRACT)
+    with open(os.path.join(os.fsencode(project.root), b"m\xff.py"), "wb") as f:
+        f.write(b"api_level = 2\n")
+    name = os.fsdecode(b"m\xff.py")
+    for args, status in (
+        (("check", name, "-s", "contract.yml", "--no-cache"), 0),
+        (("check", name, "-s", "contract.yml", "--no-cache", "--format", "json"), 0),
+        (("check", name, "-s", "contract.yml", "--mode", "runtime"), 0),
+        (("hash", name), 0),
+        (("generate", name), 0),
+        (("lock", name), 0),
+    ):
+        result = project.cli(*args)
+        no_crash(result)
+        assert result.returncode == status, (args, result.stdout, result.stderr)
+    assert "m\\xff.py" in project.cli("hash", name).stdout  # shown escaped, never as a broken byte
+
+
+def test_a_character_in_a_syntax_error_is_quoted_whole_in_every_output(project):
+    # Found by the atheris harness: `0x` then a two-byte character made a message holding one byte of it.
+    project.write("contract.yml", CONTRACT)
+    (project.root / "hexa.py").write_bytes("def f(x=0x\u03de):\n    return x\n".encode())
+    for form in ("text", "json", "sarif"):
+        result = project.cli("check", "hexa.py", "-s", "contract.yml", "--no-cache", "--format", form)
+        no_crash(result)
+        assert result.returncode == 2, (form, result.stdout, result.stderr)
+        assert "'\u03de' (U+03DE)" in result.stdout + result.stderr, (form, result.stdout, result.stderr)
+
+
 def test_writing_a_lock_or_contract_never_follows_a_planted_link(project):
     # A repository can hold a symbolic link where a predictable temporary file would be created.
     project.write("plugin.py", "api_level = 2\n")

@@ -136,3 +136,12 @@ def test_a_contract_with_a_nul_byte_and_non_ascii_text_is_a_located_error_throug
     with pytest.raises(importspy.ContractError) as raised:
         importspy.load_contract(str(project.root / "contract.yml"))
     assert (raised.value.line, raised.value.column) == (3, 14)
+
+
+def test_a_syntax_error_naming_a_non_ascii_character_is_a_source_error(project):
+    # The atheris harness's first finding with the engine instrumented: RuntimeError instead of SourceError.
+    path = project.write("hexa.py", "def f(x=0x\u03de):\n    return x\n")
+    with pytest.raises(importspy.SourceError) as raised:
+        static_facts(path)
+    assert (raised.value.line, raised.value.column) == (1, 11)
+    assert "found '\u03de' (U+03DE)" in str(raised.value)

@@ -147,7 +147,7 @@ public:
         OutputCapture capture;
         ModuleFacts facts;
         try {
-          facts = facts_for_target(nb::str(target.kind == DiscoveredTarget::Kind::dotted_name ? target.display.c_str() : target.path.string().c_str()),
+          facts = facts_for_target(python_path(target.kind == DiscoveredTarget::Kind::dotted_name ? target.display : target.path.string()),
                                    Mode::runtime, {needs_hashes(*contract->contract) || lock_.has_value(), options_.parser});
         } catch (...) {
           result.printed = capture.finish();
@@ -279,7 +279,7 @@ private:
 
   static std::optional<fs::path> locate_module_source(const std::string& dotted) {
     try {
-      ModuleFacts located = facts_for_target(nb::str(dotted.c_str()), Mode::static_source);
+      ModuleFacts located = facts_for_target(python_path(dotted), Mode::static_source);
       return fs::path(located.filename);
     } catch (const SourceError&) {
       return std::nullopt;

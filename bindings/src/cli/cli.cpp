@@ -28,6 +28,7 @@
 #include "extract/environment_probe.hpp"
 #include "extract/source_bytes.hpp"
 #include "interop/errors.hpp"
+#include "interop/python_values.hpp"
 #include "importspy/contract/cache.hpp"
 #include "importspy/contract/lint.hpp"
 #include "importspy/contract/migration.hpp"
@@ -56,13 +57,8 @@ bool write(const char* stream, const std::string& text) {
   PyObject* handle = PySys_GetObject(stream);
   if (!handle || handle == Py_None) return false;
   nb::object out = nb::borrow(handle);
-  nb::object decoded = nb::steal(PyUnicode_DecodeUTF8(text.data(), static_cast<Py_ssize_t>(text.size()), "backslashreplace"));
-  if (!decoded.is_valid()) {
-    PyErr_Clear();
-    return false;
-  }
   try {
-    out.attr("write")(decoded);
+    out.attr("write")(python_text(text));
     out.attr("flush")();
     return true;
   } catch (const nb::python_error&) {
@@ -423,7 +419,7 @@ int run_lint(std::vector<std::string> inputs, const std::string& config_file, bo
     }
   }
   if (json_output) {
-    write("stdout", json{{"ok", status == kExitCompliant}, {"files", std::move(files)}}.dump(2) + "\n");
+    write("stdout", json{{"ok", status == kExitCompliant}, {"files", std::move(files)}}.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
   } else {
     text += plural(inputs.size(), "contract") + " checked: " + plural(warnings, "warning") + ", " + plural(errors, "error") + ".\n";
     write("stdout", text);
@@ -490,7 +486,7 @@ int run_lock(SourceParser parser, std::vector<std::string> targets, const std::v
     }
     try {
       const std::string name = target.kind == DiscoveredTarget::Kind::dotted_name && target.path.empty() ? target.display : target.path.string();
-      lock.modules[target.display] = lock_entry(facts_for_target(nb::str(name.c_str()), Mode::static_source, {true, parser}));
+      lock.modules[target.display] = lock_entry(facts_for_target(python_path(name), Mode::static_source, {true, parser}));
     } catch (const SourceError& error) {
       report_source_error(error);
       status = kExitError;
@@ -534,7 +530,7 @@ int run_merge(const std::vector<std::string>& files, const std::string& output) 
 int run_hash(const std::string& target, const std::string& select, SourceParser parser) {
   ModuleFacts facts;
   try {
-    facts = facts_for_target(nb::str(target.c_str()), Mode::static_source, {true, parser});
+    facts = facts_for_target(python_path(target), Mode::static_source, {true, parser});
   } catch (const SourceError& error) {
     report_source_error(error);
     return kExitError;
@@ -724,7 +720,7 @@ int run_cli(const std::vector<std::string>& arguments, bool program) {
         write("stderr", printed.out + printed.err);
       };
       try {
-        facts = facts_for_target(nb::str(generate_target.c_str()), parse_mode(generate_mode), {with_hashes, parse_source_parser(generate_parser)});
+        facts = facts_for_target(python_path(generate_target), parse_mode(generate_mode), {with_hashes, parse_source_parser(generate_parser)});
       } catch (const SourceError& error) {
         forward();
         report_source_error(error);

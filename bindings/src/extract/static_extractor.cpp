@@ -807,8 +807,7 @@ ModuleFacts extract_with_cpython(std::string_view source, const std::string& fil
   flags.cf_flags = PyCF_ONLY_AST | PyCF_IGNORE_COOKIE;
   flags.cf_feature_version = PY_MINOR_VERSION;
   // A file name is bytes to the file system: not-UTF-8 bytes are kept as Python keeps them (surrogateescape).
-  nb::object name = nb::steal(PyUnicode_DecodeFSDefaultAndSize(filename.data(), static_cast<Py_ssize_t>(filename.size())));
-  if (!name.is_valid()) throw nb::python_error();
+  nb::str name = python_path(filename);
   PyObject* tree = Py_CompileStringObject(text.c_str(), name.ptr(), Py_file_input, &flags, -1);
   if (!tree) raise_from_compile_error(filename);
   nb::object owned = nb::steal(tree);

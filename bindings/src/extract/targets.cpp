@@ -25,7 +25,10 @@ std::string fspath(nb::handle path) {
   if (!text) throw nb::python_error();
   nb::object owned = nb::steal(text);
   if (PyBytes_Check(text)) return std::string(PyBytes_AS_STRING(text), static_cast<size_t>(PyBytes_GET_SIZE(text)));
-  return utf8(owned);
+  // os.fsencode: the bytes of the name, also those Python holds as surrogates (a name that is not UTF-8).
+  nb::object bytes = nb::steal(PyUnicode_EncodeFSDefault(text));
+  if (!bytes.is_valid()) throw nb::python_error();
+  return std::string(PyBytes_AS_STRING(bytes.ptr()), static_cast<size_t>(PyBytes_GET_SIZE(bytes.ptr())));
 }
 
 bool looks_like_path(const std::string& text) {
@@ -89,33 +92,34 @@ nb::object import_path(const fs::path& file) {
   const std::string absolute = fs::absolute(file).lexically_normal().string();
   std::string name = module_name_for(file);
   nb::dict modules = nb::borrow<nb::dict>(sys.attr("modules"));
-  if (modules.contains(name.c_str())) {
-    nb::object existing = modules[name.c_str()];
+  if (nb::str key = python_path(name); modules.contains(key)) {
+    nb::object existing = modules[key];
     nb::object existing_file = nb::getattr(existing, "__file__", nb::none());
-    if (PyUnicode_Check(existing_file.ptr()) && fs::absolute(fs::path(utf8(existing_file))).lexically_normal().string() == absolute) return existing;
+    if (PyUnicode_Check(existing_file.ptr()) && fs::absolute(fs::path(fspath(existing_file))).lexically_normal().string() == absolute) return existing;
     name = "importspy_target_" + name;  // another module owns the name: do not replace it
   }
-  nb::object spec = util.attr("spec_from_file_location")(name, absolute);
+  nb::object spec = util.attr("spec_from_file_location")(python_path(name), python_path(absolute));
   if (spec.is_none()) throw SourceError(absolute, 0, 0, "Python cannot import this file (is it a .py source?)");
   nb::object module = util.attr("module_from_spec")(spec);
   nb::list path = nb::borrow<nb::list>(sys.attr("path"));
   const std::string folder = fs::path(absolute).parent_path().string();
-  path.insert(0, nb::str(folder.c_str()));
-  modules[name.c_str()] = module;
+  path.insert(0, python_path(folder));
+  const nb::str key = python_path(name);
+  modules[key] = module;
   try {
     spec.attr("loader").attr("exec_module")(module);
   } catch (nb::python_error& error) {
-    PyDict_DelItemString(modules.ptr(), name.c_str());
+    PyDict_DelItem(modules.ptr(), key.ptr());
     PySequence_DelItem(path.ptr(), 0);
     raise_import_failure(error, "`" + file.string() + "`", absolute);
   }
-  if (nb::len(path) > 0 && utf8(path[0]) == folder) PySequence_DelItem(path.ptr(), 0);
+  if (nb::len(path) > 0 && path[0].equal(python_path(folder))) PySequence_DelItem(path.ptr(), 0);
   return module;
 }
 
 nb::object import_dotted(const std::string& name) {
   nb::list path = nb::borrow<nb::list>(PySys_GetObject("path"));
-  nb::str here(fs::current_path().string().c_str());
+  const nb::str here = python_path(fs::current_path().string());
   const bool from_here = g_command_line > 0;
   if (from_here) path.insert(0, here);  // the command line's rule: the working directory first, for the import
   const auto restore = [&] {

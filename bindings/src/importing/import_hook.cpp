@@ -659,8 +659,7 @@ nb::object CheckingLoader::get_code(nb::handle fullname) const {
   flags.cf_feature_version = PY_MINOR_VERSION;
   // Compiled before from these very bytes (authenticated, keyed by their SHA-256): no need to compile again.
   if (nb::object cached = cached_code(sha256_, filename_); cached.is_valid()) return cached;
-  nb::object filename = nb::steal(PyUnicode_DecodeFSDefaultAndSize(filename_.data(), static_cast<Py_ssize_t>(filename_.size())));
-  if (!filename.is_valid()) throw nb::python_error();
+  nb::str filename = python_path(filename_);
   PyObject* code = Py_CompileStringObject(text_.c_str(), filename.ptr(), Py_file_input, &flags, -1);
   if (!code) throw nb::python_error();
   nb::object compiled = nb::steal(code);

@@ -1,4 +1,5 @@
 #include "interop/errors.hpp"
+#include "interop/python_values.hpp"
 #include <nanobind/stl/string.h>
 
 #include "importspy/contract/loader.hpp"
@@ -20,7 +21,7 @@ PyObject* new_exception_type(const char* qualified_name, PyObject* bases, const 
 
 // Instantiates `type(message)`, sets `attributes` on it, and sets it as the current Python error.
 void set_error(PyObject* type, const std::string& message, const nb::dict& attributes) {
-  nb::str text(message.data(), message.size());
+  nb::str text = python_text(message);  // a message may quote bytes of a file that are not UTF-8
   nb::object instance = nb::steal(PyObject_CallOneArg(type, text.ptr()));
   if (!instance.is_valid()) return;  // the call set its own error
   for (auto [key, value] : attributes) nb::setattr(instance, key, value);
@@ -60,17 +61,17 @@ bool set_python_error(const std::exception_ptr& p) {
       std::rethrow_exception(p);
     } catch (const ContractError& e) {
       nb::dict attributes;
-      attributes["file"] = e.file();
+      attributes["file"] = python_path(e.file());
       attributes["line"] = e.line();
       attributes["column"] = e.column();
-      attributes["hint"] = e.hint();
+      attributes["hint"] = python_text(e.hint());
       attributes["kind"] = std::string(to_string(e.kind()));
       set_error(g_contract_error, e.what(), attributes);
     } catch (const ConfigError& e) {
-      PyErr_SetString(PyExc_ValueError, e.what());  // settings or policy file: `file:line:column: message`
+      PyErr_SetObject(PyExc_ValueError, python_text(e.what()).ptr());  // settings or policy file: `file:line:column: message`
     } catch (const SourceError& e) {
       nb::dict attributes;
-      attributes["file"] = e.file();
+      attributes["file"] = python_path(e.file());
       attributes["line"] = e.line();
       attributes["column"] = e.column();
       std::string message = e.file();

@@ -212,6 +212,18 @@ std::string utf8(nb::handle str) {
   return out;
 }
 
+nb::str python_text(std::string_view text) {
+  PyObject* decoded = PyUnicode_DecodeUTF8(text.data(), static_cast<Py_ssize_t>(text.size()), "backslashreplace");
+  if (!decoded) throw nb::python_error();
+  return nb::steal<nb::str>(decoded);
+}
+
+nb::str python_path(std::string_view path) {
+  PyObject* decoded = PyUnicode_DecodeFSDefaultAndSize(path.data(), static_cast<Py_ssize_t>(path.size()));
+  if (!decoded) throw nb::python_error();
+  return nb::steal<nb::str>(decoded);
+}
+
 std::string qualified_name(nb::handle object) {
   nb::object qualname = nb::getattr(object, "__qualname__", nb::none());
   if (!PyUnicode_Check(qualname.ptr())) qualname = nb::getattr(object, "__name__", nb::none());

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "importspy/lang/value.hpp"
 
@@ -40,5 +41,11 @@ nb::object own_namespace(nb::handle type);
 
 // The UTF-8 text of a str, tolerating lone surrogates (replaced).
 std::string utf8(nb::handle str);
+
+// The reverse: a str of engine text (a message, a name), bytes that are not UTF-8 shown escaped ("\\xcf")
+// rather than failing; and a str of a file name, its bytes kept as Python keeps them (os.fsdecode:
+// surrogateescape on POSIX). Both raise nb::python_error only when Python cannot allocate.
+nb::str python_text(std::string_view text);
+nb::str python_path(std::string_view path);
 
 }  // namespace importspy::bindings

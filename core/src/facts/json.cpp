@@ -285,7 +285,7 @@ std::string facts_to_json(const FactsDocument& document) {
     const EnvironmentFacts& e = *document.environment;
     out["environment"] = {{"arch", e.arch}, {"os", e.os}, {"python_version", e.python_version}, {"interpreter", e.interpreter}, {"variables", e.variables}};
   }
-  return out.dump(2);
+  return out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);  // a file name need not be UTF-8
 }
 
 }  // namespace importspy

@@ -36,7 +36,8 @@ LockedModule lock_entry(const ModuleFacts& facts) {
 std::string write_lock(const LockFile& lock) {
   json modules = json::object();
   for (const auto& [target, entry] : lock.modules) modules[target] = {{"sha256", entry.file_sha256}, {"definitions", entry.definitions}};
-  return json{{"importspy-lock", 1}, {"modules", std::move(modules)}}.dump(2) + "\n";
+  // A module named by bytes that are not UTF-8 (its file name) is written with U+FFFD in their place.
+  return json{{"importspy-lock", 1}, {"modules", std::move(modules)}}.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 LockFile read_lock(std::string_view text, const std::string& source) {

@@ -77,7 +77,16 @@ std::string describe_char(std::string_view text, std::size_t pos) {
     std::snprintf(buffer, sizeof buffer, "U+%04X", c);
     return std::string("control character ") + buffer;
   }
-  return "'" + std::string(1, static_cast<char>(c)) + "'";
+  if (c < 0x80) return "'" + std::string(1, static_cast<char>(c)) + "'";
+  // The whole character, never one byte of it: a message is UTF-8 text (Python's str, JSON, SARIF).
+  char buffer[32];
+  const auto [cp, length] = code_point_at(text, pos);
+  if (length == 0) {
+    std::snprintf(buffer, sizeof buffer, "byte 0x%02X, which is not UTF-8", c);
+    return buffer;
+  }
+  std::snprintf(buffer, sizeof buffer, " (U+%04X)", static_cast<unsigned>(cp));
+  return "'" + std::string(text.substr(pos, length)) + "'" + buffer;
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "importspy/source/source_error.hpp"
+#include "importspy/util/utf8.hpp"
 
 namespace importspy {
 namespace {
@@ -175,6 +176,18 @@ TEST(Tokenizer, rejects_unmatched_and_mismatched_and_unclosed_brackets) {
 TEST(Tokenizer, rejects_stray_characters_and_text_after_a_continuation) {
   EXPECT_NE(error_of("x = $\n").message().find("invalid character '$'"), std::string::npos);
   EXPECT_NE(error_of("x = 1 \\ y\n").message().find("unexpected character after line continuation character"), std::string::npos);
+}
+
+// Found by the atheris harness: a message quoted one byte of a multi-byte character, which is not UTF-8
+// text, and Python could not make a str of it (RuntimeError instead of SourceError).
+TEST(Tokenizer, quotes_the_whole_character_a_message_names) {
+  const auto expect_utf8_naming = [](const SourceReadError& e, const std::string& shown) {
+    EXPECT_NE(e.message().find(shown), std::string::npos) << e.message();
+    EXPECT_EQ(first_invalid_utf8(e.message()), std::string_view::npos) << e.message();
+  };
+  expect_utf8_naming(error_of("x = 0x\xCF\x9E\n"), "expected a digit, found '\xCF\x9E' (U+03DE)");
+  expect_utf8_naming(error_of("x = 1 \\\xC3\xA9\n"), "found '\xC3\xA9' (U+00E9)");
+  expect_utf8_naming(error_of("x = 0b\xF0\x9F\x98\x80\n"), "found '\xF0\x9F\x98\x80' (U+1F600)");
 }
 
 TEST(Tokenizer, limits_nesting_as_cpython_does) {
