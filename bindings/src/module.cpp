@@ -11,6 +11,7 @@
 #include "cli/policy05.hpp"
 #include "cli/project_check.hpp"
 #include "importing/embedded.hpp"
+#include "extract/dependencies.hpp"
 #include "extract/environment_probe.hpp"
 #include "interop/errors.hpp"
 #include "interop/handles.hpp"
@@ -143,6 +144,12 @@ NB_MODULE(_engine, m) {
         std::shared_ptr<const Contract> compiled = contract_from(contract);
         ModuleFacts facts = facts_for_target(target, parse_mode(mode), {needs_hashes(*compiled), parse_source_parser(parser)});
         EnvironmentFacts environment = probe_environment(referenced_environment_names(*compiled));
+        if (follows_imports(*compiled)) {
+          const auto required = load_required_contracts(*compiled);
+          const auto search_path = project_search_path();
+          nb::gil_scoped_release released;
+          return check_along_imports(*compiled, required, environment, facts, search_path);
+        }
         nb::gil_scoped_release released;
         return check(*compiled, environment, facts);
       },

@@ -207,8 +207,66 @@ def test_no_cycles_reports_the_package_cycle_once(project):
     assert target == "app.core"
     assert violation["code"] == "import-cycle"
     assert violation["chain"] == ["app.core", "app.db", "app.core"]
-    # A single module checked alone has no graph: the rule is not evaluated.
-    assert project.cli("check", "app.core", "-s", "rules.yml").returncode == 0
+
+
+
+def test_a_module_checked_alone_follows_its_imports_for_no_cycles(project):
+    # Checked on its own (a file, a dotted name, a [tool.importspy] target), a module's cycles are found along
+    # the modules it reaches, read from their files: the one through it is reported on it.
+    write_app(project)
+    project.write("rules.yml", "imports:\n  no_cycles: true\n")
+    for target in ("app.core", "app/core.py", "app/db.py"):
+        result = project.cli("check", target, "-s", "rules.yml", "--format", "json")
+        assert result.returncode == 1, (target, result.stdout, result.stderr)
+        [violation] = violations_of(result)
+        assert violation["code"] == "import-cycle"
+        assert violation["chain"][0] == violation["chain"][-1] and len(violation["chain"]) == 3, violation
+    # app.cli imports app.core but no module imports app.cli back (only under TYPE_CHECKING): no cycle through it.
+    assert project.cli("check", "app/cli.py", "-s", "rules.yml").returncode == 0
+
+
+def test_a_module_checked_alone_applies_required_contracts_along_its_imports(project):
+    write_app(project)
+    project.write("contracts/db.yml", "functions:\n  - name: connect\n")
+    project.write("contracts/app.yml", "requires:\n  - {module: app.db, contract: db.yml}\n")
+    result = project.cli("check", "app/cli.py", "-s", "contracts/app.yml", "--format", "json")
+    assert result.returncode == 1, result.stdout + result.stderr
+    [violation] = violations_of(result)
+    assert violation["code"] == "dependency-violation"
+    assert violation["chain"] == ["app.cli", "app.core", "app.db"]
+    assert violation["dependency"]["violations"][0]["code"] == "function-missing"
+    # The result depends on app/db.py too, so it is never served from the cache: fixing the dependency
+    # fixes the verdict on the next run.
+    project.write("app/db.py", "from .core import run\n\ndef connect():\n    return run\n")
+    again = project.cli("check", "app/cli.py", "-s", "contracts/app.yml")
+    assert again.returncode == 0, again.stdout + again.stderr
+
+
+def test_project_settings_apply_required_contracts_to_each_target(project):
+    write_app(project)
+    project.write("contracts/db.yml", "functions:\n  - name: connect\n")
+    project.write("contracts/app.yml", "requires:\n  - {module: app.db, contract: db.yml}\n")
+    project.write("pyproject.toml", '[tool.importspy]\ntargets = ["app/cli.py", "app/db.py"]\n'
+                  '[[tool.importspy.contracts]]\nmatch = "app/*.py"\ncontract = "contracts/app.yml"\n')
+    result = project.cli("check", "--format", "json")
+    assert result.returncode == 1, result.stdout + result.stderr
+    by_target = {t["target"]: t for t in json.loads(result.stdout)["targets"]}
+    assert [v["code"] for v in by_target["app/cli.py"]["violations"]] == ["dependency-violation"]
+    assert by_target["app/db.py"]["ok"] is True  # a module is not its own dependency
+
+
+def test_the_python_api_applies_required_contracts_and_no_cycles(project):
+    write_app(project)
+    project.write("contracts/db.yml", "functions:\n  - name: connect\n")
+    project.write("contracts/app.yml", "requires:\n  - {module: app.db, contract: db.yml}\nimports:\n  no_cycles: true\n")
+    script = (
+        "import importspy\n"
+        "report = importspy.check('app.core', 'contracts/app.yml')\n"
+        "print(sorted(v.code for v in report.violations))\n"
+    )
+    result = project.run("-c", script)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "['dependency-violation', 'import-cycle']"
 
 
 def test_when_unsure_deny_refuses_a_module_that_changes_its_namespace_statically_only(project):

@@ -28,6 +28,9 @@
 #include "extract/compiled_module.hpp"
 #include "extract/source_bytes.hpp"
 #include "extract/static_extractor.hpp"
+#include "extract/targets.hpp"
+#include "importspy/contract/loader.hpp"
+#include "extract/dependencies.hpp"
 #include "cli/output_capture.hpp"
 
 namespace importspy::bindings {
@@ -66,6 +69,7 @@ public:
       lock_ = read_lock(*text, options.lock_file->string());
       lock_source_ = display_path(*options.lock_file);
     }
+    search_path_ = project_search_path();
     // A locked run re-hashes every module: its results are not served from the cache.
     if (options.use_cache && options.mode == Mode::static_source && !lock_) cache_.emplace(options.cache_directory);
   }
@@ -74,6 +78,9 @@ public:
     std::shared_ptr<const Contract> contract;  // compiled when a result is not in the cache
     std::string text;
     std::string shown;  // display_path of the contract file
+    // The contracts its `requires:` names, loaded with it: a contract that has some (or `imports.no_cycles`)
+    // is checked along the module's imports, and its results are never cached (they depend on other files).
+    std::vector<std::shared_ptr<const Contract>> required;
     EnvironmentFacts environment;
     std::vector<std::string> secret_names;
     std::optional<TargetError> error;
@@ -183,7 +190,8 @@ public:
       // Read once, never blocking (a FIFO or device in the tree is an error of its own target).
       const std::string text = read_source_file(job.source_path, SourceLimits{}.max_bytes);
       std::string key;
-      if (cache_) {
+      const bool along_imports = contract.contract && follows_imports(*contract.contract);
+      if (cache_ && !along_imports) {
         const std::string kind = std::string(options_.trace ? "static+trace" : "static") + (options_.parser == SourceParser::cpython ? "/cpython" : "/reader");
         key = result_cache_key({IMPORTSPY_VERSION, kind, contract.text, text, result.file, job.module_name, result.contract, &contract.environment,
                                 contract.secret_names});
@@ -198,9 +206,14 @@ public:
         return;
       }
       const bool hashes = needs_hashes(*contract.contract) || lock_.has_value();
-      const ModuleFacts facts = extract_static_source(text, result.file, job.module_name, {hashes, options_.parser, hashes});
-      result.report = check(*contract.contract, contract.environment, facts, {options_.trace});
-      if (cache_) cache_->store(key, *result.report);
+      ModuleFacts facts = extract_static_source(text, result.file, job.module_name, {hashes, options_.parser, hashes});
+      if (follows_imports(*contract.contract)) {
+        if (facts.name.empty()) facts.name = job.module_name;
+        result.report = check_along_imports(*contract.contract, contract.required, contract.environment, facts, search_path_, {options_.trace});
+      } else {
+        result.report = check(*contract.contract, contract.environment, facts, {options_.trace});
+        if (cache_) cache_->store(key, *result.report);
+      }
       add_lock_drift(result, facts);
     } catch (const SourceError& error) {
       result.error = source_error(error);
@@ -241,8 +254,11 @@ private:
     }
     try {
       entry.contract = default_contract_cache().load(path);
+      entry.required = load_required_contracts(*entry.contract);
       return true;
     } catch (const ContractError& error) {
+      entry.contract.reset();
+      entry.required.clear();
       entry.error = contract_error(error);
       return false;
     }
@@ -261,6 +277,8 @@ private:
     // up without compiling it again.
     const std::string summary_key = sha256_hex(std::string(IMPORTSPY_VERSION) + '\0' + entry.text);
     std::optional<ContractSummary> summary = cache_ ? cache_->load_summary(summary_key) : std::nullopt;
+    // A contract that may follow imports is compiled now: finish() must know it before it looks in the cache.
+    if (entry.text.find("requires") != std::string::npos || entry.text.find("no_cycles") != std::string::npos) compile(entry, path);
     if (!summary && compile(entry, path)) {
       summary = ContractSummary{referenced_environment_names(*entry.contract), {}};
       for (const auto& deployment : entry.contract->deployments) {
@@ -293,6 +311,7 @@ private:
   std::string lock_source_;
   std::map<std::string, Loaded> loaded_;  // entries never move: prepared targets point at them
   std::map<fs::path::string_type, Loaded*> loaded_by_name_;  // a contract path as written -> its entry
+  std::vector<fs::path> search_path_;  // where check_along_imports finds modules (project_search_path)
   std::mutex compile_mutex_;
 };
 

@@ -1,6 +1,7 @@
 #include "extract/targets.hpp"
 #include <nanobind/stl/string.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <stdexcept>
 
@@ -167,6 +168,26 @@ std::vector<fs::path> module_search_path() {
   }
   return folders;
 }
+std::vector<fs::path> project_search_path() {
+  std::vector<fs::path> standard;
+  nb::object paths = nb::module_::import_("sysconfig").attr("get_paths")();
+  for (const char* key : {"stdlib", "platstdlib"}) {
+    if (PyObject* folder = PyDict_GetItemString(paths.ptr(), key); folder && PyUnicode_Check(folder)) {
+      standard.push_back(fs::path(fspath(folder)).lexically_normal());
+    }
+  }
+  std::vector<fs::path> folders;
+  for (const fs::path& folder : module_search_path()) {
+    const fs::path normal = folder.lexically_normal();
+    const bool in_standard = std::any_of(standard.begin(), standard.end(), [&](const fs::path& base) {
+      const fs::path relative = normal.lexically_relative(base);
+      return !relative.empty() && *relative.begin() != ".." && *relative.begin() != "site-packages" && *relative.begin() != "dist-packages";
+    });
+    if (!in_standard) folders.push_back(folder);
+  }
+  return folders;
+}
+
 
 CommandLineSearch::CommandLineSearch(bool program) {
   ++g_command_line;

@@ -38,6 +38,10 @@ std::shared_ptr<const Contract> contract_from(nb::handle contract);
 // directory), preceded by the working directory while a CommandLineSearch is alive.
 std::vector<std::filesystem::path> module_search_path();
 
+// The same without the standard library's folders (sysconfig's stdlib and platstdlib, and what lies
+// below them): where modules of the project and its dependencies are, for following imports statically.
+std::vector<std::filesystem::path> project_search_path();
+
 // The command line's search rule (docs/cli.md, "Where modules are looked up"), while alive. Started as a
 // program (`importspy` or `python -m importspy`), the entry point's own first sys.path entry (the console
 // script's folder, or the working directory `-m` puts there) is dropped — unless -P or -I put none — so both
