@@ -251,16 +251,16 @@ class Oracle:
                 self.collect_aliases(s.finalbody)
 
     # ---- module ------------------------------------------------------------------------------------
-    def record_import(self, s, lazy, type_checking):
+    def record_import(self, s, lazy, type_checking, in_class=False):
         if isinstance(s, ast.Import):
             for a in s.names:
-                self.imports.append((a.name, "", a.asname or a.name.split(".")[0], s.lineno, lazy, type_checking))
+                self.imports.append((a.name, "", a.asname or a.name.split(".")[0], s.lineno, lazy, type_checking, in_class))
         else:
             module = "." * s.level + (s.module or "")
             for a in s.names:
                 # A star import is a dependency that binds no name the source shows: alias "".
                 alias = "" if a.name == "*" else a.asname or a.name
-                self.imports.append((module, a.name, alias, s.lineno, lazy, type_checking))
+                self.imports.append((module, a.name, alias, s.lineno, lazy, type_checking, in_class))
 
     def walk_imports(self, body, lazy, type_checking):
         """Every import statement anywhere in `body`: a function's, or a TYPE_CHECKING branch's."""
@@ -557,6 +557,8 @@ class Oracle:
         elif isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)):
             self.walk_imports(s.body, True, False)
             self.method(s, cls, cond)
+        elif isinstance(s, (ast.Import, ast.ImportFrom)):
+            self.record_import(s, False, False, in_class=True)
         elif isinstance(s, ast.If):
             self.branches(s, cond, lambda body, c: self.class_body(body, cls, c))
         elif isinstance(s, ast.Try) or type(s).__name__ == "TryStar":
@@ -747,8 +749,8 @@ def function_items(prefix, f):
 
 def our_items(facts):
     m = facts["module"]
-    for module, name, alias, line, lazy, type_checking in facts.get("imports", []):
-        yield f"import {line} {module} {name} as {alias}", (lazy, type_checking)
+    for module, name, alias, line, lazy, type_checking, in_class in facts.get("imports", []):
+        yield f"import {line} {module} {name} as {alias}", (lazy, type_checking, in_class)
     yield "version", m.get("version")
     for v in m["variables"]:
         yield f"var {v['name']}", ("value", norm_value(v["value"]), ann(v.get("annotation")))
@@ -763,8 +765,8 @@ def our_items(facts):
 
 
 def oracle_items(o):
-    for module, name, alias, line, lazy, type_checking in o.imports:
-        yield f"import {line} {module} {name} as {alias}", (lazy, type_checking)
+    for module, name, alias, line, lazy, type_checking, in_class in o.imports:
+        yield f"import {line} {module} {name} as {alias}", (lazy, type_checking, in_class)
     yield "version", o.version
     for name, (value, annotation, line) in o.variables.items():
         yield f"var {name}", ("value", value, ann(annotation))

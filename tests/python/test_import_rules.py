@@ -154,10 +154,11 @@ def test_both_parsers_record_lazy_and_type_checking_imports_alike(project):
         def run():
             from app import secret
         class C:
+            import csv
             def m(self):
                 import json
         """)
-    project.write("rules.yml", "imports:\n  forbidden: [requests, app.secret, json]\n  type_checking: true\n")
+    project.write("rules.yml", "imports:\n  forbidden: [requests, app.secret, json, csv]\n  type_checking: true\n")
     outputs = []
     for parser in ("reader", "cpython"):
         result = project.cli("check", "app.mixed", "-s", "rules.yml", "--parser", parser, "--format", "json", "--no-cache")
@@ -165,8 +166,8 @@ def test_both_parsers_record_lazy_and_type_checking_imports_alike(project):
         outputs.append(violations_of(result))
     assert outputs[0] == outputs[1]
     messages = [v["message"] for v in outputs[0]]
-    assert len(messages) == 3
-    assert "TYPE_CHECKING" in messages[0] and "lazy" in messages[1] and "lazy" in messages[2]
+    assert len(messages) == 4
+    assert "TYPE_CHECKING" in messages[0] and "lazy" in messages[1] and "in a class body" in messages[2] and "lazy" in messages[3]
 
 
 def test_a_module_that_cannot_be_read_is_an_error_of_its_own_and_the_others_are_checked(project):

@@ -192,7 +192,7 @@ private:
   }
 
   // One import statement's bindings, as the reader records them (core/source/reader.cpp).
-  void record_import(nb::handle s, bool lazy, bool type_checking) {
+  void record_import(nb::handle s, bool lazy, bool type_checking, bool in_class = false) {
     const std::size_t first = facts_.imports.size();
     if (is(s, t_.Import)) {
       for (nb::handle alias : field(s, "names")) {
@@ -209,6 +209,7 @@ private:
     for (std::size_t i = first; i < facts_.imports.size(); ++i) {
       facts_.imports[i].lazy = lazy;
       facts_.imports[i].type_checking = type_checking;
+      facts_.imports[i].in_class = in_class;
     }
   }
 
@@ -592,6 +593,8 @@ private:
       } else if (is(s, t_.FunctionDef) || is(s, t_.AsyncFunctionDef)) {
         deferred_imports(field(s, "body"), true, false);
         method(s, cls, conditional);
+      } else if (is(s, t_.Import) || is(s, t_.ImportFrom)) {
+        record_import(s, false, false, true);
       } else if (is(s, t_.If)) {
         if (!is_type_checking_test(field(s, "test"))) class_body(field(s, "body"), cls, true);
         class_body(field(s, "orelse"), cls, true);

@@ -264,7 +264,7 @@ std::string resolve_through_imports(const std::vector<ImportFact>& imports, cons
   const std::string head = name.substr(0, dot);
   const std::string rest = dot == std::string::npos ? "" : name.substr(dot);
   for (auto it = imports.rbegin(); it != imports.rend(); ++it) {
-    if (it->alias != head || it->lazy || it->type_checking) continue;  // those bind no name of the module
+    if (it->alias != head || it->lazy || it->type_checking || it->in_class) continue;  // those bind no name of the module
     const std::string module = resolve_relative(it->module, package);
     if (it->name.empty()) {
       // `import a.b` binds `a` (the name then continues the path); `import a.b as x` binds `a.b`.

@@ -58,10 +58,12 @@ struct Flow {
 struct Deferred {
   bool lazy = false;
   bool type_checking = false;
+  bool in_class = false;  // not deferred: run at import time, in a class body (ImportFact::in_class)
   bool any() const { return lazy || type_checking; }
 };
 constexpr Deferred kLazy{true, false};
 constexpr Deferred kTypeChecking{false, true};
+constexpr Deferred kInClassBody{false, false, true};
 
 // A method body being scanned for `self.x = ...`.
 struct MethodScan {
@@ -1211,6 +1213,8 @@ private:
       }
     } else if (scope == Scope::class_body && is_word(s[0], "del")) {
       return delete_names(s.subspan(1), flow, cls);
+    } else if (scope == Scope::class_body && (is_word(s[0], "import") || is_word(s[0], "from"))) {
+      return import_statement(s, kInClassBody);
     } else if (scope == Scope::method_body && (is_word(s[0], "import") || is_word(s[0], "from"))) {
       return import_statement(s, kLazy);
     }
@@ -1506,7 +1510,8 @@ private:
 
   // ---- imports -------------------------------------------------------------------------------------
 
-  // An import statement module code does not run at import time (Deferred); malformed ones are left alone
+  // An import statement module code does not run at import time, or runs in a class body (Deferred);
+  // malformed ones are left alone
   // (the reader does not check the grammar of bodies it skips).
   void import_statement(Span s, Deferred deferred) {
     if (s.empty()) return;
@@ -1521,6 +1526,7 @@ private:
     for (std::size_t i = first; i < facts_.imports.size(); ++i) {
       facts_.imports[i].lazy = deferred.lazy;
       facts_.imports[i].type_checking = deferred.type_checking;
+      facts_.imports[i].in_class = deferred.in_class;
     }
   }
 

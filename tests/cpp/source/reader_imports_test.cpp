@@ -2,6 +2,8 @@
 // those under `if TYPE_CHECKING:`, recorded with their flag; module-level imports keep no flag.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <string>
 
 #include "importspy/facts/static_rules.hpp"
@@ -13,7 +15,7 @@ namespace {
 
 ModuleFacts read(std::string_view source) { return read_module_source(source, "pkg/mod.py", "pkg.mod"); }
 
-// "module:name:line[:lazy][:tc]" for each import, in source order.
+// "module:name:line[:lazy][:tc][:class]" for each import, in source order.
 std::string imports_of(const ModuleFacts& facts) {
   std::string out;
   for (const ImportFact& fact : facts.imports) {
@@ -21,6 +23,7 @@ std::string imports_of(const ModuleFacts& facts) {
     out += fact.module + ":" + fact.name + ":" + std::to_string(fact.line);
     if (fact.lazy) out += ":lazy";
     if (fact.type_checking) out += ":tc";
+    if (fact.in_class) out += ":class";
   }
   return out;
 }
@@ -35,6 +38,19 @@ TEST(ReaderImports, imports_in_function_bodies_are_lazy_at_their_lines) {
                             "async def h(): from a.b import (c,\n"
                             "    d)\n")),
             "os::1 json::3:lazy .base:Plugin:5:lazy re::6:lazy sys::6:lazy a.b:c:7:lazy a.b:d:7:lazy");
+}
+
+TEST(ReaderImports, imports_in_a_class_body_run_at_import_time_and_bind_no_module_name) {
+  const ModuleFacts facts = read("class C:\n"
+                                 "    import json\n"
+                                 "    from os import path as p; x = 1\n"
+                                 "    if True:\n"
+                                 "        import csv\n"
+                                 "    def m(self):\n"
+                                 "        import re\n");
+  EXPECT_EQ(imports_of(facts), "json::2:class os:path:3:class csv::5:class re::7:lazy");
+  // `json` and `p` are attributes of C, not names of the module.
+  EXPECT_TRUE(std::none_of(facts.variables.begin(), facts.variables.end(), [](const VariableFact& v) { return v.name == "json" || v.name == "p"; }));
 }
 
 TEST(ReaderImports, imports_in_method_bodies_and_static_methods_are_lazy) {

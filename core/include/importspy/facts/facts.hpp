@@ -74,6 +74,9 @@ struct ImportFact {
   // CPython-based one) never set these; name resolution (static_rules) ignores imports that have either.
   bool type_checking = false;  // under `if TYPE_CHECKING:` (never true at run time)
   bool lazy = false;           // inside a function or method body: runs when it is called
+  // Written directly in a class body: it runs at import time, but binds a class attribute, not a module
+  // name, so name resolution ignores it too.
+  bool in_class = false;
 };
 
 struct ModuleFacts {
