@@ -279,3 +279,52 @@ def test_when_unsure_deny_refuses_a_module_that_changes_its_namespace_statically
     assert violation["actual"] == "`globals(...)` at line 4"
     runtime = project.cli("check", "plugin.py", "-s", "unsure.yml", "--mode", "runtime")
     assert runtime.returncode == 0, runtime.stdout + runtime.stderr  # the live module is read: nothing is unsure
+
+
+def test_project_settings_check_packages_whole_beside_their_targets(project):
+    # `[[tool.importspy.packages]]` is `check --package` written once in the settings: `importspy check` with no
+    # argument checks each package along its graph (each cycle once), after the `targets`.
+    write_app(project)
+    project.write("contracts/rules.yml", "imports:\n  no_cycles: true\n")
+    project.write("contracts/plain.yml", "variables: []\n")
+    project.write("tools/t.py", "x = 1\n")
+    project.write("pyproject.toml", '[tool.importspy]\ntargets = ["tools"]\n'
+                  '[[tool.importspy.contracts]]\nmatch = "tools/*.py"\ncontract = "contracts/plain.yml"\n'
+                  '[[tool.importspy.packages]]\npackage = "app"\ncontract = "contracts/rules.yml"\n')
+    result = project.cli("check", "--format", "json", "--no-cache")
+    assert result.returncode == 1, result.stdout + result.stderr
+    targets = json.loads(result.stdout)["targets"]
+    assert [t["target"] for t in targets] == ["tools/t.py", "app", "app.cli", "app.core", "app.db"]
+    cycles = [(t["target"], v["code"]) for t in targets for v in t.get("violations", [])]
+    assert cycles == [("app.core", "import-cycle")]
+    assert targets[1]["contract"] == "contracts/rules.yml"
+    # Explicit targets take the place of the settings' targets and packages.
+    assert project.cli("check", "tools/t.py", "-s", "contracts/plain.yml").returncode == 0
+
+
+def test_a_package_of_the_settings_that_is_missing_or_has_a_broken_contract_is_a_target_error(project):
+    project.write("contracts/broken.yml", "imports: [\n")
+    project.write("pkg/__init__.py", "")
+    project.write("pyproject.toml", '[tool.importspy]\n'
+                  '[[tool.importspy.packages]]\npackage = "no.such.package"\ncontract = "contracts/broken.yml"\n'
+                  '[[tool.importspy.packages]]\npackage = "pkg"\ncontract = "contracts/broken.yml"\n')
+    result = project.cli("check", "--format", "json")
+    assert result.returncode == 2, result.stdout + result.stderr
+    errors = [(t["target"], t["error"]["code"]) for t in json.loads(result.stdout)["targets"]]
+    assert errors == [("no.such.package", "contract-invalid"), ("pkg", "contract-invalid")]
+    project.write("contracts/fine.yml", "variables: []\n")
+    project.write("pyproject.toml", '[tool.importspy]\n[[tool.importspy.packages]]\npackage = "no.such.package"\ncontract = "contracts/fine.yml"\n')
+    result = project.cli("check", "--format", "json")
+    [target] = json.loads(result.stdout)["targets"]
+    assert (target["target"], target["error"]["code"]) == ("no.such.package", "not-found")
+    assert "neither a folder nor a package" in target["error"]["message"]
+
+
+def test_a_packages_entry_without_its_keys_is_a_settings_error_at_its_line(project):
+    project.write("pyproject.toml", '[tool.importspy]\n[[tool.importspy.packages]]\npackage = "app"\n')
+    result = project.cli("check")
+    assert result.returncode == 2
+    assert "pyproject.toml:2:" in result.stderr and "needs `package" in result.stderr, result.stderr
+    project.write("pyproject.toml", '[tool.importspy]\n[[tool.importspy.packages]]\npackage = "app"\ncontract = "c.yml"\nmatch = "x"\n')
+    result = project.cli("check")
+    assert result.returncode == 2 and "unknown key `match`" in result.stderr, result.stderr

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <filesystem>
 #include <thread>
+#include <variant>
 
 #ifndef _WIN32
 #include <sys/stat.h>
@@ -278,13 +279,16 @@ int run_check(const Options& options) {
     }
     batch_options.targets.insert(batch_options.targets.end(), modules.begin(), modules.end());
   }
-  if (batch_options.targets.empty()) {
-    const std::string message = "no target given, and no `targets` in [tool.importspy] (pyproject.toml) or importspy.toml";
+  // With no argument, the settings' `packages` are checked whole too (as `check --package` does).
+  const std::vector<PackageEntry> packages =
+      options.targets.empty() && options.entry_point_groups.empty() && config ? config->packages : std::vector<PackageEntry>{};
+  if (batch_options.targets.empty() && packages.empty()) {
+    const std::string message = "no target given, and no `targets` or `packages` in [tool.importspy] (pyproject.toml) or importspy.toml";
     return fail_run(options, TargetError{"usage-error", message, "", 0, 0, "name modules, folders or patterns: importspy check MODULE_OR_FOLDER... -s CONTRACT"},
                     "importspy: error: " + message + "\nUsage: importspy check MODULE_OR_FOLDER... -s CONTRACT\n");
   }
   if (!options.contract.empty()) batch_options.contract = options.contract;
-  if (!batch_options.contract && (!config || config->contracts.empty())) {
+  if (!batch_options.contract && (!config || config->contracts.empty()) && !batch_options.targets.empty()) {
     const std::string message = "no contract given (-s CONTRACT), and no [[tool.importspy.contracts]] mapping in the project's settings";
     return fail_run(options, TargetError{"usage-error", message, "", 0, 0, "pass -s CONTRACT, or map targets to contracts in [tool.importspy]"},
                     "importspy: error: " + message + "\n");
@@ -319,10 +323,32 @@ int run_check(const Options& options) {
   BatchResult batch;
   try {
     // No bar, no callback: the threads' results are then waited for without waking this thread.
-    batch = run_batch(batch_options, config, show_progress ? std::function<void(std::size_t, std::size_t)>(progress) : nullptr);
+    if (!batch_options.targets.empty()) {
+      batch = run_batch(batch_options, config, show_progress ? std::function<void(std::size_t, std::size_t)>(progress) : nullptr);
+    }
   } catch (const LockError& error) {
     return fail_run(options, TargetError{"lock-invalid", error.what(), display_path(*batch_options.lock_file), 0, 0, ""},
                     std::string("importspy: error: ") + error.what() + "\n");
+  }
+  // Packages come after the targets, each module a result; with --shard, in the first shard only.
+  if (!batch_options.shard || batch_options.shard->first == 1) {
+    for (const PackageEntry& entry : packages) {
+      auto checked = check_package(entry.package, entry.contract.string());
+      if (auto* package_batch = std::get_if<BatchResult>(&checked)) {
+        for (auto& result : package_batch->results) batch.results.push_back(std::move(result));
+        continue;
+      }
+      std::string message = std::get<std::string>(checked);
+      while (!message.empty() && message.back() == '\n') message.pop_back();
+      const bool not_found = message.starts_with("importspy: error: ");
+      if (not_found) message.erase(0, std::string_view("importspy: error: ").size());
+      TargetResult result;
+      result.target = fs::path(entry.package).is_absolute() ? display_path(entry.package) : entry.package;  // a folder, or a dotted name
+      result.contract = display_path(entry.contract);
+      result.error = TargetError{not_found ? "not-found" : "contract-invalid", message, not_found ? result.target : display_path(entry.contract), 0, 0,
+                                 not_found ? "name a package folder (relative to the settings file) or a dotted package name on sys.path" : ""};
+      batch.results.push_back(std::move(result));
+    }
   }
 
   if (debug) log_outcomes(batch);

@@ -9,14 +9,17 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <variant>
 #include <vector>
 
+#include "extract/dependencies.hpp"
 #include "extract/environment_probe.hpp"
 #include "extract/source_bytes.hpp"
 #include "extract/static_extractor.hpp"
 #include "importspy/contract/loader.hpp"
 #include "importspy/graph/dependency_check.hpp"
 #include "importspy/graph/import_graph.hpp"
+#include "importspy/project/target_discovery.hpp"
 #include "importspy/render/batch.hpp"
 #include "importspy/source/reader.hpp"
 #include "importspy/source/source_error.hpp"
@@ -223,25 +226,21 @@ CommandOutput run_graph_command(const std::string& target, const std::string& fo
   }
 }
 
-CommandOutput run_package_check(const std::string& target, const std::string& contract_path, const std::string& format, bool color) {
-  if (contract_path.empty()) return {2, {}, "importspy: error: --package needs a contract (-s CONTRACT)\n"};
+std::variant<BatchResult, std::string> check_package(const std::string& target, const std::string& contract_path) {
+  if (contract_path.empty()) return std::string("importspy: error: --package needs a contract (-s CONTRACT)\n");
   std::shared_ptr<const Contract> contract;
   std::vector<std::shared_ptr<const Contract>> required;
   try {
     contract = load_contract_file(contract_path);
-    const fs::path folder = fs::path(contract_path).parent_path();
-    for (const RequiredContract& rule : contract->required_contracts) {
-      const fs::path path = fs::path(rule.contract).is_absolute() ? fs::path(rule.contract) : folder / rule.contract;
-      required.push_back(load_contract_file(path));
-    }
+    required = load_required_contracts(*contract);
   } catch (const ContractError& error) {
-    return {2, {}, std::string(error.what()) + "\n"};
+    return std::string(error.what()) + "\n";
   }
   Package package;
   try {
     package = read_package(target);
   } catch (const PackageError& error) {
-    return {2, {}, "importspy: error: " + error.message + "\n"};
+    return "importspy: error: " + error.message + "\n";
   }
   const ImportGraph graph = build_import_graph(package.facts);
   const EnvironmentFacts environment = probe_environment(referenced_environment_names(*contract));
@@ -251,7 +250,7 @@ CommandOutput run_package_check(const std::string& target, const std::string& co
     TargetResult result;
     result.target = graph.modules[i];
     result.file = package.files[i];
-    result.contract = contract_path;
+    result.contract = display_path(contract_path);
     if (package.errors[i]) {
       result.error = package.errors[i];
     } else {
@@ -259,6 +258,13 @@ CommandOutput run_package_check(const std::string& target, const std::string& co
     }
     batch.results.push_back(std::move(result));
   }
+  return batch;
+}
+
+CommandOutput run_package_check(const std::string& target, const std::string& contract_path, const std::string& format, bool color) {
+  auto checked = check_package(target, contract_path);
+  if (auto* message = std::get_if<std::string>(&checked)) return {2, {}, *message};
+  const BatchResult& batch = std::get<BatchResult>(checked);
   const std::string out = format == "json" ? render_batch_json(batch) + "\n" : render_batch_text(batch, {color, true});
   return {batch.exit_status(), out, {}};
 }

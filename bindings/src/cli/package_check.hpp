@@ -3,6 +3,9 @@
 // (never executed), its import graph, and each module checked with the contracts its contract requires.
 
 #include <string>
+#include <variant>
+
+#include "importspy/report/batch.hpp"
 
 namespace importspy::bindings {
 
@@ -19,7 +22,11 @@ struct CommandOutput {
 CommandOutput run_graph_command(const std::string& target, const std::string& format);
 
 // Every module of the package checked against `contract_path`, with the contracts its `requires:` names
-// applied along the package's import graph. Text or JSON (the batch forms of `importspy check`).
+// applied along the package's import graph: a batch, one result per module; or, when the package cannot
+// be found or a contract cannot be loaded, the message saying so (`file:line:column: ...`, newline-ended).
+std::variant<BatchResult, std::string> check_package(const std::string& target, const std::string& contract_path);
+
+// The same as a command: text or JSON (the batch forms of `importspy check`), exit 2 with the message.
 CommandOutput run_package_check(const std::string& target, const std::string& contract_path, const std::string& format, bool color);
 
 }  // namespace importspy::bindings

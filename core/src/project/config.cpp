@@ -13,7 +13,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::array<std::string_view, 6> kKeys = {"targets", "exclude", "mode", "contracts", "audit_log", "subjects"};
+constexpr std::array<std::string_view, 7> kKeys = {"targets", "exclude", "mode", "contracts", "audit_log", "subjects", "packages"};
+constexpr std::array<std::string_view, 2> kPackageKeys = {"package", "contract"};
 constexpr std::array<std::string_view, 5> kMappingKeys = {"match", "contract", "mode", "runtime", "unverifiable"};
 
 [[noreturn]] void fail(const fs::path& file, const toml::source_region& where, const std::string& message) {
@@ -236,6 +237,26 @@ ProjectConfig load_project_config(const fs::path& file) {
         entry.unverifiable = *text;
       }
       config.contracts.push_back(std::move(entry));
+    }
+  }
+  if (const toml::node* packages = settings->get("packages")) {
+    const toml::array* array = packages->as_array();
+    if (!array) fail(file, packages->source(), "`packages` in " + where + " must be a list of tables ([[packages]] with package = and contract =)");
+    for (const auto& item : *array) {
+      const toml::table* entry = item.as_table();
+      if (!entry) fail(file, item.source(), "each entry of `packages` must be a table with `package` and `contract`");
+      check_keys(*entry, kPackageKeys, file, "a `packages` entry");
+      const auto package = (*entry)["package"].value<std::string>();
+      const auto contract = (*entry)["contract"].value<std::string>();
+      if (!package || package->empty() || !contract || contract->empty()) {
+        fail(file, entry->source(), "each entry of `packages` needs `package = \"folder or dotted.name\"` and `contract = \"path.yml\"`");
+      }
+      // A folder is relative to this file, like every path here; a dotted name is looked up on sys.path.
+      const bool is_path = package->find('/') != std::string::npos || package->find('\\') != std::string::npos ||
+                           fs::is_directory(config.directory / *package);
+      const fs::path contract_path(*contract);
+      config.packages.push_back({is_path ? (config.directory / *package).lexically_normal().string() : *package,
+                                 contract_path.is_absolute() ? contract_path : (config.directory / contract_path).lexically_normal()});
     }
   }
   config.index();

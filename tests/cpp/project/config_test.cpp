@@ -119,3 +119,31 @@ TEST(ProjectConfig, keeps_a_malformed_subjects_list_as_an_error_for_the_0_5_chec
   EXPECT_NE(config.subjects_error->find("exactly the text keys `path` and `contract`"), std::string::npos);
   EXPECT_TRUE(load_project_config(write_settings("pyproject.toml", "[tool.importspy]\nsubjects = []\n")).subjects_error);
 }
+
+TEST(ProjectConfig, packages_are_folders_relative_to_the_settings_or_dotted_names) {
+  const auto file = write_settings("importspy.toml", "[[packages]]\npackage = \"deep\"\ncontract = \"c.yml\"\n"
+                                                     "[[packages]]\npackage = \"src/app\"\ncontract = \"/abs/c.yml\"\n"
+                                                     "[[packages]]\npackage = \"myapp.plugins\"\ncontract = \"c.yml\"\n");
+  const ProjectConfig config = load_project_config(file);
+  ASSERT_EQ(config.packages.size(), 3u);
+  EXPECT_EQ(config.packages[0].package, (file.parent_path() / "deep").string());  // an existing folder
+  EXPECT_EQ(config.packages[0].contract, file.parent_path() / "c.yml");
+  EXPECT_EQ(config.packages[1].package, (file.parent_path() / "src" / "app").string());  // a path by its slash
+  EXPECT_EQ(config.packages[1].contract, fs::path("/abs/c.yml"));
+  EXPECT_EQ(config.packages[2].package, "myapp.plugins");  // looked up on sys.path when checked
+}
+
+TEST(ProjectConfig, a_packages_entry_needs_both_keys_and_no_other) {
+  const auto missing = write_settings("importspy.toml", "[[packages]]\npackage = \"app\"\n");
+  try {
+    load_project_config(missing);
+    FAIL() << "expected a ConfigError";
+  } catch (const ConfigError& error) {
+    EXPECT_EQ(error.line(), 1);
+    EXPECT_NE(std::string(error.what()).find("needs `package"), std::string::npos) << error.what();
+  }
+  const auto extra = write_settings("importspy.toml", "[[packages]]\npackage = \"app\"\ncontract = \"c.yml\"\nmatch = \"x\"\n");
+  EXPECT_THROW(load_project_config(extra), ConfigError);
+  const auto not_a_list = write_settings("importspy.toml", "packages = \"app\"\n");
+  EXPECT_THROW(load_project_config(not_a_list), ConfigError);
+}

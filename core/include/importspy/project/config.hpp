@@ -30,6 +30,13 @@ public:
       : LocatedError(file, line, column, file + (line > 0 ? ":" + std::to_string(line) + ":" + std::to_string(column) : "") + ": " + message) {}
 };
 
+// A package checked whole along its import graph, as `importspy check --package` does
+// (`[[tool.importspy.packages]]`).
+struct PackageEntry {
+  std::string package;             // a folder (made absolute) or a dotted package name, as written
+  std::filesystem::path contract;  // absolute
+};
+
 struct ContractMapping {
   std::string match;
   std::filesystem::path contract;  // absolute
@@ -58,6 +65,7 @@ struct ProjectConfig {
   std::optional<std::string> mode;
   std::optional<std::filesystem::path> audit_log;  // import interception: JSON Lines of every decision
   std::vector<ContractMapping> contracts;
+  std::vector<PackageEntry> packages;  // what `importspy check` with no argument checks whole, beside `targets`
   // ImportSpy 0.5 `subjects`, read as 0.5.0 reads them. Only `importspy check FOLDER` uses them, so a
   // malformed list is not an error here: `subjects_error` says what is wrong, for that command to report.
   std::vector<PolicySubject> subjects;
