@@ -59,7 +59,7 @@ def tutorial_names():
 
 
 def test_there_is_a_tutorial_per_mode():
-    assert tutorial_names() == ["gate-ci.md", "intercept-imports.md", "pin-and-lock.md", "protect-a-plugin-api.md"]
+    assert tutorial_names() == ["gate-ci.md", "intercept-imports.md", "layer-a-package.md", "pin-and-lock.md", "protect-a-plugin-api.md"]
 
 
 @pytest.mark.parametrize("name", tutorial_names())
