@@ -328,3 +328,37 @@ def test_a_packages_entry_without_its_keys_is_a_settings_error_at_its_line(proje
     project.write("pyproject.toml", '[tool.importspy]\n[[tool.importspy.packages]]\npackage = "app"\ncontract = "c.yml"\nmatch = "x"\n')
     result = project.cli("check")
     assert result.returncode == 2 and "unknown key `match`" in result.stderr, result.stderr
+
+
+def test_check_package_results_are_cached_and_a_change_to_any_module_of_the_package_is_seen(project):
+    write_app(project)
+    project.write("contracts/db.yml", "functions:\n  - name: connect\n")
+    project.write("contracts/app.yml", "requires:\n  - {module: app.db, contract: db.yml}\n")
+    command = ("check", "--package", "app", "-s", "contracts/app.yml", "--format", "json")
+    first = json.loads(project.cli(*command).stdout)
+    second = json.loads(project.cli(*command).stdout)
+    assert [t["cached"] for t in first["targets"]] == [False] * 4
+    assert [t["cached"] for t in second["targets"]] == [True] * 4
+    assert [t["ok"] for t in second["targets"]] == [t["ok"] for t in first["targets"]] == [False, False, False, True]
+    # app.cli's verdict depends on app/db.py, two imports away: fixing that file changes it on the next run.
+    project.write("app/db.py", "from .core import run\n\ndef connect():\n    return run\n")
+    third = json.loads(project.cli(*command).stdout)
+    assert [t["cached"] for t in third["targets"]] == [False] * 4
+    assert all(t["ok"] for t in third["targets"]), third
+    # So does a change to a required contract.
+    project.write("contracts/db.yml", "functions:\n  - name: connect\n  - name: close\n")
+    fourth = json.loads(project.cli(*command).stdout)
+    assert [t["ok"] for t in fourth["targets"]] == [False, False, False, True]
+    assert json.loads(project.cli(*command, "--no-cache").stdout)["targets"][0]["cached"] is False
+
+
+def test_check_package_shards_split_the_modules_and_each_cycle_is_still_found(project):
+    write_app(project)
+    project.write("rules.yml", "imports:\n  no_cycles: true\n")
+    seen = []
+    for shard in ("1/2", "2/2"):
+        result = project.cli("check", "--package", "app", "-s", "rules.yml", "--format", "json", "--shard", shard, "--no-cache")
+        document = json.loads(result.stdout)
+        seen += [(t["target"], [v["code"] for v in t.get("violations", [])]) for t in document["targets"]]
+    assert sorted(seen) == [("app", []), ("app.cli", []), ("app.core", ["import-cycle"]), ("app.db", [])]
+    assert project.cli("check", "--package", "app", "-s", "rules.yml", "--shard", "3/2").returncode == 2

@@ -330,10 +330,12 @@ int run_check(const Options& options) {
     return fail_run(options, TargetError{"lock-invalid", error.what(), display_path(*batch_options.lock_file), 0, 0, ""},
                     std::string("importspy: error: ") + error.what() + "\n");
   }
-  // Packages come after the targets, each module a result; with --shard, in the first shard only.
-  if (!batch_options.shard || batch_options.shard->first == 1) {
+  // Packages come after the targets, each module a result; --shard splits each package's modules too.
+  {
+    PackageCheckOptions package_options{batch_options.shard, std::nullopt};
+    if (batch_options.use_cache) package_options.cache_directory = batch_options.cache_directory;
     for (const PackageEntry& entry : packages) {
-      auto checked = check_package(entry.package, entry.contract.string());
+      auto checked = check_package(entry.package, entry.contract.string(), package_options);
       if (auto* package_batch = std::get_if<BatchResult>(&checked)) {
         for (auto& result : package_batch->results) batch.results.push_back(std::move(result));
         continue;
@@ -771,8 +773,17 @@ int run_cli(const std::vector<std::string>& arguments, bool program) {
       write("stderr", "importspy: error: --package writes text or json (--format text|json)\n");
       return kExitError;
     }
+    PackageCheckOptions package_options;
+    if (!check_options.shard.empty()) {
+      package_options.shard = parse_shard(check_options.shard);
+      if (!package_options.shard) {
+        write("stderr", "importspy: error: --shard " + check_options.shard + ": expected I/N with 1 <= I <= N (for example --shard 2/4)\n");
+        return kExitError;
+      }
+    }
+    if (!check_options.no_cache) package_options.cache_directory = fs::path(check_options.cache_directory);
     return finish(run_package_check(check_options.package, check_options.contract, check_options.format,
-                                    check_options.format == "text" && is_terminal("stdout")));
+                                    check_options.format == "text" && is_terminal("stdout"), package_options));
   }
   if (app.got_subcommand(check_command)) return run_check(check_options);
   if (legacy_module.empty() || legacy.contract.empty()) {

@@ -19,7 +19,9 @@
 #include "importspy/contract/loader.hpp"
 #include "importspy/graph/dependency_check.hpp"
 #include "importspy/graph/import_graph.hpp"
+#include "importspy/project/result_cache.hpp"
 #include "importspy/project/target_discovery.hpp"
+#include "importspy/util/sha256.hpp"
 #include "importspy/render/batch.hpp"
 #include "importspy/source/reader.hpp"
 #include "importspy/source/source_error.hpp"
@@ -80,7 +82,8 @@ std::string package_name_of(const fs::path& folder) {
 
 std::string join(const std::string& prefix, const std::string& name) { return prefix.empty() ? name : prefix + "." + name; }
 
-Package read_package(const std::string& target) {
+// The modules of a package (a folder, or a dotted name on sys.path), by dotted name, each with its file.
+std::vector<std::pair<std::string, fs::path>> package_modules(const std::string& target) {
   std::error_code ec;
   fs::path root;
   if (fs::is_directory(target, ec)) {
@@ -121,27 +124,64 @@ Package read_package(const std::string& target) {
   }
   if (modules.empty()) throw PackageError{"no Python module in `" + target + "`"};
   std::sort(modules.begin(), modules.end());
+  return modules;
+}
 
+// The bytes of each module (a module that cannot be read has its error instead), and the files as shown.
+struct PackageSources {
+  std::vector<std::pair<std::string, fs::path>> modules;
+  std::vector<std::string> files;
+  std::vector<std::string> texts;
+  std::vector<std::optional<TargetError>> errors;
+};
+
+PackageSources read_sources(const std::string& target) {
+  PackageSources sources;
+  sources.modules = package_modules(target);
+  for (const auto& [name, path] : sources.modules) {
+    const std::string shown = path.lexically_relative(fs::current_path()).string();
+    const std::string file = shown.empty() || shown.starts_with("..") ? path.string() : shown;
+    sources.files.push_back(file);
+    try {
+      sources.texts.push_back(read_source_file(path, SourceLimits{}.max_bytes));
+      sources.errors.emplace_back();
+    } catch (const LocatedError& error) {
+      sources.texts.emplace_back();
+      sources.errors.push_back(TargetError{"source-error", error.what(), error.file().empty() ? file : error.file(), error.line(), error.column()});
+    }
+  }
+  return sources;
+}
+
+// The facts of every module read: one that cannot be read, or read as Python, has no imports and its error.
+Package parse_sources(const PackageSources& sources) {
   Package package;
   ReadOptions options;
   options.file_sha256 = false;
-  for (const auto& [name, path] : modules) {
-    const std::string shown = path.lexically_relative(fs::current_path()).string();
-    const std::string file = shown.empty() || shown.starts_with("..") ? path.string() : shown;
-    try {
-      package.facts.push_back(read_module_source(read_source_file(path, SourceLimits{}.max_bytes), file, name, options));
-      package.errors.emplace_back();
-    } catch (const LocatedError& error) {
+  for (std::size_t i = 0; i < sources.modules.size(); ++i) {
+    const std::string& name = sources.modules[i].first;
+    const std::string& file = sources.files[i];
+    std::optional<TargetError> error = sources.errors[i];
+    if (!error) {
+      try {
+        package.facts.push_back(read_module_source(sources.texts[i], file, name, options));
+      } catch (const LocatedError& failure) {
+        error = TargetError{"source-error", failure.what(), failure.file().empty() ? file : failure.file(), failure.line(), failure.column()};
+      }
+    }
+    if (error) {
       ModuleFacts unread;
       unread.name = name;
       unread.filename = file;
       package.facts.push_back(std::move(unread));
-      package.errors.push_back(TargetError{"source-error", error.what(), error.file().empty() ? file : error.file(), error.line(), error.column()});
     }
+    package.errors.push_back(std::move(error));
     package.files.push_back(file);
   }
   return package;
 }
+
+Package read_package(const std::string& target) { return parse_sources(read_sources(target)); }
 
 std::string edge_flags(const ImportEdge& edge) {
   std::string out;
@@ -226,7 +266,7 @@ CommandOutput run_graph_command(const std::string& target, const std::string& fo
   }
 }
 
-std::variant<BatchResult, std::string> check_package(const std::string& target, const std::string& contract_path) {
+std::variant<BatchResult, std::string> check_package(const std::string& target, const std::string& contract_path, const PackageCheckOptions& options) {
   if (contract_path.empty()) return std::string("importspy: error: --package needs a contract (-s CONTRACT)\n");
   std::shared_ptr<const Contract> contract;
   std::vector<std::shared_ptr<const Contract>> required;
@@ -236,33 +276,82 @@ std::variant<BatchResult, std::string> check_package(const std::string& target, 
   } catch (const ContractError& error) {
     return std::string(error.what()) + "\n";
   }
-  Package package;
+  PackageSources sources;
   try {
-    package = read_package(target);
+    sources = read_sources(target);
   } catch (const PackageError& error) {
     return "importspy: error: " + error.message + "\n";
   }
-  const ImportGraph graph = build_import_graph(package.facts);
   const EnvironmentFacts environment = probe_environment(referenced_environment_names(*contract));
-  const auto cycles = import_cycles(graph);
+  const std::string shown_contract = display_path(contract_path);
+  const std::size_t count = sources.modules.size();
+  std::size_t begin = 0, end = count;
+  if (options.shard) {
+    begin = count * (options.shard->first - 1) / options.shard->second;
+    end = count * options.shard->first / options.shard->second;
+  }
+
+  // A module's result depends on every module of the package (the graph) and on every contract: its cache
+  // key holds the bytes of all of them, so any change anywhere is a miss for every module.
+  std::optional<ResultCache> cache;
+  std::vector<std::string> keys;
+  if (options.cache_directory) {
+    cache.emplace(*options.cache_directory);
+    std::string contracts = read_source_file(contract_path, std::size_t{1} << 30);
+    for (const auto& dependency : required) contracts += '\0' + read_source_file(dependency->source, std::size_t{1} << 30);
+    std::string package = "package\0";
+    for (std::size_t i = 0; i < count; ++i) {
+      package += sources.modules[i].first + '\0' + sources.files[i] + '\0' + (sources.errors[i] ? "unreadable" : sha256_hex(sources.texts[i])) + '\0';
+    }
+    const std::string package_digest = sha256_hex(package);
+    for (std::size_t i = begin; i < end; ++i) {
+      keys.push_back(result_cache_key({IMPORTSPY_VERSION, "package/reader", contracts, package_digest, sources.files[i], sources.modules[i].first, shown_contract,
+                                       &environment, contract->secret_names}));
+    }
+  }
   BatchResult batch;
-  for (std::size_t i = 0; i < graph.modules.size(); ++i) {
+  if (options.shard) batch.shard = BatchShard{options.shard->first, options.shard->second};
+  if (cache) {
+    std::vector<TargetResult> served;
+    for (std::size_t i = begin; i < end && served.size() == i - begin; ++i) {
+      if (sources.errors[i]) break;
+      auto report = cache->load(keys[i - begin]);
+      if (!report) break;
+      TargetResult result;
+      result.target = sources.modules[i].first;
+      result.file = sources.files[i];
+      result.contract = shown_contract;
+      result.report = std::move(report);
+      result.cached = true;
+      served.push_back(std::move(result));
+    }
+    if (served.size() == end - begin) {  // every result of this shard: nothing to read as Python
+      batch.results = std::move(served);
+      return batch;
+    }
+  }
+  const Package package = parse_sources(sources);
+  const ImportGraph graph = build_import_graph(package.facts);
+  const auto cycles = import_cycles(graph);
+  for (std::size_t i = begin; i < end; ++i) {
     TargetResult result;
     result.target = graph.modules[i];
     result.file = package.files[i];
-    result.contract = display_path(contract_path);
+    result.contract = shown_contract;
     if (package.errors[i]) {
       result.error = package.errors[i];
     } else {
       result.report = check_with_dependencies(*contract, required, environment, graph, package.facts, i, {}, &cycles);
+      if (cache) cache->store(keys[i - begin], *result.report);
     }
     batch.results.push_back(std::move(result));
   }
   return batch;
 }
 
-CommandOutput run_package_check(const std::string& target, const std::string& contract_path, const std::string& format, bool color) {
-  auto checked = check_package(target, contract_path);
+CommandOutput run_package_check(const std::string& target, const std::string& contract_path, const std::string& format, bool color,
+                                const PackageCheckOptions& options) {
+  auto checked = check_package(target, contract_path, options);
   if (auto* message = std::get_if<std::string>(&checked)) return {2, {}, *message};
   const BatchResult& batch = std::get<BatchResult>(checked);
   const std::string out = format == "json" ? render_batch_json(batch) + "\n" : render_batch_text(batch, {color, true});

@@ -2,7 +2,11 @@
 // `importspy graph TARGET` and `importspy check --package PKG`: every module of a package read statically
 // (never executed), its import graph, and each module checked with the contracts its contract requires.
 
+#include <cstddef>
+#include <filesystem>
+#include <optional>
 #include <string>
+#include <utility>
 #include <variant>
 
 #include "importspy/report/batch.hpp"
@@ -21,12 +25,19 @@ struct CommandOutput {
 // found or one of its modules cannot be read.
 CommandOutput run_graph_command(const std::string& target, const std::string& format);
 
+struct PackageCheckOptions {
+  std::optional<std::pair<std::size_t, std::size_t>> shard;  // --shard I/N: the I-th of N slices of the modules, by name
+  std::optional<std::filesystem::path> cache_directory;      // the result cache (result_cache.hpp); none: --no-cache
+};
+
 // Every module of the package checked against `contract_path`, with the contracts its `requires:` names
 // applied along the package's import graph: a batch, one result per module; or, when the package cannot
 // be found or a contract cannot be loaded, the message saying so (`file:line:column: ...`, newline-ended).
-std::variant<BatchResult, std::string> check_package(const std::string& target, const std::string& contract_path);
+std::variant<BatchResult, std::string> check_package(const std::string& target, const std::string& contract_path,
+                                                     const PackageCheckOptions& options = {});
 
 // The same as a command: text or JSON (the batch forms of `importspy check`), exit 2 with the message.
-CommandOutput run_package_check(const std::string& target, const std::string& contract_path, const std::string& format, bool color);
+CommandOutput run_package_check(const std::string& target, const std::string& contract_path, const std::string& format, bool color,
+                                const PackageCheckOptions& options = {});
 
 }  // namespace importspy::bindings
