@@ -144,14 +144,9 @@ NB_MODULE(_engine, m) {
         std::shared_ptr<const Contract> compiled = contract_from(contract);
         ModuleFacts facts = facts_for_target(target, parse_mode(mode), {needs_hashes(*compiled), parse_source_parser(parser)});
         EnvironmentFacts environment = probe_environment(referenced_environment_names(*compiled));
-        if (follows_imports(*compiled)) {
-          const auto required = load_required_contracts(*compiled);
-          const auto search_path = project_search_path();
-          nb::gil_scoped_release released;
-          return check_along_imports(*compiled, required, environment, facts, search_path);
-        }
+        const auto context = import_context(*compiled);
         nb::gil_scoped_release released;
-        return check(*compiled, environment, facts);
+        return check_module(*compiled, environment, facts, context);
       },
       nb::arg("target"), nb::arg("contract"), nb::arg("mode") = "static", nb::arg("parser") = "reader",
       "Check a module (object, .py path or dotted name) against a contract; returns a Report.");

@@ -362,3 +362,31 @@ def test_check_package_shards_split_the_modules_and_each_cycle_is_still_found(pr
         seen += [(t["target"], [v["code"] for v in t.get("violations", [])]) for t in document["targets"]]
     assert sorted(seen) == [("app", []), ("app.cli", []), ("app.core", ["import-cycle"]), ("app.db", [])]
     assert project.cli("check", "--package", "app", "-s", "rules.yml", "--shard", "3/2").returncode == 2
+
+
+def test_runtime_mode_and_the_import_hook_apply_required_contracts_from_the_source(project):
+    # An importable package (write_app's has a real import cycle): app.cli -> app.core -> app.db.
+    project.write("app/__init__.py", "")
+    project.write("app/core.py", "from app import db\n")
+    project.write("app/db.py", "x = 1\n")
+    project.write("app/cli.py", "import app.core\n")
+    project.write("contracts/db.yml", "functions:\n  - name: connect\n")
+    project.write("contracts/app.yml", "requires:\n  - {module: app.db, contract: db.yml}\n")
+    result = project.cli("check", "app.cli", "-s", "contracts/app.yml", "--mode", "runtime", "--format", "json")
+    assert result.returncode == 1, result.stdout + result.stderr
+    [violation] = violations_of(result)
+    assert (violation["code"], violation["chain"]) == ("dependency-violation", ["app.cli", "app.core", "app.db"])
+    host = (
+        "import importspy\n"
+        "importspy.install({'app.cli': 'contracts/app.yml'})\n"
+        "try:\n"
+        "    import app.cli\n"
+        "    print('admitted')\n"
+        "except ImportError as error:\n"
+        "    print('refused', [v.code for v in error.violations])\n"
+    )
+    refused = project.run("-c", host)
+    assert refused.stdout.strip() == "refused ['dependency-violation']", refused.stdout + refused.stderr
+    project.write("app/db.py", "def connect():\n    return 1\n")
+    admitted = project.run("-c", host)
+    assert admitted.stdout.strip() == "admitted", admitted.stdout + admitted.stderr

@@ -161,7 +161,7 @@ public:
           throw;
         }
         result.printed = capture.finish();
-        result.report = check(*contract->contract, contract->environment, facts, {options_.trace});
+        result.report = check_module(*contract->contract, contract->environment, facts, import_context(*contract->contract), {options_.trace});
         add_lock_drift(result, facts);
       } catch (const SourceError& error) {
         result.error = source_error(error);

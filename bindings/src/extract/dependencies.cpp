@@ -4,6 +4,7 @@
 #include <string>
 
 #include "extract/source_facts_cache.hpp"
+#include "extract/targets.hpp"
 #include "importspy/contract/cache.hpp"
 #include "importspy/graph/dependency_check.hpp"
 #include "importspy/graph/import_closure.hpp"
@@ -46,6 +47,17 @@ Report check_along_imports(const Contract& contract, std::span<const std::shared
   const ImportGraph graph = build_import_graph(closure.modules);
   const auto cycles = cycles_through(import_cycles(graph), 0);
   return check_with_dependencies(contract, required, environment, graph, closure.modules, 0, options, &cycles);
+}
+
+std::optional<ImportContext> import_context(const Contract& contract) {
+  if (!follows_imports(contract)) return std::nullopt;
+  return ImportContext{load_required_contracts(contract), project_search_path()};
+}
+
+Report check_module(const Contract& contract, const EnvironmentFacts& environment, const ModuleFacts& facts, const std::optional<ImportContext>& context,
+                    const CheckOptions& options) {
+  if (!context) return check(contract, environment, facts, options);
+  return check_along_imports(contract, context->required, environment, facts, context->search_path, options);
 }
 
 }  // namespace importspy::bindings

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -27,5 +28,19 @@ std::vector<std::shared_ptr<const Contract>> load_required_contracts(const Contr
 // `search_path` (project_search_path()); those that cannot be read are not followed. No Python needed.
 Report check_along_imports(const Contract& contract, std::span<const std::shared_ptr<const Contract>> required, const EnvironmentFacts& environment,
                            const ModuleFacts& facts, std::span<const std::filesystem::path> search_path, const CheckOptions& options = {});
+
+// What following imports needs beyond the facts, gathered with the GIL (sys.path, the required contracts):
+// nothing when `contract` does not follow imports. Throws ContractError for a required contract that
+// cannot be loaded.
+struct ImportContext {
+  std::vector<std::shared_ptr<const Contract>> required;
+  std::vector<std::filesystem::path> search_path;
+};
+std::optional<ImportContext> import_context(const Contract& contract);
+
+// The one check of a module every mode uses (CLI, Python API, import hook, Spy): along its imports when
+// there is a context, else the module alone. Needs no GIL.
+Report check_module(const Contract& contract, const EnvironmentFacts& environment, const ModuleFacts& facts, const std::optional<ImportContext>& context,
+                    const CheckOptions& options = {});
 
 }  // namespace importspy::bindings

@@ -7,6 +7,7 @@
 #include <optional>
 #include <vector>
 
+#include "extract/dependencies.hpp"
 #include "extract/environment_probe.hpp"
 #include "interop/errors.hpp"
 #include "importspy/check/checker.hpp"
@@ -163,8 +164,9 @@ ModuleFacts importer_facts(nb::handle globals, const std::string& name, const st
 
 Report check_importer(const Contract& contract, const ModuleFacts& facts) {
   const EnvironmentFacts environment = probe_environment(referenced_environment_names(contract));
+  const auto context = import_context(contract);
   nb::gil_scoped_release released;  // checking touches no Python object
-  return check(contract, environment, facts);
+  return check_module(contract, environment, facts, context);
 }
 
 std::string text_in(PyObject* globals, const char* key) {

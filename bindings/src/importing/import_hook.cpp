@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #endif
 
+#include "extract/dependencies.hpp"
 #include "extract/compiled_module.hpp"
 #include "importing/code_cache.hpp"
 #include "extract/environment_probe.hpp"
@@ -511,10 +512,11 @@ nb::object ContractFinder::find_spec(nb::handle fullname_object, nb::handle path
       return spec;
     }
     const EnvironmentFacts environment = probe_environment(referenced_environment_names(*contract));
+    const auto context = import_context(*contract);
     Report report;
     {
       nb::gil_scoped_release released;
-      report = check(*contract, environment, *facts);
+      report = check_module(*contract, environment, *facts, context);
     }
     // What only running code can tell is left to the runtime stage when the rule has one.
     if (rule->runtime) std::erase_if(report.violations, [](const Violation& v) { return v.code == "value-unverifiable"; });
@@ -636,10 +638,11 @@ void ContractFinder::check_live_module(nb::handle module, const ContractMapping&
     facts = runtime_facts(module, options);
   }
   const EnvironmentFacts environment = probe_environment(referenced_environment_names(*contract));
+  const auto context = import_context(*contract);
   Report report;
   {
     nb::gil_scoped_release released;
-    report = check(*contract, environment, facts);
+    report = check_module(*contract, environment, facts, context);
   }
   decide(facts.name, facts.filename, facts.file_sha256.value_or(""), rule, report, "runtime");
 }

@@ -79,7 +79,7 @@ ModuleFacts merge_facts(ModuleFacts merged, const ModuleFacts& live) {
   }
   const auto imported_name = [&](const std::string& name) {
     for (const auto& import : merged.imports) {
-      if (import.alias == name && !import.lazy && !import.type_checking) return true;
+      if (import.alias == name && !import.lazy && !import.type_checking && !import.in_class) return true;
     }
     return false;
   };
