@@ -56,6 +56,18 @@ TEST(MergeFacts, names_bound_by_imports_are_not_variables) {
   EXPECT_NE(merged.find_variable("dynamic"), nullptr);  // only live: kept
 }
 
+TEST(MergeFacts, an_import_in_a_class_body_binds_no_module_name) {
+  ModuleFacts source = from_source();
+  ImportFact in_class{"json", "", "json", 13};
+  in_class.in_class = true;  // `class Extension: import json` makes Extension.json, not a module name
+  source.imports.push_back(in_class);
+  ModuleFacts running = live();
+  running.variables.push_back({"json", Value::integer(1), std::string("int"), 0});  // bound by code the source does not show
+  const ModuleFacts merged = merge_facts(source, running);
+  ASSERT_NE(merged.find_variable("json"), nullptr);
+  EXPECT_EQ(merged.find_variable("json")->value, Value::integer(1));
+}
+
 TEST(MergeFacts, live_signatures_keep_the_source_annotation_text_and_line) {
   const ModuleFacts merged = merge_facts(from_source(), live());
   const FunctionFact* run = merged.find_function("run");
