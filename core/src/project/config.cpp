@@ -30,6 +30,29 @@ void check_keys(const toml::table& table, std::span<const std::string_view> allo
   }
 }
 
+// The tables of `[[key]]` (an array of tables, each with only `allowed` keys and both `required` ones as
+// non-empty strings); what is wrong is an error at its place, saying the form (`form`) it must take.
+std::vector<const toml::table*> entries_of(const toml::table& settings, std::string_view key, std::span<const std::string_view> allowed,
+                                           std::array<std::string_view, 2> required, const std::string& form, const fs::path& file, const std::string& where) {
+  std::vector<const toml::table*> entries;
+  const toml::node* node = settings.get(key);
+  if (!node) return entries;
+  const std::string name(key);
+  const toml::array* array = node->as_array();
+  if (!array) fail(file, node->source(), "`" + name + "` in " + where + " must be a list of tables ([[" + name + "]] with " + std::string(required[0]) + " = and " + std::string(required[1]) + " =)");
+  for (const auto& item : *array) {
+    const toml::table* entry = item.as_table();
+    if (!entry) fail(file, item.source(), "each entry of `" + name + "` must be a table with `" + std::string(required[0]) + "` and `" + std::string(required[1]) + "`");
+    check_keys(*entry, allowed, file, "a `" + name + "` entry");
+    for (std::string_view needed : required) {
+      const auto text = (*entry)[needed].value<std::string>();
+      if (!text || text->empty()) fail(file, entry->source(), "each entry of `" + name + "` needs " + form);
+    }
+    entries.push_back(entry);
+  }
+  return entries;
+}
+
 std::vector<std::string> string_list(const toml::table& table, std::string_view key, const fs::path& file, const std::string& where) {
   std::vector<std::string> out;
   const toml::node* node = table.get(key);
@@ -206,58 +229,42 @@ ProjectConfig load_project_config(const fs::path& file) {
     const fs::path log(*text);
     config.audit_log = log.is_absolute() ? log : (config.directory / log).lexically_normal();
   }
-  if (const toml::node* contracts = settings->get("contracts")) {
-    const toml::array* array = contracts->as_array();
-    if (!array) fail(file, contracts->source(), "`contracts` in " + where + " must be a list of tables ([[contracts]] with match = and contract =)");
-    for (const auto& item : *array) {
-      const toml::table* mapping = item.as_table();
-      if (!mapping) fail(file, item.source(), "each entry of `contracts` must be a table with `match` and `contract`");
-      check_keys(*mapping, kMappingKeys, file, "a `contracts` entry");
-      const auto match = (*mapping)["match"].value<std::string>();
-      const auto contract = (*mapping)["contract"].value<std::string>();
-      if (!match || !contract) fail(file, mapping->source(), "each entry of `contracts` needs `match = \"pattern\"` and `contract = \"path.yml\"`");
-      const fs::path contract_path(*contract);
-      ContractMapping entry{*match, contract_path.is_absolute() ? contract_path : (config.directory / contract_path).lexically_normal(), true, {}, "enforce", false, ""};
-      if (const toml::node* mode = mapping->get("mode")) {
-        const auto text = mode->value<std::string>();
-        if (!text || (*text != "enforce" && *text != "warn" && *text != "audit")) {
-          fail(file, mode->source(), "`mode` of a `contracts` entry must be \"enforce\", \"warn\" or \"audit\"");
-        }
-        entry.mode = *text;
+  for (const toml::table* mapping : entries_of(*settings, "contracts", kMappingKeys, {"match", "contract"},
+                                               "`match = \"pattern\"` and `contract = \"path.yml\"`", file, where)) {
+    const auto match = (*mapping)["match"].value<std::string>();
+    const auto contract = (*mapping)["contract"].value<std::string>();
+    const fs::path contract_path(*contract);
+    ContractMapping entry{*match, contract_path.is_absolute() ? contract_path : (config.directory / contract_path).lexically_normal(), true, {}, "enforce", false, ""};
+    if (const toml::node* mode = mapping->get("mode")) {
+      const auto text = mode->value<std::string>();
+      if (!text || (*text != "enforce" && *text != "warn" && *text != "audit")) {
+        fail(file, mode->source(), "`mode` of a `contracts` entry must be \"enforce\", \"warn\" or \"audit\"");
       }
-      if (const toml::node* runtime = mapping->get("runtime")) {
-        if (!runtime->is_boolean()) fail(file, runtime->source(), "`runtime` of a `contracts` entry must be true or false");
-        entry.runtime = runtime->as_boolean()->get();
-      }
-      if (const toml::node* unverifiable = mapping->get("unverifiable")) {
-        const auto text = unverifiable->value<std::string>();
-        if (!text || (*text != "deny" && *text != "warn" && *text != "allow")) {
-          fail(file, unverifiable->source(), "`unverifiable` of a `contracts` entry must be \"deny\", \"warn\" or \"allow\"");
-        }
-        entry.unverifiable = *text;
-      }
-      config.contracts.push_back(std::move(entry));
+      entry.mode = *text;
     }
+    if (const toml::node* runtime = mapping->get("runtime")) {
+      if (!runtime->is_boolean()) fail(file, runtime->source(), "`runtime` of a `contracts` entry must be true or false");
+      entry.runtime = runtime->as_boolean()->get();
+    }
+    if (const toml::node* unverifiable = mapping->get("unverifiable")) {
+      const auto text = unverifiable->value<std::string>();
+      if (!text || (*text != "deny" && *text != "warn" && *text != "allow")) {
+        fail(file, unverifiable->source(), "`unverifiable` of a `contracts` entry must be \"deny\", \"warn\" or \"allow\"");
+      }
+      entry.unverifiable = *text;
+    }
+    config.contracts.push_back(std::move(entry));
   }
-  if (const toml::node* packages = settings->get("packages")) {
-    const toml::array* array = packages->as_array();
-    if (!array) fail(file, packages->source(), "`packages` in " + where + " must be a list of tables ([[packages]] with package = and contract =)");
-    for (const auto& item : *array) {
-      const toml::table* entry = item.as_table();
-      if (!entry) fail(file, item.source(), "each entry of `packages` must be a table with `package` and `contract`");
-      check_keys(*entry, kPackageKeys, file, "a `packages` entry");
-      const auto package = (*entry)["package"].value<std::string>();
-      const auto contract = (*entry)["contract"].value<std::string>();
-      if (!package || package->empty() || !contract || contract->empty()) {
-        fail(file, entry->source(), "each entry of `packages` needs `package = \"folder or dotted.name\"` and `contract = \"path.yml\"`");
-      }
-      // A folder is relative to this file, like every path here; a dotted name is looked up on sys.path.
-      const bool is_path = package->find('/') != std::string::npos || package->find('\\') != std::string::npos ||
-                           fs::is_directory(config.directory / *package);
-      const fs::path contract_path(*contract);
-      config.packages.push_back({is_path ? (config.directory / *package).lexically_normal().string() : *package,
-                                 contract_path.is_absolute() ? contract_path : (config.directory / contract_path).lexically_normal()});
-    }
+  for (const toml::table* entry : entries_of(*settings, "packages", kPackageKeys, {"package", "contract"},
+                                             "`package = \"folder or dotted.name\"` and `contract = \"path.yml\"`", file, where)) {
+    const auto package = (*entry)["package"].value<std::string>();
+    const auto contract = (*entry)["contract"].value<std::string>();
+    // A folder is relative to this file, like every path here; a dotted name is looked up on sys.path.
+    const bool is_path = package->find('/') != std::string::npos || package->find('\\') != std::string::npos ||
+                         fs::is_directory(config.directory / *package);
+    const fs::path contract_path(*contract);
+    config.packages.push_back({is_path ? (config.directory / *package).lexically_normal().string() : *package,
+                               contract_path.is_absolute() ? contract_path : (config.directory / contract_path).lexically_normal()});
   }
   config.index();
   return config;
