@@ -20,7 +20,7 @@ fi
 
 libasan="$(g++ -print-file-name=libasan.so)"
 libubsan="$(g++ -print-file-name=libubsan.so)"
-(($#)) || set -- tests/python/test_extraction.py tests/python/test_hostile_extraction.py tests/python/test_hostile_input.py tests/python/test_integrity.py tests/python/test_integrity_trust.py
+(($#)) || set -- tests/python/test_extraction.py tests/python/test_hostile_extraction.py tests/python/test_hostile_cli_input.py tests/python/test_import_rules.py tests/python/test_integrity.py tests/python/test_integrity_trust.py
 cd "$repo_root"
 # detect_leaks=0: CPython keeps objects alive until exit by design; every other ASan/UBSan report aborts.
 LD_PRELOAD="$libasan:$libubsan" PYTHONMALLOC=malloc \
