@@ -130,6 +130,38 @@ class TestBatchNeverAborts:
 
 
 class TestThreads:
+    # A first use of CPython's parser from two threads at once hung: the initializer of a function-local
+    # static ran Python (importing `_ast`), which let the other thread take the GIL and block on the static's
+    # guard while holding it. A tiny switch interval makes that interleaving happen on every run.
+    RACE = (
+        "import sys, threading\n"
+        "sys.setswitchinterval(1e-6)\n"
+        "{body}"
+    )
+
+    def test_the_first_cpython_parse_on_two_threads_at_once_does_not_hang(self, project):
+        project.write("plugins/a.py", "value = 1\ndef f(x):\n    return x\n")
+        project.write("plugins/b.py", "value = 1\ndef f(x):\n    return x + 1\n")
+        pin = project.cli("hash", "plugins/a.py", "--select", "f").stdout.strip()
+        project.write("contract.yml", f"functions:\n  - name: f\n    hash: {pin}\n")
+        batch = self.RACE.format(body=(
+            "from importspy.__main__ import main\n"
+            "raise SystemExit(main(['check', 'plugins', '-s', 'contract.yml', '-j', '2', '--no-cache', '-q']))\n"))
+        for _ in range(3):
+            result = project.run("-c", batch)  # conftest's timeout (120 s) turns a hang into a failure
+            assert result.returncode == 1, result.stdout + result.stderr
+        threads = self.RACE.format(body=(
+            "import importspy\n"
+            "codes = []\n"
+            "def run(name):\n"
+            "    codes.append(len(importspy.check('plugins/' + name, 'contract.yml', parser='cpython').violations))\n"
+            "workers = [threading.Thread(target=run, args=(n,)) for n in ('a.py', 'b.py', 'a.py', 'b.py')]\n"
+            "[w.start() for w in workers]\n"
+            "[w.join() for w in workers]\n"
+            "print(sorted(codes))\n"))
+        result = project.run("-c", threads)
+        assert result.stdout.strip() == "[0, 0, 1, 1]", result.stdout + result.stderr
+
     @pytest.mark.parametrize("form", ["json", "text", "sarif", "junit", "github"])
     def test_same_output_at_one_two_and_four_threads(self, project, form):
         many(project, count=120, bad=(5, 64, 119))

@@ -1,4 +1,5 @@
 #include "extract/environment_probe.hpp"
+#include "interop/gil_once.hpp"
 #include <nanobind/stl/string.h>
 
 #include <nanobind/nanobind.h>
@@ -48,12 +49,12 @@ struct Platform {
 };
 
 const Platform& platform() {
-  static const Platform p = [] {
+  static GilSafeOnce<Platform> once;  // it calls Python, which may switch threads (gil_once.hpp)
+  return once.get([] {
     nb::module_ sys = nb::module_::import_("sys");
     return Platform{machine_architecture(), nb::cast<std::string>(sys.attr("platform")), python_version(),
                     nb::cast<std::string>(sys.attr("implementation").attr("name"))};
-  }();
-  return p;
+  });
 }
 
 }  // namespace
@@ -67,7 +68,8 @@ EnvironmentFacts probe_environment(const std::vector<std::string>& variable_name
   facts.interpreter = p.interpreter;
   if (!variable_names.empty()) {
     // os.environ is created once at startup; os.putenv/unsetenv keep it and the C environment in step.
-    static PyObject* const environ = nb::object(nb::module_::import_("os").attr("environ")).release().ptr();
+    static GilSafeOnce<PyObject*> once;  // an import may switch threads (gil_once.hpp)
+    PyObject* const environ = once.get([] { return nb::object(nb::module_::import_("os").attr("environ")).release().ptr(); });
     for (const auto& name : variable_names) {
       PyObject* value = PyObject_CallMethod(environ, "get", "s", name.c_str());
       if (!value) throw nb::python_error();

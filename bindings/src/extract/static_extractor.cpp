@@ -12,6 +12,7 @@
 #include "importspy/util/sha256.hpp"
 #include "importspy/util/utf8.hpp"
 #include "extract/source_bytes.hpp"
+#include "interop/gil_once.hpp"
 #include "interop/python_values.hpp"
 #include "importspy/source/reader.hpp"
 #include "importspy/source/source_error.hpp"
@@ -29,7 +30,8 @@ struct AstTypes {
       *USub, *UAdd, *Subscript, *Starred, *Call, *JoinedStr, *Lambda, *ListComp, *SetComp, *DictComp, *GeneratorExp, *IfExp, *BinOp;
 
   static const AstTypes& get() {
-    static const AstTypes types = [] {
+    static GilSafeOnce<AstTypes> once;  // not a static AstTypes: importing `_ast` may switch threads (gil_once.hpp)
+    return once.get([] {
       nb::module_ ast = nb::module_::import_("_ast");
       const auto type = [&](const char* name) -> PyObject* {
         nb::object t = nb::getattr(ast, name, nb::none());
@@ -41,8 +43,7 @@ struct AstTypes {
                       type("Tuple"), type("List"), type("Set"), type("Dict"), type("Constant"), type("UnaryOp"), type("Expr"), type("USub"),
                       type("UAdd"), type("Subscript"), type("Starred"), type("Call"), type("JoinedStr"), type("Lambda"), type("ListComp"),
                       type("SetComp"), type("DictComp"), type("GeneratorExp"), type("IfExp"), type("BinOp")};
-    }();
-    return types;
+    });
   }
 };
 
@@ -763,8 +764,8 @@ private:
   }
 
   static PyObject* ast_base() {
-    static PyObject* const base = nb::getattr(nb::module_::import_("_ast"), "AST").release().ptr();
-    return base;
+    static GilSafeOnce<PyObject*> once;  // an import may switch threads (gil_once.hpp)
+    return once.get([] { return nb::getattr(nb::module_::import_("_ast"), "AST").release().ptr(); });
   }
 
   std::string_view source_;

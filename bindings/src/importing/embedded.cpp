@@ -9,6 +9,7 @@
 
 #include "extract/dependencies.hpp"
 #include "extract/environment_probe.hpp"
+#include "interop/gil_once.hpp"
 #include "interop/errors.hpp"
 #include "importspy/check/checker.hpp"
 #include "importspy/contract/cache.hpp"
@@ -68,12 +69,12 @@ std::optional<Frame> back(const Frame& frame) {
 }
 
 const std::string& package_directory() {
-  static const std::string directory = [] {
+  static GilSafeOnce<std::string> once;  // it may import, which may switch threads (gil_once.hpp)
+  return once.get([] {
     nb::object module = nb::borrow(PyDict_GetItemString(loaded_modules().ptr(), "importspy"));
     if (!module.is_valid()) module = nb::module_::import_("importspy");
     return fs::path(utf8(nb::getattr(module, "__file__"))).parent_path().string();
-  }();
-  return directory;
+  });
 }
 
 bool inside_this_package(const std::string& filename) { return filename.starts_with(package_directory()); }
