@@ -390,3 +390,19 @@ def test_runtime_mode_and_the_import_hook_apply_required_contracts_from_the_sour
     project.write("app/db.py", "def connect():\n    return 1\n")
     admitted = project.run("-c", host)
     assert admitted.stdout.strip() == "admitted", admitted.stdout + admitted.stderr
+
+
+def test_a_dotted_name_is_the_package_when_a_module_of_the_same_name_is_beside_it(project):
+    # As CPython imports it: in one folder, app/tool/__init__.py wins over app/tool.py. Static checks read
+    # that same file, whether the name is a target or an import followed for `requires:`.
+    project.write("app/__init__.py", "")
+    project.write("app/tool.py", "value = 1\n")
+    project.write("app/tool/__init__.py", "value = 2\n")
+    project.write("contract.yml", "variables:\n  - name: value\n    value: 2\n")
+    imported = project.run("-c", "import app.tool; print(app.tool.value)")
+    assert imported.stdout.strip() == "2"
+    result = project.cli("check", "app.tool", "-s", "contract.yml", "--format", "json")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert json.loads(result.stdout)["targets"][0]["file"] == "app/tool/__init__.py"
+    script = "import importspy\nprint(importspy.check('app.tool', 'contract.yml').ok)\n"
+    assert project.run("-c", script).stdout.strip() == "True"

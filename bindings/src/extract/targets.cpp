@@ -9,6 +9,7 @@
 #include "interop/handles.hpp"
 #include "importspy/contract/cache.hpp"
 #include "importspy/facts/merge.hpp"
+#include "importspy/facts/module_file.hpp"
 #include "interop/python_values.hpp"
 #include "extract/runtime_extractor.hpp"
 #include "extract/source_facts_cache.hpp"
@@ -37,23 +38,7 @@ bool looks_like_path(const std::string& text) {
 }
 
 // `pkg.sub.mod` on sys.path, without importing anything: pkg/sub/mod.py or pkg/sub/mod/__init__.py.
-std::optional<fs::path> locate_source(const std::string& dotted) {
-  fs::path relative;
-  size_t start = 0;
-  while (true) {
-    const size_t dot = dotted.find('.', start);
-    relative /= dotted.substr(start, dot - start);
-    if (dot == std::string::npos) break;
-    start = dot + 1;
-  }
-  for (const fs::path& base : module_search_path()) {
-    std::error_code ec;
-    for (const fs::path& candidate : {base / relative.parent_path() / (relative.filename().string() + ".py"), base / relative / "__init__.py"}) {
-      if (fs::is_regular_file(candidate, ec)) return candidate;
-    }
-  }
-  return std::nullopt;
-}
+std::optional<fs::path> locate_source(const std::string& dotted) { return locate_module_file(dotted, module_search_path()); }
 
 // The file and line of the innermost frame of a traceback outside this package: where an import
 // actually raised (an embedded Spy check raises from our facade, called on the user's line).

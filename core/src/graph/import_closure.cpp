@@ -4,6 +4,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "importspy/facts/module_file.hpp"
 #include "importspy/facts/static_rules.hpp"
 #include "importspy/graph/import_graph.hpp"
 
@@ -11,28 +12,6 @@ namespace importspy {
 namespace fs = std::filesystem;
 
 namespace {
-
-// Where `dotted` is on the search path: the first folder holding a/b.py or a/b/__init__.py.
-std::optional<fs::path> locate(const std::string& dotted, std::span<const fs::path> search_path) {
-  fs::path relative;
-  for (std::size_t start = 0;;) {
-    const std::size_t dot = dotted.find('.', start);
-    const std::string part = dotted.substr(start, dot - start);
-    if (part.empty()) return std::nullopt;
-    relative /= part;
-    if (dot == std::string::npos) break;
-    start = dot + 1;
-  }
-  std::error_code ec;
-  for (const fs::path& folder : search_path) {
-    const fs::path package = folder / relative / "__init__.py";
-    if (fs::is_regular_file(package, ec)) return package;
-    fs::path module = folder / relative;
-    module += ".py";
-    if (fs::is_regular_file(module, ec)) return module;
-  }
-  return std::nullopt;
-}
 
 // Every module an import of `module` may run: the named module, each package above it, and the
 // submodule `from a import b` names when `b` is one.
@@ -61,7 +40,7 @@ ImportClosure read_import_closure(ModuleFacts root, std::span<const fs::path> se
   for (std::size_t next = 0; next < closure.modules.size(); ++next) {
     for (const std::string& name : imported_names(closure.modules[next])) {
       if (!seen.insert(name).second) continue;
-      const std::optional<fs::path> file = locate(name, search_path);
+      const std::optional<fs::path> file = locate_module_file(name, search_path);
       if (!file) continue;
       if (closure.modules.size() >= limit) {
         closure.truncated = true;

@@ -4,6 +4,7 @@
 #include <optional>
 #include <set>
 
+#include "importspy/facts/module_file.hpp"
 #include "importspy/project/config.hpp"
 #include "importspy/project/module_pattern.hpp"
 
@@ -359,12 +360,8 @@ std::vector<DiscoveredTarget> discover_targets(const std::vector<std::string>& a
       std::vector<std::pair<fs::path, fs::path>> portions;  // (folder, root)
       const fs::path relative = dotted_path(argument);
       for (const auto& root : search) {
-        const fs::path base = root / relative;
-        for (const fs::path& candidate : {fs::path(base.string() + ".py"), base / "__init__.py"}) {
-          if (!module && fs::is_regular_file(candidate, ec)) module = candidate;
-        }
-        if (module) break;
-        if (fs::is_directory(base, ec)) portions.emplace_back(base, root);
+        if ((module = locate_module_file(argument, std::span(&root, 1)))) break;
+        if (fs::is_directory(root / relative, ec)) portions.emplace_back(root / relative, root);
       }
       if (module || portions.empty()) {
         // Not found: runtime mode may still import it (a module without source), static mode reports it.
