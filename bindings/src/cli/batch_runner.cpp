@@ -69,7 +69,6 @@ public:
       lock_ = read_lock(*text, options.lock_file->string());
       lock_source_ = display_path(*options.lock_file);
     }
-    search_path_ = project_search_path();
     // A locked run re-hashes every module: its results are not served from the cache.
     if (options.use_cache && options.mode == Mode::static_source && !lock_) cache_.emplace(options.cache_directory);
   }
@@ -277,8 +276,11 @@ private:
     // up without compiling it again.
     const std::string summary_key = sha256_hex(std::string(IMPORTSPY_VERSION) + '\0' + entry.text);
     std::optional<ContractSummary> summary = cache_ ? cache_->load_summary(summary_key) : std::nullopt;
-    // A contract that may follow imports is compiled now: finish() must know it before it looks in the cache.
-    if (entry.text.find("requires") != std::string::npos || entry.text.find("no_cycles") != std::string::npos) compile(entry, path);
+    // A contract that may follow imports is compiled now: finish() must know it before it looks in the cache,
+    // and only then is the search path read (importing sysconfig costs a batch of any other contract ~5 ms).
+    if (entry.text.find("requires") != std::string::npos || entry.text.find("no_cycles") != std::string::npos) {
+      if (compile(entry, path) && follows_imports(*entry.contract) && search_path_.empty()) search_path_ = project_search_path();
+    }
     if (!summary && compile(entry, path)) {
       summary = ContractSummary{referenced_environment_names(*entry.contract), {}};
       for (const auto& deployment : entry.contract->deployments) {
@@ -311,7 +313,7 @@ private:
   std::string lock_source_;
   std::map<std::string, Loaded> loaded_;  // entries never move: prepared targets point at them
   std::map<fs::path::string_type, Loaded*> loaded_by_name_;  // a contract path as written -> its entry
-  std::vector<fs::path> search_path_;  // where check_along_imports finds modules (project_search_path)
+  std::vector<fs::path> search_path_;  // where check_along_imports finds modules (project_search_path), read by load()
   std::mutex compile_mutex_;
 };
 
