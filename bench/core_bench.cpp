@@ -1,4 +1,5 @@
-// Load and check of the bundled example contract. Run: build/bench/importspy_core_bench
+// Load and check of the bundled example contract, and the serial steps of a batch (discovery of the
+// files named on the command line, the JSON report). Run: build/bench/importspy_core_bench
 // Report ratios measured in one run (the machine is shared); see bench/README.md.
 #include <benchmark/benchmark.h>
 
@@ -10,6 +11,8 @@
 #include "importspy/check/checker.hpp"
 #include "importspy/contract/cache.hpp"
 #include "importspy/facts/json.hpp"
+#include "importspy/project/target_discovery.hpp"
+#include "importspy/render/batch.hpp"
 #include "importspy/render/report.hpp"
 
 namespace {
@@ -86,6 +89,41 @@ void BM_CheckViolatingAndRenderJson(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(render_json(check(*contract, *doc.environment, doc.module)));
 }
 BENCHMARK(BM_CheckViolatingAndRenderJson);
+
+// 2,000 modules named by absolute path outside the working directory, as a shell glob or `find` gives them:
+// discovery runs in the main thread before any worker starts, so its cost is serial in every batch.
+const std::vector<std::string>& named_files() {
+  static const std::vector<std::string> files = [] {
+    const fs::path root = fs::temp_directory_path() / "importspy_bench_tree";
+    std::vector<std::string> paths;
+    for (int package = 0; package < 40; ++package) {
+      const fs::path folder = root / "lib" / ("package_" + std::to_string(package)) / "sub";
+      fs::create_directories(folder);
+      for (int module = 0; module < 50; ++module) {
+        const fs::path file = folder / ("module_" + std::to_string(module) + ".py");
+        if (!fs::exists(file)) std::ofstream(file) << "value = 1\n";
+        paths.push_back(file.string());
+      }
+    }
+    return paths;
+  }();
+  return files;
+}
+
+void BM_DiscoverNamedFiles(benchmark::State& state) {
+  const std::vector<std::string>& files = named_files();
+  for (auto _ : state) benchmark::DoNotOptimize(discover_targets(files, {}));
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * files.size()));
+}
+BENCHMARK(BM_DiscoverNamedFiles)->Unit(benchmark::kMillisecond);
+
+void BM_RenderBatchJson(benchmark::State& state) {
+  BatchResult batch;
+  for (const auto& file : named_files()) batch.results.push_back({file, file, "contract.yml", Report{}, std::nullopt, false, {}});
+  for (auto _ : state) benchmark::DoNotOptimize(render_batch_json(batch));
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * batch.results.size()));
+}
+BENCHMARK(BM_RenderBatchJson)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

@@ -1,8 +1,9 @@
 #include "importspy/project/target_discovery.hpp"
 
 #include <algorithm>
+#include <array>
 #include <optional>
-#include <set>
+#include <unordered_set>
 
 #include "importspy/facts/module_file.hpp"
 #include "importspy/project/config.hpp"
@@ -153,18 +154,31 @@ bool plainly_normal(std::string_view text) {
   return true;
 }
 
+// An absolute POSIX-style path that is lexically normal already ("/a/b", no "." or ".." part, no
+// doubled or trailing slash): what folder walks, shell globs and `find` give, thousands per batch.
+// Such paths are compared as strings; any other on components.
+bool plain_absolute(const fs::path& path, std::string_view text) {
+  return !path.has_root_name() && text.starts_with('/') && plainly_normal(text);
+}
+
+// The '/'-separated part of plain absolute `inner` below plain absolute `outer` ("/" included): empty when
+// they are the same, nothing when `inner` is not below it.
+std::optional<std::string_view> plain_below(std::string_view inner, std::string_view outer) {
+  if (inner == outer) return std::string_view();
+  if (outer == "/") return inner.substr(1);
+  if (inner.size() > outer.size() && inner.starts_with(outer) && inner[outer.size()] == '/') return inner.substr(outer.size() + 1);
+  return std::nullopt;
+}
+
+bool plain_folder(const fs::path& folder, std::string_view text) { return text == "/" || plain_absolute(folder, text); }
+
 // The part of `path` below `folder` (both absolute): empty when they are the same folder, nothing when
-// `path` is not below it. Plain paths (what folder walks and shell globs give, thousands per batch) are
-// compared as strings; any other on components.
+// `path` is not below it.
 std::optional<fs::path> path_below(const fs::path& path, const fs::path& folder) {
-  if (!path.has_root_name() && !folder.has_root_name()) {
-    const std::string inner = path.generic_string(), outer = folder.generic_string();
-    if (inner.starts_with('/') && plainly_normal(inner) && (outer == "/" || (outer.starts_with('/') && plainly_normal(outer)))) {
-      if (inner == outer) return fs::path();
-      if (outer == "/") return fs::path(inner.substr(1));
-      if (inner.size() > outer.size() && inner.starts_with(outer) && inner[outer.size()] == '/') return fs::path(inner.substr(outer.size() + 1));
-      return std::nullopt;
-    }
+  const std::string inner = path.generic_string(), outer = folder.generic_string();
+  if (plain_absolute(path, inner) && plain_folder(folder, outer)) {
+    const auto below = plain_below(inner, outer);
+    return below ? std::optional<fs::path>(fs::path(*below)) : std::nullopt;
   }
   const fs::path relative = path.lexically_normal().lexically_relative(folder.lexically_normal());
   if (relative.empty() || *relative.begin() == "..") return std::nullopt;
@@ -182,8 +196,15 @@ std::string display_path(const fs::path& path) {
 }
 
 std::string display_path(const fs::path& path, const fs::path& here) {
-  const std::string text = path.generic_string();
+  std::string text = path.generic_string();
   if (!path.has_root_name() && !text.empty() && !text.starts_with('/') && plainly_normal(text)) return text;
+  if (plain_absolute(path, text)) {
+    const std::string outer = here.generic_string();
+    if (plain_folder(here, outer)) {
+      const auto below = plain_below(text, outer);
+      return !below ? text : below->empty() ? std::string(".") : std::string(*below);  // lexically normal as it is
+    }
+  }
   const fs::path absolute = path.is_absolute() ? path : here / path;
   if (auto below = path_below(absolute, here)) return below->empty() ? "." : below->generic_string();
   return absolute.lexically_normal().generic_string();
@@ -201,20 +222,33 @@ ModulePlace place_shown(const std::string& shown, std::string module_name) {
   return place;
 }
 
-// The dotted name of `file` below `folder` (`pkg/sub/__init__.py` → `pkg.sub`), or empty when it is not below.
-std::string dotted_below(const fs::path& file, const fs::path& folder) {
-  const std::optional<fs::path> relative = path_below(file, folder);
-  if (!relative || relative->empty()) return {};
+// The dotted name of a module's path below its root, given as its parts (`pkg/sub/__init__.py` → `pkg.sub`).
+template <typename Parts>
+std::string dotted_name_of(const Parts& parts) {
   std::string name;
-  for (const auto& part : *relative) {
-    std::string text = part.string();
+  for (const auto& part : parts) {
+    std::string text(part);
     if (text == "__init__.py") break;
     if (text.ends_with(".py")) text.resize(text.size() - 3);
-    else if (compiled_module(part)) text = text.substr(0, text.find('.'));
+    else if (text.find('.') != std::string::npos && compiled_module(fs::path(text))) text.resize(text.find('.'));
     if (!name.empty()) name += '.';
     name += text;
   }
   return name;
+}
+
+// The dotted name of `file` below `folder`, or empty when it is not below.
+std::string dotted_below(const fs::path& file, const fs::path& folder) {
+  const std::string inner = file.generic_string(), outer = folder.generic_string();
+  if (plain_absolute(file, inner) && plain_folder(folder, outer)) {
+    const auto below = plain_below(inner, outer);
+    return below && !below->empty() ? dotted_name_of(split(*below)) : std::string();
+  }
+  const std::optional<fs::path> relative = path_below(file, folder);
+  if (!relative || relative->empty()) return {};
+  std::vector<std::string> parts;
+  for (const auto& part : *relative) parts.push_back(part.string());
+  return dotted_name_of(parts);
 }
 
 // `a.b.c` as a relative path.
@@ -241,12 +275,12 @@ std::vector<fs::path> source_roots(const fs::path& folder) {
 
 std::string module_name_in(const fs::path& file, const std::vector<fs::path>& roots) {
   std::error_code ec;
-  fs::path absolute = fs::absolute(file, ec);
+  fs::path absolute = file.is_absolute() ? file : fs::absolute(file, ec);
   if (!plainly_normal(absolute.generic_string())) absolute = absolute.lexically_normal();
   for (const auto& root : roots) {
     if (std::string name = dotted_below(absolute, root); !name.empty()) return name;
   }
-  return dotted_below(absolute, absolute.parent_path());  // outside every root: its own name
+  return dotted_name_of(std::array{absolute.filename().string()});  // outside every root: its own name
 }
 
 std::vector<DiscoveredTarget> discover_targets(const std::vector<std::string>& arguments, const DiscoveryOptions& options) {
@@ -274,7 +308,7 @@ std::vector<DiscoveredTarget> discover_targets(const std::vector<std::string>& a
   };
 
   std::vector<DiscoveredTarget> out;
-  std::set<std::string> seen;
+  std::unordered_set<std::string> seen;
   // A module found inside a folder or by a pattern; `dotted`: shown (and imported) by its dotted name.
   const auto add_module = [&](const std::string& shown, const fs::path& file, const std::string& name, bool dotted) {
     if (excluded(shown, file, name) || !seen.insert(dotted ? name : shown).second) return;

@@ -162,6 +162,23 @@ TEST_F(DiscoveryTest, module_names_start_at_the_src_folder_when_it_is_not_a_pack
   EXPECT_EQ(discover_targets({"src/myapp/plugins/audio.py"}, {})[0].module_name, "src.myapp.plugins.audio");
 }
 
+// Names are read from the path as written when it is plain (absolute, no "." or ".." part), from its
+// components otherwise; both ways must give the same name.
+TEST_F(DiscoveryTest, module_names_of_absolute_paths_plain_or_not) {
+  const std::vector<fs::path> roots = source_roots(root_);
+  const std::string here = root_.generic_string();
+  EXPECT_EQ(module_name_in(here + "/pkg/sub/mod.py", roots), "pkg.sub.mod");
+  EXPECT_EQ(module_name_in(here + "/pkg/./sub/../sub/mod.py", roots), "pkg.sub.mod");
+  EXPECT_EQ(module_name_in(here + "/pkg/sub/__init__.py", roots), "pkg.sub");
+  EXPECT_EQ(module_name_in(here + "/pkg/fast.cpython-311-x86_64-linux-gnu.so", roots), "pkg.fast");
+  EXPECT_EQ(module_name_in(here + "/pkg/v1.2/mod.py", roots), "pkg.v1.2.mod");  // a dotted folder is not a compiled module
+  // Outside every root: the module's own name, and none for a package's __init__.py.
+  EXPECT_EQ(module_name_in("/elsewhere/lib/tool.py", roots), "tool");
+  EXPECT_EQ(module_name_in("/elsewhere/lib/../lib/tool.py", roots), "tool");
+  EXPECT_EQ(module_name_in("/elsewhere/lib/__init__.py", roots), "");
+  EXPECT_EQ(module_name_in(here + "suffix/m.py", roots), "m");  // a sibling sharing the prefix is not below
+}
+
 TEST_F(DiscoveryTest, module_patterns_and_namespace_packages_are_found_in_the_source_roots_and_the_search_path) {
   touch("src/myapp/plugins/__init__.py");
   touch("src/myapp/plugins/audio.py");
