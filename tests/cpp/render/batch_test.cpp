@@ -130,3 +130,22 @@ TEST(RenderBatch, what_a_module_printed_on_import_is_a_field_a_block_and_system_
                      "      <system-err>warned\n</system-err>\n    </testcase>\n"),
             std::string::npos) << xml;
 }
+
+// The document is written without building it as one json tree: its text must be exactly what dumping
+// that tree would give (keys sorted, two spaces a level), for every shape a result takes.
+TEST(RenderBatch, json_text_is_the_canonical_dump_of_its_document) {
+  BatchResult batch = sample();
+  batch.results[0].printed = PrintedOutput{"line\n\ttab", ""};
+  batch.results[1].report->trace = CheckTrace{"deployment 1", {"rule a", "rule b"}};
+  batch.results.push_back({"p/\"quoted\"\\é.py", "p/\x01\x7f.py", "c\xff.yml", Report{}, std::nullopt, false, {}});
+  for (const BatchResult& shape : {batch, BatchResult{}, BatchResult{{}, BatchShard{2, 3}}}) {
+    const std::string text = render_batch_json(shape);
+    EXPECT_EQ(text, json::parse(text).dump(2, ' ', false, json::error_handler_t::replace)) << text;
+  }
+  const json document = json::parse(render_batch_json(batch));
+  EXPECT_EQ(document["targets"][3]["target"], "p/\"quoted\"\\é.py");
+  EXPECT_EQ(document["targets"][3]["file"], "p/\x01\x7f.py");
+  EXPECT_EQ(document["targets"][3]["contract"], "c\xef\xbf\xbd.yml");  // a byte that is not UTF-8 becomes U+FFFD
+  EXPECT_EQ(document["targets"][1]["trace"]["rules"], json::array({"rule a", "rule b"}));
+  EXPECT_EQ(json::parse(render_batch_json(BatchResult{{}, BatchShard{2, 3}}))["shard"], "2/3");
+}
