@@ -71,9 +71,11 @@ public:
     }
     // A locked run re-hashes every module: its results are not served from the cache.
     if (options.use_cache && options.mode == Mode::static_source && !lock_) cache_.emplace(options.cache_directory);
+    if (options.contract) cli_contract_ = fs::path(*options.contract);
   }
 
   struct Loaded {
+    std::filesystem::path path;  // as first named
     std::shared_ptr<const Contract> contract;  // compiled when a result is not in the cache
     std::string text;
     std::string shown;  // display_path of the contract file
@@ -90,7 +92,6 @@ public:
     bool ready = false;
     std::filesystem::path source_path;
     std::string module_name;
-    std::filesystem::path contract_path;
     Loaded* contract = nullptr;
   };
 
@@ -118,8 +119,8 @@ public:
 
     std::optional<fs::path> contract_path;
     const ContractMapping* mapping = nullptr;
-    if (options_.contract) {
-      contract_path = fs::path(*options_.contract);
+    if (cli_contract_) {
+      contract_path = *cli_contract_;
     } else if (config_) {
       mapping = config_->mapping_for(source_path, module_name);
       if (mapping) contract_path = mapping->contract;
@@ -145,7 +146,7 @@ public:
     }
     if (options_.mode == Mode::runtime) {
       try {
-        if (!compile(*contract, *contract_path)) {
+        if (!compile(*contract)) {
           result.error = contract->error;
           return {};
         }
@@ -171,7 +172,7 @@ public:
       result.error = TargetError{"source-error", "no Python source for module `" + target.display + "` was found on sys.path", target.display, 0, 0};
       return {};
     }
-    return Prepared{true, source_path, module_name, *contract_path, contract};
+    return Prepared{true, std::move(source_path), std::move(module_name), contract};
   }
 
   // Without the GIL, on any thread: reads, checks (or serves from the cache) a prepared static target.
@@ -179,7 +180,7 @@ public:
     try {
       Loaded& contract = *job.contract;
       if (is_compiled_module(job.source_path)) {
-        if (!compile(contract, job.contract_path)) {
+        if (!compile(contract)) {
           result.error = contract.error;
           return;
         }
@@ -200,7 +201,7 @@ public:
           return;
         }
       }
-      if (!compile(contract, job.contract_path)) {
+      if (!compile(contract)) {
         result.error = contract.error;
         return;
       }
@@ -243,7 +244,8 @@ private:
   }
 
   // Compiles the contract if it is not yet; false (and `entry.error` set) when it does not compile.
-  bool compile(Loaded& entry, const fs::path& path) {
+  bool compile(Loaded& entry) {
+    const fs::path& path = entry.path;
     std::lock_guard lock(compile_mutex_);  // finish() compiles from any thread
     if (entry.contract) return true;
     if (entry.error) return false;
@@ -270,6 +272,7 @@ private:
     auto it = loaded_.find(key);
     if (it != loaded_.end()) return loaded_by_name_[path.native()] = &it->second;
     Loaded entry;
+    entry.path = path;
     entry.shown = display_path(path);
     entry.text = read_text(path).value_or("");
     // A contract whose summary is cached compiled before with this engine: its results can be looked
@@ -279,9 +282,9 @@ private:
     // A contract that may follow imports is compiled now: finish() must know it before it looks in the cache,
     // and only then is the search path read (importing sysconfig costs a batch of any other contract ~5 ms).
     if (entry.text.find("requires") != std::string::npos || entry.text.find("no_cycles") != std::string::npos) {
-      if (compile(entry, path) && follows_imports(*entry.contract) && search_path_.empty()) search_path_ = project_search_path();
+      if (compile(entry) && follows_imports(*entry.contract) && search_path_.empty()) search_path_ = project_search_path();
     }
-    if (!summary && compile(entry, path)) {
+    if (!summary && compile(entry)) {
       summary = ContractSummary{referenced_environment_names(*entry.contract), {}};
       for (const auto& deployment : entry.contract->deployments) {
         for (const auto& system : deployment.systems) {
@@ -308,6 +311,7 @@ private:
 
   const BatchOptions& options_;
   const std::optional<ProjectConfig>& config_;
+  std::optional<fs::path> cli_contract_;  // -s, for every target
   std::optional<ResultCache> cache_;
   std::optional<LockFile> lock_;
   std::string lock_source_;
@@ -419,18 +423,19 @@ BatchResult run_batch(const BatchOptions& options, const std::optional<ProjectCo
   const std::size_t threads = std::clamp<std::size_t>(static_cast<std::size_t>(std::max(1, options.jobs)), 1, std::max<std::size_t>(1, pending.size()));
   PyThreadState* saved = PyEval_SaveThread();
   {
+    // Without a progress bar this thread is one of the `threads` (-j 1 starts none); with one (which writes
+    // through sys.stderr, so with the GIL) it wakes at least ten times a second to draw it.
     std::vector<std::jthread> pool;
-    pool.reserve(threads);
-    for (std::size_t t = 0; t < threads; ++t) {
+    const std::size_t started = on_progress ? threads : threads - 1;
+    pool.reserve(started);
+    for (std::size_t t = 0; t < started; ++t) {
       try {
         pool.emplace_back(work);
       } catch (const std::system_error&) {
         break;  // the system gives no more threads: those started share the work
       }
     }
-    if (pool.empty()) work();  // not even one thread: this one checks every target
-    // With a progress bar (which writes through sys.stderr, so with the GIL), this thread wakes at least
-    // ten times a second to draw it; without one it only joins the threads.
+    if (!on_progress || pool.empty()) work();  // also when not even one thread started: this one checks every target
     for (std::size_t reported = 0; on_progress && reported != pending.size();) {
       {
         std::unique_lock lock(mutex);
