@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -87,11 +88,12 @@ public:
     std::optional<TargetError> error;
   };
 
-  // A static target ready for finish(): everything Python was needed for is done.
+  // A static target ready for finish(): everything Python was needed for is done. It points into its
+  // DiscoveredTarget and into this runner, which both outlive the threads.
   struct Prepared {
     bool ready = false;
-    std::filesystem::path source_path;
-    std::string module_name;
+    const std::filesystem::path* source_path = nullptr;
+    const std::string* module_name = nullptr;
     Loaded* contract = nullptr;
   };
 
@@ -104,26 +106,22 @@ public:
       return {};
     }
     // Where the source is: a file, or a dotted name located on sys.path (static) or imported (runtime).
-    fs::path source_path = target.path;
-    std::string module_name;
-    if (target.kind == DiscoveredTarget::Kind::dotted_name) {
-      module_name = target.display;
-      if (target.path.empty() && options_.mode == Mode::static_source) {
-        if (auto located = locate_module_source(target.display)) source_path = *located;
-      }
-    } else {
-      module_name = target.module_name;
+    const fs::path* source = &target.path;
+    const std::string& module_name = target.kind == DiscoveredTarget::Kind::dotted_name ? target.display : target.module_name;
+    if (target.kind == DiscoveredTarget::Kind::dotted_name && target.path.empty() && options_.mode == Mode::static_source) {
+      if (auto located = locate_module_source(target.display)) source = &located_.emplace_back(std::move(*located));
     }
+    const fs::path& source_path = *source;
     // A file target's display path is the one discovery showed (display_path of the same path).
     result.file = source_path.empty() ? std::string() : target.kind == DiscoveredTarget::Kind::file ? target.display : display_path(source_path);
 
-    std::optional<fs::path> contract_path;
+    const fs::path* contract_path = nullptr;
     const ContractMapping* mapping = nullptr;
     if (cli_contract_) {
-      contract_path = *cli_contract_;
+      contract_path = &*cli_contract_;
     } else if (config_) {
       mapping = config_->mapping_for(source_path, module_name);
-      if (mapping) contract_path = mapping->contract;
+      if (mapping) contract_path = &mapping->contract;
     }
     if (options_.log_decisions) {
       log_debug(target.display + ": " + (source_path.empty() ? std::string("no source file located") : "source " + display_path(source_path)) +
@@ -172,28 +170,28 @@ public:
       result.error = TargetError{"source-error", "no Python source for module `" + target.display + "` was found on sys.path", target.display, 0, 0};
       return {};
     }
-    return Prepared{true, std::move(source_path), std::move(module_name), contract};
+    return Prepared{true, source, &module_name, contract};
   }
 
   // Without the GIL, on any thread: reads, checks (or serves from the cache) a prepared static target.
   void finish(const Prepared& job, TargetResult& result) {
     try {
       Loaded& contract = *job.contract;
-      if (is_compiled_module(job.source_path)) {
+      if (is_compiled_module(*job.source_path)) {
         if (!compile(contract)) {
           result.error = contract.error;
           return;
         }
-        result.report = compiled_module_report(result.file, sha256_hex(read_source_file(job.source_path, std::size_t{1} << 31)), *contract.contract, result.contract);
+        result.report = compiled_module_report(result.file, sha256_hex(read_source_file(*job.source_path, std::size_t{1} << 31)), *contract.contract, result.contract);
         return;
       }
       // Read once, never blocking (a FIFO or device in the tree is an error of its own target).
-      const std::string text = read_source_file(job.source_path, SourceLimits{}.max_bytes);
+      const std::string text = read_source_file(*job.source_path, SourceLimits{}.max_bytes);
       std::string key;
       const bool along_imports = contract.contract && follows_imports(*contract.contract);
       if (cache_ && !along_imports) {
         const std::string kind = std::string(options_.trace ? "static+trace" : "static") + (options_.parser == SourceParser::cpython ? "/cpython" : "/reader");
-        key = result_cache_key({IMPORTSPY_VERSION, kind, contract.text, text, result.file, job.module_name, result.contract, &contract.environment,
+        key = result_cache_key({IMPORTSPY_VERSION, kind, contract.text, text, result.file, *job.module_name, result.contract, &contract.environment,
                                 contract.secret_names});
         if (auto cached = cache_->load(key)) {
           result.report = std::move(cached);
@@ -206,9 +204,9 @@ public:
         return;
       }
       const bool hashes = needs_hashes(*contract.contract) || lock_.has_value();
-      ModuleFacts facts = extract_static_source(text, result.file, job.module_name, {hashes, options_.parser, hashes});
+      ModuleFacts facts = extract_static_source(text, result.file, *job.module_name, {hashes, options_.parser, hashes});
       if (follows_imports(*contract.contract)) {
-        if (facts.name.empty()) facts.name = job.module_name;
+        if (facts.name.empty()) facts.name = *job.module_name;
         result.report = check_along_imports(*contract.contract, contract.required, contract.environment, facts, search_path_, {options_.trace});
       } else {
         result.report = check(*contract.contract, contract.environment, facts, {options_.trace});
@@ -312,6 +310,7 @@ private:
   const BatchOptions& options_;
   const std::optional<ProjectConfig>& config_;
   std::optional<fs::path> cli_contract_;  // -s, for every target
+  std::deque<fs::path> located_;  // dotted names' source files found on sys.path (stable: prepared targets point at them)
   std::optional<ResultCache> cache_;
   std::optional<LockFile> lock_;
   std::string lock_source_;
