@@ -112,10 +112,11 @@ const std::vector<std::string>& named_files() {
 
 void BM_DiscoverNamedFiles(benchmark::State& state) {
   const std::vector<std::string>& files = named_files();
-  for (auto _ : state) benchmark::DoNotOptimize(discover_targets(files, {}));
+  const DiscoveryOptions options{.jobs = static_cast<int>(state.range(0))};  // -j
+  for (auto _ : state) benchmark::DoNotOptimize(discover_targets(files, options));
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * files.size()));
 }
-BENCHMARK(BM_DiscoverNamedFiles)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_DiscoverNamedFiles)->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
 
 void BM_RenderBatchJson(benchmark::State& state) {
   BatchResult batch;

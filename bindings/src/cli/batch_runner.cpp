@@ -353,7 +353,7 @@ std::vector<DiscoveredTarget> shard_of(std::vector<DiscoveredTarget> targets, co
 BatchResult run_batch(const BatchOptions& options, const std::optional<ProjectConfig>& config,
                       const std::function<void(std::size_t, std::size_t)>& on_progress) {
   std::vector<DiscoveredTarget> targets =
-      shard_of(discover_targets(options.targets, DiscoveryOptions{options.excludes, config ? &*config : nullptr, module_search_path()}), options.shard);
+      shard_of(discover_targets(options.targets, DiscoveryOptions{options.excludes, config ? &*config : nullptr, module_search_path(), std::max(1, options.jobs)}), options.shard);
   if (options.log_decisions) {
     std::vector<std::string> excludes = options.excludes;
     if (config) excludes.insert(excludes.end(), config->exclude.begin(), config->exclude.end());

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <optional>
+#include <system_error>
+#include <thread>
 #include <unordered_set>
 
 #include "importspy/facts/module_file.hpp"
@@ -283,6 +285,53 @@ std::string module_name_in(const fs::path& file, const std::vector<fs::path>& ro
   return dotted_name_of(std::array{absolute.filename().string()});  // outside every root: its own name
 }
 
+namespace {
+
+// What discovery records of an argument that names a regular file.
+struct NamedFile {
+  fs::path path;
+  std::string shown;
+  std::string module_name;
+  std::uintmax_t size = 0;
+};
+
+// For each argument that names a regular file (what a link leads to), its record; nothing for any other
+// argument. One stat each: with thousands of files named (a shell glob), this is most of discovery, so
+// `jobs` threads take a contiguous share each.
+std::vector<std::optional<NamedFile>> named_files(const std::vector<std::string>& arguments, const fs::path& here, const std::vector<fs::path>& roots,
+                                                  int jobs) {
+  std::vector<std::optional<NamedFile>> files(arguments.size());
+  const auto look = [&](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) {
+      std::error_code ec;
+      fs::path path(arguments[i]);
+      const std::uintmax_t size = fs::file_size(path, ec);
+      if (ec) continue;
+      std::string shown = here.empty() ? display_path(path) : display_path(path, here);
+      std::string name = module_name_in(path, roots);
+      files[i] = NamedFile{std::move(path), std::move(shown), std::move(name), size};
+    }
+  };
+  constexpr std::size_t kPerThread = 128;  // below this a thread costs more than it saves
+  const std::size_t threads = std::clamp<std::size_t>(static_cast<std::size_t>(std::max(1, jobs)), 1, std::max<std::size_t>(1, arguments.size() / kPerThread));
+  std::vector<std::thread> pool;
+  std::size_t taken = 0;  // arguments whose share went to a started thread
+  for (std::size_t t = 1; t < threads; ++t) {
+    const std::size_t begin = arguments.size() * (t - 1) / threads, end = arguments.size() * t / threads;
+    try {
+      pool.emplace_back(look, begin, end);
+      taken = end;
+    } catch (const std::system_error&) {
+      break;  // no more threads: this one takes the rest
+    }
+  }
+  look(taken, arguments.size());
+  for (auto& thread : pool) thread.join();
+  return files;
+}
+
+}  // namespace
+
 std::vector<DiscoveredTarget> discover_targets(const std::vector<std::string>& arguments, const DiscoveryOptions& options) {
   const ProjectConfig* config = options.config;
   std::error_code ec;
@@ -331,14 +380,16 @@ std::vector<DiscoveredTarget> discover_targets(const std::vector<std::string>& a
   const std::string empty_folder = "this directory holds no Python file (*.py) to check (a package's own __init__.py is checked when named, or "
                                    "when a `match` of the settings selects it)";
 
-  for (const auto& argument : arguments) {
-    const fs::path path(argument);
-    // One stat: the size of a regular file (what follows a link), an error for anything else.
-    if (const std::uintmax_t size = fs::file_size(path, ec); !ec) {
-      const std::string shown = here.empty() ? display_path(path) : display_path(path, here);
-      if (seen.insert(shown).second) out.push_back({DiscoveredTarget::Kind::file, shown, path, {}, module_name_in(path, roots), size});  // named: never excluded
+  std::vector<std::optional<NamedFile>> files = named_files(arguments, here, roots, options.jobs);
+  for (std::size_t k = 0; k < arguments.size(); ++k) {
+    const std::string& argument = arguments[k];
+    if (std::optional<NamedFile>& file = files[k]) {
+      if (seen.insert(file->shown).second) {  // named: never excluded
+        out.push_back({DiscoveredTarget::Kind::file, std::move(file->shown), std::move(file->path), {}, std::move(file->module_name), file->size});
+      }
       continue;
     }
+    const fs::path path(argument);
     if (fs::is_directory(path, ec)) {
       if (add_folder(path, {}, false) == 0) error(display_path(path), path, empty_folder);
       continue;

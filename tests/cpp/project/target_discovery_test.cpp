@@ -162,6 +162,34 @@ TEST_F(DiscoveryTest, module_names_start_at_the_src_folder_when_it_is_not_a_pack
   EXPECT_EQ(discover_targets({"src/myapp/plugins/audio.py"}, {})[0].module_name, "src.myapp.plugins.audio");
 }
 
+TEST_F(DiscoveryTest, named_files_are_looked_at_on_several_threads_with_the_same_result) {
+  std::vector<std::string> arguments;
+  for (int i = 0; i < 600; ++i) {
+    const std::string file = "pkg/sub" + std::to_string(i % 7) + "/m" + std::to_string(i) + ".py";
+    touch(file);
+    arguments.push_back(i % 2 ? file : (root_ / file).string());  // relative and absolute
+    if (i % 50 == 0) arguments.push_back(file);                   // named twice: listed once
+    if (i % 97 == 0) arguments.push_back("pkg/missing" + std::to_string(i) + ".py");
+    if (i % 150 == 0) arguments.push_back("pkg/sub1");  // a folder among the files
+  }
+  const auto serial = discover_targets(arguments, {});
+  ASSERT_GT(serial.size(), 600u);
+  for (int jobs : {2, 3, 8}) {
+    const auto parallel = discover_targets(arguments, DiscoveryOptions{.jobs = jobs});
+    ASSERT_EQ(parallel.size(), serial.size()) << jobs;
+    for (std::size_t i = 0; i < serial.size(); ++i) {
+      EXPECT_EQ(parallel[i].kind, serial[i].kind);
+      EXPECT_EQ(parallel[i].display, serial[i].display);
+      EXPECT_EQ(parallel[i].path, serial[i].path);
+      EXPECT_EQ(parallel[i].error, serial[i].error);
+      EXPECT_EQ(parallel[i].module_name, serial[i].module_name);
+      EXPECT_EQ(parallel[i].size, serial[i].size);
+    }
+  }
+  EXPECT_EQ(serial.front().display, "pkg/sub0/m0.py");
+  EXPECT_EQ(serial.front().module_name, "pkg.sub0.m0");
+}
+
 // Names are read from the path as written when it is plain (absolute, no "." or ".." part), from its
 // components otherwise; both ways must give the same name.
 TEST_F(DiscoveryTest, module_names_of_absolute_paths_plain_or_not) {

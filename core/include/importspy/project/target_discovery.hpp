@@ -25,6 +25,7 @@ struct DiscoveryOptions {
   std::vector<std::string> excludes = {};  // `--exclude`: patterns (module_pattern.hpp) relative to the working directory
   const ProjectConfig* config = nullptr;  // the project settings: its folder's source roots, `exclude`, and `match` for packages
   std::vector<std::filesystem::path> search_path = {};  // where dotted names and module patterns are looked up after the source roots
+  int jobs = 1;  // threads that look at the files named as arguments (a shell glob can name thousands); the result is the same at any count
 };
 
 // Each argument in order (docs/ci.md, "Targets"):
