@@ -256,6 +256,17 @@ class TestCache:
             if path.is_file():
                 assert b"very-secret-token-value" not in path.read_bytes()
 
+    def test_a_secret_set_then_unset_is_not_served_from_the_cache(self, project):
+        plugins(project, good=("a",), bad=())
+        project.write("contract.yml", "deployments:\n  - arch: x86_64\n    systems:\n      - os: linux\n        environment:\n          secrets: [TOKEN, TOKEN, API_KEY]\n  - arch: aarch64\n    systems:\n      - os: linux\n        environment:\n          secrets: [TOKEN, API_KEY]\n")
+        check = ("check", "plugins", "-s", "contract.yml", "--format", "json")
+        both = {"TOKEN": "t", "API_KEY": "k"}
+        first = json.loads(project.cli(*check, env=both).stdout)
+        again = json.loads(project.cli(*check, env=both).stdout)
+        unset = json.loads(project.cli(*check, env={"API_KEY": "k"}).stdout)
+        assert (first["ok"], again["targets"][0]["cached"]) == (True, True)
+        assert (unset["targets"][0]["cached"], unset["ok"]) == (False, False)
+
     def test_concurrent_runs_share_the_cache_safely(self, project):
         plugins(project, good=[f"m{i}" for i in range(30)], bad=())
         outcomes = []

@@ -283,12 +283,7 @@ private:
       if (compile(entry) && follows_imports(*entry.contract) && search_path_.empty()) search_path_ = project_search_path();
     }
     if (!summary && compile(entry)) {
-      summary = ContractSummary{referenced_environment_names(*entry.contract), {}};
-      for (const auto& deployment : entry.contract->deployments) {
-        for (const auto& system : deployment.systems) {
-          for (const auto& secret : system.secrets) summary->secret_names.push_back(secret.name);
-        }
-      }
+      summary = ContractSummary{referenced_environment_names(*entry.contract), entry.contract->secret_names};
       if (cache_) cache_->store_summary(summary_key, *summary);
     }
     if (summary) {
