@@ -68,6 +68,69 @@ std::string module_name_for(const fs::path& file) {
   return file.filename() == "__init__.py" ? file.parent_path().filename().string() : file.stem().string();
 }
 
+bool same_file(nb::handle module, const std::string& absolute) {
+  nb::object file = nb::getattr(module, "__file__", nb::none());
+  return PyUnicode_Check(file.ptr()) && fs::absolute(fs::path(fspath(file))).lexically_normal().string() == absolute;
+}
+
+// Where a file inside a regular package is imported from: the folder above its outermost package (the
+// chain of folders holding __init__.py), and its dotted name there (`root/pkg/sub/mod.py` -> `pkg.sub.mod`).
+// Nothing for a file whose folder is no package, or with a part that is not an identifier.
+std::optional<std::pair<fs::path, std::string>> package_place(const fs::path& absolute) {
+  std::error_code ec;
+  fs::path folder = absolute.parent_path();
+  std::vector<std::string> parts;
+  if (absolute.filename() != "__init__.py") parts.push_back(absolute.stem().string());
+  while (folder.has_relative_path() && fs::is_regular_file(folder / "__init__.py", ec)) {
+    parts.push_back(folder.filename().string());
+    folder = folder.parent_path();
+  }
+  if (parts.size() < 2 && absolute.filename() != "__init__.py") return std::nullopt;  // its folder is not a package
+  if (parts.empty()) return std::nullopt;
+  std::string dotted;
+  for (auto part = parts.rbegin(); part != parts.rend(); ++part) {
+    const nb::str text = python_text(*part);
+    if (!nb::cast<bool>(text.attr("isidentifier")())) return std::nullopt;
+    dotted += (dotted.empty() ? "" : ".") + *part;
+  }
+  return std::pair{folder, dotted};
+}
+
+// A file inside a package, imported as Python would import it from its source root: by its dotted name,
+// so that its absolute imports of the package and its relative imports resolve. Nothing when that name
+// would give another file (a package of the same name already imported from elsewhere): the caller then
+// loads the file on its own.
+std::optional<nb::object> import_in_package(const fs::path& file, const std::string& absolute) {
+  const auto place = package_place(absolute);
+  if (!place) return std::nullopt;
+  const auto& [root, dotted] = *place;
+  nb::dict modules = nb::borrow<nb::dict>(PySys_GetObject("modules"));
+  if (nb::str key = python_text(dotted); modules.contains(key)) {
+    if (same_file(modules[key], absolute)) return nb::object(modules[key]);
+    return std::nullopt;
+  }
+  const std::string top = dotted.substr(0, dotted.find('.'));
+  if (nb::str key = python_text(top); modules.contains(key)) {
+    // The package is imported already: only when it is this one (its __init__.py in the same root).
+    if (!same_file(modules[key], (root / top / "__init__.py").lexically_normal().string())) return std::nullopt;
+  }
+  nb::list path = nb::borrow<nb::list>(PySys_GetObject("path"));
+  const nb::str entry = python_path(root.string());
+  path.insert(0, entry);
+  const auto restore = [&] {
+    if (nb::len(path) > 0 && path[0].equal(entry)) PySequence_DelItem(path.ptr(), 0);
+  };
+  try {
+    nb::object module = nb::module_::import_("importlib").attr("import_module")(python_text(dotted));
+    restore();
+    if (!same_file(module, absolute)) return std::nullopt;
+    return module;
+  } catch (nb::python_error& error) {
+    restore();
+    raise_import_failure(error, "`" + file.string() + "`", absolute);
+  }
+}
+
 nb::object import_path(const fs::path& file) {
   std::error_code ec;
   if (!fs::is_regular_file(file, ec)) {
@@ -76,12 +139,12 @@ nb::object import_path(const fs::path& file) {
   nb::module_ sys = nb::module_::import_("sys");
   nb::module_ util = nb::module_::import_("importlib.util");
   const std::string absolute = fs::absolute(file).lexically_normal().string();
+  if (auto module = import_in_package(file, absolute)) return *module;
   std::string name = module_name_for(file);
   nb::dict modules = nb::borrow<nb::dict>(sys.attr("modules"));
   if (nb::str key = python_path(name); modules.contains(key)) {
     nb::object existing = modules[key];
-    nb::object existing_file = nb::getattr(existing, "__file__", nb::none());
-    if (PyUnicode_Check(existing_file.ptr()) && fs::absolute(fs::path(fspath(existing_file))).lexically_normal().string() == absolute) return existing;
+    if (same_file(existing, absolute)) return existing;
     name = "importspy_target_" + name;  // another module owns the name: do not replace it
   }
   nb::object spec = util.attr("spec_from_file_location")(python_path(name), python_path(absolute));
