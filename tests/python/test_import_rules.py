@@ -105,6 +105,15 @@ def test_graph_of_something_that_is_no_package_exits_two(project):
     assert "neither a folder nor a package" in result.stderr
 
 
+def test_a_dotted_name_of_a_module_is_not_a_package(project):
+    write_app(project)
+    project.write("contract.yml", "variables: []\n")
+    for command in (("graph", "app.core"), ("check", "--package", "app.core", "-s", "contract.yml")):
+        result = project.cli(*command)
+        assert result.returncode == 2, result.stdout
+        assert "`app.core` is a module (app/core.py), not a package; check it alone with `importspy check app.core`" in result.stderr
+
+
 def test_check_package_applies_required_contracts_along_the_chain(project):
     write_app(project)
     project.write("contracts/db.yml", "functions:\n  - name: connect\n")

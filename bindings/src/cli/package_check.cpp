@@ -16,7 +16,9 @@
 #include "extract/environment_probe.hpp"
 #include "extract/source_bytes.hpp"
 #include "extract/static_extractor.hpp"
+#include "extract/targets.hpp"
 #include "importspy/contract/loader.hpp"
+#include "importspy/facts/module_file.hpp"
 #include "importspy/graph/dependency_check.hpp"
 #include "importspy/graph/import_graph.hpp"
 #include "importspy/project/result_cache.hpp"
@@ -49,26 +51,6 @@ bool has_init(const fs::path& folder) {
   return fs::is_regular_file(folder / "__init__.py", ec);
 }
 
-// A dotted package name on sys.path, without importing anything: the first entry holding pkg/sub/__init__.py.
-std::optional<fs::path> locate_package(const std::string& dotted) {
-  fs::path relative;
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t dot = dotted.find('.', start);
-    relative /= dotted.substr(start, dot - start);
-    if (dot == std::string::npos) break;
-    start = dot + 1;
-  }
-  nb::object path = nb::module_::import_("sys").attr("path");
-  for (nb::handle entry : path) {
-    if (!nb::isinstance<nb::str>(entry)) continue;
-    std::string base = nb::cast<std::string>(entry);
-    const fs::path folder = (base.empty() ? fs::current_path() : fs::path(base)) / relative;
-    if (has_init(folder)) return folder;
-  }
-  return std::nullopt;
-}
-
 // The folder's dotted name: its own name, after those of the packages that contain it ("" for a folder
 // that is no package: a source root whose modules are top-level).
 std::string package_name_of(const fs::path& folder) {
@@ -86,10 +68,14 @@ std::string join(const std::string& prefix, const std::string& name) { return pr
 std::vector<std::pair<std::string, fs::path>> package_modules(const std::string& target) {
   std::error_code ec;
   fs::path root;
+  // A dotted name is looked up as Python would import it (the working directory first for the command
+  // line, then sys.path), importing nothing.
   if (fs::is_directory(target, ec)) {
     root = fs::path(target);
-  } else if (auto located = locate_package(target)) {
-    root = *located;
+  } else if (auto located = locate_module_file(target, module_search_path()); located && located->filename() == "__init__.py") {
+    root = located->parent_path();
+  } else if (located) {
+    throw PackageError{"`" + target + "` is a module (" + display_path(*located) + "), not a package; check it alone with `importspy check " + target + "`"};
   } else {
     throw PackageError{"`" + target + "` is neither a folder nor a package found on sys.path"};
   }
