@@ -3,6 +3,7 @@ source root (by its dotted name), so its absolute and relative imports resolve; 
 on its own, as before."""
 
 import json
+import sys
 
 import importspy
 
@@ -63,10 +64,26 @@ def test_a_package_of_the_same_name_imported_from_elsewhere_is_not_used_for_the_
     project.write("two/pkg/mod.py", "value = 2\n")
     contract = project.write("contract.yml", CONTRACT)
     monkeypatch.syspath_prepend(str(project.root / "one"))
-    for name in [name for name in __import__("sys").modules if name == "pkg" or name.startswith("pkg.")]:
-        monkeypatch.delitem(__import__("sys").modules, name)
+    for name in [name for name in sys.modules if name == "pkg" or name.startswith("pkg.")]:
+        monkeypatch.delitem(sys.modules, name)
     import pkg.mod  # noqa: F401  (the first project's)
 
     assert importspy.check(str(project.root / "one" / "pkg" / "mod.py"), str(contract), mode="runtime").ok
     report = importspy.check(str(project.root / "two" / "pkg" / "mod.py"), str(contract), mode="runtime")
     assert [v.code for v in report.violations] == ["variable-value-mismatch"], report.to_text()
+
+
+def test_sys_path_is_as_before_after_every_runtime_import_that_succeeds_or_raises(project, monkeypatch):
+    package(project, root="tree")
+    project.write("tree/pkg/raises.py", "raise RuntimeError('boom')\n")
+    project.write("loose/raises.py", "raise RuntimeError('boom')\n")
+    project.write("loose/fine.py", "value = 1\n")
+    monkeypatch.chdir(project.root)
+    contract = str(project.root / "contract.yml")
+    before = list(sys.path)
+    for target in ("tree/pkg/absolute.py", "tree/pkg/raises.py", "loose/fine.py", "loose/raises.py", "no_such_module_here"):
+        try:
+            importspy.check(target, contract, mode="runtime")
+        except importspy.SourceError:
+            pass
+        assert sys.path == before, target

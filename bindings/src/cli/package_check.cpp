@@ -51,17 +51,6 @@ bool has_init(const fs::path& folder) {
   return fs::is_regular_file(folder / "__init__.py", ec);
 }
 
-// The folder's dotted name: its own name, after those of the packages that contain it ("" for a folder
-// that is no package: a source root whose modules are top-level).
-std::string package_name_of(const fs::path& folder) {
-  if (!has_init(folder)) return {};
-  std::string name = folder.filename().string();
-  for (fs::path parent = folder.parent_path(); !parent.empty() && has_init(parent) && parent != parent.parent_path(); parent = parent.parent_path()) {
-    name = parent.filename().string() + "." + name;
-  }
-  return name;
-}
-
 std::string join(const std::string& prefix, const std::string& name) { return prefix.empty() ? name : prefix + "." + name; }
 
 // The modules of a package (a folder, or a dotted name on sys.path), by dotted name, each with its file.

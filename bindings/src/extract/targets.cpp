@@ -73,28 +73,43 @@ bool same_file(nb::handle module, const std::string& absolute) {
   return PyUnicode_Check(file.ptr()) && fs::absolute(fs::path(fspath(file))).lexically_normal().string() == absolute;
 }
 
-// Where a file inside a regular package is imported from: the folder above its outermost package (the
-// chain of folders holding __init__.py), and its dotted name there (`root/pkg/sub/mod.py` -> `pkg.sub.mod`).
-// Nothing for a file whose folder is no package, or with a part that is not an identifier.
+// Where a file inside a regular package is imported from: the folder above its outermost package, and
+// its dotted name there (`root/pkg/sub/mod.py` -> `pkg.sub.mod`). Nothing for a file whose folder is no
+// package, or with a part that is not an identifier.
 std::optional<std::pair<fs::path, std::string>> package_place(const fs::path& absolute) {
-  std::error_code ec;
-  fs::path folder = absolute.parent_path();
-  std::vector<std::string> parts;
-  if (absolute.filename() != "__init__.py") parts.push_back(absolute.stem().string());
-  while (folder.has_relative_path() && fs::is_regular_file(folder / "__init__.py", ec)) {
-    parts.push_back(folder.filename().string());
-    folder = folder.parent_path();
+  fs::path root = absolute.parent_path();
+  const std::string package = package_name_of(root);
+  if (package.empty()) return std::nullopt;
+  const std::string dotted = absolute.filename() == "__init__.py" ? package : package + "." + absolute.stem().string();
+  for (std::size_t start = 0; start <= dotted.size();) {
+    const std::size_t dot = std::min(dotted.find('.', start), dotted.size());
+    if (!nb::cast<bool>(python_text(dotted.substr(start, dot - start)).attr("isidentifier")())) return std::nullopt;
+    start = dot + 1;
   }
-  if (parts.size() < 2 && absolute.filename() != "__init__.py") return std::nullopt;  // its folder is not a package
-  if (parts.empty()) return std::nullopt;
-  std::string dotted;
-  for (auto part = parts.rbegin(); part != parts.rend(); ++part) {
-    const nb::str text = python_text(*part);
-    if (!nb::cast<bool>(text.attr("isidentifier")())) return std::nullopt;
-    dotted += (dotted.empty() ? "" : ".") + *part;
-  }
-  return std::pair{folder, dotted};
+  for (std::size_t levels = std::count(package.begin(), package.end(), '.') + 1; levels > 0; --levels) root = root.parent_path();
+  return std::pair{root, dotted};
 }
+
+// `folder` first on sys.path while an import runs, and out again after it (unless the import moved it).
+class FirstOnSysPath {
+public:
+  explicit FirstOnSysPath(const fs::path& folder) : path_(nb::borrow<nb::list>(PySys_GetObject("path"))), entry_(python_path(folder.string())) {
+    path_.insert(0, entry_);
+  }
+  FirstOnSysPath(const FirstOnSysPath&) = delete;
+  FirstOnSysPath& operator=(const FirstOnSysPath&) = delete;
+  ~FirstOnSysPath() {
+    // Runs while an import's exception unwinds too: nothing here may throw.
+    if (PyList_GET_SIZE(path_.ptr()) > 0 && PyObject_RichCompareBool(PyList_GET_ITEM(path_.ptr(), 0), entry_.ptr(), Py_EQ) == 1) {
+      PySequence_DelItem(path_.ptr(), 0);
+    }
+    PyErr_Clear();
+  }
+
+private:
+  nb::list path_;
+  nb::str entry_;
+};
 
 // A file inside a package, imported as Python would import it from its source root: by its dotted name,
 // so that its absolute imports of the package and its relative imports resolve. Nothing when that name
@@ -114,19 +129,12 @@ std::optional<nb::object> import_in_package(const fs::path& file, const std::str
     // The package is imported already: only when it is this one (its __init__.py in the same root).
     if (!same_file(modules[key], (root / top / "__init__.py").lexically_normal().string())) return std::nullopt;
   }
-  nb::list path = nb::borrow<nb::list>(PySys_GetObject("path"));
-  const nb::str entry = python_path(root.string());
-  path.insert(0, entry);
-  const auto restore = [&] {
-    if (nb::len(path) > 0 && path[0].equal(entry)) PySequence_DelItem(path.ptr(), 0);
-  };
+  const FirstOnSysPath first(root);
   try {
     nb::object module = nb::module_::import_("importlib").attr("import_module")(python_text(dotted));
-    restore();
     if (!same_file(module, absolute)) return std::nullopt;
     return module;
   } catch (nb::python_error& error) {
-    restore();
     raise_import_failure(error, "`" + file.string() + "`", absolute);
   }
 }
@@ -150,36 +158,24 @@ nb::object import_path(const fs::path& file) {
   nb::object spec = util.attr("spec_from_file_location")(python_path(name), python_path(absolute));
   if (spec.is_none()) throw SourceError(absolute, 0, 0, "Python cannot import this file (is it a .py source?)");
   nb::object module = util.attr("module_from_spec")(spec);
-  nb::list path = nb::borrow<nb::list>(sys.attr("path"));
-  const std::string folder = fs::path(absolute).parent_path().string();
-  path.insert(0, python_path(folder));
+  const FirstOnSysPath first(fs::path(absolute).parent_path());
   const nb::str key = python_path(name);
   modules[key] = module;
   try {
     spec.attr("loader").attr("exec_module")(module);
   } catch (nb::python_error& error) {
     PyDict_DelItem(modules.ptr(), key.ptr());
-    PySequence_DelItem(path.ptr(), 0);
     raise_import_failure(error, "`" + file.string() + "`", absolute);
   }
-  if (nb::len(path) > 0 && path[0].equal(python_path(folder))) PySequence_DelItem(path.ptr(), 0);
   return module;
 }
 
 nb::object import_dotted(const std::string& name) {
-  nb::list path = nb::borrow<nb::list>(PySys_GetObject("path"));
-  const nb::str here = python_path(fs::current_path().string());
-  const bool from_here = g_command_line > 0;
-  if (from_here) path.insert(0, here);  // the command line's rule: the working directory first, for the import
-  const auto restore = [&] {
-    if (from_here && nb::len(path) > 0 && path[0].equal(here)) PySequence_DelItem(path.ptr(), 0);
-  };
+  std::optional<FirstOnSysPath> first;
+  if (g_command_line > 0) first.emplace(fs::current_path());  // the command line's rule: the working directory first, for the import
   try {
-    nb::object module = nb::module_::import_("importlib").attr("import_module")(name);
-    restore();
-    return module;
+    return nb::module_::import_("importlib").attr("import_module")(name);
   } catch (nb::python_error& error) {
-    restore();
     if (error.matches(PyExc_ModuleNotFoundError)) {
       throw SourceError(name, 0, 0, "no module named `" + name + "` can be imported: " + utf8(nb::str(error.value())));
     }

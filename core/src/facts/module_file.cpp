@@ -26,4 +26,15 @@ std::optional<fs::path> locate_module_file(std::string_view dotted, std::span<co
   return std::nullopt;
 }
 
+std::string package_name_of(const fs::path& folder) {
+  std::error_code ec;
+  const auto is_package = [&](const fs::path& candidate) { return fs::is_regular_file(candidate / "__init__.py", ec); };
+  if (!is_package(folder)) return {};
+  std::string name = folder.filename().string();
+  for (fs::path parent = folder.parent_path(); !parent.empty() && parent != parent.parent_path() && is_package(parent); parent = parent.parent_path()) {
+    name = parent.filename().string() + "." + name;
+  }
+  return name;
+}
+
 }  // namespace importspy

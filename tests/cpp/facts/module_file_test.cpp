@@ -46,3 +46,14 @@ TEST_F(ModuleFileTest, a_name_with_an_empty_part_is_nothing) {
   EXPECT_EQ(locate_module_file(".a", folders), std::nullopt);
   EXPECT_EQ(locate_module_file("", folders), std::nullopt);
 }
+
+TEST_F(ModuleFileTest, a_package_folder_is_named_up_the_chain_of_folders_with_an_init_file) {
+  touch("src/app/__init__.py");
+  touch("src/app/plugins/__init__.py");
+  touch("src/app/plugins/loose/audio.py");  // no __init__.py: not a package
+  EXPECT_EQ(package_name_of(root_ / "src" / "app" / "plugins"), "app.plugins");
+  EXPECT_EQ(package_name_of(root_ / "src" / "app"), "app");
+  EXPECT_EQ(package_name_of(root_ / "src"), "");
+  EXPECT_EQ(package_name_of(root_ / "src" / "app" / "plugins" / "loose"), "");
+  EXPECT_EQ(package_name_of(root_ / "absent"), "");
+}
