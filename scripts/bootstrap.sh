@@ -39,6 +39,10 @@ fi
 [[ "$build_dir" == --packages-only ]] && exit 0
 
 generator=()
+# A compiler cache, when the machine has one: worktrees and rebuilds share compiled objects.
+if command -v ccache >/dev/null 2>&1 && [[ -z "${CMAKE_CXX_COMPILER_LAUNCHER:-}" ]]; then
+  export CMAKE_CXX_COMPILER_LAUNCHER=ccache
+fi
 command -v ninja >/dev/null 2>&1 && generator=(-G Ninja)
 if [[ ! -f "$build_dir/CMakeCache.txt" ]]; then
   cmake -S "$repo_root" -B "$build_dir" "${generator[@]}" "$@" >/dev/null
