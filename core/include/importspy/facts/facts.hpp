@@ -16,6 +16,9 @@ struct VariableFact {
   Value value;  // Value::unknown when the extractor could not know it
   std::optional<std::string> annotation;  // as found; compared through canonical_annotation_or_text
   int line = 0;
+  // Why the reader cannot know what CPython binds to this name when the module has run (rebound by a
+  // form whose value it cannot follow, ...): a rule on it is unverifiable. Empty when it can.
+  std::string unverifiable;
 };
 
 struct ParameterFact {
@@ -38,6 +41,9 @@ struct FunctionFact {
   CallableKind kind = CallableKind::function;
   bool is_async = false;
   int line = 0;
+  // Why the reader cannot know that the name is bound to this function when the module has run (a
+  // decorator whose code it cannot see may replace it, ...): a rule on it is unverifiable. Empty when it can.
+  std::string unverifiable;
 };
 
 struct AttributeFact {
@@ -61,6 +67,7 @@ struct ClassFact {
   std::vector<FunctionFact> methods;
   std::vector<SuperclassFact> superclasses;  // method resolution order, the class itself excluded
   int line = 0;
+  std::string unverifiable;  // as for FunctionFact (a class decorator, a base the reader cannot resolve, ...)
 };
 
 // One name an import statement binds: `import os.path` binds `os` (module "os.path", name empty);
@@ -79,6 +86,14 @@ struct ImportFact {
   bool in_class = false;
 };
 
+// An import the source makes but does not name exactly: `__import__(name)`, `importlib.import_module(f"...")`
+// with a computed argument. An import rule cannot be verified against it.
+struct UnknownImport {
+  std::string text;    // the call as written, one line
+  std::string reason;  // why the module it imports cannot be known
+  int line = 0;
+};
+
 struct ModuleFacts {
   std::string name;      // dotted module name, when known
   std::string filename;  // path of the source file; compared by its last components
@@ -93,6 +108,7 @@ struct ModuleFacts {
   // the namespace: `exec(...)`, `globals()`, `setattr(...)`, `from m import *`, `global` in a class body),
   // each with its line; at most a few. Empty when the source shows them all. From the reader only.
   std::vector<std::string> dynamic_namespace;
+  std::vector<UnknownImport> unknown_imports;  // from source only
 
   const VariableFact* find_variable(std::string_view name) const;
   const FunctionFact* find_function(std::string_view name) const;
