@@ -228,3 +228,42 @@ def test_colour_follows_no_color_force_color_and_the_color_option(project):
         _, shown, _ = project.cli_on_terminal("check", BAD, "-s", CONTRACT, *options, env={**ENV, **env})
         assert b"\x1b[" not in shown, options
     assert project.cli("check", BAD, "-s", CONTRACT, "--color", "sometimes").returncode == 2
+
+
+# Coming from ImportSpy 0.4: its spellings either work or say what ours are.
+def test_legacy_form_reads_spymodel_yml_from_the_working_directory_as_0_4_does(project):
+    (project.root / "spymodel.yml").write_text((EXAMPLE / "spymodel.yml").read_text())
+    assert project.cli(GOOD, env=ENV).returncode == 0
+    failing = project.cli(BAD, env=ENV)
+    assert failing.returncode == 1 and "superclass-missing" in failing.stdout
+
+
+def test_legacy_form_without_a_contract_or_spymodel_yml_says_both(project):
+    result = project.cli(GOOD, env=ENV)
+    assert result.returncode == 2
+    assert "no contract given (-s CONTRACT), and no spymodel.yml in the working directory" in result.stderr
+
+
+def test_dash_v_alone_prints_the_version_as_0_4_did_and_names_dash_capital_v(project):
+    result = project.cli("-v")
+    assert result.returncode == 0 and result.stdout == project.cli("-V").stdout
+    assert "-V/--version" in result.stderr
+
+
+def test_typer_completion_options_of_0_4_point_at_the_completion_command(project):
+    for option in ("--install-completion", "--show-completion"):
+        result = project.cli(option)
+        assert result.returncode == 2
+        assert "importspy completion bash|zsh|fish" in result.stderr
+
+
+def test_a_subcommand_help_names_the_program_in_its_usage_line(project):
+    for command in ("check", "graph", "lint"):
+        assert f"Usage: importspy {command}" in project.cli(command, "--help").stdout
+
+
+def test_a_settings_file_that_does_not_exist_is_named_as_missing_not_as_bad_toml(project):
+    result = project.cli("check", GOOD, "-s", CONTRACT, "--config", "nope.toml")
+    assert result.returncode == 2
+    assert "nope.toml: the settings file cannot be read: no such file" in result.stderr
+    assert "TOML" not in result.stderr

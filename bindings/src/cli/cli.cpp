@@ -725,11 +725,24 @@ int run_cli(const std::vector<std::string>& arguments, bool program) {
                         "`?\nRun `importspy --help` for the commands.\n");
     return kExitError;
   }
+  // ImportSpy 0.4's spellings, where ours differ: `-v` alone was its version, and typer's completion options.
+  if (arguments.size() == 1 && arguments.front() == "-v") {
+    write("stdout", std::string("importspy ") + IMPORTSPY_VERSION + "\n");
+    write("stderr", "importspy: note: -v alone prints the version, as in ImportSpy 0.4; here -v is --verbose and -V/--version is the version\n");
+    return kExitCompliant;
+  }
+  for (const auto& argument : arguments) {
+    if (argument == "--install-completion" || argument == "--show-completion") {
+      write("stderr", "importspy: error: " + argument + " is ImportSpy 0.4's; here `importspy completion bash|zsh|fish` prints the script "
+                      "(docs/integrations.md, \"Shell completion\")\n");
+      return kExitError;
+    }
+  }
   std::vector<std::string> reversed(arguments.rbegin(), arguments.rend());
   try {
     app.parse(reversed);
   } catch (const CLI::CallForHelp&) {
-    write("stdout", (app.got_subcommand(check_command) ? check_command->help() : app.help()));
+    write("stdout", app.help());  // a subcommand's own help, its usage line under its full name
     return kExitCompliant;
   } catch (const CLI::ExtrasError&) {
     // CLI11 lists them last first (it parses a reversed copy): in the order given instead.
@@ -805,8 +818,10 @@ int run_cli(const std::vector<std::string>& arguments, bool program) {
                                     check_options.format == "text" && is_terminal("stdout"), package_options));
   }
   if (app.got_subcommand(check_command)) return run_check(check_options);
+  // ImportSpy 0.4 reads ./spymodel.yml when no contract is named.
+  if (!legacy_module.empty() && legacy.contract.empty() && fs::is_regular_file("spymodel.yml")) legacy.contract = "spymodel.yml";
   if (legacy_module.empty() || legacy.contract.empty()) {
-    write("stderr", std::string("importspy: error: ") + (legacy_module.empty() ? "no module given" : "no contract given (-s CONTRACT)") +
+    write("stderr", std::string("importspy: error: ") + (legacy_module.empty() ? "no module given" : "no contract given (-s CONTRACT), and no spymodel.yml in the working directory") +
                         "\nUsage: importspy check MODULE -s CONTRACT   (or: importspy -s CONTRACT MODULE)\n");
     return kExitError;
   }

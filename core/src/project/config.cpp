@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <fstream>
 
 #include "importspy/util/suggest.hpp"
 #include "importspy/project/target_discovery.hpp"
@@ -196,6 +197,12 @@ bool ProjectConfig::excluded(const fs::path& target_file, const std::string& mod
 }
 
 ProjectConfig load_project_config(const fs::path& file) {
+  // toml++ says only "File could not be opened for reading": say why, before it tries.
+  if (std::ifstream probe(file); !probe) {
+    std::error_code ec;
+    const std::string why = !fs::exists(file, ec) ? "no such file" : fs::is_directory(file, ec) ? "it is a folder, not a file" : "it cannot be read (permissions)";
+    throw ConfigError(file.string(), 0, 0, "the settings file cannot be read: " + why + "; name an existing importspy.toml or pyproject.toml");
+  }
   toml::table document;
   try {
     document = toml::parse_file(file.string());
