@@ -299,7 +299,7 @@ std::string utf7_to_utf8(std::string_view bytes, const std::string& declared, co
   return out;
 }
 
-// Where a declaration was found: its name as written, line 1 or 2, and the column of the name.
+// Where a declaration was found: its name as written, and its line (1 or 2; column 1, the comment's line).
 struct Declaration {
   std::string_view name;
   SourceMark at;
@@ -311,7 +311,7 @@ std::optional<Declaration> find_declaration(std::string_view body) {
   if (body.empty()) return std::nullopt;
   const LineEnd first = line_end(body, 0);
   const std::string_view line1 = body.substr(0, first.end);  // CPython passes line 1 without its '\n'
-  if (const auto spec = coding_spec(line1)) return Declaration{*spec, {1, static_cast<int>(spec->data() - line1.data()) + 1}};
+  if (const auto spec = coding_spec(line1)) return Declaration{*spec, {1, 1}};
   // Line 2 exists once anything follows line 1: compile() ends the text with a '\n' when it has none.
   if (!blank_or_comment(line1) || first.next >= body.size()) return std::nullopt;
   const LineEnd second = line_end(body, first.next);
@@ -319,7 +319,7 @@ std::optional<Declaration> find_declaration(std::string_view body) {
   line2 += '\n';  // and line 2 with it
   if (const auto spec = coding_spec(line2)) {
     const std::size_t column = static_cast<std::size_t>(spec->data() - line2.data());
-    return Declaration{body.substr(first.next + column, spec->size()), {2, static_cast<int>(column) + 1}};
+    return Declaration{body.substr(first.next + column, spec->size()), {2, 1}};
   }
   return std::nullopt;
 }
