@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "importspy/source/source_error.hpp"
+#include "importspy/util/ascii.hpp"
 #include "importspy/util/utf8.hpp"
 
 namespace importspy {
@@ -77,8 +78,6 @@ std::size_t first_invalid_utf8_fast(std::string_view text) {
   return std::string_view::npos;
 }
 
-bool is_ascii_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
-
 // CPython's get_coding_spec(): a declaration counts only inside a comment that is alone on its line;
 // "coding" must be followed by ':' or '=', blanks, then a name of [A-Za-z0-9-_.] (ASCII only). An empty
 // name lets the search go on. Note that the C tokenizer, not the documented regex, decides: the
@@ -100,7 +99,7 @@ std::optional<std::string_view> coding_spec(std::string_view line) {
       ++t;
     } while (t < line.size() && (line[t] == ' ' || line[t] == '\t'));
     const std::size_t begin = t;
-    while (t < line.size() && (is_ascii_alnum(line[t]) || line[t] == '-' || line[t] == '_' || line[t] == '.')) ++t;
+    while (t < line.size() && (ascii::is_alnum(line[t]) || line[t] == '-' || line[t] == '_' || line[t] == '.')) ++t;
     if (t > begin) return line.substr(begin, t - begin);
   }
   return std::nullopt;
@@ -149,7 +148,7 @@ std::string python_codec_key(std::string_view name) {
   std::string out;
   bool punct = false;
   for (char c : name) {
-    if (is_ascii_alnum(c) || c == '.') {
+    if (ascii::is_alnum(c) || c == '.') {
       if (punct && !out.empty()) out += '_';
       out += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
       punct = false;
@@ -220,7 +219,7 @@ std::string table_to_utf8(std::string_view bytes, const Codec& codec, const std:
   return out;
 }
 
-bool is_base64(unsigned char c) { return is_ascii_alnum(static_cast<char>(c)) || c == '+' || c == '/'; }
+bool is_base64(unsigned char c) { return ascii::is_alnum(c) || c == '+' || c == '/'; }
 
 unsigned from_base64(unsigned char c) {
   return c >= 'A' && c <= 'Z' ? c - 'A' : c >= 'a' && c <= 'z' ? c - 'a' + 26 : c >= '0' && c <= '9' ? c - '0' + 52 : c == '+' ? 62 : 63;
