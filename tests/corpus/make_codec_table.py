@@ -1,100 +1,118 @@
-"""Prints the C++ table of Python text codecs that glibc's iconv decodes exactly as CPython does.
+"""Prints core/src/source/codec_table.inc: CPython's source-file codecs as ImportSpy's reader decodes them.
 
-Run with the newest CPython; paste the output into core/src/source/codec_table.inc. A codec enters the
-table only when iconv exists under a tried name and, for single-byte codecs, agrees with Python on all
-256 bytes (which byte is undefined included); multi-byte codecs are checked on a sample text.
+    python tests/corpus/make_codec_table.py [PYTHON ...] > core/src/source/codec_table.inc
+
+Each PYTHON (default: every ~/.pyenv/versions/3.1[0-9]* interpreter, else this one) is asked for its
+codecs; the table is written only when they all agree, so the reader matches every supported CPython.
+
+- A single-byte codec (a charmap module with a 256-character decoding_table, ascii, charmap) becomes a
+  256-entry table of code points taken from Python's own decoding of each byte: exact by construction,
+  no platform library involved (glibc iconv differs from Python: gb18030, shift_jis, euc_kr, ...).
+- Every other codec CPython can find is listed with the reason ImportSpy refuses a file that declares it
+  (multi-byte and stateful codecs, escape decoders): refused, never decoded approximately.
+- Aliases come from encodings.aliases; an alias or table that differs between the interpreters is left
+  out, and so refused as unknown.
 """
-import codecs, ctypes, ctypes.util, encodings, encodings.aliases, pkgutil
+import glob
+import json
+import os
+import subprocess
+import sys
 
-libc = ctypes.CDLL(ctypes.util.find_library("c"))
-libc.iconv_open.restype = ctypes.c_void_p
-libc.iconv_open.argtypes = [ctypes.c_char_p, ctypes.c_char_p]
-libc.iconv.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_char_p), ctypes.POINTER(ctypes.c_size_t),
-                       ctypes.POINTER(ctypes.c_char_p), ctypes.POINTER(ctypes.c_size_t)]
-libc.iconv.restype = ctypes.c_size_t
-libc.iconv_close.argtypes = [ctypes.c_void_p]
-
-def iconv_decode(name, data):
-    cd = libc.iconv_open(b"UTF-8", name.encode())
-    if cd in (None, ctypes.c_void_p(-1).value):
-        return "noconv"
-    try:
-        src = ctypes.create_string_buffer(data, len(data))
-        out = ctypes.create_string_buffer(len(data) * 8 + 16)
-        inp = ctypes.c_char_p(ctypes.addressof(src)); inleft = ctypes.c_size_t(len(data))
-        outp = ctypes.c_char_p(ctypes.addressof(out)); outleft = ctypes.c_size_t(len(out))
-        r = libc.iconv(cd, ctypes.byref(inp), ctypes.byref(inleft), ctypes.byref(outp), ctypes.byref(outleft))
-        if r == ctypes.c_size_t(-1).value:
-            return None
-        return out.raw[: len(out) - outleft.value].decode("utf-8")
-    finally:
-        libc.iconv_close(cd)
-
-SKIP = {"aliases", "base64_codec", "bz2_codec", "charmap", "hex_codec", "idna", "mbcs", "oem", "punycode",
-        "quopri_codec", "rot_13", "undefined", "uu_codec", "zlib_codec", "utf_8", "utf_8_sig", "latin_1",
-        "raw_unicode_escape", "unicode_escape"}
-
-def candidates(module):
-    up = module.upper()
-    yield up.replace("_", "-")
-    yield up.replace("_", "")
-    yield up
-    if up.startswith("ISO8859"):
-        yield "ISO-8859-" + up[8:]
-    if up.startswith("MAC_"):
-        yield "MAC" + up[4:]
-    yield {"hp_roman8": "HP-ROMAN8", "ptcp154": "PT154", "kz1048": "RK1048", "tis_620": "TIS-620",
-           "cp1006": "-", "cp720": "-", "cp856": "CP856", "palmos": "-"}.get(module, "-")
-
-SAMPLE = "Hello, world: x = 1 # éàü ñ €"
-rows = []
+PROBE = r'''
+import codecs, encodings, encodings.aliases, importlib, json, pkgutil, sys
+NOT_TEXT = {"aliases", "mbcs", "oem"}
+out = {"version": sys.version.split()[0], "tables": {}, "others": [], "aliases": dict(encodings.aliases.aliases)}
 for m in sorted(x.name for x in pkgutil.iter_modules(encodings.__path__)):
-    if m in SKIP:
+    if m in NOT_TEXT:
         continue
-    info = codecs.lookup(m)
-    single = all(len(codecs.encode(ch, m, "ignore")) <= 1 for ch in "abc")
-    chosen = None
-    for name in candidates(m):
-        if name == "-":
-            continue
-        if single and m not in ("utf_7",) and not m.startswith(("utf_16", "utf_32")) and m not in ("hz",) and "2022" not in m:
-            ok = True
-            for b in range(256):
-                try:
-                    py = bytes([b]).decode(m)
-                except UnicodeDecodeError:
-                    py = None
-                ic = iconv_decode(name, bytes([b]))
-                if ic == "noconv":
-                    ok = False; break
-                if py != ic:
-                    ok = False; break
-        else:
+    try:
+        mod = importlib.import_module("encodings." + m)
+    except Exception:
+        continue
+    table = getattr(mod, "decoding_table", None)
+    if (isinstance(table, str) and len(table) == 256) or m in ("ascii", "charmap"):
+        cps = []
+        for b in range(256):
             try:
-                data = SAMPLE.encode(m)
-            except UnicodeEncodeError:
-                data = SAMPLE.encode(m, "replace")
-            ic = iconv_decode(name, data)
-            ok = ic not in ("noconv", None) and ic == data.decode(m)
-        if ok:
-            chosen = name; break
-    if chosen:
-        rows.append((m, chosen))
+                s = bytes([b]).decode(m)
+            except UnicodeDecodeError:
+                cps.append(-1)
+                continue
+            assert len(s) == 1, (m, b, s)
+            cps.append(ord(s))
+        out["tables"][m] = cps
+    else:
+        out["others"].append(m)
+print(json.dumps(out))
+'''
 
-aliases = sorted((a, m) for a, m in encodings.aliases.aliases.items())
-text_codecs = sorted(x.name for x in pkgutil.iter_modules(encodings.__path__) if x.name not in SKIP)
-text_codecs = sorted(set(text_codecs) | {"utf_8", "utf_8_sig", "latin_1"})
-iconv_names = dict(rows)
-print("// Generated by tests/corpus/make_codec_table.py: CPython's text codecs and the iconv name that decodes")
-print("// exactly as CPython does; nullptr: no exact equivalent (utf-8 and latin-1 are decoded natively).")
-print("constexpr CodecName kCodecs[] = {")
-for m in text_codecs:
-    n = iconv_names.get(m)
-    print(f'    {{"{m}", ' + (f'"{n}"' if n else "nullptr") + "},")
-print("};")
-print("// encodings.aliases entries that name a text codec above.")
-print("constexpr CodecName kAliases[] = {")
-for a, m in aliases:
-    if m in text_codecs:
-        print(f'    {{"{a}", "{m}"}},')
-print("};")
+# Why a codec is refused, in the words of the error message ("... cannot decode <codec> exactly: <why>").
+REASONS = {
+    "hz": "a stateful multi-byte codec (shift sequences)",
+    "idna": "an IDNA codec for host names, not text",
+    "punycode": "a Punycode codec for host names, not text",
+    "unicode_escape": "it decodes backslash escapes, so the text differs from the bytes",
+    "raw_unicode_escape": "it decodes \\u escapes, so the text differs from the bytes",
+}
+NATIVE = {"utf_8", "utf_8_sig", "latin_1", "utf_7"}  # decoded natively by decode.cpp (UTF-7 as CPython's decoder)
+
+
+def reason(module):
+    if module in REASONS:
+        return REASONS[module]
+    if module.startswith("iso2022"):
+        return "a stateful multi-byte codec (ISO 2022 escape sequences)"
+    if module.startswith(("utf_16", "utf_32")):
+        return "not ASCII-compatible: the whole file would be read as 2- or 4-byte units"
+    if module.endswith("_codec") or module in ("rot_13", "undefined"):
+        return "not a text codec; Python refuses it too"
+    return "a multi-byte codec whose tables ImportSpy does not carry"
+
+
+def interpreters(argv):
+    if argv:
+        return argv
+    found = sorted(glob.glob(os.path.expanduser("~/.pyenv/versions/3.1[0-9]*/bin/python")))
+    return found or [sys.executable]
+
+
+def main():
+    probes = []
+    for python in interpreters(sys.argv[1:]):
+        probes.append(json.loads(subprocess.run([python, "-c", PROBE], check=True, capture_output=True, text=True).stdout))
+    first = probes[0]
+    tables = {m: t for m, t in first["tables"].items() if all(p["tables"].get(m) == t for p in probes)}
+    others = sorted(set().union(*(p["others"] for p in probes)) | (set(first["tables"]) - set(tables)))
+    aliases = {a: m for a, m in first["aliases"].items() if all(p["aliases"].get(a) == m for p in probes)}
+    versions = ", ".join(p["version"] for p in probes)
+
+    print("// Generated by tests/corpus/make_codec_table.py from CPython " + versions + " (identical in each): do not edit.")
+    print("// Single-byte codecs are Python's own decoding of each byte (kNoChar: the byte is undefined, as in Python).")
+    for m in sorted(tables):
+        cells = [("kNoChar" if cp < 0 else f"0x{cp:04X}") for cp in tables[m]]
+        print(f"constexpr char32_t kTable_{m}[256] = {{")
+        for row in range(0, 256, 12):
+            print("    " + ", ".join(cells[row:row + 12]) + ",")
+        print("};")
+    print("// Every codec CPython finds for a declaration: a table, natively decoded (utf-8, latin-1, utf-7), or refused and why.")
+    print("constexpr Codec kCodecs[] = {")
+    for m in sorted(set(tables) | set(others) | NATIVE):
+        if m in tables:
+            print(f'    {{"{m}", kTable_{m}, nullptr}},')
+        elif m in NATIVE:
+            print(f'    {{"{m}", nullptr, nullptr}},')
+        else:
+            print(f'    {{"{m}", nullptr, "{reason(m)}"}},'.replace("\\u", "\\\\u"))
+    print("};")
+    print("// encodings.aliases entries that name a codec above.")
+    print("constexpr CodecAlias kAliases[] = {")
+    known = set(tables) | set(others) | NATIVE
+    for a, m in sorted(aliases.items()):
+        if m in known:
+            print(f'    {{"{a}", "{m}"}},')
+    print("};")
+
+
+if __name__ == "__main__":
+    main()

@@ -43,6 +43,7 @@
 #include "importspy/render/batch.hpp"
 #include "importspy/render/merge.hpp"
 #include "importspy/project/target_discovery.hpp"
+#include "importspy/util/ascii.hpp"
 #include "importspy/util/suggest.hpp"
 #include "extract/targets.hpp"
 
@@ -248,7 +249,7 @@ int fail_run(const Options& options, TargetError error, const std::string& shown
 
 int run_check(const Options& options) {
   std::string level = options.log_level;
-  std::transform(level.begin(), level.end(), level.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  std::transform(level.begin(), level.end(), level.begin(), [](unsigned char c) { return static_cast<char>(ascii::to_upper(c)); });
   const bool debug = level == "DEBUG";
   if (!options.log_level.empty()) enable_logging(nb::str(options.log_level.c_str()));
   std::string search_path;

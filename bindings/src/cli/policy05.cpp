@@ -30,6 +30,7 @@
 #include "importspy/policy/loader.hpp"
 #include "importspy/policy/starter.hpp"
 #include "importspy/project/config.hpp"
+#include "importspy/util/ascii.hpp"
 #include "importspy/util/sha256.hpp"
 
 namespace importspy::bindings {
@@ -129,7 +130,7 @@ Host probe_host(const Policy* policy) {
   nb::module_ platform = nb::module_::import_("platform");
   const auto call = [&](const char* name) { return nb::cast<std::string>(platform.attr(name)()); };
   const auto lower = [](std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return ascii::to_lower(c); });
     return text;
   };
   Host host{call("python_version"), lower(call("system")), lower(call("machine")), call("python_implementation"), {}};

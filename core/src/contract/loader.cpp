@@ -14,6 +14,7 @@
 
 #include "importspy/lang/annotation.hpp"
 #include "importspy/lang/platform.hpp"
+#include "importspy/util/ascii.hpp"
 #include "importspy/util/suggest.hpp"
 #include "importspy/util/utf8.hpp"
 
@@ -115,10 +116,10 @@ std::string did_you_mean(std::string_view word, Keys candidates) {
 
 bool is_identifier(std::string_view s) {
   if (s.empty()) return false;
-  const auto start = [](unsigned char c) { return std::isalpha(c) || c == '_' || c >= 0x80; };
+  const auto start = [](unsigned char c) { return ascii::is_alpha(c) || c == '_' || c >= 0x80; };
   if (!start(static_cast<unsigned char>(s[0]))) return false;
   for (unsigned char c : s) {
-    if (!start(c) && !std::isdigit(c)) return false;
+    if (!start(c) && !ascii::is_digit(c)) return false;
   }
   return true;
 }
@@ -405,17 +406,17 @@ private:
     // [-+]? ( \. [0-9]+ | [0-9]+ ( \. [0-9]* )? ) ( [eE] [-+]? [0-9]+ )?
     size_t i = 0;
     size_t int_digits = 0, frac_digits = 0;
-    while (i < body.size() && std::isdigit(static_cast<unsigned char>(body[i]))) ++i, ++int_digits;
+    while (i < body.size() && ascii::is_digit(static_cast<unsigned char>(body[i]))) ++i, ++int_digits;
     if (i < body.size() && body[i] == '.') {
       ++i;
-      while (i < body.size() && std::isdigit(static_cast<unsigned char>(body[i]))) ++i, ++frac_digits;
+      while (i < body.size() && ascii::is_digit(static_cast<unsigned char>(body[i]))) ++i, ++frac_digits;
     }
     if (int_digits == 0 && frac_digits == 0) return std::nullopt;
     if (i < body.size() && (body[i] == 'e' || body[i] == 'E')) {
       ++i;
       if (i < body.size() && (body[i] == '-' || body[i] == '+')) ++i;
       size_t exp_digits = 0;
-      while (i < body.size() && std::isdigit(static_cast<unsigned char>(body[i]))) ++i, ++exp_digits;
+      while (i < body.size() && ascii::is_digit(static_cast<unsigned char>(body[i]))) ++i, ++exp_digits;
       if (exp_digits == 0) return std::nullopt;
     }
     if (i != body.size()) return std::nullopt;
@@ -433,7 +434,7 @@ private:
   }
 
   static bool is_sha256_hex(std::string_view text) {
-    return text.size() == 64 && std::all_of(text.begin(), text.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || (c >= 'a' && c <= 'f'); });
+    return text.size() == 64 && std::all_of(text.begin(), text.end(), [](char c) { return ascii::is_digit(static_cast<unsigned char>(c)) || (c >= 'a' && c <= 'f'); });
   }
 
   // `hash: "sha256:<64 lowercase hex digits>"` on a function, method or class.

@@ -5,6 +5,7 @@
 #include <set>
 #include <sstream>
 
+#include "importspy/util/ascii.hpp"
 #include "importspy/util/sha256.hpp"
 
 namespace importspy {
@@ -36,7 +37,7 @@ std::optional<std::string> header(std::string_view metadata, std::string_view ke
     const size_t colon = line.find(':');
     if (colon == std::string::npos) continue;
     std::string name = line.substr(0, colon);
-    if (std::equal(name.begin(), name.end(), key.begin(), key.end(), [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
+    if (std::equal(name.begin(), name.end(), key.begin(), key.end(), [](char a, char b) { return ascii::to_lower(a) == ascii::to_lower(b); })) {
       return trim(std::string_view(line).substr(colon + 1));
     }
   }
@@ -101,7 +102,7 @@ std::string normalize_project_name(std::string_view name) {
     }
     if (separator && !out.empty()) out += '-';
     separator = false;
-    out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    out += static_cast<char>(ascii::to_lower(static_cast<unsigned char>(c)));
   }
   return out;
 }

@@ -9,6 +9,7 @@
 #include "importspy/lang/annotation.hpp"
 #include "importspy/lang/platform.hpp"
 #include "importspy/lang/version.hpp"
+#include "importspy/util/ascii.hpp"
 
 namespace importspy {
 namespace {
@@ -40,7 +41,7 @@ std::string quoted(std::string_view text) {
 std::string name_scalar(const std::string& name) {
   static constexpr std::string_view kOtherTypes[] = {"null", "true", "false", "yes", "no", "on", "off", "y", "n"};
   std::string lower(name);
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return static_cast<char>(ascii::to_lower(c)); });
   const bool ambiguous = std::find(std::begin(kOtherTypes), std::end(kOtherTypes), lower) != std::end(kOtherTypes);
   return ambiguous || name.empty() ? quoted(name) : name;
 }

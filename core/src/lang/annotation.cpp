@@ -1,4 +1,5 @@
 #include "importspy/lang/annotation.hpp"
+#include "importspy/util/ascii.hpp"
 
 #include <algorithm>
 #include <array>
@@ -42,7 +43,7 @@ private:
   [[noreturn]] void fail(std::string message) { throw ParseFailure{pos_, std::move(message)}; }
 
   void skip_space() {
-    while (pos_ < text_.size() && std::isspace(static_cast<unsigned char>(text_[pos_]))) ++pos_;
+    while (pos_ < text_.size() && ascii::is_space(static_cast<unsigned char>(text_[pos_]))) ++pos_;
   }
 
   bool accept(char c) {
@@ -62,9 +63,9 @@ private:
   }
 
   static bool is_name_start(char c) {
-    return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || static_cast<unsigned char>(c) >= 0x80;
+    return ascii::is_alpha(static_cast<unsigned char>(c)) || c == '_' || static_cast<unsigned char>(c) >= 0x80;
   }
-  static bool is_name_char(char c) { return is_name_start(c) || std::isdigit(static_cast<unsigned char>(c)); }
+  static bool is_name_char(char c) { return is_name_start(c) || ascii::is_digit(static_cast<unsigned char>(c)); }
 
   Node parse_expr() {
     if (++nesting_ > 256) fail("annotation nests too deeply");
@@ -128,9 +129,9 @@ private:
       pos_ += 3;
       return Node{Node::Kind::ellipsis, "...", {}};
     }
-    if (std::isdigit(static_cast<unsigned char>(c)) || c == '-') {
+    if (ascii::is_digit(static_cast<unsigned char>(c)) || c == '-') {
       const std::size_t start = pos_++;
-      while (pos_ < text_.size() && (std::isalnum(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '.' || text_[pos_] == '_')) ++pos_;
+      while (pos_ < text_.size() && (ascii::is_alnum(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '.' || text_[pos_] == '_')) ++pos_;
       if (pos_ - start == 1 && c == '-') fail("expected a number after `-`");
       return Node{Node::Kind::number, std::string(text_.substr(start, pos_ - start)), {}};
     }
@@ -341,7 +342,7 @@ std::string canonical_annotation_or_text(std::string_view text) {
   std::string folded;
   bool pending_space = false;
   for (char c : text) {
-    if (std::isspace(static_cast<unsigned char>(c))) {
+    if (ascii::is_space(static_cast<unsigned char>(c))) {
       pending_space = !folded.empty();
       continue;
     }

@@ -1,4 +1,5 @@
 #include "importspy/lang/platform.hpp"
+#include "importspy/util/ascii.hpp"
 
 #include <array>
 #include <cctype>
@@ -47,15 +48,15 @@ constexpr auto kInterpreterSpellings = spellings_of(kInterpreterAliases);
 bool equal_ignoring_case(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+    if (ascii::to_lower(static_cast<unsigned char>(a[i])) != ascii::to_lower(static_cast<unsigned char>(b[i]))) return false;
   }
   return true;
 }
 
 template <size_t N>
 std::optional<std::string_view> lookup(const std::array<Alias, N>& aliases, std::string_view spelling) {
-  while (!spelling.empty() && std::isspace(static_cast<unsigned char>(spelling.front()))) spelling.remove_prefix(1);
-  while (!spelling.empty() && std::isspace(static_cast<unsigned char>(spelling.back()))) spelling.remove_suffix(1);
+  while (!spelling.empty() && ascii::is_space(static_cast<unsigned char>(spelling.front()))) spelling.remove_prefix(1);
+  while (!spelling.empty() && ascii::is_space(static_cast<unsigned char>(spelling.back()))) spelling.remove_suffix(1);
   for (const auto& [alias, canonical] : aliases) {
     if (equal_ignoring_case(alias, spelling)) return canonical;
   }

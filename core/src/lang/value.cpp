@@ -163,7 +163,10 @@ std::string python_float_repr(double d) {
   if (ec != std::errc{}) return "nan";
   const std::string sci(buf, end);  // like -1.2345e+05: shortest round-trip digits
   const auto e_pos = sci.find('e');
-  const int exponent = std::stoi(sci.substr(e_pos + 1));
+  int exponent = 0;  // from_chars, not stoi: the C library's conversions follow the host's locale
+  const char* exponent_text = sci.data() + e_pos + 1;
+  if (*exponent_text == '+') ++exponent_text;
+  std::from_chars(exponent_text, sci.data() + sci.size(), exponent);
   const bool negative = sci[0] == '-';
   std::string digits;
   for (char c : sci.substr(0, e_pos)) {

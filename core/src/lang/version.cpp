@@ -1,4 +1,5 @@
 #include "importspy/lang/version.hpp"
+#include "importspy/util/ascii.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -17,7 +18,7 @@ public:
 
   bool number(std::uint64_t& out) {
     const size_t start = i_;
-    while (!done() && std::isdigit(static_cast<unsigned char>(s_[i_]))) ++i_;
+    while (!done() && ascii::is_digit(static_cast<unsigned char>(s_[i_]))) ++i_;
     if (i_ == start) return false;
     auto [ptr, ec] = std::from_chars(s_.data() + start, s_.data() + i_, out);
     return ec == std::errc{} && ptr == s_.data() + i_;
@@ -38,7 +39,7 @@ public:
       if (s_.size() - i_ >= w.size()) {
         bool same = true;
         for (size_t k = 0; k < w.size(); ++k) {
-          if (std::tolower(static_cast<unsigned char>(s_[i_ + k])) != w[k]) {
+          if (ascii::to_lower(static_cast<unsigned char>(s_[i_ + k])) != w[k]) {
             same = false;
             break;
           }
@@ -61,8 +62,8 @@ private:
 };
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  while (!s.empty() && ascii::is_space(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && ascii::is_space(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
   return s;
 }
 
@@ -90,10 +91,11 @@ std::pair<int, std::pair<int, std::uint64_t>> pre_key(const Version& v) {
 int compare_local(std::string_view a, std::string_view b) {
   if (a.empty() || b.empty()) return three_way(!a.empty(), !b.empty());
   // Segments compare numerically when both are numbers; a number sorts after a word.
+  const auto digit = [](char c) { return ascii::is_digit(static_cast<unsigned char>(c)); };
   while (!a.empty() && !b.empty()) {
     const size_t ea = std::min(a.find('.'), a.size()), eb = std::min(b.find('.'), b.size());
     const std::string_view sa = a.substr(0, ea), sb = b.substr(0, eb);
-    const bool na = std::all_of(sa.begin(), sa.end(), ::isdigit), nb = std::all_of(sb.begin(), sb.end(), ::isdigit);
+    const bool na = std::all_of(sa.begin(), sa.end(), digit), nb = std::all_of(sb.begin(), sb.end(), digit);
     int c = 0;
     if (na && nb) {
       c = three_way(sa.size(), sb.size());
@@ -189,8 +191,8 @@ std::optional<Version> Version::parse(std::string_view text) {
     std::string_view local = s.rest().substr(1);
     if (local.empty()) return std::nullopt;
     for (char c : local) {
-      if (std::isalnum(static_cast<unsigned char>(c))) {
-        v.local.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+      if (ascii::is_alnum(static_cast<unsigned char>(c))) {
+        v.local.push_back(static_cast<char>(ascii::to_lower(static_cast<unsigned char>(c))));
       } else if (c == '.' || c == '-' || c == '_') {
         v.local.push_back('.');
       } else {
@@ -259,7 +261,7 @@ bool VersionClause::matches(const Version& actual, std::string_view actual_text)
     case Op::arbitrary: {
       const std::string_view want = text, have = trim(actual_text);
       return want.size() == have.size() && std::equal(want.begin(), want.end(), have.begin(), [](char a, char b) {
-               return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+               return ascii::to_lower(static_cast<unsigned char>(a)) == ascii::to_lower(static_cast<unsigned char>(b));
              });
     }
     case Op::equal:

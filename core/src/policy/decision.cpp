@@ -1,4 +1,5 @@
 #include "importspy/policy/decision.hpp"
+#include "importspy/util/ascii.hpp"
 
 #include <algorithm>
 #include <set>
@@ -7,7 +8,7 @@ namespace importspy::policy {
 namespace {
 
 std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return ascii::to_lower(c); });
   return text;
 }
 

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "importspy/facts/distributions.hpp"
+#include "importspy/util/ascii.hpp"
 #include "importspy/util/sha256.hpp"
 #include "importspy/util/suggest.hpp"
 
@@ -88,9 +89,9 @@ std::string describe(const YAML::Node& node) {
 
 bool is_identifier(std::string_view s) {
   if (s.empty()) return false;
-  const auto start = [](unsigned char c) { return std::isalpha(c) || c == '_' || c >= 0x80; };
+  const auto start = [](unsigned char c) { return ascii::is_alpha(c) || c == '_' || c >= 0x80; };
   if (!start(static_cast<unsigned char>(s[0]))) return false;
-  return std::all_of(s.begin(), s.end(), [&](unsigned char c) { return start(c) || std::isdigit(c); });
+  return std::all_of(s.begin(), s.end(), [&](unsigned char c) { return start(c) || ascii::is_digit(c); });
 }
 
 class Reader {
@@ -388,7 +389,7 @@ std::optional<std::string> normalize_origin_url(std::string_view url, bool repos
   const size_t colon = url.find(':');
   if (colon == std::string_view::npos || colon == 0) return std::nullopt;
   std::string scheme(url.substr(0, colon));
-  std::transform(scheme.begin(), scheme.end(), scheme.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::transform(scheme.begin(), scheme.end(), scheme.begin(), [](unsigned char c) { return ascii::to_lower(c); });
   static const std::set<std::string, std::less<>> schemes = {"https", "http", "ssh", "git", "file", "ftp"};
   if (!schemes.contains(scheme)) return std::nullopt;
   std::string_view rest = url.substr(colon + 1);
@@ -414,9 +415,9 @@ std::optional<std::string> normalize_origin_url(std::string_view url, bool repos
       host = std::string(netloc.substr(0, p));
       if (p != std::string_view::npos) port = netloc.substr(p + 1);
     }
-    std::transform(host.begin(), host.end(), host.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::transform(host.begin(), host.end(), host.begin(), [](unsigned char c) { return ascii::to_lower(c); });
     if (!port.empty()) {
-      if (port.size() > 5 || !std::all_of(port.begin(), port.end(), [](unsigned char c) { return std::isdigit(c); })) return std::nullopt;
+      if (port.size() > 5 || !std::all_of(port.begin(), port.end(), [](unsigned char c) { return ascii::is_digit(c); })) return std::nullopt;
       const int number = std::stoi(std::string(port));
       if (number > 65535) return std::nullopt;
       if (!((scheme == "https" && number == 443) || (scheme == "http" && number == 80))) host += ":" + std::to_string(number);

@@ -10,6 +10,7 @@
 #include "importspy/facts/module_file.hpp"
 #include "importspy/project/config.hpp"
 #include "importspy/project/module_pattern.hpp"
+#include "importspy/util/ascii.hpp"
 
 namespace importspy {
 namespace fs = std::filesystem;
@@ -20,7 +21,7 @@ bool has_glob_characters(std::string_view text) { return text.find_first_of("*?[
 
 bool looks_like_dotted_name(std::string_view text) {
   if (text.empty() || text.front() == '.' || text.back() == '.') return false;
-  return std::all_of(text.begin(), text.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.'; });
+  return std::all_of(text.begin(), text.end(), [](char c) { return ascii::is_alnum(static_cast<unsigned char>(c)) || c == '_' || c == '.'; });
 }
 
 // Directories no one means when they name a project folder.

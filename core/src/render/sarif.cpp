@@ -3,6 +3,7 @@
 
 #include "importspy/render/batch.hpp"
 #include "importspy/report/violation_codes.hpp"
+#include "importspy/util/ascii.hpp"
 
 namespace importspy {
 namespace {
@@ -32,7 +33,7 @@ std::string uri_of(const std::string& path) {
   const bool absolute = !path.empty() && path.front() == '/';
   if (absolute) out = "file://";
   for (unsigned char c : path) {
-    if (std::isalnum(c) || c == '/' || c == '-' || c == '.' || c == '_' || c == '~') {
+    if (ascii::is_alnum(c) || c == '/' || c == '-' || c == '.' || c == '_' || c == '~') {
       out.push_back(static_cast<char>(c));
     } else {
       out += '%';

@@ -1,26 +1,26 @@
 #include "importspy/source/decode.hpp"
 
 #include <algorithm>
-#include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
-#include <memory>
 
 #include "importspy/source/source_error.hpp"
+#include "importspy/util/ascii.hpp"
 #include "importspy/util/utf8.hpp"
-
-#if defined(__unix__) || defined(__APPLE__)
-#include <iconv.h>
-#define IMPORTSPY_HAVE_ICONV 1
-#else
-#define IMPORTSPY_HAVE_ICONV 0
-#endif
 
 namespace importspy {
 namespace {
 
-struct CodecName {
+constexpr char32_t kNoChar = 0xFFFFFFFF;
+// A codec CPython can find for a declaration: a single-byte `table` of Python's own decoding, decoded
+// natively (utf-8, latin-1: neither table nor reason), or `refused` with the reason.
+struct Codec {
+  const char* name;
+  const char32_t* table;
+  const char* refused;
+};
+struct CodecAlias {
   const char* name;
   const char* target;
 };
@@ -36,7 +36,8 @@ std::string hex_byte(unsigned char c) {
   return buffer;
 }
 
-// The 1-based line and byte column of `offset` in bytes of an ASCII-compatible encoding.
+// The 1-based line and byte column of `offset` in bytes of an ASCII-compatible encoding whose line ends
+// are '\n' only (after translate_newlines()).
 SourceMark byte_mark(std::string_view bytes, std::size_t offset) {
   SourceMark at{1, 1};
   for (std::size_t i = 0; i < offset && i < bytes.size(); ++i) {
@@ -77,12 +78,11 @@ std::size_t first_invalid_utf8_fast(std::string_view text) {
   return std::string_view::npos;
 }
 
-bool is_ascii_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
-
 // CPython's get_coding_spec(): a declaration counts only inside a comment that is alone on its line;
 // "coding" must be followed by ':' or '=', blanks, then a name of [A-Za-z0-9-_.] (ASCII only). An empty
 // name lets the search go on. Note that the C tokenizer, not the documented regex, decides: the
-// regex's `\w` would also accept non-ASCII letters.
+// regex's `\w` would also accept non-ASCII letters. `line` is as CPython passes it: line 1 without its
+// line end, line 2 with its '\n'.
 std::optional<std::string_view> coding_spec(std::string_view line) {
   std::size_t i = 0;
   // CPython stops its scans 6 bytes before the end of the line ("coding" must fit).
@@ -99,13 +99,13 @@ std::optional<std::string_view> coding_spec(std::string_view line) {
       ++t;
     } while (t < line.size() && (line[t] == ' ' || line[t] == '\t'));
     const std::size_t begin = t;
-    while (t < line.size() && (is_ascii_alnum(line[t]) || line[t] == '-' || line[t] == '_' || line[t] == '.')) ++t;
+    while (t < line.size() && (ascii::is_alnum(line[t]) || line[t] == '-' || line[t] == '_' || line[t] == '.')) ++t;
     if (t > begin) return line.substr(begin, t - begin);
   }
   return std::nullopt;
 }
 
-// A line with nothing but blanks and possibly a comment lets CPython look at the next line too.
+// A line 1 with nothing but blanks and possibly a comment lets CPython look at line 2 too.
 bool blank_or_comment(std::string_view line) {
   for (char c : line) {
     if (c == '#' || c == '\n' || c == '\r') return true;
@@ -114,13 +114,41 @@ bool blank_or_comment(std::string_view line) {
   return true;
 }
 
+// CPython's translate_newlines(), which compile() applies to the bytes before it looks for a declaration
+// or decodes: "\r\n" and a lone '\r' become '\n', and a '\n' ends the text when it has none.
+std::string translate_newlines(std::string_view bytes) {
+  std::string out;
+  out.reserve(bytes.size() + 1);
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    if (bytes[i] == '\r') {
+      out += '\n';
+      if (i + 1 < bytes.size() && bytes[i + 1] == '\n') ++i;
+    } else {
+      out += bytes[i];
+    }
+  }
+  if (!out.empty() && out.back() != '\n') out += '\n';
+  return out;
+}
+
+// The end of the line that starts at `from` (the offset of its '\n', '\r' or "\r\n"), and the offset of
+// the next line's start: lines as CPython counts them after translate_newlines().
+struct LineEnd {
+  std::size_t end, next;
+};
+LineEnd line_end(std::string_view bytes, std::size_t from) {
+  const std::size_t end = std::min(bytes.find('\n', from), bytes.find('\r', from));
+  if (end == std::string_view::npos) return {bytes.size(), bytes.size()};
+  return {end, end + (bytes[end] == '\r' && end + 1 < bytes.size() && bytes[end + 1] == '\n' ? 2 : 1)};
+}
+
 // encodings.normalize_encoding after codecs.lookup's lower-casing: runs of characters other than ASCII
 // letters, digits and '.' become one '_', none at either end.
 std::string python_codec_key(std::string_view name) {
   std::string out;
   bool punct = false;
   for (char c : name) {
-    if (is_ascii_alnum(c) || c == '.') {
+    if (ascii::is_alnum(c) || c == '.') {
       if (punct && !out.empty()) out += '_';
       out += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
       punct = false;
@@ -131,7 +159,7 @@ std::string python_codec_key(std::string_view name) {
   return out;
 }
 
-const CodecName* find_codec(std::string_view module) {
+const Codec* find_codec(std::string_view module) {
   for (const auto& codec : kCodecs) {
     if (module == codec.name) return &codec;
   }
@@ -139,7 +167,7 @@ const CodecName* find_codec(std::string_view module) {
 }
 
 // The codec module codecs.lookup() would find for `name`, or nullptr for an unknown encoding.
-const CodecName* lookup_codec(std::string_view name) {
+const Codec* lookup_codec(std::string_view name) {
   std::string key = python_codec_key(name);
   std::string dotless = key;
   std::replace(dotless.begin(), dotless.end(), '.', '_');
@@ -149,58 +177,151 @@ const CodecName* lookup_codec(std::string_view name) {
   return find_codec(key);
 }
 
+void append_utf8(std::string& out, char32_t c) {
+  if (c < 0x80) {
+    out += static_cast<char>(c);
+  } else if (c < 0x800) {
+    out += static_cast<char>(0xC0 | (c >> 6));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  } else if (c < 0x10000) {
+    out += static_cast<char>(0xE0 | (c >> 12));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (c >> 18));
+    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  }
+}
+
 std::string latin1_to_utf8(std::string_view bytes) {
   std::string out;
   out.reserve(bytes.size() + bytes.size() / 8);
-  for (char ch : bytes) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c < 0x80) {
-      out += ch;
-    } else {
-      out += static_cast<char>(0xC0 | (c >> 6));
-      out += static_cast<char>(0x80 | (c & 0x3F));
+  for (char ch : bytes) append_utf8(out, static_cast<unsigned char>(ch));
+  return out;
+}
+
+// `bytes` (already through translate_newlines(), as CPython decodes them) through a single-byte table.
+std::string table_to_utf8(std::string_view bytes, const Codec& codec, const std::string& declared, const std::string& file) {
+  std::string out;
+  out.reserve(bytes.size() + bytes.size() / 4);
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(bytes[i]);
+    const char32_t c = codec.table[byte];
+    if (c == kNoChar) {
+      fail(file, byte_mark(bytes, i),
+           "the source declares encoding " + declared + " (Python codec " + codec.name + "), but byte " + hex_byte(byte) +
+               " is not defined in it; fix the byte or the declaration");
     }
+    append_utf8(out, c);
   }
   return out;
 }
 
-#if IMPORTSPY_HAVE_ICONV
-std::string iconv_to_utf8(std::string_view bytes, const CodecName& codec, const std::string& declared, const std::string& file) {
-  iconv_t cd = iconv_open("UTF-8", codec.target);
-  if (cd == reinterpret_cast<iconv_t>(-1)) {
-    fail(file, {0, 0}, "encoding " + declared + " (Python codec " + codec.name + ") is not available on this system (iconv lacks " + codec.target + ")");
-  }
-  const std::unique_ptr<void, int (*)(iconv_t)> closer(cd, iconv_close);
-  std::string out(bytes.size() * 4 + 16, '\0');
-  // iconv's interface takes non-const pointers; it never writes through the input one.
-  char* in = const_cast<char*>(bytes.data());
-  std::size_t in_left = bytes.size();
-  std::size_t done = 0;
-  // One call per buffer-full; a final call with no input flushes a pending shift state (UTF-7, ISO-2022).
-  bool flushing = false;
-  while (true) {
-    char* out_ptr = out.data() + done;
-    std::size_t out_left = out.size() - done;
-    const std::size_t r = flushing ? iconv(cd, nullptr, nullptr, &out_ptr, &out_left) : iconv(cd, &in, &in_left, &out_ptr, &out_left);
-    done = static_cast<std::size_t>(out_ptr - out.data());
-    if (r != static_cast<std::size_t>(-1)) {
-      if (flushing) break;
-      flushing = in_left == 0;
+bool is_base64(unsigned char c) { return ascii::is_alnum(c) || c == '+' || c == '/'; }
+
+unsigned from_base64(unsigned char c) {
+  return c >= 'A' && c <= 'Z' ? c - 'A' : c >= 'a' && c <= 'z' ? c - 'a' + 26 : c >= '0' && c <= '9' ? c - '0' + 52 : c == '+' ? 62 : 63;
+}
+
+// `bytes` (already through translate_newlines()) as CPython's strict UTF-7 decoder reads them
+// (PyUnicode_DecodeUTF7Stateful): ASCII other than '+' as itself, "+-" as '+', base64 runs as UTF-16
+// ended by any other byte ('-' absorbed). What CPython rejects is refused: bytes above 0x7F, "+" before
+// a byte that is neither base64 nor '-', leftover or nonzero padding bits, and surrogates left unpaired
+// (compile() fails on them when it re-encodes the text as UTF-8).
+std::string utf7_to_utf8(std::string_view bytes, const std::string& declared, const std::string& file) {
+  std::string out;
+  out.reserve(bytes.size());
+  const auto refuse = [&](std::size_t at, const std::string& what) {
+    fail(file, byte_mark(bytes, at), "the source declares encoding " + declared + " (UTF-7), but " + what + "; Python cannot decode it either");
+  };
+  bool in_shift = false;
+  std::size_t shift_start = 0;
+  unsigned bits = 0;
+  std::uint32_t buffer = 0;
+  char32_t surrogate = 0;
+  std::size_t i = 0;
+  while (i < bytes.size()) {
+    const auto c = static_cast<unsigned char>(bytes[i]);
+    if (in_shift) {
+      if (is_base64(c)) {
+        buffer = (buffer << 6) | from_base64(c);
+        bits += 6;
+        ++i;
+        if (bits >= 16) {
+          const auto unit = static_cast<char32_t>(buffer >> (bits - 16));
+          bits -= 16;
+          buffer &= (1u << bits) - 1;
+          if (surrogate) {
+            if (unit < 0xDC00 || unit > 0xDFFF) refuse(shift_start, "a base64 run holds a high surrogate without its low half");
+            append_utf8(out, 0x10000 + ((surrogate - 0xD800) << 10) + (unit - 0xDC00));
+            surrogate = 0;
+          } else if (unit >= 0xD800 && unit <= 0xDBFF) {
+            surrogate = unit;
+          } else if (unit >= 0xDC00 && unit <= 0xDFFF) {
+            refuse(shift_start, "a base64 run holds a low surrogate without its high half");
+          } else {
+            append_utf8(out, unit);
+          }
+        }
+        continue;
+      }
+      in_shift = false;
+      if (bits >= 6) refuse(i, "the base64 run ends inside a character");
+      if (bits > 0 && buffer != 0) refuse(i, "the base64 run ends with nonzero padding bits");
+      if (surrogate) refuse(shift_start, "a base64 run ends with a high surrogate without its low half");
+      if (c == '-') ++i;  // absorbed; any other byte ends the run and is read again below
       continue;
     }
-    if (errno == E2BIG) {
-      out.resize(out.size() * 2);
-      continue;
+    if (c == '+') {
+      shift_start = i++;
+      if (i < bytes.size() && bytes[i] == '-') {
+        out += '+';
+        ++i;
+      } else if (i < bytes.size() && !is_base64(static_cast<unsigned char>(bytes[i]))) {
+        refuse(shift_start, "'+' is followed by " + hex_byte(static_cast<unsigned char>(bytes[i])) + ", neither base64 nor '-'");
+      } else {
+        in_shift = true;
+        bits = 0;
+        buffer = 0;
+        surrogate = 0;
+      }
+    } else if (c < 0x80) {
+      out += static_cast<char>(c);
+      ++i;
+    } else {
+      refuse(i, "byte " + hex_byte(c) + " is not ASCII");
     }
-    const std::size_t at = static_cast<std::size_t>(in - bytes.data());
-    const std::string found = at < bytes.size() ? "byte " + hex_byte(static_cast<unsigned char>(bytes[at])) : "the end of the file";
-    fail(file, byte_mark(bytes, at),
-         "the source declares encoding " + declared + ", but " + found + (errno == EINVAL ? " ends an incomplete character" : " is not valid in it"));
   }
-  out.resize(done);
+  if (in_shift && (surrogate || bits >= 6 || (bits > 0 && buffer != 0))) refuse(shift_start, "a base64 run is not terminated");
   return out;
 }
-#endif
+
+// Where a declaration was found: its name as written, and its line (1 or 2; column 1, the comment's line).
+struct Declaration {
+  std::string_view name;
+  SourceMark at;
+};
+
+// PEP 263 as compile() applies it: the bytes' line ends translated first, then line 1, and line 2 when
+// line 1 holds only blanks or a comment. A line that ends with a lone '\r' is a line (utf-7 attacks).
+std::optional<Declaration> find_declaration(std::string_view body) {
+  if (body.empty()) return std::nullopt;
+  const LineEnd first = line_end(body, 0);
+  const std::string_view line1 = body.substr(0, first.end);  // CPython passes line 1 without its '\n'
+  if (const auto spec = coding_spec(line1)) return Declaration{*spec, {1, 1}};
+  // Line 2 exists once anything follows line 1: compile() ends the text with a '\n' when it has none.
+  if (!blank_or_comment(line1) || first.next >= body.size()) return std::nullopt;
+  const LineEnd second = line_end(body, first.next);
+  std::string line2(body.substr(first.next, second.end - first.next));
+  line2 += '\n';  // and line 2 with it
+  if (const auto spec = coding_spec(line2)) {
+    const std::size_t column = static_cast<std::size_t>(spec->data() - line2.data());
+    return Declaration{body.substr(first.next + column, spec->size()), {2, 1}};
+  }
+  return std::nullopt;
+}
 
 }  // namespace
 
@@ -210,7 +331,7 @@ void fail_invalid_utf8(const std::string& file, std::string_view text, std::size
            hex_byte(static_cast<unsigned char>(text[offset])) + " that does not start a valid UTF-8 character");
 }
 
-bool has_codec_support() { return IMPORTSPY_HAVE_ICONV != 0; }
+bool has_codec_support() { return true; }
 
 std::string normal_encoding_name(std::string_view declared) {
   // CPython's get_normal_name(): it looks at the first 12 characters only.
@@ -234,38 +355,33 @@ DecodedSource decode_source(std::string_view bytes, const std::string& filename)
     body.remove_prefix(3);
     result.bom_ = true;
   }
-  // PEP 263: line 1, and line 2 when line 1 holds only blanks or a comment. CPython splits on '\n' only.
-  std::optional<std::string_view> spec;
-  const std::size_t end1 = body.find('\n');
-  if (end1 != std::string_view::npos) {
-    const std::string_view line1 = body.substr(0, end1 + 1);
-    spec = coding_spec(line1);
-    if (!spec && blank_or_comment(line1)) {
-      const std::size_t end2 = body.find('\n', end1 + 1);
-      if (end2 != std::string_view::npos) spec = coding_spec(body.substr(end1 + 1, end2 - end1));
-    }
-  }
+  const std::optional<Declaration> declaration = find_declaration(body);
   std::string encoding = "utf-8";
-  if (spec) {
-    result.declared_ = std::string(*spec);
-    encoding = normal_encoding_name(*spec);
+  SourceMark at{1, 1};
+  if (declaration) {
+    result.declared_ = std::string(declaration->name);
+    at = declaration->at;
+    encoding = normal_encoding_name(declaration->name);
     if (result.bom_ && encoding != "utf-8") {
-      fail(filename, {1, 1}, "encoding problem: the file starts with a UTF-8 byte order mark but declares encoding " + encoding +
-                                 " (expected no declaration or utf-8)");
+      fail(filename, at, "encoding problem: the file starts with a UTF-8 byte order mark but declares encoding " + encoding +
+                             " (expected no declaration or utf-8)");
     }
   }
 
-  const CodecName* codec = nullptr;
+  const Codec* codec = nullptr;
   bool through_registry = false;
   if (encoding != "utf-8" && encoding != "iso-8859-1") {
     codec = lookup_codec(encoding);
-    if (!codec) fail(filename, {0, 0}, "unknown encoding: " + encoding);
+    if (!codec) {
+      fail(filename, at, "unknown encoding: " + encoding + " in the coding declaration (line " + std::to_string(at.line) +
+                             "); Python cannot import this file either: declare an encoding Python knows, or utf-8");
+    }
     const std::string_view name = codec->name;
     if (name == "utf_8" || name == "utf_8_sig") {
       encoding = "utf-8";
       through_registry = true;
       codec = nullptr;
-    } else if (name == "latin_1" || name == "iso8859_1") {
+    } else if (name == "latin_1") {
       encoding = "iso-8859-1";
       codec = nullptr;
     } else {
@@ -282,31 +398,37 @@ DecodedSource decode_source(std::string_view bytes, const std::string& filename)
     } else {
       result.utf8_unchecked_ = first_invalid_utf8_fast(body) != std::string_view::npos;
     }
-    result.borrowed_ = body;
-  } else if (encoding == "iso-8859-1") {
-    result.owned_ = latin1_to_utf8(body);
-  } else {
-    if (!codec->target) {
-      fail(filename, {0, 0},
-           "encoding " + *result.declared_ + " (Python codec " + codec->name + ") is not supported by ImportSpy's source reader");
+    // Line ends as compile() reads them: the text is copied only when it holds a '\r'.
+    if (body.find('\r') != std::string_view::npos) {
+      std::string text = translate_newlines(body);
+      if (!body.ends_with('\r') && !body.ends_with('\n') && !text.empty()) text.pop_back();  // no '\n' added at the end
+      result.owned_ = std::move(text);
+    } else {
+      result.borrowed_ = body;
     }
-#if IMPORTSPY_HAVE_ICONV
-    result.owned_ = iconv_to_utf8(body, *codec, *result.declared_, filename);
-#else
-    fail(filename, {0, 0}, "encoding " + *result.declared_ + " needs iconv, which this platform lacks; only utf-8 and latin-1 are available");
-#endif
+  } else if (encoding == "iso-8859-1") {
+    result.owned_ = latin1_to_utf8(translate_newlines(body));
+  } else if (encoding == "utf_7") {
+    result.owned_ = utf7_to_utf8(translate_newlines(body), *result.declared_, filename);
+  } else if (codec->table) {
+    result.owned_ = table_to_utf8(translate_newlines(body), *codec, *result.declared_, filename);
+  } else {
+    fail(filename, at,
+         "the coding declaration names " + *result.declared_ + " (Python codec " + codec->name +
+             "), which ImportSpy cannot decode exactly as Python does (" + codec->refused +
+             "), so the text it would check might not be the program Python runs; save the file as UTF-8 and declare utf-8 or nothing");
   }
 
   const std::string_view text = result.text();
+  if (codec && text.find('\r') != std::string_view::npos) {
+    // CPython decodes after it has turned line ends into '\n': a CR that only the codec makes (UTF-7's
+    // `+AA0-`) is read differently by each CPython (3.10: a syntax error; 3.12: a line end before '\n').
+    fail(filename, character_mark(text, text.find('\r')),
+         "the source declares encoding " + *result.declared_ + ", which decodes to a carriage return here; CPython 3.10 to 3.13 do not read "
+         "that alike, so ImportSpy refuses it: save the file as UTF-8");
+  }
   if (const std::size_t nul = text.find('\0'); nul != std::string_view::npos) {
     fail(filename, character_mark(text, nul), "source code cannot contain null bytes (found a NUL character)");
-  }
-  if (codec) {
-    // What a codec produced must be UTF-8 like any other text (iconv never yields surrogates, but
-    // this keeps the tokenizer's assumption explicit).
-    if (const std::size_t bad = first_invalid_utf8_fast(text); bad != std::string_view::npos) {
-      fail(filename, character_mark(text, bad), "decoding with " + encoding + " produced invalid UTF-8");
-    }
   }
   return result;
 }

@@ -1,5 +1,7 @@
 #include "importspy/source/literal.hpp"
 
+#include <algorithm>
+#include <charconv>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -193,6 +195,31 @@ bool append_body(const StringParts& parts, std::string& out, const char*& why) {
   return true;
 }
 
+// A decimal float literal's value as CPython computes it (correctly rounded, inf past the largest double,
+// 0.0 below the smallest), without the C library's strtod: that reads the decimal point of the host's
+// locale, and a host that called setlocale(LC_ALL, "") under a comma locale would read `1.9` as 1.
+double float_value(std::string_view digits) {
+  double value = 0.0;
+  const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value, std::chars_format::general);
+  if (error != std::errc::result_out_of_range) return value;
+  // Out of range: an overflow when the decimal exponent of the leading nonzero digit is positive.
+  const std::size_t e = digits.find_first_of("eE");
+  const std::string_view mantissa = digits.substr(0, e);
+  long long exponent = 0;
+  if (e != std::string_view::npos) {
+    std::string_view tail = digits.substr(e + 1);
+    const bool negative = !tail.empty() && tail.front() == '-';
+    if (!tail.empty() && (tail.front() == '-' || tail.front() == '+')) tail.remove_prefix(1);
+    for (char c : tail) exponent = std::min<long long>(exponent * 10 + (c - '0'), 1'000'000'000);
+    if (negative) exponent = -exponent;
+  }
+  const std::size_t point = std::min(mantissa.find('.'), mantissa.size());
+  const std::size_t lead = mantissa.find_first_not_of("0.");
+  if (lead == std::string_view::npos) return 0.0;
+  const long long position = lead < point ? static_cast<long long>(point - lead) - 1 : -static_cast<long long>(lead - point);
+  return position + exponent > 0 ? std::numeric_limits<double>::infinity() : 0.0;
+}
+
 }  // namespace
 
 Value number_value(std::string_view text) {
@@ -204,7 +231,7 @@ Value number_value(std::string_view text) {
   const char last = clean.empty() ? '\0' : static_cast<char>(clean.back() | 0x20);
   if (last == 'j') {
     clean.pop_back();
-    std::string imag = python_float_repr(std::strtod(clean.c_str(), nullptr));
+    std::string imag = python_float_repr(float_value(clean));
     if (imag.ends_with(".0")) imag.resize(imag.size() - 2);
     return Value::opaque(imag + "j", "complex");
   }
@@ -220,7 +247,7 @@ Value number_value(std::string_view text) {
     }
     return overflow ? Value::big_integer(to_decimal(digits, base)) : Value::integer(static_cast<std::int64_t>(v));
   }
-  if (clean.find_first_of(".eE") != std::string::npos) return Value::floating(std::strtod(clean.c_str(), nullptr));
+  if (clean.find_first_of(".eE") != std::string::npos) return Value::floating(float_value(clean));
   const std::size_t first = clean.find_first_not_of('0');
   if (first == std::string::npos) return Value::integer(0);
   const std::string_view digits = std::string_view(clean).substr(first);

@@ -1,3 +1,4 @@
+#include "importspy/util/ascii.hpp"
 #include "importspy/util/suggest.hpp"
 
 #include <algorithm>
@@ -7,7 +8,7 @@
 namespace importspy {
 namespace {
 
-char fold(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
+char fold(char c) { return static_cast<char>(ascii::to_lower(static_cast<unsigned char>(c))); }
 
 // Optimal string alignment distance: Levenshtein plus adjacent transposition.
 size_t edit_distance(std::string_view a, std::string_view b) {

@@ -1,7 +1,8 @@
 #pragma once
-// Bytes of a Python source file → the UTF-8 text that CPython would tokenize: BOM, PEP 263 coding
-// declarations and codecs decided exactly as CPython's tokenizer decides them, so that the text we
-// check is the text Python runs (a `# coding: utf-7` file is read through UTF-7, as Python reads it).
+// Bytes of a Python source file → the UTF-8 text that CPython would tokenize: line ends, BOM, PEP 263
+// coding declarations and codecs decided exactly as compile() decides them, so that the text we check is
+// the text Python runs. A codec ImportSpy cannot reproduce exactly (multi-byte, stateful: utf-7, gb18030)
+// is refused, never approximated; single-byte codecs use Python's own tables (codec_table.inc).
 
 #include <cstddef>
 #include <optional>
@@ -12,8 +13,8 @@ namespace importspy {
 
 class DecodedSource {
 public:
-  // The text, UTF-8, without BOM. When no conversion was needed this views the caller's bytes, which
-  // must then outlive this object.
+  // The text, UTF-8, without BOM, its line ends '\n' as compile() translates them ("\r\n" and a lone
+  // '\r'). When no conversion was needed this views the caller's bytes, which must then outlive this object.
   std::string_view text() const { return owned_ ? std::string_view(*owned_) : borrowed_; }
   // The codec used: "utf-8", "iso-8859-1", or CPython's codec module name ("koi8_r", "utf_7", ...).
   const std::string& encoding() const { return encoding_; }
@@ -36,8 +37,9 @@ private:
 };
 
 // Decodes `bytes` as CPython's compile() does for a module's source. Throws SourceReadError (kind
-// encoding) for: BOM with a declaration other than utf-8, an unknown or unsupported encoding, bytes
-// invalid in the declared encoding, and NUL characters. Invalid UTF-8 without a declaration (or with
+// encoding) for: BOM with a declaration other than utf-8, an unknown encoding, a codec that cannot be
+// reproduced exactly (at the declaration's line and column), bytes invalid in the declared encoding, a
+// carriage return that only a codec produces, and NUL characters. Invalid UTF-8 without a declaration (or with
 // one CPython normalises to utf-8) is left to the tokenizer: see utf8_unchecked().
 DecodedSource decode_source(std::string_view bytes, const std::string& filename);
 
@@ -48,8 +50,5 @@ std::string normal_encoding_name(std::string_view declared);
 
 // Raises the error for invalid UTF-8 at byte `offset` of `text` (`declared`: a declaration said UTF-8).
 [[noreturn]] void fail_invalid_utf8(const std::string& file, std::string_view text, std::size_t offset, bool declared);
-
-// True when the platform can decode encodings other than UTF-8 and Latin-1 (POSIX iconv).
-bool has_codec_support();
 
 }  // namespace importspy
