@@ -728,15 +728,23 @@ private:
       for (nb::handle field_name : fields) {
         const std::string name = utf8(field_name);
         if (name == "type_comment") continue;
+        nb::object value = nb::getattr(node, name.c_str(), nb::none());
+        // CPython 3.12 added `type_params` to definitions: empty, it is the tree 3.10 and 3.11 build.
+        if (name == "type_params" && PyList_Check(value.ptr()) && PyList_GET_SIZE(value.ptr()) == 0) continue;
+        // CPython 3.12's f-string parser leaves empty string parts in a format spec (`f"{x:<{w}}"` ends
+        // with Constant('')); they carry nothing, and earlier versions have none.
+        if (name == "values" && is(node, t_.JoinedStr)) value = without_empty_strings(value);
         out += name;
         out += '=';
-        serialize(nb::getattr(node, name.c_str(), nb::none()), out, depth + 1, problem);
+        serialize(value, out, depth + 1, problem);
         out += ';';
       }
       out += ')';
       return;
     }
-    PyObject* repr = PyObject_Repr(o);  // str, bytes, int, float, complex, bool, Ellipsis: builtin reprs
+    // str, bytes, int, float, complex, bool, Ellipsis: builtin reprs; a str by ascii(), whose escapes do not
+    // depend on which characters the interpreter's Unicode database deems printable, as repr()'s do.
+    PyObject* repr = PyUnicode_Check(o) ? PyObject_ASCII(o) : PyObject_Repr(o);
     if (!repr && PyLong_CheckExact(o)) {
       // An int beyond sys.int_info.str_digits_check_threshold has no decimal repr; hexadecimal has no limit.
       PyErr_Clear();
@@ -751,6 +759,20 @@ private:
     }
     out += utf8(nb::handle(repr));
     Py_DECREF(repr);
+  }
+
+  // The parts of an f-string without the empty string constants some versions' parsers leave in it.
+  nb::object without_empty_strings(nb::object values) const {
+    if (!PyList_Check(values.ptr())) return values;
+    nb::list kept;
+    for (nb::handle part : nb::borrow<nb::list>(values)) {
+      if (is(part, t_.Constant)) {
+        nb::object constant = nb::getattr(part, "value", nb::none());
+        if (PyUnicode_Check(constant.ptr()) && PyUnicode_GET_LENGTH(constant.ptr()) == 0) continue;
+      }
+      kept.append(part);
+    }
+    return std::move(kept);
   }
 
   // A body's docstring (a first statement that is a string constant) is documentation, not structure.
