@@ -7,6 +7,7 @@
 #include <span>
 #include <utility>
 
+#include "importspy/lang/identifier.hpp"
 #include "importspy/source/decode.hpp"
 #include "importspy/source/source_error.hpp"
 #include "importspy/util/utf8.hpp"
@@ -210,15 +211,26 @@ Token Tokenizer::next() {
     const std::string_view bytes = t.text(text_);
     if (const std::size_t bad = first_invalid_utf8(bytes); bad != std::string_view::npos) fail_invalid_utf8(filename_, text_, t.begin + bad, false);
   }
-  if (t.kind == TokenKind::name) verify_name(t);
+  if (t.kind == TokenKind::name) normalize_name(t);
   return t;
 }
 
+// ASCII names (nearly all) are left as they are; others are checked, then normalised if NFKC changes them.
+void Tokenizer::normalize_name(Token& t) {
+  const std::string_view name = t.text(text_);
+  if (is_ascii_name(name)) return;
+  verify_name(t);
+  std::string normal = identifier_nfkc(name);
+  if (normal == name) return;
+  if (normalized_names_.size() >= std::numeric_limits<std::uint32_t>::max() - 1) fail(t.begin, "too many non-ASCII names to normalise");
+  normalized_names_.push_back(std::move(normal));
+  t.normalized = static_cast<std::uint32_t>(normalized_names_.size());
+}
+
 // CPython takes every non-ASCII character into a name, then checks the whole name: XID_Start first,
-// XID_Continue after (on the name as written; NFKC normalisation comes later and changes nothing here).
+// XID_Continue after (on the name as written; NFKC normalisation comes later).
 void Tokenizer::verify_name(const Token& t) const {
   const std::string_view name = t.text(text_);
-  if (std::all_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) return;
   for (std::size_t i = 0; i < name.size();) {
     const auto [cp, length] = code_point_at(name, i);
     if (length == 0) fail_invalid_utf8(filename_, text_, t.begin + i, false);

@@ -147,6 +147,41 @@ TEST(Tokenizer, rejects_names_with_characters_that_are_no_unicode_letters) {
   EXPECT_THROW(tokenize("\xCC\x81x = 1\n", "m.py"), SourceReadError);       // a combining mark cannot start a name
 }
 
+// The names of each NAME token as the tokenizer gives them (text_of: NFKC for names).
+std::string names_of(std::string_view text) {
+  Tokenizer tokenizer(text, "m.py");
+  std::string out;
+  for (Token t = tokenizer.next(); t.kind != TokenKind::end_marker; t = tokenizer.next()) {
+    if (t.kind != TokenKind::name) continue;
+    if (!out.empty()) out += ' ';
+    out += tokenizer.text_of(t);
+  }
+  return out;
+}
+
+TEST(Tokenizer, gives_non_ascii_names_their_nfkc_form_as_cpython_binds_them) {
+  // ｓubprocess (fullwidth s), ﬁle (ligature), e + combining acute
+  EXPECT_EQ(names_of("import \xEF\xBD\x93ubprocess\n\xEF\xAC\x81le = e\xCC\x81\n"), "import subprocess file \xC3\xA9");
+}
+
+TEST(Tokenizer, keeps_ascii_names_and_already_normal_names_as_views_of_the_source) {
+  const std::string text = "caf\xC3\xA9 = x\n";
+  Tokenizer tokenizer(text, "m.py");
+  const Token t = tokenizer.next();
+  EXPECT_EQ(t.normalized, 0u);
+  EXPECT_EQ(tokenizer.text_of(t).data(), text.data());
+  EXPECT_EQ(tokenizer.text_of(t), t.text(text));
+}
+
+TEST(Tokenizer, gives_a_normalised_name_its_bytes_as_written_in_its_range) {
+  const std::string text = "\xEF\xBD\x89\xEF\xBD\x86 = 1\n";  // ｉｆ: the name `if`, never the keyword
+  Tokenizer tokenizer(text, "m.py");
+  const Token t = tokenizer.next();
+  EXPECT_EQ(t.kind, TokenKind::name);
+  EXPECT_EQ(t.text(text), "\xEF\xBD\x89\xEF\xBD\x86");
+  EXPECT_EQ(tokenizer.text_of(t), "if");
+}
+
 TEST(Tokenizer, reads_crlf_and_lone_cr_line_ends) {
   EXPECT_EQ(kinds("x\r\ny\rz\n", false), "NAME NEWLINE NAME NEWLINE NAME NEWLINE ENDMARKER");
 }
