@@ -134,8 +134,13 @@ void Tokenizer::note_newlines(std::size_t begin, std::size_t end) {
 
 // At the start of a logical line: the indentation decides INDENT, DEDENTs, or nothing. Blank lines and
 // comment-only lines leave it unchanged.
+//
+// A backslash that joins lines before the first token (CPython 3.10-3.13 alike): the blanks go on counting
+// on the next line, and the column of the first backslash not at column 0 is the line's indentation
+// (`\` alone at column 0 leaves the count to the next line: `\` then `b = 2` at column 0 is a dedent).
 bool Tokenizer::measure_indentation(Token& out) {
   int column = 0, alt = 0;
+  int continued_column = 0;  // CPython's cont_line_col: 0 means none
   std::size_t p = pos_;
   for (; p < text_.size(); ++p) {
     const char c = text_[p];
@@ -146,6 +151,13 @@ bool Tokenizer::measure_indentation(Token& out) {
       ++alt;
     } else if (c == '\f') {
       column = alt = 0;  // CPython: a form feed resets the count
+    } else if (c == '\\' && at_newline(p + 1)) {
+      if (continued_column == 0) continued_column = column;
+      const std::size_t backslash = p;
+      p += newline_length(p + 1);  // the loop steps over the backslash
+      ++line_;
+      line_start_ = p + 1;
+      if (p + 1 >= text_.size()) fail(backslash, "unexpected end of file after a line continuation character: expected another line");
     } else {
       break;
     }
@@ -155,7 +167,7 @@ bool Tokenizer::measure_indentation(Token& out) {
     blank_line_ = p < text_.size();
     return false;
   }
-  if (text_[p] == '\\' && at_newline(p + 1)) return false;  // a continued blank start: CPython ignores it too
+  if (continued_column != 0) column = alt = continued_column;
   blank_line_ = false;
   if (column == indents_.back()) {
     if (alt != alt_indents_.back()) fail(p, "inconsistent use of tabs and spaces in indentation (TabError)");
@@ -289,6 +301,7 @@ Token Tokenizer::next_token() {
         if (pos_ >= text_.size()) fail(start, "unexpected end of file after a line continuation character: expected another line");
         continue;
       }
+      if (start + 1 >= text_.size()) fail(start, "unexpected end of file after a line continuation character: expected another line");
       fail(start + 1, "unexpected character after line continuation character: expected the end of the line, found " + describe_char(text_, start + 1));
     }
     line_has_tokens_ = true;

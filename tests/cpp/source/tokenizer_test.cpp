@@ -182,6 +182,59 @@ TEST(Tokenizer, gives_a_normalised_name_its_bytes_as_written_in_its_range) {
   EXPECT_EQ(tokenizer.text_of(t), "if");
 }
 
+// CPython 3.10-3.13 (compile and ast alike): before the first token of a line, a backslash-newline lets
+// the indentation go on counting on the next line; the column of the first backslash not at column 0
+// is the indentation.
+TEST(Tokenizer, a_backslash_alone_at_column_0_lets_the_next_line_dedent) {
+  EXPECT_EQ(kinds("if x:\n    a = 1\n\\\nb = 2\n", false),
+            "NAME NAME COLON NEWLINE INDENT NAME EQUAL NUMBER NEWLINE DEDENT NAME EQUAL NUMBER NEWLINE ENDMARKER");
+}
+
+TEST(Tokenizer, a_backslash_alone_at_column_0_after_lone_cr_or_crlf_line_ends_lets_the_next_line_dedent) {
+  EXPECT_EQ(kinds("if x:\r    a = 1\r\\\rb = 2\r", false),
+            "NAME NAME COLON NEWLINE INDENT NAME EQUAL NUMBER NEWLINE DEDENT NAME EQUAL NUMBER NEWLINE ENDMARKER");
+  EXPECT_EQ(kinds("if x:\r\n    a = 1\r\n\\\r\nb = 2\r\n", false),
+            "NAME NAME COLON NEWLINE INDENT NAME EQUAL NUMBER NEWLINE DEDENT NAME EQUAL NUMBER NEWLINE ENDMARKER");
+}
+
+TEST(Tokenizer, a_backslash_after_a_form_feed_counts_from_column_0) {
+  EXPECT_EQ(kinds("if x:\n    a = 1\n\f\\\nb = 2\n", false),
+            "NAME NAME COLON NEWLINE INDENT NAME EQUAL NUMBER NEWLINE DEDENT NAME EQUAL NUMBER NEWLINE ENDMARKER");
+  EXPECT_EQ(kinds("if x:\n    a = 1\n\\\n\fb = 2\n", false),
+            "NAME NAME COLON NEWLINE INDENT NAME EQUAL NUMBER NEWLINE DEDENT NAME EQUAL NUMBER NEWLINE ENDMARKER");
+}
+
+TEST(Tokenizer, a_backslash_alone_at_column_0_keeps_the_block_when_the_next_line_is_indented) {
+  EXPECT_EQ(kinds("if x:\n    a = 1\n\\\n    b = 2\n", false),
+            "NAME NAME COLON NEWLINE INDENT NAME EQUAL NUMBER NEWLINE NAME EQUAL NUMBER NEWLINE DEDENT ENDMARKER");
+}
+
+TEST(Tokenizer, an_indented_backslash_gives_its_column_as_the_indentation_of_the_next_line) {
+  // `    \` then `b = 2` at column 0: b is at column 4, in the outer block.
+  EXPECT_EQ(kinds("if x:\n    if y:\n        a = 1\n    \\\nb = 2\n", false),
+            "NAME NAME COLON NEWLINE INDENT NAME NAME COLON NEWLINE INDENT NAME EQUAL NUMBER NEWLINE DEDENT NAME EQUAL NUMBER NEWLINE "
+            "DEDENT ENDMARKER");
+  EXPECT_NE(error_of("if x:\n    a = 1\n  \\\nb = 2\n").message().find("unindent does not match"), std::string::npos);
+}
+
+TEST(Tokenizer, backslash_lines_after_a_comment_line_or_one_after_another_let_the_next_line_dedent) {
+  EXPECT_EQ(kinds("if x:\n    a = 1\n# c\n\\\nb = 2\n", false),
+            "NAME NAME COLON NEWLINE INDENT NAME EQUAL NUMBER NEWLINE COMMENT NL DEDENT NAME EQUAL NUMBER NEWLINE ENDMARKER");
+  EXPECT_EQ(kinds("if x:\n    a = 1\n\\\n\\\nb = 2\n", false),
+            "NAME NAME COLON NEWLINE INDENT NAME EQUAL NUMBER NEWLINE DEDENT NAME EQUAL NUMBER NEWLINE ENDMARKER");
+}
+
+TEST(Tokenizer, a_backslash_before_a_comment_line_leaves_the_indentation_to_the_line_after) {
+  EXPECT_EQ(kinds("if x:\n    a = 1\n\\\n# c\nb = 2\n", false),
+            "NAME NAME COLON NEWLINE INDENT NAME EQUAL NUMBER NEWLINE COMMENT NL DEDENT NAME EQUAL NUMBER NEWLINE ENDMARKER");
+}
+
+TEST(Tokenizer, rejects_a_backslash_line_at_the_end_of_the_file) {
+  EXPECT_NE(error_of("if x:\n    a = 1\n\\\n").message().find("unexpected end of file after a line continuation"), std::string::npos);
+  EXPECT_NE(error_of("if x:\n    a = 1\n\\").message().find("unexpected end of file after a line continuation"), std::string::npos);
+  EXPECT_NE(error_of("x = 1 + \\").message().find("unexpected end of file after a line continuation"), std::string::npos);
+}
+
 TEST(Tokenizer, reads_crlf_and_lone_cr_line_ends) {
   EXPECT_EQ(kinds("x\r\ny\rz\n", false), "NAME NEWLINE NAME NEWLINE NAME NEWLINE ENDMARKER");
 }
