@@ -13,6 +13,7 @@
 #include <set>
 
 #include "importspy/lang/annotation.hpp"
+#include "importspy/lang/identifier.hpp"
 #include "importspy/lang/platform.hpp"
 #include "importspy/util/ascii.hpp"
 #include "importspy/util/suggest.hpp"
@@ -163,6 +164,7 @@ public:
         fail(ContractErrorKind::invalid_value, value_mark(item, "module"), "`" + required.module + "` is not a dotted module name (in `requires`)",
              "write the module's absolute dotted name, for example `plugins.base`");
       }
+      required.module = identifier_nfkc(required.module);
       required.contract = required_text(item, "contract", "an entry of `requires`", "module.yml");
       required.mark = at;
       contract.required_contracts.push_back(std::move(required));
@@ -256,7 +258,7 @@ private:
       fail(ContractErrorKind::invalid_value, value_mark(owner, "name"), "`" + name + "` is not a Python identifier (in " + std::string(where) + ")",
            "names are written as in code: letters, digits and underscores, not starting with a digit");
     }
-    return name;
+    return identifier_nfkc(name);  // the name CPython binds, however the contract spells it
   }
 
   // Calls `visit` for each item of the list under `key`; a null or absent list has no items.
@@ -517,7 +519,7 @@ private:
           fail(ContractErrorKind::invalid_value, at, "`" + pattern.written + "` is not a module pattern (in `imports." + std::string(key) + "`)",
                "write an absolute dotted module name (`package.module`), or `package.*` for every submodule of a package");
         }
-        pattern.module = std::string(name);
+        pattern.module = identifier_nfkc(name);  // `ｓubprocess` is the module `subprocess`
         out.push_back(std::move(pattern));
       });
     };
@@ -574,7 +576,7 @@ private:
       fail(ContractErrorKind::invalid_value, value_mark(item, "name"), "`" + name + "` is not a parameter name (in " + owner + ")",
            "write the name as in the signature: `msg`, `*args` or `**kwargs`");
     }
-    rule.name = std::move(name);
+    rule.name = identifier_nfkc(name);
     const std::string what = "argument `" + rule.name + "` of " + owner;
     if (auto kind = optional_text(item, "kind", what)) {
       const auto found = std::find(kParameterKinds.begin(), kParameterKinds.end(), *kind);
@@ -652,7 +654,7 @@ private:
       fail(ContractErrorKind::invalid_value, at, "`" + name + "` is not a class name (superclass of " + owner + ")",
            "write the class name, optionally qualified: `Plugin` or `plugins.base.Plugin`");
     }
-    return SuperclassRule{std::move(name), at};
+    return SuperclassRule{identifier_nfkc(name), at};
   }
 
   std::string read_platform_name(const YAML::Node& item, std::string_view key, std::string_view where, std::string_view example,

@@ -169,7 +169,7 @@ private:
       return;  // `from ...pkg import x`: dots of a relative import
     }
     if (before.kind == TokenKind::name && !ends_operand(before_that)) {
-      const std::string_view soft = text(before);
+      const std::string_view soft = raw(before);
       if (soft == "match" || soft == "case" || soft == "type") return;
     }
     fail_at(tok_, "invalid syntax: expected an operator, a comma or the end of the statement after " + describe(before) + ", found " + describe(tok_));
@@ -192,7 +192,7 @@ private:
       case TokenKind::rsqb:
       case TokenKind::rbrace:
       case TokenKind::ellipsis: return true;
-      case TokenKind::name: return !is_hard_keyword(text(t));  // None, True, False are no keywords here
+      case TokenKind::name: return !is_hard_keyword(raw(t));  // None, True, False are no keywords here
       default: return false;
     }
   }
@@ -204,15 +204,23 @@ private:
       case TokenKind::fstring:
       case TokenKind::lbrace: return true;
       case TokenKind::name: {
-        const std::string_view w = text(t);
+        const std::string_view w = raw(t);
         return !is_hard_keyword(w) || w == "lambda" || w == "await" || w == "yield";
       }
       default: return false;
     }
   }
 
-  std::string_view text(const Token& t) const { return t.text(src_); }
-  bool is_word(const Token& t, std::string_view word) const { return t.kind == TokenKind::name && text(t) == word; }
+  // What a token stands for: a name in its NFKC form, as CPython binds it (`ｓubprocess` is `subprocess`).
+  std::string_view text(const Token& t) const { return tokenizer_.text_of(t); }
+  // As written: CPython matches keywords before normalising, so `ｉｆ` is the name `if`, no keyword.
+  std::string_view raw(const Token& t) const { return t.text(src_); }
+  static bool is_keyword_spelling(std::string_view w) {
+    return is_hard_keyword(w) || w == "None" || w == "True" || w == "False" || w == "match" || w == "case" || w == "type";
+  }
+  bool is_word(const Token& t, std::string_view word) const {
+    return t.kind == TokenKind::name && (is_keyword_spelling(word) ? raw(t) : text(t)) == word;
+  }
 
   [[noreturn]] void fail_at(const Token& t, const std::string& message) const { tokenizer_.fail(t.begin, message); }
 
@@ -222,7 +230,7 @@ private:
       case TokenKind::newline: return "the end of the line";
       case TokenKind::indent: return "an indented line";
       case TokenKind::dedent: return "the end of the indented block";
-      default: return "'" + std::string(text(t)) + "'";
+      default: return "'" + std::string(raw(t)) + "'";
     }
   }
 
@@ -463,9 +471,10 @@ private:
         case TokenKind::ellipsis: return Value::opaque("Ellipsis", "ellipsis");
         case TokenKind::name: {
           const std::string_view word = text(first);
-          if (word == "None") return Value::none();
-          if (word == "True") return Value::boolean(true);
-          if (word == "False") return Value::boolean(false);
+          const bool as_written = raw(first) == word;  // `Ｔrue` is a name that normalises to True: no literal
+          if (as_written && word == "None") return Value::none();
+          if (as_written && word == "True") return Value::boolean(true);
+          if (as_written && word == "False") return Value::boolean(false);
           if (allow_names && depth == 0) {
             // `DEFAULT = OTHER` where OTHER is a literal defined above: the value is known.
             if (const VariableFact* other = find_at(facts_.variables, variable_at_, std::string(word)); other && !other->value.is_unknown()) {
@@ -944,9 +953,9 @@ private:
     if (line.empty()) return;
     if (scope != Scope::method_body) note_dynamic_namespace(line, scope);
     const Token& first = line[0];
-    const std::string_view word = first.kind == TokenKind::name ? text(first) : std::string_view();
+    const std::string_view word = first.kind == TokenKind::name ? raw(first) : std::string_view();  // keywords as written
     const bool is_async = word == "async" && line.size() > 1;
-    const std::string_view keyword = is_async ? text(line[1]) : word;
+    const std::string_view keyword = is_async ? raw(line[1]) : word;
 
     if (!decorators.empty() && keyword != "def" && keyword != "class") fail_at(first, "expected 'def' or 'class' after decorators, found " + describe(first));
     if (keyword == "def") return function_def(line, decorators, is_async, scope, flow, cls, method);

@@ -7,6 +7,7 @@
 #include <span>
 #include <utility>
 
+#include "importspy/lang/identifier.hpp"
 #include "importspy/source/decode.hpp"
 #include "importspy/source/source_error.hpp"
 #include "importspy/util/utf8.hpp"
@@ -133,8 +134,13 @@ void Tokenizer::note_newlines(std::size_t begin, std::size_t end) {
 
 // At the start of a logical line: the indentation decides INDENT, DEDENTs, or nothing. Blank lines and
 // comment-only lines leave it unchanged.
+//
+// A backslash that joins lines before the first token (CPython 3.10-3.13 alike): the blanks go on counting
+// on the next line, and the column of the first backslash not at column 0 is the line's indentation
+// (`\` alone at column 0 leaves the count to the next line: `\` then `b = 2` at column 0 is a dedent).
 bool Tokenizer::measure_indentation(Token& out) {
   int column = 0, alt = 0;
+  int continued_column = 0;  // CPython's cont_line_col: 0 means none
   std::size_t p = pos_;
   for (; p < text_.size(); ++p) {
     const char c = text_[p];
@@ -145,6 +151,13 @@ bool Tokenizer::measure_indentation(Token& out) {
       ++alt;
     } else if (c == '\f') {
       column = alt = 0;  // CPython: a form feed resets the count
+    } else if (c == '\\' && at_newline(p + 1)) {
+      if (continued_column == 0) continued_column = column;
+      const std::size_t backslash = p;
+      p += newline_length(p + 1);  // the loop steps over the backslash
+      ++line_;
+      line_start_ = p + 1;
+      if (p + 1 >= text_.size()) fail(backslash, "unexpected end of file after a line continuation character: expected another line");
     } else {
       break;
     }
@@ -154,7 +167,7 @@ bool Tokenizer::measure_indentation(Token& out) {
     blank_line_ = p < text_.size();
     return false;
   }
-  if (text_[p] == '\\' && at_newline(p + 1)) return false;  // a continued blank start: CPython ignores it too
+  if (continued_column != 0) column = alt = continued_column;
   blank_line_ = false;
   if (column == indents_.back()) {
     if (alt != alt_indents_.back()) fail(p, "inconsistent use of tabs and spaces in indentation (TabError)");
@@ -210,15 +223,26 @@ Token Tokenizer::next() {
     const std::string_view bytes = t.text(text_);
     if (const std::size_t bad = first_invalid_utf8(bytes); bad != std::string_view::npos) fail_invalid_utf8(filename_, text_, t.begin + bad, false);
   }
-  if (t.kind == TokenKind::name) verify_name(t);
+  if (t.kind == TokenKind::name) normalize_name(t);
   return t;
 }
 
+// ASCII names (nearly all) are left as they are; others are checked, then normalised if NFKC changes them.
+void Tokenizer::normalize_name(Token& t) {
+  const std::string_view name = t.text(text_);
+  if (is_ascii_name(name)) return;
+  verify_name(t);
+  std::string normal = identifier_nfkc(name);
+  if (normal == name) return;
+  if (normalized_names_.size() >= std::numeric_limits<std::uint32_t>::max() - 1) fail(t.begin, "too many non-ASCII names to normalise");
+  normalized_names_.push_back(std::move(normal));
+  t.normalized = static_cast<std::uint32_t>(normalized_names_.size());
+}
+
 // CPython takes every non-ASCII character into a name, then checks the whole name: XID_Start first,
-// XID_Continue after (on the name as written; NFKC normalisation comes later and changes nothing here).
+// XID_Continue after (on the name as written; NFKC normalisation comes later).
 void Tokenizer::verify_name(const Token& t) const {
   const std::string_view name = t.text(text_);
-  if (std::all_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) return;
   for (std::size_t i = 0; i < name.size();) {
     const auto [cp, length] = code_point_at(name, i);
     if (length == 0) fail_invalid_utf8(filename_, text_, t.begin + i, false);
@@ -277,6 +301,7 @@ Token Tokenizer::next_token() {
         if (pos_ >= text_.size()) fail(start, "unexpected end of file after a line continuation character: expected another line");
         continue;
       }
+      if (start + 1 >= text_.size()) fail(start, "unexpected end of file after a line continuation character: expected another line");
       fail(start + 1, "unexpected character after line continuation character: expected the end of the line, found " + describe_char(text_, start + 1));
     }
     line_has_tokens_ = true;

@@ -91,3 +91,12 @@ TEST(ContractImports, rejects_a_section_or_entry_of_the_wrong_type) {
   EXPECT_EQ(error.kind(), ContractErrorKind::wrong_type);
   EXPECT_EQ(error.line(), 3);
 }
+
+TEST(ContractImports, a_module_name_in_fullwidth_letters_means_its_nfkc_form_as_in_code) {
+  auto c = contract_from("imports:\n  forbidden:\n    - \xEF\xBD\x93ubprocess\n    - \xEF\xBD\x8Fs.*\n");  // ｓubprocess, ｏs.*
+  ASSERT_TRUE(c->imports.has_value());
+  ASSERT_EQ(c->imports->forbidden.size(), 2u);
+  EXPECT_EQ(c->imports->forbidden[0].module, "subprocess");
+  EXPECT_EQ(c->imports->forbidden[0].written, "\xEF\xBD\x93ubprocess");  // messages quote the contract as written
+  EXPECT_EQ(c->imports->forbidden[1].module, "os");
+}

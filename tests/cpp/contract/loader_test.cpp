@@ -543,3 +543,17 @@ deployments:
 )");
   EXPECT_EQ(referenced_module_names(*c), (std::vector<std::string>{"__version__", "engine", "register", "Extension", "mode"}));
 }
+
+TEST(ContractLoader, names_of_variables_functions_arguments_classes_and_bases_mean_their_nfkc_form) {
+  // ｒegister(ｋ), class Ｐlugin(Ｂase) with attribute ｘ, variable ﬁle: CPython binds register, k, Plugin, ...
+  auto c = contract_from(
+      "variables:\n  - name: \xEF\xAC\x81le\n"
+      "functions:\n  - name: \xEF\xBD\x92" "egister\n    arguments:\n      - name: \xEF\xBD\x8B\n"
+      "classes:\n  - name: \xEF\xBC\xB0lugin\n    attributes:\n      - type: class\n        name: \xEF\xBD\x98\n    superclasses:\n      - \xEF\xBC\xA2" "ase\n");
+  EXPECT_EQ(c->module.variables[0].name, "file");
+  EXPECT_EQ(c->module.functions[0].name, "register");
+  EXPECT_EQ(c->module.functions[0].arguments[0].name, "k");
+  EXPECT_EQ(c->module.classes[0].name, "Plugin");
+  EXPECT_EQ(c->module.classes[0].attributes[0].name, "x");
+  EXPECT_EQ(c->module.classes[0].superclasses[0].name, "Base");
+}

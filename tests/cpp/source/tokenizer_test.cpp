@@ -147,6 +147,94 @@ TEST(Tokenizer, rejects_names_with_characters_that_are_no_unicode_letters) {
   EXPECT_THROW(tokenize("\xCC\x81x = 1\n", "m.py"), SourceReadError);       // a combining mark cannot start a name
 }
 
+// The names of each NAME token as the tokenizer gives them (text_of: NFKC for names).
+std::string names_of(std::string_view text) {
+  Tokenizer tokenizer(text, "m.py");
+  std::string out;
+  for (Token t = tokenizer.next(); t.kind != TokenKind::end_marker; t = tokenizer.next()) {
+    if (t.kind != TokenKind::name) continue;
+    if (!out.empty()) out += ' ';
+    out += tokenizer.text_of(t);
+  }
+  return out;
+}
+
+TEST(Tokenizer, gives_non_ascii_names_their_nfkc_form_as_cpython_binds_them) {
+  // ｓubprocess (fullwidth s), ﬁle (ligature), e + combining acute
+  EXPECT_EQ(names_of("import \xEF\xBD\x93ubprocess\n\xEF\xAC\x81le = e\xCC\x81\n"), "import subprocess file \xC3\xA9");
+}
+
+TEST(Tokenizer, keeps_ascii_names_and_already_normal_names_as_views_of_the_source) {
+  const std::string text = "caf\xC3\xA9 = x\n";
+  Tokenizer tokenizer(text, "m.py");
+  const Token t = tokenizer.next();
+  EXPECT_EQ(t.normalized, 0u);
+  EXPECT_EQ(tokenizer.text_of(t).data(), text.data());
+  EXPECT_EQ(tokenizer.text_of(t), t.text(text));
+}
+
+TEST(Tokenizer, gives_a_normalised_name_its_bytes_as_written_in_its_range) {
+  const std::string text = "\xEF\xBD\x89\xEF\xBD\x86 = 1\n";  // ｉｆ: the name `if`, never the keyword
+  Tokenizer tokenizer(text, "m.py");
+  const Token t = tokenizer.next();
+  EXPECT_EQ(t.kind, TokenKind::name);
+  EXPECT_EQ(t.text(text), "\xEF\xBD\x89\xEF\xBD\x86");
+  EXPECT_EQ(tokenizer.text_of(t), "if");
+}
+
+// CPython 3.10-3.13 (compile and ast alike): before the first token of a line, a backslash-newline lets
+// the indentation go on counting on the next line; the column of the first backslash not at column 0
+// is the indentation.
+TEST(Tokenizer, a_backslash_alone_at_column_0_lets_the_next_line_dedent) {
+  EXPECT_EQ(kinds("if x:\n    a = 1\n\\\nb = 2\n", false),
+            "NAME NAME COLON NEWLINE INDENT NAME EQUAL NUMBER NEWLINE DEDENT NAME EQUAL NUMBER NEWLINE ENDMARKER");
+}
+
+TEST(Tokenizer, a_backslash_alone_at_column_0_after_lone_cr_or_crlf_line_ends_lets_the_next_line_dedent) {
+  EXPECT_EQ(kinds("if x:\r    a = 1\r\\\rb = 2\r", false),
+            "NAME NAME COLON NEWLINE INDENT NAME EQUAL NUMBER NEWLINE DEDENT NAME EQUAL NUMBER NEWLINE ENDMARKER");
+  EXPECT_EQ(kinds("if x:\r\n    a = 1\r\n\\\r\nb = 2\r\n", false),
+            "NAME NAME COLON NEWLINE INDENT NAME EQUAL NUMBER NEWLINE DEDENT NAME EQUAL NUMBER NEWLINE ENDMARKER");
+}
+
+TEST(Tokenizer, a_backslash_after_a_form_feed_counts_from_column_0) {
+  EXPECT_EQ(kinds("if x:\n    a = 1\n\f\\\nb = 2\n", false),
+            "NAME NAME COLON NEWLINE INDENT NAME EQUAL NUMBER NEWLINE DEDENT NAME EQUAL NUMBER NEWLINE ENDMARKER");
+  EXPECT_EQ(kinds("if x:\n    a = 1\n\\\n\fb = 2\n", false),
+            "NAME NAME COLON NEWLINE INDENT NAME EQUAL NUMBER NEWLINE DEDENT NAME EQUAL NUMBER NEWLINE ENDMARKER");
+}
+
+TEST(Tokenizer, a_backslash_alone_at_column_0_keeps_the_block_when_the_next_line_is_indented) {
+  EXPECT_EQ(kinds("if x:\n    a = 1\n\\\n    b = 2\n", false),
+            "NAME NAME COLON NEWLINE INDENT NAME EQUAL NUMBER NEWLINE NAME EQUAL NUMBER NEWLINE DEDENT ENDMARKER");
+}
+
+TEST(Tokenizer, an_indented_backslash_gives_its_column_as_the_indentation_of_the_next_line) {
+  // `    \` then `b = 2` at column 0: b is at column 4, in the outer block.
+  EXPECT_EQ(kinds("if x:\n    if y:\n        a = 1\n    \\\nb = 2\n", false),
+            "NAME NAME COLON NEWLINE INDENT NAME NAME COLON NEWLINE INDENT NAME EQUAL NUMBER NEWLINE DEDENT NAME EQUAL NUMBER NEWLINE "
+            "DEDENT ENDMARKER");
+  EXPECT_NE(error_of("if x:\n    a = 1\n  \\\nb = 2\n").message().find("unindent does not match"), std::string::npos);
+}
+
+TEST(Tokenizer, backslash_lines_after_a_comment_line_or_one_after_another_let_the_next_line_dedent) {
+  EXPECT_EQ(kinds("if x:\n    a = 1\n# c\n\\\nb = 2\n", false),
+            "NAME NAME COLON NEWLINE INDENT NAME EQUAL NUMBER NEWLINE COMMENT NL DEDENT NAME EQUAL NUMBER NEWLINE ENDMARKER");
+  EXPECT_EQ(kinds("if x:\n    a = 1\n\\\n\\\nb = 2\n", false),
+            "NAME NAME COLON NEWLINE INDENT NAME EQUAL NUMBER NEWLINE DEDENT NAME EQUAL NUMBER NEWLINE ENDMARKER");
+}
+
+TEST(Tokenizer, a_backslash_before_a_comment_line_leaves_the_indentation_to_the_line_after) {
+  EXPECT_EQ(kinds("if x:\n    a = 1\n\\\n# c\nb = 2\n", false),
+            "NAME NAME COLON NEWLINE INDENT NAME EQUAL NUMBER NEWLINE COMMENT NL DEDENT NAME EQUAL NUMBER NEWLINE ENDMARKER");
+}
+
+TEST(Tokenizer, rejects_a_backslash_line_at_the_end_of_the_file) {
+  EXPECT_NE(error_of("if x:\n    a = 1\n\\\n").message().find("unexpected end of file after a line continuation"), std::string::npos);
+  EXPECT_NE(error_of("if x:\n    a = 1\n\\").message().find("unexpected end of file after a line continuation"), std::string::npos);
+  EXPECT_NE(error_of("x = 1 + \\").message().find("unexpected end of file after a line continuation"), std::string::npos);
+}
+
 TEST(Tokenizer, reads_crlf_and_lone_cr_line_ends) {
   EXPECT_EQ(kinds("x\r\ny\rz\n", false), "NAME NEWLINE NAME NEWLINE NAME NEWLINE ENDMARKER");
 }

@@ -1,6 +1,7 @@
 #pragma once
 // One token of Python source: a kind and a byte range into the decoded text. Tokens own nothing, so
-// producing one never allocates.
+// producing one never allocates; a non-ASCII name, whose NFKC form may differ from its bytes, refers to
+// that form in its tokenizer (Tokenizer::text_of).
 
 #include <cstdint>
 #include <string_view>
@@ -36,6 +37,9 @@ struct Token {
   std::uint32_t end = 0;     // byte offset one past the last byte
   std::uint32_t line = 0;    // 1-based line of `begin`
   std::uint32_t column = 0;  // 0-based byte column of `begin`, as ast's col_offset
+  std::uint32_t normalized = 0;  // a name whose NFKC form differs from its bytes: 1 + its index in the tokenizer
+
+  // The bytes as written; for a name, Tokenizer::text_of gives the name CPython binds.
 
   std::string_view text(std::string_view source) const { return source.substr(begin, end - begin); }
   bool is(TokenKind k) const { return kind == k; }

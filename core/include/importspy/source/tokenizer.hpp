@@ -5,10 +5,13 @@
 // PEP 701 f-strings, numbers, operators. Soft keywords (match, case, type, _) stay NAMEs.
 //
 // Identifiers: as CPython, every non-ASCII character is read into a name, then the name is checked
-// against XID_Start/XID_Continue (Unicode 15.1, CPython 3.13's tables); NFKC normalisation, which
-// CPython applies afterwards, is not applied: names are reported as written.
+// against XID_Start/XID_Continue (Unicode 15.1, CPython 3.13's tables) and NFKC-normalised
+// (lang/identifier.hpp): text_of gives the normalised name, which is what CPython binds and imports
+// (`ｓubprocess` is `subprocess`). Keywords are matched as written, as CPython's parser does: `ｉｆ` is
+// the name `if`, never the keyword. ASCII names are never copied.
 
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +34,11 @@ public:
   Token next();
 
   std::string_view text() const { return text_; }
+  // The text a token stands for: a name's NFKC form, any other token as written. The view lives as
+  // long as the tokenizer.
+  std::string_view text_of(const Token& t) const {
+    return t.normalized != 0 ? std::string_view(normalized_names_[t.normalized - 1]) : t.text(text_);
+  }
   const std::string& filename() const { return filename_; }
 
   // Raises a syntax error at byte `offset` (line and column in characters, as CPython reports them).
@@ -44,6 +52,7 @@ private:
 
   Token next_token();
   void verify_name(const Token& t) const;
+  void normalize_name(Token& t);
   Token make(TokenKind kind, std::size_t begin, std::size_t end) const;
   bool measure_indentation(Token& out);
   Token end_of_file();
@@ -73,6 +82,7 @@ private:
   std::vector<int> indents_{0};     // columns, tabs to multiples of 8
   std::vector<int> alt_indents_{0};  // columns, tabs as 1: they must order the same way (TabError)
   std::vector<Bracket> brackets_;
+  std::deque<std::string> normalized_names_;  // NFKC forms of non-ASCII names (a deque: views stay valid)
 };
 
 // All tokens of `text`, the end marker last.

@@ -3,6 +3,8 @@
 // the decoded UTF-8 text; TYPE as token.tok_name with exact operator names), then "END", or
 // "ERROR <line> <column> <message>" when the file cannot be decoded or tokenized.
 // With --time it prints only the total bytes and seconds spent decoding and tokenizing.
+// With --nfkc it reads identifiers instead, one a line, and prints the NFKC form of each
+// (tests/corpus/nfkc_differential.py).
 #include <chrono>
 #include <ctime>
 #include <cstdio>
@@ -11,12 +13,22 @@
 #include <sstream>
 #include <string>
 
+#include "importspy/lang/identifier.hpp"
 #include "importspy/source/decode.hpp"
 #include "importspy/source/source_error.hpp"
 #include "importspy/source/tokenizer.hpp"
 
 int main(int argc, char** argv) {
   const bool timing = argc > 1 && std::string(argv[1]) == "--time";
+  if (argc > 1 && std::string(argv[1]) == "--nfkc") {
+    std::string name, normal;
+    while (std::getline(std::cin, name)) {
+      normal += importspy::identifier_nfkc(name);
+      normal += '\n';
+    }
+    std::fwrite(normal.data(), 1, normal.size(), stdout);
+    return 0;
+  }
   std::string path;
   std::string out;
   double seconds = 0;
