@@ -10,7 +10,8 @@ build_dir="${1:-$repo_root/build}"
 shift || true
 
 debian_packages=(g++ libyaml-cpp-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libsodium-dev libtomlplusplus-dev
-                 zsh fish)  # zsh and fish: the completion scripts' syntax checks (tests/python/test_completion.py)
+                 zsh fish   # zsh and fish: the completion scripts' syntax checks (tests/python/test_completion.py)
+                 valgrind)  # callgrind: the instruction counts of the overhead guard (tests/python/test_instruction_guard.py)
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
