@@ -490,9 +490,9 @@ std::optional<std::size_t> protected_as_is(std::string_view name, std::string_vi
 }
 
 // The absolute path of the contract `written` names, resolved as resolve_contract_path() does, into `out`
-// (kept between calls: no allocation once grown). False where that takes the file system library (Windows):
-// verdicts are then not remembered.
-bool contract_key(std::string_view written, std::string_view protected_file, std::string& out) {
+// (kept between calls: no allocation once grown), and into `stamp` its stamp when finding it read it.
+// False where that takes the file system library (Windows): verdicts are then not remembered.
+bool contract_key(std::string_view written, std::string_view protected_file, std::string& out, std::optional<FileStamp>* stamp = nullptr) {
 #ifdef _WIN32
   return false;
 #else
@@ -509,8 +509,12 @@ bool contract_key(std::string_view written, std::string_view protected_file, std
   if (!protected_file.empty()) {
     const std::size_t slash = protected_file.rfind('/');
     if (slash != std::string_view::npos) out.insert(0, protected_file.substr(0, slash + 1));
+    if (std::optional<FileStamp> found = file_stamp(out.c_str())) {  // a regular file: what the cache compares
+      if (stamp) *stamp = found;
+      return absolute();
+    }
     struct stat info {};
-    if (::stat(out.c_str(), &info) == 0) return absolute();
+    if (::stat(out.c_str(), &info) == 0) return absolute();  // exists, but not a regular file
     out.assign(written);
   }
   return absolute();
@@ -522,17 +526,18 @@ bool contract_key(std::string_view written, std::string_view protected_file, std
 std::optional<nb::object> validate_warm(std::string_view written, std::string_view protected_file, std::string_view protected_name,
                                         std::string_view reexported_by, const std::optional<Frame>& importer, nb::handle info_module) {
   static std::string key;  // the contract's absolute path; reused (the GIL guards it)
-  if (!contract_key(written, protected_file, key)) return std::nullopt;
+  std::optional<FileStamp> stamp;
+  if (!contract_key(written, protected_file, key, &stamp)) return std::nullopt;
   if (!info_module.is_none()) {
     if (!PyModule_Check(info_module.ptr())) return std::nullopt;
     PyObject* globals = PyModule_GetDict(info_module.ptr());  // borrowed
     static PyObject* const file_key = interned("__file__");
-    if (!verdict_cache().find(key, view(PyDict_GetItem(globals, file_key)), name_in(globals), globals)) return std::nullopt;
+    if (!verdict_cache().find(key, view(PyDict_GetItem(globals, file_key)), name_in(globals), globals, stamp)) return std::nullopt;
     return nb::borrow(info_module);
   }
   if (!importer) return std::nullopt;  // only the environment is checked: not remembered
   nb::object globals = frame_globals(importer->frame);
-  if (!PyDict_Check(globals.ptr()) || !verdict_cache().find(key, importer->filename, name_in(globals.ptr()), globals.ptr())) return std::nullopt;
+  if (!PyDict_Check(globals.ptr()) || !verdict_cache().find(key, importer->filename, name_in(globals.ptr()), globals.ptr(), stamp)) return std::nullopt;
   if (!protected_name.empty() && protected_name != "__main__") {
     std::optional<std::size_t> index = protected_as_is(protected_name, reexported_by, key);
     if (!index) index = protect(std::string(protected_name), std::string(reexported_by), fs::path(key));

@@ -62,13 +62,19 @@ bool same_as(PyObject* value, const BoundValue& bound) {
   return true;
 }
 
-bool stamp_holds(const std::filesystem::path& path, const std::optional<FileStamp>& expected, std::chrono::system_clock::time_point checked_at) {
-  const std::optional<FileStamp> stamp = file_stamp(path);
+bool stamp_holds(const std::optional<FileStamp>& stamp, const std::optional<FileStamp>& expected, std::chrono::system_clock::time_point checked_at) {
   return stamp == expected && (!stamp || stamp_is_trustworthy(*stamp, checked_at));
 }
 
-bool still_holds(const VerdictBasis& basis, PyObject* globals) {
-  if (!stamp_holds(basis.contract_path, basis.contract_stamp, basis.checked_at)) return false;
+bool stamp_holds(const std::filesystem::path& path, const std::optional<FileStamp>& expected, std::chrono::system_clock::time_point checked_at) {
+  return stamp_holds(file_stamp(path.c_str()), expected, checked_at);
+}
+
+bool still_holds(const VerdictBasis& basis, PyObject* globals, const std::optional<FileStamp>& contract_stamp) {
+  if (contract_stamp ? !stamp_holds(contract_stamp, basis.contract_stamp, basis.checked_at)
+                     : !stamp_holds(basis.contract_path, basis.contract_stamp, basis.checked_at)) {
+    return false;
+  }
   if (!basis.source.empty() && !stamp_holds(basis.source, basis.source_stamp, basis.checked_at)) return false;
   for (const WatchedName& watched : basis.watched) {
     PyObject* space = watched.space.is_valid() ? watched.space.ptr() : globals;
@@ -141,12 +147,13 @@ std::size_t VerdictCache::key_of(std::string_view contract_path, std::string_vie
   return key * 31 + hash(importer_name);
 }
 
-const Contract* VerdictCache::find(std::string_view contract_path, std::string_view importer_file, std::string_view importer_name, PyObject* globals) {
+const Contract* VerdictCache::find(std::string_view contract_path, std::string_view importer_file, std::string_view importer_name, PyObject* globals,
+                                   const std::optional<FileStamp>& contract_stamp) {
   auto it = entries_.find(key_of(contract_path, importer_file, importer_name));
   if (it == entries_.end()) return nullptr;
   for (const Entry& entry : it->second) {
     if (entry.contract_path == contract_path && entry.importer_file == importer_file && entry.importer_name == importer_name) {
-      return still_holds(entry.basis, globals) ? entry.basis.contract.get() : nullptr;
+      return still_holds(entry.basis, globals, contract_stamp) ? entry.basis.contract.get() : nullptr;
     }
   }
   return nullptr;

@@ -76,7 +76,9 @@ class VerdictCache {
 public:
   // The contract of a verdict still valid for the importer (file `importer_file`, name `importer_name`,
   // namespace `globals`) against the contract at `contract_path`; nullptr when there is none.
-  const Contract* find(std::string_view contract_path, std::string_view importer_file, std::string_view importer_name, PyObject* globals);
+  // `contract_stamp`: the contract file's stamp when the caller just read it (not read again).
+  const Contract* find(std::string_view contract_path, std::string_view importer_file, std::string_view importer_name, PyObject* globals,
+                       const std::optional<FileStamp>& contract_stamp = std::nullopt);
 
   void remember(std::string importer_file, std::string importer_name, VerdictBasis basis);
   void clear();
