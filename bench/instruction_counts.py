@@ -185,8 +185,9 @@ def make_project(root: Path) -> None:
 
 
 def environment() -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
-    env["PYTHONHASHSEED"] = "0"
+    """A fixed, minimal environment: the counts do not depend on what the caller's shell or test runner set."""
+    env = {k: os.environ[k] for k in ("PATH", "HOME", "TMPDIR") if k in os.environ}
+    env.update({"PYTHONHASHSEED": "0", "LC_ALL": "C.UTF-8"})
     return env
 
 
