@@ -7,11 +7,13 @@ absolute times (the machine is shared).
 """
 
 import json
+import os
 import platform
 import subprocess
 import sys
 import tempfile
 import textwrap
+import time
 import venv
 from pathlib import Path
 
@@ -75,6 +77,11 @@ def make_project(root: Path) -> None:
         COLD_US = _per_call(True, 200)
     """))
     (root / "plugin_loop.py").write_text("from plugin_base_loop import Plugin\n\n" + body)
+    # Dated an hour back, as deployed files are: a file modified in the last two seconds is read again on
+    # every check (a stamp inside one timestamp tick cannot be trusted), which is not the warm path.
+    past = time.time() - 3600
+    for path in root.iterdir():
+        os.utime(path, (past, past))
 
 
 # Runs inside the interpreter being measured; prints one JSON object of microsecond figures.

@@ -11,7 +11,8 @@ shift || true
 
 debian_packages=(g++ libyaml-cpp-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libsodium-dev libtomlplusplus-dev
                  zsh fish   # zsh and fish: the completion scripts' syntax checks (tests/python/test_completion.py)
-                 locales)   # localedef and its sources: the comma-decimal locale of the locale tests (literal_locale_test, test_locale_numbers.py)
+                 locales      # localedef and its sources: the comma-decimal locale of the locale tests (literal_locale_test, test_locale_numbers.py)
+                 valgrind)  # callgrind: the instruction counts of the overhead guard (tests/python/test_instruction_guard.py)
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then

@@ -19,21 +19,51 @@
 #include "extract/source_facts_cache.hpp"
 #include "extract/targets.hpp"
 #include "importspy/util/file_stamp.hpp"
+#include "importing/verdict_cache.hpp"
+
+#ifndef _WIN32
+#include <sys/stat.h>
+#include <unistd.h>
+#endif
 
 namespace importspy::bindings {
 namespace {
 
 namespace fs = std::filesystem;
 
+// An interned str, made once: a dict lookup by it neither allocates nor hashes.
+PyObject* interned(const char* text) { return PyUnicode_InternFromString(text); }
+
+PyObject* key_name() {
+  static PyObject* const key = interned("__name__");
+  return key;
+}
+
+PyObject* key_spec() {
+  static PyObject* const key = interned("__spec__");
+  return key;
+}
+
+// The UTF-8 of a str, cached inside it by CPython: valid while the str lives. Empty for anything else.
+std::string_view view(PyObject* text) {
+  Py_ssize_t size = 0;
+  const char* data = text && PyUnicode_Check(text) ? PyUnicode_AsUTF8AndSize(text, &size) : nullptr;
+  if (!data) {
+    PyErr_Clear();
+    return {};
+  }
+  return {data, static_cast<std::size_t>(size)};
+}
+
 struct Frame {
-  nb::object frame;  // PyFrameObject
-  std::string filename;
+  nb::object frame;           // PyFrameObject
+  std::string_view filename;  // its code's co_filename: the frame holds the code, the code the str
 };
 
-std::string code_filename(nb::handle frame) {
+std::string_view code_filename(nb::handle frame) {
   PyCodeObject* code = PyFrame_GetCode(reinterpret_cast<PyFrameObject*>(frame.ptr()));
-  std::string filename = utf8(nb::handle(code->co_filename));
-  Py_DECREF(code);
+  const std::string_view filename = view(code->co_filename);
+  Py_DECREF(code);  // the frame keeps it
   return filename;
 }
 
@@ -41,23 +71,21 @@ nb::object frame_globals(nb::handle frame) {
 #if PY_VERSION_HEX >= 0x030B0000
   return nb::steal(PyFrame_GetGlobals(reinterpret_cast<PyFrameObject*>(frame.ptr())));
 #else
-  return nb::getattr(frame, "f_globals");
+  return nb::borrow(reinterpret_cast<PyFrameObject*>(frame.ptr())->f_globals);
 #endif
 }
 
 // sys.modules without going through the import machinery.
 nb::dict loaded_modules() { return nb::borrow<nb::dict>(PySys_GetObject("modules")); }
 
-std::string module_name_of_frame(const Frame& frame) {
-  nb::object globals = frame_globals(frame.frame);
-  if (!PyDict_Check(globals.ptr())) return {};
-  PyObject* name = PyDict_GetItemString(globals.ptr(), "__name__");
-  return name && PyUnicode_Check(name) ? utf8(nb::handle(name)) : std::string();
-}
+// A namespace's `__name__`, valid while the namespace keeps it; empty when it has none.
+std::string_view name_in(PyObject* globals) { return PyDict_Check(globals) ? view(PyDict_GetItem(globals, key_name())) : std::string_view(); }
+
+std::string_view module_name_of_frame(const Frame& frame) { return name_in(frame_globals(frame.frame).ptr()); }
 
 // `pkg/api/__init__.py` running `from .protected import X` imports the protected module only on the
 // way to its real importer: a parent package of the protected module is not the importer.
-bool is_parent_package(const std::string& candidate, const std::string& protected_name) {
+bool is_parent_package(std::string_view candidate, std::string_view protected_name) {
   return !candidate.empty() && protected_name.size() > candidate.size() && protected_name.starts_with(candidate) &&
          protected_name[candidate.size()] == '.';
 }
@@ -77,14 +105,18 @@ const std::string& package_directory() {
   });
 }
 
-bool inside_this_package(const std::string& filename) { return filename.starts_with(package_directory()); }
+bool inside_this_package(std::string_view filename) { return filename.starts_with(package_directory()); }
 
 // importlib's frames: `<frozen importlib._bootstrap>` and friends, and importlib/__init__.py
 // (import_module), whatever the installation's separators.
-bool inside_import_machinery(const std::string& filename) {
+bool inside_import_machinery(std::string_view filename) {
   if (filename.starts_with("<frozen importlib")) return true;
-  const fs::path path(filename);
-  return path.parent_path().filename() == "importlib" && (path.filename() == "__init__.py" || path.filename().string().starts_with("_bootstrap"));
+  const std::size_t slash = filename.find_last_of("/\\");
+  if (slash == std::string_view::npos) return false;
+  const std::string_view base = filename.substr(slash + 1);
+  std::string_view folder = filename.substr(0, slash);
+  if (const std::size_t up = folder.find_last_of("/\\"); up != std::string_view::npos) folder = folder.substr(up + 1);
+  return folder == "importlib" && (base == "__init__.py" || base.starts_with("_bootstrap"));
 }
 
 fs::path resolve_contract_path(const std::string& written, const std::string& protected_file) {
@@ -106,8 +138,13 @@ std::string text_of(nb::handle path) {
 // A class the importer defines below its import line is known only from source; when its bases are
 // already importable (a base class the protected module defined before calling Spy, say), complete it
 // with their live method resolution order and inherited members (the classes in `names` only).
-void complete_static_classes(ModuleFacts& facts, const ModuleFacts& live, nb::handle globals, const std::vector<std::string>& names) {
+// `basis` (when there is one) records each live object the completion read; reset when one cannot be watched.
+void complete_static_classes(ModuleFacts& facts, const ModuleFacts& live, nb::handle globals, const std::vector<std::string>& names,
+                             std::optional<VerdictBasis>& basis) {
   nb::dict modules = loaded_modules();
+  const auto watch = [&](PyObject* space, bool own, const std::string& name) {
+    if (basis && !watch_names(*basis, space, own, {name})) basis.reset();
+  };
   for (auto& cls : facts.classes) {
     if (live.find_class(cls.name) || std::find(names.begin(), names.end(), cls.name) == names.end()) continue;
     std::vector<SuperclassFact> resolved;
@@ -116,12 +153,20 @@ void complete_static_classes(ModuleFacts& facts, const ModuleFacts& live, nb::ha
       if (base.name == "object") continue;
       nb::object found;
       PyObject* by_name = PyDict_GetItemString(globals.ptr(), base.name.c_str());
+      watch(globals.ptr(), true, base.name);
       if (by_name && PyType_Check(by_name)) found = nb::borrow(by_name);
       if (!found.is_valid() && !base.qualified.empty()) {
         const size_t dot = base.qualified.rfind('.');
         const std::string module = base.qualified.substr(0, dot);
+        if (dot != std::string::npos) watch(modules.ptr(), false, module);
         if (dot != std::string::npos && modules.contains(module.c_str())) {
-          nb::object candidate = nb::getattr(modules[module.c_str()], base.qualified.substr(dot + 1).c_str(), nb::none());
+          nb::object owner = modules[module.c_str()];
+          if (PyModule_CheckExact(owner.ptr())) {
+            watch(PyModule_GetDict(owner.ptr()), false, base.qualified.substr(dot + 1));
+          } else {
+            basis.reset();  // its attributes may be computed
+          }
+          nb::object candidate = nb::getattr(owner, base.qualified.substr(dot + 1).c_str(), nb::none());
           if (PyType_Check(candidate.ptr())) found = candidate;
         }
       }
@@ -154,13 +199,41 @@ void complete_static_classes(ModuleFacts& facts, const ModuleFacts& live, nb::ha
 // What a module mid-import is, as far as `contract` reads it: its source (it has run only up to its
 // import line; it is never executed a second time), merged with what already exists live of the names the
 // contract reads; without a file (`-c`, a REPL): what exists live.
-ModuleFacts importer_facts(nb::handle globals, const std::string& name, const std::string& filename, bool has_file, const Contract& contract) {
+// `basis` (when there is one) is given what the facts rest on (verdict_cache.hpp); reset when it cannot be.
+ModuleFacts importer_facts(nb::handle globals, const std::string& name, const std::string& filename, bool has_file, const Contract& contract,
+                           std::optional<VerdictBasis>& basis) {
   const std::vector<std::string> names = referenced_module_names(contract);
+  if (basis && !(watch_names(*basis, globals.ptr(), true, names) && watch_identity(*basis, globals.ptr(), true, "__annotations__"))) basis.reset();
+  if (basis && has_file) {
+    basis->source = filename;
+    basis->source_stamp = file_stamp(basis->source);
+  }
   ModuleFacts live = extract_live_names(globals, name, filename, names);
   if (!has_file) return live;
   ModuleFacts facts = merge_facts(*cached_static_facts(filename, name, {needs_hashes(contract)}), live);
-  complete_static_classes(facts, live, globals, names);
+  complete_static_classes(facts, live, globals, names, basis);
   return facts;
+}
+
+// A verdict's basis, begun before the contract and the facts it rests on are read; nullopt when the
+// contract's verdicts cannot be remembered, or its file's stamp cannot be read.
+std::optional<VerdictBasis> begin_basis(const fs::path& contract_path) {
+  std::optional<VerdictBasis> basis(std::in_place);
+  basis->checked_at = std::chrono::system_clock::now();
+  basis->contract_path = contract_path;
+  const auto stamp = file_stamp(contract_path);
+  if (!stamp || !stamp_is_trustworthy(*stamp, basis->checked_at)) return std::nullopt;
+  basis->contract_stamp = *stamp;
+  return basis;
+}
+
+// Remembers a compliant verdict (the contract is known only now: its rules decide whether it can be).
+void remember_verdict(std::optional<VerdictBasis>& basis, const std::shared_ptr<const Contract>& contract, std::string importer_file,
+                      std::string importer_name) {
+  if (!basis || !verdict_can_be_remembered(*contract)) return;
+  if (basis->source_stamp && !stamp_is_trustworthy(*basis->source_stamp, basis->checked_at)) return;
+  basis->contract = contract;
+  verdict_cache().remember(std::move(importer_file), std::move(importer_name), std::move(*basis));
 }
 
 Report check_importer(const Contract& contract, const ModuleFacts& facts) {
@@ -188,13 +261,14 @@ std::string text_in(PyObject* globals, const char* key) {
 struct ProtectedModule {
   std::string name;                // absolute dotted name
   std::vector<std::string> names;  // the names whose import gives it: its own, and parent packages seen re-exporting it
-  fs::path contract;
+  fs::path contract;               // absolute
   nb::object module;               // a weak reference to the module object that called Spy
+  nb::object key;                  // `name` as an interned str: its lookup in sys.modules allocates nothing
 };
 
 struct ValidatedImporter {
-  nb::object globals;               // held, so that no other module gets its address while it is remembered
-  std::optional<FileStamp> stamp;   // of its file when it was validated; nullopt: no file
+  nb::object globals;  // held, so that no other module gets its address while it is remembered
+  nb::object spec;     // its `__spec__` when it was validated: executing it again (a reload) gives it a new one
 };
 
 // The GIL guards these. Never destroyed: they hold Python objects, which must not be released after the
@@ -206,18 +280,22 @@ int g_import_name = -1;                    // the IMPORT_NAME opcode of this int
 
 std::optional<FileStamp> stamp_of(const std::string& filename) { return filename.empty() ? std::nullopt : file_stamp(filename); }
 
-void remember(PyObject* globals, std::size_t index, const std::string& filename) {
-  g_validated[{globals, index}] = ValidatedImporter{nb::borrow(globals), stamp_of(filename)};
+// sys.modules, borrowed, without a lookup by name.
+PyObject* modules_dict() { return PyImport_GetModuleDict(); }
+
+PyObject* spec_in(PyObject* globals) { return PyDict_GetItem(globals, key_spec()); }  // borrowed, or nullptr
+
+// True when the module whose namespace is `globals` was validated against protected module `index` and has
+// not been executed again since.
+bool already_validated(PyObject* globals, std::size_t index) {
+  auto it = g_validated.find({globals, index});
+  return it != g_validated.end() && it->second.spec.ptr() == spec_in(globals);
 }
 
-std::string_view view(PyObject* text) {
-  Py_ssize_t size = 0;
-  const char* data = PyUnicode_Check(text) ? PyUnicode_AsUTF8AndSize(text, &size) : nullptr;
-  if (!data) {
-    PyErr_Clear();
-    return {};
-  }
-  return {data, static_cast<std::size_t>(size)};
+void remember(PyObject* globals, std::size_t index) {
+  if (already_validated(globals, index)) return;
+  PyObject* spec = spec_in(globals);
+  g_validated[{globals, index}] = ValidatedImporter{nb::borrow(globals), spec ? nb::borrow(spec) : nb::object()};
 }
 
 // True when importing `base` with `fromlist` gives the module `name`: `import name`, `from name import x`,
@@ -315,23 +393,30 @@ void check_import(PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
 
   const ProtectedModule& target = g_protected[*index];
   // Only while the module in sys.modules is the one that called Spy (not a stand-in put there since).
-  PyObject* current = PyDict_GetItemString(loaded_modules().ptr(), target.name.c_str());  // borrowed
-  if (!current || PyWeakref_GetObject(target.module.ptr()) != current) return;
+  PyObject* current = PyDict_GetItem(modules_dict(), target.key.ptr());  // borrowed
+  if (!current || !PyWeakref_CheckRef(target.module.ptr()) || PyWeakref_GetObject(target.module.ptr()) != current) return;
+  if (already_validated(globals, *index)) return;  // the repeat importer: a lookup and two comparisons
   const std::string importer = text_in(globals, "__name__");
   const std::string filename = text_in(globals, "__file__");
   if (importer == target.name || is_parent_package(importer, target.name) || (!filename.empty() && inside_this_package(filename))) return;
-  const std::optional<FileStamp> stamp = stamp_of(filename);  // one stat(): nullopt for no regular file
-  if (auto it = g_validated.find({globals, *index}); it != g_validated.end() && it->second.stamp == stamp) return;
   if (!running_an_import_statement(globals)) return;
+  const std::size_t validated_index = *index;
+  if (verdict_cache().find(target.contract.native(), filename, importer, globals)) {
+    remember(globals, validated_index);  // a new importer whose verdict is known (verdict_cache.hpp)
+    return;
+  }
 
   const fs::path contract_path = target.contract;
   const std::string protected_name = target.name;
+  std::optional<VerdictBasis> basis = begin_basis(contract_path);
   std::shared_ptr<const Contract> contract = default_contract_cache().load(contract_path);
-  const Report report = check_importer(*contract, importer_facts(nb::handle(globals), importer, filename, stamp.has_value(), *contract));
+  const bool has_file = stamp_of(filename).has_value();  // one stat(): false for no regular file
+  const Report report = check_importer(*contract, importer_facts(nb::handle(globals), importer, filename, has_file, *contract, basis));
   log_debug("importer " + (importer.empty() ? filename : importer) + " of " + protected_name + ": " +
             (report.ok() ? "compliant" : std::to_string(report.violations.size()) + " violation(s)"));
   if (!report.ok()) raise_contract_violation(report);
-  g_validated[{globals, *index}] = ValidatedImporter{nb::borrow(globals), stamp};
+  remember_verdict(basis, contract, filename, importer);
+  remember(globals, validated_index);
 }
 
 PyObject* import_with_checks(PyObject*, PyObject* const* args, size_t nargsf, PyObject* kwnames) {
@@ -362,10 +447,14 @@ PyMethodDef g_import_definition = {"__import__", reinterpret_cast<PyCFunction>(r
 // the check in front of builtins.__import__ the first time.
 std::size_t protect(const std::string& name, const std::string& reexported_by, const fs::path& contract) {
   auto it = std::find_if(g_protected.begin(), g_protected.end(), [&](const ProtectedModule& p) { return p.name == name; });
-  if (it == g_protected.end()) it = g_protected.insert(g_protected.end(), ProtectedModule{name, {name}, contract, nb::none()});
+  if (it == g_protected.end()) {
+    nb::object key = nb::steal(interned(name.c_str()));
+    if (!key.is_valid()) throw nb::python_error();
+    it = g_protected.insert(g_protected.end(), ProtectedModule{name, {name}, contract, nb::none(), key});
+  }
   it->contract = contract;
   // The module object running Spy is in sys.modules already (importlib puts it there before executing it).
-  if (PyObject* module = PyDict_GetItemString(loaded_modules().ptr(), name.c_str())) {
+  if (PyObject* module = PyDict_GetItem(modules_dict(), it->key.ptr())) {
     it->module = nb::steal(PyWeakref_NewRef(module, nullptr));
     if (!it->module.is_valid()) {
       PyErr_Clear();
@@ -385,9 +474,86 @@ std::size_t protect(const std::string& name, const std::string& reexported_by, c
   return static_cast<std::size_t>(it - g_protected.begin());
 }
 
+// The index of protected module `name` when protect() would change nothing about it: the same contract,
+// the module object in sys.modules the one remembered, `reexported_by` (if any) known.
+std::optional<std::size_t> protected_as_is(std::string_view name, std::string_view reexported_by, std::string_view contract) {
+  for (std::size_t i = 0; i < g_protected.size(); ++i) {
+    const ProtectedModule& p = g_protected[i];
+    if (p.name != name) continue;
+    if (p.contract.native() != contract) return std::nullopt;
+    PyObject* module = PyDict_GetItem(modules_dict(), p.key.ptr());
+    if (!module || !PyWeakref_CheckRef(p.module.ptr()) || PyWeakref_GetObject(p.module.ptr()) != module) return std::nullopt;
+    if (!reexported_by.empty() && std::find(p.names.begin(), p.names.end(), reexported_by) == p.names.end()) return std::nullopt;
+    return i;
+  }
+  return std::nullopt;
+}
+
+// The absolute path of the contract `written` names, resolved as resolve_contract_path() does, into `out`
+// (kept between calls: no allocation once grown), and into `stamp` its stamp when finding it read it.
+// False where that takes the file system library (Windows): verdicts are then not remembered.
+bool contract_key(std::string_view written, std::string_view protected_file, std::string& out, std::optional<FileStamp>* stamp = nullptr) {
+#ifdef _WIN32
+  return false;
+#else
+  const auto absolute = [&out] {
+    if (out.starts_with('/')) return true;
+    char folder[4096];
+    if (!::getcwd(folder, sizeof folder)) return false;
+    out.insert(0, "/").insert(0, folder);
+    return true;
+  };
+  if (written.empty()) return false;
+  out.assign(written);
+  if (written.starts_with('/')) return true;
+  if (!protected_file.empty()) {
+    const std::size_t slash = protected_file.rfind('/');
+    if (slash != std::string_view::npos) out.insert(0, protected_file.substr(0, slash + 1));
+    if (std::optional<FileStamp> found = file_stamp(out.c_str())) {  // a regular file: what the cache compares
+      if (stamp) *stamp = found;
+      return absolute();
+    }
+    struct stat info {};
+    if (::stat(out.c_str(), &info) == 0) return absolute();  // exists, but not a regular file
+    out.assign(written);
+  }
+  return absolute();
+#endif
+}
+
+// The warm path of validate_importer(): a verdict still valid for the importer (verdict_cache.hpp) answers
+// without facts, allocation or a new Python object. nullopt: check in full.
+std::optional<nb::object> validate_warm(std::string_view written, std::string_view protected_file, std::string_view protected_name,
+                                        std::string_view reexported_by, const std::optional<Frame>& importer, nb::handle info_module) {
+  static std::string key;  // the contract's absolute path; reused (the GIL guards it)
+  std::optional<FileStamp> stamp;
+  if (!contract_key(written, protected_file, key, &stamp)) return std::nullopt;
+  if (!info_module.is_none()) {
+    if (!PyModule_Check(info_module.ptr())) return std::nullopt;
+    PyObject* globals = PyModule_GetDict(info_module.ptr());  // borrowed
+    static PyObject* const file_key = interned("__file__");
+    if (!verdict_cache().find(key, view(PyDict_GetItem(globals, file_key)), name_in(globals), globals, stamp)) return std::nullopt;
+    return nb::borrow(info_module);
+  }
+  if (!importer) return std::nullopt;  // only the environment is checked: not remembered
+  nb::object globals = frame_globals(importer->frame);
+  if (!PyDict_Check(globals.ptr()) || !verdict_cache().find(key, importer->filename, name_in(globals.ptr()), globals.ptr(), stamp)) return std::nullopt;
+  if (!protected_name.empty() && protected_name != "__main__") {
+    std::optional<std::size_t> index = protected_as_is(protected_name, reexported_by, key);
+    if (!index) index = protect(std::string(protected_name), std::string(reexported_by), fs::path(key));
+    remember(globals.ptr(), *index);
+  }
+  PyObject* name = PyDict_GetItem(globals.ptr(), key_name());
+  PyObject* module = name && PyUnicode_Check(name) ? PyDict_GetItem(modules_dict(), name) : nullptr;
+  return module ? nb::borrow(module) : nb::none();
+}
+
 }  // namespace
 
-void forget_validated_importers() { g_validated.clear(); }
+void forget_validated_importers() {
+  g_validated.clear();
+  verdict_cache().clear();
+}
 
 nb::object validate_importer(nb::handle filepath, nb::handle info_module) {
   PyFrameObject* current = PyEval_GetFrame();
@@ -395,46 +561,81 @@ nb::object validate_importer(nb::handle filepath, nb::handle info_module) {
   Frame frame{nb::borrow(reinterpret_cast<PyObject*>(current)), code_filename(nb::handle(reinterpret_cast<PyObject*>(current)))};
   std::optional<Frame> protected_frame = frame;
   while (protected_frame && inside_this_package(protected_frame->filename)) protected_frame = back(*protected_frame);
-  const std::string protected_file = protected_frame ? protected_frame->filename : std::string();
+  const std::string_view protected_file = protected_frame ? protected_frame->filename : std::string_view();
 
-  const fs::path contract_path = resolve_contract_path(text_of(filepath), protected_file);
+  // The importer: the nearest frame outside the protected module, importlib's machinery and this package.
+  std::string_view protected_name, reexported_by;  // reexported_by: the outermost parent package the import came through
+  std::optional<Frame> importer;
+  if (info_module.is_none() && protected_frame) {
+    protected_name = module_name_of_frame(*protected_frame);
+    importer = back(*protected_frame);
+    while (importer && (importer->filename == protected_file || inside_import_machinery(importer->filename) || inside_this_package(importer->filename) ||
+                        is_parent_package(module_name_of_frame(*importer), protected_name))) {
+      if (const std::string_view name = module_name_of_frame(*importer); is_parent_package(name, protected_name)) reexported_by = name;
+      importer = back(*importer);
+    }
+  }
+
+  nb::object path_text = nb::steal(PyOS_FSPath(filepath.ptr()));
+  if (!path_text.is_valid()) throw nb::python_error();
+  const std::string_view written = PyBytes_Check(path_text.ptr())
+                                       ? std::string_view(PyBytes_AS_STRING(path_text.ptr()), static_cast<std::size_t>(PyBytes_GET_SIZE(path_text.ptr())))
+                                       : view(path_text.ptr());
+  if (std::optional<nb::object> known = validate_warm(written, protected_file, protected_name, reexported_by, importer, info_module)) return *known;
+
+  // The cold path: the contract compiled (or served by its cache), the importer's facts read and checked.
+  const std::string protected_path(protected_file);
+  const fs::path contract_path = resolve_contract_path(text_of(filepath), protected_path);
+  std::string key;
+  const bool keyed = contract_key(written, protected_file, key);
+  std::optional<VerdictBasis> basis = keyed ? begin_basis(fs::path(key)) : std::nullopt;
   std::shared_ptr<const Contract> contract = default_contract_cache().load(contract_path);
-  log_debug("contract " + contract_path.string() + " loaded for " + protected_file);
+  log_debug("contract " + contract_path.string() + " loaded for " + protected_path);
 
   nb::object result = nb::none();
   ModuleFacts facts;
   bool have_module = false;
   nb::object importer_globals;        // the importer found, validated below
-  std::string importer_file;
+  std::string importer_file, importer_name;
   std::optional<std::size_t> protected_index;
   if (!info_module.is_none()) {
     facts = runtime_facts(info_module, {needs_hashes(*contract)});
     result = nb::borrow(info_module);
     have_module = true;
-  } else {
-    const std::string protected_name = protected_frame ? module_name_of_frame(*protected_frame) : std::string();
-    std::optional<Frame> importer = protected_frame ? back(*protected_frame) : std::nullopt;
-    std::string reexported_by;  // the outermost parent package the import came through (`from pkg.api import X`)
-    while (importer && (importer->filename == protected_file || inside_import_machinery(importer->filename) || inside_this_package(importer->filename) ||
-                        is_parent_package(module_name_of_frame(*importer), protected_name))) {
-      if (const std::string name = module_name_of_frame(*importer); is_parent_package(name, protected_name)) reexported_by = name;
-      importer = back(*importer);
+    importer_globals = nb::getattr(info_module, "__dict__", nb::none());
+    if (basis && PyModule_Check(info_module.ptr()) && PyDict_Check(importer_globals.ptr())) {
+      importer_file = text_in(importer_globals.ptr(), "__file__");
+      importer_name = text_in(importer_globals.ptr(), "__name__");
+      std::error_code ec;
+      if (!importer_file.empty() && fs::path(importer_file).extension() == ".py" && fs::is_regular_file(importer_file, ec)) {
+        basis->source = importer_file;
+        basis->source_stamp = file_stamp(basis->source);
+      }
+      if (!(watch_names(*basis, importer_globals.ptr(), true, referenced_module_names(*contract)) &&
+            watch_identity(*basis, importer_globals.ptr(), true, "__annotations__"))) {
+        basis.reset();
+      }
+    } else {
+      basis.reset();
     }
+    importer_globals = nb::object();  // not remembered as a validated importer
+  } else {
     if (importer) {
       importer_globals = frame_globals(importer->frame);
-      importer_file = importer->filename;
-      nb::object name_object = PyDict_Check(importer_globals.ptr()) ? nb::borrow<nb::object>(PyDict_GetItemString(importer_globals.ptr(), "__name__")) : nb::none();
-      const std::string name = name_object.is_valid() && PyUnicode_Check(name_object.ptr()) ? utf8(name_object) : std::string();
-      log_debug("importer of " + protected_file + ": " + (name.empty() ? importer_file : name) + " (" + importer_file + ")");
+      importer_file = std::string(importer->filename);
+      importer_name = std::string(name_in(importer_globals.ptr()));
+      log_debug("importer of " + protected_path + ": " + (importer_name.empty() ? importer_file : importer_name) + " (" + importer_file + ")");
       std::error_code ec;
-      facts = importer_facts(importer_globals, name, importer_file, fs::is_regular_file(importer_file, ec), *contract);
+      facts = importer_facts(importer_globals, importer_name, importer_file, fs::is_regular_file(importer_file, ec), *contract, basis);
       have_module = true;
-      if (PyObject* module = name.empty() ? nullptr : PyDict_GetItemString(loaded_modules().ptr(), name.c_str())) result = nb::borrow(module);
+      if (PyObject* module = importer_name.empty() ? nullptr : PyDict_GetItemString(modules_dict(), importer_name.c_str())) result = nb::borrow(module);
     } else {
-      log_debug("no importer of " + protected_file + " (run as a script?): only the environment is checked");
+      log_debug("no importer of " + protected_path + " (run as a script?): only the environment is checked");
     }
     // Later importers are checked by the import statements that name it (protect()).
-    if (!protected_name.empty() && protected_name != "__main__") protected_index = protect(protected_name, reexported_by, contract_path);
+    if (!protected_name.empty() && protected_name != "__main__") {
+      protected_index = protect(std::string(protected_name), std::string(reexported_by), keyed ? fs::path(key) : fs::absolute(contract_path));
+    }
   }
 
   Report report;
@@ -453,7 +654,8 @@ nb::object validate_importer(nb::handle filepath, nb::handle info_module) {
   }
   log_debug(std::string("validation against ") + contract_path.string() + ": " + (report.ok() ? "compliant" : std::to_string(report.violations.size()) + " violation(s)"));
   if (!report.ok()) raise_contract_violation(report);
-  if (protected_index && importer_globals.is_valid()) remember(importer_globals.ptr(), *protected_index, importer_file);
+  if (have_module) remember_verdict(basis, contract, importer_file, importer_name);
+  if (protected_index && importer_globals.is_valid()) remember(importer_globals.ptr(), *protected_index);
   return result;
 }
 

@@ -123,7 +123,12 @@ nb::object code_of_pyc(const std::string& bytes, const std::string& file) {
 }
 
 std::optional<std::string> source_origin(nb::handle spec) {
-  nb::object origin = nb::getattr(spec, "origin", nb::none());
+  static PyObject* const origin_name = PyUnicode_InternFromString("origin");
+  nb::object origin = nb::steal(PyObject_GetAttr(spec.ptr(), origin_name));
+  if (!origin.is_valid()) {
+    PyErr_Clear();
+    return std::nullopt;
+  }
   if (!PyUnicode_Check(origin.ptr())) return std::nullopt;
   const std::string text = utf8(origin);
   if (!text.ends_with(".py")) return std::nullopt;  // an extension module or a builtin: no source to read
@@ -321,6 +326,11 @@ ContractFinder::ContractFinder(std::shared_ptr<const ProjectConfig> policy) : po
     if (wildcard != std::string::npos) dotted = dotted.substr(0, dotted.rfind('.') == std::string::npos ? 0 : dotted.rfind('.'));
     if (dotted.empty()) continue;  // a pattern that starts with a wildcard matches every name already
     covers_packages_ = true;
+    // A file's name under a sys.path entry is its path below it, '/' for '.': a name this pattern matches
+    // starts with its literal part, so the file's resolved path holds "/" + that part, as folders.
+    std::string needle = "/" + pattern.substr(0, wildcard);
+    std::replace(needle.begin(), needle.end(), '.', '/');
+    covered_prefixes_.push_back(needle);
     std::string relative = dotted;
     std::replace(relative.begin(), relative.end(), '.', '/');
     for (const auto& entry : entries) {
@@ -419,8 +429,9 @@ const ContractMapping* ContractFinder::rule_for_file(const std::string& origin, 
     covered_name = rest.empty() ? dotted : dotted + "." + rest;
     if (const ContractMapping* rule = policy_->mapping_for({}, covered_name)) return rule;
   }
-  // The names the file has under today's sys.path (folders added after install() included).
-  if (covers_packages_) {
+  // The names the file has under today's sys.path (folders added after install() included): only a file
+  // whose resolved path holds a module pattern's literal prefix as folders can have a name it matches.
+  if (covers_packages_ && std::any_of(covered_prefixes_.begin(), covered_prefixes_.end(), [&](const std::string& p) { return real.find(p) != std::string::npos; })) {
     if (const ContractMapping* rule = rule_by_search_path(real, covered_name)) return rule;
   }
   if (policy_->has_path_patterns() && real != origin) {
@@ -450,6 +461,7 @@ nb::object ContractFinder::find_spec(nb::handle fullname_object, nb::handle path
 
   // Ask the finders after this one, as the import system would have.
   nb::object spec = nb::none();
+  static PyObject* const find_spec_name = PyUnicode_InternFromString("find_spec");
   nb::list meta_path = nb::borrow<nb::list>(PySys_GetObject("meta_path"));
   bool after_self = false;
   for (nb::handle finder : meta_path) {
@@ -457,9 +469,13 @@ nb::object ContractFinder::find_spec(nb::handle fullname_object, nb::handle path
       after_self = nb::inst_check(finder) && nb::inst_ptr<ContractFinder>(finder) == this;
       continue;
     }
-    nb::object method = nb::getattr(finder, "find_spec", nb::none());
+    nb::object method = nb::steal(PyObject_GetAttr(finder.ptr(), find_spec_name));
+    if (!method.is_valid()) {
+      PyErr_Clear();
+      continue;
+    }
     if (method.is_none()) continue;
-    spec = method(fullname, path, target);
+    spec = method(fullname_object, path, target);  // the caller's str: no copy of the name
     if (!spec.is_none()) break;
   }
   if (spec.is_none()) return spec;

@@ -92,6 +92,7 @@ private:
   std::vector<nb::object> decisions_;
   std::vector<ProtectedFolder> protected_folders_;                   // fixed after construction
   bool covers_packages_ = false;  // some module pattern names a package: every import must be located
+  std::vector<std::string> covered_prefixes_;  // each such pattern's literal part as folders: "/plugins/"
   std::unordered_map<std::string, std::string> protected_files_;    // resolved file → covered module name (guarded)
   std::atomic<bool> has_protected_files_ = false;
   std::vector<std::string> reported_contracts_;  // contract files already said to be unloadable (guarded)

@@ -16,8 +16,16 @@ std::optional<FileStamp> file_stamp(const std::filesystem::path& path) {
   if (ec) return std::nullopt;
   return FileStamp{size, std::chrono::clock_cast<std::chrono::system_clock>(modified)};
 #else
+  return file_stamp(path.c_str());
+#endif
+}
+
+std::optional<FileStamp> file_stamp(const char* path) {
+#ifdef _WIN32
+  return file_stamp(std::filesystem::path(path));
+#else
   struct stat info {};
-  if (::stat(path.c_str(), &info) != 0 || !S_ISREG(info.st_mode)) return std::nullopt;
+  if (::stat(path, &info) != 0 || !S_ISREG(info.st_mode)) return std::nullopt;
 #ifdef __APPLE__
   const auto& time = info.st_mtimespec;
 #else

@@ -18,6 +18,8 @@ struct FileStamp {
 // Size and modification time of a regular file, or nullopt when it cannot be read (missing, a
 // directory, ...). One stat() on POSIX: this runs on every warm check.
 std::optional<FileStamp> file_stamp(const std::filesystem::path& path);
+// The same for a NUL-terminated path: no std::filesystem::path is built (the warm checks' form).
+std::optional<FileStamp> file_stamp(const char* path);
 
 // True when a file read at `read_at`, whose stamp is still `stamp`, can be taken as unchanged without
 // reading it again. File systems with coarse timestamps (FAT: 2 s) cannot tell two writes inside one tick

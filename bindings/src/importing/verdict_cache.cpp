@@ -1,0 +1,181 @@
+#include "importing/verdict_cache.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <iterator>
+
+#include "extract/dependencies.hpp"
+
+namespace importspy::bindings {
+namespace {
+
+// Values that cannot change in place: the same object is the same value.
+bool is_constant(PyObject* value) {
+  if (value == Py_None || PyBool_Check(value) || PyLong_CheckExact(value) || PyFloat_CheckExact(value) || PyComplex_CheckExact(value) ||
+      PyUnicode_CheckExact(value) || PyBytes_CheckExact(value)) {
+    return true;
+  }
+  if (!PyTuple_CheckExact(value)) return false;
+  for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(value); ++i) {
+    if (!is_constant(PyTuple_GET_ITEM(value, i))) return false;
+  }
+  return true;
+}
+
+// A class's version tag (0: none valid). CPython clears it whenever the class or one of its bases is modified.
+unsigned int version_tag(PyTypeObject* type) {
+#if PY_VERSION_HEX < 0x030C0000
+  if (!(type->tp_flags & Py_TPFLAGS_VALID_VERSION_TAG)) return 0;
+#endif
+  return type->tp_version_tag;
+}
+
+unsigned int assigned_version_tag(PyTypeObject* type) {
+  if (unsigned int tag = version_tag(type)) return tag;
+#if PY_VERSION_HEX >= 0x030C0000
+  PyUnstable_Type_AssignVersionTag(type);
+#else
+  static PyObject* const name = PyUnicode_InternFromString("__init__");
+  _PyType_Lookup(type, name);  // a method-cache lookup gives the class a tag
+#endif
+  return version_tag(type);
+}
+
+// What of a function a check reads and can be replaced without rebinding the function.
+void function_parts(PyObject* function, const void* (&parts)[5]) {
+  parts[0] = PyFunction_GetCode(function);
+  parts[4] = PyFunction_GetModule(function);
+  parts[1] = PyFunction_GetDefaults(function);
+  parts[2] = PyFunction_GetKwDefaults(function);
+  parts[3] = PyFunction_GetAnnotations(function);
+}
+
+bool same_as(PyObject* value, const BoundValue& bound) {
+  if (value != bound.value.ptr()) return false;
+  if (!value) return true;
+  if (PyFunction_Check(value)) {
+    const void* parts[5];
+    function_parts(value, parts);
+    return std::equal(std::begin(parts), std::end(parts), std::begin(bound.parts));
+  }
+  if (PyType_Check(value)) return version_tag(reinterpret_cast<PyTypeObject*>(value)) == bound.version;
+  return true;
+}
+
+bool stamp_holds(const std::optional<FileStamp>& stamp, const std::optional<FileStamp>& expected, std::chrono::system_clock::time_point checked_at) {
+  return stamp == expected && (!stamp || stamp_is_trustworthy(*stamp, checked_at));
+}
+
+bool stamp_holds(const std::filesystem::path& path, const std::optional<FileStamp>& expected, std::chrono::system_clock::time_point checked_at) {
+  return stamp_holds(file_stamp(path.c_str()), expected, checked_at);
+}
+
+bool still_holds(const VerdictBasis& basis, PyObject* globals, const std::optional<FileStamp>& contract_stamp) {
+  if (contract_stamp ? !stamp_holds(contract_stamp, basis.contract_stamp, basis.checked_at)
+                     : !stamp_holds(basis.contract_path, basis.contract_stamp, basis.checked_at)) {
+    return false;
+  }
+  if (!basis.source.empty() && !stamp_holds(basis.source, basis.source_stamp, basis.checked_at)) return false;
+  for (const WatchedName& watched : basis.watched) {
+    PyObject* space = watched.space.is_valid() ? watched.space.ptr() : globals;
+    PyObject* value = PyDict_GetItemWithError(space, watched.key.ptr());  // borrowed; an interned key: no hashing
+    if (!value && PyErr_Occurred()) {
+      PyErr_Clear();
+      return false;
+    }
+    if (watched.identity_only ? value != watched.bound.value.ptr() : !same_as(value, watched.bound)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool describe_value(PyObject* value, BoundValue& bound) {
+  bound = BoundValue{};
+  if (!value) return true;
+  bound.value = nb::borrow(value);
+  if (is_constant(value) || PyModule_CheckExact(value)) return true;
+  if (PyFunction_Check(value)) {
+    function_parts(value, bound.parts);
+    return true;
+  }
+  if (PyType_Check(value)) {
+    bound.version = assigned_version_tag(reinterpret_cast<PyTypeObject*>(value));
+    return bound.version != 0;
+  }
+  return false;
+}
+
+bool watch_names(VerdictBasis& basis, PyObject* space, bool own, const std::vector<std::string>& names) {
+  if (!PyDict_Check(space)) return false;
+  for (const std::string& name : names) {
+    nb::object key = nb::steal(PyUnicode_InternFromString(name.c_str()));
+    if (!key.is_valid()) throw nb::python_error();
+    PyObject* value = PyDict_GetItemWithError(space, key.ptr());
+    if (!value && PyErr_Occurred()) {
+      PyErr_Clear();
+      return false;
+    }
+    WatchedName watched{own ? nb::object() : nb::borrow(space), key, {}};
+    if (!describe_value(value, watched.bound)) return false;
+    basis.watched.push_back(std::move(watched));
+  }
+  return true;
+}
+
+bool watch_identity(VerdictBasis& basis, PyObject* space, bool own, const char* name) {
+  if (!PyDict_Check(space)) return false;
+  nb::object key = nb::steal(PyUnicode_InternFromString(name));
+  if (!key.is_valid()) throw nb::python_error();
+  PyObject* value = PyDict_GetItemWithError(space, key.ptr());
+  if (!value && PyErr_Occurred()) {
+    PyErr_Clear();
+    return false;
+  }
+  WatchedName watched{own ? nb::object() : nb::borrow(space), key, {}, true};
+  if (value) watched.bound.value = nb::borrow(value);
+  basis.watched.push_back(std::move(watched));
+  return true;
+}
+
+bool verdict_can_be_remembered(const Contract& contract) { return referenced_environment_names(contract).empty() && !follows_imports(contract); }
+
+std::size_t VerdictCache::key_of(std::string_view contract_path, std::string_view importer_file, std::string_view importer_name) {
+  const std::hash<std::string_view> hash;
+  std::size_t key = hash(contract_path);
+  key = key * 31 + hash(importer_file);
+  return key * 31 + hash(importer_name);
+}
+
+const Contract* VerdictCache::find(std::string_view contract_path, std::string_view importer_file, std::string_view importer_name, PyObject* globals,
+                                   const std::optional<FileStamp>& contract_stamp) {
+  auto it = entries_.find(key_of(contract_path, importer_file, importer_name));
+  if (it == entries_.end()) return nullptr;
+  for (const Entry& entry : it->second) {
+    if (entry.contract_path == contract_path && entry.importer_file == importer_file && entry.importer_name == importer_name) {
+      return still_holds(entry.basis, globals, contract_stamp) ? entry.basis.contract.get() : nullptr;
+    }
+  }
+  return nullptr;
+}
+
+void VerdictCache::remember(std::string importer_file, std::string importer_name, VerdictBasis basis) {
+  std::string contract_path = basis.contract_path.string();
+  auto& bucket = entries_[key_of(contract_path, importer_file, importer_name)];
+  for (Entry& entry : bucket) {
+    if (entry.contract_path == contract_path && entry.importer_file == importer_file && entry.importer_name == importer_name) {
+      entry.basis = std::move(basis);
+      return;
+    }
+  }
+  bucket.push_back(Entry{std::move(contract_path), std::move(importer_file), std::move(importer_name), std::move(basis)});
+}
+
+void VerdictCache::clear() { entries_.clear(); }
+
+VerdictCache& verdict_cache() {
+  static auto& cache = *new VerdictCache();  // never destroyed: it holds Python objects (see embedded.cpp)
+  return cache;
+}
+
+}  // namespace importspy::bindings
