@@ -48,6 +48,19 @@ CASES = {
         "classes:\n  - name: Plugin\n    methods:\n      - name: run\n        arguments:\n          - name: self\n",
         "class-missing",
     ),
+    "a_class_a_decorator_rebuilds_without_its_methods": (
+        """
+        def rebuild(cls):
+            return type(cls.__name__, (), {})
+
+        @rebuild
+        class Plugin:
+            def run(self):
+                return 1
+        """,
+        "classes:\n  - name: Plugin\n    methods:\n      - name: run\n        arguments:\n          - name: self\n",
+        "method-missing",
+    ),
     "a_function_rebound_after_its_definition": (
         """
         def register(app):

@@ -91,7 +91,10 @@ ClassFact class_fact(nb::handle cls, std::string_view file) {
   ClassFact fact;
   fact.name = type_name(cls, false);
 #if PY_VERSION_HEX >= 0x030D0000
-  fact.line = int_attr(cls, "__firstlineno__");  // the source fills it in on older versions
+  // The source fills it in on older versions. A class with none was not made by a class statement
+  // (`type(...)`, a decorator's product): -1, which no source definition matches.
+  fact.line = int_attr(cls, "__firstlineno__");
+  if (fact.line == 0) fact.line = -1;
 #endif
   nb::tuple mro = nb::borrow<nb::tuple>(nb::getattr(cls, "__mro__"));
   for (size_t i = 1; i < nb::len(mro); ++i) {

@@ -96,9 +96,11 @@ void complete_function(FunctionFact& live, const FunctionFact* source) {
 void complete_class(ClassFact& live, const ClassFact* source) {
   live.unverifiable.clear();
   live.structure_unverifiable.clear();
-  // Before CPython 3.13 a class has no first line: taken as the source's class of that name.
+  // Before CPython 3.13 a class has no first line (0): taken as the source's class of that name. From
+  // 3.13, -1: the class was made by no class statement.
   const Identity same = !source ? Identity::none : live.line == 0 ? Identity::exact : identity(source->line, live.line);
   if (same == Identity::none) {
+    if (live.line < 0) live.line = 0;  // made by no class statement (CPython 3.13+ tells)
     if (source && source->structure_hash) {
       live.structure_unverifiable = "the class that runs (line " + std::to_string(live.line) + ") is not the definition at line " +
                                     std::to_string(source->line) + " that the hash covers";

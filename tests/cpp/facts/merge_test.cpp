@@ -174,6 +174,20 @@ TEST(MergeRuntimeFacts, a_class_that_ran_from_another_line_takes_no_instance_att
   EXPECT_EQ(cls->line, 40);
 }
 
+TEST(MergeRuntimeFacts, a_class_made_by_no_class_statement_takes_nothing_from_the_source_class) {
+  ModuleFacts source = from_source();
+  source.classes[0].structure_hash = "sha256:class";
+  ModuleFacts running = live();
+  running.classes[0].line = -1;  // CPython 3.13+: no __firstlineno__ (made by type(), say, in a decorator)
+  const ModuleFacts merged = merge_runtime_facts(source, running);
+  const ClassFact* cls = merged.find_class("Extension");
+  ASSERT_NE(cls, nullptr);
+  EXPECT_TRUE(cls->attributes.empty());
+  EXPECT_EQ(cls->line, 0);
+  EXPECT_FALSE(cls->structure_hash);
+  EXPECT_FALSE(cls->structure_unverifiable.empty());
+}
+
 TEST(MergeRuntimeFacts, a_live_version_settles_an_unknown_one) {
   const ModuleFacts merged = merge_runtime_facts(from_source(), live());
   EXPECT_EQ(merged.version, "2.0");
