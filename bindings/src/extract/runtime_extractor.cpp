@@ -69,11 +69,32 @@ int int_attr(nb::handle object, const char* name) {
   return PyLong_Check(value.ptr()) ? static_cast<int>(PyLong_AsLong(value.ptr())) : 0;
 }
 
-ClassFact class_fact(nb::handle cls) {
+// Lines of code compiled from another file (a wrapper a decorator made elsewhere) say nothing about this
+// module's source: 0.
+void keep_line_if_compiled_from(FunctionFact& fact, nb::handle function, std::string_view file) {
+  if (file.empty() || fact.line == 0) return;
+  nb::handle code = PyFunction_Check(function.ptr()) ? nb::handle(PyFunction_GetCode(function.ptr())) : nb::handle();
+  PyObject* name = code.is_valid() ? reinterpret_cast<PyCodeObject*>(code.ptr())->co_filename : nullptr;
+  Py_ssize_t size = 0;
+  const char* text = name && PyUnicode_Check(name) ? PyUnicode_AsUTF8AndSize(name, &size) : nullptr;
+  if (!text) PyErr_Clear();
+  if (!text || std::string_view(text, static_cast<std::size_t>(size)) != file) fact.line = 0;
+}
+
+FunctionFact member_function(nb::handle function, std::string name, CallableKind kind, std::string_view file) {
+  FunctionFact fact = function_fact(function, std::move(name), kind);
+  keep_line_if_compiled_from(fact, unwrap(function), file);
+  return fact;
+}
+
+ClassFact class_fact(nb::handle cls, std::string_view file) {
   ClassFact fact;
   fact.name = type_name(cls, false);
 #if PY_VERSION_HEX >= 0x030D0000
-  fact.line = int_attr(cls, "__firstlineno__");  // the source fills it in on older versions
+  // The source fills it in on older versions. A class with none was not made by a class statement
+  // (`type(...)`, a decorator's product): -1, which no source definition matches.
+  fact.line = int_attr(cls, "__firstlineno__");
+  if (fact.line == 0) fact.line = -1;
 #endif
   nb::tuple mro = nb::borrow<nb::tuple>(nb::getattr(cls, "__mro__"));
   for (size_t i = 1; i < nb::len(mro); ++i) {
@@ -105,14 +126,14 @@ ClassFact class_fact(nb::handle cls) {
       if (seen(name)) continue;
       PyObject* m = member.ptr();
       if (PyFunction_Check(m)) {
-        fact.methods.push_back(function_fact(member, name, CallableKind::method));
+        fact.methods.push_back(member_function(member, name, CallableKind::method, file));
       } else if (PyObject_TypeCheck(m, &PyStaticMethod_Type)) {
-        fact.methods.push_back(function_fact(nb::getattr(member, "__func__"), name, CallableKind::static_method));
+        fact.methods.push_back(member_function(nb::getattr(member, "__func__"), name, CallableKind::static_method, file));
       } else if (PyObject_TypeCheck(m, &PyClassMethod_Type)) {
-        fact.methods.push_back(function_fact(nb::getattr(member, "__func__"), name, CallableKind::class_method));
+        fact.methods.push_back(member_function(nb::getattr(member, "__func__"), name, CallableKind::class_method, file));
       } else if (PyObject_TypeCheck(m, &PyProperty_Type)) {
         nb::object getter = nb::getattr(member, "fget", nb::none());
-        FunctionFact property = PyFunction_Check(getter.ptr()) ? function_fact(getter, name, CallableKind::property) : FunctionFact{};
+        FunctionFact property = PyFunction_Check(getter.ptr()) ? member_function(getter, name, CallableKind::property, file) : FunctionFact{};
         property.name = name;
         property.kind = CallableKind::property;
         fact.methods.push_back(std::move(property));
@@ -172,13 +193,13 @@ void add_member(ModuleFacts& facts, const std::string& name, PyObject* value, co
   }
   if (is_dunder(name) || PyModule_Check(value)) return;
   if (PyFunction_Check(value)) {
-    if (module_of(nb::handle(value)) == facts.name) facts.functions.push_back(function_fact(nb::handle(value), name, CallableKind::function));
+    if (module_of(nb::handle(value)) == facts.name) facts.functions.push_back(member_function(nb::handle(value), name, CallableKind::function, facts.filename));
     return;
   }
   if (PyType_Check(value)) {
     // A class defined here (not imported) under its own name; an alias of it is not a second class.
     if (module_of(nb::handle(value)) == facts.name && type_name(nb::handle(value), false) == name) {
-      facts.classes.push_back(class_fact(nb::handle(value)));
+      facts.classes.push_back(class_fact(nb::handle(value), facts.filename));
     }
     return;
   }
@@ -212,7 +233,7 @@ ModuleFacts extract_from_namespace(nb::handle globals, const std::string& module
 
 }  // namespace
 
-ClassFact class_fact_of(nb::handle cls) { return class_fact(cls); }
+ClassFact class_fact_of(nb::handle cls) { return class_fact(cls, {}); }
 
 FunctionFact function_fact(nb::handle function_object, std::string name, CallableKind kind) {
   constexpr int kVarArgs = 0x04, kVarKeywords = 0x08, kCoroutine = 0x80, kIterableCoroutine = 0x100, kAsyncGenerator = 0x200;
@@ -290,8 +311,12 @@ FunctionFact function_fact(nb::handle function_object, std::string name, Callabl
 ModuleFacts extract_live_module(nb::handle module) {
   nb::object name = nb::getattr(module, "__name__", nb::none());
   nb::object file = nb::getattr(module, "__file__", nb::none());
-  return extract_from_namespace(nb::getattr(module, "__dict__"), PyUnicode_Check(name.ptr()) ? utf8(name) : "",
-                                PyUnicode_Check(file.ptr()) ? utf8(file) : "", module);
+  return extract_live_object(module, PyUnicode_Check(name.ptr()) ? utf8(name) : "", PyUnicode_Check(file.ptr()) ? utf8(file) : "");
+}
+
+ModuleFacts extract_live_object(nb::handle object, const std::string& module_name, const std::string& filename) {
+  // An object without a `__dict__` (a replacement put in sys.modules) binds no name a contract can read.
+  return extract_from_namespace(nb::getattr(object, "__dict__", nb::none()), module_name, filename, object);
 }
 
 ModuleFacts extract_live_namespace(nb::handle globals, const std::string& module_name, const std::string& filename) {

@@ -167,6 +167,8 @@ nb::object import_path(const fs::path& file) {
     PyDict_DelItem(modules.ptr(), key.ptr());
     raise_import_failure(error, "`" + file.string() + "`", absolute);
   }
+  // What an import statement gives: the module may have put another object in its place in sys.modules.
+  if (PyObject* given = PyDict_GetItem(modules.ptr(), key.ptr())) return nb::borrow(given);
   return module;
 }
 
@@ -260,7 +262,7 @@ ModuleFacts runtime_facts(nb::handle module, const ExtractOptions& options) {
   ModuleFacts live = extract_live_module(module);
   auto source = source_file_of(module);
   if (!source) return live;
-  return merge_facts(*cached_static_facts(*source, module_name_of(module), options), live);
+  return merge_runtime_facts(*cached_static_facts(*source, module_name_of(module), options), std::move(live));
 }
 
 ModuleFacts facts_for_target(nb::handle target, Mode mode, const ExtractOptions& options) {

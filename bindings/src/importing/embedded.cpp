@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <optional>
 #include <vector>
@@ -196,9 +197,27 @@ void complete_static_classes(ModuleFacts& facts, const ModuleFacts& live, nb::ha
   }
 }
 
-// What a module mid-import is, as far as `contract` reads it: its source (it has run only up to its
-// import line; it is never executed a second time), merged with what already exists live of the names the
-// contract reads; without a file (`-c`, a REPL): what exists live.
+// The line the module whose namespace is `globals` is running at module level (the nearest frame of
+// its module code, above functions it called); INT_MAX when no such frame runs: the module has run to
+// its end (an import in a function called later).
+int module_running_line(PyObject* globals) {
+  nb::object frame = nb::borrow(reinterpret_cast<PyObject*>(PyEval_GetFrame()));
+  for (int depth = 0; frame.is_valid() && !frame.is_none() && depth < 64; ++depth) {
+    PyFrameObject* f = reinterpret_cast<PyFrameObject*>(frame.ptr());
+    if (frame_globals(frame).ptr() == globals) {
+      nb::object code = nb::steal(reinterpret_cast<PyObject*>(PyFrame_GetCode(f)));
+      const PyObject* code_name = reinterpret_cast<PyCodeObject*>(code.ptr())->co_name;
+      if (PyUnicode_Check(code_name) && PyUnicode_CompareWithASCIIString(const_cast<PyObject*>(code_name), "<module>") == 0) return PyFrame_GetLineNumber(f);
+    }
+    frame = nb::steal(reinterpret_cast<PyObject*>(PyFrame_GetBack(f)));
+  }
+  return std::numeric_limits<int>::max();
+}
+
+// What a module mid-import is, as far as `contract` reads it: for each name the contract reads, what
+// exists live when the source binds it above the line running now (a definition that did not run is
+// gone), its source (it is never executed a second time) when it binds it below; without a file (`-c`,
+// a REPL): what exists live.
 // `basis` (when there is one) is given what the facts rest on (verdict_cache.hpp); reset when it cannot be.
 ModuleFacts importer_facts(nb::handle globals, const std::string& name, const std::string& filename, bool has_file, const Contract& contract,
                            std::optional<VerdictBasis>& basis) {
@@ -210,7 +229,7 @@ ModuleFacts importer_facts(nb::handle globals, const std::string& name, const st
   }
   ModuleFacts live = extract_live_names(globals, name, filename, names);
   if (!has_file) return live;
-  ModuleFacts facts = merge_facts(*cached_static_facts(filename, name, {needs_hashes(contract)}), live);
+  ModuleFacts facts = merge_importer_facts(*cached_static_facts(filename, name, {needs_hashes(contract)}), live, module_running_line(globals.ptr()), names);
   complete_static_classes(facts, live, globals, names, basis);
   return facts;
 }

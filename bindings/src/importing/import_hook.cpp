@@ -648,10 +648,15 @@ void ContractFinder::check_live_module(nb::handle module, const ContractMapping&
   ModuleFacts facts;
   std::string file;
   if (nb::object name = nb::getattr(module, "__file__", nb::none()); PyUnicode_Check(name.ptr())) file = utf8(name);
+  const std::string name = utf8(nb::getattr(module, "__name__"));
+  // What the importer gets: importlib hands out what sys.modules holds after the module ran, which the
+  // module may have replaced (`sys.modules[__name__] = ...`).
+  nb::handle given = module;
+  if (PyObject* found = PyDict_GetItemString(PySys_GetObject("modules"), name.c_str()); found && found != module.ptr()) given = found;
   if (source_bytes) {
-    facts = merge_facts(*static_facts_of_bytes(file, *source_bytes, utf8(nb::getattr(module, "__name__")), options), extract_live_module(module));
+    facts = merge_runtime_facts(*static_facts_of_bytes(file, *source_bytes, name, options), extract_live_object(given, name, file));
   } else {
-    facts = runtime_facts(module, options);
+    facts = runtime_facts(given, options);
   }
   const EnvironmentFacts environment = probe_environment(referenced_environment_names(*contract));
   const auto context = import_context(*contract);

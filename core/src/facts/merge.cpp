@@ -1,114 +1,219 @@
 #include "importspy/facts/merge.hpp"
 
+#include <algorithm>
+
+#include "importspy/lang/annotation.hpp"
+
 namespace importspy {
 namespace {
 
 template <typename T>
-T* find_named(std::vector<T>& items, const std::string& name) {
-  for (auto& item : items) {
+const T* find_named(const std::vector<T>& items, std::string_view name) {
+  for (const auto& item : items) {
     if (item.name == name) return &item;
   }
   return nullptr;
 }
 
-// Annotations: the source's text is what the author wrote; the live one went through an object.
-void prefer_source_annotation(std::optional<std::string>& merged, const std::optional<std::string>& source) {
-  if (source) merged = source;
-}
+bool is_identifier_char(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || (c & 0x80); }
 
-FunctionFact merge_function(const FunctionFact& source, const FunctionFact& live) {
-  FunctionFact merged = live;
-  merged.line = source.line ? source.line : live.line;
-  if (!merged.structure_hash) merged.structure_hash = source.structure_hash;  // hashes come from the source
-  if (merged.structure_unverifiable.empty()) merged.structure_unverifiable = source.structure_unverifiable;
-  prefer_source_annotation(merged.return_annotation, source.return_annotation);
-  for (auto& parameter : merged.parameters) {
-    for (const auto& source_parameter : source.parameters) {
-      if (source_parameter.name != parameter.name) continue;
-      prefer_source_annotation(parameter.annotation, source_parameter.annotation);
-      // A default the source could not evaluate is known live; a live default that is opaque stays.
-      if (parameter.default_value && parameter.default_value->is_unknown() && source_parameter.default_value) {
-        parameter.default_value = source_parameter.default_value;
-      }
-    }
-  }
-  return merged;
-}
-
-ClassFact merge_class(const ClassFact& source, const ClassFact& live) {
-  ClassFact merged = live;
-  merged.line = source.line ? source.line : live.line;
-  if (!merged.structure_hash) merged.structure_hash = source.structure_hash;
-  if (merged.structure_unverifiable.empty()) merged.structure_unverifiable = source.structure_unverifiable;
-  for (auto& method : merged.methods) {
-    for (const auto& source_method : source.methods) {
-      if (source_method.name == method.name) method = merge_function(source_method, method);
-    }
-  }
-  for (const auto& source_method : source.methods) {
-    if (!find_named(merged.methods, source_method.name)) merged.methods.push_back(source_method);
-  }
-  for (const auto& source_attribute : source.attributes) {
-    AttributeFact* found = nullptr;
-    for (auto& attribute : merged.attributes) {
-      if (attribute.name == source_attribute.name && attribute.kind == source_attribute.kind) found = &attribute;
-    }
-    if (!found) {
-      // Instance attributes exist only in the source until an instance is made.
-      merged.attributes.push_back(source_attribute);
+// `typing.Optional[jobs.Job]` → `Optional[Job]`: a live annotation names classes by their module, the
+// source as imported.
+std::string without_qualifiers(std::string_view text) {
+  std::string out;
+  std::size_t word = 0;  // where the current dotted word starts in `out`
+  for (char c : text) {
+    if (c == '.' && out.size() > word && is_identifier_char(out.back())) {
+      out.resize(word);  // drop `module.` and keep reading the name after it
       continue;
     }
-    found->line = source_attribute.line;
-    prefer_source_annotation(found->annotation, source_attribute.annotation);
-    if (found->value.is_unknown()) found->value = source_attribute.value;
+    out += c;
+    if (!is_identifier_char(c)) word = out.size();
   }
-  if (merged.superclasses.empty()) merged.superclasses = source.superclasses;
-  return merged;
+  return out;
+}
+
+// Two annotations that say the same thing, one as written, one read from an evaluated object.
+bool same_annotation(const std::string& written, const std::string& live) {
+  if (written == live) return true;
+  return canonical_annotation_or_text(without_qualifiers(written)) == canonical_annotation_or_text(without_qualifiers(live));
+}
+
+// The annotation as written when it says what the live one says; the live one otherwise (the source
+// shows an annotation that is not the one that ran).
+void written_if_same(std::optional<std::string>& live, const std::optional<std::string>& written) {
+  if (written && (!live || same_annotation(*written, *live))) live = written;
+}
+
+// How a live definition relates to a source one of the same name. Live lines come from code objects
+// (the first decorator's line, CPython 3.8+) and are 0 when the code was not compiled from this file.
+enum class Identity { none, decorated, exact };
+
+Identity identity(int source_line, int live_line) {
+  if (live_line <= 0 || source_line <= 0) return Identity::none;
+  if (live_line == source_line) return Identity::exact;
+  return live_line < source_line ? Identity::decorated : Identity::none;
+}
+
+bool same_parameters(const FunctionFact& a, const FunctionFact& b) {
+  return std::equal(a.parameters.begin(), a.parameters.end(), b.parameters.begin(), b.parameters.end(),
+                    [](const ParameterFact& x, const ParameterFact& y) { return x.name == y.name && x.kind == y.kind; });
+}
+
+// `live` completed with what only `source` shows, when `source` is the definition that ran.
+void complete_function(FunctionFact& live, const FunctionFact* source) {
+  const int live_line = live.line;
+  live.unverifiable.clear();  // the live object is what the name is bound to
+  live.structure_unverifiable.clear();
+  const Identity same = source ? identity(source->line, live_line) : Identity::none;
+  if (same == Identity::none || !same_parameters(*source, live)) {
+    if (source && source->structure_hash) {
+      live.structure_unverifiable = "the function that runs (line " + std::to_string(live_line) + ") is not the definition at line " +
+                                    std::to_string(source->line) + " that the hash covers";
+    }
+    return;
+  }
+  if (same == Identity::exact) {
+    // The definition that ran: its annotations as written, its hash.
+    if (source->return_annotation) live.return_annotation = source->return_annotation;
+    for (std::size_t i = 0; i < live.parameters.size(); ++i) {
+      if (source->parameters[i].annotation) live.parameters[i].annotation = source->parameters[i].annotation;
+    }
+    live.structure_hash = source->structure_hash;
+    live.structure_unverifiable = source->structure_unverifiable;
+    return;
+  }
+  // Decorated (or another definition above): lines alone cannot tie the two, so the live line stays, and
+  // written text only where it says the same.
+  written_if_same(live.return_annotation, source->return_annotation);
+  for (std::size_t i = 0; i < live.parameters.size(); ++i) written_if_same(live.parameters[i].annotation, source->parameters[i].annotation);
+  if (source->structure_hash) {
+    live.structure_unverifiable = "it is decorated, and in runtime mode the function that ran (from line " + std::to_string(live_line) +
+                                  ") cannot be tied to the definition the hash covers (line " + std::to_string(source->line) + ")";
+  }
+}
+
+void complete_class(ClassFact& live, const ClassFact* source) {
+  live.unverifiable.clear();
+  live.structure_unverifiable.clear();
+  // Before CPython 3.13 a class has no first line (0): taken as the source's class of that name. From
+  // 3.13, -1: the class was made by no class statement.
+  const Identity same = !source ? Identity::none : live.line == 0 ? Identity::exact : identity(source->line, live.line);
+  if (same == Identity::none) {
+    if (live.line < 0) live.line = 0;  // made by no class statement (CPython 3.13+ tells)
+    if (source && source->structure_hash) {
+      live.structure_unverifiable = "the class that runs (line " + std::to_string(live.line) + ") is not the definition at line " +
+                                    std::to_string(source->line) + " that the hash covers";
+    }
+    for (auto& method : live.methods) complete_function(method, nullptr);
+    return;
+  }
+  if (same == Identity::exact) {
+    live.structure_hash = source->structure_hash;
+    live.structure_unverifiable = source->structure_unverifiable;
+  } else if (source->structure_hash) {
+    live.structure_unverifiable = "it is decorated, and in runtime mode the class that ran (from line " + std::to_string(live.line) +
+                                  ") cannot be tied to the definition the hash covers (line " + std::to_string(source->line) + ")";
+  }
+  live.line = source->line;
+  for (auto& method : live.methods) complete_function(method, find_named(source->methods, method.name));
+  for (auto& attribute : live.attributes) {
+    for (const auto& written : source->attributes) {
+      if (written.name != attribute.name || written.kind != attribute.kind) continue;
+      attribute.line = written.line;
+      written_if_same(attribute.annotation, written.annotation);
+    }
+  }
+  // Instance attributes set through `self.x = ...` exist only once an instance is made: the source's,
+  // for a name the live class does not bind otherwise.
+  for (const auto& written : source->attributes) {
+    if (written.kind != AttributeKind::instance_attribute) continue;
+    const bool bound = std::any_of(live.attributes.begin(), live.attributes.end(), [&](const AttributeFact& a) { return a.name == written.name; }) ||
+                       find_named(live.methods, written.name);
+    if (!bound) live.attributes.push_back(written);
+  }
+}
+
+void complete_variable(VariableFact& live, const VariableFact* source) {
+  live.unverifiable.clear();
+  if (!source) return;
+  live.line = source->line;
+  written_if_same(live.annotation, source->annotation);
+}
+
+// A live name the source binds by an import (and never assigns) is not a variable of this module
+// (`from typing import Any`); an import in a class body binds no module name.
+bool bound_by_import(const ModuleFacts& source, std::string_view name) {
+  if (find_named(source.variables, name)) return false;
+  return std::any_of(source.imports.begin(), source.imports.end(), [&](const ImportFact& import) {
+    return import.alias == name && !import.lazy && !import.type_checking && !import.in_class;
+  });
+}
+
+// The live facts of one name (any kind), completed from the source's.
+void add_live(ModuleFacts& out, const ModuleFacts& source, const ModuleFacts& live, std::string_view name) {
+  if (const VariableFact* v = find_named(live.variables, name); v && !bound_by_import(source, name)) {
+    complete_variable(out.variables.emplace_back(*v), find_named(source.variables, name));
+  }
+  if (const FunctionFact* f = find_named(live.functions, name)) complete_function(out.functions.emplace_back(*f), find_named(source.functions, name));
+  if (const ClassFact* c = find_named(live.classes, name)) complete_class(out.classes.emplace_back(*c), find_named(source.classes, name));
+}
+
+template <typename T>
+void erase_named(std::vector<T>& items, std::string_view name) {
+  std::erase_if(items, [&](const T& item) { return item.name == name; });
+}
+
+// The line of the source's last binding of `name`, 0 when the source does not bind it.
+int source_line(const ModuleFacts& source, std::string_view name) {
+  int line = 0;
+  if (const auto* v = find_named(source.variables, name)) line = std::max(line, v->line);
+  if (const auto* f = find_named(source.functions, name)) line = std::max(line, f->line);
+  if (const auto* c = find_named(source.classes, name)) line = std::max(line, c->line);
+  return line;
 }
 
 }  // namespace
 
-ModuleFacts merge_facts(ModuleFacts merged, const ModuleFacts& live) {
+ModuleFacts merge_runtime_facts(const ModuleFacts& from_source, ModuleFacts live) {
+  ModuleFacts out;
+  out.name = live.name.empty() ? from_source.name : live.name;
+  out.filename = live.filename.empty() ? from_source.filename : live.filename;
+  out.file_sha256 = live.file_sha256 ? live.file_sha256 : from_source.file_sha256;
+  out.version = std::move(live.version);  // the live `__version__`, or none: no longer unknown
+  // The live module has no import statements: the source's stand, with the imports it cannot name.
+  out.imports = from_source.imports;
+  out.unknown_imports = from_source.unknown_imports;
+  // dynamic_namespace stays empty: the live module shows every name it bound, however it bound them.
+  for (const auto& v : live.variables) add_live(out, from_source, live, v.name);
+  for (const auto& f : live.functions) {
+    if (!find_named(out.functions, f.name)) add_live(out, from_source, live, f.name);
+  }
+  for (const auto& c : live.classes) {
+    if (!find_named(out.classes, c.name)) add_live(out, from_source, live, c.name);
+  }
+  return out;
+}
+
+ModuleFacts merge_importer_facts(const ModuleFacts& source, const ModuleFacts& live, int running_line, std::span<const std::string> looked_up) {
+  ModuleFacts merged = source;
   if (!live.name.empty()) merged.name = live.name;
   if (!live.filename.empty()) merged.filename = live.filename;
-  if (!merged.file_sha256) merged.file_sha256 = live.file_sha256;
-  merged.dynamic_namespace.clear();  // the live module shows every name it bound, however it bound them
   if (live.version) {
     merged.version = live.version;
     merged.version_unknown = false;
   }
-  const auto imported_name = [&](const std::string& name) {
-    for (const auto& import : merged.imports) {
-      if (import.alias == name && !import.lazy && !import.type_checking && !import.in_class) return true;
+  for (const std::string& name : looked_up) {
+    const int line = source_line(source, name);
+    if (line > 0 && running_line > 0 && line >= running_line) continue;  // not run yet: the source stands
+    const bool bound_now = find_named(live.variables, name) || find_named(live.functions, name) || find_named(live.classes, name);
+    if (line > 0 && running_line <= 0 && !bound_now) continue;  // where the module stopped is not known
+    if (line > 0) {
+      erase_named(merged.variables, name);
+      erase_named(merged.functions, name);
+      erase_named(merged.classes, name);
     }
-    return false;
-  };
-  for (const auto& variable : live.variables) {
-    VariableFact* source = find_named(merged.variables, variable.name);
-    // A name the source binds by an import is not a variable of this module (`from typing import Any`).
-    if (!source && imported_name(variable.name)) continue;
-    if (!source) {
-      merged.variables.push_back(variable);
-      continue;
-    }
-    if (!variable.value.is_unknown()) source->value = variable.value;
-    if (!source->annotation) source->annotation = variable.annotation;
-  }
-  for (const auto& function : live.functions) {
-    FunctionFact* source = find_named(merged.functions, function.name);
-    if (source) {
-      *source = merge_function(*source, function);
-    } else {
-      merged.functions.push_back(function);
-    }
-  }
-  for (const auto& cls : live.classes) {
-    ClassFact* source = find_named(merged.classes, cls.name);
-    if (source) {
-      *source = merge_class(*source, cls);
-    } else {
-      merged.classes.push_back(cls);
-    }
+    if (bound_now) add_live(merged, source, live, name);
   }
   return merged;
 }
