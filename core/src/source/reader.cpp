@@ -22,6 +22,15 @@
 //   - `not`, `and`, `or`, parentheses, True/False/None and numbers combine these.
 // Any other condition is undecided: its branches are read as conditional (values unknown, a definition
 // does not replace an earlier one of the same name), as the CPython-based extractor reads them.
+//
+// Bindings are applied in source order, as CPython runs the module (docs/python-api.md, "Binding rules"):
+// assignments, definitions, `del`, import aliases (module and class body), `for` and `with` targets,
+// assignment expressions (comprehensions included, lambda bodies not), `except ... as` (deleted when the
+// handler ends), `case` captures. Straight-line code replaces what was bound; code that may not run
+// (loops, undecided branches, try bodies, `with` bodies under a context manager not known to let
+// exceptions through) makes what was bound before unverifiable (FunctionFact::unverifiable, ...) or its
+// value unknown. So do a star import, a decorator that may replace the definition (decorator_keeps_definition),
+// and a function whose body declares names `global` when a line run at import names it (runs_functions).
 
 #include <algorithm>
 #include <cstdint>
