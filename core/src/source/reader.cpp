@@ -1844,7 +1844,10 @@ private:
     if (function_at_.contains(head)) return out.where = "defined at line " + line_of(facts_.functions, function_at_), out;
     if (class_at_.contains(head)) return out.where = "defined at line " + line_of(facts_.classes, class_at_), out;
     if (variable_at_.contains(head)) return out.where = "assigned at line " + line_of(facts_.variables, variable_at_), out;
-    out.qualified = resolve_through_imports(facts_.imports, package_, out.name);
+    // Through the last import that binds the name (import_of_): one lookup, however many imports there are.
+    if (const auto import = import_of_.find(head); import != import_of_.end()) {
+      out.qualified = resolve_through_imports({facts_.imports[import->second]}, package_, out.name);
+    }
     if (!out.qualified.empty()) {
       out.where = "imported as " + out.qualified;
     } else if (!star_import_.empty()) {
@@ -1885,6 +1888,7 @@ private:
         continue;
       }
       const std::string& name = import.alias;
+      if (scope == Scope::module) import_of_[name] = i;
       if (scope == Scope::class_body && cls) {
         const std::string member = mangle_private(name, cls->name);
         if (flow.conditional) {
@@ -1999,6 +2003,7 @@ private:
   std::size_t bindings_ = 0;                     // module bindings made so far
   std::vector<std::string> bound_since_star_;    // module names bound since the last `from m import *`
   std::string star_import_;                      // the last `from m import *`, as "`from m import *` at line N"
+  std::unordered_map<std::string, std::size_t> import_of_;  // module name → the last import (in facts_.imports) binding it
   std::vector<std::vector<Token>> buffers_;
 };
 
