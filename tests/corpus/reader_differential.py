@@ -279,6 +279,7 @@ class Oracle:
     def module(self, tree):
         self.imports = []
         self.aliases = {}
+        self.writers = {}  # functions (classes) whose bodies declare names global, by name
         self.collect_aliases(tree.body)
         self.stmts(tree.body, False)
         self.complete()
@@ -287,10 +288,183 @@ class Oracle:
         for s in body:
             self.stmt(s, cond)
 
-    def branches(self, node, cond, walk, on_dead=None):
+    # ---- binding forms other than assignment and definition (the reader's rebind and friends) ----------
+    def headers(self, s):
+        """The expressions a statement evaluates itself (a compound statement's header), not its bodies."""
+        if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            a = s.args
+            return list(s.decorator_list) + [d for d in a.defaults + a.kw_defaults if d is not None]
+        if isinstance(s, ast.ClassDef):
+            return list(s.decorator_list) + list(s.bases) + [k.value for k in s.keywords]
+        if isinstance(s, ast.If):
+            return []  # walked per branch
+        if isinstance(s, ast.While):
+            return [s.test]
+        if isinstance(s, (ast.For, ast.AsyncFor)):
+            return [s.target, s.iter]
+        if isinstance(s, (ast.With, ast.AsyncWith)):
+            return [x for i in s.items for x in (i.context_expr, i.optional_vars) if x is not None]
+        if isinstance(s, (ast.Try,)) or type(s).__name__ in ("TryStar", "Match"):
+            return [s.subject] if type(s).__name__ == "Match" else []
+        return [s]
+
+    def walrus(self, nodes, cls, cond):
+        """Assignment expressions outside lambdas; under and/or/if/for they may not run."""
+        found, uncertain = [], cond
+        def walk(n, in_lambda):
+            nonlocal uncertain
+            if isinstance(n, (ast.BoolOp, ast.IfExp, ast.comprehension)):
+                uncertain = True
+            if isinstance(n, ast.NamedExpr) and not in_lambda:
+                found.append(n)
+            if isinstance(n, ast.Lambda):
+                for d in n.args.defaults + [d for d in n.args.kw_defaults if d is not None]:
+                    walk(d, in_lambda)
+                walk(n.body, True)
+                return
+            for c in ast.iter_child_nodes(n):
+                walk(c, in_lambda)
+        for n in nodes:
+            walk(n, False)
+        for n in sorted(found, key=lambda n: (n.lineno, n.col_offset)):
+            self.rebind(n.target.id, cls, uncertain, n.lineno)
+
+    def bound(self, name, cls):
+        if cls is not None:
+            n = mangle(name, cls["name"])
+            return n in cls["methods"] or (n, "class") in cls["attributes"]
+        return name in self.variables or name in self.functions or name in self.classes or (
+            name == "__version__" and (self.version is not None or self.version_unknown))
+
+    def maybe_rebound(self, name, cls):
+        if cls is not None:
+            key = (mangle(name, cls["name"]), "class")
+            if key in cls["attributes"]:
+                cls["attributes"][key]["value"] = UNKNOWN
+            return
+        if name in self.variables:
+            self.variables[name][0] = UNKNOWN
+        if name == "__version__" and (self.version is not None or self.version_unknown):
+            self.version, self.version_unknown = None, True
+
+    def rebind(self, name, cls, cond, line):
+        if cond:
+            self.maybe_rebound(name, cls)
+        if cls is not None:
+            n = mangle(name, cls["name"])
+            if not cond:
+                cls["methods"].pop(n, None)
+            self.set_attr(cls, n, "class", UNKNOWN, None, line)
+        else:
+            self.set_var(name, UNKNOWN, None, line, cond)
+
+    def bind_targets(self, t, cls, cond, line):
+        if isinstance(t, ast.Starred):
+            t = t.value
+        if isinstance(t, ast.Name):
+            self.rebind(t.id, cls, cond, line)
+        elif isinstance(t, (ast.Tuple, ast.List)):
+            for e in t.elts:
+                self.bind_targets(e, cls, cond, line)
+        elif cls is None:
+            self.changed_through(t)
+
+    def callee(self, node, cls):
+        if isinstance(node, ast.Call):
+            node = node.func
+        parts = []
+        while isinstance(node, ast.Attribute):
+            parts.insert(0, node.attr)
+            node = node.value
+        if not isinstance(node, ast.Name):
+            return ""
+        name = ".".join([node.id] + parts)
+        if (cls is not None and self.bound(node.id, cls)) or self.bound(node.id, None):
+            return ""
+        for module, imported, alias, _line, lazy, tc, in_class in reversed(self.imports):
+            if alias != node.id or lazy or tc or in_class:
+                continue
+            rest = name[len(node.id):]
+            if imported == "":
+                return (module if alias != module.split(".")[0] else node.id) + rest
+            return module + "." + imported + rest
+        if any(i[1] == "*" and not i[4] and not i[5] for i in self.imports):
+            return ""
+        return "builtins." + name if not parts else ""
+
+    KEEP = ("builtins.open", "io.open", "warnings.catch_warnings", "contextlib.nullcontext", "contextlib.redirect_stdout",
+            "contextlib.redirect_stderr", "contextlib.chdir", "os.scandir")
+
+    def with_stmt(self, s, cls, cond, walk):
+        suppress = False
+        for item in s.items:
+            if item.optional_vars is not None:
+                self.bind_targets(item.optional_vars, cls, cond or suppress, s.lineno)
+            if self.callee(item.context_expr, cls) not in self.KEEP:
+                suppress = True
+        walk(s.body, cond or suppress)
+
+    def for_stmt(self, s, cls, cond):
+        v = self.lit(s.iter, 0, False)
+        runs = v != UNKNOWN and isinstance(v, (list, tuple, str)) and len(v) > 0
+        self.bind_targets(s.target, cls, cond or not runs, s.lineno)
+
+    def try_stmt(self, s, cls, cond, walk):
+        walk(s.body, True)
+        for h in s.handlers:
+            before = h.name is not None and self.bound(h.name, cls)
+            if h.name is not None:
+                self.rebind(h.name, cls, True, h.lineno)
+            walk(h.body, True)
+            if h.name is not None:
+                if before:
+                    self.maybe_rebound(h.name, cls)
+                elif cls is not None:
+                    n = mangle(h.name, cls["name"])
+                    cls["attributes"].pop((n, "class"), None)
+                    cls["methods"].pop(n, None)
+                else:
+                    self.unbind(h.name)
+                    if h.name == "__version__":
+                        self.version, self.version_unknown = None, False
+        walk(s.orelse, True)
+        walk(s.finalbody, cond)
+
+    def match_stmt(self, s, cls, cond, walk):
+        for case in s.cases:
+            for n in ast.walk(case.pattern):
+                name = getattr(n, "name", None) if type(n).__name__ in ("MatchAs", "MatchStar") else getattr(n, "rest", None)
+                if type(n).__name__ in ("MatchAs", "MatchStar", "MatchMapping") and name:
+                    self.rebind(name, cls, True, case.pattern.lineno)
+            if case.guard is not None:
+                self.walrus([case.guard], cls, True)
+            walk(case.body, True)
+
+    def global_names(self, nodes):
+        out = []
+        for node in nodes:
+            for sub in ast.walk(node):
+                if isinstance(sub, ast.Global):
+                    out.extend(sub.names)
+        return out
+
+    def runs_writers(self, nodes):
+        if not self.writers:
+            return
+        for node in nodes:
+            for sub in ast.walk(node):
+                if isinstance(sub, ast.Name) and sub.id in self.writers:
+                    for g in self.writers[sub.id]:
+                        if not self.bound(g, None):
+                            self.set_var(g, UNKNOWN, None, sub.lineno, True)
+                        self.maybe_rebound(g, None)
+
+    def branches(self, node, cond, walk, on_dead=None, scope=None):
         taken = maybe = False
         while True:
             t = self.decide(node.test)
+            if scope is not None and not taken:
+                self.walrus([node.test], scope[0], cond or maybe)
             dead = taken or t is False
             if not dead:
                 walk(node.body, cond or t is None or maybe)
@@ -370,6 +544,11 @@ class Oracle:
                 self.assign(t, value.elts[i] if pairwise else None, cond, line)
 
     def stmt(self, s, cond):
+        self.runs_writers(self.headers(s) + ([s.test] if isinstance(s, ast.If) else []))
+        if not isinstance(s, (ast.Import, ast.ImportFrom, ast.Global)):
+            self.walrus(self.headers(s), None, cond)
+        if isinstance(s, (ast.For, ast.AsyncFor)):
+            self.for_stmt(s, None, cond)
         if isinstance(s, ast.Assign) and isinstance(s.value, ast.Name) and s.value.id in self.functions:
             # `load = _load`: another name for a module function is that function.
             aliased = self.functions[s.value.id]
@@ -401,14 +580,38 @@ class Oracle:
             if isinstance(s.target, ast.Name):
                 self.set_var(s.target.id, UNKNOWN, None, s.lineno, cond)
         elif isinstance(s, ast.Delete):
-            if not cond:
-                for t in s.targets:
-                    for name in self.names_of(t):
-                        self.unbind(name)
+            for t in s.targets:
+                for name in self.names_of(t):
+                    if cond:
+                        self.maybe_rebound(name, None)
+                        continue
+                    self.unbind(name)
+                    if name == "__version__":
+                        self.version, self.version_unknown = None, False
+                if not self.names_of(t):
+                    self.changed_through(t)
         elif isinstance(s, (ast.Import, ast.ImportFrom)):
+            first = len(self.imports)
             self.record_import(s, False, False)
+            for module, name, alias, line, *_ in self.imports[first:]:
+                if name == "*":
+                    for v in self.variables.values():
+                        v[0] = UNKNOWN
+                elif cond:
+                    self.maybe_rebound(alias, None)
+                else:
+                    self.unbind(alias)
+                    if alias == "__version__":
+                        self.version, self.version_unknown = None, True
         elif isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)):
             self.walk_imports(s.body, True, False)
+            g = self.global_names(s.body)
+            if g:
+                self.writers[s.name] = g
+            else:
+                self.writers.pop(s.name, None)
+            if cond:
+                self.maybe_rebound(s.name, None)
             fact = self.function(s, "function")
             if not cond:
                 self.unbind(fact["name"], function=False)
@@ -416,6 +619,13 @@ class Oracle:
                 self.functions[fact["name"]] = fact
         elif isinstance(s, ast.ClassDef):
             fact = self.class_def(s)
+            g = self.global_names([m for m in s.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))])
+            if g:
+                self.writers[s.name] = g
+            else:
+                self.writers.pop(s.name, None)
+            if cond:
+                self.maybe_rebound(s.name, None)
             if not cond:
                 self.unbind(fact["name"], cls=False)
             if fact["name"] not in self.classes or not cond:
@@ -424,21 +634,16 @@ class Oracle:
             def type_checking_branch(node):
                 if self.is_type_checking(node.test):
                     self.walk_imports(node.body, False, True)
-            self.branches(s, cond, self.stmts, type_checking_branch)
+            self.branches(s, cond, self.stmts, type_checking_branch, scope=(None,))
         elif isinstance(s, ast.Try) or type(s).__name__ == "TryStar":
-            self.stmts(s.body, True)
-            for h in s.handlers:
-                self.stmts(h.body, True)
-            self.stmts(s.orelse, True)
-            self.stmts(s.finalbody, cond)
+            self.try_stmt(s, None, cond, self.stmts)
         elif isinstance(s, (ast.With, ast.AsyncWith)):
-            self.stmts(s.body, cond)
+            self.with_stmt(s, None, cond, self.stmts)
         elif isinstance(s, (ast.For, ast.AsyncFor, ast.While)):
             self.stmts(s.body, True)
             self.stmts(s.orelse, True)
         elif type(s).__name__ == "Match":
-            for case in s.cases:
-                self.stmts(case.body, True)
+            self.match_stmt(s, None, cond, self.stmts)
         elif type(s).__name__ == "TypeAlias":
             self.set_var(s.name.id, UNKNOWN, None, s.lineno, cond)
 
@@ -507,6 +712,14 @@ class Oracle:
 
     def class_stmt(self, s, cls, cond):
         name = cls["name"]
+        self.runs_writers(self.headers(s) + ([s.test] if isinstance(s, ast.If) else []))
+        if not isinstance(s, (ast.Import, ast.ImportFrom, ast.Global)):
+            self.walrus(self.headers(s), cls, cond)
+        if isinstance(s, (ast.For, ast.AsyncFor)):
+            self.for_stmt(s, cls, cond)
+        if isinstance(s, ast.Global):
+            for n in s.names:
+                self.maybe_rebound(n, None)
         if isinstance(s, ast.Assign):
             aliased = None
             if isinstance(s.value, ast.Name):
@@ -548,33 +761,38 @@ class Oracle:
             if isinstance(s.target, ast.Name):
                 self.set_attr(cls, mangle(s.target.id, name), "class", UNKNOWN, None, s.lineno)
         elif isinstance(s, ast.Delete):
-            if not cond:
-                for t in s.targets:
-                    for n in self.names_of(t):
-                        n = mangle(n, name)
-                        cls["attributes"].pop((n, "class"), None)
-                        cls["methods"].pop(n, None)
+            for t in s.targets:
+                for n in self.names_of(t):
+                    if cond:
+                        self.maybe_rebound(n, cls)
+                        continue
+                    n = mangle(n, name)
+                    cls["attributes"].pop((n, "class"), None)
+                    cls["methods"].pop(n, None)
         elif isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)):
             self.walk_imports(s.body, True, False)
             self.method(s, cls, cond)
         elif isinstance(s, (ast.Import, ast.ImportFrom)):
+            first = len(self.imports)
             self.record_import(s, False, False, in_class=True)
+            for _m, _n, alias, line, *_ in self.imports[first:]:
+                n = mangle(alias, name)
+                if cond:
+                    self.maybe_rebound(alias, cls)
+                else:
+                    cls["methods"].pop(n, None)
+                self.set_attr(cls, n, "class", UNKNOWN, None, line)
         elif isinstance(s, ast.If):
-            self.branches(s, cond, lambda body, c: self.class_body(body, cls, c))
+            self.branches(s, cond, lambda body, c: self.class_body(body, cls, c), scope=(cls,))
         elif isinstance(s, ast.Try) or type(s).__name__ == "TryStar":
-            self.class_body(s.body, cls, True)
-            for h in s.handlers:
-                self.class_body(h.body, cls, True)
-            self.class_body(s.orelse, cls, True)
-            self.class_body(s.finalbody, cls, cond)
+            self.try_stmt(s, cls, cond, lambda body, c: self.class_body(body, cls, c))
         elif isinstance(s, (ast.With, ast.AsyncWith)):
-            self.class_body(s.body, cls, cond)
+            self.with_stmt(s, cls, cond, lambda body, c: self.class_body(body, cls, c))
         elif isinstance(s, (ast.For, ast.AsyncFor, ast.While)):
             self.class_body(s.body, cls, True)
             self.class_body(s.orelse, cls, True)
         elif type(s).__name__ == "Match":
-            for case in s.cases:
-                self.class_body(case.body, cls, True)
+            self.match_stmt(s, cls, cond, lambda body, c: self.class_body(body, cls, c))
 
     def method(self, node, cls, cond):
         kind = "method"

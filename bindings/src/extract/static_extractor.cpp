@@ -232,6 +232,7 @@ private:
 
   void module_statement(nb::handle s, bool conditional) {
     if (options_.structure_hashes) note_rebinding(s, conditional);
+    note_binding(s, conditional);
     if (is(s, t_.Assign)) {
       nb::object value = field(s, "value"), targets = field(s, "targets");
       // `a = b = {}`: one mutable object under two names; a change through either is invisible here.
@@ -270,9 +271,13 @@ private:
       }
     } else if (is(s, t_.FunctionDef) || is(s, t_.AsyncFunctionDef)) {
       deferred_imports(field(s, "body"), true, false);
-      add_or_replace(facts_.functions, function_at_, function(s, CallableKind::function), conditional);
+      FunctionFact fact = function(s, CallableKind::function);
+      fact.unverifiable = decorator_problem(s, nullptr);
+      add_or_replace(facts_.functions, function_at_, std::move(fact), conditional);
     } else if (is(s, t_.ClassDef)) {
-      add_or_replace(facts_.classes, class_at_, class_def(s), conditional);
+      ClassFact fact = class_def(s);
+      fact.unverifiable = decorator_problem(s, nullptr);
+      add_or_replace(facts_.classes, class_at_, std::move(fact), conditional);
     } else if (is(s, t_.Import) || is(s, t_.ImportFrom)) {
       record_import(s, false, false);
     } else if (is(s, t_.If)) {
@@ -300,6 +305,111 @@ private:
   }
 
   static int line_of(nb::handle node) { return int_field(node, "lineno"); }
+
+  // ---- what keeps a fact from standing for what CPython binds (the reader's rules, core/source/reader.cpp)
+
+  // A function or class bound to `name` so far may not be what the name is bound to when the module has run.
+  void may_replace(const std::string& name, const std::string& why) {
+    if (const auto f = function_at_.find(name); f != function_at_.end() && facts_.functions[f->second].unverifiable.empty()) {
+      facts_.functions[f->second].unverifiable = why;
+    }
+    if (const auto c = class_at_.find(name); c != class_at_.end() && facts_.classes[c->second].unverifiable.empty()) {
+      facts_.classes[c->second].unverifiable = why;
+    }
+    if (name == "__version__" && (facts_.version || facts_.version_unknown)) facts_.version.reset(), facts_.version_unknown = true;
+  }
+
+  void may_replace_targets(nb::handle target, const std::string& why) {
+    if (is(target, t_.Name)) return may_replace(str_field(target, "id"), why);
+    if (is(target, t_.Starred)) return may_replace_targets(field(target, "value"), why);
+    if (is(target, t_.Tuple) || is(target, t_.List)) {
+      for (nb::handle element : field(target, "elts")) may_replace_targets(element, why);
+    }
+  }
+
+  // Binding forms other than assignment and definition, at module level: what they may rebind is
+  // unverifiable (the reader also removes what straight-line code certainly rebinds).
+  void note_binding(nb::handle s, bool conditional) {
+    const std::string at = " at line " + std::to_string(line_of(s));
+    if (is(s, t_.Import) || is(s, t_.ImportFrom)) {
+      for (nb::handle alias : field(s, "names")) {
+        const std::string name = str_field(alias, "name"), as = str_field(alias, "asname");
+        if (name == "*") {
+          for (const auto& [bound, index] : function_at_) may_replace(bound, "may be rebound by a star import" + at);
+          for (const auto& [bound, index] : class_at_) may_replace(bound, "may be rebound by a star import" + at);
+          continue;
+        }
+        may_replace(!as.empty() ? as : is(s, t_.Import) ? name.substr(0, name.find('.')) : name, "rebound by an import" + at);
+      }
+    } else if (is(s, t_.For) || is(s, t_.AsyncFor)) {
+      may_replace_targets(field(s, "target"), "rebound by a `for` loop" + at);
+    } else if (is(s, t_.With) || is(s, t_.AsyncWith)) {
+      for (nb::handle item : field(s, "items")) {
+        if (nb::object vars = field(item, "optional_vars"); !vars.is_none()) may_replace_targets(vars, "rebound by `with ... as`" + at);
+      }
+    } else if (is(s, t_.Try) || is(s, t_.TryStar)) {
+      for (nb::handle handler : field(s, "handlers")) {
+        const std::string name = str_field(handler, "name");
+        if (!name.empty()) may_replace(name, "may be deleted at the end of the `except` clause at line " + std::to_string(line_of(handler)));
+      }
+    } else if (is(s, t_.Match)) {
+      nb::object walk = nb::module_::import_("ast").attr("walk");
+      for (nb::handle match_case : field(s, "cases")) {
+        for (nb::handle node : walk(field(match_case, "pattern"))) {
+          const std::string captured = str_field(node, "name").empty() ? str_field(node, "rest") : str_field(node, "name");
+          if (!captured.empty()) may_replace(captured, "may be rebound by a `case` pattern" + at);
+        }
+      }
+    } else if (is(s, t_.Delete) && conditional) {
+      for (nb::handle target : field(s, "targets")) may_replace_targets(target, "may be deleted" + at);
+    } else if (is(s, t_.Delete)) {
+      for (nb::handle target : field(s, "targets")) {
+        if (is(target, t_.Name) && str_field(target, "id") == "__version__") facts_.version.reset(), facts_.version_unknown = false;
+      }
+    } else if ((is(s, t_.FunctionDef) || is(s, t_.AsyncFunctionDef) || is(s, t_.ClassDef)) && conditional) {
+      may_replace(str_field(s, "name"), "may be defined again" + at);
+    }
+  }
+
+  // Why the name a decorated definition binds may not be that definition (decorator_keeps_definition),
+  // or empty. `cls`: the class whose body holds a method.
+  std::string decorator_problem(nb::handle def, const ClassFact* cls) const {
+    for (nb::handle decorator : field(def, "decorator_list")) {
+      nb::object callee = nb::borrow(decorator);
+      std::string arguments;
+      if (is(callee, t_.Call)) {
+        const std::string whole = segment(callee);
+        callee = field(callee, "func");
+        arguments = whole.substr(std::min(whole.size(), segment(callee).size()));
+      }
+      const std::string name = segment(callee);
+      const std::string head = name.substr(0, name.find('.'));
+      std::string qualified, where;
+      if (cls && is(callee, t_.Attribute) && is(field(callee, "value"), t_.Name) && arguments.empty()) {
+        const std::string attr = str_field(callee, "attr");
+        const auto m = class_index_ ? class_index_->methods.find(head) : NameIndex::iterator();
+        if ((attr == "setter" || attr == "getter" || attr == "deleter") && class_index_ && m != class_index_->methods.end() &&
+            cls->methods[m->second].kind == CallableKind::property) {
+          continue;
+        }
+      }
+      if (!is_dotted_name(name)) {
+        where = "an expression";
+      } else if (cls && class_index_ && (class_index_->methods.contains(head) || class_index_->attributes.contains(attribute_key(head, AttributeKind::class_attribute)))) {
+        where = "bound in the class body";
+      } else if (function_at_.contains(head) || class_at_.contains(head) || variable_at_.contains(head)) {
+        where = "bound in this module";
+      } else if (qualified = resolve_through_imports(facts_.imports, package_, name); !qualified.empty()) {
+        where = "imported as " + qualified;
+      } else if (head == name) {
+        qualified = "builtins." + name;
+      }
+      if (!qualified.empty() && decorator_keeps_definition(qualified, arguments, cls != nullptr)) continue;
+      return "decorated at line " + std::to_string(line_of(decorator)) + " by `" + name + "`" + (where.empty() ? "" : " (" + where + ")") +
+             ", whose result the reader cannot know";
+    }
+    return {};
+  }
 
   // ---- what keeps a structure hash from standing for the code that runs ---------------------------
 
@@ -620,6 +730,7 @@ private:
       }
     }
     FunctionFact fact = function(def, kind);
+    fact.unverifiable = decorator_problem(def, &cls);
     // Instance attributes: `self.x = ...` in any method but static ones, `self` being the first parameter.
     if (kind != CallableKind::static_method && !fact.parameters.empty()) {
       const std::string self = fact.parameters.front().name;

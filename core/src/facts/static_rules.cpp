@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <limits>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -51,7 +52,7 @@ public:
       for (const auto& a : cls.attributes) bound.insert(a.name);
       for (const auto& base : order) {
         const auto local_at = own_index_.find(base.name);
-        if (local_at == own_index_.end() || base.qualified != qualify(base.name)) continue;
+        if (local_at == own_index_.end() || (base.qualified != qualify(base.name) && base.qualified != own_name(base.name))) continue;
         const ClassFact& local = own_[local_at->second];
         spend(local.methods.size() + local.attributes.size(), cls);
         for (const auto& m : local.methods) {
@@ -81,6 +82,22 @@ private:
     if (own_index_.contains(name)) return facts_.name.empty() ? name : facts_.name + "." + name;
     if (const auto* mro = builtin_class_mro(name)) return mro->front().qualified;  // IOError is builtins.OSError
     return {};
+  }
+
+  // A class of this module under its own name (`pkg.mod.Plugin`).
+  std::string own_name(const std::string& name) const { return facts_.name.empty() ? name : facts_.name + "." + name; }
+
+  // The class `local`, defined before `line`, is what its name is bound to there although an import binds
+  // the same name (`from base import Plugin` then `class Plugin:`): it was defined after that import.
+  bool shadows_import(const ClassFact& local, int line) const {
+    if (local.line >= line) return false;
+    int imported_at = 0;
+    for (const auto& import : facts_.imports) {
+      if (import.alias == local.name && !import.lazy && !import.type_checking && !import.in_class && import.line < line) {
+        imported_at = std::max(imported_at, import.line);
+      }
+    }
+    return imported_at > 0 && local.line > imported_at;
   }
 
   // The base as the runtime has it: a typing.NamedTuple base is `tuple`, a TypedDict base is `dict`.
@@ -114,15 +131,17 @@ private:
                                   "class " + cls.name + " has " + std::to_string(cls.superclasses.size()) + " bases, more than the limit of " +
                                       std::to_string(limits_.max_bases));
     }
-    const SuperclassFact self{cls.name, qualify(cls.name)};
+    const SuperclassFact self{cls.name, shadows_import(cls, std::numeric_limits<int>::max()) ? own_name(cls.name) : qualify(cls.name)};
     const SuperclassFact object{"object", "builtins.object"};
     visiting_[index] = true;
     std::vector<std::vector<SuperclassFact>> sequences;
     std::vector<SuperclassFact> direct;
     for (const auto& written_base : cls.superclasses) {
       const std::string base = runtime_base(written_base.name);
-      const std::string qualified = qualify(base);
-      const auto local = base.find('.') == std::string::npos ? own_index_.find(base) : own_index_.end();
+      auto local = base.find('.') == std::string::npos ? own_index_.find(base) : own_index_.end();
+      const bool shadowed = local != own_index_.end() && shadows_import(own_[local->second], cls.line);
+      if (local != own_index_.end() && !shadowed && !resolve_through_imports(facts_.imports, package_, base).empty()) local = own_index_.end();
+      const std::string qualified = shadowed ? own_name(base) : qualify(base);
       const std::vector<SuperclassFact>* builtin =
           local == own_index_.end() && qualified.starts_with("builtins.") ? builtin_class_mro(last_component(qualified)) : nullptr;
       if (local != own_index_.end() && !visiting_[local->second]) {
@@ -280,6 +299,31 @@ const std::vector<SuperclassFact>* builtin_class_mro(std::string_view name) {
   const auto& table = builtin_table();
   const auto it = table.find(name);
   return it == table.end() ? nullptr : &it->second;
+}
+
+bool decorator_keeps_definition(std::string_view qualified, std::string_view arguments, bool in_class) {
+  static constexpr std::string_view kSame[] = {
+      "typing.final",          "typing_extensions.final",          "typing.no_type_check",   "typing.override",
+      "typing_extensions.override", "typing.runtime_checkable",    "typing_extensions.runtime_checkable",
+      "abc.abstractmethod",    "atexit.register",                  "functools.total_ordering", "enum.unique",
+      "dataclasses.dataclass", "typing.dataclass_transform",       "typing_extensions.dataclass_transform"};
+  static constexpr std::string_view kMethodKinds[] = {"builtins.staticmethod", "builtins.classmethod", "builtins.property",
+                                                      "functools.cached_property"};
+  // Called decorators are factories: only those whose result is itself an identity decorator.
+  const bool factory = qualified == "dataclasses.dataclass" || qualified == "typing.dataclass_transform" ||
+                       qualified == "typing_extensions.dataclass_transform";
+  if (!arguments.empty() && !factory) return false;
+  if (qualified == "dataclasses.dataclass" && arguments.find("slots") != std::string_view::npos) return false;  // slots=True: a new class
+  if (std::find(std::begin(kSame), std::end(kSame), qualified) != std::end(kSame)) return true;
+  return in_class && std::find(std::begin(kMethodKinds), std::end(kMethodKinds), qualified) != std::end(kMethodKinds);
+}
+
+bool context_manager_keeps_exceptions(std::string_view qualified) {
+  static constexpr std::string_view kKeep[] = {"builtins.open",         "io.open",
+                                               "warnings.catch_warnings", "contextlib.nullcontext",
+                                               "contextlib.redirect_stdout", "contextlib.redirect_stderr",
+                                               "contextlib.chdir",      "os.scandir"};
+  return std::find(std::begin(kKeep), std::end(kKeep), qualified) != std::end(kKeep);
 }
 
 bool module_variable_rule(ModuleFacts& facts, const std::string& name, const Value& value, std::optional<std::string>& annotation) {

@@ -22,6 +22,15 @@
 //   - `not`, `and`, `or`, parentheses, True/False/None and numbers combine these.
 // Any other condition is undecided: its branches are read as conditional (values unknown, a definition
 // does not replace an earlier one of the same name), as the CPython-based extractor reads them.
+//
+// Bindings are applied in source order, as CPython runs the module (docs/python-api.md, "Binding rules"):
+// assignments, definitions, `del`, import aliases (module and class body), `for` and `with` targets,
+// assignment expressions (comprehensions included, lambda bodies not), `except ... as` (deleted when the
+// handler ends), `case` captures. Straight-line code replaces what was bound; code that may not run
+// (loops, undecided branches, try bodies, `with` bodies under a context manager not known to let
+// exceptions through) makes what was bound before unverifiable (FunctionFact::unverifiable, ...) or its
+// value unknown. So do a star import, a decorator that may replace the definition (decorator_keeps_definition),
+// and a function whose body declares names `global` when a line run at import names it (runs_functions).
 
 #include <algorithm>
 #include <cstdint>
@@ -120,6 +129,7 @@ public:
     const bool is_package = filename.ends_with("__init__.py");
     const std::size_t dot = module_name.rfind('.');
     package_ = is_package ? module_name : (dot == std::string::npos ? std::string() : module_name.substr(0, dot));
+    is_package_ = is_package && !module_name.empty();
   }
 
   ModuleFacts run() {
@@ -256,10 +266,17 @@ private:
     int depth = 0;
     int brackets = 0;
     bool statement_start = true;
+    bool global_names = false;  // in a `global` statement, when globals_ collects them
     do {
       if (tok_.kind == TokenKind::indent) ++depth;
       if (tok_.kind == TokenKind::dedent) --depth;
       if (tok_.kind == TokenKind::end_marker) return;
+      if (globals_ && tok_.kind == TokenKind::name) {
+        if (global_names) globals_->emplace_back(text(tok_));
+        if (statement_start && brackets == 0 && is_word(tok_, "global")) global_names = true;
+      } else if (tok_.kind != TokenKind::comma) {
+        global_names = false;
+      }
       if (deferred.any() && statement_start && brackets == 0 && (is_word(tok_, "import") || is_word(tok_, "from"))) {
         deferred_statement(deferred);
         statement_start = false;
@@ -940,10 +957,17 @@ private:
   }
 
   void statement(Scope scope, Flow flow, ClassFact* cls, const MethodScan* method) {
-    // Decorators: kept as text until their definition.
+    // Decorators: kept as text until their definition, with the first one whose result the reader cannot
+    // know (decorator_problem). Each runs at import time, before the definition is bound.
     std::vector<std::string> decorators;
+    std::string decorated;
     while (tok_.kind == TokenKind::at) {
       const Span line = read_line();
+      if (scope != Scope::method_body) {
+        runs_functions(line, scope, cls, flow);
+        walrus_bindings(line.subspan(1), scope, cls, flow);
+        if (decorated.empty() && line.size() > 1) decorated = decorator_problem(line.subspan(1), scope, cls);
+      }
       decorators.push_back(span_text(line.subspan(1)));
       if (tok_.kind != TokenKind::name && tok_.kind != TokenKind::at) fail_at(tok_, "expected a definition after a decorator, found " + describe(tok_));
     }
@@ -952,28 +976,40 @@ private:
     const Span line = read_line();
     if (line.empty()) return;
     if (scope != Scope::method_body) note_dynamic_namespace(line, scope);
+    if (scope != Scope::method_body) runs_functions(line, scope, cls, flow);
     const Token& first = line[0];
     const std::string_view word = first.kind == TokenKind::name ? raw(first) : std::string_view();  // keywords as written
     const bool is_async = word == "async" && line.size() > 1;
     const std::string_view keyword = is_async ? raw(line[1]) : word;
 
     if (!decorators.empty() && keyword != "def" && keyword != "class") fail_at(first, "expected 'def' or 'class' after decorators, found " + describe(first));
-    if (keyword == "def") return function_def(line, decorators, is_async, scope, flow, cls, method);
-    if (keyword == "class") return class_def(line, scope, flow, cls, method);
+    if (keyword == "def") return function_def(line, decorators, decorated, is_async, scope, flow, cls, method);
+    if (keyword == "class") return class_def(line, decorated, scope, flow, cls, method);
     if (keyword == "if") return if_chain(line, scope, flow, cls, method);
     if (keyword == "while" || keyword == "for") {
       const std::size_t colon = header_colon(line);
+      if (scope != Scope::method_body) {
+        const Span header = line.subspan(is_async ? 2 : 1, colon - (is_async ? 2 : 1));
+        walrus_bindings(header, scope, cls, flow);
+        if (keyword == "for") for_targets(header, scope, cls, flow);
+      }
       body(line.subspan(colon + 1), first, scope, Flow{true}, cls, method, false);
       else_clause(scope, Flow{true}, cls, method);
       return;
     }
     if (keyword == "with") {
       const std::size_t colon = header_colon(line);
-      return body(line.subspan(colon + 1), first, scope, flow, cls, method, false);
+      Flow inside = flow;
+      if (scope != Scope::method_body) {
+        const Span header = line.subspan(is_async ? 2 : 1, colon - (is_async ? 2 : 1));
+        walrus_bindings(header, scope, cls, flow);
+        inside.conditional = with_items(header, scope, cls, flow) || flow.conditional;
+      }
+      return body(line.subspan(colon + 1), first, scope, inside, cls, method, false);
     }
     if (keyword == "try") return try_chain(line, scope, flow, cls, method);
     if (word == "match" && line.size() > 2 && line.back().kind == TokenKind::colon && tok_.kind == TokenKind::indent && find_top(line, TokenKind::equal) == line.size()) {
-      return match_block(line, scope, cls, method);
+      return match_block(line, scope, flow, cls, method);
     }
     if (word == "elif" || word == "else" || word == "except" || word == "finally") {
       fail_at(first, "'" + std::string(word) + "' without the statement it continues");
@@ -1016,6 +1052,7 @@ private:
       const bool is_else = is_word(h[0], "else");
       const std::size_t colon = header_colon(h);
       const Tri t = is_else ? Tri::yes : condition(h.subspan(1, colon - 1));
+      if (!is_else && !taken && scope != Scope::method_body) walrus_bindings(h.subspan(1, colon - 1), scope, cls, Flow{flow.conditional || maybe});
       const bool dead = taken || t == Tri::no;
       Flow branch = flow;
       if (!dead && (t == Tri::unknown || maybe)) branch.conditional = true;
@@ -1040,29 +1077,51 @@ private:
       // The try body may stop at any statement; handlers and else may not run: all conditional.
       // `finally` always runs.
       const bool is_finally = is_word(h[0], "finally");
+      // `except E as name:` binds the name in the handler and deletes it when the handler ends.
+      std::optional<std::string> caught;
+      bool bound_before = false;
+      if (scope != Scope::method_body && is_word(h[0], "except")) {
+        const Span clause = h.first(colon);
+        const std::size_t as = find_top_word(clause, "as");
+        if (as + 2 == clause.size() && clause[as + 1].kind == TokenKind::name) {
+          caught = std::string(text(clause[as + 1]));
+          bound_before = is_bound(*caught, scope, cls);
+          rebind(*caught, Value::unknown("the exception an `except` clause caught"), scope, cls, true, static_cast<int>(h[0].line), "an `except` clause");
+        }
+      }
       body(h.subspan(colon + 1), h[0], scope, is_finally ? flow : Flow{true}, cls, method, false);
+      if (caught) handler_deletes(*caught, bound_before, scope, cls, static_cast<int>(h[0].line));
       if (!(is_word(tok_, "except") || is_word(tok_, "else") || is_word(tok_, "finally"))) return;
       h = read_line();
     }
   }
 
-  void match_block(Span line, Scope scope, ClassFact* cls, const MethodScan* method) {
+  void match_block(Span line, Scope scope, Flow flow, ClassFact* cls, const MethodScan* method) {
     // `match subject:` then one `case pattern [if guard]:` clause per line, each a conditional body.
+    if (scope != Scope::method_body) walrus_bindings(line.subspan(1, line.size() - 2), scope, cls, flow);
     advance();  // INDENT
     while (tok_.kind != TokenKind::dedent && tok_.kind != TokenKind::end_marker) {
       const Span header = read_line();
       if (header.empty() || !is_word(header[0], "case")) fail_at(header.empty() ? tok_ : header[0], "expected 'case' in a match statement");
       const std::size_t colon = header_colon(header);
+      if (scope != Scope::method_body) {
+        // A pattern that fails may still have bound some of its names: every capture is conditional.
+        const Span clause = header.subspan(1, colon - 1);
+        const std::size_t guard = find_top_word(clause, "if");
+        for (const std::string& name : pattern_captures(clause.first(guard))) {
+          rebind(name, Value::unknown("captured by a `case` pattern"), scope, cls, true, static_cast<int>(header[0].line), "a `case` pattern");
+        }
+        if (guard < clause.size()) walrus_bindings(clause.subspan(guard + 1), scope, cls, Flow{true});
+      }
       body(header.subspan(colon + 1), header[0], scope, Flow{true}, cls, method, false);
     }
     if (tok_.kind == TokenKind::dedent) advance();
-    (void)line;
   }
 
   // ---- definitions ---------------------------------------------------------------------------------
 
-  void function_def(Span line, const std::vector<std::string>& decorators, bool is_async, Scope scope, Flow flow, ClassFact* cls,
-                    const MethodScan* method) {
+  void function_def(Span line, const std::vector<std::string>& decorators, const std::string& decorated, bool is_async, Scope scope, Flow flow,
+                    ClassFact* cls, const MethodScan* method) {
     std::size_t i = is_async ? 2 : 1;
     if (i >= line.size() || line[i].kind != TokenKind::name) fail_at(line[std::min(i, line.size() - 1)], "expected a function name after 'def'");
     const Token& name_token = line[i++];
@@ -1105,9 +1164,19 @@ private:
       }
     }
     fact.parameters = signature(parameters);
+    fact.unverifiable = decorated;
+    walrus_bindings(parameters, scope, cls, flow);  // defaults run when the definition does
 
     if (scope == Scope::module) {
+      std::vector<std::string> globals = global_statements(rest);
+      std::vector<std::string>* outer = std::exchange(globals_, &globals);
       body(rest, line[0], scope, flow, cls, method, true, kLazy);
+      globals_ = outer;
+      if (globals.empty()) {
+        global_writers_.erase(fact.name);
+      } else {
+        global_writers_[fact.name] = {std::move(globals), fact.line};
+      }
       bind_function(std::move(fact), flow.conditional);
       return;
     }
@@ -1164,7 +1233,7 @@ private:
     return out;
   }
 
-  void class_def(Span line, Scope scope, Flow flow, ClassFact* cls, const MethodScan* method) {
+  void class_def(Span line, const std::string& decorated, Scope scope, Flow flow, ClassFact* cls, const MethodScan* method) {
     if (line.size() < 2 || line[1].kind != TokenKind::name) fail_at(line[std::min<std::size_t>(1, line.size() - 1)], "expected a class name after 'class'");
     const std::size_t colon = header_colon(line);
     const Span rest = line.subspan(colon + 1);
@@ -1173,6 +1242,8 @@ private:
     ClassFact fact;
     fact.name = std::string(text(line[1]));
     fact.line = static_cast<int>(line[0].line);
+    fact.unverifiable = decorated;
+    walrus_bindings(line.subspan(2, colon - 2), scope, cls, flow);
     std::size_t i = 2;
     if (i < line.size() && line[i].kind == TokenKind::lsqb) i = matching(line, i) + 1;  // PEP 695 type parameters
     if (i < line.size() && line[i].kind == TokenKind::lpar) {
@@ -1194,7 +1265,15 @@ private:
       }
     }
     class_members_ = {};
+    std::vector<std::string> globals = global_statements(rest);
+    std::vector<std::string>* outer = std::exchange(globals_, &globals);
     body(rest, line[0], Scope::class_body, Flow{}, &fact, nullptr, false);
+    globals_ = outer;
+    if (globals.empty()) {
+      global_writers_.erase(fact.name);
+    } else {
+      global_writers_[fact.name] = {std::move(globals), fact.line};  // its methods' (`C()` runs `__init__`)
+    }
     compact(fact.methods);
     compact(fact.attributes);
     bind_class(std::move(fact), flow.conditional);
@@ -1214,8 +1293,9 @@ private:
   void simple_statement(Span s, Scope scope, Flow flow, ClassFact* cls, const MethodScan* method) {
     const int line = static_cast<int>(s[0].line);
     if (scope == Scope::module) {
-      if (is_word(s[0], "import")) return import_names(s.subspan(1), s[0], line);
-      if (is_word(s[0], "from") && find_top_word(s, "import") < s.size()) return import_from(s, line);
+      const std::size_t first_import = facts_.imports.size();
+      if (is_word(s[0], "import")) return import_names(s.subspan(1), s[0], line), imports_bind(first_import, scope, cls, flow);
+      if (is_word(s[0], "from") && find_top_word(s, "import") < s.size()) return import_from(s, line), imports_bind(first_import, scope, cls, flow);
       if (is_word(s[0], "del")) return delete_names(s.subspan(1), flow, nullptr);
       if (is_word(s[0], "type") && s.size() > 2 && s[1].kind == TokenKind::name && (s[2].kind == TokenKind::equal || s[2].kind == TokenKind::lsqb)) {
         return set_variable(std::string(text(s[1])), Value::unknown("a type alias"), std::nullopt, line, flow.conditional);
@@ -1223,10 +1303,25 @@ private:
     } else if (scope == Scope::class_body && is_word(s[0], "del")) {
       return delete_names(s.subspan(1), flow, cls);
     } else if (scope == Scope::class_body && (is_word(s[0], "import") || is_word(s[0], "from"))) {
-      return import_statement(s, kInClassBody);
+      const std::size_t first_import = facts_.imports.size();
+      return import_statement(s, kInClassBody), imports_bind(first_import, scope, cls, flow);
     } else if (scope == Scope::method_body && (is_word(s[0], "import") || is_word(s[0], "from"))) {
       return import_statement(s, kLazy);
+    } else if (scope == Scope::method_body && is_word(s[0], "global")) {
+      if (globals_) {
+        for (std::size_t i = 1; i < s.size(); ++i) {
+          if (s[i].kind == TokenKind::name) globals_->emplace_back(text(s[i]));
+        }
+      }
+      return;
+    } else if (scope == Scope::class_body && is_word(s[0], "global")) {
+      // The class body's own assignments to these names bind module names (noted as a dynamic namespace).
+      for (std::size_t i = 1; i < s.size(); ++i) {
+        if (s[i].kind == TokenKind::name) maybe_rebound(std::string(text(s[i])), Scope::module, nullptr, "declared `global` in the class body at line " + std::to_string(line), true);
+      }
+      return;
     }
+    walrus_bindings(s, scope, cls, flow);
     // Assignment forms.
     std::size_t annotation_colon = s.size(), first_equal = s.size(), augmented = s.size();
     top_level(s, [&](std::size_t i) {
@@ -1459,22 +1554,27 @@ private:
 
   void bind_function(FunctionFact fact, bool conditional) {
     if (!conditional) unbind_others(fact.name, true, false, true);
+    if (conditional) maybe_rebound(fact.name, Scope::module, nullptr, "may be defined again at line " + std::to_string(fact.line));
     const std::string name = fact.name;
+    note_bound(name);
     bind_at(facts_.functions, function_at_, name, std::move(fact), conditional);
   }
 
   void bind_class(ClassFact fact, bool conditional) {
     if (!conditional) unbind_others(fact.name, true, true, false);
+    if (conditional) maybe_rebound(fact.name, Scope::module, nullptr, "may be defined again at line " + std::to_string(fact.line));
     const std::string name = fact.name;
+    note_bound(name);
     bind_at(facts_.classes, class_at_, name, std::move(fact), conditional);
   }
 
   void set_variable(const std::string& name, Value value, std::optional<std::string> annotation, int line, bool conditional) {
     if (!module_variable_rule(facts_, name, value, annotation)) return;
     if (!conditional) unbind_others(name, false, true, true);
+    note_bound(name);
     const auto [at, added] = variable_at_.try_emplace(name, facts_.variables.size());
     if (added) {
-      facts_.variables.push_back({name, std::move(value), std::move(annotation), line});
+      facts_.variables.push_back({name, std::move(value), std::move(annotation), line, {}});
       return;
     }
     VariableFact& existing = facts_.variables[at->second];
@@ -1484,16 +1584,23 @@ private:
   }
 
   void delete_names(Span targets, Flow flow, ClassFact* cls) {
-    if (flow.conditional) return;  // may or may not run: what was bound is still reported
     for (Span target : split_top(targets, TokenKind::comma)) {
       target = unparenthesized(target);
       if (target.size() != 1 || target[0].kind != TokenKind::name) {
         if (const auto names = elements(target)) {
           for (Span name : *names) delete_names(name, flow, cls);
+        } else if (!target.empty()) {
+          changed_through(target, cls ? Scope::class_body : Scope::module, cls);  // `del d[k]`, `del d.attr`
         }
         continue;
       }
       const std::string name(text(target[0]));
+      if (flow.conditional) {
+        // May or may not run: what was bound is still reported, as what may be gone.
+        maybe_rebound(name, cls ? Scope::class_body : Scope::module, cls, "may be deleted at line " + std::to_string(target[0].line), true);
+        continue;
+      }
+      if (name == "__version__" && !cls) facts_.version.reset(), facts_.version_unknown = false;
       if (cls) {
         const std::string mangled = mangle_private(name, cls->name);
         remove_attribute(*cls, mangled, false);
@@ -1515,6 +1622,309 @@ private:
   void changed_through(Span target, Scope scope, ClassFact*) {
     if (scope != Scope::module || target.size() < 2 || target[0].kind != TokenKind::name) return;
     if (target[1].kind == TokenKind::dot || target[1].kind == TokenKind::lsqb) mark_changed(std::string(text(target[0])));
+  }
+
+  // ---- binding forms other than assignment, definition and `del` --------------------------------------
+
+  void note_bound(const std::string& name) {
+    ++bindings_;
+    bound_since_star_.push_back(name);
+  }
+
+  // Whether `name` is bound in the scope being read (the module, or the class body `cls`).
+  bool is_bound(const std::string& name, Scope scope, const ClassFact* cls) const {
+    if (scope == Scope::class_body && cls) {
+      const std::string member = mangle_private(name, cls->name);
+      return class_members_.methods.contains(member) || class_members_.attributes.contains(attribute_key(member, AttributeKind::class_attribute));
+    }
+    return variable_at_.contains(name) || function_at_.contains(name) || class_at_.contains(name) ||
+           (name == "__version__" && (facts_.version || facts_.version_unknown));
+  }
+
+  // What is bound to `name` so far may be replaced when the module runs (`why`), or `deleted`: a function
+  // or class (a method) becomes unverifiable, a variable's (attribute's) value unknown, and a variable
+  // that may be gone unverifiable too.
+  void maybe_rebound(const std::string& name, Scope scope, ClassFact* cls, const std::string& why, bool deleted = false) {
+    if (scope == Scope::class_body && cls) {
+      const std::string member = mangle_private(name, cls->name);
+      if (FunctionFact* m = find_at(cls->methods, class_members_.methods, member); m && m->unverifiable.empty()) m->unverifiable = why;
+      if (AttributeFact* a = find_at(cls->attributes, class_members_.attributes, attribute_key(member, AttributeKind::class_attribute))) {
+        a->value = Value::unknown(why);
+      }
+      return;
+    }
+    if (FunctionFact* f = find_at(facts_.functions, function_at_, name); f && f->unverifiable.empty()) f->unverifiable = why;
+    if (ClassFact* c = find_at(facts_.classes, class_at_, name); c && c->unverifiable.empty()) c->unverifiable = why;
+    if (VariableFact* v = find_at(facts_.variables, variable_at_, name)) {
+      v->value = Value::unknown(why);
+      if (deleted && v->unverifiable.empty()) v->unverifiable = why;
+    }
+    if (name == "__version__" && (facts_.version || facts_.version_unknown)) facts_.version.reset(), facts_.version_unknown = true;
+  }
+
+  // `name` bound by a form whose value the reader does not follow (`how`: "a `for` loop", ...) at `line`:
+  // in straight-line code it is that value now (no function, class or method any more); in conditional
+  // code what was bound before may be replaced.
+  void rebind(const std::string& name, Value value, Scope scope, ClassFact* cls, bool conditional, int line, const std::string& how) {
+    const std::string why = "may be rebound by " + how + " at line " + std::to_string(line);
+    if (conditional) maybe_rebound(name, scope, cls, why);
+    if (scope == Scope::class_body && cls) {
+      const std::string member = mangle_private(name, cls->name);
+      if (!conditional) unbind_at(cls->methods, class_members_.methods, member);
+      set_attribute(*cls, member, AttributeKind::class_attribute, conditional ? Value::unknown(why) : std::move(value), std::nullopt, line);
+      return;
+    }
+    set_variable(name, conditional ? Value::unknown(why) : std::move(value), std::nullopt, line, conditional);
+  }
+
+  // The names a target list binds (`x`, `x, (y, *z)`, `[a, b]`); `d[k]` and `o.attr` change `d` and `o`.
+  void bind_targets(Span target, const Value& value, Scope scope, ClassFact* cls, bool conditional, int line, const std::string& how) {
+    target = unparenthesized(target);
+    if (target.size() == 2 && target[0].kind == TokenKind::star) target = target.subspan(1);
+    if (target.size() == 1 && target[0].kind == TokenKind::name) return rebind(std::string(text(target[0])), value, scope, cls, conditional, line, how);
+    if (const auto names = elements(target)) {
+      for (Span name : *names) bind_targets(name, value, scope, cls, conditional, line, how);
+      return;
+    }
+    changed_through(target, scope, cls);
+  }
+
+  // `for TARGET in ITERABLE` (the header without `for` and colon): the targets are bound when the loop
+  // runs once, which only a non-empty literal iterable makes sure of.
+  void for_targets(Span header, Scope scope, ClassFact* cls, Flow flow) {
+    const std::size_t in = find_top_word(header, "in");
+    if (in == 0 || in == header.size()) return;
+    const Value iterable = literal(header.subspan(in + 1), 0, false);
+    const bool runs = (iterable.kind() == Value::Kind::list && !iterable.items().empty()) || (iterable.kind() == Value::Kind::string && !iterable.text().empty());
+    bind_targets(header.first(in), Value::unknown("bound by a `for` loop"), scope, cls, flow.conditional || !runs, static_cast<int>(header[0].line),
+                 "a `for` loop");
+  }
+
+  // The items of a `with` header (without `with` and colon): binds their `as` targets and returns whether
+  // the body may be cut short, by a context manager the reader does not know to let exceptions through
+  // (`contextlib.suppress(...)`, or any whose code it cannot see): what the body binds is then conditional.
+  bool with_items(Span header, Scope scope, ClassFact* cls, Flow flow) {
+    Span items = header;
+    if (items.size() > 2 && items[0].kind == TokenKind::lpar && matching(items, 0) == items.size() - 1) {
+      const Span inner = items.subspan(1, items.size() - 2);
+      if (find_top_word(inner, "as") < inner.size() || find_top(inner, TokenKind::comma) < inner.size()) items = inner;  // `with (A as a, B):`
+    }
+    bool may_suppress = false;
+    for (Span item : split_top(items, TokenKind::comma)) {
+      if (item.empty()) continue;
+      const std::size_t as = find_top_word(item, "as");
+      if (as + 1 < item.size()) {
+        bind_targets(item.subspan(as + 1), Value::unknown("bound by `with ... as`"), scope, cls, flow.conditional || may_suppress,
+                     static_cast<int>(item[0].line), "`with ... as`");
+      }
+      if (!context_manager_keeps_exceptions(callee_of(item.first(as), scope, cls).qualified)) may_suppress = true;
+    }
+    return may_suppress;
+  }
+
+  // The names a `case` pattern captures (`x`, `[a, *rest]`, `{"k": v, **kw}`, `Point(x=v)`, `P() as p`);
+  // not `_`, dotted value patterns, class names or keyword names.
+  std::vector<std::string> pattern_captures(Span p) const {
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < p.size(); ++i) {
+      if (p[i].kind != TokenKind::name) continue;
+      const std::string_view w = text(p[i]);
+      if (w == "_" || w == "None" || w == "True" || w == "False" || w == "as" || w == "if" || w == "case" || w == "not" || w == "and" || w == "or") continue;
+      if (i > 0 && p[i - 1].kind == TokenKind::dot) continue;
+      if (i + 1 < p.size() && (p[i + 1].kind == TokenKind::dot || p[i + 1].kind == TokenKind::lpar || p[i + 1].kind == TokenKind::equal)) continue;
+      out.emplace_back(w);
+    }
+    return out;
+  }
+
+  // Assignment expressions (`(NAME := value)`) in an expression the scope evaluates, a comprehension's
+  // included (it binds in the enclosing scope), not inside a lambda's body. Under `and`, `or`, `if` or
+  // `for` it may not run: conditional.
+  void walrus_bindings(Span s, Scope scope, ClassFact* cls, Flow flow) {
+    if (scope == Scope::method_body || std::none_of(s.begin(), s.end(), [](const Token& t) { return t.kind == TokenKind::colonequal; })) return;
+    const bool uncertain = flow.conditional || std::any_of(s.begin(), s.end(), [&](const Token& t) {
+      return is_word(t, "and") || is_word(t, "or") || is_word(t, "if") || is_word(t, "for");
+    });
+    int depth = 0;
+    std::vector<std::pair<int, bool>> lambdas;  // (depth, body started)
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      const TokenKind k = s[i].kind;
+      if (opens(k)) {
+        ++depth;
+      } else if (closes(k)) {
+        while (!lambdas.empty() && lambdas.back().first >= depth) lambdas.pop_back();
+        --depth;
+      } else if (is_word(s[i], "lambda")) {
+        lambdas.emplace_back(depth, false);
+      } else if (k == TokenKind::colon && !lambdas.empty() && lambdas.back().first == depth && !lambdas.back().second) {
+        lambdas.back().second = true;
+      } else if (k == TokenKind::comma && !lambdas.empty() && lambdas.back().first == depth && lambdas.back().second) {
+        lambdas.pop_back();
+      } else if (k == TokenKind::colonequal && i > 0 && s[i - 1].kind == TokenKind::name &&
+                 std::none_of(lambdas.begin(), lambdas.end(), [](const auto& l) { return l.second; })) {
+        rebind(std::string(text(s[i - 1])), Value::unknown("bound by an assignment expression"), scope, cls, uncertain, static_cast<int>(s[i].line),
+               "an assignment expression");
+      }
+    }
+  }
+
+  // The names `global` statements declare in a body written on its header's line (`def f(): global x`).
+  std::vector<std::string> global_statements(Span rest) const {
+    std::vector<std::string> out;
+    for (Span part : split_top(rest, TokenKind::semi)) {
+      if (part.empty() || !is_word(part[0], "global")) continue;
+      for (std::size_t i = 1; i < part.size(); ++i) {
+        if (part[i].kind == TokenKind::name) out.emplace_back(text(part[i]));
+      }
+    }
+    return out;
+  }
+
+  // A line run at import time that names a function (or class) whose body declares names `global`: it
+  // may call it (directly, as a decorator, through another object), which may rebind or delete those
+  // names. What is bound to them becomes unverifiable; a name bound nowhere else may exist.
+  void runs_functions(Span line, Scope scope, ClassFact* cls, Flow flow) {
+    if (global_writers_.empty()) return;
+    for (std::size_t i = 0; i < line.size(); ++i) {
+      if (line[i].kind != TokenKind::name) continue;
+      if (i > 0 && (line[i - 1].kind == TokenKind::dot || is_word(line[i - 1], "def") || is_word(line[i - 1], "class"))) continue;
+      const auto writer = global_writers_.find(std::string(text(line[i])));
+      if (writer == global_writers_.end() || writer->second.applied_at == bindings_) continue;
+      const std::string why = "may be rebound by `" + writer->first + "` (line " + std::to_string(writer->second.line) +
+                              "), which declares it `global` and runs at line " + std::to_string(line[i].line);
+      for (const std::string& name : writer->second.names) {
+        if (!is_bound(name, Scope::module, nullptr)) {
+          set_variable(name, Value::unknown(why), std::nullopt, static_cast<int>(line[i].line), true);
+        }
+        maybe_rebound(name, Scope::module, nullptr, why, true);
+      }
+      writer->second.applied_at = bindings_;
+    }
+    (void)scope, (void)cls, (void)flow;
+  }
+
+  // `except ... as name:` deletes the name when its handler ends: unbound after the try statement unless
+  // it was bound before (then it may be gone).
+  void handler_deletes(const std::string& name, bool bound_before, Scope scope, ClassFact* cls, int line) {
+    if (bound_before) {
+      return maybe_rebound(name, scope, cls, "may be deleted at the end of the `except` clause at line " + std::to_string(line), true);
+    }
+    if (scope == Scope::class_body && cls) {
+      const std::string member = mangle_private(name, cls->name);
+      remove_attribute(*cls, member, false);
+      unbind_at(cls->methods, class_members_.methods, member);
+      return;
+    }
+    unbind_others(name, true, true, true);
+    if (name == "__version__") facts_.version.reset(), facts_.version_unknown = false;
+  }
+
+  // What an expression calls or names, through imports: `functools.lru_cache(maxsize=None)` is
+  // {functools.lru_cache, "(maxsize=None)"}. `qualified` is empty when the name is bound in this module
+  // (`where` says where) or is no dotted name; a bare name bound nowhere is a builtin.
+  struct Callee {
+    std::string name, qualified, arguments, where;
+  };
+
+  Callee callee_of(Span s, Scope scope, const ClassFact* cls) const {
+    Callee out;
+    Span callee = s;
+    if (!s.empty() && s.back().kind == TokenKind::rpar) {
+      for (std::size_t k = 1; k < s.size(); ++k) {
+        if (s[k].kind == TokenKind::lpar && matching(s, k) == s.size() - 1) {
+          callee = s.first(k);
+          out.arguments = span_text(s.subspan(k));
+          break;
+        }
+      }
+    }
+    out.name = dotted(callee);
+    if (out.name.empty()) {
+      out.name = span_text(s);
+      out.where = "an expression";
+      return out;
+    }
+    const std::string head = out.name.substr(0, out.name.find('.'));
+    if (scope == Scope::class_body && cls && is_bound(head, scope, cls)) {
+      out.where = "bound in the class body";
+      return out;
+    }
+    const auto line_of = [&](const auto& items, const Positions& at) { return std::to_string(items[at.at(head)].line); };
+    if (function_at_.contains(head)) return out.where = "defined at line " + line_of(facts_.functions, function_at_), out;
+    if (class_at_.contains(head)) return out.where = "defined at line " + line_of(facts_.classes, class_at_), out;
+    if (variable_at_.contains(head)) return out.where = "assigned at line " + line_of(facts_.variables, variable_at_), out;
+    // Through the last import that binds the name (import_of_): one lookup, however many imports there are.
+    if (const auto import = import_of_.find(head); import != import_of_.end()) {
+      out.qualified = resolve_through_imports({facts_.imports[import->second]}, package_, out.name);
+    }
+    if (!out.qualified.empty()) {
+      out.where = "imported as " + out.qualified;
+    } else if (!star_import_.empty()) {
+      out.where = "perhaps bound by " + star_import_;
+    } else if (head == out.name) {
+      out.qualified = "builtins." + out.name;
+    } else {
+      out.where = "`" + head + "` is bound by nothing the reader sees";
+    }
+    return out;
+  }
+
+  // Why the name a decorated definition binds may not be that definition (empty when the decorator
+  // returns it: decorator_keeps_definition, or a property accessor `@x.setter` of this class).
+  std::string decorator_problem(Span d, Scope scope, const ClassFact* cls) const {
+    if (scope == Scope::class_body && cls && d.size() == 3 && d[1].kind == TokenKind::dot &&
+        (is_word(d[2], "setter") || is_word(d[2], "getter") || is_word(d[2], "deleter"))) {
+      const FunctionFact* m = find_at(cls->methods, class_members_.methods, mangle_private(text(d[0]), cls->name));
+      if (m && m->kind == CallableKind::property) return {};
+    }
+    const Callee callee = callee_of(d, scope, cls);
+    if (!callee.qualified.empty() && decorator_keeps_definition(callee.qualified, callee.arguments, scope == Scope::class_body)) return {};
+    return "decorated at line " + std::to_string(d[0].line) + " by `" + callee.name + "`" + (callee.where.empty() ? "" : " (" + callee.where + ")") +
+           ", whose result the reader cannot know";
+  }
+
+  // The names the import statements from `first` on bind in the scope being read (module or class body).
+  void imports_bind(std::size_t first, Scope scope, ClassFact* cls, Flow flow) {
+    for (std::size_t i = first; i < facts_.imports.size(); ++i) {
+      const ImportFact& import = facts_.imports[i];
+      const std::string statement = import.name.empty() ? "`import " + import.module + "`" : "`from " + import.module + " import " + import.name + "`";
+      const std::string at = " at line " + std::to_string(import.line);
+      if (import.name == "*") {
+        // Binds names the source does not show: any bound so far may be replaced.
+        star_import_ = statement + at;
+        for (const std::string& name : bound_since_star_) maybe_rebound(name, Scope::module, nullptr, "may be rebound by " + star_import_);
+        bound_since_star_.clear();
+        continue;
+      }
+      const std::string& name = import.alias;
+      if (scope == Scope::module) import_of_[name] = i;
+      if (scope == Scope::class_body && cls) {
+        const std::string member = mangle_private(name, cls->name);
+        if (flow.conditional) {
+          maybe_rebound(name, scope, cls, "may be rebound by " + statement + at);
+        } else {
+          unbind_at(cls->methods, class_members_.methods, member);
+        }
+        set_attribute(*cls, member, AttributeKind::class_attribute, Value::unknown("bound by " + statement + at), std::nullopt, import.line);
+        continue;
+      }
+      if (flow.conditional) {
+        maybe_rebound(name, scope, cls, "may be rebound by " + statement + at);
+      } else {
+        unbind_others(name, true, true, true);
+        if (name == "__version__") facts_.version.reset(), facts_.version_unknown = true;
+      }
+      ++bindings_;
+      // In a package's __init__.py, importing a submodule binds its name in the package (`from .sub import
+      // x` binds `sub`), the first time it is imported.
+      if (!is_package_) continue;
+      std::string target = resolve_relative(import.module, package_);
+      if (!import.name.empty()) target += "." + import.name;
+      if (!target.starts_with(package_ + ".")) continue;
+      const std::string rest = target.substr(package_.size() + 1);
+      const std::string head = rest.substr(0, rest.find('.'));
+      if (head != name) maybe_rebound(head, Scope::module, nullptr, "may be rebound to the submodule " + package_ + "." + head + " by " + statement + at);
+    }
   }
 
   // ---- imports -------------------------------------------------------------------------------------
@@ -1589,6 +1999,20 @@ private:
   } class_members_;
   std::string package_;
   std::size_t depth_ = 0;
+  bool is_package_ = false;  // the module is a package's __init__.py: importing a submodule binds its name here
+  // Functions (and classes, for their methods) whose bodies declare names `global`, by the name they are
+  // bound to: code that calls them at import time may rebind those names (runs_functions).
+  struct GlobalWriter {
+    std::vector<std::string> names;
+    int line = 0;
+    std::size_t applied_at = std::numeric_limits<std::size_t>::max();  // bindings_ when last applied
+  };
+  std::unordered_map<std::string, GlobalWriter> global_writers_;
+  std::vector<std::string>* globals_ = nullptr;  // where skip_block collects `global` names, when set
+  std::size_t bindings_ = 0;                     // module bindings made so far
+  std::vector<std::string> bound_since_star_;    // module names bound since the last `from m import *`
+  std::string star_import_;                      // the last `from m import *`, as "`from m import *` at line N"
+  std::unordered_map<std::string, std::size_t> import_of_;  // module name → the last import (in facts_.imports) binding it
   std::vector<std::vector<Token>> buffers_;
 };
 

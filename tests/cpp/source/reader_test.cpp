@@ -337,7 +337,7 @@ TEST(Reader, reads_pep695_type_parameters_of_classes_and_functions) {
 TEST(Reader, reads_one_line_bodies_and_semicolons) {
   const ModuleFacts facts = read("class C: a = 1; b = 2\nif True: X = 1; Y = 2\nelse: Z = 3\nfor i in x: W = 4\n");
   EXPECT_EQ(members(facts.classes.at(0)), "a:a a:b");
-  EXPECT_EQ(names(facts), "v:X v:Y v:W c:C");
+  EXPECT_EQ(names(facts), "v:X v:Y v:i v:W c:C");  // the loop binds `i` as it binds `W`
 }
 
 TEST(Reader, reports_syntax_errors_with_place) {

@@ -39,6 +39,22 @@ std::string resolve_through_imports(const std::vector<ImportFact>& imports, cons
 // class. The table is the union over the CPython versions we support (tests/corpus/make_builtin_table.py).
 const std::vector<SuperclassFact>* builtin_class_mro(std::string_view name);
 
+// A decorator that returns the very object it decorates (changed perhaps, never replaced), so that what the
+// source shows of the definition is what the name is bound to: `qualified` is what the decorator's callee
+// names, through imports (`functools.total_ordering`, `builtins.staticmethod`), `arguments` the text
+// inside its call's parentheses (empty when it is not called). Checked on CPython 3.10-3.13:
+// typing.final/no_type_check/override/runtime_checkable/dataclass_transform(...), abc.abstractmethod,
+// atexit.register, dataclasses.dataclass (not with `slots=True`: a new class), functools.total_ordering,
+// enum.unique; in a class body, staticmethod/classmethod/property/functools.cached_property too (the
+// extractors read those as the method's kind). typing.overload (a placeholder), functools.wraps (another
+// signature), functools.cache/lru_cache (a wrapper object) and every other decorator replace it.
+bool decorator_keeps_definition(std::string_view qualified, std::string_view arguments, bool in_class);
+
+// A context manager, by the qualified name of what its `with` item calls, that never suppresses an
+// exception (its `__exit__` returns a false value): the body of the `with` runs to its end or the module
+// fails. Any other (`contextlib.suppress`, one whose code the reader cannot see) may cut the body short.
+bool context_manager_keeps_exceptions(std::string_view qualified);
+
 // A module-level assignment `name = value`, as the runtime shows it. Returns false when the name is no
 // variable fact: `__version__` sets the module's version (or version_unknown when not a string), other
 // dunders are skipped. Otherwise `annotation` is completed with the value's type when it is known
