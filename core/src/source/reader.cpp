@@ -134,9 +134,15 @@ public:
     switch (t.kind) {
       case TokenKind::newline:
       case TokenKind::end_marker: return finish_line();
-      case TokenKind::indent: scopes_.push_back(pending_); return;
+      case TokenKind::indent:
+        scopes_.push_back(std::move(pending_));
+        pending_ = {};
+        return;
       case TokenKind::dedent:
-        if (!scopes_.empty()) scopes_.pop_back();
+        if (!scopes_.empty()) {
+          for (const std::string& name : scopes_.back().locals) --locals_[name];
+          scopes_.pop_back();
+        }
         return;
       default: line_.push_back(t);
     }
@@ -146,9 +152,13 @@ public:
     const auto it = names_.find(std::string(name));
     return it == names_.end() ? Last{} : it->second;
   }
-  // The last `from m import *` at module level (any name may have been bound by it), and the last line
-  // that may have replaced modules for later imports (sys.modules, import hooks, __import__).
-  std::size_t star_seq() const { return star_; }
+  // A local of a function being read (a parameter or a name its body binds): not the module's name.
+  bool is_local(std::string_view name) const {
+    const auto it = locals_.find(std::string(name));
+    return it != locals_.end() && it->second > 0;
+  }
+  // The last line that may have replaced modules for later imports (sys.modules, import hooks,
+  // __import__).
   std::size_t modules_seq() const { return modules_; }
   // In a class body whose namespace its metaclass prepares (a class with bases or keywords): a name
   // read there may come from that namespace.
@@ -163,6 +173,7 @@ private:
   enum class ScopeKind : std::uint8_t { other, function, plain_class, prepared_class };
   struct ScopeEntry {
     ScopeKind kind = ScopeKind::other;
+    std::vector<std::string> locals;  // of a function: names it binds (its parameters first)
   };
 
   std::string_view text(const Token& t) const { return t.text(src_); }
@@ -178,10 +189,22 @@ private:
     return ScopeKind::other;  // module level
   }
 
+  // Binds a name of the module (or of the class body being read), or in a function body a local of
+  // the innermost function.
   void bind(std::string_view name, Kind kind, std::uint32_t line, bool aliased = false) {
+    if (judging_function_) return add_local(name);
     Last& last = names_[std::string(name)];
     last.kind = kind, last.seq = seq_, last.line = line, last.aliased = aliased;
   }
+  void add_local(std::string_view name) {
+    for (auto it = scopes_.rbegin(); it != scopes_.rend(); ++it) {
+      if (it->kind != ScopeKind::function) continue;
+      it->locals.emplace_back(name);
+      ++locals_[it->locals.back()];
+      return;
+    }
+  }
+
   void escape(std::string_view name) {
     const auto it = names_.find(std::string(name));
     if (it != names_.end()) it->second.escape = seq_;
@@ -206,19 +229,72 @@ private:
   void finish_line() {
     ++seq_;
     pending_ = {};
+    pending_locals_.clear();
     if (!line_.empty()) {
-      // The header of a block opened by this line (its last token a colon): what scope its body is.
-      if (line_.back().kind == TokenKind::colon) {
-        std::size_t k = is_word(line_[0], "async") ? 1 : 0;
-        if (k < line_.size() && is_word(line_[k], "def")) pending_.kind = ScopeKind::function;
-        if (k < line_.size() && is_word(line_[k], "class")) {
-          const bool bases = line_.size() > 3 && !(line_[2].kind == TokenKind::lpar && line_[3].kind == TokenKind::rpar) && line_[2].kind != TokenKind::colon;
-          pending_.kind = bases ? ScopeKind::prepared_class : ScopeKind::plain_class;
-        }
-      }
       judge_line();
+      judging_function_ = false;
+      // The header of a block opened by this line (its last token a colon): what scope its body is.
+      const std::size_t k = is_word(line_[0], "async") ? 1 : 0;
+      const bool class_prepared = k < line_.size() && is_word(line_[k], "class") && prepared(k);
+      if (line_.back().kind == TokenKind::colon) {
+        if (k < line_.size() && is_word(line_[k], "def")) {
+          pending_.kind = ScopeKind::function;
+          for (std::string& name : pending_locals_) {
+            ++locals_[name];
+            pending_.locals.push_back(std::move(name));
+          }
+        }
+        if (k < line_.size() && is_word(line_[k], "class")) pending_.kind = class_prepared ? ScopeKind::prepared_class : ScopeKind::plain_class;
+      }
     }
     line_.clear();
+  }
+
+  // Whether the class whose header starts at token `k` may have its namespace prepared by a metaclass
+  // (`__prepare__` can put any name in it): a `metaclass=` other than abc.ABCMeta or type, `*`/`**`
+  // arguments, a base computed by a call, or a base that is a class of this module whose namespace is
+  // prepared or a name the module bound to something else than a class statement or an import. Bases
+  // imported from other modules are taken as what they are: another module can change this one's
+  // names anyway (see the header comment).
+  bool prepared(std::size_t k) {
+    bool result = false;
+    if (k + 2 < line_.size() && line_[k + 1].kind == TokenKind::name && line_[k + 2].kind == TokenKind::lpar) {
+      int depth = 0;
+      std::size_t start = k + 3;
+      for (std::size_t i = k + 2; i < line_.size() && !result; ++i) {
+        const TokenKind kind = line_[i].kind;
+        if (opens(kind) && ++depth == 1) continue;
+        if (closes(kind)) --depth;
+        if (depth == 0 || (depth == 1 && kind == TokenKind::comma)) {
+          result = argument_prepares(start, i);
+          start = i + 1;
+          if (depth == 0) break;
+        }
+      }
+    }
+    if (k + 1 < line_.size() && line_[k + 1].kind == TokenKind::name) classes_[std::string(text(line_[k + 1]))] = {seq_, result};
+    return result;
+  }
+
+  bool argument_prepares(std::size_t from, std::size_t to) const {
+    if (from >= to) return false;
+    if (line_[from].kind == TokenKind::star || line_[from].kind == TokenKind::doublestar) return true;
+    if (from + 1 < to && line_[from].kind == TokenKind::name && line_[from + 1].kind == TokenKind::equal) {
+      if (text(line_[from]) != "metaclass") return false;  // a keyword for __init_subclass__
+      std::string meta;
+      for (std::size_t i = from + 2; i < to; ++i) meta += text(line_[i]);
+      const Last head = last(meta.substr(0, meta.find('.')));
+      if (meta == "type") return head.kind != Kind::none;
+      return !((meta == "ABCMeta" || meta == "abc.ABCMeta") && head.kind == Kind::import);
+    }
+    // A base: a dotted name, possibly subscripted (`Generic[T]`).
+    std::size_t end = from;
+    while (end < to && (line_[end].kind == TokenKind::name || line_[end].kind == TokenKind::dot)) ++end;
+    if (end == from || (end < to && line_[end].kind != TokenKind::lsqb)) return true;
+    const Last head = last(text(line_[from]));
+    if (head.kind == Kind::none || head.kind == Kind::import) return false;
+    const auto cls = classes_.find(std::string(text(line_[from])));
+    return cls == classes_.end() || cls->second.seq != head.seq || cls->second.prepared;
   }
 
   void judge_line() {
@@ -252,21 +328,23 @@ private:
     const bool function = scope == ScopeKind::function;
     const bool module = scope == ScopeKind::other;
     const Token& first = line_[from];
-    if (is_word(first, "global")) return bind_all(from + 1, to);
-    if (is_word(first, "import") || (is_word(first, "from") && !function)) {
-      if (function) return;
-      return import_names(from, to, module);
-    }
+    judging_function_ = false;
+    if (is_word(first, "global")) return bind_all(from + 1, to);  // a function's `global NAME`: the module's name from here on
+    judging_function_ = function;  // bindings below are the function's locals
+    if (is_word(first, "import") || (is_word(first, "from") && find_word(from, to, "import") < to)) return import_names(from, to, module);
     if (is_word(first, "def") || is_word(first, "class") || (is_word(first, "async") && from + 2 < to)) {
       const std::size_t name = is_word(first, "async") ? from + 2 : from + 1;
-      if (!function && name < to && line_[name].kind == TokenKind::name) bind(text(line_[name]), Kind::other, line_[name].line);
+      if (name < to && line_[name].kind == TokenKind::name) bind(text(line_[name]), Kind::other, line_[name].line);
       if (is_word(first, "def") || is_word(first, "async")) {
+        parameters(name + 1, to);
         escapes(from + 1, to);  // defaults and decorators of the signature are evaluated here
         return;
       }
     }
-    if (!function && (is_word(first, "del") || is_word(first, "case"))) return bind_all(from + 1, to);
-    if (function && is_word(first, "del")) return mutations(from + 1, to);
+    if (is_word(first, "del") || is_word(first, "case")) {
+      if (function) mutations(from + 1, to);
+      return bind_all(from + 1, to);
+    }
     // Targets: before the last `=` or an augmented operator at depth 0; after `for` up to `in`; after
     // `as`; before `:=`; an annotated name with a value.
     std::size_t target_end = from;
@@ -280,16 +358,14 @@ private:
         if (is_augmented(k)) break;
       }
     }
-    if (function) {
-      mutations(from, target_end);
-    } else if (module && target_end > from && target_end == from + 1 && bare(from) && line_[target_end].kind == TokenKind::equal &&
+    if (function) mutations(from, target_end);
+    if (module && target_end > from && (target_end == from + 1 || line_[from + 1].kind == TokenKind::colon) && bare(from) && line_[target_end].kind == TokenKind::equal &&
                simple_value(target_end + 1, to)) {
       bind(text(line_[from]), Kind::assignment, line_[from].line);
     } else {
       bind_all(from, target_end);
     }
     for (std::size_t i = from; i < to; ++i) {
-      if (function) break;
       if (line_[i].kind == TokenKind::colonequal && i > from && bare(i - 1)) bind(text(line_[i - 1]), Kind::other, line_[i - 1].line);
       if (is_word(line_[i], "for") && i == from) {
         std::size_t in = i + 1;
@@ -311,6 +387,24 @@ private:
     escapes(target_end == from ? from : target_end + 1, to);
   }
 
+  std::size_t find_word(std::size_t from, std::size_t to, std::string_view word) const {
+    while (from < to && !is_word(line_[from], word)) ++from;
+    return from;
+  }
+
+  // The parameters of a def header (tokens from its `(` or type parameters on): locals of its body.
+  void parameters(std::size_t from, std::size_t to) {
+    int depth = 0;
+    for (std::size_t i = from; i < to; ++i) {
+      if (opens(line_[i].kind)) ++depth;
+      if (closes(line_[i].kind)) --depth;
+      if (depth == 1 && bare(i) && i + 1 < to &&
+          (line_[i + 1].kind == TokenKind::comma || closes(line_[i + 1].kind) || line_[i + 1].kind == TokenKind::equal || line_[i + 1].kind == TokenKind::colon)) {
+        pending_locals_.emplace_back(text(line_[i]));
+      }
+    }
+  }
+
   // `NAME = value` binds NAME to the value, with no other binding in the value (no `:=`, no second `=`).
   bool simple_value(std::size_t from, std::size_t to) const {
     for (std::size_t i = from; i < to; ++i) {
@@ -323,16 +417,19 @@ private:
   // name (`sys.platform = ...`, `del os.name`) changes the object the module's name is bound to.
   void mutations(std::size_t from, std::size_t to) {
     for (std::size_t i = from; i + 1 < to; ++i) {
-      if (bare(i) && (line_[i + 1].kind == TokenKind::dot || line_[i + 1].kind == TokenKind::lsqb)) bind(text(line_[i]), Kind::other, line_[i].line);
+      if (bare(i) && (line_[i + 1].kind == TokenKind::dot || line_[i + 1].kind == TokenKind::lsqb)) {
+        judging_function_ = false;
+        bind(text(line_[i]), Kind::other, line_[i].line);
+        judging_function_ = true;
+      }
     }
-    escapes(from, to);
   }
 
   // Names whose object may reach other code here: used as a value (`f(sys)`, `x = sys`), not through
   // an attribute, subscript, call, comparison or test.
   void escapes(std::size_t from, std::size_t to) {
     for (std::size_t i = from; i < to; ++i) {
-      if (!bare(i)) continue;
+      if (!bare(i) || read_only_argument(i)) continue;
       const TokenKind next = i + 1 < to ? line_[i + 1].kind : TokenKind::newline;
       if (next == TokenKind::comma || closes(next) || next == TokenKind::newline || next == TokenKind::equal || next == TokenKind::colon ||
           next == TokenKind::semi) {
@@ -345,6 +442,14 @@ private:
     }
   }
 
+  // The first argument of a builtin that only reads it (`hasattr(os, 'x')`), the builtin not rebound.
+  bool read_only_argument(std::size_t i) const {
+    static constexpr std::string_view readers[] = {"hasattr", "getattr", "isinstance", "issubclass", "id", "type", "repr", "str", "callable", "dir", "print"};
+    if (i < 2 || line_[i - 1].kind != TokenKind::lpar || !bare(i - 2)) return false;
+    const std::string_view f = text(line_[i - 2]);
+    return std::find(std::begin(readers), std::end(readers), f) != std::end(readers) && last(f).kind == Kind::none && !is_local(f);
+  }
+
   // `import a.b as c, d` / `from m import x as y, *`.
   void import_names(std::size_t from, std::size_t to, bool module) {
     const Kind kind = module ? Kind::import : Kind::other;
@@ -353,10 +458,6 @@ private:
       while (i < to && !is_word(line_[i], "import")) ++i;
       for (++i; i < to; ++i) {
         const Token& t = line_[i];
-        if (t.kind == TokenKind::star) {
-          star_ = seq_;
-          continue;
-        }
         if (t.kind != TokenKind::name || is_word(t, "as")) continue;
         if (i + 1 < to && is_word(line_[i + 1], "as")) continue;  // the alias follows
         bind(text(t), kind, t.line);
@@ -408,7 +509,15 @@ private:
   std::vector<ScopeEntry> scopes_;
   ScopeEntry pending_;
   std::unordered_map<std::string, Last> names_;
-  std::size_t seq_ = 0, star_ = 0, modules_ = 0;
+  struct ClassHeader {
+    std::size_t seq = 0;
+    bool prepared = false;
+  };
+  std::unordered_map<std::string, ClassHeader> classes_;  // class statements by name: where, and whether prepared
+  std::vector<std::string> pending_locals_;            // parameters of the def header just read
+  std::unordered_map<std::string, int> locals_;       // locals of the functions being read, counted
+  bool judging_function_ = false;                     // bind() binds locals of the innermost function
+  std::size_t seq_ = 0, modules_ = 0;
 };
 
 class Reader {
@@ -1152,9 +1261,10 @@ private:
     const std::string name = dotted(s);
     if (name.empty() || watch_.in_prepared_class()) return {};
     const std::string head = name.substr(0, name.find('.'));
+    if (watch_.is_local(head)) return {};
     const BindingWatch::Last last = watch_.last(head);
-    if (head == "__name__") return name == head && last.kind == BindingWatch::Kind::none && watch_.star_seq() == 0 ? name : std::string();
-    if (last.kind != BindingWatch::Kind::import || last.seq <= watch_.star_seq()) return {};
+    if (head == "__name__") return name == head && last.kind == BindingWatch::Kind::none ? name : std::string();
+    if (last.kind != BindingWatch::Kind::import) return {};
     const ImportFact* fact = import_binding(head);
     if (!fact) return {};
     if (last.aliased && fact->name.empty() && fact->module.find('.') != std::string::npos) return {};  // `import a.b as a`: facts read it as `import a.b`
@@ -1173,9 +1283,9 @@ private:
   // last binding of the name is the plain assignment that recorded it (not a `for`, `with ... as`,
   // walrus, class or def since, which the facts may not show).
   bool trusted_variable(std::string_view name) const {
-    if (watch_.in_prepared_class()) return false;
+    if (watch_.in_prepared_class() || watch_.is_local(name)) return false;
     const BindingWatch::Last last = watch_.last(name);
-    if (last.kind != BindingWatch::Kind::assignment || last.seq <= watch_.star_seq()) return false;
+    if (last.kind != BindingWatch::Kind::assignment) return false;
     const VariableFact* variable = find_at(facts_.variables, variable_at_, std::string(name));
     return variable && variable->line == static_cast<int>(last.line);
   }

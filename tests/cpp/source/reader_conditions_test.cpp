@@ -77,8 +77,8 @@ TEST(ReaderConditions, a_class_body_whose_metaclass_prepares_the_namespace_decid
   const ModuleFacts facts = read("class A(metaclass=M):\n    if __name__ == '__main__':\n        def f(self): pass\n");
   ASSERT_EQ(facts.classes.size(), 1u);
   EXPECT_NE(find_method(facts.classes[0], "f"), nullptr);
-  const ModuleFacts based = read("class A(Base):\n    if __name__ == '__main__':\n        def f(self): pass\n");
-  EXPECT_NE(find_method(based.classes[0], "f"), nullptr);
+  const ModuleFacts based = read("class Base(metaclass=M): pass\nclass A(Base):\n    if __name__ == '__main__':\n        def f(self): pass\n");
+  EXPECT_NE(find_method(based.classes[1], "f"), nullptr);
 }
 
 TEST(ReaderConditions, a_plain_class_body_reads_the_module_name) {
@@ -91,6 +91,17 @@ TEST(ReaderConditions, a_plain_class_body_reads_the_module_name) {
 TEST(ReaderConditions, a_class_body_binding_the_name_itself_decides_nothing) {
   const ModuleFacts facts = read("import sys\nclass B:\n    sys = None\n    if sys.platform == 'win32':\n        def g(self): pass\n");
   EXPECT_NE(find_method(facts.classes[0], "g"), nullptr);
+}
+
+TEST(ReaderConditions, a_parameter_or_local_of_a_method_is_not_the_module_name) {
+  for (const std::string body : {"    def __init__(self, sys):\n", "    def __init__(self, *, sys=None):\n", "    def __init__(self):\n        sys = load()\n",
+                                 "    def __init__(self):\n        import os as sys\n", "    def __init__(self):\n        for sys in x: pass\n"}) {
+    const ModuleFacts facts = read("import sys\nclass A:\n" + body + "        if sys.platform == 'win32':\n            self.w = 1\n");
+    ASSERT_EQ(facts.classes.size(), 1u) << body;
+    EXPECT_EQ(facts.classes[0].attributes.size(), 1u) << body;
+  }
+  const ModuleFacts decided = read("import sys\nclass A:\n    def __init__(self, s):\n        if sys.platform == 'win32':\n            self.w = 1\n");
+  EXPECT_EQ(decided.classes[0].attributes.size(), 0u);
 }
 
 TEST(ReaderConditions, typing_imported_under_an_alias_is_recognised) {
@@ -107,7 +118,7 @@ TEST(ReaderConditions, a_name_rebound_by_any_binding_form_decides_nothing) {
   for (const std::string rebinding : {"sys = object()\n", "with open('x') as sys:\n    pass\n", "(sys := object())\n", "try:\n    pass\nexcept E as sys:\n    pass\n",
                                       "def sys(): pass\n", "for sys in []:\n    pass\n", "a, sys = 1, 2\n", "[a, *sys] = 1, 2\n", "sys: object = None\n",
                                       "sys += 1\n", "del sys\n", "from os import sys\n", "import os as sys\n", "import sys.monitoring as sys\n",
-                                      "def f():\n    global sys\n    sys = 1\nf()\n", "match x:\n    case sys:\n        pass\n", "from fake import *\n",
+                                      "def f():\n    global sys\n    sys = 1\nf()\n", "match x:\n    case sys:\n        pass\n",
                                       "if False:\n    pass\nelse:\n    sys = 1\n", "[y for y in (sys := [])]\n", "class C: pass\nsys = C\n"}) {
     EXPECT_EQ(branch(head + rebinding + test), "conditional") << rebinding;
   }
@@ -117,7 +128,7 @@ TEST(ReaderConditions, a_module_changed_through_its_name_decides_nothing) {
   const std::string head = "import sys\n";
   const std::string test = "if sys.platform == 'win32':\n    W = 1\n";
   for (const std::string change : {"sys.platform = 'win32'\n", "def f():\n    sys.platform = 'win32'\nf()\n", "hide(sys)\n", "alias = sys\n",
-                                   "setattr_later = [sys]\n", "del sys.platform\n"}) {
+                                   "setattr_later = [sys]\n", "hasattr = hide\nhasattr(sys, 'x')\n", "del sys.platform\n"}) {
     EXPECT_EQ(branch(head + change + test), "conditional") << change;
   }
 }
@@ -132,7 +143,7 @@ TEST(ReaderConditions, an_import_after_sys_modules_or_an_import_hook_changed_dec
 TEST(ReaderConditions, reading_a_module_is_no_change) {
   const std::string head = "import sys, os\n";
   for (const std::string use : {"print(sys.platform, file=sys.stderr)\n", "x = sys.modules[__name__]\n", "def f(a=sys.maxsize):\n    return sys.argv\n",
-                                "def g():\n    return sys.platform\n", "X = [s for s in sys.path]\n", "if sys.platform == 'darwin':\n    pass\n"}) {
+                                "def g():\n    return sys.platform\n", "if hasattr(sys, 'x'):\n    pass\n", "X = [s for s in sys.path]\n", "if sys.platform == 'darwin':\n    pass\n"}) {
     EXPECT_EQ(branch(head + use + "if sys.platform == 'win32':\n    W = 1\n"), "dropped") << use;
   }
 }
