@@ -130,6 +130,9 @@ public:
 
   explicit BindingWatch(std::string_view src) : src_(src) {}
 
+  // While muted (a branch the reader proved dead is being skipped), lines bind nothing: they never run.
+  void mute(bool on) { muted_ = on; }
+
   void token(const Token& t) {
     switch (t.kind) {
       case TokenKind::newline:
@@ -230,7 +233,7 @@ private:
     ++seq_;
     pending_ = {};
     pending_locals_.clear();
-    if (!line_.empty()) {
+    if (!line_.empty() && !muted_) {
       judge_line();
       judging_function_ = false;
       // The header of a block opened by this line (its last token a colon): what scope its body is.
@@ -362,6 +365,8 @@ private:
     if (module && target_end > from && (target_end == from + 1 || line_[from + 1].kind == TokenKind::colon) && bare(from) && line_[target_end].kind == TokenKind::equal &&
                simple_value(target_end + 1, to)) {
       bind(text(line_[from]), Kind::assignment, line_[from].line);
+    } else if (module && chained_names(from, target_end) && simple_value(target_end + 1, to)) {
+      for (std::size_t i = from; i < target_end; i += 2) bind(text(line_[i]), Kind::assignment, line_[i].line);  // `a = b = False`
     } else {
       bind_all(from, target_end);
     }
@@ -385,6 +390,15 @@ private:
       }
     }
     escapes(target_end == from ? from : target_end + 1, to);
+  }
+
+  // `a = b = ` up to the last `=`: names only.
+  bool chained_names(std::size_t from, std::size_t to) const {
+    if (to <= from || line_[to].kind != TokenKind::equal || (to - from) % 2 != 1) return false;
+    for (std::size_t i = from; i < to; i += 2) {
+      if (!bare(i) || line_[i + 1].kind != TokenKind::equal) return false;
+    }
+    return true;
   }
 
   std::size_t find_word(std::size_t from, std::size_t to, std::string_view word) const {
@@ -517,6 +531,7 @@ private:
   std::vector<std::string> pending_locals_;            // parameters of the def header just read
   std::unordered_map<std::string, int> locals_;       // locals of the functions being read, counted
   bool judging_function_ = false;                     // bind() binds locals of the innermost function
+  bool muted_ = false;
   std::size_t seq_ = 0, modules_ = 0;
 };
 
@@ -1621,7 +1636,9 @@ private:
       } else if (scope == Scope::module && !is_else && is_type_checking(h.subspan(1, colon - 1))) {
         deferred = kTypeChecking;
       }
+      watch_.mute(dead);  // a branch proved dead binds nothing (BindingWatch)
       body(h.subspan(colon + 1), h[0], scope, branch, cls, method, dead, deferred);
+      watch_.mute(false);
       if (t == Tri::yes) taken = true;
       if (t == Tri::unknown) maybe = true;
       if (is_else || !(is_word(tok_, "elif") || is_word(tok_, "else"))) return;

@@ -148,6 +148,17 @@ TEST(ReaderConditions, reading_a_module_is_no_change) {
   }
 }
 
+TEST(ReaderConditions, a_branch_proved_dead_rebinds_nothing) {
+  EXPECT_EQ(branch("import sys\nif sys.platform == 'win32':\n    sys = None\nif sys.platform == 'win32':\n    W = 1\n"), "dropped");
+  EXPECT_EQ(branch("import sys\nif sys.platform == 'win32':\n    pass\nelse:\n    sys = None\nif sys.platform == 'win32':\n    W = 1\n"), "conditional");
+}
+
+TEST(ReaderConditions, flags_assigned_together_are_each_known) {
+  EXPECT_EQ(branch("import sys\nif sys.platform in ('linux', 'darwin'):\n    _AIX = _LINUX = False\nelse:\n    _AIX = sys.platform == 'aix'\n"
+                   "if _AIX or _LINUX:\n    W = 1\n"),
+            "dropped");
+}
+
 TEST(ReaderConditions, a_name_never_bound_decides_nothing) {
   EXPECT_EQ(branch("if sys.platform == 'win32':\n    W = 1\n"), "conditional");
   EXPECT_EQ(branch("if TYPE_CHECKING:\n    W = 1\n"), "conditional");
