@@ -54,6 +54,7 @@
 #include <optional>
 #include <span>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "importspy/source/decode.hpp"
@@ -180,6 +181,16 @@ public:
     const auto it = names_.find(std::string(name));
     return it == names_.end() ? Last{} : it->second;
   }
+  // Whether a name bound at logical line `seq` may have been rebound since by code this reader cannot
+  // follow: a function that changes or rebinds it (it may run at any later point), or code that binds
+  // names through a namespace mapping.
+  bool unsure_since(std::string_view name, std::size_t seq) const {
+    return (dynamic_ != 0 && dynamic_ >= seq) || poisoned_.contains(std::string(name));
+  }
+
+  // A function body hands the object of this name to other code (`f(sys)`), whenever it runs.
+  bool escapes_in_a_function(std::string_view name) const { return escaped_in_function_.contains(std::string(name)); }
+
   // A local of a function being read (a parameter or a name its body binds): not the module's name.
   bool is_local(std::string_view name) const {
     const auto it = locals_.find(std::string(name));
@@ -234,6 +245,7 @@ private:
   }
 
   void escape(std::string_view name) {
+    if (judging_function_) escaped_in_function_.emplace(name);  // in a function: whenever it runs
     const auto it = names_.find(std::string(name));
     if (it != names_.end()) it->second.escape = seq_;
   }
@@ -348,6 +360,7 @@ private:
       start = i + 1;
     }
     watch_modules();
+    watch_namespaces();
   }
 
   // One statement (or compound header) of the line: tokens [from, to).
@@ -357,7 +370,13 @@ private:
     const bool module = scope == ScopeKind::other;
     const Token& first = line_[from];
     judging_function_ = false;
-    if (is_word(first, "global")) return bind_all(from + 1, to);  // a function's `global NAME`: the module's name from here on
+    if (is_word(first, "global")) {
+      // A function's `global NAME`: the function may rebind the module's name whenever it runs.
+      for (std::size_t i = from + 1; i < to && function; ++i) {
+        if (bare(i)) poisoned_.emplace(text(line_[i]));
+      }
+      return bind_all(from + 1, to);
+    }
     judging_function_ = function;  // bindings below are the function's locals
     if (is_word(first, "import") || (is_word(first, "from") && find_word(from, to, "import") < to)) return import_names(from, to, module);
     if (is_word(first, "def") || is_word(first, "class") || (is_word(first, "async") && from + 2 < to)) {
@@ -454,13 +473,11 @@ private:
 
   // In a function body, assignments bind locals; an attribute or subscript target reached through a
   // name (`sys.platform = ...`, `del os.name`) changes the object the module's name is bound to.
+  // The function may run at any later point (it is called after its definition): such a name is never
+  // proven again (poisoned).
   void mutations(std::size_t from, std::size_t to) {
     for (std::size_t i = from; i + 1 < to; ++i) {
-      if (bare(i) && (line_[i + 1].kind == TokenKind::dot || line_[i + 1].kind == TokenKind::lsqb)) {
-        judging_function_ = false;
-        bind(text(line_[i]), Kind::other, line_[i].line);
-        judging_function_ = true;
-      }
+      if (bare(i) && (line_[i + 1].kind == TokenKind::dot || line_[i + 1].kind == TokenKind::lsqb)) poisoned_.emplace(text(line_[i]));
     }
   }
 
@@ -520,6 +537,75 @@ private:
 
   // What may make a later import bind another object than the module: writing sys.modules, import
   // hooks (meta_path, path_hooks), replacing __import__.
+  // Code that reads or writes a namespace as a mapping (`globals()`, `vars(m)`, `exec`, a frame's
+  // f_globals, a module's __dict__) can bind any name: at module level from that line on, in a function
+  // whenever it runs, so for the rest of the module.
+  void watch_namespaces() {
+    static constexpr std::string_view mappings[] = {"globals", "vars", "locals"};
+    static constexpr std::string_view attributes[] = {"f_globals", "f_locals", "__dict__", "f_builtins"};
+    const bool function = scope() == ScopeKind::function;
+    for (std::size_t i = 0; i < line_.size(); ++i) {
+      if (line_[i].kind != TokenKind::name) continue;
+      const std::string_view w = text(line_[i]);
+      const bool call = bare(i) && i + 1 < line_.size() && line_[i + 1].kind == TokenKind::lpar;
+      bool dynamic = false;
+      if (call && (w == "exec" || (w == "eval" && !function))) {
+        // exec(code) runs in this namespace (`global` reaches the module's from a function); eval can
+        // bind with `:=` at module level. An explicit namespace other than globals() binds nothing here.
+        const std::size_t close = closing(i + 1);
+        dynamic = !function || find_comma(i + 2, close) == close;
+      } else if (call && std::find(std::begin(mappings), std::end(mappings), w) != std::end(mappings)) {
+        dynamic = (function && w == "locals") ? false : mutating_use(closing(i + 1) + 1);
+      } else if (i > 0 && line_[i - 1].kind == TokenKind::dot && std::find(std::begin(attributes), std::end(attributes), w) != std::end(attributes)) {
+        // `obj.__dict__` of any object is read often; only a write through it counts. A frame's
+        // namespace handed on counts too.
+        dynamic = mutating_use(i + 1) && (w != "__dict__" || (i + 1 < line_.size() && (line_[i + 1].kind == TokenKind::dot || line_[i + 1].kind == TokenKind::lsqb)));
+      }
+      if (!dynamic) continue;
+      dynamic_ = function ? std::numeric_limits<std::size_t>::max() : std::max(dynamic_, seq_);
+    }
+  }
+
+  std::size_t closing(std::size_t open) const {
+    int depth = 0;
+    for (std::size_t i = open; i < line_.size(); ++i) {
+      if (opens(line_[i].kind)) ++depth;
+      if (closes(line_[i].kind) && --depth == 0) return i;
+    }
+    return line_.size();
+  }
+
+  std::size_t find_comma(std::size_t from, std::size_t to) const {
+    int depth = 0;
+    for (std::size_t i = from; i < to; ++i) {
+      if (opens(line_[i].kind)) ++depth;
+      if (closes(line_[i].kind)) --depth;
+      if (depth == 0 && line_[i].kind == TokenKind::comma) return i;
+    }
+    return to;
+  }
+
+  // A namespace mapping used at token `at` (just after it): written through (`[k] = `, `del ...[k]`,
+  // `.update(...)`), or handed on (`f(globals())`, `g = globals()`); not a plain read (`globals()[k]`,
+  // `.get(k)`, `k in globals()`).
+  bool mutating_use(std::size_t at) const {
+    static constexpr std::string_view mutators[] = {"update", "setdefault", "pop", "popitem", "clear", "__setitem__", "__delitem__", "__ior__"};
+    if (at >= line_.size()) return std::any_of(line_.begin(), line_.end(), [](const Token& t) { return t.kind == TokenKind::equal; });
+    const TokenKind next = line_[at].kind;
+    if (next == TokenKind::dot) {
+      return at + 1 < line_.size() && std::find(std::begin(mutators), std::end(mutators), text(line_[at + 1])) != std::end(mutators);
+    }
+    if (next == TokenKind::lsqb) {
+      if (is_word(line_[0], "del")) return true;
+      for (std::size_t i = closing(at) + 1; i < line_.size(); ++i) {
+        if (line_[i].kind == TokenKind::equal || is_augmented(line_[i].kind)) return true;
+        if (line_[i].kind != TokenKind::rpar) break;
+      }
+      return false;
+    }
+    return next == TokenKind::comma || next == TokenKind::rpar || next == TokenKind::equal || next == TokenKind::semi || next == TokenKind::colonequal;
+  }
+
   void watch_modules() {
     static constexpr std::string_view hooks[] = {"meta_path", "path_hooks", "path_importer_cache", "__import__", "__builtins__"};
     static constexpr std::string_view mutators[] = {"update", "setdefault", "pop", "popitem", "clear", "__setitem__", "__delitem__"};
@@ -557,6 +643,9 @@ private:
   std::unordered_map<std::string, int> locals_;       // locals of the functions being read, counted
   bool judging_function_ = false;                     // bind() binds locals of the innermost function
   bool muted_ = false;
+  std::unordered_set<std::string> poisoned_;  // names a function body may rebind or change whenever it runs
+  std::unordered_set<std::string> escaped_in_function_;  // names whose object a function body hands on
+  std::size_t dynamic_ = 0;                   // the last line whose code may bind any name (max: a function's)
   std::size_t seq_ = 0, modules_ = 0;
 };
 
@@ -1303,8 +1392,8 @@ private:
     const std::string head = name.substr(0, name.find('.'));
     if (watch_.is_local(head)) return {};
     const BindingWatch::Last last = watch_.last(head);
-    if (head == "__name__") return name == head && last.kind == BindingWatch::Kind::none ? name : std::string();
-    if (last.kind != BindingWatch::Kind::import) return {};
+    if (head == "__name__") return name == head && last.kind == BindingWatch::Kind::none && !watch_.unsure_since(head, 0) ? name : std::string();
+    if (last.kind != BindingWatch::Kind::import || watch_.unsure_since(head, last.seq)) return {};
     const ImportFact* fact = import_binding(head);
     if (!fact) return {};
     if (last.aliased && fact->name.empty() && fact->module.find('.') != std::string::npos) return {};  // `import a.b as a`: facts read it as `import a.b`
@@ -1314,7 +1403,7 @@ private:
     if (!is_immutable_value(bound)) {
       // A module object: it must not have been handed to other code or assigned through since, nor
       // imported after something could have replaced modules (sys.modules, import hooks).
-      if (last.escape >= last.seq || (watch_.modules_seq() != 0 && watch_.modules_seq() < last.seq)) return {};
+      if (last.escape >= last.seq || watch_.escapes_in_a_function(head) || (watch_.modules_seq() != 0 && watch_.modules_seq() < last.seq)) return {};
     }
     return path;
   }
@@ -1325,7 +1414,7 @@ private:
   bool trusted_variable(std::string_view name) const {
     if (watch_.in_prepared_class() || watch_.is_local(name)) return false;
     const BindingWatch::Last last = watch_.last(name);
-    if (last.kind != BindingWatch::Kind::assignment) return false;
+    if (last.kind != BindingWatch::Kind::assignment || watch_.unsure_since(name, last.seq)) return false;
     const VariableFact* variable = find_at(facts_.variables, variable_at_, std::string(name));
     return variable && variable->line == static_cast<int>(last.line);
   }

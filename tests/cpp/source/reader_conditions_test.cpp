@@ -133,6 +133,23 @@ TEST(ReaderConditions, a_module_changed_through_its_name_decides_nothing) {
   }
 }
 
+TEST(ReaderConditions, a_function_that_changes_or_rebinds_the_name_decides_nothing_even_if_defined_first) {
+  const std::string test = "if sys.platform == 'win32':\n    W = 1\n";
+  for (const std::string function : {"def f():\n    sys.platform = 'win32'\n", "def f():\n    global sys\n    sys = fake\n", "def f():\n    hide(sys)\n"}) {
+    EXPECT_EQ(branch(function + "import sys\nf()\n" + test), "conditional") << function;
+  }
+}
+
+TEST(ReaderConditions, code_that_binds_names_through_a_namespace_mapping_decides_nothing) {
+  const std::string test = "if TYPE_CHECKING:\n    W = 1\n";
+  for (const std::string dynamic : {"globals()['TYPE_CHECKING'] = True\n", "exec('TYPE_CHECKING = True')\n", "vars(mod)['x'] = 1\n",
+                                    "sys.modules[__name__].__dict__['TYPE_CHECKING'] = True\n", "sys._getframe().f_globals['TYPE_CHECKING'] = True\n",
+                                    "def f():\n    globals().update(TYPE_CHECKING=True)\n"}) {
+    EXPECT_EQ(branch("import sys\nfrom typing import TYPE_CHECKING\n" + dynamic + test), "conditional") << dynamic;
+  }
+  EXPECT_EQ(branch("globals()['x'] = 1\nfrom typing import TYPE_CHECKING\n" + test), "dropped");  // bound again after
+}
+
 TEST(ReaderConditions, an_import_after_sys_modules_or_an_import_hook_changed_decides_nothing) {
   for (const std::string change : {"sys.modules['os'] = fake\n", "sys.meta_path.insert(0, Finder())\n", "sys.modules.update(os=fake)\n",
                                    "builtins.__import__ = fake\n"}) {
