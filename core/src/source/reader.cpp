@@ -555,7 +555,19 @@ private:
         const std::size_t close = closing(i + 1);
         dynamic = !function || find_comma(i + 2, close) == close;
       } else if (call && std::find(std::begin(mappings), std::end(mappings), w) != std::end(mappings)) {
-        dynamic = (function && w == "locals") ? false : mutating_use(closing(i + 1) + 1);
+        const std::size_t after = closing(i + 1) + 1;
+        dynamic = (function && w == "locals") ? false : mutating_use(after);
+        // `globals()['name'] = ...`: that one name, from here on (in a function: whenever it runs).
+        if (dynamic && after + 2 < line_.size() && line_[after].kind == TokenKind::lsqb && line_[after + 1].kind == TokenKind::string &&
+            line_[after + 2].kind == TokenKind::rsqb) {
+          const std::string_view key = text(line_[after + 1]);
+          if (key.size() >= 2 && (key[0] == '\'' || key[0] == '"') && key.back() == key[0] && key.find('\\') == std::string_view::npos) {
+            const std::string name(key.substr(1, key.size() - 2));
+            poisoned_.insert(name);
+            if (!function) bind(name, Kind::other, line_[i].line);
+            continue;
+          }
+        }
       } else if (i > 0 && line_[i - 1].kind == TokenKind::dot && std::find(std::begin(attributes), std::end(attributes), w) != std::end(attributes)) {
         // `obj.__dict__` of any object is read often; only a write through it counts. A frame's
         // namespace handed on counts too.

@@ -142,12 +142,14 @@ TEST(ReaderConditions, a_function_that_changes_or_rebinds_the_name_decides_nothi
 
 TEST(ReaderConditions, code_that_binds_names_through_a_namespace_mapping_decides_nothing) {
   const std::string test = "if TYPE_CHECKING:\n    W = 1\n";
-  for (const std::string dynamic : {"globals()['TYPE_CHECKING'] = True\n", "exec('TYPE_CHECKING = True')\n", "vars(mod)['x'] = 1\n",
+  for (const std::string dynamic : {"globals()['TYPE_CHECKING'] = True\n", "exec('TYPE_CHECKING = True')\n", "vars(mod)[key] = 1\n",
                                     "sys.modules[__name__].__dict__['TYPE_CHECKING'] = True\n", "sys._getframe().f_globals['TYPE_CHECKING'] = True\n",
                                     "def f():\n    globals().update(TYPE_CHECKING=True)\n"}) {
     EXPECT_EQ(branch("import sys\nfrom typing import TYPE_CHECKING\n" + dynamic + test), "conditional") << dynamic;
   }
   EXPECT_EQ(branch("globals()['x'] = 1\nfrom typing import TYPE_CHECKING\n" + test), "dropped");  // bound again after
+  EXPECT_EQ(branch("from typing import TYPE_CHECKING\ndef f():\n    globals()['other'] = 1\n" + test), "dropped");  // another name
+  EXPECT_EQ(branch("from typing import TYPE_CHECKING\ndef f():\n    globals()['TYPE_CHECKING'] = 1\n" + test), "conditional");
 }
 
 TEST(ReaderConditions, an_import_after_sys_modules_or_an_import_hook_changed_decides_nothing) {
