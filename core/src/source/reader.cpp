@@ -557,25 +557,39 @@ private:
       } else if (call && std::find(std::begin(mappings), std::end(mappings), w) != std::end(mappings)) {
         const std::size_t after = closing(i + 1) + 1;
         dynamic = (function && w == "locals") ? false : mutating_use(after);
-        // `globals()['name'] = ...`: that one name, from here on (in a function: whenever it runs).
-        if (dynamic && after + 2 < line_.size() && line_[after].kind == TokenKind::lsqb && line_[after + 1].kind == TokenKind::string &&
-            line_[after + 2].kind == TokenKind::rsqb) {
-          const std::string_view key = text(line_[after + 1]);
-          if (key.size() >= 2 && (key[0] == '\'' || key[0] == '"') && key.back() == key[0] && key.find('\\') == std::string_view::npos) {
-            const std::string name(key.substr(1, key.size() - 2));
-            poisoned_.insert(name);
-            if (!function) bind(name, Kind::other, line_[i].line);
-            continue;
-          }
+        if (dynamic && one_key(after, function, line_[i].line)) continue;
+        if (dynamic && i > 0 && !handed_on(i - 1) && (after >= line_.size() || (line_[after].kind != TokenKind::lsqb && line_[after].kind != TokenKind::dot))) {
+          dynamic = false;
         }
       } else if (i > 0 && line_[i - 1].kind == TokenKind::dot && std::find(std::begin(attributes), std::end(attributes), w) != std::end(attributes)) {
         // `obj.__dict__` of any object is read often; only a write through it counts. A frame's
         // namespace handed on counts too.
         dynamic = mutating_use(i + 1) && (w != "__dict__" || (i + 1 < line_.size() && (line_[i + 1].kind == TokenKind::dot || line_[i + 1].kind == TokenKind::lsqb)));
+        if (dynamic && one_key(i + 1, function, line_[i].line)) continue;
       }
       if (!dynamic) continue;
       dynamic_ = function ? std::numeric_limits<std::size_t>::max() : std::max(dynamic_, seq_);
     }
+  }
+
+  // `<mapping>['name'] = ...` (the subscript at `at`): that one name is bound, from here on (in a
+  // function: whenever it runs), not every name.
+  bool one_key(std::size_t at, bool function, std::uint32_t line) {
+    if (at + 2 >= line_.size() || line_[at].kind != TokenKind::lsqb || line_[at + 1].kind != TokenKind::string || line_[at + 2].kind != TokenKind::rsqb) return false;
+    const std::string_view key = text(line_[at + 1]);
+    if (key.size() < 2 || (key[0] != '\'' && key[0] != '"') || key.back() != key[0] || key.find('\\') != std::string_view::npos) return false;
+    const std::string name(key.substr(1, key.size() - 2));
+    poisoned_.insert(name);
+    if (!function) bind(name, Kind::other, line);
+    return true;
+  }
+
+  // The value at `before`'s right is handed to other code: a call argument or an assigned value (not an
+  // operand such as `__doc__ % globals()`).
+  bool handed_on(std::size_t before) const {
+    const TokenKind k = line_[before].kind;
+    return k == TokenKind::lpar || k == TokenKind::comma || k == TokenKind::equal || k == TokenKind::colonequal || k == TokenKind::lsqb ||
+           k == TokenKind::lbrace || k == TokenKind::colon || is_word(line_[before], "return") || is_word(line_[before], "yield");
   }
 
   std::size_t closing(std::size_t open) const {
