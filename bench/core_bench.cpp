@@ -14,6 +14,8 @@
 #include "importspy/project/target_discovery.hpp"
 #include "importspy/render/batch.hpp"
 #include "importspy/render/report.hpp"
+#include "importspy/source/reader.hpp"
+#include "importspy/source/source_error.hpp"
 
 namespace {
 
@@ -125,6 +127,82 @@ void BM_RenderBatchJson(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * batch.results.size()));
 }
 BENCHMARK(BM_RenderBatchJson)->Unit(benchmark::kMillisecond);
+
+
+// Hostile shapes of valid Python (and some CPython refuses for depth, which the reader must still read
+// or refuse in linear time, never crash): one module of `size` bytes per shape, read by the C++ reader
+// for a Linux target. Compare the 8 and 16 MiB rows of a shape: linear cost doubles.
+//   build/bench/importspy_core_bench --benchmark_filter=HostileShape
+std::string fill(std::string_view head, std::string_view unit, std::string_view tail, std::size_t size) {
+  std::string out(head);
+  while (out.size() + unit.size() + tail.size() <= size) out += unit;
+  out += tail;
+  return out;
+}
+
+std::string numbered(std::string_view head, const char* format, std::size_t size) {
+  std::string out(head);
+  char line[160];
+  for (int i = 0; out.size() < size; ++i) {
+    std::snprintf(line, sizeof line, format, i, i);
+    out += line;
+  }
+  return out;
+}
+
+const std::vector<std::pair<std::string, std::string (*)(std::size_t)>>& hostile_shapes() {
+  static const std::vector<std::pair<std::string, std::string (*)(std::size_t)>> shapes = {
+      {"imports_then_conditions", [](std::size_t n) { return numbered("", "import m%d\nif m%d.x == 'win32':\n    W = 1\n", n); }},
+      {"eq_chain", [](std::size_t n) { return fill("import sys\nX = ", "sys.platform == 'linux' == ", "sys.platform\n", n); }},
+      {"or_chain", [](std::size_t n) { return fill("import sys\nif ", "sys.platform == 'win32' or ", "False:\n    W = 1\n", n); }},
+      {"and_chain", [](std::size_t n) { return fill("X = ", "a and ", "b\n", n); }},
+      {"not_chain", [](std::size_t n) { return fill("import sys\nif ", "not ", "sys.platform == 'linux':\n    W = 1\n", n); }},
+      {"lower_chain", [](std::size_t n) { return fill("import sys\nif sys.platform", ".lower()", " == 'linux':\n    W = 1\n", n); }},
+      {"subscript_chain", [](std::size_t n) { return fill("import sys\nif sys.platform", "[0:]", " == 'linux':\n    W = 1\n", n); }},
+      {"dotted_condition", [](std::size_t n) { return fill("import sys\nif sys", ".a", " == 1:\n    W = 1\n", n); }},
+      {"elif", [](std::size_t n) { return fill("import sys\nif sys.platform == 'x':\n    pass\n", "elif sys.platform == 'y':\n    W = 1\n", "", n); }},
+      {"unary_minus_chain", [](std::size_t n) { return fill("X = ", "-", "1\n", n); }},
+      {"call_chain", [](std::size_t n) { return fill("X = f", "()", "\n", n); }},
+      {"nested_parentheses_lines", [](std::size_t n) { return fill("", "x = ((((((((((((((((((((((((((((((((((((((((((((((((((1))))))))))))))))))))))))))))))))))))))))))))))))))\n", "", n); }},
+      {"long_string", [](std::size_t n) { return "X = '" + std::string(n, 'a') + "'\n"; }},
+      {"long_number", [](std::size_t n) { return "X = " + std::string(n, '9') + "\n"; }},
+      {"long_list", [](std::size_t n) { return fill("X = [", "1, ", "1]\n", n); }},
+      {"long_dict", [](std::size_t n) { return numbered("X = {\n", "    'k%d': %d,\n", n) + "}\n"; }},
+      {"decorators", [](std::size_t n) { return fill("", "@d\n", "def f(): pass\n", n); }},
+      {"classes", [](std::size_t n) { return numbered("", "class C%d(Base):\n    def m(self): self.a%d = 1\n", n); }},
+      {"methods", [](std::size_t n) { return numbered("class C:\n", "    def m%d(self, a, b=1, *c, d: int = 2, **e) -> int: self.a%d = 1\n", n); }},
+      {"functions", [](std::size_t n) { return numbered("", "def f%d(a, b=1, *c, d: int = 2, **e) -> int: return %d\n", n); }},
+      {"nested_blocks", [](std::size_t n) {
+         std::string head;
+         for (int i = 0; i < 99; ++i) head += std::string(4 * i, ' ') + "if x:\n";
+         return fill(head + std::string(4 * 99, ' ') + "pass\n", "x = 1\n", "", n);
+       }},
+      {"rebindings", [](std::size_t n) { return fill("import sys\n", "for sys in x: pass\nwith a as (b, sys): pass\n(sys := 1)\n", "", n); }},
+  };
+  return shapes;
+}
+
+void BM_ReadHostileShape(benchmark::State& state) {
+  const auto& [name, make] = hostile_shapes()[static_cast<std::size_t>(state.range(0))];
+  const std::string source = make(static_cast<std::size_t>(state.range(1)) << 20);
+  ReadOptions options;
+  options.target = TargetEnvironment{};
+  options.target->sys_platform = "linux";
+  std::string outcome = "read";
+  for (auto _ : state) {
+    try {
+      benchmark::DoNotOptimize(read_module_source(source, "hostile.py", "hostile", options));
+    } catch (const SourceReadError& error) {
+      outcome = "refused";  // a clear error is an answer too
+    }
+  }
+  state.SetLabel(name + " (" + outcome + ")");
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * source.size()));
+}
+BENCHMARK(BM_ReadHostileShape)
+    ->ArgsProduct({benchmark::CreateDenseRange(0, 21, 1), {8, 16}})
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

@@ -145,3 +145,33 @@ def test_a_syntax_error_naming_a_non_ascii_character_is_a_source_error(project):
         static_facts(path)
     assert (raised.value.line, raised.value.column) == (1, 11)
     assert "found '\u03de' (U+03DE)" in str(raised.value)
+
+
+# Chains CPython nests one level per link: 20,000 of them overflowed the C++ reader's stack (SIGSEGV in
+# the CLI, the API and any host under the hook). The reader walks them with loops; CPython's own parser
+# refuses them (MemoryError or RecursionError), which `--parser cpython` reports as an error on the file.
+DEEP_SHAPES = {
+    "not": "import sys\nif " + "not " * 20000 + "sys.platform == 'linux':\n    W = 1\n",
+    "lower": "import sys\nif sys.platform" + ".lower()" * 20000 + " == 'linux':\n    W = 1\n",
+    "subscript": "import sys\nif sys.platform" + "[0:]" * 20000 + " == 'linux':\n    W = 1\n",
+}
+
+
+@pytest.mark.parametrize("shape", sorted(DEEP_SHAPES))
+def test_twenty_thousand_chained_links_are_read_by_the_static_reader_in_the_process(project, shape):
+    path = project.write("deep.py", DEEP_SHAPES[shape])
+    facts = static_facts(path)  # in this process: a stack overflow would end the test run
+    assert [v["name"] for v in facts["variables"]] == ["W"]
+
+
+@pytest.mark.parametrize("parser", ["reader", "cpython"])
+@pytest.mark.parametrize("shape", sorted(DEEP_SHAPES))
+def test_twenty_thousand_chained_links_never_kill_the_cli(project, shape, parser):
+    project.write("deep.py", DEEP_SHAPES[shape])
+    project.write("contract.yml", "variables:\n  - name: W\n")
+    result = project.cli("check", "deep.py", "-s", "contract.yml", "--parser", parser, "--no-cache", cwd=project.root)
+    assert result.returncode >= 0, f"killed by signal {-result.returncode}: {result.stderr[-400:]}"
+    if parser == "reader":
+        assert result.returncode == 0, result.stdout + result.stderr
+    else:
+        assert result.returncode != 0 and "deep.py" in result.stdout + result.stderr, result.stdout + result.stderr

@@ -13,13 +13,31 @@
 //
 // Conditions (`if`/`elif`/`else`) are decided when they can be, then the branch taken is read as
 // straight-line code and the others are dropped:
-//   - `TYPE_CHECKING` (bare, `typing.`, `t.`) is false at run time;
+//   - typing's `TYPE_CHECKING` (`from typing import TYPE_CHECKING`, `typing.`, any alias of typing or
+//     typing_extensions) is false at run time;
 //   - `__name__ == "__main__"` is false for an imported module (and `!=` true);
 //   - `sys.platform`, `sys.byteorder`, `os.name`, `platform.system()`, `sys.version_info` (also through
 //     import aliases, `.lower()`, slices and indexes) compared with literals (==, !=, <, <=, >, >=,
 //     chains, in, not in, .startswith) are decided for ReadOptions::target, when given; so is a module
-//     name bound earlier to such a decided comparison (`_mswindows = sys.platform == "win32"`);
+//     name bound earlier to a known value (`_mswindows = sys.platform == "win32"`, `TYPE_CHECKING = False`);
 //   - `not`, `and`, `or`, parentheses, True/False/None and numbers combine these.
+// A name decides a condition only when it is provably what it looks like at that point (BindingWatch):
+// bound by a module-level import (or, for a variable, by the plain assignment whose value the facts
+// hold) and not rebound since by any binding form (assignment, augmented or annotated assignment,
+// `for`, `with ... as`, `except ... as`, walrus, `import ... as`, `def`, `class`, `del`, `case`,
+// `global` in a function), not changed through (`sys.platform = ...`, also in a function body), not
+// handed to other code (`f(sys)`, `x = sys`; the first argument of hasattr/getattr/isinstance/... is
+// read only), and a module not imported after `sys.modules`, an import hook or `__import__` may have been
+// replaced; `__name__` only while the module never binds it. A function's parameters and locals shadow
+// the module's names in its body; in a class body whose namespace a metaclass prepares (a `metaclass=`
+// other than abc.ABCMeta or type, `*`/`**` arguments, a computed base, a base of this module so made)
+// nothing is proven. Bindings in a branch proved dead do not count. What another module does when this
+// one imports it (patching sys.platform, binding names through `from m import *`) is not seen: one file
+// is read, not the program.
+// Comparisons follow Python: a tuple never equals a list and does not order against one; an int equals
+// the float of the same value; `in` on a str is a substring test, on a tuple, list or set an equality
+// with an item; an ordering between a str and an int, `startswith` with a list, a test on non-ASCII text
+// (`.lower()` by Unicode tables) are undecided, never guessed.
 // Any other condition is undecided: its branches are read as conditional (values unknown, a definition
 // does not replace an earlier one of the same name), as the CPython-based extractor reads them.
 //
@@ -31,6 +49,13 @@
 // exceptions through) makes what was bound before unverifiable (FunctionFact::unverifiable, ...) or its
 // value unknown. So do a star import, a decorator that may replace the definition (decorator_keeps_definition),
 // and a function whose body declares names `global` when a line run at import names it (runs_functions).
+//
+// Cost: linear in the file's size for every shape. Nothing recurses with the input's length: chains of
+// `not`, `.lower()`, subscripts, `and`/`or` and comparisons are walked by loops; what recurses does so
+// per bracket level (at most 200, the tokenizer's limit, as CPython's), per block (at most 100 indents,
+// CPython's) or per literal level (32). A module deeper than CPython accepts for other shapes (3,000
+// chained `not` or `elif`, 1,500 chained calls on CPython 3.10-3.12) is still read, in linear time: it
+// never imports, so its facts describe nothing that runs. Imports are found by name through an index.
 
 #include <algorithm>
 #include <cstdint>
@@ -38,6 +63,7 @@
 #include <optional>
 #include <span>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "importspy/source/decode.hpp"
@@ -120,10 +146,548 @@ void compact(std::vector<T>& items) {
   std::erase_if(items, [](const T& item) { return item.name.empty(); });
 }
 
+// Which names the code read so far may have rebound, for conditions (see the header comment). Every
+// token of the module passes through `token` in order, the bodies the reader skips included; each
+// logical line is judged as a whole when its NEWLINE arrives, so a line is judged before the reader
+// reads its statement. The judgement is by token shapes and errs on the side of "may have rebound": a
+// name counts as rebound when it appears where a binding form could bind it, and a module object as
+// changed when it could have been handed to other code or assigned through.
+class BindingWatch {
+public:
+  enum class Kind : std::uint8_t { none, import, assignment, other };
+  struct Last {
+    Kind kind = Kind::none;
+    std::size_t seq = 0;      // the logical line (counted from 1) of the last binding
+    std::uint32_t line = 0;   // its source line
+    std::size_t escape = 0;   // the last logical line where the bound object could reach other code
+    bool aliased = false;     // an import bound it with `as` (`import a.b as a` binds a.b, not a)
+  };
+
+  explicit BindingWatch(std::string_view src) : src_(src) {}
+
+  // While muted (a branch the reader proved dead is being skipped), lines bind nothing: they never run.
+  void mute(bool on) { muted_ = on; }
+
+  void token(const Token& t) {
+    switch (t.kind) {
+      case TokenKind::newline:
+      case TokenKind::end_marker: return finish_line();
+      case TokenKind::indent:
+        scopes_.push_back(std::move(pending_));
+        pending_ = {};
+        return;
+      case TokenKind::dedent:
+        if (!scopes_.empty()) {
+          for (const std::string& name : scopes_.back().locals) --locals_[name];
+          scopes_.pop_back();
+        }
+        return;
+      default: line_.push_back(t);
+    }
+  }
+
+  Last last(std::string_view name) const {
+    const auto it = names_.find(std::string(name));
+    return it == names_.end() ? Last{} : it->second;
+  }
+  // Whether a name bound at logical line `seq` may have been rebound since by code this reader cannot
+  // follow: a function that changes or rebinds it (it may run at any later point), or code that binds
+  // names through a namespace mapping.
+  bool unsure_since(std::string_view name, std::size_t seq) const {
+    return (dynamic_ != 0 && dynamic_ >= seq) || poisoned_.contains(std::string(name));
+  }
+
+  // A function body hands the object of this name to other code (`f(sys)`), whenever it runs.
+  bool escapes_in_a_function(std::string_view name) const { return escaped_in_function_.contains(std::string(name)); }
+
+  // A local of a function being read (a parameter or a name its body binds): not the module's name.
+  bool is_local(std::string_view name) const {
+    const auto it = locals_.find(std::string(name));
+    return it != locals_.end() && it->second > 0;
+  }
+  // The last line that may have replaced modules for later imports (sys.modules, import hooks,
+  // __import__).
+  std::size_t modules_seq() const { return modules_; }
+  // In a class body whose namespace its metaclass prepares (a class with bases or keywords): a name
+  // read there may come from that namespace.
+  bool in_prepared_class() const {
+    for (auto it = scopes_.rbegin(); it != scopes_.rend(); ++it) {
+      if (it->kind != ScopeKind::other) return it->kind == ScopeKind::prepared_class;
+    }
+    return false;
+  }
+
+private:
+  enum class ScopeKind : std::uint8_t { other, function, plain_class, prepared_class };
+  struct ScopeEntry {
+    ScopeKind kind = ScopeKind::other;
+    std::vector<std::string> locals;  // of a function: names it binds (its parameters first)
+  };
+
+  std::string_view text(const Token& t) const { return t.text(src_); }
+  bool is_word(const Token& t, std::string_view w) const { return t.kind == TokenKind::name && text(t) == w; }
+  static bool opens(TokenKind k) { return k == TokenKind::lpar || k == TokenKind::lsqb || k == TokenKind::lbrace; }
+  static bool closes(TokenKind k) { return k == TokenKind::rpar || k == TokenKind::rsqb || k == TokenKind::rbrace; }
+  static bool is_augmented(TokenKind k) { return k >= TokenKind::plusequal && k <= TokenKind::doubleslashequal; }
+
+  ScopeKind scope() const {
+    for (auto it = scopes_.rbegin(); it != scopes_.rend(); ++it) {
+      if (it->kind != ScopeKind::other) return it->kind;
+    }
+    return ScopeKind::other;  // module level
+  }
+
+  // Binds a name of the module (or of the class body being read), or in a function body a local of
+  // the innermost function.
+  void bind(std::string_view name, Kind kind, std::uint32_t line, bool aliased = false) {
+    if (judging_function_) return add_local(name);
+    Last& last = names_[std::string(name)];
+    last.kind = kind, last.seq = seq_, last.line = line, last.aliased = aliased;
+  }
+  void add_local(std::string_view name) {
+    for (auto it = scopes_.rbegin(); it != scopes_.rend(); ++it) {
+      if (it->kind != ScopeKind::function) continue;
+      it->locals.emplace_back(name);
+      ++locals_[it->locals.back()];
+      return;
+    }
+  }
+
+  void escape(std::string_view name) {
+    if (judging_function_) escaped_in_function_.emplace(name);  // in a function: whenever it runs
+    const auto it = names_.find(std::string(name));
+    if (it != names_.end()) it->second.escape = seq_;
+  }
+
+  // Bare names (not after a dot, no keyword) of tokens [from, to) as rebound (kind `other`).
+  void bind_all(std::size_t from, std::size_t to) {
+    for (std::size_t i = from; i < to; ++i) {
+      if (bare(i)) bind(text(line_[i]), Kind::other, line_[i].line);
+    }
+  }
+
+  bool bare(std::size_t i) const {
+    if (line_[i].kind != TokenKind::name || (i > 0 && line_[i - 1].kind == TokenKind::dot)) return false;
+    static constexpr std::string_view keywords[] = {"and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del",
+                                                    "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in",
+                                                    "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
+                                                    "with", "yield", "None", "True", "False"};
+    return std::find(std::begin(keywords), std::end(keywords), text(line_[i])) == std::end(keywords);
+  }
+
+  void finish_line() {
+    ++seq_;
+    pending_ = {};
+    pending_locals_.clear();
+    if (!line_.empty() && !muted_) {
+      judge_line();
+      judging_function_ = false;
+      // The header of a block opened by this line (its last token a colon): what scope its body is.
+      const std::size_t k = is_word(line_[0], "async") ? 1 : 0;
+      const bool class_prepared = k < line_.size() && is_word(line_[k], "class") && prepared(k);
+      if (line_.back().kind == TokenKind::colon) {
+        if (k < line_.size() && is_word(line_[k], "def")) {
+          pending_.kind = ScopeKind::function;
+          for (std::string& name : pending_locals_) {
+            ++locals_[name];
+            pending_.locals.push_back(std::move(name));
+          }
+        }
+        if (k < line_.size() && is_word(line_[k], "class")) pending_.kind = class_prepared ? ScopeKind::prepared_class : ScopeKind::plain_class;
+      }
+    }
+    line_.clear();
+  }
+
+  // Whether the class whose header starts at token `k` may have its namespace prepared by a metaclass
+  // (`__prepare__` can put any name in it): a `metaclass=` other than abc.ABCMeta or type, `*`/`**`
+  // arguments, a base computed by a call, or a base that is a class of this module whose namespace is
+  // prepared or a name the module bound to something else than a class statement or an import. Bases
+  // imported from other modules are taken as what they are: another module can change this one's
+  // names anyway (see the header comment).
+  bool prepared(std::size_t k) {
+    bool result = false;
+    if (k + 2 < line_.size() && line_[k + 1].kind == TokenKind::name && line_[k + 2].kind == TokenKind::lpar) {
+      int depth = 0;
+      std::size_t start = k + 3;
+      for (std::size_t i = k + 2; i < line_.size() && !result; ++i) {
+        const TokenKind kind = line_[i].kind;
+        if (opens(kind) && ++depth == 1) continue;
+        if (closes(kind)) --depth;
+        if (depth == 0 || (depth == 1 && kind == TokenKind::comma)) {
+          result = argument_prepares(start, i);
+          start = i + 1;
+          if (depth == 0) break;
+        }
+      }
+    }
+    if (k + 1 < line_.size() && line_[k + 1].kind == TokenKind::name) classes_[std::string(text(line_[k + 1]))] = {seq_, result};
+    return result;
+  }
+
+  bool argument_prepares(std::size_t from, std::size_t to) const {
+    if (from >= to) return false;
+    if (line_[from].kind == TokenKind::star || line_[from].kind == TokenKind::doublestar) return true;
+    if (from + 1 < to && line_[from].kind == TokenKind::name && line_[from + 1].kind == TokenKind::equal) {
+      if (text(line_[from]) != "metaclass") return false;  // a keyword for __init_subclass__
+      std::string meta;
+      for (std::size_t i = from + 2; i < to; ++i) meta += text(line_[i]);
+      const Last head = last(meta.substr(0, meta.find('.')));
+      if (meta == "type") return head.kind != Kind::none;
+      return !((meta == "ABCMeta" || meta == "abc.ABCMeta") && head.kind == Kind::import);
+    }
+    // A base: a dotted name, possibly subscripted (`Generic[T]`).
+    std::size_t end = from;
+    while (end < to && (line_[end].kind == TokenKind::name || line_[end].kind == TokenKind::dot)) ++end;
+    if (end == from || (end < to && line_[end].kind != TokenKind::lsqb)) return true;
+    const Last head = last(text(line_[from]));
+    if (head.kind == Kind::none || head.kind == Kind::import) return false;
+    const auto cls = classes_.find(std::string(text(line_[from])));
+    return cls == classes_.end() || cls->second.seq != head.seq || cls->second.prepared;
+  }
+
+  void judge_line() {
+    // Statements of the line: split at `;` and after a compound header's colon.
+    static constexpr std::string_view compound[] = {"if", "elif", "else", "while", "for", "with", "try", "except", "finally", "class", "def", "async"};
+    const bool is_compound = line_[0].kind == TokenKind::name && std::find(std::begin(compound), std::end(compound), text(line_[0])) != std::end(compound);
+    const bool function_header = is_word(line_[0], "def") || (is_word(line_[0], "async") && line_.size() > 1 && is_word(line_[1], "def"));
+    int depth = 0;
+    bool header_open = is_compound;
+    std::size_t start = 0;
+    for (std::size_t i = 0; i <= line_.size(); ++i) {
+      const bool end = i == line_.size();
+      if (!end) {
+        const TokenKind k = line_[i].kind;
+        if (opens(k)) ++depth;
+        if (closes(k) && depth > 0) --depth;
+        if (depth > 0 || (k != TokenKind::semi && !(header_open && k == TokenKind::colon))) continue;
+      }
+      // A def's parameters and body written on its line are the function's own.
+      const ScopeKind part_scope = function_header && start > 0 ? ScopeKind::function : scope();
+      judge_statement(start, i, part_scope);
+      if (!end && line_[i].kind == TokenKind::colon) header_open = false;
+      start = i + 1;
+    }
+    watch_modules();
+    watch_namespaces();
+  }
+
+  // One statement (or compound header) of the line: tokens [from, to).
+  void judge_statement(std::size_t from, std::size_t to, ScopeKind scope) {
+    if (from >= to) return;
+    const bool function = scope == ScopeKind::function;
+    const bool module = scope == ScopeKind::other;
+    const Token& first = line_[from];
+    judging_function_ = false;
+    if (is_word(first, "global")) {
+      // A function's `global NAME`: the function may rebind the module's name whenever it runs.
+      for (std::size_t i = from + 1; i < to && function; ++i) {
+        if (bare(i)) poisoned_.emplace(text(line_[i]));
+      }
+      return bind_all(from + 1, to);
+    }
+    judging_function_ = function;  // bindings below are the function's locals
+    if (is_word(first, "import") || (is_word(first, "from") && find_word(from, to, "import") < to)) return import_names(from, to, module);
+    if (is_word(first, "def") || is_word(first, "class") || (is_word(first, "async") && from + 2 < to)) {
+      const std::size_t name = is_word(first, "async") ? from + 2 : from + 1;
+      if (name < to && line_[name].kind == TokenKind::name) bind(text(line_[name]), Kind::other, line_[name].line);
+      if (is_word(first, "def") || is_word(first, "async")) {
+        parameters(name + 1, to);
+        escapes(from + 1, to);  // defaults and decorators of the signature are evaluated here
+        return;
+      }
+    }
+    if (is_word(first, "del") || is_word(first, "case")) {
+      if (function) mutations(from + 1, to);
+      return bind_all(from + 1, to);
+    }
+    // Targets: before the last `=` or an augmented operator at depth 0; after `for` up to `in`; after
+    // `as`; before `:=`; an annotated name with a value.
+    std::size_t target_end = from;
+    int depth = 0;
+    for (std::size_t i = from; i < to; ++i) {
+      const TokenKind k = line_[i].kind;
+      if (opens(k)) ++depth;
+      if (closes(k) && depth > 0) --depth;
+      if (depth == 0 && (k == TokenKind::equal || is_augmented(k))) {
+        target_end = i;
+        if (is_augmented(k)) break;
+      }
+    }
+    if (function) mutations(from, target_end);
+    if (module && target_end > from && (target_end == from + 1 || line_[from + 1].kind == TokenKind::colon) && bare(from) && line_[target_end].kind == TokenKind::equal &&
+               simple_value(target_end + 1, to)) {
+      bind(text(line_[from]), Kind::assignment, line_[from].line);
+    } else if (module && chained_names(from, target_end) && simple_value(target_end + 1, to)) {
+      for (std::size_t i = from; i < target_end; i += 2) bind(text(line_[i]), Kind::assignment, line_[i].line);  // `a = b = False`
+    } else {
+      bind_all(from, target_end);
+    }
+    for (std::size_t i = from; i < to; ++i) {
+      if (line_[i].kind == TokenKind::colonequal && i > from && bare(i - 1)) bind(text(line_[i - 1]), Kind::other, line_[i - 1].line);
+      if (is_word(line_[i], "for") && i == from) {
+        std::size_t in = i + 1;
+        while (in < to && !is_word(line_[in], "in")) ++in;
+        bind_all(i + 1, in);
+      }
+      if (is_word(line_[i], "as") && i + 1 < to) {
+        std::size_t end = i + 2;
+        if (opens(line_[i + 1].kind)) {
+          int d = 0;
+          for (end = i + 1; end < to; ++end) {
+            if (opens(line_[end].kind)) ++d;
+            if (closes(line_[end].kind) && --d == 0) break;
+          }
+        }
+        bind_all(i + 1, std::min(end, to));
+      }
+    }
+    escapes(target_end == from ? from : target_end + 1, to);
+  }
+
+  // `a = b = ` up to the last `=`: names only.
+  bool chained_names(std::size_t from, std::size_t to) const {
+    if (to <= from || line_[to].kind != TokenKind::equal || (to - from) % 2 != 1) return false;
+    for (std::size_t i = from; i < to; i += 2) {
+      if (!bare(i) || line_[i + 1].kind != TokenKind::equal) return false;
+    }
+    return true;
+  }
+
+  std::size_t find_word(std::size_t from, std::size_t to, std::string_view word) const {
+    while (from < to && !is_word(line_[from], word)) ++from;
+    return from;
+  }
+
+  // The parameters of a def header (tokens from its `(` or type parameters on): locals of its body.
+  void parameters(std::size_t from, std::size_t to) {
+    int depth = 0;
+    for (std::size_t i = from; i < to; ++i) {
+      if (opens(line_[i].kind)) ++depth;
+      if (closes(line_[i].kind)) --depth;
+      if (depth == 1 && bare(i) && i + 1 < to &&
+          (line_[i + 1].kind == TokenKind::comma || closes(line_[i + 1].kind) || line_[i + 1].kind == TokenKind::equal || line_[i + 1].kind == TokenKind::colon)) {
+        pending_locals_.emplace_back(text(line_[i]));
+      }
+    }
+  }
+
+  // `NAME = value` binds NAME to the value, with no other binding in the value (no `:=`, no second `=`).
+  bool simple_value(std::size_t from, std::size_t to) const {
+    for (std::size_t i = from; i < to; ++i) {
+      if (line_[i].kind == TokenKind::colonequal || line_[i].kind == TokenKind::equal) return false;
+    }
+    return from < to;
+  }
+
+  // In a function body, assignments bind locals; an attribute or subscript target reached through a
+  // name (`sys.platform = ...`, `del os.name`) changes the object the module's name is bound to.
+  // The function may run at any later point (it is called after its definition): such a name is never
+  // proven again (poisoned).
+  void mutations(std::size_t from, std::size_t to) {
+    for (std::size_t i = from; i + 1 < to; ++i) {
+      if (bare(i) && (line_[i + 1].kind == TokenKind::dot || line_[i + 1].kind == TokenKind::lsqb)) poisoned_.emplace(text(line_[i]));
+    }
+  }
+
+  // Names whose object may reach other code here: used as a value (`f(sys)`, `x = sys`), not through
+  // an attribute, subscript, call, comparison or test.
+  void escapes(std::size_t from, std::size_t to) {
+    for (std::size_t i = from; i < to; ++i) {
+      if (!bare(i) || read_only_argument(i)) continue;
+      const TokenKind next = i + 1 < to ? line_[i + 1].kind : TokenKind::newline;
+      if (next == TokenKind::comma || closes(next) || next == TokenKind::newline || next == TokenKind::equal || next == TokenKind::colon ||
+          next == TokenKind::semi) {
+        if (next == TokenKind::colon && i > 0 && line_[i - 1].kind == TokenKind::name && !is_word(line_[i - 1], "lambda") &&
+            (is_word(line_[i - 1], "if") || is_word(line_[i - 1], "elif") || is_word(line_[i - 1], "while") || is_word(line_[i - 1], "not"))) {
+          continue;  // `if TYPE_CHECKING:`
+        }
+        escape(text(line_[i]));
+      }
+    }
+  }
+
+  // The first argument of a builtin that only reads it (`hasattr(os, 'x')`), the builtin not rebound.
+  bool read_only_argument(std::size_t i) const {
+    static constexpr std::string_view readers[] = {"hasattr", "getattr", "isinstance", "issubclass", "id", "type", "repr", "str", "callable", "dir", "print"};
+    if (i < 2 || line_[i - 1].kind != TokenKind::lpar || !bare(i - 2)) return false;
+    const std::string_view f = text(line_[i - 2]);
+    return std::find(std::begin(readers), std::end(readers), f) != std::end(readers) && last(f).kind == Kind::none && !is_local(f);
+  }
+
+  // `import a.b as c, d` / `from m import x as y, *`.
+  void import_names(std::size_t from, std::size_t to, bool module) {
+    const Kind kind = module ? Kind::import : Kind::other;
+    if (is_word(line_[from], "from")) {
+      std::size_t i = from + 1;
+      while (i < to && !is_word(line_[i], "import")) ++i;
+      for (++i; i < to; ++i) {
+        const Token& t = line_[i];
+        if (t.kind != TokenKind::name || is_word(t, "as")) continue;
+        if (i + 1 < to && is_word(line_[i + 1], "as")) continue;  // the alias follows
+        bind(text(t), kind, t.line);
+      }
+      return;
+    }
+    for (std::size_t i = from + 1; i < to; ++i) {
+      const Token& t = line_[i];
+      if (t.kind != TokenKind::name || is_word(t, "as")) continue;
+      if (i > from + 1 && line_[i - 1].kind == TokenKind::dot) continue;
+      const bool start = line_[i - 1].kind == TokenKind::comma || i == from + 1;
+      if (is_word(line_[i - 1], "as") || start) {
+        // A module path's first name, unless an alias follows the path.
+        std::size_t j = i;
+        while (j + 2 < to && line_[j + 1].kind == TokenKind::dot) j += 2;
+        if (start && j + 1 < to && is_word(line_[j + 1], "as")) continue;
+        bind(text(t), kind, t.line, !start);
+      }
+    }
+  }
+
+  // What may make a later import bind another object than the module: writing sys.modules, import
+  // hooks (meta_path, path_hooks), replacing __import__.
+  // Code that reads or writes a namespace as a mapping (`globals()`, `vars(m)`, `exec`, a frame's
+  // f_globals, a module's __dict__) can bind any name: at module level from that line on, in a function
+  // whenever it runs, so for the rest of the module.
+  void watch_namespaces() {
+    static constexpr std::string_view mappings[] = {"globals", "vars", "locals"};
+    static constexpr std::string_view attributes[] = {"f_globals", "f_locals", "__dict__", "f_builtins"};
+    const bool function = scope() == ScopeKind::function;
+    for (std::size_t i = 0; i < line_.size(); ++i) {
+      if (line_[i].kind != TokenKind::name) continue;
+      const std::string_view w = text(line_[i]);
+      const bool call = bare(i) && i + 1 < line_.size() && line_[i + 1].kind == TokenKind::lpar;
+      bool dynamic = false;
+      if (call && (w == "exec" || (w == "eval" && !function))) {
+        // exec(code) runs in this namespace (`global` reaches the module's from a function); eval can
+        // bind with `:=` at module level. An explicit namespace other than globals() binds nothing here.
+        const std::size_t close = closing(i + 1);
+        dynamic = !function || find_comma(i + 2, close) == close;
+      } else if (call && std::find(std::begin(mappings), std::end(mappings), w) != std::end(mappings)) {
+        const std::size_t after = closing(i + 1) + 1;
+        dynamic = (function && w == "locals") ? false : mutating_use(after);
+        if (dynamic && one_key(after, function, line_[i].line)) continue;
+        if (dynamic && i > 0 && !handed_on(i - 1) && (after >= line_.size() || (line_[after].kind != TokenKind::lsqb && line_[after].kind != TokenKind::dot))) {
+          dynamic = false;
+        }
+      } else if (i > 0 && line_[i - 1].kind == TokenKind::dot && std::find(std::begin(attributes), std::end(attributes), w) != std::end(attributes)) {
+        // `obj.__dict__` of any object is read often; only a write through it counts. A frame's
+        // namespace handed on counts too.
+        dynamic = mutating_use(i + 1) && (w != "__dict__" || (i + 1 < line_.size() && (line_[i + 1].kind == TokenKind::dot || line_[i + 1].kind == TokenKind::lsqb)));
+        if (dynamic && one_key(i + 1, function, line_[i].line)) continue;
+      }
+      if (!dynamic) continue;
+      dynamic_ = function ? std::numeric_limits<std::size_t>::max() : std::max(dynamic_, seq_);
+    }
+  }
+
+  // `<mapping>['name'] = ...` (the subscript at `at`): that one name is bound, from here on (in a
+  // function: whenever it runs), not every name.
+  bool one_key(std::size_t at, bool function, std::uint32_t line) {
+    if (at + 2 >= line_.size() || line_[at].kind != TokenKind::lsqb || line_[at + 1].kind != TokenKind::string || line_[at + 2].kind != TokenKind::rsqb) return false;
+    const std::string_view key = text(line_[at + 1]);
+    if (key.size() < 2 || (key[0] != '\'' && key[0] != '"') || key.back() != key[0] || key.find('\\') != std::string_view::npos) return false;
+    const std::string name(key.substr(1, key.size() - 2));
+    poisoned_.insert(name);
+    if (!function) bind(name, Kind::other, line);
+    return true;
+  }
+
+  // The value at `before`'s right is handed to other code: a call argument or an assigned value (not an
+  // operand such as `__doc__ % globals()`).
+  bool handed_on(std::size_t before) const {
+    const TokenKind k = line_[before].kind;
+    return k == TokenKind::lpar || k == TokenKind::comma || k == TokenKind::equal || k == TokenKind::colonequal || k == TokenKind::lsqb ||
+           k == TokenKind::lbrace || k == TokenKind::colon || is_word(line_[before], "return") || is_word(line_[before], "yield");
+  }
+
+  std::size_t closing(std::size_t open) const {
+    int depth = 0;
+    for (std::size_t i = open; i < line_.size(); ++i) {
+      if (opens(line_[i].kind)) ++depth;
+      if (closes(line_[i].kind) && --depth == 0) return i;
+    }
+    return line_.size();
+  }
+
+  std::size_t find_comma(std::size_t from, std::size_t to) const {
+    int depth = 0;
+    for (std::size_t i = from; i < to; ++i) {
+      if (opens(line_[i].kind)) ++depth;
+      if (closes(line_[i].kind)) --depth;
+      if (depth == 0 && line_[i].kind == TokenKind::comma) return i;
+    }
+    return to;
+  }
+
+  // A namespace mapping used at token `at` (just after it): written through (`[k] = `, `del ...[k]`,
+  // `.update(...)`), or handed on (`f(globals())`, `g = globals()`); not a plain read (`globals()[k]`,
+  // `.get(k)`, `k in globals()`).
+  bool mutating_use(std::size_t at) const {
+    static constexpr std::string_view mutators[] = {"update", "setdefault", "pop", "popitem", "clear", "__setitem__", "__delitem__", "__ior__"};
+    if (at >= line_.size()) return std::any_of(line_.begin(), line_.end(), [](const Token& t) { return t.kind == TokenKind::equal; });
+    const TokenKind next = line_[at].kind;
+    if (next == TokenKind::dot) {
+      return at + 1 < line_.size() && std::find(std::begin(mutators), std::end(mutators), text(line_[at + 1])) != std::end(mutators);
+    }
+    if (next == TokenKind::lsqb) {
+      if (is_word(line_[0], "del")) return true;
+      for (std::size_t i = closing(at) + 1; i < line_.size(); ++i) {
+        if (line_[i].kind == TokenKind::equal || is_augmented(line_[i].kind)) return true;
+        if (line_[i].kind != TokenKind::rpar) break;
+      }
+      return false;
+    }
+    return next == TokenKind::comma || next == TokenKind::rpar || next == TokenKind::equal || next == TokenKind::semi || next == TokenKind::colonequal;
+  }
+
+  void watch_modules() {
+    static constexpr std::string_view hooks[] = {"meta_path", "path_hooks", "path_importer_cache", "__import__", "__builtins__"};
+    static constexpr std::string_view mutators[] = {"update", "setdefault", "pop", "popitem", "clear", "__setitem__", "__delitem__"};
+    for (std::size_t i = 0; i < line_.size(); ++i) {
+      if (line_[i].kind != TokenKind::name) continue;
+      const std::string_view w = text(line_[i]);
+      if (std::find(std::begin(hooks), std::end(hooks), w) != std::end(hooks)) {
+        if (w != "__import__" || line_.size() <= i + 1 || line_[i + 1].kind != TokenKind::lpar) modules_ = seq_;  // calling __import__ replaces nothing
+      }
+      if (w == "modules" && i > 0 && line_[i - 1].kind == TokenKind::dot) {
+        if (i + 2 < line_.size() && line_[i + 1].kind == TokenKind::dot &&
+            std::find(std::begin(mutators), std::end(mutators), text(line_[i + 2])) != std::end(mutators)) {
+          modules_ = seq_;
+        }
+        // `sys.modules[...] = ...`, `del sys.modules[...]`, `x = sys.modules` (then changed through x)
+        if (is_word(line_[0], "del") || i + 1 >= line_.size() || line_[i + 1].kind != TokenKind::lsqb) modules_ = seq_;
+        for (std::size_t k = i + 1; k < line_.size(); ++k) {
+          if (line_[k].kind == TokenKind::equal || is_augmented(line_[k].kind)) modules_ = seq_;
+        }
+      }
+    }
+  }
+
+  std::string_view src_;
+  std::vector<Token> line_;
+  std::vector<ScopeEntry> scopes_;
+  ScopeEntry pending_;
+  std::unordered_map<std::string, Last> names_;
+  struct ClassHeader {
+    std::size_t seq = 0;
+    bool prepared = false;
+  };
+  std::unordered_map<std::string, ClassHeader> classes_;  // class statements by name: where, and whether prepared
+  std::vector<std::string> pending_locals_;            // parameters of the def header just read
+  std::unordered_map<std::string, int> locals_;       // locals of the functions being read, counted
+  bool judging_function_ = false;                     // bind() binds locals of the innermost function
+  bool muted_ = false;
+  std::unordered_set<std::string> poisoned_;  // names a function body may rebind or change whenever it runs
+  std::unordered_set<std::string> escaped_in_function_;  // names whose object a function body hands on
+  std::size_t dynamic_ = 0;                   // the last line whose code may bind any name (max: a function's)
+  std::size_t seq_ = 0, modules_ = 0;
+};
+
 class Reader {
 public:
   Reader(const DecodedSource& source, const std::string& filename, const std::string& module_name, const ReadOptions& options)
-      : tokenizer_(source.text(), filename, source.utf8_unchecked()), src_(source.text()), options_(options) {
+      : tokenizer_(source.text(), filename, source.utf8_unchecked()), src_(source.text()), options_(options), watch_(source.text()) {
     facts_.filename = filename;
     facts_.name = module_name;
     const bool is_package = filename.ends_with("__init__.py");
@@ -155,6 +719,7 @@ private:
     do {
       tok_ = tokenizer_.next();
     } while (tok_.kind == TokenKind::comment || tok_.kind == TokenKind::nl);
+    watch_.token(tok_);
     check_adjacent();
   }
 
@@ -575,20 +1140,40 @@ private:
 
   // ---- conditions ----------------------------------------------------------------------------------
 
-  // A tuple or single literal of strings, for `in` and `.startswith`.
-  std::vector<std::string> strings_of(Span s) const {
+  // Python's `in` for the right-hand side of a membership test or `.startswith`'s argument: its items
+  // as a tuple's (a set display's too), or a str (substring test), or nothing when it is neither.
+  struct Container {
+    enum class Kind { none, str, items } kind = Kind::none;
+    Value value;
+  };
+
+  static Span ungrouped(Span s) {
+    while (s.size() > 2 && s[0].kind == TokenKind::lpar && matching(s, 0) == s.size() - 1) s = s.subspan(1, s.size() - 2);
+    return s;
+  }
+
+  // A list display, not a tuple (Value does not tell them apart): `[...]` as written.
+  static bool is_list_display(Span s) {
+    s = ungrouped(s);
+    return s.size() >= 2 && s[0].kind == TokenKind::lsqb && matching(s, 0) == s.size() - 1;
+  }
+
+  Container container_of(Span s) const {
+    Container out;
+    s = ungrouped(s);
     if (s.size() > 2 && s[0].kind == TokenKind::lbrace && matching(s, 0) == s.size() - 1 && find_top(s.subspan(1, s.size() - 2), TokenKind::colon) == s.size() - 2) {
       s = s.subspan(1, s.size() - 2);  // a set display: its items, as a tuple's
-    }
-    const Value v = literal(s, 1, false);
-    std::vector<std::string> out;
-    if (v.kind() == Value::Kind::string) out.push_back(v.text());
-    if (v.kind() == Value::Kind::list) {
-      for (const Value& item : v.items()) {
-        if (item.kind() != Value::Kind::string) return {};
-        out.push_back(item.text());
+      if (find_top(s, TokenKind::comma) == s.size()) {
+        out.value = literal(s, 1, false);
+        if (out.value.is_unknown() || out.value.kind() == Value::Kind::opaque) return {};
+        out.kind = Container::Kind::items;
+        out.value = Value::list({out.value});
+        return out;
       }
     }
+    out.value = literal(s, 1, false);
+    if (out.value.kind() == Value::Kind::string) out.kind = Container::Kind::str;
+    if (out.value.kind() == Value::Kind::list) out.kind = Container::Kind::items;
     return out;
   }
 
@@ -602,17 +1187,45 @@ private:
     std::vector<Value> items;  // the tuple's items; one item for an integer
   };
 
-  // Python's ordering of two scalars: -1, 0, 1; 2 when they do not order (int against str).
+  // Python's ordering of two scalars: -1, 0, 1; kDifferent when they do not order and are unequal
+  // (int against str: == is False, < raises TypeError); kUnsure when this reader cannot tell.
+  static constexpr int kDifferent = 2, kUnsure = 3;
+
+  static bool is_number(const Value& v) {
+    return v.kind() == Value::Kind::boolean || v.kind() == Value::Kind::integer || v.kind() == Value::Kind::floating;
+  }
+
   static int order_of(const Value& a, const Value& b) {
-    if (a.kind() == Value::Kind::integer && b.kind() == Value::Kind::integer && !a.is_big_integer() && !b.is_big_integer()) {
-      return a.as_int() < b.as_int() ? -1 : a.as_int() > b.as_int() ? 1 : 0;
+    if (is_number(a) && is_number(b)) {
+      if (a.is_big_integer() || b.is_big_integer()) return kUnsure;
+      const auto as_long = [](const Value& v) -> std::int64_t { return v.kind() == Value::Kind::boolean ? (v.as_bool() ? 1 : 0) : v.as_int(); };
+      if (a.kind() != Value::Kind::floating && b.kind() != Value::Kind::floating) {
+        const std::int64_t x = as_long(a), y = as_long(b);
+        return x < y ? -1 : x > y ? 1 : 0;
+      }
+      // int against float: Python compares exactly; exact here for ints up to 2**53, the only ones a
+      // condition compares with a float (versions, counts).
+      constexpr std::int64_t kExact = std::int64_t{1} << 53;
+      const auto as_double = [&](const Value& v, bool& exact) -> double {
+        if (v.kind() == Value::Kind::floating) return v.as_float();
+        const std::int64_t i = as_long(v);
+        exact = i > -kExact && i < kExact;
+        return static_cast<double>(i);
+      };
+      bool exact_a = true, exact_b = true;
+      const double x = as_double(a, exact_a), y = as_double(b, exact_b);
+      if (!exact_a || !exact_b || x != x || y != y) return kUnsure;  // NaN compares unordered
+      return x < y ? -1 : x > y ? 1 : 0;
     }
-    if (a.kind() == Value::Kind::string && b.kind() == Value::Kind::string) return a.text() < b.text() ? -1 : a.text() > b.text() ? 1 : 0;
-    return 2;
+    if (a.kind() == Value::Kind::string && b.kind() == Value::Kind::string) return a.text() < b.text() ? -1 : a.text() > b.text() ? 1 : 0;  // code points: UTF-8 bytes order them
+    if (a.is_unknown() || b.is_unknown() || a.kind() == Value::Kind::opaque || b.kind() == Value::Kind::opaque) return kUnsure;
+    if (a.kind() == Value::Kind::list || b.kind() == Value::Kind::list || a.kind() == Value::Kind::mapping || b.kind() == Value::Kind::mapping) return kUnsure;
+    return kDifferent;  // str against a number or None
   }
 
   static Tri apply(TokenKind op, int order) {
-    if (order == 2) {
+    if (order == kUnsure) return Tri::unknown;
+    if (order == kDifferent) {
       // Mixed types: == and != still answer, orderings raise TypeError (undecided here).
       if (op == TokenKind::eqequal) return Tri::no;
       if (op == TokenKind::notequal) return Tri::yes;
@@ -629,19 +1242,27 @@ private:
     }
   }
 
-  // `left op right` as Python compares them, tuples item by item.
-  static Tri compare(const EnvValue& left, TokenKind op, const Value& right) {
+  // `left op right` as Python compares them, tuples item by item. `right_is_list`: the literal is a
+  // list display; a tuple never equals a list and does not order against one (TypeError).
+  static Tri compare(const EnvValue& left, TokenKind op, const Value& right, bool right_is_list) {
     if (left.kind == EnvValue::Kind::string) {
-      if (right.kind() != Value::Kind::string) return apply(op, 2);
+      if (right.kind() == Value::Kind::list) return apply(op, kDifferent);
       return apply(op, order_of(Value::string(left.str), right));
     }
-    if (left.kind == EnvValue::Kind::integer) return apply(op, order_of(left.items.front(), right));
-    if (right.kind() != Value::Kind::list) return apply(op, 2);
+    if (left.kind == EnvValue::Kind::integer) {
+      if (right.kind() == Value::Kind::list) return apply(op, kDifferent);
+      return apply(op, order_of(left.items.front(), right));
+    }
+    if (right.kind() != Value::Kind::list || right_is_list) {
+      if (right.is_unknown() || right.kind() == Value::Kind::opaque) return Tri::unknown;
+      return apply(op, kDifferent);
+    }
     const std::vector<Value>& items = right.items();
     const std::size_t n = std::min(left.items.size(), items.size());
     for (std::size_t i = 0; i < n; ++i) {
       const int order = order_of(left.items[i], items[i]);
-      if (order == 2) return op == TokenKind::eqequal || op == TokenKind::notequal ? apply(op, 2) : Tri::unknown;
+      if (order == kUnsure) return Tri::unknown;
+      if (order == kDifferent) return op == TokenKind::eqequal || op == TokenKind::notequal ? apply(op, kDifferent) : Tri::unknown;
       if (order != 0) return apply(op, order);
     }
     return apply(op, left.items.size() < items.size() ? -1 : left.items.size() > items.size() ? 1 : 0);
@@ -665,67 +1286,110 @@ private:
     return v.as_int();
   }
 
-  bool environment_value(Span s, EnvValue& out) const {
-    // String methods and slices that platform tests apply: `sys.platform.lower()`, `sys.platform[:3]`.
-    if (s.size() > 4 && s[s.size() - 4].kind == TokenKind::dot && s[s.size() - 2].kind == TokenKind::lpar && s.back().kind == TokenKind::rpar &&
-        (is_word(s[s.size() - 3], "lower") || is_word(s[s.size() - 3], "upper"))) {
-      if (!environment_value(s.first(s.size() - 4), out) || out.kind != EnvValue::Kind::string) return false;
-      const bool to_lower = is_word(s[s.size() - 3], "lower");
+  // `.lower()`/`.upper()` or a subscript applied to an environment value, innermost first.
+  struct Suffix {
+    enum class Kind { lower, upper, subscript } kind = Kind::lower;
+    Span index;
+  };
+
+  bool apply_suffix(const Suffix& suffix, EnvValue& out) const {
+    if (suffix.kind != Suffix::Kind::subscript) {
+      if (out.kind != EnvValue::Kind::string) return false;
+      const bool to_lower = suffix.kind == Suffix::Kind::lower;
       for (char& c : out.str) {
+        if (static_cast<unsigned char>(c) >= 0x80) return false;  // str.lower() of non-ASCII text: Unicode tables, not decided here
         if (to_lower && c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
         if (!to_lower && c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
       }
       return true;
     }
-    // Subscripts: `[i]`, `[:j]`, `[i:j]` on a string or on version_info.
-    if (s.size() > 3 && s.back().kind == TokenKind::rsqb) {
-      std::size_t open = s.size();
-      for (std::size_t k = 1; k < s.size(); ++k) {
-        if (s[k].kind == TokenKind::lsqb && matching(s, k) == s.size() - 1) {
-          open = k;
-          break;
-        }
-      }
-      if (open == s.size()) return false;
-      const Span index = s.subspan(open + 1, s.size() - open - 2);
-      if (!environment_value(s.first(open), out) || out.kind == EnvValue::Kind::integer) return false;
-      const std::size_t size = out.kind == EnvValue::Kind::string ? out.str.size() : out.items.size();
-      std::optional<std::int64_t> from = 0, to;
-      bool slice = false;
-      if (index.size() == 1) {
-        from = small_int(index[0]);
-        if (!from || static_cast<std::size_t>(*from) >= size) return false;
-      } else if (index.size() == 2 && index[0].kind == TokenKind::colon) {
-        slice = true, to = small_int(index[1]);
-      } else if (index.size() == 3 && index[1].kind == TokenKind::colon) {
-        slice = true, from = small_int(index[0]), to = small_int(index[2]);
-      } else {
-        return false;
-      }
-      if (!from || (slice && !to)) return false;
-      const std::size_t begin = std::min(static_cast<std::size_t>(*from), size);
-      if (!slice) {
-        if (out.kind == EnvValue::Kind::string) {
-          out.str = out.str.substr(begin, 1);
-        } else {
-          const Value item = out.items[begin];
-          if (item.kind() == Value::Kind::string) {
-            out.kind = EnvValue::Kind::string, out.str = item.text();
-          } else {
-            out.kind = EnvValue::Kind::integer, out.items = {item};
-          }
-        }
-        return true;
-      }
-      const std::size_t end = std::max(begin, std::min(static_cast<std::size_t>(*to), size));
+    if (out.kind == EnvValue::Kind::integer) return false;
+    if (out.kind == EnvValue::Kind::string && std::any_of(out.str.begin(), out.str.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; })) {
+      return false;  // indexes count code points, not bytes
+    }
+    const Span index = suffix.index;
+    const std::size_t size = out.kind == EnvValue::Kind::string ? out.str.size() : out.items.size();
+    std::optional<std::int64_t> from = 0, to;
+    bool slice = false;
+    if (index.size() == 1) {
+      from = small_int(index[0]);
+      if (!from || static_cast<std::size_t>(*from) >= size) return false;
+    } else if (index.size() == 2 && index[0].kind == TokenKind::colon) {
+      slice = true, to = small_int(index[1]);
+    } else if (index.size() == 3 && index[1].kind == TokenKind::colon) {
+      slice = true, from = small_int(index[0]), to = small_int(index[2]);
+    } else {
+      return false;
+    }
+    if (!from || (slice && !to)) return false;
+    const std::size_t begin = std::min(static_cast<std::size_t>(*from), size);
+    if (!slice) {
       if (out.kind == EnvValue::Kind::string) {
-        out.str = out.str.substr(begin, end - begin);
+        out.str = out.str.substr(begin, 1);
       } else {
-        out.items = std::vector<Value>(out.items.begin() + static_cast<std::ptrdiff_t>(begin), out.items.begin() + static_cast<std::ptrdiff_t>(end));
+        const Value item = out.items[begin];
+        if (item.kind() == Value::Kind::string) {
+          out.kind = EnvValue::Kind::string, out.str = item.text();
+        } else {
+          out.kind = EnvValue::Kind::integer, out.items = {item};
+        }
       }
       return true;
     }
-    const std::string name = canonical(s);
+    const std::size_t end = std::max(begin, std::min(static_cast<std::size_t>(*to), size));
+    if (out.kind == EnvValue::Kind::string) {
+      out.str = out.str.substr(begin, end - begin);
+    } else {
+      out.items = std::vector<Value>(out.items.begin() + static_cast<std::ptrdiff_t>(begin), out.items.begin() + static_cast<std::ptrdiff_t>(end));
+    }
+    return true;
+  }
+
+  // The bracket opening the one that closes `s` (found from the end: linear in the subscript's length).
+  static std::size_t opening_of_last(Span s) {
+    int depth = 0;
+    for (std::size_t i = s.size(); i-- > 0;) {
+      if (closes(s[i].kind)) ++depth;
+      if (opens(s[i].kind) && --depth == 0) return i;
+    }
+    return s.size();
+  }
+
+  bool environment_value(Span s, EnvValue& out) const {
+    // String methods and subscripts that platform tests apply (`sys.platform.lower()`,
+    // `sys.version_info[:2]`), peeled off from the right without recursion: a chain of any length costs
+    // its length.
+    std::vector<Suffix> suffixes;
+    while (true) {
+      if (s.size() > 4 && s[s.size() - 4].kind == TokenKind::dot && s[s.size() - 2].kind == TokenKind::lpar && s.back().kind == TokenKind::rpar &&
+          (is_word(s[s.size() - 3], "lower") || is_word(s[s.size() - 3], "upper"))) {
+        suffixes.push_back({is_word(s[s.size() - 3], "lower") ? Suffix::Kind::lower : Suffix::Kind::upper, {}});
+        s = s.first(s.size() - 4);
+        continue;
+      }
+      if (s.size() > 3 && s.back().kind == TokenKind::rsqb) {
+        const std::size_t open = opening_of_last(s);
+        if (open == 0 || open >= s.size() || s[open].kind != TokenKind::lsqb) return false;
+        suffixes.push_back({Suffix::Kind::subscript, s.subspan(open + 1, s.size() - open - 2)});
+        s = s.first(open);
+        continue;
+      }
+      break;
+    }
+    if (!base_environment_value(s, out)) return false;
+    for (auto it = suffixes.rbegin(); it != suffixes.rend(); ++it) {
+      if (!apply_suffix(*it, out)) return false;
+    }
+    return true;
+  }
+
+  bool base_environment_value(Span s, EnvValue& out) const {
+    if (s.size() >= 3 && s[s.size() - 2].kind == TokenKind::lpar && s.back().kind == TokenKind::rpar) {
+      if (!options_.target || condition_name(s.first(s.size() - 2)) != "platform.system") return false;
+      out.kind = EnvValue::Kind::string;
+      return out.str = options_.target->platform_system, true;
+    }
+    const std::string name = condition_name(s);
     if (name == "__name__") {
       out.kind = EnvValue::Kind::string;
       out.str = facts_.name.empty() ? "<module>" : facts_.name;  // an imported module is never __main__
@@ -737,10 +1401,6 @@ private:
     if (name == "sys.platform") return out.str = env.sys_platform, true;
     if (name == "sys.byteorder") return out.str = env.byteorder, true;
     if (name == "os.name") return out.str = env.os_name, true;
-    if (s.size() >= 3 && s[s.size() - 2].kind == TokenKind::lpar && s.back().kind == TokenKind::rpar &&
-        canonical(s.first(s.size() - 2)) == "platform.system") {
-      return out.str = env.platform_system, true;
-    }
     if (name == "sys.version_info") {
       out.kind = EnvValue::Kind::tuple;
       out.items = {Value::integer(env.python_major), Value::integer(env.python_minor), Value::integer(env.python_micro), Value::string("final"),
@@ -752,6 +1412,63 @@ private:
     if (name == "sys.version_info.minor") return out.items = {Value::integer(env.python_minor)}, true;
     if (name == "sys.version_info.micro") return out.items = {Value::integer(env.python_micro)}, true;
     return false;
+  }
+
+  // ---- what the names of a condition are bound to --------------------------------------------------
+
+  // The last import of facts_.imports that binds `alias` as a module-level name (not lazy, not under
+  // TYPE_CHECKING, not in a class body), through an index kept up to date as imports are added.
+  const ImportFact* import_binding(const std::string& alias) const {
+    for (; imports_indexed_ < facts_.imports.size(); ++imports_indexed_) {
+      const ImportFact& fact = facts_.imports[imports_indexed_];
+      if (fact.lazy || fact.type_checking || fact.in_class || fact.alias.empty()) continue;
+      import_alias_at_[fact.alias] = imports_indexed_;
+    }
+    const auto it = import_alias_at_.find(alias);
+    return it == import_alias_at_.end() ? nullptr : &facts_.imports[it->second];
+  }
+
+  static bool is_immutable_value(const std::string& path) {
+    return path == "sys.platform" || path == "sys.byteorder" || path == "os.name" || path == "sys.version_info" || path == "typing.TYPE_CHECKING" ||
+           path == "typing_extensions.TYPE_CHECKING";
+  }
+
+  // A dotted name of a condition as the module it reads names it (`_sys.platform` after `import sys as
+  // _sys` is `sys.platform`), when its first name is provably bound here to what it names: by an import
+  // at module level never rebound since (BindingWatch), or `__name__` never bound by the module. Empty
+  // otherwise: the condition is then undecided. In a class body with bases or keywords the metaclass
+  // prepares the namespace names are first looked up in: nothing is proven there.
+  std::string condition_name(Span s) const {
+    const std::string name = dotted(s);
+    if (name.empty() || watch_.in_prepared_class()) return {};
+    const std::string head = name.substr(0, name.find('.'));
+    if (watch_.is_local(head)) return {};
+    const BindingWatch::Last last = watch_.last(head);
+    if (head == "__name__") return name == head && last.kind == BindingWatch::Kind::none && !watch_.unsure_since(head, 0) ? name : std::string();
+    if (last.kind != BindingWatch::Kind::import || watch_.unsure_since(head, last.seq)) return {};
+    const ImportFact* fact = import_binding(head);
+    if (!fact) return {};
+    if (last.aliased && fact->name.empty() && fact->module.find('.') != std::string::npos) return {};  // `import a.b as a`: facts read it as `import a.b`
+    const std::string path = resolve_through_imports(std::vector<ImportFact>{*fact}, package_, name);
+    if (path.empty()) return {};
+    const std::string bound = resolve_through_imports(std::vector<ImportFact>{*fact}, package_, head);
+    if (!is_immutable_value(bound)) {
+      // A module object: it must not have been handed to other code or assigned through since, nor
+      // imported after something could have replaced modules (sys.modules, import hooks).
+      if (last.escape >= last.seq || watch_.escapes_in_a_function(head) || (watch_.modules_seq() != 0 && watch_.modules_seq() < last.seq)) return {};
+    }
+    return path;
+  }
+
+  // A module variable read by a condition (`_mswindows`): its recorded value is its value here when the
+  // last binding of the name is the plain assignment that recorded it (not a `for`, `with ... as`,
+  // walrus, class or def since, which the facts may not show).
+  bool trusted_variable(std::string_view name) const {
+    if (watch_.in_prepared_class() || watch_.is_local(name)) return false;
+    const BindingWatch::Last last = watch_.last(name);
+    if (last.kind != BindingWatch::Kind::assignment || watch_.unsure_since(name, last.seq)) return false;
+    const VariableFact* variable = find_at(facts_.variables, variable_at_, std::string(name));
+    return variable && variable->line == static_cast<int>(last.line);
   }
 
   static bool is_comparison(TokenKind k) {
@@ -770,39 +1487,66 @@ private:
     }
     const Value other = literal(literal_side, 1, false);
     if (other.is_unknown() || other.kind() == Value::Kind::opaque) return Tri::unknown;
-    return compare(env, op, other);
+    return compare(env, op, other, is_list_display(literal_side));
+  }
+
+  // `env in container` as Python answers it: a substring test on a str, equality with an item of a
+  // tuple, list or set; anything else (a TypeError, a mapping) is undecided.
+  Tri membership(const EnvValue& env, Span container) const {
+    const Container c = container_of(container);
+    if (c.kind == Container::Kind::str) {
+      if (env.kind != EnvValue::Kind::string) return Tri::unknown;  // `3 in "x"` raises TypeError
+      return from_bool(c.value.text().find(env.str) != std::string::npos);
+    }
+    if (c.kind != Container::Kind::items) return Tri::unknown;
+    Tri result = Tri::no;
+    for (const Value& item : c.value.items()) {
+      if (item.kind() == Value::Kind::list) return Tri::unknown;  // a nested tuple or list: not told apart here
+      const Tri t = compare(env, TokenKind::eqequal, item, false);
+      if (t == Tri::yes) return Tri::yes;
+      if (t == Tri::unknown) result = Tri::unknown;
+    }
+    return result;
   }
 
   Tri comparison(Span s) const {
-    // `X.startswith(...)` on an environment string
+    // `X.startswith(...)` on an environment string: a str or a tuple of str (a list raises TypeError)
     if (s.size() >= 4 && s.back().kind == TokenKind::rpar) {
       for (std::size_t i = 0; i + 2 < s.size(); ++i) {
         if (s[i].kind == TokenKind::dot && is_word(s[i + 1], "startswith") && s[i + 2].kind == TokenKind::lpar && matching(s, i + 2) == s.size() - 1) {
           EnvValue env;
           if (!environment_value(s.first(i), env) || env.kind != EnvValue::Kind::string) return Tri::unknown;
-          const std::vector<std::string> prefixes = strings_of(s.subspan(i + 3, s.size() - i - 4));
-          if (prefixes.empty()) return Tri::unknown;
+          const Span argument = s.subspan(i + 3, s.size() - i - 4);
+          if (is_list_display(argument) || find_top(argument, TokenKind::lbrace) < argument.size()) return Tri::unknown;
+          const Container c = container_of(argument);
+          std::vector<std::string> prefixes;
+          if (c.kind == Container::Kind::str) prefixes.push_back(c.value.text());
+          if (c.kind == Container::Kind::items) {
+            for (const Value& item : c.value.items()) {
+              if (item.kind() != Value::Kind::string) return Tri::unknown;
+              prefixes.push_back(item.text());
+            }
+          }
+          if (c.kind == Container::Kind::none) return Tri::unknown;
           return from_bool(std::any_of(prefixes.begin(), prefixes.end(), [&](const std::string& p) { return env.str.starts_with(p); }));
         }
       }
     }
     // Comparison operators at depth 0: one, or a chain (`a <= X < b` is `a <= X and X < b`).
     std::vector<std::size_t> ops;
-    std::size_t membership = s.size();
+    std::size_t membership_at = s.size();
     top_level(s, [&](std::size_t i) {
       if (is_comparison(s[i].kind)) ops.push_back(i);
-      if (is_word(s[i], "in") || is_word(s[i], "is")) membership = i;
+      if (is_word(s[i], "in") || is_word(s[i], "is")) membership_at = i;
       return false;
     });
-    if (membership < s.size()) {
-      if (!ops.empty() || !is_word(s[membership], "in")) return Tri::unknown;
-      const bool negated = membership > 0 && is_word(s[membership - 1], "not");
+    if (membership_at < s.size()) {
+      if (!ops.empty() || !is_word(s[membership_at], "in")) return Tri::unknown;
+      const bool negated = membership_at > 0 && is_word(s[membership_at - 1], "not");
       EnvValue env;
-      if (!environment_value(s.first(negated ? membership - 1 : membership), env) || env.kind != EnvValue::Kind::string) return Tri::unknown;
-      const std::vector<std::string> options = strings_of(s.subspan(membership + 1));
-      if (options.empty()) return Tri::unknown;
-      const bool found = std::find(options.begin(), options.end(), env.str) != options.end();
-      return from_bool(found != negated);
+      if (!environment_value(s.first(negated ? membership_at - 1 : membership_at), env)) return Tri::unknown;
+      const Tri found = membership(env, s.subspan(membership_at + 1));
+      return negated ? tri_not(found) : found;
     }
     if (ops.empty()) return Tri::unknown;
     Tri result = Tri::yes;
@@ -821,12 +1565,21 @@ private:
     return name == "TYPE_CHECKING" || name == "typing.TYPE_CHECKING" || name == "t.TYPE_CHECKING";
   }
 
-  // The condition is exactly `TYPE_CHECKING` (bare, `typing.`, `t.`).
+  // The condition reads `TYPE_CHECKING` and nothing else: bound (typing's, under any import alias) or
+  // spelled so (`TYPE_CHECKING`, `typing.`, `t.`): what a dead branch's imports are recorded as.
   bool is_type_checking(Span s) const {
-    while (s.size() > 2 && s[0].kind == TokenKind::lpar && matching(s, 0) == s.size() - 1) s = s.subspan(1, s.size() - 2);
-    return !s.empty() && is_type_checking_name(dotted(s));
+    s = ungrouped(s);
+    return !s.empty() && (is_type_checking_name(dotted(s)) || bound_type_checking(s));
   }
 
+  // The condition is typing's TYPE_CHECKING, provably (condition_name): False at run time.
+  bool bound_type_checking(Span s) const {
+    const std::string name = condition_name(ungrouped(s));
+    return name == "typing.TYPE_CHECKING" || name == "typing_extensions.TYPE_CHECKING";
+  }
+
+  // Whether a condition holds at import time, when that is known. Without recursion over `not`
+  // chains (counted) and linear in the condition's length but for its brackets (at most 200 deep).
   Tri condition(Span s) const {
     if (s.empty()) return Tri::unknown;
     if (const std::vector<Span> parts = split_top_words(s, "or"); parts.size() > 1) {
@@ -847,12 +1600,19 @@ private:
       }
       return result;
     }
-    if (is_word(s[0], "not")) return tri_not(condition(s.subspan(1)));
+    std::size_t nots = 0;
+    while (nots < s.size() && is_word(s[nots], "not")) ++nots;
+    if (nots > 0) {
+      const Tri t = condition(s.subspan(nots));
+      return nots % 2 == 0 ? t : tri_not(t);
+    }
     if (s[0].kind == TokenKind::lpar && matching(s, 0) == s.size() - 1) return condition(s.subspan(1, s.size() - 2));
-    const std::string name = dotted(s);
-    if (is_type_checking(s)) return Tri::no;
+    if (bound_type_checking(s)) return Tri::no;
     if (s.size() == 1) {
       // A literal, or a name bound above to a known literal (`_mswindows = sys.platform == "win32"`).
+      if (s[0].kind == TokenKind::name && !is_word(s[0], "True") && !is_word(s[0], "False") && !is_word(s[0], "None") && !trusted_variable(text(s[0]))) {
+        return Tri::unknown;
+      }
       const Value v = literal(s, 0, true);
       switch (v.kind()) {
         case Value::Kind::boolean: return from_bool(v.as_bool());
@@ -1062,7 +1822,9 @@ private:
       } else if (scope == Scope::module && !is_else && is_type_checking(h.subspan(1, colon - 1))) {
         deferred = kTypeChecking;
       }
+      watch_.mute(dead);  // a branch proved dead binds nothing (BindingWatch)
       body(h.subspan(colon + 1), h[0], scope, branch, cls, method, dead, deferred);
+      watch_.mute(false);
       if (t == Tri::yes) taken = true;
       if (t == Tri::unknown) maybe = true;
       if (is_else || !(is_word(tok_, "elif") || is_word(tok_, "else"))) return;
@@ -1979,14 +2741,6 @@ private:
 
   // ---- after the whole module is read --------------------------------------------------------------
 
-  // A dotted name as the modules it goes through name it (see resolve_through_imports).
-  std::string canonical(Span s) const {
-    const std::string name = dotted(s);
-    if (name.empty()) return name;
-    std::string path = resolve_through_imports(facts_.imports, package_, name);
-    return path.empty() ? name : path;
-  }
-
   Tokenizer tokenizer_;
   std::string_view src_;
   ReadOptions options_;
@@ -2014,6 +2768,9 @@ private:
   std::string star_import_;                      // the last `from m import *`, as "`from m import *` at line N"
   std::unordered_map<std::string, std::size_t> import_of_;  // module name → the last import (in facts_.imports) binding it
   std::vector<std::vector<Token>> buffers_;
+  BindingWatch watch_;  // what the names of conditions are bound to (condition_name)
+  mutable Positions import_alias_at_;          // alias -> its last import in facts_.imports that binds a module name
+  mutable std::size_t imports_indexed_ = 0;    // how many of facts_.imports import_alias_at_ has seen
 };
 
 }  // namespace

@@ -66,14 +66,15 @@ TEST(ReaderImports, imports_in_method_bodies_and_static_methods_are_lazy) {
 }
 
 TEST(ReaderImports, type_checking_imports_are_flagged_and_the_else_branch_is_not) {
-  EXPECT_EQ(imports_of(read("from typing import TYPE_CHECKING\n"
+  EXPECT_EQ(imports_of(read("import typing\n"
+                            "from typing import TYPE_CHECKING\n"
                             "if TYPE_CHECKING:\n"
                             "    from requests import Session\n"
                             "    def f(): import x\n"
                             "else:\n"
                             "    Session = None\n"
                             "if typing.TYPE_CHECKING: import y\n")),
-            "typing:TYPE_CHECKING:1 requests:Session:3:tc x::4:tc y::7:tc");
+            "typing::1 typing:TYPE_CHECKING:2 requests:Session:4:tc x::5:tc y::8:tc");
 }
 
 TEST(ReaderImports, branches_decided_false_for_other_reasons_record_nothing) {
@@ -93,7 +94,7 @@ TEST(ReaderImports, deferred_imports_bind_no_module_name) {
   // `json` is imported only inside a function: a module-level `json.x` is not followed through it.
   const ModuleFacts facts = read("def f():\n    import json\n");
   EXPECT_EQ(resolve_through_imports(facts.imports, "pkg", "json.loads"), "");
-  const ModuleFacts typed = read("if TYPE_CHECKING:\n    import os as o\n");
+  const ModuleFacts typed = read("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import os as o\n");
   EXPECT_EQ(resolve_through_imports(typed.imports, "pkg", "o.path"), "");
 }
 
