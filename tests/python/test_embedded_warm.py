@@ -110,11 +110,13 @@ def test_a_warm_check_sees_a_mutable_value_changed_in_place(project):
 def test_a_new_importer_with_a_different_value_is_checked_in_full(project):
     project.write("contract.yml", CONTRACT.replace("target.py", "importer.py"))
     project.write("protected.py", "from importspy import Spy\nSpy().importspy(filepath='contract.yml')\n")
-    project.write("importer.py", "import protected\n" + TARGET)
-    snippet = """
+    project.write("importer.py", TARGET + "import protected\n")
+    # The import statement at its own line of importer.py: the names above it have run, so their live
+    # values are what the check reads (a name bound below the running line is read from the source).
+    snippet = f"""
     import importer
-    template = {k: v for k, v in vars(importer).items() if k != "__builtins__"}
-    code = compile("import protected", importer.__file__, "exec")
+    template = {{k: v for k, v in vars(importer).items() if k != "__builtins__"}}
+    code = compile("\\n" * {TARGET.count(chr(10))} + "import protected", importer.__file__, "exec")
     for engine in ("docker", "docker", "podman", "docker"):
         namespace = dict(template, engine=engine)
         try:
