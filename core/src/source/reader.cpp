@@ -163,7 +163,9 @@ public:
     bool aliased = false;     // an import bound it with `as` (`import a.b as a` binds a.b, not a)
   };
 
-  explicit BindingWatch(std::string_view src) : src_(src) {}
+  // Names are read in their NFKC form, as CPython binds them (the tokenizer's), keywords too: a name
+  // spelled with compatibility characters is the name it normalises to.
+  explicit BindingWatch(const Tokenizer& tokenizer) : tokenizer_(tokenizer) {}
 
   // While muted (a branch the reader proved dead is being skipped), lines bind nothing: they never run.
   void mute(bool on) { muted_ = on; }
@@ -224,7 +226,7 @@ private:
     std::vector<std::string> locals;  // of a function: names it binds (its parameters first)
   };
 
-  std::string_view text(const Token& t) const { return t.text(src_); }
+  std::string_view text(const Token& t) const { return tokenizer_.text_of(t); }
   bool is_word(const Token& t, std::string_view w) const { return t.kind == TokenKind::name && text(t) == w; }
   static bool opens(TokenKind k) { return k == TokenKind::lpar || k == TokenKind::lsqb || k == TokenKind::lbrace; }
   static bool closes(TokenKind k) { return k == TokenKind::rpar || k == TokenKind::rsqb || k == TokenKind::rbrace; }
@@ -664,7 +666,7 @@ private:
     }
   }
 
-  std::string_view src_;
+  const Tokenizer& tokenizer_;
   std::vector<Token> line_;
   std::vector<ScopeEntry> scopes_;
   ScopeEntry pending_;
@@ -687,7 +689,7 @@ private:
 class Reader {
 public:
   Reader(const DecodedSource& source, const std::string& filename, const std::string& module_name, const ReadOptions& options)
-      : tokenizer_(source.text(), filename, source.utf8_unchecked()), src_(source.text()), options_(options), watch_(source.text()) {
+      : tokenizer_(source.text(), filename, source.utf8_unchecked()), src_(source.text()), options_(options), watch_(tokenizer_) {
     facts_.filename = filename;
     facts_.name = module_name;
     const bool is_package = filename.ends_with("__init__.py");
