@@ -206,7 +206,9 @@ private:
             "function " + quoted(function.name) + " is not defined", "define `def " + function.name + "(...)` at module level");
         continue;
       }
-      if (definition_unsure(*fact, {Context::module, path, function.mark, fact->line}, "function " + quoted(function.name))) continue;
+      if (definition_unsure(*fact, {Context::module, path, function.mark, fact->line}, "function " + quoted(function.name), function.structure_hash.has_value())) {
+        continue;
+      }
       check_callable(function, *fact, {Context::module, path, function.mark, fact->line}, [&] { return "function " + quoted(function.name); });
       check_structure_hash(function.structure_hash, *fact, path, function.mark, Context::module, "function " + quoted(function.name));
     }
@@ -275,9 +277,11 @@ private:
   }
 
   // A required definition the source shows, but that code the reader cannot follow may rebind or replace.
+  // A rule with a `hash:` pin is judged by its pin instead: the hash covers the decorators' code, and a
+  // definition the pin cannot stand for is reported by it (value-unverifiable).
   template <typename Fact>
-  bool definition_unsure(const Fact& fact, const Site& site, const std::string& what) {
-    if (!contract_.when_unsure.deny_definitions || fact.unverifiable.empty()) return false;
+  bool definition_unsure(const Fact& fact, const Site& site, const std::string& what, bool pinned = false) {
+    if (pinned || !contract_.when_unsure.deny_definitions || fact.unverifiable.empty()) return false;
     add(codes::definition_unverifiable, site, what, "unknown: " + fact.unverifiable,
         what + " is defined at line " + std::to_string(fact.line) + " but cannot be verified from source: " + fact.unverifiable,
         "bind it once by a plain definition the reader can follow (no unknown decorator or later rebinding), or check the module at run time "
@@ -483,7 +487,7 @@ private:
           "define `class " + rule.name + ":` at module level");
       return;
     }
-    if (definition_unsure(*fact, {Context::class_, class_path, rule.mark, fact->line}, "class " + quoted(rule.name))) return;
+    if (definition_unsure(*fact, {Context::class_, class_path, rule.mark, fact->line}, "class " + quoted(rule.name), rule.structure_hash.has_value())) return;
     check_structure_hash(rule.structure_hash, *fact, class_path, rule.mark, Context::class_, "class " + quoted(rule.name));
     const PathRef attributes = class_path.child("attributes");
     for (const auto& attribute : rule.attributes) check_attribute(attribute, *fact, attributes);
@@ -498,7 +502,7 @@ private:
             "define `def " + method.name + "(self, ...)` in class " + rule.name);
         continue;
       }
-      if (definition_unsure(*found, {Context::class_, path, method.mark, found->line}, what())) continue;
+      if (definition_unsure(*found, {Context::class_, path, method.mark, found->line}, what(), method.structure_hash.has_value())) continue;
       check_callable(method, *found, Site{Context::class_, path, method.mark, found->line}, what);
       check_structure_hash(method.structure_hash, *found, path, method.mark, Context::class_, what());
     }

@@ -169,7 +169,11 @@ public:
     for_each_item(root, "deployments", "the contract", [&](const YAML::Node& item, SourceMark at) {
       contract.deployments.push_back(read_deployment(item, at));
     });
-    if (const YAML::Node unsure = root["when_unsure"]; unsure.IsDefined()) contract.when_unsure = read_when_unsure(unsure);
+    if (const YAML::Node unsure = root["when_unsure"]; unsure.IsDefined()) {
+      contract.when_unsure = read_when_unsure(unsure);
+      contract.when_unsure.written = true;
+      contract.when_unsure.mark = mark_of(unsure);
+    }
     return contract;
   }
 
@@ -188,8 +192,7 @@ private:
     };
     Contract::WhenUnsure out;
     if (!node.IsMap()) {
-      const bool deny = verdict(node, "when_unsure");
-      out = {deny, deny, deny};
+      out.deny_namespace = out.deny_imports = out.deny_definitions = verdict(node, "when_unsure");
       return out;
     }
     static constexpr std::array<std::string_view, 3> kKinds = {"namespace", "imports", "definitions"};

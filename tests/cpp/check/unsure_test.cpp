@@ -201,3 +201,31 @@ TEST(CheckUnsure, imports_allow_judges_the_imports_the_source_names) {
   EXPECT_EQ(codes_of(check_yaml("when_unsure: {imports: allow}\nimports:\n  forbidden: [subprocess]\n", m)),
             (std::vector<std::string>{"import-forbidden"}));
 }
+
+// ---- lint -----------------------------------------------------------------------------------------
+
+#include "importspy/contract/lint.hpp"
+
+namespace {
+std::vector<std::string> lint_codes(std::string_view yaml) {
+  std::vector<std::string> out;
+  for (const auto& f : lint_contract(*contract_from(yaml))) out.push_back(f.code);
+  return out;
+}
+}  // namespace
+
+TEST(CheckUnsure, lint_reports_an_opt_out_no_rule_needs) {
+  EXPECT_EQ(lint_codes("when_unsure: {imports: allow}\nfunctions:\n  - name: f\n"), (std::vector<std::string>{"unused-opt-out"}));
+  EXPECT_EQ(lint_codes("when_unsure: allow\nfilename: a.py\n"), (std::vector<std::string>{"unused-opt-out"}));
+  EXPECT_TRUE(lint_codes("when_unsure: allow\nfunctions:\n  - name: f\n").empty());  // allows what the function rule needs
+  EXPECT_TRUE(lint_codes("when_unsure: {imports: allow}\nimports:\n  forbidden: [subprocess]\n").empty());
+  EXPECT_TRUE(lint_codes("when_unsure: deny\nfilename: a.py\n").empty());
+}
+
+TEST(CheckUnsure, a_pinned_definition_is_judged_by_its_pin_which_covers_its_decorators) {
+  ModuleFacts m = decorated_module();
+  m.functions[0].structure_hash = "sha256:" + std::string(64, '0');
+  EXPECT_TRUE(check_yaml("functions:\n  - name: register\n    hash: \"sha256:" + std::string(64, '0') + "\"\n", m).ok());
+  EXPECT_EQ(codes_of(check_yaml("functions:\n  - name: register\n    hash: \"sha256:" + std::string(64, '1') + "\"\n", m)),
+            (std::vector<std::string>{"hash-mismatch"}));
+}

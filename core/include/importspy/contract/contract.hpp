@@ -152,6 +152,8 @@ struct Contract {
     bool deny_namespace = true;
     bool deny_imports = true;
     bool deny_definitions = true;
+    bool written = false;  // `when_unsure:` is in the contract (mark: where)
+    SourceMark mark;
   } when_unsure;
   // Every name declared a secret in any deployment, sorted, each once (filled by the loader): its value
   // is never shown, even where another deployment lists it as a plain variable with a value.
