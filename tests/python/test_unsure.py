@@ -143,3 +143,14 @@ def test_the_schema_and_the_engine_agree_on_when_unsure():
         assert list(validator.iter_errors(yaml.safe_load(text))), text
         with pytest.raises(importspy.ContractError):
             importspy.parse_contract(text, "invalid")
+
+
+def test_cli_the_cpython_parser_sees_imports_by_code_as_the_reader_does(project):
+    project.write("literal.py", "import importlib as il\nsp = il.import_module('subprocess')\n")
+    project.write("computed.py", DYNAMIC_IMPORT)
+    project.write("contract.yml", "importspy: 1\nimports:\n  forbidden: [subprocess]\n")
+    for parser in ("reader", "cpython"):
+        literal = project.cli("check", "literal.py", "-s", "contract.yml", "--parser", parser, "--format", "json")
+        assert [v["code"] for v in violations_of(literal)] == ["import-forbidden"], (parser, literal.stdout + literal.stderr)
+        computed = project.cli("check", "computed.py", "-s", "contract.yml", "--parser", parser, "--format", "json")
+        assert [v["code"] for v in violations_of(computed)] == ["import-unverifiable"], (parser, computed.stdout + computed.stderr)
