@@ -268,6 +268,119 @@ class Oracle:
             for sub in ast.walk(node):
                 if isinstance(sub, (ast.Import, ast.ImportFrom)):
                     self.record_import(sub, lazy, type_checking)
+                self.import_by_code(sub, lazy, type_checking, False)
+
+    def header_imports_by_code(self, s, in_class):
+        """The calls of statement `s` that run when it does (its header; nested statements are read on their own)."""
+        if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            parts = [*s.decorator_list, s.args, s.returns]
+        elif isinstance(s, ast.ClassDef):
+            parts = [*s.decorator_list, *s.bases, *s.keywords]
+        elif isinstance(s, (ast.If, ast.While)):
+            parts = [s.test]
+        elif isinstance(s, (ast.For, ast.AsyncFor)):
+            parts = [s.iter]
+        elif isinstance(s, (ast.With, ast.AsyncWith)):
+            parts = s.items
+        elif type(s).__name__ == "Match":
+            parts = [s.subject]
+        elif isinstance(s, ast.Try) or type(s).__name__ == "TryStar":
+            parts = []
+        else:
+            parts = [s]
+        for part in parts:
+            if part is not None:
+                for sub in ast.walk(part):
+                    self.import_by_code(sub, False, False, in_class)
+
+    def import_by_code(self, node, lazy, type_checking, in_class):
+        """`__import__("x")`, `importlib.import_module("x"[, "pkg"])`, `importlib.__import__("x")` (or through
+        an alias of importlib or of the function) with literal arguments: imports, as the reader records them."""
+        if not isinstance(node, ast.Call):
+            return
+        bound = {(m, n, a) for m, n, a, *_ in self.imports if a}
+        func = node.func
+        if isinstance(func, ast.Name):
+            word, bare, owner_importlib = func.id, True, False
+        elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            word, bare = func.attr, False
+            owner_importlib = func.value.id == "importlib" or ("importlib", "", func.value.id) in bound
+        else:
+            return
+        function = ""
+        if bare:
+            for attr in ("import_module", "__import__"):
+                if ("importlib", attr, word) in bound:
+                    function = attr
+        builtin = bare and word == "__import__" and not function
+        via_importlib = (owner_importlib and word in ("import_module", "__import__")) or bool(function)
+        if not builtin and not via_importlib:
+            return
+        is_import_module = word == "import_module" if owner_importlib else function == "import_module"
+        if any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
+            return
+
+        def argument(index, keyword):
+            if index < len(node.args):
+                return node.args[index]
+            for k in node.keywords:
+                if k.arg == keyword:
+                    return k.value
+            return None
+
+        def text(arg):
+            return arg.value if isinstance(arg, ast.Constant) and isinstance(arg.value, str) else None
+
+        def module_name(name):
+            return bool(name) and not name.startswith(".") and not name.endswith(".") and ".." not in name and all(
+                c in "._" or c.isascii() and c.isalnum() or ord(c) >= 0x80 for c in name)
+
+        name = text(argument(0, "name"))
+        if name is None:
+            return
+        found = []
+        if is_import_module:
+            package_arg = argument(1, "package")
+            package = text(package_arg)
+            if package_arg is not None and package is None:
+                return
+            if not name.startswith("."):
+                if not module_name(name):
+                    return
+                found.append((name, ""))
+            else:
+                if package is None or not module_name(package):
+                    return
+                level = len(name) - len(name.lstrip("."))
+                parts = package.split(".")
+                if level - 1 >= len(parts):
+                    return
+                base = ".".join(parts[:len(parts) - (level - 1)])
+                rest = name[level:]
+                if rest and not module_name(rest):
+                    return
+                found.append((base + "." + rest if rest else base, ""))
+        else:
+            level_arg = argument(4, "level")
+            level = 0
+            if level_arg is not None:
+                if not (isinstance(level_arg, ast.Constant) and type(level_arg.value) is int and 0 <= level_arg.value <= 100):
+                    return
+                level = level_arg.value
+            if not module_name(name) and not (level > 0 and name == ""):
+                return
+            module = "." * level + name
+            fromlist_arg = argument(3, "fromlist")
+            fromlist = []
+            if fromlist_arg is not None and not (isinstance(fromlist_arg, ast.Constant) and fromlist_arg.value is None):
+                if not isinstance(fromlist_arg, (ast.List, ast.Tuple)) or any(text(e) is None for e in fromlist_arg.elts):
+                    return
+                fromlist = [text(e) for e in fromlist_arg.elts]
+            if not fromlist or level > 0:
+                found.append((module, ""))
+            found.extend((module, item) for item in fromlist if item != "*")
+        for module, item in found:
+            self.imports.append((module, item, "", node.lineno, lazy, type_checking, in_class))
 
     @staticmethod
     def is_type_checking(test):
@@ -544,6 +657,7 @@ class Oracle:
                 self.assign(t, value.elts[i] if pairwise else None, cond, line)
 
     def stmt(self, s, cond):
+        self.header_imports_by_code(s, False)
         self.runs_writers(self.headers(s) + ([s.test] if isinstance(s, ast.If) else []))
         if not isinstance(s, (ast.Import, ast.ImportFrom, ast.Global)):
             self.walrus(self.headers(s), None, cond)
@@ -711,6 +825,7 @@ class Oracle:
             self.class_stmt(s, cls, cond)
 
     def class_stmt(self, s, cls, cond):
+        self.header_imports_by_code(s, True)
         name = cls["name"]
         self.runs_writers(self.headers(s) + ([s.test] if isinstance(s, ast.If) else []))
         if not isinstance(s, (ast.Import, ast.ImportFrom, ast.Global)):

@@ -314,7 +314,7 @@ std::optional<std::string> structure_code(std::string_view code) {
                            c::env_value_mismatch, c::secret_missing}) {
     if (code == environment) return std::nullopt;
   }
-  if (code == c::value_unverifiable) return "ISPY-S103";
+  if (code == c::value_unverifiable || code == c::definition_unverifiable || code == c::import_unverifiable) return "ISPY-S103";
   for (auto missing : {c::variable_missing, c::function_missing, c::argument_missing, c::class_missing, c::attribute_missing, c::method_missing,
                        c::superclass_missing}) {
     if (code == missing) return "ISPY-S101";
@@ -364,6 +364,7 @@ void check_structure(const Contract& contract, const ModuleFacts& facts, Decisio
     decision.runtime_required = true;
   }
   for (const Violation& v : report.violations) {
+    if (v.code == codes::namespace_unverifiable) continue;  // above: one S103 per required declaration
     if (!undecidable.empty()) {
       // Violations of a declaration already reported as undecidable are that one S103.
       const std::size_t dot = v.path.find('.');

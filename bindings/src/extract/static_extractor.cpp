@@ -3,6 +3,7 @@
 #include <nanobind/nanobind.h>
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <optional>
 #include <unordered_map>
@@ -221,7 +222,223 @@ private:
     for (nb::handle statement : body) {
       for (nb::handle node : walk(statement)) {
         if (is(node, t_.Import) || is(node, t_.ImportFrom)) record_import(node, lazy, type_checking);
+        import_by_code(node, Where{lazy, type_checking, false});
       }
+    }
+  }
+
+  // ---- imports by code, as the reader records them (core/source/reader.cpp, note_dynamic_imports) ----
+  // A call that imports a module by a literal name is an import (`__import__("x")`,
+  // `importlib.import_module("x"[, "pkg"])`, `importlib.__import__("x")`, through an alias of importlib
+  // or of the function); any other import by code is an unknown import.
+
+  struct Where {
+    bool lazy = false, type_checking = false, in_class = false;
+  };
+
+  // The parts of statement `s` that run when the statement does, its nested statements left out (they
+  // are read as statements of their own; a function's body is lazy, deferred_imports).
+  void imports_by_code(nb::handle s, Where where) {
+    nb::object walk = nb::module_::import_("ast").attr("walk");
+    const auto each = [&](nb::handle part) {
+      if (part.is_none()) return;
+      if (PyList_Check(part.ptr())) {
+        for (nb::handle item : part) {
+          for (nb::handle node : walk(item)) import_by_code(node, where);
+        }
+        return;
+      }
+      for (nb::handle node : walk(part)) import_by_code(node, where);
+    };
+    if (is(s, t_.FunctionDef) || is(s, t_.AsyncFunctionDef)) {
+      each(field(s, "decorator_list"));
+      each(field(s, "args"));
+      each(field(s, "returns"));
+    } else if (is(s, t_.ClassDef)) {
+      each(field(s, "decorator_list"));
+      each(field(s, "bases"));
+      each(field(s, "keywords"));
+    } else if (is(s, t_.If) || is(s, t_.While)) {
+      each(field(s, "test"));
+    } else if (is(s, t_.For) || is(s, t_.AsyncFor)) {
+      each(field(s, "iter"));
+    } else if (is(s, t_.With) || is(s, t_.AsyncWith)) {
+      each(field(s, "items"));
+    } else if (is(s, t_.Match)) {
+      each(field(s, "subject"));
+    } else if (!(is(s, t_.Try) || is(s, t_.TryStar))) {
+      each(s);
+    }
+  }
+
+  // Whether an import bound `name` to `module` (attribute empty) or to its `attribute`: the imports
+  // recorded since the last call are indexed, so each is looked at once.
+  bool bound_to(const std::string& name, std::string_view module, std::string_view attribute) {
+    for (; aliases_seen_ < facts_.imports.size(); ++aliases_seen_) {
+      const ImportFact& fact = facts_.imports[aliases_seen_];
+      if (!fact.alias.empty()) aliases_.insert(fact.alias + '\0' + fact.module + '\0' + fact.name);
+    }
+    return !aliases_.empty() && aliases_.contains(name + '\0' + std::string(module) + '\0' + std::string(attribute));
+  }
+
+  bool names_importlib(nb::handle node) {
+    if (!is(node, t_.Name)) return false;
+    const std::string id = str_field(node, "id");
+    return id == "importlib" || bound_to(id, "importlib", "");
+  }
+
+  bool names_builtins(nb::handle node) {
+    if (!is(node, t_.Name)) return false;
+    const std::string id = str_field(node, "id");
+    return id == "__builtins__" || id == "builtins" || bound_to(id, "builtins", "");
+  }
+
+  std::optional<std::string> constant_str(nb::handle node) const {
+    if (!is(node, t_.Constant)) return std::nullopt;
+    nb::object value = field(node, "value");
+    if (!PyUnicode_Check(value.ptr())) return std::nullopt;
+    return utf8(value);
+  }
+
+  void unknown_import(nb::handle node, std::string reason) {
+    if (facts_.unknown_imports.size() >= 20) return;
+    facts_.unknown_imports.push_back(UnknownImport{segment(node), std::move(reason), line_of(node)});
+  }
+
+  // Argument `index` of a call, or its keyword `keyword`; none when absent; `unpacked` when a `*args`
+  // or `**kwargs` may hold it.
+  std::optional<nb::object> call_argument(nb::handle call, std::size_t index, const char* keyword, bool& unpacked) const {
+    std::size_t at = 0;
+    for (nb::handle arg : field(call, "args")) {
+      if (is(arg, t_.Starred)) {
+        unpacked = true;
+        return std::nullopt;
+      }
+      if (at++ == index) return nb::borrow(arg);
+    }
+    for (nb::handle kw : field(call, "keywords")) {
+      nb::object name = field(kw, "arg");
+      if (name.is_none()) {
+        unpacked = true;
+        continue;
+      }
+      if (utf8(name) == keyword) return field(kw, "value");
+    }
+    return std::nullopt;
+  }
+
+  static bool is_module_name(std::string_view name) {
+    if (name.empty() || name.front() == '.' || name.back() == '.' || name.find("..") != std::string_view::npos) return false;
+    return std::all_of(name.begin(), name.end(), [](char c) { return c == '.' || c == '_' || std::isalnum(static_cast<unsigned char>(c)) || (c & 0x80); });
+  }
+
+  static std::optional<std::string> resolve_import_module(const std::string& name, const std::optional<std::string>& package) {
+    if (!name.starts_with('.')) return is_module_name(name) ? std::optional(name) : std::nullopt;
+    if (!package || !is_module_name(*package)) return std::nullopt;
+    const std::size_t level = name.find_first_not_of('.') == std::string::npos ? name.size() : name.find_first_not_of('.');
+    std::string base = *package;
+    for (std::size_t up = 1; up < level; ++up) {
+      const std::size_t dot = base.rfind('.');
+      if (dot == std::string::npos) return std::nullopt;
+      base.resize(dot);
+    }
+    const std::string rest = name.substr(level);
+    if (rest.empty()) return base;
+    return is_module_name(rest) ? std::optional(base + "." + rest) : std::nullopt;
+  }
+
+  void import_by_code(nb::handle node, Where where) {
+    static constexpr std::string_view kLoaders[] = {"run_module", "run_path", "spec_from_file_location", "spec_from_loader", "module_from_spec",
+                                                    "exec_module", "load_module", "load_source", "load_compiled", "load_dynamic", "load_package",
+                                                    "SourceFileLoader", "SourcelessFileLoader", "ExtensionFileLoader", "resolve_name", "find_and_load"};
+    // The builtins reached by name: `builtins.__import__`, `__builtins__.exec`, `__builtins__[...]`.
+    if (is(node, t_.Attribute) && names_builtins(field(node, "value"))) {
+      const std::string attr = str_field(node, "attr");
+      if (attr == "__import__" || attr == "exec" || attr == "eval") unknown_import(node, "the builtins reached by name can import any module");
+      return;
+    }
+    if (is(node, t_.Subscript) && names_builtins(field(node, "value"))) return unknown_import(node, "the builtins reached by name can import any module");
+    if (!is(node, t_.Call)) return;
+    nb::object func = field(node, "func");
+    std::string word;
+    bool bare = false, owner_importlib = false, owner_imp = false;
+    if (is(func, t_.Name)) {
+      word = str_field(func, "id");
+      bare = true;
+    } else if (is(func, t_.Attribute)) {
+      word = str_field(func, "attr");
+      nb::object owner = field(func, "value");
+      if (names_builtins(owner)) return;  // reported as the attribute
+      owner_importlib = names_importlib(owner);
+      owner_imp = is(owner, t_.Name) && (str_field(owner, "id") == "imp" || bound_to(str_field(owner, "id"), "imp", ""));
+    } else {
+      return;
+    }
+    nb::object args = field(node, "args");
+    if (bare && (word == "exec" || word == "eval")) return unknown_import(node, "`" + word + "` runs code that can import any module");
+    if (bare && word == "getattr" && nb::len(args) > 0 && (names_importlib(args[0]) || names_builtins(args[0]))) {
+      return unknown_import(node, "an import function reached through `getattr`");
+    }
+    if (std::find(std::begin(kLoaders), std::end(kLoaders), word) != std::end(kLoaders)) {
+      return unknown_import(node, "a loader imports a module the source does not name");
+    }
+    if (owner_imp) {
+      if (word != "reload") unknown_import(node, "the `imp` module imports a module the source does not name");
+      return;
+    }
+    const bool builtin_import = bare && word == "__import__" && !bound_to(word, "importlib", "__import__");
+    const bool importlib_import = (owner_importlib && (word == "import_module" || word == "__import__")) ||
+                                  (bare && (bound_to(word, "importlib", "import_module") || bound_to(word, "importlib", "__import__")));
+    if (!bare && word == "__import__" && !owner_importlib) return unknown_import(node, "`__import__` of another object than the builtins");
+    if (!builtin_import && !importlib_import) return;
+    const bool is_import_module = word == "import_module" || (bare && bound_to(word, "importlib", "import_module"));
+    bool unpacked = false;
+    const std::optional<nb::object> name_arg = call_argument(node, 0, "name", unpacked);
+    const std::optional<std::string> name = name_arg ? constant_str(*name_arg) : std::nullopt;
+    if (!name) return unknown_import(node, "the module's name is computed, not a literal");
+    const int at = line_of(node);
+    const std::size_t first = facts_.imports.size();
+    if (is_import_module) {
+      const std::optional<nb::object> package_arg = call_argument(node, 1, "package", unpacked);
+      const std::optional<std::string> package = package_arg ? constant_str(*package_arg) : std::nullopt;
+      const std::optional<std::string> module = resolve_import_module(*name, package);
+      if (!module || (package_arg && !package) || unpacked) return unknown_import(node, "a relative name whose package is not a literal, or not a module name");
+      facts_.imports.push_back({*module, "", "", at});
+    } else {
+      const std::optional<nb::object> level_arg = call_argument(node, 4, "level", unpacked);
+      long long level = 0;
+      if (level_arg) {
+        nb::object value = is(*level_arg, t_.Constant) ? field(*level_arg, "value") : nb::none();
+        if (!PyLong_Check(value.ptr()) || PyBool_Check(value.ptr())) return unknown_import(node, "the import's level is computed, not a literal");
+        level = PyLong_AsLongLong(value.ptr());
+        if (level < 0 || level > 100) return unknown_import(node, "the import's level is computed, not a literal");
+      }
+      if (!is_module_name(*name) && !(level > 0 && name->empty())) return unknown_import(node, "the module's name is not a module name");
+      const std::string module = std::string(static_cast<std::size_t>(level), '.') + *name;
+      const std::optional<nb::object> fromlist_arg = call_argument(node, 3, "fromlist", unpacked);
+      std::vector<std::string> fromlist;
+      if (fromlist_arg) {
+        nb::handle list = *fromlist_arg;
+        const bool none = is(list, t_.Constant) && field(list, "value").is_none();
+        if (!none) {
+          if (!(is(list, t_.List) || is(list, t_.Tuple))) return unknown_import(node, "the names it imports from the module are computed");
+          for (nb::handle item : field(list, "elts")) {
+            const std::optional<std::string> text = constant_str(item);
+            if (!text) return unknown_import(node, "the names it imports from the module are computed");
+            fromlist.push_back(*text);
+          }
+        }
+      }
+      if (unpacked) return unknown_import(node, "the names it imports from the module are computed");
+      if (fromlist.empty() || level > 0) facts_.imports.push_back({module, "", "", at});
+      for (const std::string& item : fromlist) {
+        if (item != "*") facts_.imports.push_back({module, item, "", at});
+      }
+    }
+    for (std::size_t k = first; k < facts_.imports.size(); ++k) {
+      facts_.imports[k].lazy = where.lazy;
+      facts_.imports[k].type_checking = where.type_checking;
+      facts_.imports[k].in_class = where.in_class;
     }
   }
 
@@ -233,6 +450,7 @@ private:
   void module_statement(nb::handle s, bool conditional) {
     if (options_.structure_hashes) note_rebinding(s, conditional);
     note_binding(s, conditional);
+    imports_by_code(s, Where{});
     if (is(s, t_.Assign)) {
       nb::object value = field(s, "value"), targets = field(s, "targets");
       // `a = b = {}`: one mutable object under two names; a change through either is invisible here.
@@ -667,6 +885,7 @@ private:
 
   void class_body(nb::handle body, ClassFact& cls, bool conditional) {
     for (nb::handle s : body) {
+      imports_by_code(s, Where{false, false, true});
       if (is(s, t_.Assign)) {
         nb::object value = field(s, "value");
         // `getstate = setstate = _notimplemented`: another name for a method of this class is a method.
@@ -910,6 +1129,8 @@ private:
   std::unordered_set<size_t> deleted_variables_;     // positions of variables removed by `del`
   ClassIndex* class_index_ = nullptr;                // the class statement being read
   std::string package_;
+  std::size_t aliases_seen_ = 0;                  // of facts_.imports, in aliases_ (bound_to)
+  std::unordered_set<std::string> aliases_;       // "alias\0module\0name" of each import that binds a name
   std::vector<size_t> line_starts_;
 };
 

@@ -143,15 +143,7 @@ public:
     out_ = &report.violations;
     check_module(contract_.module, PathRef{});
     if (contract_.imports) check_imports(*contract_.imports);
-    if (contract_.deny_when_unsure && !module_.dynamic_namespace.empty()) {
-      const PathRef path{nullptr, "when_unsure", -1};
-      applied(path);
-      std::string reasons;
-      for (const auto& reason : module_.dynamic_namespace) reasons += (reasons.empty() ? "" : "; ") + reason;
-      add(codes::namespace_unverifiable, Site{Context::module, path, contract_.module.mark, 0}, std::string("every name visible in the source"), reasons,
-          "module `" + module_.filename + "` changes its own namespace when it runs (" + reasons + "): its names cannot be verified from source",
-          "declare the names statically, or check the module at run time (--mode runtime); `when_unsure: allow` checks what the source shows");
-    }
+    check_requires_unsure();
     check_deployments();
     report.trace = std::move(trace_);
     return report;
@@ -201,6 +193,7 @@ private:
       applied(path);
       check_module_version(*rule.version, {Context::module, path, rule.mark, 0});
     }
+    check_namespace_unsure(rule, prefix);
     const PathRef variables = prefix.child("variables");
     for (const auto& variable : rule.variables) check_variable(variable, variables);
     const PathRef functions = prefix.child("functions");
@@ -211,6 +204,9 @@ private:
       if (!fact) {
         add(codes::function_missing, {Context::module, path, function.mark, 0}, function.name, std::nullopt,
             "function " + quoted(function.name) + " is not defined", "define `def " + function.name + "(...)` at module level");
+        continue;
+      }
+      if (definition_unsure(*fact, {Context::module, path, function.mark, fact->line}, "function " + quoted(function.name), function.structure_hash.has_value())) {
         continue;
       }
       check_callable(function, *fact, {Context::module, path, function.mark, fact->line}, [&] { return "function " + quoted(function.name); });
@@ -250,6 +246,66 @@ private:
             "remove the import, or add a pattern for it to `imports.allowed`");
       }
     }
+    if ((rules.has_allowed || !rules.forbidden.empty() || rules.no_cycles) && imports_unsure()) {
+      report_unknown_imports(path, rules.mark, "`imports`");
+      unknown_imports_reported_ = true;
+    }
+  }
+
+  // ---- unsure means no ------------------------------------------------------------------------------
+  // A rule that needs a fact the reader marked unknown reports it unverifiable (a violation) unless the
+  // contract's `when_unsure` allows that kind of fact; allowed, the rule judges what the source shows.
+
+  static bool names_required(const ModuleRule& rule) {
+    return rule.version || !rule.variables.empty() || !rule.functions.empty() || !rule.classes.empty();
+  }
+
+  static std::string opt_out_hint(std::string_view kind) {
+    return "or, to judge what the source shows, opt this contract out explicitly: `when_unsure: {" + std::string(kind) + ": allow}`";
+  }
+
+  // The module's namespace, when a rule of this module entry reads a name of it.
+  void check_namespace_unsure(const ModuleRule& rule, const PathRef& prefix) {
+    if (!contract_.when_unsure.deny_namespace || module_.dynamic_namespace.empty() || !names_required(rule)) return;
+    const PathRef path = prefix.child("when_unsure");
+    applied(path);
+    std::string reasons;
+    for (const auto& reason : module_.dynamic_namespace) reasons += (reasons.empty() ? "" : "; ") + reason;
+    add(codes::namespace_unverifiable, Site{Context::module, path, rule.mark, 0}, std::string("every name visible in the source"), reasons,
+        "module `" + module_.filename + "` changes its own namespace when it runs (" + reasons + "): the names the contract requires cannot be verified from source",
+        "declare the names statically, or check the module at run time (--mode runtime); " + opt_out_hint("namespace"));
+  }
+
+  // A required definition the source shows, but that code the reader cannot follow may rebind or replace.
+  // A rule with a `hash:` pin is judged by its pin instead: the hash covers the decorators' code, and a
+  // definition the pin cannot stand for is reported by it (value-unverifiable).
+  template <typename Fact>
+  bool definition_unsure(const Fact& fact, const Site& site, const std::string& what, bool pinned = false) {
+    if (pinned || !contract_.when_unsure.deny_definitions || fact.unverifiable.empty()) return false;
+    add(codes::definition_unverifiable, site, what, "unknown: " + fact.unverifiable,
+        what + " is defined at line " + std::to_string(fact.line) + " but cannot be verified from source: " + fact.unverifiable,
+        "bind it once by a plain definition the reader can follow (no unknown decorator or later rebinding), or check the module at run time "
+        "(--mode runtime); " + opt_out_hint("definitions"));
+    return true;
+  }
+
+  void report_unknown_imports(const PathRef& path, SourceMark mark, std::string_view rule) {
+    for (const UnknownImport& unknown : module_.unknown_imports) {
+      add(codes::import_unverifiable, {Context::module, path, mark, unknown.line}, std::string(rule), unknown.text,
+          "`" + unknown.text + "` at line " + std::to_string(unknown.line) + " imports a module the source does not name (" + unknown.reason +
+              "): " + std::string(rule) + " cannot be verified",
+          "import the module by a plain `import` statement or a literal name (`importlib.import_module(\"pkg.mod\")`); " + opt_out_hint("imports"));
+    }
+  }
+
+  bool imports_unsure() const { return contract_.when_unsure.deny_imports && !module_.unknown_imports.empty(); }
+
+  // `requires:` follows what the module imports: an import it cannot name may reach a required module.
+  // Reported here only when `imports:` rules have not already reported each unknown import.
+  void check_requires_unsure() {
+    if (contract_.required_contracts.empty() || !imports_unsure() || unknown_imports_reported_) return;
+    const PathRef path{nullptr, "requires", -1};
+    report_unknown_imports(path, contract_.required_contracts.front().mark, "`requires`");
   }
 
   static std::string package_of(const ModuleFacts& module) {
@@ -359,6 +415,7 @@ private:
           "define `" + assignment + "` at module level");
       return;
     }
+    if (definition_unsure(*fact, site, what())) return;
     if (rule.value) {
       check_value(*rule.value, fact->value, codes::variable_value_mismatch, site, what, [&] { return "set `" + rule.name + " = " + rule.value->repr() + "`"; });
     }
@@ -430,6 +487,7 @@ private:
           "define `class " + rule.name + ":` at module level");
       return;
     }
+    if (definition_unsure(*fact, {Context::class_, class_path, rule.mark, fact->line}, "class " + quoted(rule.name), rule.structure_hash.has_value())) return;
     check_structure_hash(rule.structure_hash, *fact, class_path, rule.mark, Context::class_, "class " + quoted(rule.name));
     const PathRef attributes = class_path.child("attributes");
     for (const auto& attribute : rule.attributes) check_attribute(attribute, *fact, attributes);
@@ -444,6 +502,7 @@ private:
             "define `def " + method.name + "(self, ...)` in class " + rule.name);
         continue;
       }
+      if (definition_unsure(*found, {Context::class_, path, method.mark, found->line}, what(), method.structure_hash.has_value())) continue;
       check_callable(method, *found, Site{Context::class_, path, method.mark, found->line}, what);
       check_structure_hash(method.structure_hash, *found, path, method.mark, Context::class_, what());
     }
@@ -735,6 +794,7 @@ private:
   const std::optional<Version> python_version_;  // parsed once per check
   std::optional<CheckTrace> trace_;
   std::vector<Violation>* out_ = nullptr;
+  bool unknown_imports_reported_ = false;
 };
 
 }  // namespace

@@ -12,6 +12,7 @@ public:
 
   std::vector<LintFinding> run() {
     module(contract_.module, "the contract");
+    unused_opt_out();
     std::map<std::string, SourceMark> archs;
     for (const auto& deployment : contract_.deployments) {
       if (auto [it, fresh] = archs.emplace(deployment.arch, deployment.mark); !fresh) {
@@ -129,6 +130,35 @@ private:
         }
       }
     }
+  }
+
+  static bool names_required(const ModuleRule& m) { return m.version || !m.variables.empty() || !m.functions.empty() || !m.classes.empty(); }
+
+  // `when_unsure` allows a kind of unknown fact that no rule of the contract needs: the opt-out does
+  // nothing (a scalar `allow` is reported only when it allows nothing any rule needs).
+  void unused_opt_out() {
+    const Contract::WhenUnsure& unsure = contract_.when_unsure;
+    if (!unsure.written) return;
+    bool names = names_required(contract_.module);
+    for (const auto& deployment : contract_.deployments) {
+      for (const auto& system : deployment.systems) {
+        for (const auto& python : system.pythons) {
+          for (const auto& m : python.modules) names = names || names_required(m);
+        }
+      }
+    }
+    const bool imports = !contract_.required_contracts.empty() ||
+                         (contract_.imports && (contract_.imports->has_allowed || !contract_.imports->forbidden.empty() || contract_.imports->no_cycles));
+    std::vector<std::string> unused;
+    if (!unsure.deny_namespace && !names) unused.push_back("namespace");
+    if (!unsure.deny_definitions && !names) unused.push_back("definitions");
+    if (!unsure.deny_imports && !imports) unused.push_back("imports");
+    const std::size_t allowed = !unsure.deny_namespace + !unsure.deny_definitions + !unsure.deny_imports;
+    if (unused.empty() || (allowed == 3 && unused.size() < 3)) return;
+    std::string kinds;
+    for (const auto& kind : unused) kinds += (kinds.empty() ? "" : ", ") + kind;
+    add("unused-opt-out", unsure.mark, "`when_unsure` allows unknown " + kinds + ", but no rule of the contract needs it: the opt-out has no effect",
+        "remove it (or the kinds no rule needs), so that an opt-out is written only where a rule would otherwise deny");
   }
 
   static bool same_file(const std::string& a, const std::string& b) {

@@ -173,16 +173,39 @@ public:
       contract.deployments.push_back(read_deployment(item, at));
     });
     if (const YAML::Node unsure = root["when_unsure"]; unsure.IsDefined()) {
-      if (!unsure.IsScalar() || (unsure.Scalar() != "deny" && unsure.Scalar() != "allow")) {
-        fail(ContractErrorKind::invalid_value, mark_of(unsure), "`when_unsure` must be `deny` or `allow`, found " + describe_type(unsure),
-             "write `when_unsure: deny` to refuse modules whose source cannot show every name they bind");
-      }
-      contract.deny_when_unsure = unsure.Scalar() == "deny";
+      contract.when_unsure = read_when_unsure(unsure);
+      contract.when_unsure.written = true;
+      contract.when_unsure.mark = mark_of(unsure);
     }
     return contract;
   }
 
 private:
+  // `when_unsure: deny|allow` for every kind of fact, or a mapping `{namespace: .., imports: ..,
+  // definitions: ..}` (a kind left out is denied).
+  Contract::WhenUnsure read_when_unsure(const YAML::Node& node) {
+    const auto verdict = [&](const YAML::Node& value, std::string_view where) {
+      if (!value.IsScalar() || (value.Scalar() != "deny" && value.Scalar() != "allow")) {
+        fail(ContractErrorKind::invalid_value, mark_of(value),
+             "`" + std::string(where) + "` must be `deny` or `allow`, found " + describe_type(value),
+             "write `when_unsure: deny` (the default: a rule that needs what the source cannot show is violated), `when_unsure: allow` "
+             "(every rule judges what the source shows), or a mapping such as `when_unsure: {namespace: allow, imports: deny, definitions: deny}`");
+      }
+      return value.Scalar() == "deny";
+    };
+    Contract::WhenUnsure out;
+    if (!node.IsMap()) {
+      out.deny_namespace = out.deny_imports = out.deny_definitions = verdict(node, "when_unsure");
+      return out;
+    }
+    static constexpr std::array<std::string_view, 3> kKinds = {"namespace", "imports", "definitions"};
+    check_keys(node, kKinds, "`when_unsure`");
+    if (const YAML::Node v = node["namespace"]; v.IsDefined()) out.deny_namespace = verdict(v, "when_unsure.namespace");
+    if (const YAML::Node v = node["imports"]; v.IsDefined()) out.deny_imports = verdict(v, "when_unsure.imports");
+    if (const YAML::Node v = node["definitions"]; v.IsDefined()) out.deny_definitions = verdict(v, "when_unsure.definitions");
+    return out;
+  }
+
   [[noreturn]] void fail(ContractErrorKind kind, SourceMark at, std::string message, std::string hint = {}) const {
     throw ContractError(kind, source_, at.line, at.column, std::move(message), std::move(hint));
   }

@@ -67,8 +67,11 @@ std::string contract_json_schema() {
   top["requires"] = {{"type", json::array({"array", "null"})},
                      {"items", object({{"module", {{"type", "string"}}}, {"contract", {{"type", "string"}}}}, {"module", "contract"})}};
   top["deployments"] = list_of("deployment");
-  top["when_unsure"] = {{"enum", json::array({"deny", "allow"})},
-                        {"description", "deny: a module whose source cannot show every name it binds violates the contract"}};
+  const json verdict = {{"enum", json::array({"deny", "allow"})}};
+  top["when_unsure"] = {{"oneOf", json::array({verdict, object({{"namespace", verdict}, {"imports", verdict}, {"definitions", verdict}})})},
+                        {"description", "deny (the default): a rule that needs what the source cannot show (a namespace changed at import, an "
+                                        "import it cannot name, a definition it cannot follow) is violated; allow: the rule judges what the "
+                                        "source shows. One verdict for all, or one per kind: {namespace, imports, definitions}"}};
   json schema = object(top);
   schema["$schema"] = "http://json-schema.org/draft-07/schema#";
   schema["$id"] = "https://pypi.org/project/importspy/contract.schema.json";

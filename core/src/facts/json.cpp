@@ -131,6 +131,7 @@ private:
       fn.is_async = it->get<bool>();
     }
     fn.line = line(node, path);
+    fn.unverifiable = optional_text(node, "unverifiable", path).value_or("");
     return fn;
   }
 
@@ -149,6 +150,7 @@ private:
       v.value = variables[i].contains("value") ? read_value(variables[i].at("value"), v_path + ".value") : Value::unknown("not recorded");
       v.annotation = optional_text(variables[i], "annotation", v_path);
       v.line = line(variables[i], v_path);
+      v.unverifiable = optional_text(variables[i], "unverifiable", v_path).value_or("");
       module.variables.push_back(std::move(v));
     }
     const json& functions = array(node, "functions", path);
@@ -161,6 +163,7 @@ private:
       ClassFact cls;
       cls.name = text(c, "name", c_path);
       cls.line = line(c, c_path);
+      cls.unverifiable = optional_text(c, "unverifiable", c_path).value_or("");
       const json& attributes = array(c, "attributes", c_path);
       for (size_t k = 0; k < attributes.size(); ++k) {
         const std::string a_path = c_path + ".attributes[" + std::to_string(k) + "]";
@@ -188,6 +191,22 @@ private:
         }
       }
       module.classes.push_back(std::move(cls));
+    }
+    if (node.contains("dynamic_namespace")) {
+      const json& reasons = array(node, "dynamic_namespace", path);
+      for (size_t i = 0; i < reasons.size(); ++i) {
+        const std::string r_path = path + ".dynamic_namespace[" + std::to_string(i) + "]";
+        if (!reasons[i].is_string()) fail(r_path, std::string("expected a string, found ") + reasons[i].type_name());
+        module.dynamic_namespace.push_back(reasons[i].get<std::string>());
+      }
+    }
+    if (node.contains("unknown_imports")) {
+      const json& unknown = array(node, "unknown_imports", path);
+      for (size_t i = 0; i < unknown.size(); ++i) {
+        const std::string u_path = path + ".unknown_imports[" + std::to_string(i) + "]";
+        expect_object(unknown[i], u_path);
+        module.unknown_imports.push_back(UnknownImport{text(unknown[i], "text", u_path), optional_text(unknown[i], "reason", u_path).value_or(""), line(unknown[i], u_path)});
+      }
     }
     return module;
   }
@@ -244,8 +263,10 @@ json function_to_json(const FunctionFact& fn) {
     if (p.default_value) param["default"] = value_to_json(*p.default_value);
     params.push_back(std::move(param));
   }
-  return {{"name", fn.name}, {"parameters", std::move(params)}, {"return_annotation", optional_json(fn.return_annotation)},
-          {"kind", kCallableKinds[static_cast<size_t>(fn.kind)]}, {"async", fn.is_async}, {"line", fn.line}};
+  json out = {{"name", fn.name}, {"parameters", std::move(params)}, {"return_annotation", optional_json(fn.return_annotation)},
+              {"kind", kCallableKinds[static_cast<size_t>(fn.kind)]}, {"async", fn.is_async}, {"line", fn.line}};
+  if (!fn.unverifiable.empty()) out["unverifiable"] = fn.unverifiable;
+  return out;
 }
 
 }  // namespace
@@ -265,7 +286,9 @@ std::string facts_to_json(const FactsDocument& document) {
   const ModuleFacts& m = document.module;
   json variables = json::array(), functions = json::array(), classes = json::array();
   for (const auto& v : m.variables) {
-    variables.push_back({{"name", v.name}, {"value", value_to_json(v.value)}, {"annotation", optional_json(v.annotation)}, {"line", v.line}});
+    json variable = {{"name", v.name}, {"value", value_to_json(v.value)}, {"annotation", optional_json(v.annotation)}, {"line", v.line}};
+    if (!v.unverifiable.empty()) variable["unverifiable"] = v.unverifiable;
+    variables.push_back(std::move(variable));
   }
   for (const auto& fn : m.functions) functions.push_back(function_to_json(fn));
   for (const auto& c : m.classes) {
@@ -276,11 +299,20 @@ std::string facts_to_json(const FactsDocument& document) {
     }
     for (const auto& fn : c.methods) methods.push_back(function_to_json(fn));
     for (const auto& b : c.superclasses) bases.push_back({{"name", b.name}, {"qualified", b.qualified}});
-    classes.push_back({{"name", c.name}, {"attributes", std::move(attributes)}, {"methods", std::move(methods)}, {"superclasses", std::move(bases)}, {"line", c.line}});
+    json cls = {{"name", c.name}, {"attributes", std::move(attributes)}, {"methods", std::move(methods)}, {"superclasses", std::move(bases)}, {"line", c.line}};
+    if (!c.unverifiable.empty()) cls["unverifiable"] = c.unverifiable;
+    classes.push_back(std::move(cls));
   }
   json out = {{"module",
                {{"name", m.name}, {"filename", m.filename}, {"version", optional_json(m.version)}, {"variables", std::move(variables)},
                 {"functions", std::move(functions)}, {"classes", std::move(classes)}}}};
+  // What the reader could not know, when there is some: a rule that needs it is unverifiable.
+  if (!m.dynamic_namespace.empty()) out["module"]["dynamic_namespace"] = m.dynamic_namespace;
+  if (!m.unknown_imports.empty()) {
+    json unknown = json::array();
+    for (const UnknownImport& u : m.unknown_imports) unknown.push_back({{"text", u.text}, {"reason", u.reason}, {"line", u.line}});
+    out["module"]["unknown_imports"] = std::move(unknown);
+  }
   if (document.environment) {
     const EnvironmentFacts& e = *document.environment;
     out["environment"] = {{"arch", e.arch}, {"os", e.os}, {"python_version", e.python_version}, {"interpreter", e.interpreter}, {"variables", e.variables}};

@@ -42,7 +42,9 @@ constexpr std::array kCodes = {
     ViolationCode{codes::import_not_allowed, C::mismatch, X::module, "The module imports a module none of the contract's `imports.allowed` patterns names."},
     ViolationCode{codes::dependency_violation, C::mismatch, X::module, "A module this one imports, directly or along a chain, violates the contract `requires` names for it."},
     ViolationCode{codes::import_cycle, C::mismatch, X::module, "The module is in an import cycle, which the contract's `imports.no_cycles` rules out."},
-    ViolationCode{codes::namespace_unverifiable, C::invalid, X::module, "The module changes its own namespace when it runs (exec, globals(), setattr, a star import) and the contract says `when_unsure: deny`."},
+    ViolationCode{codes::namespace_unverifiable, C::invalid, X::module, "The contract requires names of a module that changes its own namespace when it runs (exec, globals(), setattr, a star import), and does not allow it with `when_unsure`."},
+    ViolationCode{codes::definition_unverifiable, C::invalid, X::module, "The contract requires a variable, function, class or method that the source defines but that code the reader cannot follow may rebind or replace when the module runs."},
+    ViolationCode{codes::import_unverifiable, C::invalid, X::module, "The contract has import rules and the module imports at least one module the source does not name (a computed `__import__`, `exec`, a loader)."},
 };
 
 }  // namespace

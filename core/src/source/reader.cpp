@@ -704,6 +704,7 @@ public:
     compact(facts_.variables);
     compact(facts_.functions);
     compact(facts_.classes);
+    mark_function_globals();
     try {
       complete_classes(facts_, package_, options_.inheritance);
     } catch (const InheritanceLimitError& error) {
@@ -849,6 +850,7 @@ private:
         statement_start = false;
         continue;
       }
+      if (deferred.any()) skipped_line(deferred);
       if (opens(tok_.kind)) ++brackets;
       if (closes(tok_.kind) && brackets > 0) --brackets;
       statement_start = tok_.kind == TokenKind::newline || tok_.kind == TokenKind::indent || tok_.kind == TokenKind::dedent ||
@@ -873,6 +875,8 @@ private:
 
   // The import statements of a skipped body written on its header's line (`def f(): import x`).
   void deferred_line(Span rest, Deferred deferred) {
+    note_dynamic_imports(rest, deferred);
+    if (deferred.lazy && !rest.empty() && is_word(rest[0], "global")) note_function_global(rest);
     for (Span part : split_top(rest, TokenKind::semi)) {
       if (!part.empty() && (is_word(part[0], "import") || is_word(part[0], "from"))) import_statement(part, deferred);
     }
@@ -1691,6 +1695,7 @@ private:
   void body(Span rest, const Token& header, Scope scope, Flow flow, ClassFact* cls, const MethodScan* method, bool dead, Deferred deferred = {}) {
     if (!rest.empty()) {
       if (!dead) {
+        note_dynamic_imports(rest, deferred_in(scope));
         simple_statements(rest, scope, flow, cls, method);
       } else if (deferred.any()) {
         deferred_line(rest, deferred);
@@ -1743,6 +1748,12 @@ private:
     const std::string_view word = first.kind == TokenKind::name ? raw(first) : std::string_view();  // keywords as written
     const bool is_async = word == "async" && line.size() > 1;
     const std::string_view keyword = is_async ? raw(line[1]) : word;
+    {
+      // A compound statement's header here; its body where it is read (block or same line: body()).
+      const bool compound = keyword == "def" || keyword == "class" || keyword == "if" || keyword == "while" || keyword == "for" ||
+                            keyword == "with" || keyword == "try";
+      note_dynamic_imports(compound ? line.first(find_top(line, TokenKind::colon)) : line, deferred_in(scope));
+    }
 
     if (!decorators.empty() && keyword != "def" && keyword != "class") fail_at(first, "expected 'def' or 'class' after decorators, found " + describe(first));
     if (keyword == "def") return function_def(line, decorators, decorated, is_async, scope, flow, cls, method);
@@ -1793,10 +1804,301 @@ private:
     for (std::size_t i = 0; i < line.size(); ++i) {
       const Token& t = line[i];
       if (t.kind == TokenKind::star && i > 0 && is_word(line[i - 1], "import")) return note(t, "`import *`");
-      if (t.kind != TokenKind::name || i + 1 >= line.size() || line[i + 1].kind != TokenKind::lpar) continue;
-      if (i > 0 && (line[i - 1].kind == TokenKind::dot || is_word(line[i - 1], "def") || is_word(line[i - 1], "class"))) continue;
+      if (t.kind != TokenKind::name) continue;
       const std::string_view word = text(t);
-      if (std::find(std::begin(kDynamic), std::end(kDynamic), word) != std::end(kDynamic)) return note(t, "`" + std::string(word) + "(...)`");
+      const bool called = i + 1 < line.size() && line[i + 1].kind == TokenKind::lpar;
+      const bool after_dot = i > 0 && line[i - 1].kind == TokenKind::dot;
+      const bool dynamic = std::find(std::begin(kDynamic), std::end(kDynamic), word) != std::end(kDynamic);
+      // The module object or a frame's globals reached at import: `sys.modules[__name__]`, `sys._getframe()`,
+      // `inspect.currentframe()`, `.f_globals`; the builtins reached by name; `importlib.reload(...)`.
+      if (word == "modules" && after_dot && i + 2 < line.size() && line[i + 1].kind == TokenKind::lsqb && is_word(line[i + 2], "__name__")) {
+        return note(t, "`sys.modules[__name__]`");
+      }
+      if ((word == "_getframe" || word == "currentframe") && called) return note(t, "`" + std::string(word) + "()`");
+      if ((word == "f_globals" || word == "f_locals") && after_dot) return note(t, "a frame's `" + std::string(word) + "`");
+      if (word == "__builtins__" && !after_dot) return note(t, "`__builtins__`");
+      if (word == "builtins" && !after_dot && i + 2 < line.size() && line[i + 1].kind == TokenKind::dot &&
+          std::find(std::begin(kDynamic), std::end(kDynamic), text(line[i + 2])) != std::end(kDynamic)) {
+        return note(t, "`builtins." + std::string(text(line[i + 2])) + "`");
+      }
+      if (word == "reload" && called) return note(t, "`reload(...)`");
+      if (!dynamic || after_dot || (i > 0 && (is_word(line[i - 1], "def") || is_word(line[i - 1], "class")))) continue;
+      if (called) return note(t, "`" + std::string(word) + "(...)`");
+      // `e = exec`, `from builtins import exec as run`: called later under another name. Not a keyword
+      // argument or an assignment's target (`f(eval=True)`, `vars = {}`).
+      if (i + 1 < line.size() && line[i + 1].kind == TokenKind::equal) continue;
+      return note(t, "`" + std::string(word) + "` used as a value");
+    }
+  }
+
+  // ---- imports by code ----------------------------------------------------------------------------
+  // A call that imports a module by its name (`__import__("x")`, `importlib.import_module("x")` or
+  // `importlib.__import__("x")`, through an alias of importlib or of the function) is an import when
+  // the name is a literal: an ImportFact with the `deferred` flags of where the call runs. Any other
+  // import by code (a computed name, the builtins' `__import__`, `getattr(importlib, ...)`, exec and
+  // eval, runpy, imp, a loader) is an UnknownImport: an import rule cannot be verified against it.
+
+  // The tokens of one logical line of a skipped block (a function body), read a token at a time by
+  // skip_block; scanned when the line ends. Only lines that could call something are kept.
+  void skipped_line(Deferred deferred) {
+    const TokenKind k = tok_.kind;
+    if (k == TokenKind::newline || k == TokenKind::indent || k == TokenKind::dedent || k == TokenKind::end_marker) {
+      if (!skipped_.empty()) {
+        const Span line(skipped_);
+        note_dynamic_imports(line, deferred);
+        if (deferred.lazy && is_word(line[0], "global")) note_function_global(line);
+        skipped_.clear();
+      }
+      return;
+    }
+    if (k == TokenKind::comment || k == TokenKind::nl) return;
+    if (skipped_.size() < 100000) skipped_.push_back(tok_);
+  }
+
+  // `global a, b` in a function body: when the function runs (at import, perhaps) it may rebind them.
+  void note_function_global(Span line) {
+    for (std::size_t i = 1; i < line.size() && function_globals_.size() < 10000; ++i) {
+      if (line[i].kind == TokenKind::name) function_globals_.emplace_back(std::string(text(line[i])), static_cast<int>(line[i].line));
+      if (line[i].kind == TokenKind::semi) break;
+    }
+  }
+
+  // A definition whose name some function declares `global` may be rebound when that function runs: a
+  // rule on it is unverifiable (ImportSpy cannot know whether the function runs at import).
+  void mark_function_globals() {
+    for (const auto& [name, line] : function_globals_) {
+      const std::string why = "a function declares `global " + name + "` (line " + std::to_string(line) + ") and may rebind it when it runs";
+      for (auto& v : facts_.variables) {
+        if (v.name == name && v.unverifiable.empty()) v.unverifiable = why;
+      }
+      for (auto& f : facts_.functions) {
+        if (f.name == name && f.unverifiable.empty()) f.unverifiable = why;
+      }
+      for (auto& c : facts_.classes) {
+        if (c.name == name && c.unverifiable.empty()) c.unverifiable = why;
+      }
+    }
+  }
+
+  // The names import statements bound so far to importlib, builtins or imp (`import importlib as il`),
+  // or to an import function (`from importlib import import_module as im`): the imports recorded since
+  // the last call are added, so each is looked at once.
+  void refresh_import_aliases() {
+    for (; aliases_seen_ < facts_.imports.size(); ++aliases_seen_) {
+      const ImportFact& fact = facts_.imports[aliases_seen_];
+      if (fact.alias.empty()) continue;
+      if (fact.name.empty()) {
+        if (fact.module == "importlib") import_aliases_.modules[fact.alias] = 'L';
+        if (fact.module == "builtins") import_aliases_.modules[fact.alias] = 'B';
+        if (fact.module == "imp") import_aliases_.modules[fact.alias] = 'I';
+      } else if (fact.module == "importlib" && (fact.name == "import_module" || fact.name == "__import__")) {
+        import_aliases_.functions[fact.alias] = fact.name;
+      }
+    }
+  }
+
+  char module_alias(std::string_view word) {
+    refresh_import_aliases();
+    if (import_aliases_.modules.empty()) return 0;
+    const auto it = import_aliases_.modules.find(std::string(word));
+    return it == import_aliases_.modules.end() ? 0 : it->second;
+  }
+
+  // `import_module` or `__import__` when `word` names importlib's function of that name; empty otherwise.
+  std::string import_function(std::string_view word) {
+    refresh_import_aliases();
+    if (import_aliases_.functions.empty()) return {};
+    const auto it = import_aliases_.functions.find(std::string(word));
+    return it == import_aliases_.functions.end() ? std::string() : it->second;
+  }
+
+  bool names_importlib(const Token& t) {
+    if (t.kind != TokenKind::name) return false;
+    const std::string_view word = text(t);
+    return word == "importlib" || module_alias(word) == 'L';
+  }
+
+  bool names_builtins(const Token& t) {
+    if (t.kind != TokenKind::name) return false;
+    const std::string_view word = text(t);
+    return word == "__builtins__" || word == "builtins" || module_alias(word) == 'B';
+  }
+
+  void unknown_import(Span line, std::size_t from, std::size_t to, std::string reason) {
+    if (facts_.unknown_imports.size() >= 20) return;
+    facts_.unknown_imports.push_back(UnknownImport{span_text(line.subspan(from, std::min(to, line.size() - 1) - from + 1)), std::move(reason),
+                                                   static_cast<int>(line[from].line)});
+  }
+
+  // One argument of a call: positional `index`, or the keyword `keyword`. Empty when absent.
+  std::optional<Span> argument(const std::vector<Span>& args, std::size_t index, std::string_view keyword) const {
+    std::size_t positional = 0;
+    for (Span arg : args) {
+      if (arg.size() >= 2 && arg[0].kind == TokenKind::name && arg[1].kind == TokenKind::equal) {
+        if (text(arg[0]) == keyword) return arg.subspan(2);
+        continue;
+      }
+      if (!arg.empty() && (arg[0].kind == TokenKind::star || arg[0].kind == TokenKind::doublestar)) return Span();  // unpacked: unknown
+      if (positional++ == index) return arg;
+    }
+    return std::nullopt;
+  }
+
+  std::optional<std::string> literal_string(Span s) const {
+    if (s.empty() || !std::all_of(s.begin(), s.end(), [](const Token& t) { return t.kind == TokenKind::string; })) return std::nullopt;
+    const Value v = strings_value(s, src_);
+    if (v.kind() != Value::Kind::string) return std::nullopt;
+    return v.text();
+  }
+
+  static bool is_module_name(std::string_view name) {
+    if (name.empty() || name.front() == '.' || name.back() == '.' || name.find("..") != std::string_view::npos) return false;
+    return std::all_of(name.begin(), name.end(), [](char c) {
+      return c == '.' || c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || (c & 0x80);
+    });
+  }
+
+  // `import_module(name, package)`: a relative name resolved against a literal package, as importlib does.
+  static std::optional<std::string> resolve_import_module(const std::string& name, const std::optional<std::string>& package) {
+    if (!name.starts_with('.')) return is_module_name(name) ? std::optional(name) : std::nullopt;
+    if (!package || !is_module_name(*package)) return std::nullopt;
+    const std::size_t level = name.find_first_not_of('.') == std::string::npos ? name.size() : name.find_first_not_of('.');
+    std::string base = *package;
+    for (std::size_t up = 1; up < level; ++up) {
+      const std::size_t dot = base.rfind('.');
+      if (dot == std::string::npos) return std::nullopt;  // beyond the top-level package: ImportError
+      base.resize(dot);
+    }
+    const std::string rest = name.substr(level);
+    if (rest.empty()) return base;
+    return is_module_name(rest) ? std::optional(base + "." + rest) : std::nullopt;
+  }
+
+  static Deferred deferred_in(Scope scope) { return scope == Scope::method_body ? kLazy : scope == Scope::class_body ? kInClassBody : Deferred{}; }
+
+  void note_dynamic_imports(Span line, Deferred deferred) {
+    static constexpr std::string_view kLoaders[] = {"run_module", "run_path", "spec_from_file_location", "spec_from_loader", "module_from_spec",
+                                                    "exec_module", "load_module", "load_source", "load_compiled", "load_dynamic", "load_package",
+                                                    "SourceFileLoader", "SourcelessFileLoader", "ExtensionFileLoader", "resolve_name", "find_and_load"};
+    // A `def` line's body runs when the function is called: only its header (defaults, annotations) runs here.
+    if (!line.empty() && (is_word(line[0], "def") || (is_word(line[0], "async") && line.size() > 1 && is_word(line[1], "def")))) {
+      const std::size_t colon = find_top(line, TokenKind::colon);
+      if (colon < line.size()) {
+        note_dynamic_imports(line.first(colon), deferred);
+        Deferred lazy = kLazy;
+        lazy.type_checking = deferred.type_checking;
+        note_dynamic_imports(line.subspan(colon + 1), lazy);
+        return;
+      }
+    }
+    for (std::size_t i = 0; i < line.size(); ++i) {
+      const Token& t = line[i];
+      if (t.kind != TokenKind::name) continue;
+      const bool after_dot = i > 0 && line[i - 1].kind == TokenKind::dot;
+      const bool called = i + 1 < line.size() && line[i + 1].kind == TokenKind::lpar;
+      const std::string_view word = text(t);
+      if (!after_dot && names_builtins(t) && i + 1 < line.size() && (line[i + 1].kind == TokenKind::dot || line[i + 1].kind == TokenKind::lsqb) &&
+          !(i > 0 && (is_word(line[i - 1], "import") || is_word(line[i - 1], "from")))) {
+        const std::size_t end = line[i + 1].kind == TokenKind::lsqb ? matching(line, i + 1) : i + 2 < line.size() ? i + 2 : i + 1;
+        const std::string_view member =
+            line[i + 1].kind == TokenKind::dot && i + 2 < line.size() && line[i + 2].kind == TokenKind::name ? text(line[i + 2]) : std::string_view();
+        if (line[i + 1].kind == TokenKind::lsqb || member == "__import__" || member == "exec" || member == "eval") {
+          unknown_import(line, i, end, "the builtins reached by name can import any module");
+        }
+        continue;
+      }
+      if (!called || (i > 0 && (is_word(line[i - 1], "def") || is_word(line[i - 1], "class")))) continue;
+      const std::size_t close = matching(line, i + 1);
+      const std::vector<Span> args = split_top(line.subspan(i + 2, close - i - 2), TokenKind::comma);
+      // The callee: `NAME(`, or `OWNER.NAME(` with OWNER a plain name.
+      const bool owner_importlib = after_dot && i >= 2 && names_importlib(line[i - 2]) && !(i >= 3 && line[i - 3].kind == TokenKind::dot);
+      const std::size_t start = owner_importlib ? i - 2 : i;
+      if (!after_dot && (word == "exec" || word == "eval")) {
+        unknown_import(line, i, close, "`" + std::string(word) + "` runs code that can import any module");
+        continue;
+      }
+      if (!after_dot && word == "getattr" && !args.empty() && args[0].size() == 1 && (names_importlib(args[0][0]) || names_builtins(args[0][0]))) {
+        unknown_import(line, i, close, "an import function reached through `getattr`");
+        continue;
+      }
+      if (std::find(std::begin(kLoaders), std::end(kLoaders), word) != std::end(kLoaders)) {
+        unknown_import(line, start, close, "a loader imports a module the source does not name");
+        continue;
+      }
+      if (after_dot && i >= 2 && line[i - 2].kind == TokenKind::name && (text(line[i - 2]) == "imp" || module_alias(text(line[i - 2])) == 'I')) {
+        if (word != "reload") unknown_import(line, i - 2, close, "the `imp` module imports a module the source does not name");
+        continue;
+      }
+      const std::string function = after_dot ? std::string() : import_function(word);
+      const bool builtin_import = !after_dot && word == "__import__" && function.empty();
+      const bool importlib_import = (owner_importlib && (word == "import_module" || word == "__import__")) || !function.empty();
+      if (after_dot && word == "__import__" && !owner_importlib && !(i >= 2 && names_builtins(line[i - 2]))) {
+        unknown_import(line, i, close, "`__import__` of another object than the builtins");
+        continue;
+      }
+      if (!builtin_import && !importlib_import) continue;
+      const bool is_import_module = owner_importlib ? word == "import_module" : function == "import_module";
+      const std::optional<Span> name_arg = argument(args, 0, "name");
+      const std::optional<std::string> name = name_arg ? literal_string(*name_arg) : std::nullopt;
+      if (!name) {
+        unknown_import(line, start, close, "the module's name is computed, not a literal");
+        continue;
+      }
+      const int at = static_cast<int>(t.line);
+      const std::size_t first = facts_.imports.size();
+      if (is_import_module) {
+        const std::optional<Span> package_arg = argument(args, 1, "package");
+        const std::optional<std::string> package = package_arg ? literal_string(*package_arg) : std::nullopt;
+        const std::optional<std::string> module = resolve_import_module(*name, package);
+        if (!module || (package_arg && !package)) {
+          unknown_import(line, start, close, "a relative name whose package is not a literal, or not a module name");
+          continue;
+        }
+        facts_.imports.push_back({*module, "", "", at});
+      } else {
+        // `__import__(name, globals, locals, fromlist, level)`: `level` makes it relative; `fromlist`
+        // imports the submodules it names.
+        const std::optional<Span> level_arg = argument(args, 4, "level");
+        std::int64_t level = 0;
+        if (level_arg) {
+          const Value v = level_arg->empty() ? Value::unknown("unpacked") : literal(*level_arg, 1, false);
+          if (v.kind() != Value::Kind::integer || v.as_int() < 0 || v.as_int() > 100) {
+            unknown_import(line, start, close, "the import's level is computed, not a literal");
+            continue;
+          }
+          level = v.as_int();
+        }
+        if (!is_module_name(*name) && !(level > 0 && name->empty())) {
+          unknown_import(line, start, close, "the module's name is not a module name");
+          continue;
+        }
+        const std::string module = std::string(static_cast<std::size_t>(level), '.') + *name;
+        const std::optional<Span> fromlist_arg = argument(args, 3, "fromlist");
+        std::vector<std::string> fromlist;
+        if (fromlist_arg) {
+          const Value v = fromlist_arg->empty() ? Value::unknown("unpacked") : literal(*fromlist_arg, 1, false);
+          bool known = v.kind() == Value::Kind::null || v.kind() == Value::Kind::list;
+          if (known && v.kind() != Value::Kind::null) {
+            for (const Value& item : v.items()) {
+              if (item.kind() != Value::Kind::string) known = false;
+              else fromlist.push_back(item.text());
+            }
+          }
+          if (!known) {
+            unknown_import(line, start, close, "the names it imports from the module are computed");
+            continue;
+          }
+        }
+        if (fromlist.empty() || level > 0) facts_.imports.push_back({module, "", "", at});
+        for (const std::string& item : fromlist) {
+          if (item != "*") facts_.imports.push_back({module, item, "", at});
+        }
+      }
+      for (std::size_t k = first; k < facts_.imports.size(); ++k) {
+        facts_.imports[k].lazy = deferred.lazy;
+        facts_.imports[k].type_checking = deferred.type_checking;
+        facts_.imports[k].in_class = deferred.in_class;
+      }
     }
   }
 
@@ -2773,6 +3075,13 @@ private:
   BindingWatch watch_;  // what the names of conditions are bound to (condition_name)
   mutable Positions import_alias_at_;          // alias -> its last import in facts_.imports that binds a module name
   mutable std::size_t imports_indexed_ = 0;    // how many of facts_.imports import_alias_at_ has seen
+  std::vector<Token> skipped_;  // the logical line of a skipped block being read (skipped_line)
+  std::vector<std::pair<std::string, int>> function_globals_;  // `global NAME` in a function body, with its line
+  std::size_t aliases_seen_ = 0;  // of facts_.imports, in import_aliases_
+  struct {
+    std::unordered_map<std::string, char> modules;        // alias → 'L' importlib, 'B' builtins, 'I' imp
+    std::unordered_map<std::string, std::string> functions;  // alias → importlib's `import_module` or `__import__`
+  } import_aliases_;
 };
 
 }  // namespace

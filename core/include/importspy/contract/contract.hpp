@@ -143,10 +143,18 @@ struct Contract {
   std::optional<ImportRules> imports;  // `imports:`: allowed and forbidden imports of the module
   std::vector<RequiredContract> required_contracts;  // `requires:`: contracts of modules along the import chain
   std::vector<DeploymentRule> deployments;  // alternatives; empty: runs anywhere
-  // `when_unsure: deny`: a module whose source cannot show every name it binds (ModuleFacts::
-  // dynamic_namespace: exec, globals(), setattr, star imports at import time) violates the contract
-  // (namespace-unverifiable), as ImportSpy 0.5 denies it; the default (`allow`) checks what the source shows.
-  bool deny_when_unsure = false;
+  // `when_unsure:` what a rule does with a fact the reader marks unknown (docs/contract-language.md,
+  // "Unsure means no"). Deny (the default): the rule reports it unverifiable, a violation. Allow: the
+  // rule judges what the source shows. Per kind of fact: the module's namespace (ModuleFacts::
+  // dynamic_namespace), its imports (ModuleFacts::unknown_imports) and its definitions (the
+  // `unverifiable` of a required variable, function, class or method).
+  struct WhenUnsure {
+    bool deny_namespace = true;
+    bool deny_imports = true;
+    bool deny_definitions = true;
+    bool written = false;  // `when_unsure:` is in the contract (mark: where)
+    SourceMark mark;
+  } when_unsure;
   // Every name declared a secret in any deployment, sorted, each once (filled by the loader): its value
   // is never shown, even where another deployment lists it as a plain variable with a value.
   std::vector<std::string> secret_names;

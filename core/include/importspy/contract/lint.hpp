@@ -9,7 +9,7 @@
 namespace importspy {
 
 struct LintFinding {
-  std::string code;     // duplicate-entry, conflicting-rules, unreachable-deployment
+  std::string code;     // duplicate-entry, conflicting-rules, unreachable-deployment, unused-opt-out
   std::string message;
   std::string hint;
   SourceMark mark;      // where in the contract

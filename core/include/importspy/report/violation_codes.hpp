@@ -49,6 +49,8 @@ inline constexpr std::string_view import_forbidden = "import-forbidden";
 inline constexpr std::string_view import_not_allowed = "import-not-allowed";
 inline constexpr std::string_view dependency_violation = "dependency-violation";
 inline constexpr std::string_view import_cycle = "import-cycle";
+inline constexpr std::string_view definition_unverifiable = "definition-unverifiable";
+inline constexpr std::string_view import_unverifiable = "import-unverifiable";
 }  // namespace codes
 
 // Every code with its category and context, in documentation order.
