@@ -191,7 +191,7 @@ TEST(ReaderUnknownDecorators, a_function_decorated_by_an_unknown_decorator_is_un
   const ModuleFacts m = read_module_source("def wrap(f):\n    return f\n\n@wrap\ndef register(host):\n    pass\n", "pkg/mod.py", "pkg.mod", {});
   ASSERT_EQ(m.functions.size(), 2u);
   EXPECT_TRUE(m.functions[0].unverifiable.empty());
-  EXPECT_EQ(m.functions[1].unverifiable, "decorated by `@wrap`, which may bind the name to another object");
+  EXPECT_EQ(m.functions[1].unverifiable, "decorated at line 4 by `wrap` (defined at line 1), whose result the reader cannot know");
 }
 
 TEST(ReaderUnknownDecorators, the_builtin_descriptors_and_markers_are_known) {
