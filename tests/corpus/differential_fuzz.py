@@ -105,7 +105,9 @@ def run_case(path, result_fd):
     real_import = builtins.__import__
     def recording_import(name, globals=None, locals=None, fromlist=(), level=0):
         module = real_import(name, globals, locals, fromlist, level)
-        if globals is namespace.get("dict") and level == 0:
+        mine = namespace.get("dict")
+        # An import statement passes its globals; a direct call `__import__("m")` may pass none.
+        if level == 0 and (globals is mine or (globals is None and sys._getframe(1).f_globals is mine)):
             out["imports"].append(name)
             for item in fromlist or ():
                 if isinstance(item, str) and name + "." + item in sys.modules:

@@ -18,7 +18,7 @@ from conftest import REPO
 sys.path.insert(0, str(REPO / "tests" / "corpus"))
 import differential_fuzz  # noqa: E402
 
-CASES = int(os.environ.get("IMPORTSPY_DIFFFUZZ_CASES", "150"))
+CASES = int(os.environ.get("IMPORTSPY_DIFFFUZZ_CASES", "120"))
 
 
 def read_facts_driver():
