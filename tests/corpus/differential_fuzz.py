@@ -948,6 +948,34 @@ class Fuzzer:
                 if size == 1:
                     break
                 n = min(len(lines), n * 2)
+        # Blocks: a header and its block deleted, or the header deleted and its block dedented
+        # (line deletion alone cannot remove `if ...:` without breaking the indentation).
+        def width(line):
+            return len(line) - len(line.lstrip(b" \t\x0c"))
+
+        progress = True
+        while progress and budget[0] > 0:
+            progress = False
+            for i, line in enumerate(lines):
+                if not line.rstrip().endswith(b":"):
+                    continue
+                end = i + 1
+                while end < len(lines) and (not lines[end].strip() or width(lines[end]) > width(line)):
+                    end += 1
+                block = lines[i + 1:end]
+                inner = min((width(b) for b in block if b.strip()), default=width(line))
+                shift = inner - width(line)
+                dedented = [b[shift:] if b.strip() else b for b in block]
+                for candidate in (lines[:i] + lines[end:], lines[:i] + dedented + lines[end:]):
+                    if candidate and still(candidate):
+                        lines, progress = candidate, True
+                        break
+                if progress:
+                    break
+        for i in reversed(range(len(lines))):  # what the blocks' removal made removable
+            candidate = lines[:i] + lines[i + 1:]
+            if i < len(lines) and candidate and still(candidate):
+                lines = candidate
         return line_end.join(lines) + (line_end if lines and lines[-1] else b"")
 
     def run_one(self, origin, data):
