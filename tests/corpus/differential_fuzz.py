@@ -118,7 +118,8 @@ def run_case(path, result_fd):
     def recording_import_module(name, package=None):
         module = real_import_module(name, package)
         if sys._getframe(1).f_globals is namespace.get("dict"):
-            out["imports"].append(module.__name__)
+            # The name asked for (`os.path`), not the module's own (`posixpath`).
+            out["imports"].append(importlib.util.resolve_name(name, package) if name.startswith(".") else name)
         return module
     importlib.import_module = recording_import_module
     sys.meta_path.append(StubFinder())
