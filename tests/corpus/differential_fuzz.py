@@ -1065,6 +1065,9 @@ def inputs(seed, cases, seconds):
 
 
 def fuzz(driver, cases=None, seconds=None, seed=0, findings=None, exceptions_path=EXCEPTIONS, shrink=True, quiet=False):
+    import warnings
+    warnings.simplefilter("ignore", SyntaxWarning)  # hypothesmith compiles what it generates
+    warnings.simplefilter("ignore", DeprecationWarning)
     fuzzer = Fuzzer(driver, findings, exceptions_path, shrink, quiet)
     start = time.monotonic()
     count = 0
