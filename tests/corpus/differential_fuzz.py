@@ -328,6 +328,8 @@ def compare(reader_facts, live_facts, live_imports):
     # The reader says it cannot show every name (exec, globals(), setattr on the module...): names and
     # values it does not list are not divergences then.
     dynamic = bool(module.get("dynamic_namespace"))
+    # `from m import *` binds names the reader cannot list without reading m.
+    star = any(len(imp) > 1 and imp[1] == "*" for imp in reader_facts.get("imports", []))
     # Variables: a known value must be the value CPython bound; a variable must exist.
     for name, var in ours_v.items():
         if marked(var):
@@ -342,7 +344,7 @@ def compare(reader_facts, live_facts, live_imports):
             out.append(("variable-is-definition-live", name, value, "function" if name in live_f else "class"))
     for name, var in live_v.items():
         # A name bound to a value no rule can name (a module's function, an object) is left out.
-        if dynamic or name in imported:
+        if dynamic or star or name in imported:
             continue
         if name not in ours_v and name not in ours_f and name not in ours_c and not unknown(var.get("value", {"$unknown": ""})):
             out.append(("variable-live-only", name, None, var.get("value")))
@@ -358,7 +360,7 @@ def compare(reader_facts, live_facts, live_imports):
         else:
             out.append(("function-reader-only", name, signature(fn), "variable" if name in live_v else "class" if name in live_c else None))
     for name in live_f:
-        if name not in ours_f and not dynamic:
+        if name not in ours_f and not dynamic and not star:
             out.append(("function-live-only", name, None, signature(live_f[name])))
     # Classes.
     for name, cls in ours_c.items():
@@ -389,7 +391,7 @@ def compare(reader_facts, live_facts, live_imports):
             if a in live_a and not unknown(value) and not unknown(live_a[a].get("value")) and value != live_a[a].get("value"):
                 out.append(("class-attribute-value", name + "." + a, value, live_a[a].get("value")))
     for name in live_c:
-        if name not in ours_c and not dynamic:
+        if name not in ours_c and not dynamic and not star:
             out.append(("class-live-only", name, None, superclass_names(live_c[name])))
     # Imports: whatever CPython imported from the module's code, the reader must name.
     if not any(module.get(k) or reader_facts.get(k) for k in ("unknown_imports", "imports_unknown", "dynamic_imports")):
@@ -444,6 +446,16 @@ def load_exceptions(path=EXCEPTIONS):
     for e in entries:
         e["_used"] = 0
     return entries
+
+
+def source_text(data):
+    """The text the exceptions' patterns search: as CPython decodes it (coding declaration, universal
+    newlines), else UTF-8 with replacements."""
+    try:
+        import importlib.util
+        return importlib.util.decode_source(data)
+    except Exception:
+        return data.decode("utf-8", "replace").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def excepted(divergence, source_text, exceptions):
@@ -979,7 +991,7 @@ class Fuzzer:
     def run_one(self, origin, data):
         outcome, divergences = self.evaluate(data)
         self.counts[outcome] = self.counts.get(outcome, 0) + 1
-        text = data.decode("utf-8", "replace").replace("\r\n", "\n").replace("\r", "\n")
+        text = source_text(data)
         reported = set()
         for d in divergences:
             k = self.key(d)
