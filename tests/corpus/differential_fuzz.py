@@ -393,8 +393,11 @@ def compare(reader_facts, live_facts, live_imports):
                 compare_functions(name + "." + m, fn, live_m[m], out)
             else:
                 out.append(("method-reader-only", name + "." + m, signature(fn), None))
+        # Members inherited from a class of another module are not the reader's to list.
+        foreign = any(isinstance(b, dict) and b.get("name") not in ours_c and not str(b.get("qualified", "")).startswith("builtins.")
+                      for b in cls.get("superclasses", []))
         for m in live_m:
-            if m not in ours_m:
+            if m not in ours_m and not foreign:
                 out.append(("method-live-only", name + "." + m, None, signature(live_m[m])))
         ours_a, live_a = by_name(cls.get("attributes")), by_name(lcls.get("attributes"))
         for a, attr in ours_a.items():
