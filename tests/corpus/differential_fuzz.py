@@ -489,7 +489,9 @@ def excepted(divergence, source_text, exceptions, raw=b""):
             continue
         if "source" in e:
             pattern = e["source"].replace("{name}", re.escape(where.rsplit(".", 1)[-1])).replace("{where}", re.escape(where))
-            if not re.search(pattern, source_text, re.M):
+            # Continuation lines joined too: `with \\\n x as NAME` is `with x as NAME`.
+            joined = re.sub(r"\\\n[ \t\f]*", " ", source_text)
+            if not re.search(pattern, source_text, re.M) and not re.search(pattern, joined, re.M):
                 continue
         if "raw" in e and not re.search(e["raw"], raw.decode("latin-1"), re.M):
             continue
