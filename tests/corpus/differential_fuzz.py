@@ -414,6 +414,8 @@ def compare(reader_facts, live_facts, live_imports):
         named = set()
         for imp in reader_facts.get("imports", []):
             mod, attr = imp[0], imp[1]
+            if len(imp) > 5 and imp[5]:
+                continue  # under `if TYPE_CHECKING:`: the reader says it never runs
             named.add(mod)
             if attr and attr != "*":
                 named.add(mod + "." + attr)
