@@ -1,0 +1,6 @@
+def replace(c):
+    return 'gone'
+@replace
+class Plugin:
+    def run(self):
+        pass

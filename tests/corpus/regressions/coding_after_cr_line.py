@@ -1,0 +1,2 @@
+#!/usr/bin/env python# coding: latin-1
+x = 'é'

@@ -1,0 +1,3 @@
+# coding: utf-7
+x = 1
+#+AAo-import subprocess

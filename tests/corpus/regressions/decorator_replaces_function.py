@@ -1,0 +1,5 @@
+def replace(f):
+    return 42
+@replace
+def register(host):
+    pass

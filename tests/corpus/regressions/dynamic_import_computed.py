@@ -1,0 +1,2 @@
+name = 'sub' + 'process'
+mod = __import__(name)

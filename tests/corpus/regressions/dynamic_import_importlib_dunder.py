@@ -1,0 +1,2 @@
+import importlib
+importlib.__import__('subprocess')

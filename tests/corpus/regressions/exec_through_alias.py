@@ -1,0 +1,3 @@
+run = exec
+x = 1
+run('x = 2')

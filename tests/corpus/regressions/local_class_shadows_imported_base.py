@@ -1,0 +1,5 @@
+from collections import OrderedDict as Base
+class Base:
+    pass
+class Plugin(Base):
+    pass

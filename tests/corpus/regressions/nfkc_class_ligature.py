@@ -1,0 +1,4 @@
+class ﬁlter:
+    ｎame = 'x'
+    def ﬁrst(self):
+        pass

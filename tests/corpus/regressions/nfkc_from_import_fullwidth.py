@@ -1,0 +1,1 @@
+from ｓubprocess import run

@@ -1,0 +1,5 @@
+err = 1
+try:
+    raise ValueError
+except ValueError as err:
+    pass

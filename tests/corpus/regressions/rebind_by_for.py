@@ -1,0 +1,3 @@
+flag = 1
+for flag in [2]:
+    pass

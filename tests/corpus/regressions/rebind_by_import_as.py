@@ -1,0 +1,2 @@
+json = 'text'
+import os as json

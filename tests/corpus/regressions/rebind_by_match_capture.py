@@ -1,0 +1,4 @@
+mode = 1
+match 2:
+    case mode:
+        pass

@@ -1,0 +1,3 @@
+size = 1
+if (size := 2):
+    pass

@@ -1,0 +1,63 @@
+"""The differential fuzzer (tests/corpus/differential_fuzz.py), a short deterministic run on this interpreter.
+
+The C++ reader (the test-only driver `importspy_read_facts`, built by scripts/test.sh in build/ or named
+by IMPORTSPY_READ_FACTS) and this CPython, sandboxed, read the same inputs: the regression cases of
+tests/corpus/regressions/, this interpreter's own tokenizer/grammar/coding test inputs mutated,
+programs generated at the attack classes and hypothesmith's. Any divergence not listed in
+tests/corpus/differential_exceptions.toml fails, printed with its shrunk reproducer.
+scripts/fuzz-differential.sh runs the same for long.
+"""
+
+import os
+import sys
+
+import pytest
+
+from conftest import REPO
+
+sys.path.insert(0, str(REPO / "tests" / "corpus"))
+import differential_fuzz  # noqa: E402
+
+CASES = int(os.environ.get("IMPORTSPY_DIFFFUZZ_CASES", "120"))
+
+
+def read_facts_driver():
+    named = os.environ.get("IMPORTSPY_READ_FACTS")
+    if named:
+        return named
+    for build in ("build", "build-sanitize"):
+        candidate = REPO / build / "tests" / "cpp" / "importspy_read_facts"
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            return str(candidate)
+    return None
+
+
+@pytest.fixture(scope="module")
+def driver():
+    found = read_facts_driver()
+    if not found:
+        pytest.skip("no reader driver: build build/ (scripts/bootstrap.sh) or set IMPORTSPY_READ_FACTS")
+    return found
+
+
+def test_exceptions_file_names_a_class_and_a_reason_for_each_entry():
+    entries = differential_fuzz.load_exceptions()
+    assert entries, "tests/corpus/differential_exceptions.toml lists no exception"
+    for entry in entries:
+        assert entry.get("id") and entry.get("class") and entry.get("why"), f"exception without id, class or why: {entry}"
+        classes = entry["class"] if isinstance(entry["class"], list) else [entry["class"]]
+        for name in classes:
+            assert name == "*" or name in differential_fuzz.CLASSES, f"unknown class {name!r} in {entry['id']}"
+
+
+def test_every_regression_case_is_valid_python_for_this_interpreter():
+    for origin, data in differential_fuzz.regression_inputs():
+        compile(data, origin, "exec")
+
+
+def test_reader_and_cpython_agree_on_a_short_deterministic_run(driver, tmp_path):
+    fuzzer = differential_fuzz.fuzz(driver, cases=CASES, seed=21, findings=str(tmp_path / "findings"), quiet=True)
+    print(fuzzer.summary())
+    assert fuzzer.counts.get("compared", 0) > CASES // 3, f"too few inputs compared: {fuzzer.summary()}"
+    report = [f"{d[0]} at {d[1]!r} ({origin}): reader {d[2]!r}, CPython {d[3]!r}\n  reproducer: {data!r}" for d, origin, data in fuzzer.new]
+    assert not report, "divergences not in differential_exceptions.toml:\n" + "\n".join(report)
