@@ -534,8 +534,13 @@ nb::object ContractFinder::find_spec(nb::handle fullname_object, nb::handle path
       nb::gil_scoped_release released;
       report = check_module(*contract, environment, *facts, context);
     }
-    // What only running code can tell is left to the runtime stage when the rule has one.
-    if (rule->runtime) std::erase_if(report.violations, [](const Violation& v) { return v.code == "value-unverifiable"; });
+    // What only running code can tell is left to the runtime stage when the rule has one: values, and the
+    // names and definitions the live module settles (imports stay: a live module does not show them).
+    if (rule->runtime) {
+      std::erase_if(report.violations, [](const Violation& v) {
+        return v.code == codes::value_unverifiable || v.code == codes::namespace_unverifiable || v.code == codes::definition_unverifiable;
+      });
+    }
     decide(fullname, *origin, facts->file_sha256.value_or(""), *rule, report, "static");  // raises in enforce mode
     std::string text = decode_python_source(bytes, *origin);
     nb::object loader = nb::getattr(spec, "loader", nb::none());

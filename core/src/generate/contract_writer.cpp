@@ -83,6 +83,15 @@ public:
     if (m.version && Version::parse(*m.version)) line(0, "version: " + quoted(*m.version));
     if (options_.with_hashes && m.file_sha256) line(0, "integrity: {sha256: " + quoted("sha256:" + *m.file_sha256) + "}");
     const auto variables = shown(m.variables);
+    const auto functions = shown(m.functions);
+    const auto classes = shown(m.classes);
+    // A contract the module satisfies: names of a module whose namespace the source cannot settle are
+    // judged as the source shows them, and the contract says so explicitly.
+    if (!m.dynamic_namespace.empty() && (!variables.empty() || !functions.empty() || !classes.empty())) {
+      line(0, "# The module changes its own namespace at import (" + m.dynamic_namespace.front() + "): the names below are");
+      line(0, "# checked as the source shows them. Delete this line to refuse the module instead (unsure means no).");
+      line(0, "when_unsure: {namespace: allow}");
+    }
     if (!variables.empty()) {
       line(0, "variables:");
       for (const VariableFact* v : variables) {
@@ -91,27 +100,38 @@ public:
         if (auto a = annotation_text(v->annotation)) line(2, "annotation: " + quoted(*a));
       }
     }
-    const auto functions = shown(m.functions);
     if (!functions.empty()) {
       line(0, "functions:");
       for (const FunctionFact* f : functions) function(*f, 1);
     }
-    const auto classes = shown(m.classes);
     if (!classes.empty()) {
       line(0, "classes:");
       for (const ClassFact* c : classes) class_(*c);
     }
     if (options_.environment) deployment(*options_.environment);
+    // Definitions the source cannot settle are no requirement the module could be shown to meet.
+    if (!left_out_.empty()) {
+      line(0, "# Left out, since the source cannot show what the module binds to them (check them with --mode runtime):");
+      for (const std::string& entry : left_out_) line(0, "#   " + entry);
+    }
     return out_;
   }
 
 private:
   // The entries a contract lists: every one, or only the public ones.
+  // Facts the reader marks unverifiable are left out, and listed in a comment at the end.
   template <typename Fact>
-  std::vector<const Fact*> shown(const std::vector<Fact>& facts) const {
+  std::vector<const Fact*> shown(const std::vector<Fact>& facts) {
     std::vector<const Fact*> out;
     for (const auto& fact : facts) {
-      if (options_.include_private || !is_private(fact.name)) out.push_back(&fact);
+      if (!options_.include_private && is_private(fact.name)) continue;
+      if constexpr (requires { fact.unverifiable; }) {
+        if (!fact.unverifiable.empty()) {
+          left_out_.push_back("`" + fact.name + "`: " + fact.unverifiable);
+          continue;
+        }
+      }
+      out.push_back(&fact);
     }
     return out;
   }
@@ -194,6 +214,7 @@ private:
 
   const GenerateOptions& options_;
   std::string out_;
+  std::vector<std::string> left_out_;  // "`name`: why", for the closing comment
 };
 
 }  // namespace
