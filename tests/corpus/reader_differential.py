@@ -1170,13 +1170,16 @@ def set_target(spec):
 def unverifiable_names(ours):
     """The module's names the reader marks unverifiable: a rule on them is a "no" whatever their facts."""
     m = ours["module"]
-    return {x["name"] for kind in ("variables", "functions", "classes") for x in m.get(kind, []) if x.get("unverifiable")}
+    names = {x["name"] for kind in ("variables", "functions", "classes") for x in m.get(kind, []) if x.get("unverifiable")}
+    return names | {f"{c['name']}.{f['name']}" for c in m.get("classes", []) for f in c.get("methods", []) if f.get("unverifiable")}
 
 
 def more_careful(difference, unverifiable=frozenset()):
     key, ours, oracle = difference
-    subject = key.split(" ")[1].split("(")[0].split(".")[0] if " " in key else ""
-    if subject in unverifiable:
+    words = key.split(" ")
+    subject = words[1].split("(")[0].split(".")[0] if len(words) > 1 else ""
+    method = subject + "." + words[3].split("(")[0].split(".")[0] if len(words) > 3 and words[0] == "class" and words[2] == "def" else ""
+    if subject in unverifiable or method in unverifiable:
         return True
     if oracle == "<absent>":
         return ours != "<absent>"

@@ -2258,6 +2258,12 @@ private:
     if (fact.kind == CallableKind::property && find_at(cls->methods, class_members_.methods, fact.name)) return;  // the getter defines it; setters follow
     remove_attribute(*cls, fact.name, flow.conditional);
     const std::string name = fact.name;
+    if (flow.conditional) {
+      // The method bound when the class body has run is the earlier one or this one: not known.
+      if (FunctionFact* earlier = find_at(cls->methods, class_members_.methods, name); earlier && earlier->unverifiable.empty()) {
+        earlier->unverifiable = "may be defined again at line " + std::to_string(fact.line);
+      }
+    }
     bind_at(cls->methods, class_members_.methods, name, std::move(fact), flow.conditional);
   }
 

@@ -270,3 +270,16 @@ TEST(ReaderBindings, an_import_after_a_local_class_of_its_name_is_the_base) {
 
 }  // namespace
 }  // namespace importspy
+
+namespace importspy {
+namespace {
+
+TEST(ReaderBindings, a_method_defined_again_under_an_undecided_condition_is_unverifiable) {
+  const ModuleFacts facts = read("import os\nclass C:\n    if os.environ.get('X'):\n        def f(self, a):\n            pass\n    else:\n        def f(self):\n            pass\n");
+  const FunctionFact* f = find_method(*facts.find_class("C"), "f");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->unverifiable, "may be defined again at line 7");
+}
+
+}  // namespace
+}  // namespace importspy
