@@ -174,4 +174,7 @@ def test_twenty_thousand_chained_links_never_kill_the_cli(project, shape, parser
     if parser == "reader":
         assert result.returncode == 0, result.stdout + result.stderr
     else:
-        assert result.returncode != 0 and "deep.py" in result.stdout + result.stderr, result.stdout + result.stderr
+        # CPython's own parser refuses such depth on some versions (an error naming the file) and reads it
+        # on others (CPython 3.10 reads 20,000 chained calls or slices): either way, no crash.
+        assert result.returncode in (0, 2), result.stdout + result.stderr
+        assert result.returncode == 0 or "deep.py" in result.stdout + result.stderr, result.stdout + result.stderr
