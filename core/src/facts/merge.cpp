@@ -122,6 +122,9 @@ void complete_class(ClassFact& live, const ClassFact* source) {
       if (written.name != attribute.name || written.kind != attribute.kind) continue;
       attribute.line = written.line;
       written_if_same(attribute.annotation, written.annotation);
+      // An instance attribute the live class names (`__static_attributes__`, CPython 3.13+) has no value
+      // until an instance exists: the one its `self.x = ...` writes, as on versions without that list.
+      if (attribute.kind == AttributeKind::instance_attribute && attribute.value.is_unknown()) attribute.value = written.value;
     }
   }
   // Instance attributes set through `self.x = ...` exist only once an instance is made: the source's,

@@ -261,3 +261,27 @@ deployments:
 )");
   EXPECT_EQ(referenced_environment_names(*contract), (std::vector<std::string>{"A", "B", "C", "D"}));
 }
+
+namespace importspy {
+namespace {
+
+// CPython 3.13+ names a class's instance attributes (`__static_attributes__`) without values: the value
+// its `self.x = ...` writes comes from the source, as on earlier versions.
+TEST(MergeRuntimeFacts, an_instance_attribute_the_live_class_names_takes_its_written_value) {
+  ModuleFacts source, live;
+  ClassFact written{"Extension"};
+  written.line = 5;
+  written.attributes.push_back({"label", AttributeKind::instance_attribute, Value::string("hello"), std::nullopt, 9});
+  source.classes.push_back(written);
+  ClassFact running{"Extension"};
+  running.line = 5;
+  running.attributes.push_back({"label", AttributeKind::instance_attribute, Value::unknown("set on instances"), std::nullopt, 0});
+  live.classes.push_back(running);
+  const ModuleFacts merged = merge_runtime_facts(source, live);
+  ASSERT_EQ(merged.classes.size(), 1u);
+  ASSERT_EQ(merged.classes[0].attributes.size(), 1u);
+  EXPECT_EQ(merged.classes[0].attributes[0].value, Value::string("hello"));
+}
+
+}  // namespace
+}  // namespace importspy
