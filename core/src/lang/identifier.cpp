@@ -1,4 +1,5 @@
 #include "importspy/lang/identifier.hpp"
+#include "importspy/util/utf8.hpp"
 
 #include <algorithm>
 #include <cstdint>
@@ -83,24 +84,6 @@ bool decode(std::string_view s, std::vector<char32_t>& out) {
   return true;
 }
 
-void encode(char32_t cp, std::string& out) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
 }  // namespace
 
 bool is_ascii_name(std::string_view name) {
@@ -153,7 +136,7 @@ std::string identifier_nfkc(std::string_view name) {
   }
   std::string out;
   out.reserve(name.size());
-  for (const char32_t cp : composed) encode(cp, out);
+  for (const char32_t cp : composed) append_utf8(out, cp);
   return out;
 }
 

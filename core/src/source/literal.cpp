@@ -1,4 +1,5 @@
 #include "importspy/source/literal.hpp"
+#include "importspy/util/utf8.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -35,24 +36,6 @@ std::string to_decimal(std::string_view digits, int base) {
   }
   const std::size_t first = decimal.find_first_not_of('0');
   return first == std::string::npos ? "0" : decimal.substr(first);
-}
-
-void append_utf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
 }
 
 std::string bytes_repr(std::string_view bytes) {
