@@ -21,7 +21,11 @@ if [[ ! -f "$repo_root/build/CMakeCache.txt" ]]; then
   cmake -S "$repo_root" -B "$repo_root/build" -G Ninja >/dev/null
 fi
 cmake --build "$repo_root/build" --target importspy_read_facts >/dev/null
-driver="$repo_root/build/tests/cpp/importspy_read_facts"
+# A copy, so that rebuilding during a long run does not pull the driver from under it.
+driver_dir="$(mktemp -d)"
+trap 'rm -rf "$driver_dir"' EXIT
+cp "$repo_root/build/tests/cpp/importspy_read_facts" "$driver_dir/"
+driver="$driver_dir/importspy_read_facts"
 
 status=0
 for version in "${versions[@]}"; do

@@ -192,6 +192,11 @@ private:
       }
       module.classes.push_back(std::move(cls));
     }
+    if (node.contains("version_unknown")) {
+      const json& unknown = node.at("version_unknown");
+      if (!unknown.is_boolean()) fail(path + ".version_unknown", "expected true or false");
+      module.version_unknown = unknown.get<bool>() && !module.version;
+    }
     if (node.contains("dynamic_namespace")) {
       const json& reasons = array(node, "dynamic_namespace", path);
       for (size_t i = 0; i < reasons.size(); ++i) {
@@ -307,6 +312,7 @@ std::string facts_to_json(const FactsDocument& document) {
                {{"name", m.name}, {"filename", m.filename}, {"version", optional_json(m.version)}, {"variables", std::move(variables)},
                 {"functions", std::move(functions)}, {"classes", std::move(classes)}}}};
   // What the reader could not know, when there is some: a rule that needs it is unverifiable.
+  if (m.version_unknown) out["module"]["version_unknown"] = true;
   if (!m.dynamic_namespace.empty()) out["module"]["dynamic_namespace"] = m.dynamic_namespace;
   if (!m.unknown_imports.empty()) {
     json unknown = json::array();

@@ -40,6 +40,26 @@ TEST(FactsJson, round_trips_through_facts_to_json) {
   EXPECT_EQ(second.module.functions[0].parameters[0].default_value, Value::integer(3));
 }
 
+TEST(FactsJson, an_unknown_version_is_written_and_read_back) {
+  ModuleFacts module;
+  module.filename = "m.py";
+  module.version_unknown = true;
+  const std::string written = facts_to_json(FactsDocument{module, std::nullopt});
+  EXPECT_NE(written.find("\"version_unknown\": true"), std::string::npos) << written;
+  EXPECT_TRUE(parse_facts_json(written, "a.json").module.version_unknown);
+  module.version_unknown = false;
+  EXPECT_EQ(facts_to_json(FactsDocument{module, std::nullopt}).find("version_unknown"), std::string::npos);
+}
+
+TEST(FactsJson, a_version_unknown_that_is_not_a_boolean_names_its_path) {
+  try {
+    parse_facts_json(R"({"module": {"filename": "m.py", "version_unknown": "yes"}})", "facts.json");
+    FAIL() << "expected an error";
+  } catch (const FactsError& e) {
+    EXPECT_NE(std::string(e.what()).find("$.module.version_unknown"), std::string::npos) << e.what();
+  }
+}
+
 TEST(FactsJson, errors_name_the_source_and_json_path) {
   try {
     parse_facts_json(R"({"module": {"filename": "m.py", "classes": [{"name": "C", "attributes": [{"name": "x", "type": "static"}]}]}})", "facts.json");

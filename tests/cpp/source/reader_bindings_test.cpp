@@ -53,6 +53,12 @@ TEST(ReaderBindings, an_imported_version_is_no_longer_the_literal_assigned_above
   EXPECT_TRUE(facts.version_unknown);
 }
 
+TEST(ReaderBindings, a_version_assigned_in_a_try_body_is_bound_but_unknown) {
+  const ModuleFacts facts = read("try:\n    __version__ = '1.0'\nexcept ValueError as err:\n    pass\n");
+  EXPECT_FALSE(facts.version.has_value());
+  EXPECT_TRUE(facts.version_unknown);
+}
+
 TEST(ReaderBindings, an_import_in_a_class_body_replaces_the_method_defined_above) {
   const ModuleFacts facts = read("class C:\n    def x(self):\n        pass\n    import os as x\n");
   EXPECT_EQ(method(facts, "C", "x"), nullptr);
