@@ -244,6 +244,8 @@ private:
         add(codes::import_not_allowed, {Context::module, path, rules.mark, fact.line}, allowed_text(rules), import_text(fact, module),
             import_kind(fact) + " of " + quoted(submodule.empty() ? module : submodule) + " is not among the allowed imports",
             "remove the import, or add a pattern for it to `imports.allowed`");
+      } else if (fact.name == "*") {
+        star_import_unsure(fact, module, rules, path);
       }
     }
     if ((rules.has_allowed || !rules.forbidden.empty() || rules.no_cycles) && imports_unsure()) {
@@ -295,6 +297,21 @@ private:
           "`" + unknown.text + "` at line " + std::to_string(unknown.line) + " imports a module the source does not name (" + unknown.reason +
               "): " + std::string(rule) + " cannot be verified",
           "import the module by a plain `import` statement or a literal name (`importlib.import_module(\"pkg.mod\")`); " + opt_out_hint("imports"));
+    }
+  }
+
+  // `from pkg import *` also imports the submodules that pkg's `__all__` names, which this module's source
+  // does not show: a forbidden pattern under pkg may be imported. (An allowed pattern that admits pkg
+  // admits its submodules too.)
+  void star_import_unsure(const ImportFact& fact, const std::string& module, const ImportRules& rules, const PathRef& path) {
+    if (!contract_.when_unsure.deny_imports) return;
+    for (const ImportPattern& forbidden : rules.forbidden) {
+      if (!forbidden.module.starts_with(module + ".")) continue;
+      add(codes::import_unverifiable, {Context::module, path, forbidden.mark, fact.line}, forbidden.written, import_text(fact, module),
+          "`" + import_text(fact, module) + "` at line " + std::to_string(fact.line) + " also imports the submodules of `" + module +
+              "` that its `__all__` names, which this module's source does not show: whether it imports " + quoted(forbidden.module) +
+              " (forbidden by " + quoted(forbidden.written) + ") cannot be verified",
+          "import the names this module needs explicitly (`from " + module + " import name`); " + opt_out_hint("imports"));
     }
   }
 

@@ -184,6 +184,35 @@ TEST(CheckUnsure, an_import_the_source_does_not_name_makes_requires_unverifiable
   EXPECT_EQ(v.path, "requires");
 }
 
+// `from pkg import *` imports the submodules pkg's `__all__` names: the source of the importer cannot show them.
+ModuleFacts star_import_module() {
+  ModuleFacts m = module_at();
+  m.name = "plugins.extension";
+  m.imports.push_back(ImportFact{"tools", "*", "*", 2});
+  return m;
+}
+
+TEST(CheckUnsure, a_star_import_makes_a_forbidden_submodule_of_its_package_unverifiable) {
+  const Violation v = only_violation(check_yaml("imports:\n  forbidden: [tools.shell]\n", star_import_module()));
+  EXPECT_EQ(v.code, "import-unverifiable");
+  EXPECT_EQ(v.source_line, 2);
+  EXPECT_EQ(v.actual, "from tools import *");
+  EXPECT_NE(v.message.find("`tools.shell`"), std::string::npos) << v.message;
+  EXPECT_NE(v.hint.find("from tools import name"), std::string::npos) << v.hint;
+}
+
+TEST(CheckUnsure, a_star_import_leaves_forbidden_modules_outside_its_package_alone) {
+  EXPECT_TRUE(check_yaml("imports:\n  forbidden: [subprocess, toolsmith.x]\n", star_import_module()).ok());
+}
+
+TEST(CheckUnsure, a_star_import_from_an_allowed_package_stays_allowed) {
+  EXPECT_TRUE(check_yaml("imports:\n  allowed: [tools]\n", star_import_module()).ok());
+}
+
+TEST(CheckUnsure, a_star_import_under_a_forbidden_submodule_is_judged_by_what_the_source_shows_when_imports_are_allowed) {
+  EXPECT_TRUE(check_yaml("when_unsure: {imports: allow}\nimports:\n  forbidden: [tools.shell]\n", star_import_module()).ok());
+}
+
 TEST(CheckUnsure, each_unknown_import_is_reported_once_when_imports_and_requires_both_need_it) {
   EXPECT_EQ(codes_of(check_yaml("imports:\n  forbidden: [subprocess]\nrequires:\n  - {module: plugins.base, contract: base.yml}\n", dynamic_import_module())),
             (std::vector<std::string>{"import-unverifiable"}));
