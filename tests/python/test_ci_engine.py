@@ -37,8 +37,17 @@ class TestParser:
         assert result.returncode == 1, result.stderr
         assert [v["code"] for v in json.loads(result.stdout)["targets"][0]["violations"]] == ["function-missing"]
 
-    def test_parser_cpython_keeps_the_old_extractor_for_comparison(self, project):
+    def test_parser_cpython_decides_no_condition_so_a_guarded_definition_is_unverifiable(self, project):
         project.write("contract.yml", MAIN_CONTRACT)
+        project.write("m.py", MAIN_GUARDED)
+        result = check(project, "m.py", "-s", "contract.yml", "--parser", "cpython", "--format", "json")
+        assert result.returncode == 1, result.stdout + result.stderr
+        violations = json.loads(result.stdout)["targets"][0]["violations"]
+        assert [v["code"] for v in violations] == ["definition-unverifiable"]
+        assert "this parser does not decide" in violations[0]["actual"]
+
+    def test_parser_cpython_judges_the_guarded_definition_when_the_contract_opts_out(self, project):
+        project.write("contract.yml", "when_unsure: {definitions: allow}\n" + MAIN_CONTRACT)
         project.write("m.py", MAIN_GUARDED)
         result = check(project, "m.py", "-s", "contract.yml", "--parser", "cpython")
         assert result.returncode == 0, result.stdout + result.stderr
@@ -49,7 +58,7 @@ class TestParser:
         project.write("contract.yml", MAIN_CONTRACT)
         path = project.write("m.py", MAIN_GUARDED)
         assert not importspy.check(str(path), str(project.root / "contract.yml")).ok
-        assert importspy.check(str(path), str(project.root / "contract.yml"), parser="cpython").ok
+        assert [v.code for v in importspy.check(str(path), str(project.root / "contract.yml"), parser="cpython").violations] == ["definition-unverifiable"]
         with pytest.raises(ValueError, match="parser must be"):
             importspy.check(str(path), str(project.root / "contract.yml"), parser="ast")
 

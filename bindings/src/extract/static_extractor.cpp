@@ -491,10 +491,12 @@ private:
       deferred_imports(field(s, "body"), true, false);
       FunctionFact fact = function(s, CallableKind::function);
       fact.unverifiable = decorator_problem(s, nullptr);
+      if (conditional && fact.unverifiable.empty()) fact.unverifiable = kDefinedConditionally;
       add_or_replace(facts_.functions, function_at_, std::move(fact), conditional);
     } else if (is(s, t_.ClassDef)) {
       ClassFact fact = class_def(s);
       fact.unverifiable = decorator_problem(s, nullptr);
+      if (conditional && fact.unverifiable.empty()) fact.unverifiable = kDefinedConditionally;
       add_or_replace(facts_.classes, class_at_, std::move(fact), conditional);
     } else if (is(s, t_.Import) || is(s, t_.ImportFrom)) {
       record_import(s, false, false);
@@ -523,6 +525,10 @@ private:
   }
 
   static int line_of(nb::handle node) { return int_field(node, "lineno"); }
+
+  // This extractor decides no condition (the reader does): a definition under any `if`, loop, `try` or
+  // `match` may not be what CPython binds.
+  static constexpr const char* kDefinedConditionally = "defined in code that may not run (an `if`, loop, `try` or `case` this parser does not decide)";
 
   // ---- what keeps a fact from standing for what CPython binds (the reader's rules, core/source/reader.cpp)
 
@@ -958,6 +964,7 @@ private:
     }
     // The getter defines the property; setters follow it.
     if (kind == CallableKind::property && class_index_->methods.contains(fact.name)) return;
+    if (conditional && fact.unverifiable.empty()) fact.unverifiable = kDefinedConditionally;
     add_or_replace(cls.methods, class_index_->methods, std::move(fact), conditional);
   }
 

@@ -85,6 +85,20 @@ Tri tri_not(Tri t) { return t == Tri::yes ? Tri::no : t == Tri::no ? Tri::yes : 
 // Where statements are read: straight-line code or conditional code.
 struct Flow {
   bool conditional = false;
+  // When conditional, the statement that may not run the code, for the reasons facts give: `where` is
+  // "the `if` statement", `because` "which may not run it", `line` the statement's first line.
+  const char* where = nullptr;
+  const char* because = nullptr;
+  int line = 0;
+
+  static Flow under(const char* where, const char* because, const Token& at) { return Flow{true, where, because, static_cast<int>(at.line)}; }
+
+  // Why a definition read in this flow may not be what CPython binds ("defined in the `if` statement at
+  // line 3, which may not run it").
+  std::string why_defined() const {
+    if (!where) return "defined in code that may not run";
+    return std::string("defined in ") + where + " at line " + std::to_string(line) + ", " + because;
+  }
 };
 
 // How an import statement that module code does not run at import time is recorded (ImportFact): lazy
@@ -1422,16 +1436,11 @@ private:
 
   // ---- what the names of a condition are bound to --------------------------------------------------
 
-  // The last import of facts_.imports that binds `alias` as a module-level name (not lazy, not under
-  // TYPE_CHECKING, not in a class body), through an index kept up to date as imports are added.
+  // The last import statement run at module level (not in a function or class body, not in a branch
+  // proved dead or under TYPE_CHECKING) that binds `alias`.
   const ImportFact* import_binding(const std::string& alias) const {
-    for (; imports_indexed_ < facts_.imports.size(); ++imports_indexed_) {
-      const ImportFact& fact = facts_.imports[imports_indexed_];
-      if (fact.lazy || fact.type_checking || fact.in_class || fact.alias.empty()) continue;
-      import_alias_at_[fact.alias] = imports_indexed_;
-    }
-    const auto it = import_alias_at_.find(alias);
-    return it == import_alias_at_.end() ? nullptr : &facts_.imports[it->second];
+    const auto it = import_of_.find(alias);
+    return it == import_of_.end() ? nullptr : &facts_.imports[it->second];
   }
 
   static bool is_immutable_value(const std::string& path) {
@@ -1766,8 +1775,9 @@ private:
         walrus_bindings(header, scope, cls, flow);
         if (keyword == "for") for_targets(header, scope, cls, flow);
       }
-      body(line.subspan(colon + 1), first, scope, Flow{true}, cls, method, false);
-      else_clause(scope, Flow{true}, cls, method);
+      const Flow loop = keyword == "for" ? Flow::under("the `for` loop", "which may not run it", first) : Flow::under("the `while` loop", "which may not run it", first);
+      body(line.subspan(colon + 1), first, scope, loop, cls, method, false);
+      else_clause(scope, loop, cls, method);
       return;
     }
     if (keyword == "with") {
@@ -1776,7 +1786,7 @@ private:
       if (scope != Scope::method_body) {
         const Span header = line.subspan(is_async ? 2 : 1, colon - (is_async ? 2 : 1));
         walrus_bindings(header, scope, cls, flow);
-        inside.conditional = with_items(header, scope, cls, flow) || flow.conditional;
+        if (with_items(header, scope, cls, flow)) inside = Flow::under("the `with` statement", "whose context manager may suppress an exception before it", first);
       }
       return body(line.subspan(colon + 1), first, scope, inside, cls, method, false);
     }
@@ -2116,10 +2126,12 @@ private:
       const bool is_else = is_word(h[0], "else");
       const std::size_t colon = header_colon(h);
       const Tri t = is_else ? Tri::yes : condition(h.subspan(1, colon - 1));
-      if (!is_else && !taken && scope != Scope::method_body) walrus_bindings(h.subspan(1, colon - 1), scope, cls, Flow{flow.conditional || maybe});
+      if (!is_else && !taken && scope != Scope::method_body) walrus_bindings(h.subspan(1, colon - 1), scope, cls, maybe ? Flow::under("the `elif` clause", "which may not be reached", h[0]) : flow);
       const bool dead = taken || t == Tri::no;
       Flow branch = flow;
-      if (!dead && (t == Tri::unknown || maybe)) branch.conditional = true;
+      if (!dead && (t == Tri::unknown || maybe)) {
+        branch = Flow::under(is_else ? "the `else` clause" : is_word(h[0], "elif") ? "the `elif` clause" : "the `if` statement", "which may not run it", h[0]);
+      }
       Deferred deferred;  // what a dead branch's imports are recorded as
       if (scope == Scope::method_body) {
         deferred = kLazy;
@@ -2155,7 +2167,10 @@ private:
           rebind(*caught, Value::unknown("the exception an `except` clause caught"), scope, cls, true, static_cast<int>(h[0].line), "an `except` clause");
         }
       }
-      body(h.subspan(colon + 1), h[0], scope, is_finally ? flow : Flow{true}, cls, method, false);
+      const Flow clause = is_word(h[0], "try")      ? Flow::under("the `try` body", "which may stop before it", h[0])
+                          : is_word(h[0], "except") ? Flow::under("the `except` clause", "which may not run", h[0])
+                                                    : Flow::under("the `else` clause of a `try`", "which may not run", h[0]);
+      body(h.subspan(colon + 1), h[0], scope, is_finally ? flow : clause, cls, method, false);
       if (caught) handler_deletes(*caught, bound_before, scope, cls, static_cast<int>(h[0].line));
       if (!(is_word(tok_, "except") || is_word(tok_, "else") || is_word(tok_, "finally"))) return;
       h = read_line();
@@ -2177,9 +2192,9 @@ private:
         for (const std::string& name : pattern_captures(clause.first(guard))) {
           rebind(name, Value::unknown("captured by a `case` pattern"), scope, cls, true, static_cast<int>(header[0].line), "a `case` pattern");
         }
-        if (guard < clause.size()) walrus_bindings(clause.subspan(guard + 1), scope, cls, Flow{true});
+        if (guard < clause.size()) walrus_bindings(clause.subspan(guard + 1), scope, cls, Flow::under("the `case` clause", "which may not be tried", header[0]));
       }
-      body(header.subspan(colon + 1), header[0], scope, Flow{true}, cls, method, false);
+      body(header.subspan(colon + 1), header[0], scope, Flow::under("the `case` clause", "which may not match", header[0]), cls, method, false);
     }
     if (tok_.kind == TokenKind::dedent) advance();
   }
@@ -2243,7 +2258,7 @@ private:
       } else {
         global_writers_[fact.name] = {std::move(globals), fact.line};
       }
-      bind_function(std::move(fact), flow.conditional);
+      bind_function(std::move(fact), flow);
       return;
     }
     // A method: its body is read for `self.x = ...` (not in static methods), then it is bound.
@@ -2258,6 +2273,7 @@ private:
     if (fact.kind == CallableKind::property && find_at(cls->methods, class_members_.methods, fact.name)) return;  // the getter defines it; setters follow
     remove_attribute(*cls, fact.name, flow.conditional);
     const std::string name = fact.name;
+    defined_conditionally(fact, flow);
     if (flow.conditional) {
       // The method bound when the class body has run is the earlier one or this one: not known.
       if (FunctionFact* earlier = find_at(cls->methods, class_members_.methods, name); earlier && earlier->unverifiable.empty()) {
@@ -2348,7 +2364,7 @@ private:
     }
     compact(fact.methods);
     compact(fact.attributes);
-    bind_class(std::move(fact), flow.conditional);
+    bind_class(std::move(fact), flow);
   }
 
   // ---- simple statements ---------------------------------------------------------------------------
@@ -2476,6 +2492,7 @@ private:
           if (aliased) {
             FunctionFact alias = *aliased;
             alias.name = name;
+            defined_conditionally(alias, flow);
             remove_attribute(*cls, name, flow.conditional);
             bind_at(cls->methods, class_members_.methods, name, std::move(alias), flow.conditional);
           } else {
@@ -2499,7 +2516,7 @@ private:
         if (target.size() == 1 && target[0].kind == TokenKind::name && !is_dunder(text(target[0]))) {
           FunctionFact alias = *aliased;
           alias.name = std::string(text(target[0]));
-          bind_function(std::move(alias), flow.conditional);
+          bind_function(std::move(alias), flow);
         } else {
           module_target(target, value, flow, line);
         }
@@ -2624,7 +2641,16 @@ private:
     if (cls) unbind_at(facts_.classes, class_at_, name);
   }
 
-  void bind_function(FunctionFact fact, bool conditional) {
+  // A definition in code that may not run may leave the name unbound, or bound to what it was before:
+  // CPython may bind something else, and the fact says so.
+  template <typename Fact>
+  static void defined_conditionally(Fact& fact, const Flow& flow) {
+    if (flow.conditional && fact.unverifiable.empty()) fact.unverifiable = flow.why_defined();
+  }
+
+  void bind_function(FunctionFact fact, const Flow& flow) {
+    const bool conditional = flow.conditional;
+    defined_conditionally(fact, flow);
     if (!conditional) unbind_others(fact.name, true, false, true);
     if (conditional) maybe_rebound(fact.name, Scope::module, nullptr, "may be defined again at line " + std::to_string(fact.line));
     const std::string name = fact.name;
@@ -2632,7 +2658,9 @@ private:
     bind_at(facts_.functions, function_at_, name, std::move(fact), conditional);
   }
 
-  void bind_class(ClassFact fact, bool conditional) {
+  void bind_class(ClassFact fact, const Flow& flow) {
+    const bool conditional = flow.conditional;
+    defined_conditionally(fact, flow);
     if (!conditional) unbind_others(fact.name, true, true, false);
     if (conditional) maybe_rebound(fact.name, Scope::module, nullptr, "may be defined again at line " + std::to_string(fact.line));
     const std::string name = fact.name;
@@ -3079,8 +3107,6 @@ private:
   std::unordered_map<std::string, std::size_t> import_of_;  // module name → the last import (in facts_.imports) binding it
   std::vector<std::vector<Token>> buffers_;
   BindingWatch watch_;  // what the names of conditions are bound to (condition_name)
-  mutable Positions import_alias_at_;          // alias -> its last import in facts_.imports that binds a module name
-  mutable std::size_t imports_indexed_ = 0;    // how many of facts_.imports import_alias_at_ has seen
   std::vector<Token> skipped_;  // the logical line of a skipped block being read (skipped_line)
   std::vector<std::pair<std::string, int>> function_globals_;  // `global NAME` in a function body, with its line
   std::size_t aliases_seen_ = 0;  // of facts_.imports, in import_aliases_

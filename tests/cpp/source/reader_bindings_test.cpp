@@ -284,7 +284,74 @@ TEST(ReaderBindings, a_method_defined_again_under_an_undecided_condition_is_unve
   const ModuleFacts facts = read("import os\nclass C:\n    if os.environ.get('X'):\n        def f(self, a):\n            pass\n    else:\n        def f(self):\n            pass\n");
   const FunctionFact* f = find_method(*facts.find_class("C"), "f");
   ASSERT_NE(f, nullptr);
-  EXPECT_EQ(f->unverifiable, "may be defined again at line 7");
+  EXPECT_EQ(f->unverifiable, "defined in the `if` statement at line 3, which may not run it");
+}
+
+// A definition in code that may not run: CPython may leave the name unbound (or bound to what it was),
+// so the fact is unverifiable and says which statement decides.
+TEST(ReaderBindings, a_function_defined_only_under_an_undecided_condition_is_unverifiable) {
+  const ModuleFacts facts = read("import os\nif os.environ.get('X'):\n    def f(a):\n        pass\n");
+  ASSERT_NE(facts.find_function("f"), nullptr);
+  EXPECT_EQ(facts.find_function("f")->unverifiable, "defined in the `if` statement at line 2, which may not run it");
+}
+
+TEST(ReaderBindings, a_class_defined_only_under_an_undecided_condition_is_unverifiable) {
+  const ModuleFacts facts = read("import os\nif os.environ.get('X'):\n    pass\nelif os.name:\n    class C:\n        pass\n");
+  ASSERT_NE(facts.find_class("C"), nullptr);
+  EXPECT_EQ(facts.find_class("C")->unverifiable, "defined in the `elif` clause at line 4, which may not run it");
+}
+
+TEST(ReaderBindings, a_method_defined_only_under_an_undecided_condition_is_unverifiable) {
+  const ModuleFacts facts = read("import os\nclass C:\n    if os.environ.get('X'):\n        def f(self):\n            pass\n");
+  const FunctionFact* f = find_method(*facts.find_class("C"), "f");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->unverifiable, "defined in the `if` statement at line 3, which may not run it");
+}
+
+TEST(ReaderBindings, a_definition_in_a_try_body_is_unverifiable) {
+  const ModuleFacts facts = read("try:\n    import _speedups\n    def f():\n        pass\nexcept ImportError:\n    pass\n");
+  ASSERT_NE(facts.find_function("f"), nullptr);
+  EXPECT_EQ(facts.find_function("f")->unverifiable, "defined in the `try` body at line 1, which may stop before it");
+}
+
+TEST(ReaderBindings, a_fallback_definition_in_an_except_clause_is_unverifiable) {
+  const ModuleFacts facts = read("try:\n    from _speedups import encode\nexcept ImportError:\n    def encode(s):\n        return s\n");
+  ASSERT_NE(facts.find_function("encode"), nullptr);
+  EXPECT_EQ(facts.find_function("encode")->unverifiable, "defined in the `except` clause at line 3, which may not run");
+}
+
+TEST(ReaderBindings, a_definition_in_a_loop_body_is_unverifiable) {
+  const ModuleFacts facts = read("for _ in range(0):\n    class C:\n        pass\nwhile False:\n    def g():\n        pass\n");
+  ASSERT_NE(facts.find_class("C"), nullptr);
+  EXPECT_EQ(facts.find_class("C")->unverifiable, "defined in the `for` loop at line 1, which may not run it");
+}
+
+TEST(ReaderBindings, a_definition_under_a_context_manager_that_may_suppress_is_unverifiable) {
+  const ModuleFacts facts = read("import contextlib\nwith contextlib.suppress(ImportError):\n    import _x\n    def f():\n        pass\n");
+  ASSERT_NE(facts.find_function("f"), nullptr);
+  EXPECT_EQ(facts.find_function("f")->unverifiable,
+            "defined in the `with` statement at line 2, whose context manager may suppress an exception before it");
+}
+
+TEST(ReaderBindings, a_definition_in_a_case_clause_is_unverifiable) {
+  const ModuleFacts facts = read("import os\nmatch os.name:\n    case 'nt':\n        def f():\n            pass\n");
+  ASSERT_NE(facts.find_function("f"), nullptr);
+  EXPECT_EQ(facts.find_function("f")->unverifiable, "defined in the `case` clause at line 3, which may not match");
+}
+
+TEST(ReaderBindings, a_definition_under_a_decided_condition_is_known) {
+  const ModuleFacts facts = read("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    pass\nelse:\n    def f():\n        pass\nif not TYPE_CHECKING:\n    class C:\n        pass\n");
+  ASSERT_NE(facts.find_function("f"), nullptr);
+  EXPECT_EQ(facts.find_function("f")->unverifiable, "");
+  ASSERT_NE(facts.find_class("C"), nullptr);
+  EXPECT_EQ(facts.find_class("C")->unverifiable, "");
+}
+
+TEST(ReaderBindings, a_plain_definition_after_a_conditional_one_is_known) {
+  const ModuleFacts facts = read("import os\nif os.environ.get('X'):\n    def f(a):\n        pass\ndef f():\n    pass\n");
+  ASSERT_NE(facts.find_function("f"), nullptr);
+  EXPECT_EQ(facts.find_function("f")->unverifiable, "");
+  EXPECT_TRUE(facts.find_function("f")->parameters.empty());
 }
 
 }  // namespace

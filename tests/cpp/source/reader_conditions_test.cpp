@@ -44,6 +44,15 @@ TEST(ReaderConditions, an_imported_name_still_bound_decides_the_condition) {
   EXPECT_EQ(branch("if __name__ == '__main__':\n    W = 1\n"), "dropped");
 }
 
+TEST(ReaderConditions, an_import_in_a_branch_proved_dead_does_not_rebind_the_name_a_condition_reads) {
+  EXPECT_EQ(branch("import sys\nif sys.version_info < (3, 0):\n    import os as sys\nif sys.platform == 'linux':\n    W = 1\n"), "taken");
+  EXPECT_EQ(branch("import sys\nif TYPE_CHECKING:\n    import os as sys\nif sys.platform == 'linux':\n    W = 1\n"), "conditional");
+}
+
+TEST(ReaderConditions, an_import_in_a_function_body_does_not_rebind_the_module_name_a_condition_reads) {
+  EXPECT_EQ(branch("import sys\ndef f():\n    import os as sys\nif sys.platform == 'linux':\n    W = 1\n"), "taken");
+}
+
 TEST(ReaderConditions, type_checking_assigned_true_by_the_module_is_true) {
   EXPECT_EQ(branch("TYPE_CHECKING = True\nif TYPE_CHECKING:\n    W = 1\n"), "taken");
   EXPECT_EQ(branch("from typing import TYPE_CHECKING\nTYPE_CHECKING = True\nif TYPE_CHECKING:\n    W = 1\n"), "taken");
