@@ -3,6 +3,7 @@ a page they name is a link that works on the site and on GitHub, the install com
 project, and they speak of the product, never of the project's issue tracker."""
 
 import re
+import shlex
 import subprocess
 from pathlib import Path
 
@@ -109,3 +110,53 @@ def test_the_site_wraps_long_code_lines_clear_of_the_copy_button():
     assert declarations.get("overflow-wrap") == "anywhere", "a long word (a URL, a hash) wraps too"
     # The button is 1.5em wide in a bar .25em from the edge with .2rem of padding: 3em keeps the text clear.
     assert float(declarations.get("padding-right", "0em").removesuffix("em")) >= 2.5, "the text keeps clear of the button's column"
+
+
+FENCED = re.compile(r"^([ \t]*)(```|~~~)[^\n]*\n(?P<body>.*?)^\1\2[ \t]*$", re.M | re.S)
+PIP_INSTALL = re.compile(r"\bpip install\b(?P<arguments>[^\n#]*)")
+TAKES_A_VALUE = {"-r", "--requirement", "-c", "--constraint", "--no-binary", "--only-binary", "-i", "--index-url", "--extra-index-url", "-t", "--target"}
+
+
+def installs_from_pypi(arguments: str) -> bool:
+    """Whether `pip install ARGUMENTS` would fetch the `importspy` distribution from PyPI: the original
+    ImportSpy (0.5.0 today), or nothing at all for a 1.x requirement, until 1.x is published. A path
+    (`.`, a wheel) or a direct reference (`importspy @ git+...`) installs this project."""
+    words = shlex.split(arguments.replace("\\\\\n", " "))
+    for before, word in zip([None, *words], words):
+        if word.startswith("-") or before in TAKES_A_VALUE:
+            continue
+        if re.match(r"importspy(\[[^\]]*\])?\s*($|[=<>!~;,])", word):
+            return True
+    return False
+
+
+def install_commands() -> list[tuple[str, str]]:
+    """(page:line, arguments) of every `pip install` in a fenced block of README.md and docs/."""
+    found = []
+    for page in PAGES:
+        text = page.read_text(encoding="utf-8")
+        for block in FENCED.finditer(text):
+            for command in PIP_INSTALL.finditer(block["body"]):
+                line = text[: block.start("body") + command.start()].count("\n") + 1
+                found.append((f"{page.relative_to(REPO)}:{line}", command["arguments"]))
+    return found
+
+
+def test_every_install_command_in_the_docs_installs_this_project():
+    commands = install_commands()
+    assert len(commands) >= 5, commands
+    wrong = [f"{where}: pip install{arguments}" for where, arguments in commands if installs_from_pypi(arguments)]
+    assert wrong == [], "ImportSpy 1.x is not on PyPI: these install the original 0.5.0 (or fail)"
+
+
+def test_the_first_command_of_the_readme_and_of_the_docs_home_installs_this_project():
+    for page in (REPO / "README.md", DOCS / "index.md"):
+        first = FENCED.search(page.read_text(encoding="utf-8"))["body"].splitlines()[0]
+        assert first.startswith("pip install ."), f"{page.relative_to(REPO)} starts with `{first}`"
+
+
+def test_the_install_check_tells_pypi_from_this_project():
+    for arguments in (" importspy", ' "importspy>=1.0.0.dev0"', " -U importspy==1.0.0", " importspy[yaml]", " pyyaml importspy"):
+        assert installs_from_pypi(arguments), arguments
+    for arguments in (" .", " ./importspy", " dist/importspy-1.0.0-cp311-cp311-linux_x86_64.whl", ' "importspy @ git+https://github.com/o/importspy@v1"', " --no-binary importspy ."):
+        assert not installs_from_pypi(arguments), arguments
