@@ -126,7 +126,7 @@ MEASURE = textwrap.dedent(
         figures["embedded_validation_warm"] = plugin_base_loop.WARM_US
         figures["embedded_validation_cold"] = plugin_base_loop.COLD_US
         figures["check_static"] = best(lambda: importspy.check("plugin_plain.py", "plugin_plain.yml"))
-        # Every importer is checked (issue 14): the hook is in front of builtins.__import__ now.
+        # Every importer is checked: the hook is in front of builtins.__import__ now.
         import plugin
         figures["repeat_plain_after"] = per_statement(plugin_plain)   # an unrelated import statement
         figures["repeat_checked"] = per_statement(plugin)             # a validated importer, again

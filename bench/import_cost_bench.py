@@ -4,7 +4,7 @@
 
 For each interpreter (default: this one), starts --runs fresh processes per module with `-X importtime`,
 reads the module's own cumulative import time from CPython's report (so interpreter start-up is not
-counted), and prints the medians and the ratio. Target (issue 13): importspy under 5 ms.
+counted), and prints the medians and the ratio. Target: importspy under 5 ms.
 """
 
 import argparse

@@ -1,4 +1,4 @@
-"""Side by side, in one run, on the standard library of CPython 3.12 (issue 12, item 6).
+"""Side by side, in one run, on the standard library of CPython 3.12.
 
     python bench/stdlib_bench.py [--stdlib DIR] [--importspy PATH] [--repeat 3] [--plot bench/stdlib_bench.png]
 
@@ -137,7 +137,7 @@ def main() -> int:
     measured([*check, "--cache-dir", str(cache), "-j", "2"], cwd=work, env=env, repeat=1)
     rows.append(("`importspy check` again, served from the cache", measured([*check, "--cache-dir", str(cache), "-j", "2"], cwd=work, env=env, repeat=args.repeat)))
 
-    # 2,000 generated plugins, the cached re-run target of the issue.
+    # 2,000 generated plugins, the cached re-run target.
     plugins = work / "plugins"
     plugins.mkdir()
     for i in range(2000):

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (clang, ASan + UBSan) in build-fuzz/cmake/ and runs each over its seed corpus.
-# Usage: scripts/fuzz.sh [SECONDS]        each target for SECONDS (default 3600: the one-hour run)
+# Usage: scripts/fuzz.sh [SECONDS]        each target for SECONDS (default 3600: a one-hour run)
 #        scripts/fuzz.sh --runs N         each target for N executions (the test command uses this)
 # IMPORTSPY_FUZZ_TARGETS="reader version" picks targets (default: all); IMPORTSPY_FUZZ_PARALLEL=1 runs the
 # chosen targets at the same time (niced), so that a one-hour run of every target takes one hour of wall time.

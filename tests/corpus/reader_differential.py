@@ -3,7 +3,7 @@
 Usage: python reader_differential.py READ_FACTS [--show K] [--limit N] [FILES_OR_DIRS...]
 
 The oracle below walks CPython's syntax tree with the reader's documented rules (the static extractor's
-semantics plus issue 12's corrections), independently of the reader's token-level parsing: what it
+semantics plus the corrections where the runtime sees otherwise), independently of the reader's token-level parsing: what it
 checks is that reading statements from tokens gives the same facts as reading them from CPython's
 tree. Without paths it takes the running interpreter's standard library (site-packages excluded).
 Run it once per installed CPython. Without --target, only `TYPE_CHECKING` and `__name__` conditions

@@ -1,5 +1,5 @@
-"""Every corpus of real code against the reader, in one command (issue 12: the differential over the
-standard library of every installed CPython and over pinned popular packages).
+"""Every corpus of real code against the reader, in one command: the differential over the
+standard library of every installed CPython and over pinned popular packages.
 
 Usage: python run_corpora.py READ_FACTS [--jobs N] [--only 3.12,packages]
 

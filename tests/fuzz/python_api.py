@@ -1,4 +1,4 @@
-"""atheris harness for the Python API (issue 11): contract text, Python source and the two together.
+"""atheris harness for the Python API: contract text, Python source and the two together.
 
 Any input must end in a result or in one of the documented exceptions (ContractError, SourceError);
 anything else — another exception, a crash, a sanitizer report — is a finding.

@@ -1,5 +1,5 @@
 """Nothing in a result cache changes a verdict unless this user's engine wrote it for exactly these
-inputs (issue 11, finding 4): entries are authenticated with a per-user key kept outside the project."""
+inputs: entries are authenticated with a per-user key kept outside the project."""
 
 import json
 import os

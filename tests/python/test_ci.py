@@ -41,7 +41,7 @@ class TestTargets:
         assert targets_of(result) == ["plugins/a.py", "plugins/b.py", "plugins/c.py", "plugins/deep/nested/d.py"]
 
     def test_a_folder_target_is_the_modules_inside_it_not_the_packages_own_init(self, project):
-        # Issue 14, item 5: the README's `importspy lock plugins && importspy check plugins -s ... --locked`
+        # The README's `importspy lock plugins && importspy check plugins -s ... --locked`
         # on a plugin package failed at once, `plugins/__init__.py` being checked against the plugin contract.
         plugins(project, bad=())
         project.write("plugins/__init__.py", '"""The plugins."""\n')

@@ -1,4 +1,4 @@
-"""Issue 12, items 3-5: the C++ reader is the engine of static mode (CPython's parser on request), a
+"""The C++ reader is the engine of static mode (CPython's parser on request), a
 batch never aborts, static checks run on threads, shards and their merge. Real CLI, real files."""
 
 import json

@@ -1,4 +1,4 @@
-"""Issue 11, findings 1 and 10, on issue 12's design: CI mode never runs a line of the checked tree, at
+"""CI mode never runs a line of the checked tree, at
 any target count or -j; static checks run on threads of the one process (no worker process, no request
 or result file anywhere). Real CLI."""
 
@@ -184,7 +184,7 @@ def test_no_worker_process_is_started(tmp_path):
     assert "CHILDREN []" in result.stderr
 
 
-# Issue 14, item 3: `importspy` and `python -m importspy` see the same module search path from the same
+# `importspy` and `python -m importspy` see the same module search path from the same
 # folder: never the entry point's own folder (the console script's bin/, the working directory `-m` puts
 # first); module targets are looked up in the working directory first, and runtime mode imports them
 # with the working directory first on sys.path.

@@ -244,7 +244,7 @@ def test_environment_violation_in_embedded_mode(project):
     assert "hunter2-value" not in accepted.stderr + accepted.stdout
 
 
-# Issue 14, item 1: the module validates whoever imports it, not only the first importer. Once the
+# The module validates whoever imports it, not only the first importer. Once the
 # protected module is in sys.modules, each later import statement naming it checks the module that runs it
 # (once per importing module, while its file is unchanged).
 SECOND_CONTRACT = "variables:\n  - name: api_level\n    value: 2\n"

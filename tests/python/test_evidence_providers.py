@@ -1,4 +1,4 @@
-"""Evidence providers for 0.5 policies (issue 15): `--provider NAME` loads exactly that entry point of
+"""Evidence providers for 0.5 policies: `--provider NAME` loads exactly that entry point of
 `importspy.evidence_providers`; the built-in offline `record` provider checks installed files against
 their RECORD. Real distributions on disk, the real CLI, real entry points."""
 

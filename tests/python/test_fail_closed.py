@@ -1,4 +1,4 @@
-"""Issue 11, finding 5: a policy that cannot be installed, or an audit log that cannot be written, never
+"""A policy that cannot be installed, or an audit log that cannot be written, never
 lets imports through unchecked in silence. Every case in a real interpreter."""
 
 import textwrap

@@ -1,6 +1,6 @@
-"""Issue 11: hostile or odd input through the real CLI is a clear error (exit 2, file and place) or a
-per-target error while every other target is still reported: never a traceback, an abort or a hang
-(finding 9); and `importspy check` reads a source as CPython does (finding 2, static side)."""
+"""Hostile or odd input through the real CLI is a clear error (exit 2, file and place) or a
+per-target error while every other target is still reported: never a traceback, an abort or a hang;
+and `importspy check` reads a source as CPython does (the static side of reading what runs)."""
 
 import json
 import os

@@ -1,5 +1,5 @@
-"""Issue 11, the import hook's side: the code checked is exactly the code that runs (finding 2), and a
-matched module the engine cannot read is an ImportError (finding 9). Real interpreters, real files."""
+"""The import hook's side of trust: the code checked is exactly the code that runs, and a matched
+module the engine cannot read is an ImportError. Real interpreters, real files."""
 
 import importlib.machinery
 import importlib.util

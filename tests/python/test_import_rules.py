@@ -1,5 +1,5 @@
 """Import rules through the real command line: `imports:` and `requires:` in contracts, `check --package`,
-`importspy graph` (issue 15, part 1)."""
+`importspy graph`."""
 
 import json
 

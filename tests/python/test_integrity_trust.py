@@ -1,4 +1,4 @@
-"""A structure pin never stays green after the pinned code changes (issue 11, finding 7): either the
+"""A structure pin never stays green after the pinned code changes: either the
 hash changes, or the check reports that the pin cannot be verified."""
 
 import pytest

@@ -1,4 +1,4 @@
-"""Issue 14, item 2: one pattern language. The same `[tool.importspy]` selects the same modules for
+"""One pattern language. The same `[tool.importspy]` selects the same modules for
 `importspy check` and for the import hook (`IMPORTSPY_POLICY`): module patterns by the name the module is
 imported under (src/ layouts, PEP 420 namespace packages), path patterns from the settings folder, and
 `exclude` honoured by both. Real CLI, real interpreters."""

@@ -1,4 +1,4 @@
-"""Round trip over real code (issue 12): for every file of this interpreter's standard library and of the
+"""Round trip over real code: for every file of this interpreter's standard library and of the
 pinned packages of tests/corpus/packages.txt, the contract `generate` writes loads, and the file satisfies
 it. The target is 100 %; any exception would be listed here with its reason (there is none)."""
 

@@ -1,4 +1,4 @@
-"""A name declared secret anywhere in a contract never has its value shown (issue 11, finding 6)."""
+"""A name declared secret anywhere in a contract never has its value shown."""
 
 import platform
 import subprocess

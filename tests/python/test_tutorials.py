@@ -1,8 +1,9 @@
 """The tutorials under docs/tutorials/ are run as written, in an empty folder, block by block.
 
 A fenced block with `title="PATH"` is a file, written (again) at that point. A `console` block holds
-commands (`$ ...`), each run with bash in that folder, and the output the tutorial shows: every line of it
-must appear, in order, in what the commands printed (`...` stands for any text). The exit status the
+commands (`$ ...`), each run with bash in that folder, and the output the tutorial shows: the whole of what
+the command printed, line for line (`...` in a line stands for any text within that line: a temporary
+path, a time; never for lines left out, but for a traceback's stack, shown `  ...` as in doctest). The exit status the
 block's last command must end with is in the HTML comment before it, `<!-- exit: N -->`; the commands
 before it must succeed.
 """
@@ -42,16 +43,43 @@ def pattern_of(line: str) -> re.Pattern:
     return re.compile(".*".join(re.escape(part) for part in line.rstrip().split("...")))
 
 
+def trimmed(lines: list[str]) -> list[str]:
+    """The lines without trailing spaces, and without blank lines at either end."""
+    lines = [line.rstrip() for line in lines]
+    while lines and not lines[0]:
+        lines.pop(0)
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines
+
+
+def without_stack(lines: list[str]) -> list[str]:
+    """The lines with each traceback's stack (the indented lines after `Traceback (most recent call
+    last):`, which differ from one Python version to the next) written `  ...`, as doctest reads them."""
+    kept: list[str] = []
+    in_stack = False
+    for line in lines:
+        if in_stack and line.startswith(" "):
+            continue
+        in_stack = line == "Traceback (most recent call last):"
+        kept.append(line)
+        if in_stack:
+            kept.append("  ...")
+    return kept
+
+
 def assert_shown(expected: list[str], output: str, where: str) -> None:
-    """Every non-blank expected line matches an output line, in order."""
-    lines = output.splitlines()
-    position = 0
-    for wanted in (line for line in expected if line.strip()):
-        pattern = pattern_of(wanted)
-        while position < len(lines) and not pattern.search(lines[position]):
-            position += 1
-        assert position < len(lines), f"{where}: the tutorial shows\n  {wanted}\nbut the command printed:\n{output}"
-        position += 1
+    """The output is the expected lines, all of them and nothing else, in order; each expected line matches
+    its output line whole (`...` standing for any text within the line; a traceback's stack is `  ...`)."""
+    wanted, printed = trimmed(expected), without_stack(trimmed(output.splitlines()))
+    shown = "\n".join(printed)
+    for number, (line, actual) in enumerate(zip(wanted, printed), 1):
+        if not pattern_of(line).fullmatch(actual):
+            raise AssertionError(f"{where}: output line {number} is\n  {actual}\nbut the tutorial shows\n  {line}\nThe command printed:\n{shown}")
+    if len(printed) > len(wanted):
+        raise AssertionError(f"{where}: the tutorial leaves out the output from line {len(wanted) + 1} on. The command printed:\n{shown}")
+    if len(printed) < len(wanted):
+        raise AssertionError(f"{where}: the tutorial shows {len(wanted) - len(printed)} line(s) more than the command printed:\n{shown}")
 
 
 def tutorial_names():
@@ -92,4 +120,14 @@ def test_the_checker_of_shown_output_rejects_output_that_differs():
         assert_shown(["variable `api_level` is 1"], "variable `api_level` is 2\n", "here")
     with pytest.raises(AssertionError):  # order matters
         assert_shown(["second", "first"], "first\nsecond\n", "here")
-    assert_shown(["violates .../spymodel.yml"], "old.py violates /tmp/x/spymodel.yml\n", "here")
+    with pytest.raises(AssertionError):  # a line left out
+        assert_shown(["first", "third"], "first\nsecond\nthird\n", "here")
+    with pytest.raises(AssertionError):  # a line shown that was not printed
+        assert_shown(["first", "second"], "first\n", "here")
+    with pytest.raises(AssertionError):  # a line matches whole, not in part
+        assert_shown(["is 2"], "variable `api_level` is 2\n", "here")
+    assert_shown(["old.py violates .../spymodel.yml", ""], "\nold.py violates /tmp/x/spymodel.yml  \n\n", "here")
+    stack = 'Traceback (most recent call last):\n  File "<string>", line 1, in <module>\n    import old_plugin\nValueError: no\n'
+    assert_shown(["Traceback (most recent call last):", "  ...", "ValueError: no"], stack, "here")
+    with pytest.raises(AssertionError):  # the exception itself is compared
+        assert_shown(["Traceback (most recent call last):", "  ...", "ValueError: yes"], stack, "here")

@@ -1,6 +1,6 @@
 #pragma once
 // The compiled code of checked sources, kept between processes so that a matched import does not compile
-// its module again on every start (issue 11: a matched import cost 1.7x a plain one once no .pyc was
+// its module again on every start (a matched import cost 1.7x a plain one once no .pyc was
 // trusted).
 //
 // Nothing next to the source is used: a __pycache__ file can be written by whoever can write the tree.

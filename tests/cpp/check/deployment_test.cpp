@@ -158,7 +158,7 @@ deployments:
 }
 
 TEST(CheckDeployments, a_name_secret_in_one_deployment_is_never_shown_in_another) {
-  // aarch64 keeps API_TOKEN secret; x86_64 lists it as a plain variable with a value (issue 11, finding 6).
+  // aarch64 keeps API_TOKEN secret; x86_64 lists it as a plain variable with a value.
   const std::string contract = R"(
 deployments:
   - arch: aarch64

@@ -77,7 +77,7 @@ TEST(ContractLimits, stops_alias_expansion_in_schema_lists) {
 }
 
 TEST(ContractLimits, refuses_a_nul_byte_followed_by_non_ascii_text_with_its_place) {
-  // yaml-cpp stopped at the NUL and misread the bytes after it (issue 11, finding 9).
+  // yaml-cpp stopped at the NUL and misread the bytes after it.
   auto e = contract_error_from(std::string("variables:\n  - name: caf\xC3\xA9\n    value: \"a\0\xC3\xA9\xE2\x82\xAC\"\n", 48));
   EXPECT_EQ(e.kind(), ContractErrorKind::syntax);
   EXPECT_EQ(e.line(), 3);

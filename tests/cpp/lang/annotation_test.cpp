@@ -100,7 +100,7 @@ TEST(Annotation, module_text_that_does_not_parse_is_compared_as_folded_text) {
 }
 
 TEST(Annotation, a_union_with_thousands_of_members_is_flattened_deduplicated_and_sorted) {
-  // Members are deduplicated through a hash set (issue 11, finding 8); bench/core_bench.cpp times it.
+  // Members are deduplicated through a hash set, in linear time; bench/core_bench.cpp times it.
   std::string text = "Union[";
   for (int i = 0; i < 8000; ++i) text += (i ? ", T" : "T") + std::to_string(i % 4000);
   text += ", None]";

@@ -139,7 +139,7 @@ TEST(Reader, mangles_private_names_in_classes) {
 }
 
 TEST(Reader, copies_chained_method_aliases_without_losing_signatures) {
-  // The crash of issue 12: `a = b = m` in a class body.
+  // This once crashed: `a = b = m` in a class body.
   std::string source = "class C:\n    def m(self, *a): pass\n";
   for (int i = 0; i < 40; ++i) source += "    a" + std::to_string(i) + " = b" + std::to_string(i) + " = m\n";
   const ModuleFacts facts = read(source);

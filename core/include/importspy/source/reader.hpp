@@ -2,7 +2,7 @@
 // Python source → module facts, in C++ alone: decode, tokenize, then read the statements of the module
 // and of its classes. Function bodies are skipped at token level (methods are only scanned for
 // `self.x = ...`). The semantics are those of the CPython-based static extractor, corrected where the
-// runtime sees otherwise (issue 12): `if __name__ == "__main__":` bodies, name mangling, `del`,
+// runtime sees otherwise: `if __name__ == "__main__":` bodies, name mangling, `del`,
 // platform branches for a target environment, NamedTuple/TypedDict bases, rebinding, chained aliases.
 
 #include <optional>
