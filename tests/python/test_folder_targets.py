@@ -49,3 +49,22 @@ def test_lock_and_locked_check_take_the_same_modules_of_a_folder(project):
     assert set(locked) == {"plugins/audio.py", "plugins/video/__init__.py", "plugins/video/helpers.py"}
     result = project.cli("check", "plugins", "-s", "plugin.yml", "--locked", "--format", "json")
     assert all(v["code"] != "integrity-mismatch" for t in json.loads(result.stdout)["targets"] for v in t.get("violations", []))
+
+
+def test_the_json_report_lists_what_was_left_out_and_merge_keeps_it(project):
+    plugin_folder(project)
+    document = json.loads(project.cli("check", "plugins", "-s", "plugin.yml", "--format", "json", "--no-cache").stdout)
+    assert [m["target"] for m in document["left_out"]] == ["plugins/__init__.py"]
+    assert "the package this folder is" in document["left_out"][0]["why"]
+    for shard in ("1/2", "2/2"):
+        project.cli("check", "plugins", "-s", "plugin.yml", "--format", "json", "--shard", shard, "-o", f"shard{shard[0]}.json")
+    merged = json.loads(project.cli("merge", "shard1.json", "shard2.json").stdout)
+    assert [m["target"] for m in merged["left_out"]] == ["plugins/__init__.py"]
+    assert len(merged["targets"]) == 3
+
+
+def test_a_folder_that_leaves_nothing_out_writes_the_same_json_as_before(project):
+    project.write("plugin.yml", CONTRACT)
+    project.write("plugins/audio.py", "def register(host): ...\n")
+    document = json.loads(project.cli("check", "plugins", "-s", "plugin.yml", "--format", "json", "--no-cache").stdout)
+    assert set(document) == {"ok", "summary", "targets"}

@@ -371,7 +371,7 @@ void add_check_options(CLI::App& app, Options& options) {
   app.add_option("-l,--log-level", options.log_level, "Log level: DEBUG (the engine's decisions, on standard error), INFO, WARNING or ERROR")
       ->check(CLI::IsMember({"DEBUG", "INFO", "WARNING", "ERROR"}, CLI::ignore_case));
   CLI::Option* quiet = app.add_flag("-q,--quiet", options.quiet, "Print problems only: no summary, no progress bar, nothing when compliant");
-  app.add_flag("-v,--verbose", options.verbose, "List every target checked, compliant ones too")->excludes(quiet);
+  app.add_flag("-v,--verbose", options.verbose, "List every target checked, compliant ones too, and what folder targets left out")->excludes(quiet);
   app.add_option("-o,--output,--output-file", options.output_file, "Write the report to this file (atomically) instead of standard output");
   app.add_option("--color", options.color, "Colour: auto (a terminal, unless NO_COLOR; FORCE_COLOR forces it), always or never")
       ->check(CLI::IsMember({"auto", "always", "never"}));

@@ -153,6 +153,12 @@ std::string render_batch_json(const BatchResult& batch) {
   BatchJsonWriter out(batch.results.size());
   const std::size_t total = batch.results.size();
   out.open('{');
+  if (!batch.left_out.empty()) {  // only when a folder left something out: the document is otherwise as before
+    json left_out = json::array();
+    for (const auto& module : batch.left_out) left_out.push_back({{"target", module.target}, {"why", module.why}});
+    out.key("left_out");
+    out.nested(left_out);
+  }
   out.key("ok");
   out.boolean(batch.ok());
   if (batch.shard) {
