@@ -17,6 +17,10 @@ importspy\._engine\.ContractError$:
         kind: str
         """What went wrong: 'syntax', 'unknown-key', 'wrong-type', 'not-utf8', ... (docs/report-format.md)."""
 
+importspy\._engine\.ContractImportError$:
+    class ContractImportError(ContractError, ImportError):
+        """The import hook refuses a module because its rule's contract cannot be loaded; `name` is that module."""
+
 importspy\._engine\.ContractViolation$:
     class ContractViolation(ImportError, ValueError):
         """A module or its environment breaks its contract; the message is the text report."""

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 from ._engine import (
     Contract,
     ContractError,
+    ContractImportError,
     ContractViolation,
     ContractWarning,
     Report,
@@ -45,6 +46,7 @@ from ._imports import aimport, install, installed, load_entry_points, uninstall
 __all__ = [
     "Contract",
     "ContractError",
+    "ContractImportError",
     "ContractViolation",
     "ContractWarning",
     "Report",

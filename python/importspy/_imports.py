@@ -27,7 +27,11 @@ def install(
     """Enforce contracts on imports: modules matching a rule are checked before their code runs.
 
     ``policy`` is a dict ``{module pattern: contract}`` (or ``{pattern: {"contract", "mode", "runtime"}}``),
-    the path of an ``importspy.toml`` or ``pyproject.toml``, or None for ``$IMPORTSPY_POLICY``. With
+    the path of an ``importspy.toml`` or ``pyproject.toml``, or None for ``$IMPORTSPY_POLICY``. A relative
+    contract path is looked up beside the file that names it (the module calling ``install`` for a dict,
+    the settings file for a policy file), then in the working directory, as ``Spy`` does. In enforce mode
+    a module whose rule's contract cannot be loaded is refused with :class:`ContractImportError` (an
+    ``ImportError`` and a ``ContractError``). With
     ``guard=True`` (default: ``IMPORTSPY_GUARD=1``), code of a covered file executed outside the import
     system (``runpy.run_path``, ``spec_from_file_location``, ...) raises ImportError. Returns the finder,
     which is first on ``sys.meta_path`` until :func:`uninstall`.
@@ -36,12 +40,21 @@ def install(
         policy = os.environ.get("IMPORTSPY_POLICY")
         if not policy:
             raise ValueError("no policy given and IMPORTSPY_POLICY is not set")
-    finder = _engine.make_finder(policy, audit_log)
+    finder = _engine.make_finder(policy, audit_log, _caller_file())
     if guard or (guard is None and os.environ.get("IMPORTSPY_GUARD") == "1"):
         finder.set_guard(True)
     sys.meta_path.insert(0, finder)
     _installed.append(finder)
     return finder
+
+
+def _caller_file() -> str:
+    """The file of the code that called install() (directly or through ``installed``); empty when it has none."""
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename == __file__:
+        frame = frame.f_back
+    file = frame.f_globals.get("__file__") if frame is not None else None
+    return os.path.abspath(file) if isinstance(file, str) else ""
 
 
 def uninstall(finder: _engine.ContractFinder | None = None) -> None:

@@ -83,8 +83,10 @@ class ImportSpyItem(pytest.Item):
             where = error["file"] or self.result.target
             if error["line"]:
                 where += f":{error['line']}:{error['column']}"
+            # As the command line shows it: the place, the message, then how to fix it ("did you mean").
+            hint = f"\n  hint: {error['hint']}" if error.get("hint") else ""
             # Raised in setup, so pytest reports an error (not a failure); no traceback of this plugin.
-            pytest.fail(f"{where}: {error['code']}: {error['message']}", pytrace=False)
+            pytest.fail(f"{where}: {error['code']}: {error['message']}{hint}", pytrace=False)
 
     def runtest(self) -> None:
         report = self.result.report

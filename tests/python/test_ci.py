@@ -40,18 +40,18 @@ class TestTargets:
         assert result.returncode == 1
         assert targets_of(result) == ["plugins/a.py", "plugins/b.py", "plugins/c.py", "plugins/deep/nested/d.py"]
 
-    def test_a_folder_target_is_the_modules_inside_it_not_the_packages_own_init(self, project):
-        # The README's `importspy lock plugins && importspy check plugins -s ... --locked`
-        # on a plugin package failed at once, `plugins/__init__.py` being checked against the plugin contract.
+    def test_a_folder_target_is_the_modules_inside_it_package_plugins_included_not_its_own_init(self, project):
+        # The README's `importspy lock plugins && importspy check plugins -s ... --locked` on a plugin
+        # package: `plugins/__init__.py` (the folder's own package) is not a plugin; `plugins/video` is.
         plugins(project, bad=())
         project.write("plugins/__init__.py", '"""The plugins."""\n')
         project.write("plugins/video/__init__.py", "value = 1\n")
         project.write("plugins/video/codec.py", "value = 1\n")
         locked = project.cli("lock", "plugins")
-        assert locked.returncode == 0 and "Locked 3 modules" in locked.stdout, locked.stdout + locked.stderr
+        assert locked.returncode == 0 and "Locked 4 modules" in locked.stdout, locked.stdout + locked.stderr
         result = project.cli("check", "plugins", "-s", "contract.yml", "--locked", "--format", "json", "--no-cache")
         assert result.returncode == 0, result.stdout + result.stderr
-        assert targets_of(result) == ["plugins/a.py", "plugins/b.py", "plugins/video/codec.py"]
+        assert targets_of(result) == ["plugins/a.py", "plugins/b.py", "plugins/video/__init__.py", "plugins/video/codec.py"]
         named = project.cli("check", "plugins/__init__.py", "-s", "contract.yml", "--no-cache")
         assert named.returncode == 1, named.stdout  # named, it is checked
 

@@ -114,7 +114,7 @@ class TestGitHubAction:
         uses = [step.get("uses", "") for step in steps]
         assert "actions/setup-python@v5" in uses and "github/codeql-action/upload-sarif@v3" in uses
         install = next(step for step in steps if step.get("name") == "Install ImportSpy")
-        assert install["env"]["IMPORTSPY_PACKAGE"] == "${{ inputs.package }}" and "pip install" in install["run"]
+        assert install["env"]["IMPORTSPY_PACKAGE"] == "${{ inputs.package }}" and "ci/github/install-importspy.sh" in install["run"]
         setup = next(step for step in steps if step.get("uses") == "actions/setup-python@v5")
         assert setup["if"] == "inputs.python-version != ''"
 
@@ -175,6 +175,92 @@ class TestGitHubAction:
         assert result.returncode == 0, result.stderr
         assert outputs == {"exit-code": "0"}
         assert not (ci_project.root / "importspy.sarif").exists()
+
+
+class TestGitHubActionInstall:
+    """The action's install step, run as a runner runs it; pip (and apt-get) stand-ins record what they are asked."""
+
+    def action(self):
+        return yaml.safe_load(ACTION.read_text())
+
+    def runner(self, tmp_path, dpkg_status="install ok installed"):
+        """A bin folder put first on PATH: `python -m pip ...` and `apt-get` are recorded in pip.log and
+        apt.log, any other `python` is the real one; `dpkg-query` answers `dpkg_status` for every package."""
+        bin_folder = tmp_path / "runner-bin"
+        bin_folder.mkdir()
+        stand_ins = {
+            "python": f'if [[ "$1" == -m && "$2" == pip ]]; then printf "%s\\n" "${{@:3}}" >> {tmp_path}/pip.log; exit 0; fi\nexec {sys.executable} "$@"\n',
+            "apt-get": f'printf "%s\\n" "$*" >> {tmp_path}/apt.log\n',
+            "sudo": '"$@"\n',
+            "dpkg-query": f'printf "%s" "{dpkg_status}"\n',
+        }
+        for name, body in stand_ins.items():
+            (bin_folder / name).write_text("#!/usr/bin/env bash\n" + body)
+            (bin_folder / name).chmod(0o755)
+        return bin_folder
+
+    def run_step(self, step_name, workspace, bin_folder, check_outputs=None, **given):
+        action = self.action()
+        inputs = {f"inputs.{name}": spec.get("default", "") for name, spec in action["inputs"].items()}
+        inputs.update({f"inputs.{name}": value for name, value in given.items()})
+        inputs.update({f"steps.check.outputs.{name}": value for name, value in (check_outputs or {}).items()})
+        step = next(step for step in action["runs"]["steps"] if step.get("name") == step_name)
+        output = workspace / "github_output"
+        output.touch()
+        env = environment(GITHUB_ACTION_PATH=str(REPO), GITHUB_OUTPUT=str(output), GITHUB_WORKSPACE=str(workspace), GITHUB_ACTIONS="true", CI="true",
+                          RUNNER_TEMP=str(workspace.parent), **{name: substitute(value, inputs) for name, value in step.get("env", {}).items()})
+        env["PATH"] = os.pathsep.join([str(bin_folder), env["PATH"]])
+        cwd = workspace / substitute(step.get("working-directory", "."), inputs)
+        return subprocess.run(["bash", "-e", "-c", substitute(step["run"], inputs)], cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+
+    def test_by_default_it_builds_importspy_from_the_actions_own_checkout(self, ci_project, tmp_path):
+        bin_folder = self.runner(tmp_path)
+        result = self.run_step("Install ImportSpy", ci_project.root, bin_folder)
+        assert result.returncode == 0, result.stderr
+        assert (tmp_path / "pip.log").read_text().splitlines() == ["install", "--disable-pip-version-check", str(REPO)]
+        assert not (tmp_path / "apt.log").exists()  # every library there already
+
+    def test_the_default_is_not_a_requirement_that_pypi_cannot_serve(self):
+        assert self.action()["inputs"]["package"]["default"] == ""
+
+    def test_missing_build_libraries_are_installed_first_on_debian_and_ubuntu(self, ci_project, tmp_path):
+        bin_folder = self.runner(tmp_path, dpkg_status="unknown ok not-installed")
+        result = self.run_step("Install ImportSpy", ci_project.root, bin_folder)
+        assert result.returncode == 0, result.stderr
+        apt = (tmp_path / "apt.log").read_text().splitlines()
+        assert apt[0] == "update -qq"
+        assert apt[1].split() == ["install", "-y", "-qq", "libyaml-cpp-dev", "nlohmann-json3-dev", "libcli11-dev", "libsodium-dev", "libtomlplusplus-dev"]
+        assert (tmp_path / "pip.log").read_text().splitlines()[-1] == str(REPO)
+
+    def test_a_wheel_given_as_package_is_installed_as_is(self, ci_project, tmp_path):
+        bin_folder = self.runner(tmp_path)
+        result = self.run_step("Install ImportSpy", ci_project.root, bin_folder, package="dist/importspy-1.0.0-cp311-cp311-manylinux_2_28_x86_64.whl")
+        assert result.returncode == 0, result.stderr
+        assert (tmp_path / "pip.log").read_text().splitlines()[-1] == "dist/importspy-1.0.0-cp311-cp311-manylinux_2_28_x86_64.whl"
+
+    def test_every_step_runs_in_order_on_a_repository_as_a_workflow_would(self, ci_project, tmp_path):
+        ci_project.write("plugins/old.py", "api_level = 1\n")
+        subprocess.run(["git", "init", "-q"], cwd=ci_project.root, check=True)
+        bin_folder = self.runner(tmp_path)
+        assert self.run_step("Install ImportSpy", ci_project.root, bin_folder).returncode == 0
+        check = self.run_step("Check import contracts", ci_project.root, bin_folder)
+        assert check.returncode == 0, check.stderr  # the failure is deferred until the SARIF is uploaded
+        assert "::error file=plugins/old.py" in check.stdout
+        outputs = dict(line.split("=", 1) for line in (ci_project.root / "github_output").read_text().splitlines())
+        assert outputs == {"exit-code": "1", "sarif-file": "importspy.sarif"}
+        assert_valid_sarif((ci_project.root / "importspy.sarif").read_text())
+        fail = next(step for step in self.action()["runs"]["steps"] if step.get("name") == "Fail on violations or errors")
+        assert fail["if"] == "steps.check.outputs.exit-code != '0'"
+        failing = self.run_step("Fail on violations or errors", ci_project.root, bin_folder, check_outputs=outputs)
+        assert failing.returncode == 1
+        assert "importspy check exited with 1" in failing.stderr
+
+    def test_the_documented_permissions_name_everything_a_private_repository_needs(self):
+        page = (REPO / "docs" / "integrations.md").read_text()
+        [workflow] = [b for b in re.findall(r"```yaml\n(.*?)```", page, re.S) if "importspy@" in b]
+        permissions = yaml.safe_load(workflow)["jobs"]["importspy"]["permissions"]
+        assert permissions == {"contents": "read", "security-events": "write", "actions": "read"}
+        assert "package: ." not in workflow
 
 
 class TestGitLabTemplate:

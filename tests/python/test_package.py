@@ -71,9 +71,11 @@ def test_the_engine_needs_no_library_from_outside_the_wheel_but_the_manylinux_sy
                     "the test command runs this against repaired wheels, where it applies")
     engine = next(package.glob("_engine*.so"))
     resolved = {}
-    for line in subprocess.run(["ldd", str(engine)], capture_output=True, text=True, check=True).stdout.splitlines():
-        name, _, where = line.strip().partition(" => ")
-        resolved[name] = where.split(" (")[0]
+    # The extension, and the engine's own command line beside it (importspy/bin/importspy-core).
+    for binary in (engine, package / "bin" / "importspy-core"):
+        for line in subprocess.run(["ldd", str(binary)], capture_output=True, text=True, check=True).stdout.splitlines():
+            name, _, where = line.strip().partition(" => ")
+            resolved[name] = where.split(" (")[0]
     system = ("linux-vdso.so", "libc.so", "libm.so", "libstdc++.so", "libgcc_s.so", "libpthread.so", "libdl.so", "librt.so", "ld-linux")
     assert "not found" not in resolved.values(), resolved
     outside = {name: where for name, where in resolved.items()
@@ -87,3 +89,22 @@ def test_the_engine_needs_no_library_from_outside_the_wheel_but_the_manylinux_sy
     contract.write_text("variables:\n  - name: name\n    value: p\n")
     assert importspy.check(str(plugin), str(contract)).ok
     assert "sha256" in importspy.generate(str(plugin), with_hashes=True)
+
+
+def test_importspy_core_the_readme_presents_comes_with_the_package():
+    """`pip install importspy` gives the `importspy-core` command (README): the engine's C++ command line."""
+    import sysconfig
+
+    from conftest import EXAMPLE
+
+    tool = shutil.which("importspy-core", path=sysconfig.get_path("scripts"))
+    assert tool is not None, f"no importspy-core in {sysconfig.get_path('scripts')}"
+    codes = subprocess.run([tool, "codes"], capture_output=True, text=True, timeout=60)
+    assert codes.returncode == 0, codes.stderr
+    assert "variable-value-mismatch" in codes.stdout
+    good = subprocess.run([tool, "check", "-s", str(EXAMPLE / "spymodel.yml"), "-f", str(EXAMPLE / "facts" / "good.json")],
+                          capture_output=True, text=True, timeout=60)
+    bad = subprocess.run([tool, "check", "-s", str(EXAMPLE / "spymodel.yml"), "-f", str(EXAMPLE / "facts" / "bad.json"), "--format", "json"],
+                         capture_output=True, text=True, timeout=60)
+    assert (good.returncode, bad.returncode) == (0, 1), good.stderr + bad.stderr
+    assert (Path(importspy.__file__).parent / "bin" / "importspy-core").is_file()

@@ -118,3 +118,33 @@ def test_try_repo_installs_the_hooks_from_this_repository(repository, tmp_path):
     failing = subprocess.run(command, cwd=repository, env=env, capture_output=True, text=True, timeout=3600)
     assert failing.returncode == 1
     assert "variable-value-mismatch" in failing.stdout and "plugins/old.py" in failing.stdout
+
+
+def documented_local_hooks() -> str:
+    """The `repo: local` configuration docs/integrations.md offers as the fast path (no C++ build)."""
+    import re
+
+    page = (REPO / "docs" / "integrations.md").read_text()
+    [block] = [b for b in re.findall(r"```yaml\n(.*?)```", page, re.S) if "repo: local" in b]
+    return block
+
+
+def test_the_documented_fast_path_selects_files_as_the_manifest_hooks_do():
+    manifest = {hook["id"]: hook for hook in yaml.safe_load(MANIFEST.read_text())}
+    [repo] = yaml.safe_load(documented_local_hooks())["repos"]
+    for hook in repo["hooks"]:
+        assert hook["language"] == "system"
+        defaults = {"pass_filenames": True, "require_serial": False}  # pre-commit's
+        for key in ("entry", "pass_filenames", "files", "types", "types_or", "require_serial"):
+            assert hook.get(key, defaults.get(key)) == manifest[hook["id"]].get(key, defaults.get(key)), (hook["id"], key)
+
+
+def test_the_documented_fast_path_runs_as_written(repository, tmp_path):
+    (repository / ".pre-commit-config.yaml").write_text(documented_local_hooks())
+    (repository / "plugins" / "old.py").write_text("api_level = 1\n")
+    git(repository, "add", "-A")
+    result = subprocess.run([sys.executable, "-m", "pre_commit", "run", "--all-files", "--color", "never"],
+                            cwd=repository, env=environment(tmp_path), capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "plugins/old.py violates contracts/plugin.yml" in result.stdout
+    assert "importspy lint" in result.stdout and "Passed" in result.stdout

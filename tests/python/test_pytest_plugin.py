@@ -62,6 +62,12 @@ def test_a_broken_contract_is_an_error_naming_file_line_and_column(plugin_projec
     assert "Traceback" not in result.stdout.str()
 
 
+def test_a_broken_contract_error_keeps_the_did_you_mean_hint(plugin_project):
+    (plugin_project.path / "contracts" / "plugin.yml").write_text("variables:\n  - name: api_level\n    valeu: 2\n")
+    result = run(plugin_project, "--importspy")
+    result.stdout.fnmatch_lines(["*contracts/plugin.yml:3:5: contract-invalid: *valeu*", "*hint: *did you mean `value`*"])
+
+
 def test_a_module_that_cannot_be_read_is_an_error_naming_its_line(plugin_project):
     (plugin_project.path / "plugins" / "broken.py").write_text("def f(:\n")
     result = run(plugin_project, "--importspy")

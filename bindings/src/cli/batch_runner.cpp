@@ -347,8 +347,10 @@ std::vector<DiscoveredTarget> shard_of(std::vector<DiscoveredTarget> targets, co
 
 BatchResult run_batch(const BatchOptions& options, const std::optional<ProjectConfig>& config,
                       const std::function<void(std::size_t, std::size_t)>& on_progress) {
-  std::vector<DiscoveredTarget> targets =
-      shard_of(discover_targets(options.targets, DiscoveryOptions{options.excludes, config ? &*config : nullptr, module_search_path(), std::max(1, options.jobs)}), options.shard);
+  std::vector<LeftOutModule> left_out;
+  std::vector<DiscoveredTarget> targets = shard_of(
+      discover_targets(options.targets, DiscoveryOptions{options.excludes, config ? &*config : nullptr, module_search_path(), std::max(1, options.jobs), &left_out}),
+      options.shard);
   if (options.log_decisions) {
     std::vector<std::string> excludes = options.excludes;
     if (config) excludes.insert(excludes.end(), config->exclude.begin(), config->exclude.end());
@@ -366,6 +368,7 @@ BatchResult run_batch(const BatchOptions& options, const std::optional<ProjectCo
   BatchResult batch;
   batch.results.resize(targets.size());
   if (options.shard) batch.shard = BatchShard{options.shard->first, options.shard->second};
+  if (!options.shard || options.shard->first == 1) batch.left_out = std::move(left_out);  // once, whatever the shards
   Runner runner(options, config);
 
   // What needs Python (locating dotted names on sys.path, probing the environment a contract reads,

@@ -371,8 +371,8 @@ void add_check_options(CLI::App& app, Options& options) {
   app.add_option("-l,--log-level", options.log_level, "Log level: DEBUG (the engine's decisions, on standard error), INFO, WARNING or ERROR")
       ->check(CLI::IsMember({"DEBUG", "INFO", "WARNING", "ERROR"}, CLI::ignore_case));
   CLI::Option* quiet = app.add_flag("-q,--quiet", options.quiet, "Print problems only: no summary, no progress bar, nothing when compliant");
-  app.add_flag("-v,--verbose", options.verbose, "List every target checked, compliant ones too")->excludes(quiet);
-  app.add_option("-o,--output-file", options.output_file, "Write the report to this file (atomically) instead of standard output");
+  app.add_flag("-v,--verbose", options.verbose, "List every target checked, compliant ones too, and what folder targets left out")->excludes(quiet);
+  app.add_option("-o,--output,--output-file", options.output_file, "Write the report to this file (atomically) instead of standard output");
   app.add_option("--color", options.color, "Colour: auto (a terminal, unless NO_COLOR; FORCE_COLOR forces it), always or never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
   app.add_option("--parser", options.parser, "Static mode: reader (ImportSpy's C++ reader, default) or cpython (CPython's parser, for comparison)")
@@ -667,7 +667,7 @@ int run_cli(const std::vector<std::string>& arguments, bool program) {
   std::string lock_output = "importspy.lock";
   lock_command->add_option("targets", lock_targets, "Same targets as `importspy check`; default: `targets` from the project settings");
   lock_command->add_option("--exclude", lock_excludes, "Glob pattern of files to leave out (repeatable)")->allow_extra_args(false);
-  lock_command->add_option("-o,--output", lock_output, "Lock file to write (default: importspy.lock)");
+  lock_command->add_option("-o,--output,--output-file", lock_output, "Lock file to write (default: importspy.lock)");
   std::string lock_parser = "reader", generate_parser = "reader", hash_parser = "reader";
   const auto add_parser = [](CLI::App* command, std::string& parser) {
     command->add_option("--parser", parser, "reader (ImportSpy's C++ reader, default) or cpython (CPython's parser, for comparison)")
@@ -690,7 +690,7 @@ int run_cli(const std::vector<std::string>& arguments, bool program) {
   hash_command->add_option("module", hash_target, "A .py file or a dotted module name")->required();
   hash_command->add_option("--select", hash_select, "Only this definition: `function`, `Class` or `Class.method`; prints the hash alone");
   add_parser(hash_command, hash_parser);
-  generate_command->add_option("-o,--output", generate_output, "Write to this file instead of standard output");
+  generate_command->add_option("-o,--output,--output-file", generate_output, "Write to this file instead of standard output");
 
   CLI::App* schema_command = app.add_subcommand("schema", "Print a JSON Schema of the contract language, for editors");
 
@@ -704,7 +704,7 @@ int run_cli(const std::vector<std::string>& arguments, bool program) {
   CLI::App* migrate_command = app.add_subcommand("migrate", "Rewrite an ImportSpy 0.x contract into the versioned schema (importspy: 1)");
   std::string migrate_input, migrate_output;
   migrate_command->add_option("contract", migrate_input, "The 0.x contract (YAML)")->required();
-  migrate_command->add_option("-o,--output", migrate_output, "Write here (may be the input itself) instead of standard output");
+  migrate_command->add_option("-o,--output,--output-file", migrate_output, "Write here (may be the input itself) instead of standard output");
 
   std::string completion_shell;
   CLI::App* completion_command = add_completion_command(app, completion_shell);
@@ -713,7 +713,7 @@ int run_cli(const std::vector<std::string>& arguments, bool program) {
   std::vector<std::string> merge_inputs;
   std::string merge_output;
   merge_command->add_option("files", merge_inputs, "Shard outputs, all of one format (JSON, SARIF or JUnit)")->required();
-  merge_command->add_option("-o,--output", merge_output, "Write here instead of standard output");
+  merge_command->add_option("-o,--output,--output-file", merge_output, "Write here instead of standard output");
   app.require_subcommand(0, 1);
 
   // Bare `importspy`: the help, as a usage error (exit 2), as ruff does.
@@ -815,8 +815,27 @@ int run_cli(const std::vector<std::string>& arguments, bool program) {
       }
     }
     if (!check_options.no_cache) package_options.cache_directory = fs::path(check_options.cache_directory);
-    return finish(run_package_check(check_options.package, check_options.contract, check_options.format,
-                                    check_options.format == "text" && is_terminal("stdout"), package_options));
+    CommandOutput output;
+    if (check_options.dry_run) {
+      // As for targets: every module's report with its matched deployment and the rules applied; exit 0.
+      package_options.trace = true;
+      auto checked = check_package(check_options.package, check_options.contract, package_options);
+      if (auto* message = std::get_if<std::string>(&checked)) return finish({kExitError, {}, *message});
+      const BatchResult& batch = std::get<BatchResult>(checked);
+      const bool color = check_options.output_file.empty() ? use_color(check_options.color, "stdout") : check_options.color == "always";
+      output = {kExitCompliant,
+                check_options.format == "json" ? render_batch_json(batch) + "\n" : render_trace(batch) + "\n" + render_batch_text(batch, {color, true}),
+                {}};
+    } else {
+      output = run_package_check(check_options.package, check_options.contract, check_options.format,
+                                 check_options.format == "text" && check_options.output_file.empty() && is_terminal("stdout"), package_options);
+    }
+    // -o: the report goes to the file, as for targets (an error message stays on standard error).
+    if (!check_options.output_file.empty() && !output.out.empty()) {
+      if (deliver(check_options, output.out) != kExitCompliant) return kExitError;
+      output.out.clear();
+    }
+    return finish(output);
   }
   if (app.got_subcommand(check_command)) return run_check(check_options);
   // ImportSpy 0.4 reads ./spymodel.yml when no contract is named.

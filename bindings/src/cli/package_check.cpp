@@ -270,7 +270,7 @@ std::variant<BatchResult, std::string> check_package(const std::string& target, 
   // key holds the bytes of all of them, so any change anywhere is a miss for every module.
   std::optional<ResultCache> cache;
   std::vector<std::string> keys;
-  if (options.cache_directory) {
+  if (options.cache_directory && !options.trace) {
     cache.emplace(*options.cache_directory);
     std::string contracts = read_source_file(contract_path, std::size_t{1} << 30);
     for (const auto& dependency : required) contracts += '\0' + read_source_file(dependency->source, std::size_t{1} << 30);
@@ -316,7 +316,7 @@ std::variant<BatchResult, std::string> check_package(const std::string& target, 
     if (package.errors[i]) {
       result.error = package.errors[i];
     } else {
-      result.report = check_with_dependencies(*contract, required, environment, graph, package.facts, i, {}, &cycles);
+      result.report = check_with_dependencies(*contract, required, environment, graph, package.facts, i, {options.trace}, &cycles);
       if (cache) cache->store(keys[i - begin], *result.report);
     }
     batch.results.push_back(std::move(result));

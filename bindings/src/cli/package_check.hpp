@@ -28,6 +28,7 @@ CommandOutput run_graph_command(const std::string& target, const std::string& fo
 struct PackageCheckOptions {
   std::optional<std::pair<std::size_t, std::size_t>> shard;  // --shard I/N: the I-th of N slices of the modules, by name
   std::optional<std::filesystem::path> cache_directory;      // the result cache (result_cache.hpp); none: --no-cache
+  bool trace = false;                                        // --dry-run: each report records its deployment and rules (never cached)
 };
 
 // Every module of the package checked against `contract_path`, with the contracts its `requires:` names

@@ -120,15 +120,6 @@ bool inside_import_machinery(std::string_view filename) {
   return folder == "importlib" && (base == "__init__.py" || base.starts_with("_bootstrap"));
 }
 
-fs::path resolve_contract_path(const std::string& written, const std::string& protected_file) {
-  const fs::path path(written);
-  if (path.is_absolute()) return path;
-  std::error_code ec;
-  const fs::path beside = fs::path(protected_file).parent_path() / path;
-  if (!protected_file.empty() && fs::exists(beside, ec)) return beside;
-  return fs::current_path() / path;  // ImportSpy's behaviour, and the place the error will name
-}
-
 std::string text_of(nb::handle path) {
   PyObject* text = PyOS_FSPath(path.ptr());
   if (!text) throw nb::python_error();
@@ -568,6 +559,15 @@ std::optional<nb::object> validate_warm(std::string_view written, std::string_vi
 }
 
 }  // namespace
+
+fs::path resolve_contract_path(const std::string& written, const std::string& naming_file) {
+  const fs::path path(written);
+  if (path.is_absolute()) return path;
+  std::error_code ec;
+  const fs::path beside = fs::path(naming_file).parent_path() / path;
+  if (!naming_file.empty() && fs::exists(beside, ec)) return beside;
+  return fs::current_path() / path;  // ImportSpy's behaviour, and the place the error will name
+}
 
 void forget_validated_importers() {
   g_validated.clear();

@@ -3,6 +3,9 @@
 
 #include <nanobind/nanobind.h>
 
+#include <filesystem>
+#include <string>
+
 namespace importspy::bindings {
 
 namespace nb = nanobind;
@@ -17,6 +20,11 @@ namespace nb = nanobind;
 // Also makes every later import statement that names the protected module check the module running it
 // (once per module while its file is unchanged), through a function put in front of builtins.__import__.
 nb::object validate_importer(nb::handle filepath, nb::handle info_module);
+
+// Where a relative contract path leads, the one rule of Spy and of the import hook: beside the file that
+// names it (the protected module; the module that calls install() with a dict), else in the working
+// directory (ImportSpy 0.x's behaviour, and the place an error then names). An absolute path as it is.
+std::filesystem::path resolve_contract_path(const std::string& written, const std::string& naming_file);
 
 // Forgets which importers were validated (importspy._engine.clear_caches()).
 void forget_validated_importers();

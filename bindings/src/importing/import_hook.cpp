@@ -20,6 +20,7 @@
 #include "extract/dependencies.hpp"
 #include "extract/compiled_module.hpp"
 #include "importing/code_cache.hpp"
+#include "importing/embedded.hpp"
 #include "extract/environment_probe.hpp"
 #include "extract/runtime_extractor.hpp"
 #include "extract/source_bytes.hpp"
@@ -263,7 +264,7 @@ bool ContractFinder::covers_file(const std::string& file) const {
   return rule && !policy_->excluded(file, covered);
 }
 
-std::shared_ptr<const ProjectConfig> policy_from_dict(nb::dict rules, const fs::path& base, std::optional<fs::path> audit_log) {
+std::shared_ptr<const ProjectConfig> policy_from_dict(nb::dict rules, const fs::path& base, std::optional<fs::path> audit_log, const std::string& naming_file) {
   auto config = std::make_shared<ProjectConfig>();
   config->directory = fs::absolute(base).lexically_normal();
   config->audit_log = audit_log;
@@ -298,7 +299,7 @@ std::shared_ptr<const ProjectConfig> policy_from_dict(nb::dict rules, const fs::
     PyObject* text = PyOS_FSPath(contract.ptr());
     if (!text) throw nb::python_error();
     const fs::path path(utf8(nb::steal(text)));
-    mapping.contract = path.is_absolute() ? path : (config->directory / path).lexically_normal();
+    mapping.contract = resolve_contract_path(path.string(), naming_file).lexically_normal();
     config->contracts.push_back(std::move(mapping));
   }
   config->index();
@@ -510,7 +511,7 @@ nb::object ContractFinder::find_spec(nb::handle fullname_object, nb::handle path
                                                        : error.message());
     const std::string decision = rule->mode == "enforce" ? "rejected" : rule->mode == "warn" ? "warned" : "recorded";
     record(fullname, origin.value_or(""), "", *rule, "static", decision, {std::string(ContractError::code)});
-    if (rule->mode == "enforce") throw;  // a policy that cannot be read admits nothing it covers
+    if (rule->mode == "enforce") raise_contract_import_error(error, fullname);  // a policy that cannot be read admits nothing it covers
     return spec;
   }
   if (origin) {
@@ -741,7 +742,7 @@ void register_import_hook(nb::module_& m) {
 
   m.def(
       "make_finder",
-      [](nb::handle policy, nb::handle audit_log) {
+      [](nb::handle policy, nb::handle audit_log, const std::string& caller_file) {
         std::optional<fs::path> log;
         if (!audit_log.is_none()) {
           PyObject* text = PyOS_FSPath(audit_log.ptr());
@@ -751,7 +752,7 @@ void register_import_hook(nb::module_& m) {
         // A finder holds a mutex: it is created once on the heap and owned by Python, never moved.
         std::shared_ptr<const ProjectConfig> config;
         if (PyDict_Check(policy.ptr())) {
-          config = policy_from_dict(nb::borrow<nb::dict>(policy), fs::current_path(), log);
+          config = policy_from_dict(nb::borrow<nb::dict>(policy), fs::current_path(), log, caller_file);
         } else {
           PyObject* text = PyOS_FSPath(policy.ptr());
           if (!text) throw std::invalid_argument("a policy is a dict of module pattern → contract, or the path of importspy.toml / pyproject.toml");
@@ -769,7 +770,7 @@ void register_import_hook(nb::module_& m) {
         finder->report_preloaded();
         return finder.release();
       },
-      nb::arg("policy"), nb::arg("audit_log") = nb::none(), nb::rv_policy::take_ownership);
+      nb::arg("policy"), nb::arg("audit_log") = nb::none(), nb::arg("caller_file") = "", nb::rv_policy::take_ownership);
 }
 
 }  // namespace importspy::bindings

@@ -24,7 +24,10 @@ namespace nb = nanobind;
 
 // Policy = the project settings' contract mappings (docs/import-hook.md): module patterns, or path
 // patterns matched against the located file; per rule a mode (enforce, warn, audit) and a runtime flag.
-std::shared_ptr<const ProjectConfig> policy_from_dict(nb::dict rules, const std::filesystem::path& base, std::optional<std::filesystem::path> audit_log);
+// Path patterns are taken from `base`; relative contract paths beside `naming_file` (the module that
+// called install()), else in the working directory, as Spy does (resolve_contract_path, embedded.hpp).
+std::shared_ptr<const ProjectConfig> policy_from_dict(nb::dict rules, const std::filesystem::path& base, std::optional<std::filesystem::path> audit_log,
+                                                      const std::string& naming_file = {});
 std::shared_ptr<const ProjectConfig> policy_from_file(const std::filesystem::path& file);
 
 class ContractFinder {

@@ -12,6 +12,7 @@ namespace {
 PyObject* g_contract_error = nullptr;
 PyObject* g_contract_violation = nullptr;
 PyObject* g_source_error = nullptr;
+PyObject* g_contract_import_error = nullptr;
 
 PyObject* new_exception_type(const char* qualified_name, PyObject* bases, const char* doc) {
   PyObject* type = PyErr_NewExceptionWithDoc(qualified_name, doc, bases, nullptr);
@@ -26,6 +27,16 @@ void set_error(PyObject* type, const std::string& message, const nb::dict& attri
   if (!instance.is_valid()) return;  // the call set its own error
   for (auto [key, value] : attributes) nb::setattr(instance, key, value);
   PyErr_SetObject(type, instance.ptr());
+}
+
+nb::dict contract_error_attributes(const ContractError& e) {
+  nb::dict attributes;
+  attributes["file"] = python_path(e.file());
+  attributes["line"] = e.line();
+  attributes["column"] = e.column();
+  attributes["hint"] = python_text(e.hint());
+  attributes["kind"] = std::string(to_string(e.kind()));
+  return attributes;
 }
 
 }  // namespace
@@ -46,7 +57,14 @@ void register_exceptions(nb::module_& m) {
                                       "syntax error, or an exception raised while importing it). Attributes: file, line, column. "
                                       "An ImportError (the import hook raises it for a matched module it cannot read, and plugin "
                                       "hosts catch ImportError) and a ValueError (compatibility).");
+  nb::tuple import_contract_bases = nb::make_tuple(nb::handle(g_contract_error), import_error);
+  g_contract_import_error = new_exception_type("importspy.ContractImportError", import_contract_bases.ptr(),
+                                               "The import hook refuses a module because the contract of its rule cannot be loaded "
+                                               "(missing, unreadable or not valid). A ContractError (file, line, column, hint, kind) "
+                                               "and an ImportError (name: the module refused), so `except ImportError` around a "
+                                               "plugin import catches it as it catches a ContractViolation.");
   m.attr("ContractError") = nb::handle(g_contract_error);
+  m.attr("ContractImportError") = nb::handle(g_contract_import_error);
   m.attr("ContractViolation") = nb::handle(g_contract_violation);
   m.attr("SourceError") = nb::handle(g_source_error);
 
@@ -60,13 +78,7 @@ bool set_python_error(const std::exception_ptr& p) {
     try {
       std::rethrow_exception(p);
     } catch (const ContractError& e) {
-      nb::dict attributes;
-      attributes["file"] = python_path(e.file());
-      attributes["line"] = e.line();
-      attributes["column"] = e.column();
-      attributes["hint"] = python_text(e.hint());
-      attributes["kind"] = std::string(to_string(e.kind()));
-      set_error(g_contract_error, e.what(), attributes);
+      set_error(g_contract_error, e.what(), contract_error_attributes(e));
     } catch (const ConfigError& e) {
       PyErr_SetObject(PyExc_ValueError, python_text(e.what()).ptr());  // settings or policy file: `file:line:column: message`
     } catch (const SourceError& e) {
@@ -90,6 +102,13 @@ void raise_contract_violation(const Report& report) {
   attributes["report"] = py_report;
   attributes["violations"] = py_report.attr("violations");
   set_error(g_contract_violation, render_text(report, {false, true}), attributes);
+  throw nb::python_error();
+}
+
+void raise_contract_import_error(const ContractError& error, const std::string& module) {
+  nb::dict attributes = contract_error_attributes(error);
+  attributes["name"] = module;
+  set_error(g_contract_import_error, error.what(), attributes);
   throw nb::python_error();
 }
 

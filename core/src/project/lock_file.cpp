@@ -16,6 +16,18 @@ Violation drift(std::string_view code, std::string path, std::optional<std::stri
                    "review the change, then run `importspy lock` again to accept it (" + lock_source + ")", {}, 0};
 }
 
+constexpr std::string_view kPrefix = "sha256:";
+
+// A digest as every ImportSpy output writes it: `sha256:<hex>` (what `importspy hash` prints and `hash:`
+// pins carry); empty stays empty.
+std::string prefixed(const std::string& digest) { return digest.empty() || digest.starts_with(kPrefix) ? digest : std::string(kPrefix) + digest; }
+
+// The hex digits of a digest written with or without the prefix.
+std::string bare(std::string digest) {
+  if (digest.starts_with(kPrefix)) digest.erase(0, kPrefix.size());
+  return digest;
+}
+
 }  // namespace
 
 LockedModule lock_entry(const ModuleFacts& facts) {
@@ -35,7 +47,8 @@ LockedModule lock_entry(const ModuleFacts& facts) {
 
 std::string write_lock(const LockFile& lock) {
   json modules = json::object();
-  for (const auto& [target, entry] : lock.modules) modules[target] = {{"sha256", entry.file_sha256}, {"definitions", entry.definitions}};
+  // One form for every digest of the file: `sha256:<hex>`, the file's as its definitions'.
+  for (const auto& [target, entry] : lock.modules) modules[target] = {{"sha256", prefixed(entry.file_sha256)}, {"definitions", entry.definitions}};
   // A module named by bytes that are not UTF-8 (its file name) is written with U+FFFD in their place.
   return json{{"importspy-lock", 1}, {"modules", std::move(modules)}}.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
@@ -54,8 +67,9 @@ LockFile read_lock(std::string_view text, const std::string& source) {
   for (const auto& [target, entry] : document["modules"].items()) {
     try {
       LockedModule locked;
-      locked.file_sha256 = entry.at("sha256").get<std::string>();
-      locked.definitions = entry.at("definitions").get<std::map<std::string, std::string>>();
+      // Lock files written before every digest carried its prefix hold the file's bare: both are read.
+      locked.file_sha256 = bare(entry.at("sha256").get<std::string>());
+      for (auto& [name, digest] : entry.at("definitions").get<std::map<std::string, std::string>>()) locked.definitions.emplace(name, prefixed(digest));
       lock.modules.emplace(target, std::move(locked));
     } catch (const json::exception&) {
       throw LockError(source + ": the entry of `" + target + "` needs \"sha256\" and \"definitions\"");
@@ -68,7 +82,7 @@ std::vector<Violation> lock_drift(const LockedModule& locked, const ModuleFacts&
   std::vector<Violation> out;
   const LockedModule current = lock_entry(now);
   if (current.file_sha256 != locked.file_sha256) {
-    out.push_back(drift(codes::integrity_mismatch, "lock.file", locked.file_sha256, current.file_sha256,
+    out.push_back(drift(codes::integrity_mismatch, "lock.file", prefixed(locked.file_sha256), prefixed(current.file_sha256),
                         "the file changed since it was locked", lock_source));
   }
   for (const auto& [name, hash] : locked.definitions) {

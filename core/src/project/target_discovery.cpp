@@ -352,16 +352,36 @@ std::vector<DiscoveredTarget> discover_targets(const std::vector<std::string>& a
     if (std::any_of(excludes.begin(), excludes.end(), [&](const ModulePattern& p) { return p.matches_within(place); })) return true;
     return config && config->excluded(file, name);
   };
-  // A package's own `__init__.py`, found inside a folder, is taken only when a `match` selects it.
-  const auto selected = [&](const fs::path& file, const std::string& name) {
-    return file.filename() != "__init__.py" || (config && config->mapping_for(file, name));
+  const std::size_t left_out_before = options.left_out ? options.left_out->size() : 0;
+  std::unordered_set<std::string> left_seen;
+  const auto leave_out = [&](const std::string& shown, std::string why) {
+    if (options.left_out && left_seen.insert(shown).second) options.left_out->push_back({shown, std::move(why)});
+  };
+  // A package's `__init__.py` found inside `folder` is the package's module (`plugins/video/__init__.py`
+  // is the plugin `plugins.video`), taken like the modules beside it; not the folder's own (the package
+  // the folder is, not one inside it), nor, when the settings map contracts, one no `match` selects.
+  // Empty when taken, else why not.
+  const auto why_not_taken = [&](const fs::path& file, const fs::path& folder, const std::string& name) -> std::string {
+    if (file.filename() != "__init__.py") return {};
+    std::error_code same_ec;
+    if (fs::equivalent(file.parent_path(), folder, same_ec)) {
+      return "the module of the package this folder is, not a module inside it; name it (" + display_path(file) + ") to check it";
+    }
+    if (config && !config->contracts.empty() && !config->mapping_for(file, name)) {
+      return "a package's module that no `match` of the settings selects";
+    }
+    return {};
   };
 
   std::vector<DiscoveredTarget> out;
   std::unordered_set<std::string> seen;
   // A module found inside a folder or by a pattern; `dotted`: shown (and imported) by its dotted name.
   const auto add_module = [&](const std::string& shown, const fs::path& file, const std::string& name, bool dotted) {
-    if (excluded(shown, file, name) || !seen.insert(dotted ? name : shown).second) return;
+    if (excluded(shown, file, name)) {
+      leave_out(shown, "excluded (an --exclude pattern or the settings' `exclude`)");
+      return;
+    }
+    if (!seen.insert(dotted ? name : shown).second) return;
     out.push_back({dotted ? DiscoveredTarget::Kind::dotted_name : DiscoveredTarget::Kind::file, dotted ? name : shown, file, {}, name});
   };
   // Every module inside `folder`, named below `root`.
@@ -369,7 +389,10 @@ std::vector<DiscoveredTarget> discover_targets(const std::vector<std::string>& a
     std::size_t added = 0;
     for (const auto& [shown, file] : python_files_below(folder)) {
       const std::string name = root.empty() ? module_name_in(file, roots) : dotted_below(fs::absolute(file, ec), root);
-      if (!selected(file, name)) continue;
+      if (std::string why = why_not_taken(file, folder, name); !why.empty()) {
+        leave_out(shown, std::move(why));
+        continue;
+      }
       ++added;
       add_module(shown, file, name, dotted);
     }
@@ -378,8 +401,8 @@ std::vector<DiscoveredTarget> discover_targets(const std::vector<std::string>& a
   const auto error = [&](const std::string& shown, const fs::path& path, const std::string& why) {
     out.push_back({DiscoveredTarget::Kind::error, shown, path, why, {}});
   };
-  const std::string empty_folder = "this directory holds no Python file (*.py) to check (a package's own __init__.py is checked when named, or "
-                                   "when a `match` of the settings selects it)";
+  const std::string empty_folder = "this directory holds no Python file (*.py) to check besides what is left out (its own __init__.py is checked "
+                                   "when named; -v lists what is left out and why)";
 
   std::vector<std::optional<NamedFile>> files = named_files(arguments, here, roots, options.jobs);
   for (std::size_t k = 0; k < arguments.size(); ++k) {
@@ -463,6 +486,14 @@ std::vector<DiscoveredTarget> discover_targets(const std::vector<std::string>& a
                       : fs::exists(path, ec)                       ? "this is not a regular file or directory"
                                                                    : "no such file or directory";
     error(argument, path, why);
+  }
+  if (options.left_out) {
+    // Left out of one argument, taken by another (named, or another folder's walk): not left out.
+    std::unordered_set<std::string> taken;
+    for (const auto& target : out) taken.insert(target.display);
+    auto& list = *options.left_out;
+    const auto first = list.begin() + static_cast<std::ptrdiff_t>(left_out_before);
+    list.erase(std::remove_if(first, list.end(), [&](const LeftOutModule& m) { return taken.count(m.target) > 0; }), list.end());
   }
   return out;
 }

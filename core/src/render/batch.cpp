@@ -63,10 +63,15 @@ std::string render_batch_text(const BatchResult& batch, const TextOptions& optio
       out += std::string(green) + result.target + " satisfies " + result.contract + std::string(reset) + (result.cached ? " (cached)" : "") + "\n";
     }
   }
+  if (options.show_compliant) {  // -v: what the folders held that was not checked, and why
+    for (const auto& module : batch.left_out) out += module.target + ": left out: " + module.why + "\n";
+  }
   if (!options.show_summary) return out;
   const std::size_t total = batch.results.size(), errors = batch.errors(), violating = batch.violating();
   out += "Checked " + plural(total, "module") + ": " + std::to_string(total - errors - violating) + " compliant, " + std::to_string(violating) +
-         " with violations (" + plural(batch.violation_count(), "violation") + "), " + plural(errors, "error") + ".\n";
+         " with violations (" + plural(batch.violation_count(), "violation") + "), " + plural(errors, "error");
+  if (!batch.left_out.empty()) out += "; " + std::to_string(batch.left_out.size()) + " left out" + (options.show_compliant ? "" : " (-v lists them)");
+  out += ".\n";
   return out;
 }
 
@@ -148,6 +153,12 @@ std::string render_batch_json(const BatchResult& batch) {
   BatchJsonWriter out(batch.results.size());
   const std::size_t total = batch.results.size();
   out.open('{');
+  if (!batch.left_out.empty()) {  // only when a folder left something out: the document is otherwise as before
+    json left_out = json::array();
+    for (const auto& module : batch.left_out) left_out.push_back({{"target", module.target}, {"why", module.why}});
+    out.key("left_out");
+    out.nested(left_out);
+  }
   out.key("ok");
   out.boolean(batch.ok());
   if (batch.shard) {

@@ -156,12 +156,17 @@ MergedOutput merge_shard_outputs(const std::vector<ShardOutput>& inputs) {
   if (format == Format::json_batch) {
     json targets = json::array();
     json summary = {{"targets", 0}, {"compliant", 0}, {"violating", 0}, {"errors", 0}, {"violations", 0}};
+    json left_out = json::array();  // what folders left out: recorded by shard 1 alone
     for (auto& shard : shards) {
       for (auto& t : shard.document.at("targets")) targets.push_back(std::move(t));
+      if (shard.document.contains("left_out") && shard.document["left_out"].is_array()) {
+        for (auto& m : shard.document["left_out"]) left_out.push_back(std::move(m));
+      }
       for (auto& [key, value] : summary.items()) value = value.get<std::size_t>() + shard.document.at("summary").at(key).get<std::size_t>();
     }
     const std::size_t violating = summary["violating"], errors = summary["errors"];
     json out = {{"ok", violating == 0 && errors == 0}, {"summary", std::move(summary)}, {"targets", std::move(targets)}};
+    if (!left_out.empty()) out["left_out"] = std::move(left_out);
     return {out.dump(2, ' ', false, json::error_handler_t::replace) + "\n", status_of(violating, errors)};
   }
 

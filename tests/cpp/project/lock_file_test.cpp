@@ -27,6 +27,29 @@ TEST(LockFile, round_trips_through_its_json) {
   EXPECT_EQ(read.modules.at("p/a.py").definitions.at("f"), "sha256:1");
 }
 
+TEST(LockFile, writes_the_file_digest_with_the_sha256_prefix_as_its_definitions) {
+  LockFile lock;
+  lock.modules["p/a.py"] = lock_entry(hashed(std::string(64, 'a'), "sha256:" + std::string(64, 'b')));
+  const std::string text = write_lock(lock);
+  EXPECT_NE(text.find("\"sha256\": \"sha256:" + std::string(64, 'a') + "\""), std::string::npos) << text;
+  EXPECT_NE(text.find("\"f\": \"sha256:" + std::string(64, 'b') + "\""), std::string::npos) << text;
+}
+
+TEST(LockFile, reads_digests_written_bare_or_with_the_prefix_alike) {
+  const std::string hex(64, 'a'), other(64, 'b');
+  const auto entry = [](const std::string& file, const std::string& f) {
+    return "{\"importspy-lock\": 1, \"modules\": {\"a.py\": {\"sha256\": \"" + file + "\", \"definitions\": {\"f\": \"" + f + "\"}}}}";
+  };
+  const LockFile old_form = read_lock(entry(hex, "sha256:" + other), "x.lock");
+  const LockFile new_form = read_lock(entry("sha256:" + hex, "sha256:" + other), "x.lock");
+  const LockFile all_bare = read_lock(entry(hex, other), "x.lock");
+  EXPECT_EQ(old_form.modules.at("a.py").file_sha256, hex);
+  EXPECT_EQ(new_form.modules.at("a.py").file_sha256, hex);
+  EXPECT_EQ(all_bare.modules.at("a.py").definitions.at("f"), "sha256:" + other);
+  EXPECT_TRUE(lock_drift(new_form.modules.at("a.py"), hashed(hex, "sha256:" + other), "x.lock").empty());
+  EXPECT_TRUE(lock_drift(all_bare.modules.at("a.py"), hashed(hex, "sha256:" + other), "x.lock").empty());
+}
+
 TEST(LockFile, drift_names_changed_added_and_removed_definitions) {
   const LockedModule locked = lock_entry(hashed("aa", "sha256:1"));
   EXPECT_TRUE(lock_drift(locked, hashed("aa", "sha256:1"), "importspy.lock").empty());

@@ -121,14 +121,31 @@ TEST_F(DiscoveryTest, each_bad_argument_is_an_error_target) {
   EXPECT_NE(targets[3].error.find("symbolic link"), std::string::npos);
 }
 
-TEST_F(DiscoveryTest, a_folder_means_the_modules_inside_it_and_package_init_files_only_when_a_match_selects_them) {
+TEST_F(DiscoveryTest, a_folder_covers_its_package_plugins_and_leaves_out_its_own_init_file) {
   touch("plugins/__init__.py");
   touch("plugins/audio.py");
   touch("plugins/video/__init__.py");
   touch("plugins/video/codec.py");
-  EXPECT_EQ(shown(discover_targets({"plugins"}, {})), (std::vector<std::string>{"plugins/audio.py", "plugins/video/codec.py"}));
+  std::vector<LeftOutModule> left_out;
+  EXPECT_EQ(shown(discover_targets({"plugins"}, DiscoveryOptions{.left_out = &left_out})),
+            (std::vector<std::string>{"plugins/audio.py", "plugins/video/__init__.py", "plugins/video/codec.py"}));
+  ASSERT_EQ(left_out.size(), 1u);
+  EXPECT_EQ(left_out[0].target, "plugins/__init__.py");
+  EXPECT_NE(left_out[0].why.find("the package this folder is"), std::string::npos) << left_out[0].why;
   EXPECT_EQ(shown(discover_targets({"plugins/__init__.py"}, {})), (std::vector<std::string>{"plugins/__init__.py"}));  // named: checked
+}
 
+TEST_F(DiscoveryTest, a_folder_named_with_a_trailing_slash_still_leaves_out_only_its_own_init_file) {
+  touch("plugins/__init__.py");
+  touch("plugins/video/__init__.py");
+  EXPECT_EQ(shown(discover_targets({"plugins/"}, {})), (std::vector<std::string>{"plugins/video/__init__.py"}));
+}
+
+TEST_F(DiscoveryTest, with_contract_mappings_a_package_module_is_taken_when_a_match_selects_it) {
+  touch("plugins/__init__.py");
+  touch("plugins/audio.py");
+  touch("plugins/video/__init__.py");
+  touch("plugins/video/codec.py");
   ProjectConfig config;
   config.directory = root_;
   ContractMapping mapping;
@@ -140,15 +157,33 @@ TEST_F(DiscoveryTest, a_folder_means_the_modules_inside_it_and_package_init_file
             (std::vector<std::string>{"plugins/audio.py", "plugins/video/__init__.py", "plugins/video/codec.py"}));
   config.contracts.front().match = "plugins/**/*.py";  // selects no package
   config.index();
-  EXPECT_EQ(shown(discover_targets({"plugins"}, DiscoveryOptions{.config = &config})), (std::vector<std::string>{"plugins/audio.py", "plugins/video/codec.py"}));
+  std::vector<LeftOutModule> left_out;
+  EXPECT_EQ(shown(discover_targets({"plugins"}, DiscoveryOptions{.config = &config, .left_out = &left_out})),
+            (std::vector<std::string>{"plugins/audio.py", "plugins/video/codec.py"}));
+  ASSERT_EQ(left_out.size(), 2u);
+  EXPECT_EQ(left_out[1].target, "plugins/video/__init__.py");
+  EXPECT_NE(left_out[1].why.find("no `match`"), std::string::npos) << left_out[1].why;
 }
 
-TEST_F(DiscoveryTest, a_folder_with_only_a_package_init_file_names_the_rule) {
+TEST_F(DiscoveryTest, excluded_modules_are_listed_as_left_out_unless_another_argument_takes_them) {
+  touch("p/a.py");
+  touch("p/test_a.py");
+  std::vector<LeftOutModule> left_out;
+  EXPECT_EQ(shown(discover_targets({"p"}, DiscoveryOptions{.excludes = {"test_*.py"}, .left_out = &left_out})), (std::vector<std::string>{"p/a.py"}));
+  ASSERT_EQ(left_out.size(), 1u);
+  EXPECT_EQ(left_out[0].target, "p/test_a.py");
+  EXPECT_NE(left_out[0].why.find("excluded"), std::string::npos);
+  left_out.clear();
+  discover_targets({"p", "p/test_a.py"}, DiscoveryOptions{.excludes = {"test_*.py"}, .left_out = &left_out});
+  EXPECT_TRUE(left_out.empty());
+}
+
+TEST_F(DiscoveryTest, a_folder_with_only_its_own_init_file_names_the_rule) {
   touch("plugins/__init__.py");
   const auto targets = discover_targets({"plugins"}, {});
   ASSERT_EQ(targets.size(), 1u);
   EXPECT_EQ(targets[0].kind, DiscoveredTarget::Kind::error);
-  EXPECT_NE(targets[0].error.find("__init__.py is checked when named"), std::string::npos);
+  EXPECT_NE(targets[0].error.find("its own __init__.py is checked when named"), std::string::npos);
 }
 
 TEST_F(DiscoveryTest, module_names_start_at_the_src_folder_when_it_is_not_a_package) {
@@ -222,10 +257,12 @@ TEST_F(DiscoveryTest, module_patterns_and_namespace_packages_are_found_in_the_so
             (std::vector<std::string>{"myapp.plugins.audio " + (root_ / "src/myapp/plugins/audio.py").generic_string(),
                                       "myapp.plugins.video " + (root_ / "src/myapp/plugins/video/__init__.py").generic_string(),
                                       "myapp.plugins.video.codec " + (root_ / "src/myapp/plugins/video/codec.py").generic_string()}));
-  // `myapp` has no __init__.py: a namespace package, which is the modules inside it (packages' own
-  // __init__.py as for a folder).
+  // `myapp` has no __init__.py: a namespace package, which is the modules inside it, the packages inside
+  // it included, as for a folder (it has no __init__.py of its own to leave out).
   EXPECT_EQ(names(discover_targets({"myapp"}, {})),
-            (std::vector<std::string>{"myapp.plugins.audio " + (root_ / "src/myapp/plugins/audio.py").generic_string(),
+            (std::vector<std::string>{"myapp.plugins " + (root_ / "src/myapp/plugins/__init__.py").generic_string(),
+                                      "myapp.plugins.audio " + (root_ / "src/myapp/plugins/audio.py").generic_string(),
+                                      "myapp.plugins.video " + (root_ / "src/myapp/plugins/video/__init__.py").generic_string(),
                                       "myapp.plugins.video.codec " + (root_ / "src/myapp/plugins/video/codec.py").generic_string()}));
   EXPECT_EQ(names(discover_targets({"myapp.plugins"}, {})),
             (std::vector<std::string>{"myapp.plugins " + (root_ / "src/myapp/plugins/__init__.py").generic_string()}));

@@ -13,7 +13,7 @@
 namespace importspy {
 
 struct LockedModule {
-  std::string file_sha256;                          // hex
+  std::string file_sha256;                          // hex (written `sha256:<hex>`, read with or without the prefix)
   std::map<std::string, std::string> definitions;  // "f", "Class", "Class.method" → "sha256:<hex>"
 };
 
@@ -29,9 +29,10 @@ public:
 // The entry of a module whose facts carry hashes (extracted with structure hashes).
 LockedModule lock_entry(const ModuleFacts& facts);
 
-// JSON, stable order: {"importspy-lock": 1, "modules": {target: {"sha256", "definitions": {...}}}}.
+// JSON, stable order: {"importspy-lock": 1, "modules": {target: {"sha256", "definitions": {...}}}}; every
+// digest written `sha256:<hex>`.
 std::string write_lock(const LockFile& lock);
-// Throws LockError naming `source` and what is wrong.
+// Reads digests with or without the `sha256:` prefix. Throws LockError naming `source` and what is wrong.
 LockFile read_lock(std::string_view text, const std::string& source);
 
 // What changed since `locked`, as violations (integrity-mismatch for the file, hash-mismatch for each

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "importspy/report/batch.hpp"
+
 namespace importspy {
 
 struct ProjectConfig;
@@ -26,14 +28,18 @@ struct DiscoveryOptions {
   const ProjectConfig* config = nullptr;  // the project settings: its folder's source roots, `exclude`, and `match` for packages
   std::vector<std::filesystem::path> search_path = {};  // where dotted names and module patterns are looked up after the source roots
   int jobs = 1;  // threads that look at the files named as arguments (a shell glob can name thousands); the result is the same at any count
+  std::vector<LeftOutModule>* left_out = nullptr;  // when given: the modules inside folders that are left out, and why
 };
 
 // Each argument in order (docs/ci.md, "Targets"):
 //   - an existing file is itself (never excluded);
-//   - a folder is the modules inside it: every `*.py` below it but the packages' own `__init__.py` (taken
-//     when a `match` of the settings selects it), and every compiled module (`*.so`, `*.pyd`, a `*.pyc`
-//     without its `.py`: modules Python imports without source, reported as unverifiable unless pinned);
-//     hidden folders, __pycache__ and virtual environments skipped; sorted;
+//   - a folder is the modules Python imports from it: every `*.py` below it, package plugins included (a
+//     package's `__init__.py`, the module `plugins.video`), but the folder's own `__init__.py` (the package
+//     the folder is; checked when named) and, when the settings map contracts, a package's `__init__.py`
+//     that no `match` selects; and every compiled module (`*.so`, `*.pyd`, a `*.pyc` without its `.py`:
+//     modules Python imports without source, reported as unverifiable unless pinned); hidden folders,
+//     __pycache__ and virtual environments skipped; sorted. What is left out of a folder (those
+//     `__init__.py` files, what is excluded) goes to `options.left_out`, with why;
 //   - a path pattern (`plugins/**/*.py`) is the modules it matches below its literal folder, sorted;
 //   - a module pattern (`myapp.plugins.*`) is the modules it matches below its literal package, in each
 //     folder of the source roots and the search path;

@@ -44,6 +44,12 @@ struct TargetResult {
   bool ok() const { return !error && report && report->ok(); }
 };
 
+// A module inside a folder target that the run leaves out, and why (listed with -v, counted in the summary).
+struct LeftOutModule {
+  std::string target;  // as the user sees it: a path relative to the working directory
+  std::string why;
+};
+
 struct BatchShard {
   std::size_t index = 1;  // 1-based
   std::size_t count = 1;
@@ -52,6 +58,7 @@ struct BatchShard {
 struct BatchResult {
   std::vector<TargetResult> results;
   std::optional<BatchShard> shard;  // --shard I/N: this run checked share I of N; renderers record it for merge
+  std::vector<LeftOutModule> left_out;  // modules inside folder targets not checked (excluded, a folder's own package)
 
   std::size_t errors() const;
   std::size_t violating() const;       // targets with at least one violation
