@@ -2473,8 +2473,18 @@ private:
       set_attribute(*cls, attribute, class_var ? AttributeKind::class_attribute : AttributeKind::instance_attribute, Value::unknown("declared without a value"),
                     annotation, line);
     } else {
+      rebind_member(attribute, *cls, flow, line);
       set_attribute(*cls, attribute, AttributeKind::class_attribute, flow.conditional ? Value::unknown("assigned conditionally") : literal(*value, 0, false),
                     annotation, line);
+    }
+  }
+
+  // A class-body assignment to `member` (mangled): in straight-line code the method of that name is gone;
+  // in code that may not run, it may be.
+  void rebind_member(const std::string& member, ClassFact& cls, Flow flow, int line) {
+    if (!flow.conditional) return unbind_at(cls.methods, class_members_.methods, member);
+    if (FunctionFact* m = find_at(cls.methods, class_members_.methods, member); m && m->unverifiable.empty()) {
+      m->unverifiable = "may be rebound at line " + std::to_string(line);
     }
   }
 
@@ -2496,7 +2506,7 @@ private:
             remove_attribute(*cls, name, flow.conditional);
             bind_at(cls->methods, class_members_.methods, name, std::move(alias), flow.conditional);
           } else {
-            if (!flow.conditional) unbind_at(cls->methods, class_members_.methods, name);
+            rebind_member(name, *cls, flow, line);
             set_attribute(*cls, name, AttributeKind::class_attribute, flow.conditional ? Value::unknown("assigned conditionally") : literal(value, 0, false),
                           std::nullopt, line);
           }
@@ -2589,7 +2599,9 @@ private:
       if (name.size() == 2 && name[0].kind == TokenKind::star) name = name.subspan(1);
       if (name.size() != 1 || name[0].kind != TokenKind::name) continue;
       const Value v = pairwise && !flow.conditional ? literal((*values)[i], 0, false) : Value::unknown(pairwise ? "assigned conditionally" : "unpacked from another value");
-      set_attribute(cls, mangle_private(text(name[0]), cls.name), AttributeKind::class_attribute, v, std::nullopt, line);
+      const std::string member = mangle_private(text(name[0]), cls.name);
+      rebind_member(member, cls, flow, line);
+      set_attribute(cls, member, AttributeKind::class_attribute, v, std::nullopt, line);
     }
   }
 
@@ -2671,6 +2683,8 @@ private:
   void set_variable(const std::string& name, Value value, std::optional<std::string> annotation, int line, bool conditional) {
     if (!module_variable_rule(facts_, name, value, annotation)) return;
     if (!conditional) unbind_others(name, false, true, true);
+    // Code that may not run may still rebind a function or class of that name.
+    if (conditional) maybe_rebound(name, Scope::module, nullptr, "may be rebound at line " + std::to_string(line));
     note_bound(name);
     const auto [at, added] = variable_at_.try_emplace(name, facts_.variables.size());
     if (added) {

@@ -347,6 +347,38 @@ TEST(ReaderBindings, a_definition_under_a_decided_condition_is_known) {
   EXPECT_EQ(facts.find_class("C")->unverifiable, "");
 }
 
+TEST(ReaderBindings, an_assignment_that_may_not_run_makes_the_class_it_may_rebind_unverifiable) {
+  const ModuleFacts facts = read("class Base:\n    pass\nwhile True:\n    Base = True\n    break\n");
+  ASSERT_NE(facts.find_class("Base"), nullptr);
+  EXPECT_EQ(facts.find_class("Base")->unverifiable, "may be rebound at line 4");
+}
+
+TEST(ReaderBindings, an_assignment_that_may_not_run_makes_the_function_it_may_rebind_unverifiable) {
+  const ModuleFacts facts = read("import os\ndef run():\n    pass\nif os.environ.get('X'):\n    run = 1\n");
+  ASSERT_NE(facts.find_function("run"), nullptr);
+  EXPECT_EQ(facts.find_function("run")->unverifiable, "may be rebound at line 5");
+}
+
+TEST(ReaderBindings, a_class_body_assignment_that_may_not_run_makes_the_method_unverifiable) {
+  const ModuleFacts facts =
+      read("class Base:\n    def run(self):\n        pass\n    try:\n        import socket\n    except ImportError:\n        run = (3, 11)\n    else:\n        run = 1_000\n");
+  const FunctionFact* run = find_method(*facts.find_class("Base"), "run");
+  ASSERT_NE(run, nullptr);
+  EXPECT_EQ(run->unverifiable, "may be rebound at line 7");
+}
+
+TEST(ReaderBindings, a_class_body_annotated_assignment_replaces_the_method) {
+  const ModuleFacts facts = read("class Base:\n    def run(self):\n        pass\n    run: int = 1\n");
+  EXPECT_EQ(find_method(*facts.find_class("Base"), "run"), nullptr);
+}
+
+TEST(ReaderBindings, a_class_body_unpacking_that_may_not_run_makes_the_method_unverifiable) {
+  const ModuleFacts facts = read("import os\nclass Base:\n    def run(self):\n        pass\n    if os.environ.get('X'):\n        run, b = 1, 2\n");
+  const FunctionFact* run = find_method(*facts.find_class("Base"), "run");
+  ASSERT_NE(run, nullptr);
+  EXPECT_EQ(run->unverifiable, "may be rebound at line 6");
+}
+
 TEST(ReaderBindings, a_plain_definition_after_a_conditional_one_is_known) {
   const ModuleFacts facts = read("import os\nif os.environ.get('X'):\n    def f(a):\n        pass\ndef f():\n    pass\n");
   ASSERT_NE(facts.find_function("f"), nullptr);
