@@ -124,6 +124,9 @@ struct Options {
   std::string parser = "reader";
   std::string shard;
   std::string package;  // --package: every module of it, along its import graph (package_check.hpp)
+  std::string policy05_ignored;  // add_policy05_options: never read here
+  std::vector<std::string> policy05_providers_ignored;
+  bool policy05_flag_ignored = false;
 };
 
 // The modules that installed distributions declare in an entry-point group (`module:attribute` →
@@ -366,8 +369,10 @@ void add_check_options(CLI::App& app, Options& options) {
   app.add_option("-s,--spymodel,--contract", options.contract, "Contract file (YAML) for every target");
   app.add_option("--mode", options.mode, "static: read the source, never execute it (default); runtime: import the module")
       ->check(CLI::IsMember({"static", "runtime"}));
-  app.add_option("--format", options.format, "Output: text, json, sarif (2.1.0), junit (XML) or github (workflow annotations)")
-      ->check(CLI::IsMember({"text", "json", "sarif", "junit", "github"}));
+  app.add_option("-f,--format", options.format,
+                 "Output: text, json, sarif (2.1.0), junit (XML) or github (workflow annotations); `-f` in any form, and `human`, "
+                 "are ImportSpy 0.5's: its admission check, report and exit status (docs/cli.md, \"ImportSpy 0.5 options\")")
+      ->check(CLI::IsMember({"text", "json", "sarif", "junit", "github", "human"}));
   app.add_option("-l,--log-level", options.log_level, "Log level: DEBUG (the engine's decisions, on standard error), INFO, WARNING or ERROR")
       ->check(CLI::IsMember({"DEBUG", "INFO", "WARNING", "ERROR"}, CLI::ignore_case));
   CLI::Option* quiet = app.add_flag("-q,--quiet", options.quiet, "Print problems only: no summary, no progress bar, nothing when compliant");
@@ -377,6 +382,17 @@ void add_check_options(CLI::App& app, Options& options) {
       ->check(CLI::IsMember({"auto", "always", "never"}));
   app.add_option("--parser", options.parser, "Static mode: reader (ImportSpy's C++ reader, default) or cpython (CPython's parser, for comparison)")
       ->check(CLI::IsMember({"reader", "cpython"}));
+}
+
+// ImportSpy 0.5.0's options of `check`. Any of them makes the command a 0.5 admission check, which
+// run_policy05_check (policy05.hpp) runs before this command line is parsed: declared here for the help
+// and the completion scripts.
+void add_policy05_options(CLI::App& app, Options& options) {
+  const std::string admission = " (ImportSpy 0.5: makes this an admission check)";
+  app.add_option("--project-root", options.policy05_ignored, "Project root for local imports and pyproject.toml declarations" + admission);
+  app.add_option("--provider", options.policy05_providers_ignored, "Evidence provider: an `importspy.evidence_providers` entry point, repeatable" + admission);
+  app.add_flag("--allow-network", options.policy05_flag_ignored, "Let a provider that needs the network run" + admission);
+  app.add_option("--record", options.policy05_ignored, "Also write the decision record to this file" + admission);
 }
 
 // The contracts the project settings map targets to, each once, in the order of the settings.
@@ -647,15 +663,24 @@ int run_cli(const std::vector<std::string>& arguments, bool program) {
   app.add_flag("-V,--version", show_version, "Print the version and exit");
   app.add_option("module", legacy_module, "Module to check (ImportSpy 0.x form)");
   add_check_options(app, legacy);
+  add_policy05_options(app, legacy);
 
   CLI::App* check_command = app.add_subcommand("check", "Check modules, folders, patterns or dotted module names against contracts");
   check_command->add_option("targets", check_options.targets,
                             "Files, folders (recursive), glob patterns (`plugins/**/*.py`) or dotted module names; default: `targets` from the project settings");
   add_check_options(*check_command, check_options);
+  add_policy05_options(*check_command, check_options);
   add_batch_options(*check_command, check_options);
   add_batch_options(app, legacy);  // the 0.x form takes every option of `check`
   check_command->add_option("--package", check_options.package,
                             "Check every module of this package (a folder or a dotted name), with the contracts `requires:` names along its imports");
+
+  // `init` is ImportSpy 0.5.0's command, run by run_policy05_init before this command line is parsed:
+  // declared here for the help and the completion scripts.
+  CLI::App* init_command = app.add_subcommand("init", "Write a starter ImportSpy 0.5 policy beside a module (never overwrites a file)");
+  std::string init_subject, init_output;
+  init_command->add_option("subject", init_subject, "The module (.py) to describe; it is read, never run");
+  init_command->add_option("-o,--output", init_output, "Write the policy here instead of beside the module as <module>.importspy.yml");
 
   CLI::App* graph_command = app.add_subcommand("graph", "Print the static import graph of a package and its import cycles (never imports it)");
   std::string graph_target, graph_format = "text";
