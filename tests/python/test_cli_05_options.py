@@ -263,3 +263,25 @@ def test_the_text_reports_of_a_folder_are_separated_by_a_blank_line(project):
     result = importspy(project, "check", ".")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Target module was not executed.\n\nImportSpy Admission Report\n" in result.stdout
+
+
+def test_a_check_of_one_file_with_an_option_of_ours_and_no_contract_points_to_the_default_policy(plugin):
+    result = importspy(plugin, "check", "plugin.py", "-q")
+    assert result.returncode == 2
+    assert "no contract given (-s CONTRACT)" in result.stderr
+    assert "without options of ours, `importspy check plugin.py` decides it by ImportSpy 0.5's default policy" in result.stderr
+
+
+def test_a_format_0_5_lacks_for_a_0_5_policy_is_a_usage_error(plugin):
+    plugin.write("policy.yml", POLICY_0_5)
+    result = importspy(plugin, "check", "plugin.py", "-s", "policy.yml", "--format", "junit")
+    assert result.returncode == 2 and result.stdout == ""
+    assert "`--format junit`: this is an ImportSpy 0.5 admission check (what it reads is 0.5's), whose formats are human, json and sarif" in result.stderr
+
+
+def test_the_text_report_blanks_control_characters_of_a_file_name(project):
+    project.write("evil\x1b[2J\x1b]0;title\x07.py", "import os\n")
+    result = importspy(project, "check", "evil\x1b[2J\x1b]0;title\x07.py")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert "evil [2J ]0;title .py" in result.stdout

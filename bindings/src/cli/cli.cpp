@@ -298,8 +298,13 @@ int run_check(const Options& options) {
   if (!options.contract.empty()) batch_options.contract = options.contract;
   if (!batch_options.contract && (!config || config->contracts.empty()) && !batch_options.targets.empty()) {
     const std::string message = "no contract given (-s CONTRACT), and no [[tool.importspy.contracts]] mapping in the project's settings";
+    // `importspy check plugin.py` alone is 0.5's default policy (policy05.hpp); an option of ours made it this check.
+    const std::string note = batch_options.targets.size() == 1 && fs::path(batch_options.targets.front()).extension() == ".py"
+                                 ? "importspy: note: without options of ours, `importspy check " + batch_options.targets.front() +
+                                       "` decides it by ImportSpy 0.5's default policy (docs/cli.md, \"ImportSpy 0.5 options\")\n"
+                                 : "";
     return fail_run(options, TargetError{"usage-error", message, "", 0, 0, "pass -s CONTRACT, or map targets to contracts in [tool.importspy]"},
-                    "importspy: error: " + message + "\n");
+                    "importspy: error: " + message + "\n" + note);
   }
   batch_options.mode = parse_mode(!options.mode.empty() ? options.mode : config && config->mode ? *config->mode : "static");
   batch_options.excludes = options.excludes;

@@ -489,18 +489,33 @@ Decision decide(const Request& request, const Arguments& arguments,
   return decision;
 }
 
+// Text from the subject, the policy or a provider as one report line: control characters (C0, DEL, C1:
+// the bytes of terminal escape sequences and line breaks) become spaces, as 0.5.0 blanks what is not printable.
+std::string printable(std::string_view text) {
+  std::string out(text);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(out[i]);
+    if (byte < 0x20 || byte == 0x7f) {
+      out[i] = ' ';
+    } else if (byte == 0xc2 && i + 1 < out.size() && static_cast<unsigned char>(out[i + 1]) >= 0x80 && static_cast<unsigned char>(out[i + 1]) <= 0x9f) {
+      out.replace(i, 2, " ");  // U+0080..U+009F
+    }
+  }
+  return out;
+}
+
 std::string render_human(const Decision& decision) {
-  std::string out = "ImportSpy Admission Report\nSource: " + decision.subject + "\n";
+  std::string out = "ImportSpy Admission Report\nSource: " + printable(decision.subject) + "\n";
   const bool parsed = std::any_of(decision.evidence.begin(), decision.evidence.end(),
                                   [](const Evidence& item) { return item.kind == "source.syntax" && item.observed == Json("valid"); });
   out += parsed ? "Preflight: parsed without target execution\n" : decision.phases.empty() ? "Preflight: not completed\n" : "Preflight: failed\n";
-  out += "Contract: " + decision.contract_identity.value_or("default policy") + "\n";
+  out += "Contract: " + printable(decision.contract_identity.value_or("default policy")) + "\n";
   out += "Dependencies: " + std::to_string(decision.dependencies.size()) + " import references\n";
   for (const Dependency& dependency : decision.dependencies) {
     // The distributions that provide it, each with its version (`?` when its metadata has none), as 0.5.0.
     std::string distributions;
     for (const Distribution& item : dependency.distributions) distributions += (distributions.empty() ? "" : ", ") + item.name + " " + item.version.value_or("?");
-    out += "  " + dependency.reference.name + ": " + dependency.kind + (distributions.empty() ? "" : " (" + distributions + ")") + "\n";
+    out += "  " + printable(dependency.reference.name) + ": " + dependency.kind + (distributions.empty() ? "" : " (" + printable(distributions) + ")") + "\n";
   }
   if (decision.environment) {
     const Host& host = *decision.environment;
@@ -510,9 +525,9 @@ std::string render_human(const Decision& decision) {
   }
   out += "Evidence: " + std::to_string(decision.evidence.size()) + " observations\n";
   for (const Evidence& item : decision.evidence) {
-    if (item.status == "unknown" || item.status == "unavailable") out += "  " + item.kind + " [" + item.provider + "]: " + item.status + "\n";
+    if (item.status == "unknown" || item.status == "unavailable") out += "  " + printable(item.kind) + " [" + printable(item.provider) + "]: " + item.status + "\n";
   }
-  for (const PolicyViolation& violation : decision.violations) out += violation.code + " [" + violation.severity + "] " + violation.message + "\n";
+  for (const PolicyViolation& violation : decision.violations) out += printable(violation.code) + " [" + violation.severity + "] " + printable(violation.message) + "\n";
   if (decision.runtime_required) out += "Some required facts are unknown until runtime; static policy failed closed.\n";
   out += std::string("Decision: ") + (decision.admitted() ? "ADMIT" : "DENY") + "\nTarget module was not executed.";  // the caller ends the output with one newline
   return out;
@@ -651,11 +666,17 @@ std::optional<int> run_policy05_check(const std::vector<std::string>& raw) {
   } else if ((only_05 || parsed.check_command) ? fs::is_regular_file(sidecar_of(subject), ec) : is_policy_file(sidecar_of(subject))) {
     requests.push_back({subject, sidecar_of(subject), sidecar_of(subject).string()});
   } else if (only_05 || (parsed.check_command && fs::is_regular_file(subject, ec) && subject.extension() == ".py" && !has_04_contract_mapping())) {
-    requests.push_back({subject, std::nullopt, {}});  // 0.5's default policy: only unresolved imports deny
+    // 0.5's default policy (only unresolved imports deny); `--format junit` of one file asks for our check.
+    if (!only_05 && arguments.format != "human" && arguments.format != "json" && arguments.format != "sarif") return std::nullopt;
+    requests.push_back({subject, std::nullopt, {}});
   } else {
     return std::nullopt;
   }
-  if (arguments.format != "human" && arguments.format != "json" && arguments.format != "sarif") return std::nullopt;
+  if (arguments.format != "human" && arguments.format != "json" && arguments.format != "sarif") {
+    write_stderr("importspy: error: `--format " + arguments.format + "`: this is an ImportSpy 0.5 admission check (what it reads is 0.5's), whose formats are "
+                 "human, json and sarif\nRun `importspy check --help` for usage (docs/cli.md, \"ImportSpy 0.5 options\").\n");
+    return kConfiguration;
+  }
 
   std::vector<Decision> decisions;
   int status = kAdmit;
