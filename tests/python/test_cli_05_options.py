@@ -212,6 +212,7 @@ def test_check_help_lists_every_0_5_option(plugin):
     for option in ("-f,--format", "--project-root", "--provider", "--allow-network", "--record", "human"):
         assert option in result.stdout, option
     assert "init" in importspy(plugin, "--help").stdout
+    assert "0 admit, 1 deny, 2 configuration error, 3 tool failure" in importspy(plugin, "--help").stdout
 
 
 def test_bash_completes_the_0_5_options_and_formats(plugin):

@@ -372,7 +372,7 @@ int run_check(const Options& options) {
 }
 
 void add_check_options(CLI::App& app, Options& options) {
-  app.add_option("-s,--spymodel,--contract", options.contract, "Contract file (YAML) for every target");
+  app.add_option("-s,--spymodel,--contract", options.contract, "Contract file (YAML) for every target; one with `schema_version` is an ImportSpy 0.5 policy");
   app.add_option("--mode", options.mode, "static: read the source, never execute it (default); runtime: import the module")
       ->check(CLI::IsMember({"static", "runtime"}));
   app.add_option("-f,--format", options.format,
@@ -686,7 +686,8 @@ int run_cli(const std::vector<std::string>& arguments, bool program) {
   if (auto status = run_policy05_check(arguments)) return *status;
   if (auto status = run_policy05_init(arguments)) return *status;
   CLI::App app{"ImportSpy: check Python modules against their import contracts.\n"
-               "Exit status: 0 compliant, 1 violations, 2 usage, contract or source error."};
+               "Exit status: 0 compliant, 1 violations, 2 usage, contract or source error; of an ImportSpy 0.5 admission check\n"
+               "(docs/cli.md, \"ImportSpy 0.5 options\"): 0 admit, 1 deny, 2 configuration error, 3 tool failure."};
   app.name("importspy");
   Options legacy, check_options;
   std::string legacy_module;
