@@ -96,3 +96,46 @@ def test_without_contracts_named_it_lints_the_contracts_of_the_project_settings(
 def test_without_contracts_and_without_settings_it_says_what_to_give(project):
     result = project.cli("lint")
     assert result.returncode == 2 and "no contract given" in result.stderr and "[[tool.importspy.contracts]]" in result.stderr
+
+
+POLICY_05 = "schema_version: 1\npolicy_id: plugins\nruntime:\n  python: '>=3.8'\ndependency_options:\n  unresolved: deny\nfunctions:\n  - name: register\n"
+
+
+def test_a_0_5_policy_that_check_accepts_is_clean(project):
+    policy = project.write("policies/plugin.yml", POLICY_05)
+    project.write("plugin.py", "def register():\n    pass\n")
+    assert project.cli("check", "plugin.py", "-s", str(policy)).returncode == 0
+    result = project.cli("lint", str(policy))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 warnings, 0 errors" in result.stdout
+
+
+def test_an_unknown_key_in_a_0_5_policy_is_an_error_at_its_line_and_column(project):
+    policy = project.write("policies/plugin.yml", "schema_version: 1\nruntime:\n  platfrom: [linux]\n")
+    result = project.cli("lint", str(policy))
+    assert result.returncode == 2
+    assert f"{policy}:3:3: invalid policy: unknown key `platfrom` in `runtime`" in result.stdout
+    assert "  hint: Allowed keys here: python, os, architecture, implementation, environment." in result.stdout
+    document = json.loads(project.cli("lint", str(policy), "--format", "json").stdout)
+    error = document["files"][0]["error"]
+    assert (document["ok"], error["file"], error["line"], error["column"]) == (False, str(policy), 3, 3)
+
+
+def test_a_0_5_policy_without_schema_version_1_is_an_error(project):
+    policy = project.write("policies/plugin.yml", "schema_version: 2\n")
+    result = project.cli("lint", str(policy))
+    assert result.returncode == 2 and f"{policy}:1:17: invalid policy: `schema_version` must be the integer 1" in result.stdout
+
+
+def test_the_structural_keys_of_a_0_5_policy_are_linted_as_a_contract(project):
+    policy = project.write("policies/plugin.yml", "schema_version: 1\nfunctions:\n  - name: register\n  - name: register\n")
+    result = project.cli("lint", str(policy))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"{policy}:4:" in result.stdout and "[duplicate-entry]" in result.stdout
+
+
+def test_a_mistake_in_the_structural_keys_of_a_0_5_policy_is_located_in_the_policy(project):
+    policy = project.write("policies/plugin.yml", "schema_version: 1\nruntime:\n  python: '>=3.8'\nfunctions:\n  - name: register\n    retrun_annotation: str\n")
+    result = project.cli("lint", str(policy))
+    assert result.returncode == 2
+    assert f"{policy}:6:5: invalid contract: unknown key `retrun_annotation`" in result.stdout

@@ -57,9 +57,6 @@ def policy(name: str, subject: str = "subjects/plugin.py", **extra) -> Case:
     return Case(name, (subject, "-s", f"policies/{name}.yml", "-f", "json"), **extra)
 
 
-NOT_A_POLICY = ("without `schema_version` the file is read as a 0.4 contract (our format), so its errors are "
-                "reported as our contract errors; the exit status is the same")
-
 CASES = [
     # Admitted.
     policy("admit_runtime"),
@@ -102,16 +99,21 @@ CASES = [
         "error_dependency_option", "error_origin_url", "error_runtime_key", "error_environment_type",
         "error_evidence_status",
     ]),
-    policy("error_yaml", intended=NOT_A_POLICY, ours=(2, None), shape=False),
-    policy("error_not_mapping", intended=NOT_A_POLICY, ours=(2, None), shape=False),
-    Case("error_policy_missing", ("subjects/plugin.py", "-s", "policies/no_such_policy.yml", "-f", "json"),
-         intended="a policy file that does not exist cannot be recognised as a 0.5 policy; "
-                  "reported as our contract error", ours=(2, None), shape=False),
+    # With an option only 0.5 has (`-f`), every contract is read as 0.5.0 reads it (docs/cli.md).
+    policy("error_yaml"),
+    policy("error_not_mapping"),
+    Case("error_policy_missing", ("subjects/plugin.py", "-s", "policies/no_such_policy.yml", "-f", "json")),
+    # A 0.4 contract (no `schema_version`): its structural keys and 0.5's default dependency rules.
+    policy("contract_0_4_admit", subject="subjects/structured.py"),
+    policy("contract_0_4_deny", subject="subjects/structured.py"),
+    policy("contract_0_4_unknown_key", subject="subjects/structured.py"),
     # Discovery: the sidecar, the default policy, [tool.importspy] subjects.
     Case("sidecar", ("subjects/sidecar/unresolved.py", "-f", "json")),
     Case("default_policy_denies_unresolved", ("subjects/unresolved.py", "-f", "json")),
     Case("project_subjects", ("project", "-f", "json")),
     Case("project_with_contract_option", ("project", "-s", "project/admit.yml", "-f", "json")),
+    Case("folder_without_settings", ("subjects", "-f", "json")),
+    Case("default_policy_of_a_missing_subject", ("subjects/no_such_subject.py", "-f", "json")),
     # Imports: relative, local module and package, stdlib; one reference per module and statement.
     dataclasses.replace(policy("admit_runtime", subject="subjects/local_imports.py"), name="local_imports"),
     # A local json.py shadows the stdlib module, sys (built in) cannot be shadowed, a namespace folder is
@@ -120,6 +122,10 @@ CASES = [
     # Command line: the old positional form, --project-root, --provider, SARIF.
     dataclasses.replace(policy("deny_os"), name="old_positional_form", command=()),
     Case("project_root_option", ("subjects/unresolved.py", "--project-root", "subjects", "-f", "json")),
+    Case("attached_short_format_and_long_options", ("subjects/unresolved.py", "--project-root=subjects", "-fjson")),
+    Case("long_format_of_a_0_4_contract", ("subjects/structured.py", "-s", "policies/contract_0_4_deny.yml", "--format", "json"),
+         intended="without an option only 0.5 has, a 0.4 contract keeps our check and our report (docs/cli.md)",
+         ours=(1, None), shape=False),
     Case("provider_cannot_be_loaded", ("subjects/plugin.py", "-s", "policies/admit_runtime.yml", "--provider", "nosuch", "-f", "json")),
     Case("sarif", ("subjects/plugin.py", "-s", "policies/deny_os.yml", "-f", "sarif")),
     # Source.

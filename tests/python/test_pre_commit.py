@@ -104,6 +104,29 @@ def test_lint_hook_passes_on_a_clean_contract(repository, tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+POLICY_05 = "schema_version: 1\npolicy_id: plugins\nruntime:\n  python: '>=3.8'\nfunctions:\n  - name: register\n"
+
+
+def test_lint_hook_passes_on_the_policies_of_a_0_5_project(repository, tmp_path):
+    (repository / "policies").mkdir()
+    (repository / "policies" / "plugin.yml").write_text(POLICY_05)
+    (repository / "plugins" / "good.importspy.yml").write_text(POLICY_05)
+    git(repository, "add", "-A")
+    result = run_hooks(repository, tmp_path, "importspy-lint")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Passed" in result.stdout
+
+
+def test_lint_hook_names_the_place_of_a_mistake_in_a_0_5_policy(repository, tmp_path):
+    (repository / "policies").mkdir()
+    (repository / "policies" / "plugin.yml").write_text("schema_version: 1\nruntime:\n  platfrom: [linux]\n")
+    git(repository, "add", "-A")
+    result = run_hooks(repository, tmp_path, "importspy-lint")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "policies/plugin.yml:3:3: invalid policy: unknown key `platfrom` in `runtime`" in result.stdout
+    assert "2 contracts checked" in result.stdout  # contracts/plugin.yml and the policy
+
+
 @pytest.mark.skipif(os.environ.get("IMPORTSPY_TEST_TRY_REPO") != "1",
                     reason="pre-commit try-repo builds the package (compiles the C++ engine, minutes); IMPORTSPY_TEST_TRY_REPO=1 runs it")
 def test_try_repo_installs_the_hooks_from_this_repository(repository, tmp_path):

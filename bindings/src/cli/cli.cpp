@@ -37,6 +37,7 @@
 #include "importspy/contract/lint.hpp"
 #include "importspy/contract/migration.hpp"
 #include "importspy/contract/schema.hpp"
+#include "importspy/policy/loader.hpp"
 #include "importspy/generate/contract_writer.hpp"
 #include "importspy/project/lock_file.hpp"
 #include "importspy/render/report.hpp"
@@ -124,6 +125,9 @@ struct Options {
   std::string parser = "reader";
   std::string shard;
   std::string package;  // --package: every module of it, along its import graph (package_check.hpp)
+  std::string policy05_ignored;  // add_policy05_options: never read here
+  std::vector<std::string> policy05_providers_ignored;
+  bool policy05_flag_ignored = false;
 };
 
 // The modules that installed distributions declare in an entry-point group (`module:attribute` →
@@ -294,8 +298,13 @@ int run_check(const Options& options) {
   if (!options.contract.empty()) batch_options.contract = options.contract;
   if (!batch_options.contract && (!config || config->contracts.empty()) && !batch_options.targets.empty()) {
     const std::string message = "no contract given (-s CONTRACT), and no [[tool.importspy.contracts]] mapping in the project's settings";
+    // `importspy check plugin.py` alone is 0.5's default policy (policy05.hpp); an option of ours made it this check.
+    const std::string note = batch_options.targets.size() == 1 && fs::path(batch_options.targets.front()).extension() == ".py"
+                                 ? "importspy: note: without options of ours, `importspy check " + batch_options.targets.front() +
+                                       "` decides it by ImportSpy 0.5's default policy (docs/cli.md, \"ImportSpy 0.5 options\")\n"
+                                 : "";
     return fail_run(options, TargetError{"usage-error", message, "", 0, 0, "pass -s CONTRACT, or map targets to contracts in [tool.importspy]"},
-                    "importspy: error: " + message + "\n");
+                    "importspy: error: " + message + "\n" + note);
   }
   batch_options.mode = parse_mode(!options.mode.empty() ? options.mode : config && config->mode ? *config->mode : "static");
   batch_options.excludes = options.excludes;
@@ -363,11 +372,13 @@ int run_check(const Options& options) {
 }
 
 void add_check_options(CLI::App& app, Options& options) {
-  app.add_option("-s,--spymodel,--contract", options.contract, "Contract file (YAML) for every target");
+  app.add_option("-s,--spymodel,--contract", options.contract, "Contract file (YAML) for every target; one with `schema_version` is an ImportSpy 0.5 policy");
   app.add_option("--mode", options.mode, "static: read the source, never execute it (default); runtime: import the module")
       ->check(CLI::IsMember({"static", "runtime"}));
-  app.add_option("--format", options.format, "Output: text, json, sarif (2.1.0), junit (XML) or github (workflow annotations)")
-      ->check(CLI::IsMember({"text", "json", "sarif", "junit", "github"}));
+  app.add_option("-f,--format", options.format,
+                 "Output: text, json, sarif (2.1.0), junit (XML) or github (workflow annotations); `-f` in any form, and `human`, "
+                 "are ImportSpy 0.5's: its admission check, report and exit status (docs/cli.md, \"ImportSpy 0.5 options\")")
+      ->check(CLI::IsMember({"text", "json", "sarif", "junit", "github", "human"}));
   app.add_option("-l,--log-level", options.log_level, "Log level: DEBUG (the engine's decisions, on standard error), INFO, WARNING or ERROR")
       ->check(CLI::IsMember({"DEBUG", "INFO", "WARNING", "ERROR"}, CLI::ignore_case));
   CLI::Option* quiet = app.add_flag("-q,--quiet", options.quiet, "Print problems only: no summary, no progress bar, nothing when compliant");
@@ -377,6 +388,17 @@ void add_check_options(CLI::App& app, Options& options) {
       ->check(CLI::IsMember({"auto", "always", "never"}));
   app.add_option("--parser", options.parser, "Static mode: reader (ImportSpy's C++ reader, default) or cpython (CPython's parser, for comparison)")
       ->check(CLI::IsMember({"reader", "cpython"}));
+}
+
+// ImportSpy 0.5.0's options of `check`. Any of them makes the command a 0.5 admission check, which
+// run_policy05_check (policy05.hpp) runs before this command line is parsed: declared here for the help
+// and the completion scripts.
+void add_policy05_options(CLI::App& app, Options& options) {
+  const std::string admission = " (ImportSpy 0.5: makes this an admission check)";
+  app.add_option("--project-root", options.policy05_ignored, "Project root for local imports and pyproject.toml declarations" + admission);
+  app.add_option("--provider", options.policy05_providers_ignored, "Evidence provider: an `importspy.evidence_providers` entry point, repeatable" + admission);
+  app.add_flag("--allow-network", options.policy05_flag_ignored, "Let a provider that needs the network run" + admission);
+  app.add_option("--record", options.policy05_ignored, "Also write the decision record to this file" + admission);
 }
 
 // The contracts the project settings map targets to, each once, in the order of the settings.
@@ -418,8 +440,24 @@ void add_batch_options(CLI::App& app, Options& options) {
   app.add_option("--lock-file", options.lock_file, "Lock file (default: importspy.lock)");
 }
 
-// `importspy lint`: 0 clean, 1 warnings, 2 a contract that does not load. Without contracts named, the
-// contracts of the project settings.
+// What `importspy lint` lints in one file. A 0.5 policy (a file with `schema_version`, as `check` tells
+// them apart) is read as `check` reads it, and its 0.4 structural keys are then linted as a contract;
+// nullptr for a policy without them. Throws ContractError or policy::PolicyError.
+std::shared_ptr<const Contract> load_for_lint(const std::string& input) {
+  std::error_code ec;
+  const bool small_file = fs::is_regular_file(input, ec) && fs::file_size(input, ec) < (4u << 20);
+  std::string text;
+  if (small_file) {
+    std::ifstream in(input, std::ios::binary);
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  if (!small_file || !policy::is_policy_text(text)) return default_contract_cache().load(input);
+  const policy::Policy read = policy::parse_policy(text, input);
+  return read.structure ? parse_contract(*read.structure, input) : nullptr;
+}
+
+// `importspy lint`: 0 clean, 1 warnings, 2 a contract or policy that does not load. Without contracts
+// named, the contracts of the project settings.
 int run_lint(std::vector<std::string> inputs, const std::string& config_file, bool json_output) {
   using json = nlohmann::json;
   if (inputs.empty()) {
@@ -433,8 +471,8 @@ int run_lint(std::vector<std::string> inputs, const std::string& config_file, bo
   std::size_t warnings = 0, errors = 0;
   for (const auto& input : inputs) {
     try {
-      const auto contract = default_contract_cache().load(input);
-      const auto findings = lint_contract(*contract);
+      const auto contract = load_for_lint(input);
+      const auto findings = contract ? lint_contract(*contract) : std::vector<LintFinding>{};
       json entries = json::array();
       for (const auto& f : findings) {
         entries.push_back(json{{"code", f.code}, {"message", f.message}, {"hint", f.hint}, {"line", f.mark.line}, {"column", f.mark.column}});
@@ -448,6 +486,15 @@ int run_lint(std::vector<std::string> inputs, const std::string& config_file, bo
       ++errors;
       text += render_text(error, {false, true});
       files.push_back(json{{"file", input}, {"ok", false}, {"error", json::parse(render_json(error))["error"]}});
+    } catch (const policy::PolicyError& error) {
+      status = kExitError;
+      ++errors;
+      std::string place = error.file();
+      if (error.line() > 0) place += ":" + std::to_string(error.line()) + ":" + std::to_string(error.column());
+      text += place + ": invalid policy: " + error.message() + "\n" + (error.hint().empty() ? "" : "  hint: " + error.hint() + "\n");
+      files.push_back(json{{"file", input}, {"ok", false},
+                           {"error", {{"code", ContractError::code}, {"message", error.message()}, {"file", error.file()}, {"line", error.line()},
+                                      {"column", error.column()}, {"hint", error.hint()}}}});
     }
   }
   if (json_output) {
@@ -639,7 +686,8 @@ int run_cli(const std::vector<std::string>& arguments, bool program) {
   if (auto status = run_policy05_check(arguments)) return *status;
   if (auto status = run_policy05_init(arguments)) return *status;
   CLI::App app{"ImportSpy: check Python modules against their import contracts.\n"
-               "Exit status: 0 compliant, 1 violations, 2 usage, contract or source error."};
+               "Exit status: 0 compliant, 1 violations, 2 usage, contract or source error; of an ImportSpy 0.5 admission check\n"
+               "(docs/cli.md, \"ImportSpy 0.5 options\"): 0 admit, 1 deny, 2 configuration error, 3 tool failure."};
   app.name("importspy");
   Options legacy, check_options;
   std::string legacy_module;
@@ -647,15 +695,24 @@ int run_cli(const std::vector<std::string>& arguments, bool program) {
   app.add_flag("-V,--version", show_version, "Print the version and exit");
   app.add_option("module", legacy_module, "Module to check (ImportSpy 0.x form)");
   add_check_options(app, legacy);
+  add_policy05_options(app, legacy);
 
   CLI::App* check_command = app.add_subcommand("check", "Check modules, folders, patterns or dotted module names against contracts");
   check_command->add_option("targets", check_options.targets,
                             "Files, folders (recursive), glob patterns (`plugins/**/*.py`) or dotted module names; default: `targets` from the project settings");
   add_check_options(*check_command, check_options);
+  add_policy05_options(*check_command, check_options);
   add_batch_options(*check_command, check_options);
   add_batch_options(app, legacy);  // the 0.x form takes every option of `check`
   check_command->add_option("--package", check_options.package,
                             "Check every module of this package (a folder or a dotted name), with the contracts `requires:` names along its imports");
+
+  // `init` is ImportSpy 0.5.0's command, run by run_policy05_init before this command line is parsed:
+  // declared here for the help and the completion scripts.
+  CLI::App* init_command = app.add_subcommand("init", "Write a starter ImportSpy 0.5 policy beside a module (never overwrites a file)");
+  std::string init_subject, init_output;
+  init_command->add_option("subject", init_subject, "The module (.py) to describe; it is read, never run");
+  init_command->add_option("-o,--output", init_output, "Write the policy here instead of beside the module as <module>.importspy.yml");
 
   CLI::App* graph_command = app.add_subcommand("graph", "Print the static import graph of a package and its import cycles (never imports it)");
   std::string graph_target, graph_format = "text";

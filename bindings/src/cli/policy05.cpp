@@ -51,56 +51,122 @@ struct Arguments {
   std::optional<std::string> record;  // --record FILE: the decision record (ours; 0.5.0 has no such option)
   std::vector<std::string> providers;
   bool allow_network = false;
-  bool only_05_options = false;  // -f, --project-root, --provider or --allow-network: options our 0.4 check does not have
+  // 0.5.0 reads every contract as a policy; so does every admission check of the command line.
+  SchemaVersion schema_version = SchemaVersion::optional;
 };
 
-// 0.5.0's options; nullopt when `arguments` are not a 0.5 check (unknown option, no or several subjects).
-std::optional<Arguments> parse(std::vector<std::string> arguments) {
-  if (!arguments.empty() && arguments[0] == "check") arguments.erase(arguments.begin());
-  Arguments out;
+// A command line read with 0.5.0's options (docs/cli.md, "ImportSpy 0.5 options").
+struct Parsed {
+  Arguments arguments;
   std::vector<std::string> positionals;
+  std::vector<std::string> other_options;  // options 0.5.0 does not have (`--no-cache`, `-j`, ...)
+  std::optional<std::string> only_05_option;  // the first of -f, --format human, --project-root, --provider, --allow-network, --record
+  std::optional<std::string> problem;         // a 0.5 option without its value, or a format 0.5 does not have
+  bool check_command = false;                 // `importspy check ...`, not the 0.x positional form
+  bool help = false;
+};
+
+// Our other commands: `importspy lint x.yml` is never an admission check of a file named `lint`.
+bool is_other_command(std::string_view word) {
+  for (std::string_view command : {"init", "graph", "lock", "generate", "hash", "schema", "lint", "migrate", "completion", "merge"}) {
+    if (word == command) return true;
+  }
+  return false;
+}
+
+Parsed parse(std::vector<std::string> arguments) {
+  Parsed out;
+  if (!arguments.empty() && arguments[0] == "check") {
+    arguments.erase(arguments.begin());
+    out.check_command = true;
+  }
+  const auto only_05 = [&](const std::string& option) {
+    if (!out.only_05_option) out.only_05_option = option;
+  };
+  const auto problem = [&](std::string text) {
+    if (!out.problem) out.problem = std::move(text);
+  };
+  bool options_end = false;
   for (size_t i = 0; i < arguments.size(); ++i) {
     std::string option = arguments[i];
+    if (options_end || !option.starts_with("-") || option == "-") {
+      out.positionals.push_back(option);
+      continue;
+    }
+    if (option == "--") {
+      options_end = true;
+      continue;
+    }
     std::optional<std::string> value;
     if (option.starts_with("--") && option.find('=') != std::string::npos) {
       value = option.substr(option.find('=') + 1);
       option = option.substr(0, option.find('='));
+    } else if (!option.starts_with("--") && option.size() > 2 && (option[1] == 's' || option[1] == 'f')) {
+      value = option.substr(2);  // `-fjson`, `-spolicy.yml`: a short option with its value attached, as click reads it
+      option = option.substr(0, 2);
     }
     const auto take = [&]() -> std::optional<std::string> {
       if (value) return value;
       if (i + 1 >= arguments.size()) return std::nullopt;
       return arguments[++i];
     };
-    if (option == "-s" || option == "--contract" || option == "--spymodel") {
-      if (!(out.contract = take())) return std::nullopt;
+    if (option == "-h" || option == "--help") {
+      out.help = true;
+    } else if (option == "-s" || option == "--contract" || option == "--spymodel") {
+      if (!(out.arguments.contract = take())) problem("`" + option + "` needs a value: the policy or contract file");
     } else if (option == "-f" || option == "--format") {
-      auto format = take();
-      if (!format) return std::nullopt;
-      out.only_05_options |= option == "-f";
-      out.format = *format == "text" ? "human" : *format;  // our 0.4 name for the human report
+      const auto format = take();
+      if (option == "-f") only_05(option);
+      if (!format) {
+        problem("`" + option + "` needs a value: human, json or sarif");
+        continue;
+      }
+      if (*format == "human") only_05(option + " human");
+      out.arguments.format = *format == "text" ? "human" : *format;  // our 0.4 name for the human report
+      if (option == "-f" && out.arguments.format != "human" && out.arguments.format != "json" && out.arguments.format != "sarif") {
+        problem("`-f " + *format + "`: ImportSpy 0.5's formats are human, json and sarif; our reports (junit, github, ...) are `--format` without a 0.5 option");
+      }
     } else if (option == "--project-root") {
-      if (!(out.project_root = take())) return std::nullopt;
-      out.only_05_options = true;
+      only_05(option);
+      if (!(out.arguments.project_root = take())) problem("`--project-root` needs a value: the project's folder");
     } else if (option == "--record") {
-      if (!(out.record = take())) return std::nullopt;
-      out.only_05_options = true;
+      only_05(option);
+      if (!(out.arguments.record = take())) problem("`--record` needs a value: the file to write the decision record to");
     } else if (option == "--provider") {
-      auto provider = take();
-      if (!provider) return std::nullopt;
-      out.providers.push_back(*provider);
-      out.only_05_options = true;
+      only_05(option);
+      if (const auto provider = take()) {
+        out.arguments.providers.push_back(*provider);
+      } else {
+        problem("`--provider` needs a value: the name of an `importspy.evidence_providers` entry point");
+      }
     } else if (option == "--allow-network") {
-      out.allow_network = true;
-      out.only_05_options = true;
-    } else if (!option.starts_with("-") || option == "-") {
-      positionals.push_back(option);
+      only_05(option);
+      if (value) problem("`--allow-network` takes no value");
+      out.arguments.allow_network = true;
     } else {
-      return std::nullopt;
+      out.other_options.push_back(arguments[i]);
     }
   }
-  if (positionals.size() != 1) return std::nullopt;
-  out.subject = positionals[0];
+  if (out.positionals.size() == 1) out.arguments.subject = out.positionals[0];
   return out;
+}
+
+// Why a command with a 0.5 option cannot be a 0.5 admission check; nullopt when it can.
+std::optional<std::string> usage_problem(const Parsed& parsed) {
+  const std::string because = "`" + *parsed.only_05_option + "` makes this an ImportSpy 0.5 admission check";
+  if (parsed.problem) return *parsed.problem;
+  if (!parsed.other_options.empty()) {
+    return "`" + parsed.other_options.front() + "` is not an option of an ImportSpy 0.5 admission check (" + because +
+           "; it takes -s, -f, --project-root, --provider, --allow-network and --record); drop one or the other";
+  }
+  if (parsed.positionals.size() != 1) {
+    return because + ", which checks one subject (a Python file, or a folder with [tool.importspy] subjects); found " +
+           std::to_string(parsed.positionals.size());
+  }
+  if (parsed.arguments.format != "human" && parsed.arguments.format != "json" && parsed.arguments.format != "sarif") {
+    return "`--format " + parsed.arguments.format + "`: " + because + ", whose formats are human, json and sarif";
+  }
+  return std::nullopt;
 }
 
 std::string read_text(const fs::path& path) {
@@ -411,7 +477,7 @@ Decision decide(const Request& request, const Arguments& arguments,
   std::error_code ec;
   const fs::path subject = fs::weakly_canonical(fs::absolute(request.subject), ec);
   std::optional<Policy> policy;
-  if (request.contract) policy = load_policy_file(*request.contract, request.contract_as_given);  // PolicyError: the caller's C101
+  if (request.contract) policy = load_policy_file(*request.contract, request.contract_as_given, arguments.schema_version);  // PolicyError: the caller's C101
   const fs::path root = arguments.project_root ? fs::weakly_canonical(fs::absolute(*arguments.project_root), ec) : project_root_for(subject);
   // A structure that does not compile is a configuration error (C101) before anything is decided.
   const std::shared_ptr<const Contract> structure = policy && policy->structure ? structure_contract(*policy) : nullptr;
@@ -423,14 +489,34 @@ Decision decide(const Request& request, const Arguments& arguments,
   return decision;
 }
 
+// Text from the subject, the policy or a provider as one report line: control characters (C0, DEL, C1:
+// the bytes of terminal escape sequences and line breaks) become spaces, as 0.5.0 blanks what is not printable.
+std::string printable(std::string_view text) {
+  std::string out(text);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(out[i]);
+    if (byte < 0x20 || byte == 0x7f) {
+      out[i] = ' ';
+    } else if (byte == 0xc2 && i + 1 < out.size() && static_cast<unsigned char>(out[i + 1]) >= 0x80 && static_cast<unsigned char>(out[i + 1]) <= 0x9f) {
+      out.replace(i, 2, " ");  // U+0080..U+009F
+    }
+  }
+  return out;
+}
+
 std::string render_human(const Decision& decision) {
-  std::string out = "ImportSpy Admission Report\nSource: " + decision.subject + "\n";
+  std::string out = "ImportSpy Admission Report\nSource: " + printable(decision.subject) + "\n";
   const bool parsed = std::any_of(decision.evidence.begin(), decision.evidence.end(),
                                   [](const Evidence& item) { return item.kind == "source.syntax" && item.observed == Json("valid"); });
   out += parsed ? "Preflight: parsed without target execution\n" : decision.phases.empty() ? "Preflight: not completed\n" : "Preflight: failed\n";
-  out += "Contract: " + decision.contract_identity.value_or("default policy") + "\n";
+  out += "Contract: " + printable(decision.contract_identity.value_or("default policy")) + "\n";
   out += "Dependencies: " + std::to_string(decision.dependencies.size()) + " import references\n";
-  for (const Dependency& dependency : decision.dependencies) out += "  " + dependency.reference.name + ": " + dependency.kind + "\n";
+  for (const Dependency& dependency : decision.dependencies) {
+    // The distributions that provide it, each with its version (`?` when its metadata has none), as 0.5.0.
+    std::string distributions;
+    for (const Distribution& item : dependency.distributions) distributions += (distributions.empty() ? "" : ", ") + item.name + " " + item.version.value_or("?");
+    out += "  " + printable(dependency.reference.name) + ": " + dependency.kind + (distributions.empty() ? "" : " (" + printable(distributions) + ")") + "\n";
+  }
   if (decision.environment) {
     const Host& host = *decision.environment;
     out += "Host runtime: architecture=" + host.architecture + ", implementation=" + host.implementation + ", os=" + host.os + ", python=" + host.python + "\n";
@@ -439,9 +525,9 @@ std::string render_human(const Decision& decision) {
   }
   out += "Evidence: " + std::to_string(decision.evidence.size()) + " observations\n";
   for (const Evidence& item : decision.evidence) {
-    if (item.status == "unknown" || item.status == "unavailable") out += "  " + item.kind + " [" + item.provider + "]: " + item.status + "\n";
+    if (item.status == "unknown" || item.status == "unavailable") out += "  " + printable(item.kind) + " [" + printable(item.provider) + "]: " + item.status + "\n";
   }
-  for (const PolicyViolation& violation : decision.violations) out += violation.code + " [" + violation.severity + "] " + violation.message + "\n";
+  for (const PolicyViolation& violation : decision.violations) out += printable(violation.code) + " [" + violation.severity + "] " + printable(violation.message) + "\n";
   if (decision.runtime_required) out += "Some required facts are unknown until runtime; static policy failed closed.\n";
   out += std::string("Decision: ") + (decision.admitted() ? "ADMIT" : "DENY") + "\nTarget module was not executed.";  // the caller ends the output with one newline
   return out;
@@ -501,6 +587,12 @@ bool write_stderr(const std::string& text) { return write_stream("stderr", text)
 std::vector<Request> folder_requests(const fs::path& folder, const Arguments& arguments) {
   if (arguments.contract) throw PolicyError(arguments.subject, 0, 0, "Directory checks use [tool.importspy].subjects; do not pass --contract.", "");
   const fs::path file = folder / "pyproject.toml";
+  std::error_code missing;
+  if (!fs::is_regular_file(file, missing)) {
+    throw PolicyError(arguments.subject, 0, 0,
+                      "Directory checks require explicit path/contract entries in [tool.importspy].subjects inside this project; `" +
+                          file.string() + "` does not exist.", "");
+  }
   ProjectConfig config;
   try {
     config = load_project_config(file);
@@ -541,31 +633,50 @@ bool has_04_contract_mapping() {
 }  // namespace
 
 std::optional<int> run_policy05_check(const std::vector<std::string>& raw) {
-  const std::optional<Arguments> parsed = parse(raw);
-  if (!parsed) return std::nullopt;
-  const Arguments& arguments = *parsed;
+  const Parsed parsed = parse(raw);
+  if (parsed.help || (!parsed.check_command && !parsed.positionals.empty() && is_other_command(parsed.positionals.front()))) return std::nullopt;
+  // One rule (docs/cli.md): an option only 0.5 has makes the command a 0.5 admission check, whatever the
+  // contract; without one, a check is a 0.5 admission check when what it reads is 0.5's (below).
+  if (parsed.only_05_option) {
+    if (const auto problem = usage_problem(parsed)) {
+      write_stderr("importspy: error: " + *problem + "\nRun `importspy check --help` for usage (docs/cli.md, \"ImportSpy 0.5 options\").\n");
+      return kConfiguration;
+    }
+  } else if (parsed.problem || !parsed.other_options.empty() || parsed.positionals.size() != 1) {
+    return std::nullopt;
+  }
+  const Arguments& arguments = parsed.arguments;
+  const bool only_05 = parsed.only_05_option.has_value();
   std::error_code ec;
   const fs::path subject(arguments.subject);
   const bool folder = fs::is_directory(subject, ec);
   std::vector<Request> requests;
   if (folder) {
-    if (!fs::is_regular_file(subject / "pyproject.toml", ec)) return std::nullopt;
-    try {
-      if (load_project_config(subject / "pyproject.toml").subjects.empty() && !load_project_config(subject / "pyproject.toml").subjects_error) return std::nullopt;
-    } catch (const ConfigError&) {
-      return std::nullopt;  // the 0.4 command line reports a broken settings file
+    if (!only_05) {
+      if (!fs::is_regular_file(subject / "pyproject.toml", ec)) return std::nullopt;
+      try {
+        if (load_project_config(subject / "pyproject.toml").subjects.empty() && !load_project_config(subject / "pyproject.toml").subjects_error) return std::nullopt;
+      } catch (const ConfigError&) {
+        return std::nullopt;  // the 0.4 command line reports a broken settings file
+      }
     }
   } else if (arguments.contract) {
-    if (!is_policy_file(*arguments.contract)) return std::nullopt;
+    if (!only_05 && !is_policy_file(*arguments.contract)) return std::nullopt;
     requests.push_back({subject, fs::path(*arguments.contract), *arguments.contract});
-  } else if (is_policy_file(sidecar_of(subject))) {
+  } else if ((only_05 || parsed.check_command) ? fs::is_regular_file(sidecar_of(subject), ec) : is_policy_file(sidecar_of(subject))) {
     requests.push_back({subject, sidecar_of(subject), sidecar_of(subject).string()});
-  } else if (arguments.only_05_options && fs::is_regular_file(subject, ec) && subject.extension() == ".py" && !has_04_contract_mapping()) {
-    requests.push_back({subject, std::nullopt, {}});  // 0.5's default policy: only unresolved imports deny
+  } else if (only_05 || (parsed.check_command && fs::is_regular_file(subject, ec) && subject.extension() == ".py" && !has_04_contract_mapping())) {
+    // 0.5's default policy (only unresolved imports deny); `--format junit` of one file asks for our check.
+    if (!only_05 && arguments.format != "human" && arguments.format != "json" && arguments.format != "sarif") return std::nullopt;
+    requests.push_back({subject, std::nullopt, {}});
   } else {
     return std::nullopt;
   }
-  if (arguments.format != "human" && arguments.format != "json" && arguments.format != "sarif") return std::nullopt;
+  if (arguments.format != "human" && arguments.format != "json" && arguments.format != "sarif") {
+    write_stderr("importspy: error: `--format " + arguments.format + "`: this is an ImportSpy 0.5 admission check (what it reads is 0.5's), whose formats are "
+                 "human, json and sarif\nRun `importspy check --help` for usage (docs/cli.md, \"ImportSpy 0.5 options\").\n");
+    return kConfiguration;
+  }
 
   std::vector<Decision> decisions;
   int status = kAdmit;
@@ -603,7 +714,7 @@ std::optional<int> run_policy05_check(const std::vector<std::string>& raw) {
       output = list.dump(2);
     }
   } else {
-    for (size_t i = 0; i < decisions.size(); ++i) output += (i ? "\n" : "") + render_human(decisions[i]);
+    for (size_t i = 0; i < decisions.size(); ++i) output += (i ? "\n\n" : "") + render_human(decisions[i]);  // a blank line between, as 0.5.0
   }
   if (!write_stdout(output + "\n")) return kToolFailure;
   if (arguments.record) {
@@ -705,6 +816,7 @@ AdmissionResult admit_for_api(const std::string& subject_text, const std::option
                               const std::optional<std::string>& project_root, const std::vector<std::string>& provider_names, bool allow_network) {
   AdmissionResult out;
   Arguments arguments;
+  arguments.schema_version = SchemaVersion::required;  // the API reads 0.5 policies only (docs/policies-0.5.md, Python API)
   arguments.subject = subject_text;
   arguments.project_root = project_root;
   arguments.allow_network = allow_network;

@@ -96,7 +96,8 @@ bool is_identifier(std::string_view s) {
 
 class Reader {
 public:
-  Reader(std::string source, std::string_view text) : source_(std::move(source)), text_(text) {}
+  Reader(std::string source, std::string_view text, SchemaVersion schema_version)
+      : source_(std::move(source)), text_(text), schema_version_(schema_version) {}
 
   // The policy's 0.4 structural keys as contract text: the file with every other top-level block blanked,
   // so that the contract loader's lines and columns are the policy file's. nullopt without such keys.
@@ -147,8 +148,10 @@ public:
     policy.structure = structure_text(root);
     check_keys(root, kPolicyKeys, "the policy");
     const YAML::Node version = root["schema_version"];
-    if (!version.IsDefined()) fail(mark_of(root), "the policy has no `schema_version`", "add `schema_version: 1` as its first line");
-    if (scalar_kind(version) != ScalarKind::integer || version.Scalar() != "1") {
+    if (!version.IsDefined() && schema_version_ == SchemaVersion::required) {
+      fail(mark_of(root), "the policy has no `schema_version`", "add `schema_version: 1` as its first line");
+    }
+    if (version.IsDefined() && (scalar_kind(version) != ScalarKind::integer || version.Scalar() != "1")) {
       fail(value_mark(root, "schema_version"), "`schema_version` must be the integer 1, found " + describe(version),
            "write `schema_version: 1` (without quotes)");
     }
@@ -373,6 +376,7 @@ private:
 
   std::string source_;
   std::string_view text_;
+  SchemaVersion schema_version_;
 };
 
 }  // namespace
@@ -450,19 +454,19 @@ bool is_policy_text(std::string_view text) {
   return false;
 }
 
-Policy parse_policy(std::string_view text, std::string source) {
+Policy parse_policy(std::string_view text, std::string source, SchemaVersion schema_version) {
   YAML::Node root;
   try {
     root = YAML::Load(std::string(text));
   } catch (const YAML::ParserException& error) {
     throw PolicyError(source, error.mark.line + 1, error.mark.column + 1, "not valid YAML: " + error.msg, "fix the YAML syntax at this place");
   }
-  Policy policy = Reader(source, text).read(root);
+  Policy policy = Reader(source, text, schema_version).read(root);
   policy.sha256 = sha256_hex(text);
   return policy;
 }
 
-Policy load_policy_file(const std::filesystem::path& path, std::string source) {
+Policy load_policy_file(const std::filesystem::path& path, std::string source, SchemaVersion schema_version) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
     throw PolicyError(source, 0, 0, "cannot read the policy: no such file", "pass an existing policy file to -s");
@@ -473,7 +477,7 @@ Policy load_policy_file(const std::filesystem::path& path, std::string source) {
   if (!in && !in.eof()) throw PolicyError(source, 0, 0, "cannot read the policy", "check the file's permissions");
   const std::string text = bytes.str();
   if (text.size() > (4u << 20)) throw PolicyError(source, 0, 0, "the policy is larger than 4 MiB", "policies are small; is this the right file?");
-  return parse_policy(text, std::move(source));
+  return parse_policy(text, std::move(source), schema_version);
 }
 
 }  // namespace importspy::policy

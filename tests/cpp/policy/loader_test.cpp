@@ -93,6 +93,25 @@ TEST(PolicyLoader, rejects_schema_version_written_as_text_or_another_number) {
   EXPECT_EQ(two.column(), 17);
 }
 
+TEST(PolicyLoader, reads_a_0_4_contract_as_a_policy_when_schema_version_is_optional) {
+  const std::string contract = "filename: plugin.py\nfunctions:\n  - name: register\n";
+  EXPECT_NE(error_from(contract).message().find("has no `schema_version`"), std::string::npos);
+  const Policy policy = parse_policy(contract, "spymodel.yml", SchemaVersion::optional);
+  ASSERT_TRUE(policy.structure.has_value());
+  EXPECT_NE(policy.structure->find("register"), std::string::npos);
+  EXPECT_EQ(policy.dependency_options.unresolved, Option::deny);
+}
+
+TEST(PolicyLoader, an_optional_schema_version_must_still_be_1_and_unknown_keys_are_still_errors) {
+  EXPECT_THROW(parse_policy("schema_version: 2\n", "p.yml", SchemaVersion::optional), PolicyError);
+  try {
+    parse_policy("filename: plugin.py\nimportspy: 1\n", "spymodel.yml", SchemaVersion::optional);
+    ADD_FAILURE() << "an unknown key was read";
+  } catch (const PolicyError& error) {
+    EXPECT_EQ(error.describe().rfind("spymodel.yml:2:1: invalid policy: unknown key `importspy`", 0), 0u) << error.describe();
+  }
+}
+
 TEST(PolicyLoader, rejects_a_policy_id_that_is_a_number) {
   EXPECT_NE(error_from("schema_version: 1\npolicy_id: 5\n").message().find("must be text, found the integer `5`"), std::string::npos);
 }

@@ -29,10 +29,14 @@ private:
 // policy. False for anything else, including text that is not YAML (it is then read as a 0.4 contract).
 bool is_policy_text(std::string_view text);
 
+// Whether a policy must say `schema_version: 1`. ImportSpy 0.5.0 reads every contract as a policy, a 0.4
+// contract (no `schema_version`) included; `optional` reads as it does, for a check made with 0.5's options.
+enum class SchemaVersion { required, optional };
+
 // Reads a 0.5 policy; `source` names it in errors and becomes Policy::source. Throws PolicyError.
-Policy parse_policy(std::string_view text, std::string source);
+Policy parse_policy(std::string_view text, std::string source, SchemaVersion schema_version = SchemaVersion::required);
 
 // Reads the file (at most 4 MiB) and parses it. Throws PolicyError, also when it cannot be read.
-Policy load_policy_file(const std::filesystem::path& path, std::string source);
+Policy load_policy_file(const std::filesystem::path& path, std::string source, SchemaVersion schema_version = SchemaVersion::required);
 
 }  // namespace importspy::policy
