@@ -1,0 +1,5 @@
+class Base:
+    pass
+while True:
+    Base = True
+    break
