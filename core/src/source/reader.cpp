@@ -2661,30 +2661,42 @@ private:
   }
 
   void bind_function(FunctionFact fact, const Flow& flow) {
-    const bool conditional = flow.conditional;
     defined_conditionally(fact, flow);
-    if (!conditional) unbind_others(fact.name, true, false, true);
-    if (conditional) maybe_rebound(fact.name, Scope::module, nullptr, "may be defined again at line " + std::to_string(fact.line));
+    bound_by_definition(fact.name, fact.line, flow.conditional, false);
     const std::string name = fact.name;
     note_bound(name);
-    bind_at(facts_.functions, function_at_, name, std::move(fact), conditional);
+    bind_at(facts_.functions, function_at_, name, std::move(fact), flow.conditional);
   }
 
   void bind_class(ClassFact fact, const Flow& flow) {
-    const bool conditional = flow.conditional;
     defined_conditionally(fact, flow);
-    if (!conditional) unbind_others(fact.name, true, true, false);
-    if (conditional) maybe_rebound(fact.name, Scope::module, nullptr, "may be defined again at line " + std::to_string(fact.line));
+    bound_by_definition(fact.name, fact.line, flow.conditional, true);
     const std::string name = fact.name;
     note_bound(name);
-    bind_at(facts_.classes, class_at_, name, std::move(fact), conditional);
+    bind_at(facts_.classes, class_at_, name, std::move(fact), flow.conditional);
+  }
+
+  // What a `def` or `class` at `line` does to what `name` was bound to: in straight-line code it is gone
+  // (a `__version__` too: the running module's is then a function or class, no version); in code that
+  // may not run, it may be replaced, so a variable of that name is no longer known to be one.
+  void bound_by_definition(const std::string& name, int line, bool conditional, bool is_class) {
+    if (conditional) return maybe_rebound(name, Scope::module, nullptr, "may be defined again at line " + std::to_string(line), true);
+    unbind_others(name, true, is_class, !is_class);
+    if (name == "__version__") facts_.version.reset(), facts_.version_unknown = false;
   }
 
   void set_variable(const std::string& name, Value value, std::optional<std::string> annotation, int line, bool conditional) {
     if (!module_variable_rule(facts_, name, value, annotation)) return;
     if (!conditional) unbind_others(name, false, true, true);
-    // Code that may not run may still rebind a function or class of that name.
+    // Code that may not run may still rebind a function or class of that name; and a name it binds
+    // first may not be bound at all.
     if (conditional) maybe_rebound(name, Scope::module, nullptr, "may be rebound at line " + std::to_string(line));
+    if (conditional && !variable_at_.contains(name)) {
+      note_bound(name);
+      facts_.variables.push_back({name, std::move(value), std::move(annotation), line, "may not be bound: line " + std::to_string(line) + " is in code that may not run"});
+      variable_at_.emplace(name, facts_.variables.size() - 1);
+      return;
+    }
     note_bound(name);
     const auto [at, added] = variable_at_.try_emplace(name, facts_.variables.size());
     if (added) {

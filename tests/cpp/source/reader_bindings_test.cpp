@@ -379,6 +379,31 @@ TEST(ReaderBindings, a_class_body_unpacking_that_may_not_run_makes_the_method_un
   EXPECT_EQ(run->unverifiable, "may be rebound at line 6");
 }
 
+TEST(ReaderBindings, a_variable_first_assigned_in_code_that_may_not_run_may_not_be_bound) {
+  const ModuleFacts facts = read("import os\nif os.environ.get('X'):\n    LIMIT = 3\n");
+  ASSERT_NE(facts.find_variable("LIMIT"), nullptr);
+  EXPECT_EQ(facts.find_variable("LIMIT")->unverifiable, "may not be bound: line 3 is in code that may not run");
+}
+
+TEST(ReaderBindings, a_variable_assigned_before_stays_bound_when_code_that_may_not_run_assigns_it_again) {
+  const ModuleFacts facts = read("import os\nLIMIT = 1\nif os.environ.get('X'):\n    LIMIT = 3\n");
+  ASSERT_NE(facts.find_variable("LIMIT"), nullptr);
+  EXPECT_EQ(facts.find_variable("LIMIT")->unverifiable, "");
+  EXPECT_TRUE(facts.find_variable("LIMIT")->value.is_unknown());
+}
+
+TEST(ReaderBindings, a_definition_that_may_not_run_makes_the_variable_it_may_replace_unverifiable) {
+  const ModuleFacts facts = read("register = 0\ntry:\n    raise ValueError\nexcept ValueError:\n    def register(plugin):\n        pass\n");
+  ASSERT_NE(facts.find_variable("register"), nullptr);
+  EXPECT_EQ(facts.find_variable("register")->unverifiable, "may be defined again at line 5");
+}
+
+TEST(ReaderBindings, a_function_named_version_replaces_the_version) {
+  const ModuleFacts facts = read("__version__ = '1.0'\nasync def __version__():\n    pass\n");
+  EXPECT_FALSE(facts.version.has_value());
+  EXPECT_FALSE(facts.version_unknown);
+}
+
 TEST(ReaderBindings, a_plain_definition_after_a_conditional_one_is_known) {
   const ModuleFacts facts = read("import os\nif os.environ.get('X'):\n    def f(a):\n        pass\ndef f():\n    pass\n");
   ASSERT_NE(facts.find_function("f"), nullptr);

@@ -1,0 +1,6 @@
+try:
+    raise ValueError
+    def _replace(f):
+        '''doc'''
+except ValueError as err:
+    pass

@@ -1,0 +1,3 @@
+__version__ = '1.0'
+async def __version__(*, k=b'x', **kw) -> 'str':
+    return os
