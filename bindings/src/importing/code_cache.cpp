@@ -41,7 +41,37 @@ std::string lookup_key(const std::string& source_sha256, const std::string& file
   return sha256_hex(material);
 }
 
+bool dont_write_bytecode() {
+  PyObject* dont_write = PySys_GetObject("dont_write_bytecode");  // borrowed
+  return dont_write && PyObject_IsTrue(dont_write) == 1;
+}
+
+class ContractStore final : public CompiledContractStore {
+public:
+  explicit ContractStore(ResultCache cache) : cache_(std::move(cache)) {}
+  std::optional<std::string> load(const std::string& key) const override { return cache_.load_blob(kContractKind, key); }
+  void store(const std::string& key, const std::string& bytes) const override {
+    if (!dont_write_bytecode()) cache_.store_blob(kContractKind, key, bytes);
+  }
+  std::string_view engine_version() const override { return IMPORTSPY_VERSION; }
+
+private:
+  static constexpr std::string_view kContractKind = "contract";
+  ResultCache cache_;
+};
+
 }  // namespace
+
+const CompiledContractStore* compiled_contract_store() {
+  static const std::optional<ContractStore> contracts = []() -> std::optional<ContractStore> {
+    const auto key_path = default_cache_key_path();
+    if (key_path.empty()) return std::nullopt;
+    auto secret = default_cache_key();
+    if (!secret) return std::nullopt;
+    return ContractStore(ResultCache(key_path.parent_path() / "contracts", std::move(secret)));
+  }();
+  return contracts ? &*contracts : nullptr;
+}
 
 nb::object cached_code(const std::string& source_sha256, const std::string& filename) {
   const auto& cache = store();
@@ -60,7 +90,7 @@ nb::object cached_code(const std::string& source_sha256, const std::string& file
 void store_code(const std::string& source_sha256, const std::string& filename, nb::handle code) {
   const auto& cache = store();
   if (!cache || source_sha256.empty()) return;
-  if (PyObject* dont_write = PySys_GetObject("dont_write_bytecode"); dont_write && PyObject_IsTrue(dont_write) == 1) return;
+  if (dont_write_bytecode()) return;
   PyObject* bytes = PyMarshal_WriteObjectToString(code.ptr(), Py_MARSHAL_VERSION);
   if (!bytes) {
     PyErr_Clear();
