@@ -221,12 +221,17 @@ class Reader {
 public:
   explicit Reader(std::string_view in) : in_(in) {}
 
+  // The one encoding Writer::u64 gives a number: no trailing zero groups, no bits past 64.
   std::uint64_t u64() {
     std::uint64_t n = 0;
     for (int shift = 0; shift < 64; shift += 7) {
       const auto byte = static_cast<unsigned char>(next());
+      if (shift == 63 && byte > 1) throw Malformed{};
       n |= static_cast<std::uint64_t>(byte & 0x7f) << shift;
-      if (!(byte & 0x80)) return n;
+      if (!(byte & 0x80)) {
+        if (byte == 0 && shift > 0) throw Malformed{};
+        return n;
+      }
     }
     throw Malformed{};
   }

@@ -178,6 +178,18 @@ TEST(CompiledForm, refuses_every_truncation_and_trailing_bytes) {
   EXPECT_EQ(decode_contract(bytes + '\0', "x"), nullptr);
 }
 
+TEST(CompiledForm, a_changed_byte_anywhere_decodes_to_a_contract_or_to_nothing_never_past_its_input) {
+  const std::string bytes = encode_contract(*parse_contract(kRichContract, "rich.yml"));
+  for (std::size_t at = 0; at < bytes.size(); ++at) {
+    for (const unsigned char flip : {0x01, 0x80, 0xff}) {
+      std::string changed = bytes;
+      changed[at] = static_cast<char>(static_cast<unsigned char>(changed[at]) ^ flip);
+      const auto decoded = decode_contract(changed, "x");  // AddressSanitizer runs this too
+      if (decoded) EXPECT_EQ(encode_contract(*decoded), changed) << at;
+    }
+  }
+}
+
 TEST(CompiledForm, refuses_bytes_of_another_encoding) {
   std::string bytes = encode_contract(*parse_contract("filename: a.py\n", "a.yml"));
   bytes[bytes.find("-1") + 1] = '0';  // "importspy-compiled-contract-0"
