@@ -4,6 +4,11 @@ YAML again. Entries are authenticated and keyed by the contract's exact text: a 
 entry is a miss, and the contract is compiled from the file. Real interpreters, real files."""
 
 import json
+import sys
+
+import pytest
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="no per-user cache key on Windows yet: nothing is kept")
 
 STRICT = "filename: plugin.py\nvariables:\n  - name: engine\n    value: docker\n"
 PERMISSIVE = "filename: plugin.py\n"
@@ -122,3 +127,23 @@ def test_the_first_check_in_a_fresh_interpreter_imports_no_module(project, tmp_p
     result = project.run("-c", body, env={"XDG_CACHE_HOME": str(tmp_path / "cache")})
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "['plugin', 'plugin_base']"
+
+
+def test_a_rebuilt_engine_does_not_read_what_an_earlier_build_stored(project, tmp_path):
+    """A development build keeps its version number: the extension's file (size, modification time) is
+    part of the key, so a rebuild that compiles contracts differently never reads an older build's forms."""
+    import os
+    import shutil
+
+    import importspy
+
+    copy = tmp_path / "engine"
+    shutil.copytree(os.path.dirname(importspy.__file__), copy / "importspy")
+    (extension,) = (copy / "importspy").glob("_engine*.so")
+    setup(project)
+    cache = tmp_path / "cache"
+    env = {"XDG_CACHE_HOME": str(cache), "PYTHONDONTWRITEBYTECODE": "", "PYTHONPATH": os.pathsep.join([str(copy), str(project.root)])}
+    assert stats(project.run("-c", RUN, env=env))["compiles"] == 1
+    assert stats(project.run("-c", RUN, env=env))["stored"] == 1
+    os.utime(extension, (extension.stat().st_atime, extension.stat().st_mtime + 10))  # "rebuilt"
+    assert stats(project.run("-c", RUN, env=env)) == {"hits": 0, "rereads": 0, "compiles": 1, "stored": 0}

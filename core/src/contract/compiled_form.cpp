@@ -479,7 +479,7 @@ std::string compiled_contract_key(std::string_view text, const ContractLimits& l
     material += part;
   }
   material += text;
-  return sha256_hex(material);
+  return blake2b_hex(material);
 }
 
 }  // namespace importspy

@@ -22,7 +22,7 @@ std::string encode_contract(const Contract& contract);
 // The contract `bytes` encode, its `source` set to `source`; nullptr for bytes encode_contract() did not write.
 std::shared_ptr<const Contract> decode_contract(std::string_view bytes, std::string source);
 
-// The lookup key of the compiled form of contract text `text`: the SHA-256 (hex) of this encoding's version,
+// The lookup key of the compiled form of contract text `text`: the BLAKE2b-256 (hex) of this encoding's version,
 // `engine_version`, the limits it was compiled under, and the text. Another text, limit or engine is
 // another key.
 std::string compiled_contract_key(std::string_view text, const ContractLimits& limits, std::string_view engine_version);
