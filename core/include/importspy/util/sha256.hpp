@@ -11,9 +11,9 @@ namespace importspy {
 // SHA-256 of `data` as 64 lowercase hex digits.
 std::string sha256_hex(std::string_view data);
 
-// BLAKE2b-256 of `data` as 64 lowercase hex digits: as collision-resistant as SHA-256, and several times
-// cheaper here (libsodium picks a vectorised BLAKE2b, while its SHA-256 is portable C). For lookup keys
-// on a cold path; formats that name SHA-256 keep it.
+// BLAKE2b-256 of `data` as 64 lowercase hex digits: as collision-resistant as SHA-256, and about three
+// times cheaper in libsodium's portable code. For lookup keys on a cold path; formats that name SHA-256
+// keep it.
 std::string blake2b_hex(std::string_view data);
 
 // SHA-256 of a file's contents (read in blocks) in RECORD's form: URL-safe base64 without padding
