@@ -197,6 +197,18 @@ NB_MODULE(_engine, m) {
       },
       "Forget every compiled contract, parsed source and validated importer.");
   m.def(
+      "contract_cache_stats",
+      [] {
+        const ContractCache::Stats stats = default_contract_cache().stats();
+        nb::dict out;
+        out["hits"] = stats.hits;
+        out["rereads"] = stats.rereads;
+        out["compiles"] = stats.compiles;
+        out["stored"] = stats.stored;
+        return out;
+      },
+      "How this process's contracts were served: from memory (hits, rereads), compiled, or read compiled from the per-user store.");
+  m.def(
       "run_cli",
       [](const std::vector<nb::str>& arguments, bool program) {
         // An argument is bytes to the system (a file name need not be UTF-8): sys.argv holds it decoded

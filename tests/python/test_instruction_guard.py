@@ -3,8 +3,8 @@
 Runs bench/instruction_counts.py against the installed package, on the CPython versions that have baselines
 in bench/instruction_baselines.json (the others skip: a count is specific to an interpreter build). A path
 whose count rises more than 10 % above its baseline fails, as does a repeat importer above 1.5x a plain
-cached import or an unmatched import more than 2 % dearer under the import hook; the table is printed
-either way.
+cached import, a cold check (fresh interpreter) above the plain import it guards, or an unmatched import
+more than 2 % dearer under the import hook; the table is printed either way.
 """
 
 from __future__ import annotations
@@ -63,3 +63,9 @@ def test_an_unmatched_import_two_percent_dearer_under_the_hook_is_reported():
 def test_a_count_within_ten_percent_of_its_baseline_passes():
     _, failed = bench.table({"repeat_importer": 1100, "new_importer": 500}, {"repeat_importer": 1000, "new_importer": 900})
     assert failed == []
+
+
+def test_a_cold_check_dearer_than_the_plain_import_it_guards_is_reported():
+    counts = {"cold_check": 1001, "cold_plain_import": 1000}
+    _, failed = bench.table(counts, counts)
+    assert failed == ["cold_check/cold_plain_import"]

@@ -6,7 +6,9 @@
 #include <string_view>
 
 #include "importspy/project/result_cache.hpp"
+#include "importspy/util/file_stamp.hpp"
 #include "importspy/util/sha256.hpp"
+#include "interop/python_values.hpp"
 
 namespace nb = nanobind;
 
@@ -41,7 +43,56 @@ std::string lookup_key(const std::string& source_sha256, const std::string& file
   return sha256_hex(material);
 }
 
+bool dont_write_bytecode() {
+  PyObject* dont_write = PySys_GetObject("dont_write_bytecode");  // borrowed
+  return dont_write && PyObject_IsTrue(dont_write) == 1;
+}
+
+// The engine in compiled contracts' lookup keys: its version, and the size and modification time of this
+// extension module's file. A development build keeps its version from one build to the next, and a build
+// that compiles a contract differently must not read what an earlier one stored. nullopt when the file
+// cannot be found: then nothing is kept.
+std::optional<std::string> engine_identity() {
+  nb::object name = nb::steal(PyUnicode_FromString("importspy._engine"));
+  nb::object module = name.is_valid() ? nb::steal(PyImport_GetModule(name.ptr())) : nb::object();
+  nb::object file = module.is_valid() ? nb::steal(PyModule_GetFilenameObject(module.ptr())) : nb::object();
+  PyErr_Clear();
+  if (!file.is_valid() || !PyUnicode_Check(file.ptr())) return std::nullopt;
+  const auto stamp = file_stamp(utf8(file));
+  if (!stamp) return std::nullopt;
+  return std::string(IMPORTSPY_VERSION) + "+" + std::to_string(stamp->size) + "." +
+         std::to_string(std::chrono::duration_cast<std::chrono::nanoseconds>(stamp->modified.time_since_epoch()).count());
+}
+
+class ContractStore final : public CompiledContractStore {
+public:
+  ContractStore(ResultCache cache, std::string engine) : cache_(std::move(cache)), engine_(std::move(engine)) {}
+  std::optional<std::string> load(const std::string& key) const override { return cache_.load_blob(kContractKind, key); }
+  void store(const std::string& key, const std::string& bytes) const override {
+    if (!dont_write_bytecode()) cache_.store_blob(kContractKind, key, bytes);
+  }
+  std::string_view engine_version() const override { return engine_; }
+
+private:
+  static constexpr std::string_view kContractKind = "contract";
+  ResultCache cache_;
+  std::string engine_;
+};
+
 }  // namespace
+
+const CompiledContractStore* compiled_contract_store() {
+  static const std::optional<ContractStore> contracts = []() -> std::optional<ContractStore> {
+    const auto key_path = default_cache_key_path();
+    if (key_path.empty()) return std::nullopt;
+    auto engine = engine_identity();
+    if (!engine) return std::nullopt;
+    auto secret = default_cache_key();
+    if (!secret) return std::nullopt;
+    return ContractStore(ResultCache(key_path.parent_path() / "contracts", std::move(secret)), *std::move(engine));
+  }();
+  return contracts ? &*contracts : nullptr;
+}
 
 nb::object cached_code(const std::string& source_sha256, const std::string& filename) {
   const auto& cache = store();
@@ -60,7 +111,7 @@ nb::object cached_code(const std::string& source_sha256, const std::string& file
 void store_code(const std::string& source_sha256, const std::string& filename, nb::handle code) {
   const auto& cache = store();
   if (!cache || source_sha256.empty()) return;
-  if (PyObject* dont_write = PySys_GetObject("dont_write_bytecode"); dont_write && PyObject_IsTrue(dont_write) == 1) return;
+  if (dont_write_bytecode()) return;
   PyObject* bytes = PyMarshal_WriteObjectToString(code.ptr(), Py_MARSHAL_VERSION);
   if (!bytes) {
     PyErr_Clear();

@@ -14,6 +14,8 @@
 
 #include <nanobind/nanobind.h>
 
+#include "importspy/contract/compiled_form.hpp"
+
 namespace importspy::bindings {
 
 // The code object compiled before from the bytes whose SHA-256 is `source_sha256`, or an invalid handle.
@@ -21,5 +23,14 @@ nanobind::object cached_code(const std::string& source_sha256, const std::string
 
 // Keeps `code` for those bytes, unless sys.dont_write_bytecode asks for no bytecode to be written.
 void store_code(const std::string& source_sha256, const std::string& filename, nanobind::handle code);
+
+// Compiled contracts kept between processes for the embedded check (docs/python-api.md, "What a cold
+// check reads"), in the same per-user cache ($XDG_CACHE_HOME/importspy/contracts) under the same key: an
+// entry is served only when its MAC verifies for its lookup key, the SHA-256 of the contract's exact text,
+// this engine (its version, and the size and modification time of this extension module's file: a rebuild
+// never reads an earlier build's forms) and the compile limits. Nothing is stored when
+// sys.dont_write_bytecode is set. nullptr when there is no per-user key (no home, or a key file that is not
+// private to this user) or the extension's file cannot be found.
+const CompiledContractStore* compiled_contract_store();
 
 }  // namespace importspy::bindings

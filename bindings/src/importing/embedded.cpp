@@ -20,12 +20,18 @@
 #include "extract/source_facts_cache.hpp"
 #include "extract/targets.hpp"
 #include "importspy/util/file_stamp.hpp"
+#include "importing/code_cache.hpp"
 #include "importing/verdict_cache.hpp"
 
 #ifndef _WIN32
 #include <sys/stat.h>
 #include <unistd.h>
 #endif
+
+// The opcode numbers of the CPython this module is built for (built per minor version): IMPORT_NAME without
+// importing the `opcode` module, which cost half a millisecond of a fresh process's first check. Last:
+// its macros name every opcode.
+#include <opcode.h>
 
 namespace importspy::bindings {
 namespace {
@@ -286,7 +292,7 @@ struct ValidatedImporter {
 auto& g_protected = *new std::vector<ProtectedModule>();
 auto& g_validated = *new std::map<std::pair<const PyObject*, std::size_t>, ValidatedImporter>();
 PyObject* g_previous_import = nullptr;     // builtins.__import__ before ours: every import goes on through it
-int g_import_name = -1;                    // the IMPORT_NAME opcode of this interpreter
+constexpr int g_import_name = IMPORT_NAME;  // the opcode of an import statement (opcode.opmap["IMPORT_NAME"])
 
 std::optional<FileStamp> stamp_of(const std::string& filename) { return filename.empty() ? std::nullopt : file_stamp(filename); }
 
@@ -419,7 +425,7 @@ void check_import(PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
   const fs::path contract_path = target.contract;
   const std::string protected_name = target.name;
   std::optional<VerdictBasis> basis = begin_basis(contract_path);
-  std::shared_ptr<const Contract> contract = default_contract_cache().load(contract_path);
+  std::shared_ptr<const Contract> contract = default_contract_cache().load(contract_path, {}, compiled_contract_store());
   const bool has_file = stamp_of(filename).has_value();  // one stat(): false for no regular file
   const Report report = check_importer(*contract, importer_facts(nb::handle(globals), importer, filename, has_file, *contract, basis));
   log_debug("importer " + (importer.empty() ? filename : importer) + " of " + protected_name + ": " +
@@ -473,7 +479,6 @@ std::size_t protect(const std::string& name, const std::string& reexported_by, c
   }
   if (!reexported_by.empty() && std::find(it->names.begin(), it->names.end(), reexported_by) == it->names.end()) it->names.push_back(reexported_by);
   if (!g_previous_import) {
-    g_import_name = nb::cast<int>(nb::module_::import_("opcode").attr("opmap")["IMPORT_NAME"]);
     nb::module_ builtins = nb::module_::import_("builtins");
     nb::object previous = builtins.attr("__import__");
     nb::object function = nb::steal(PyCFunction_NewEx(&g_import_definition, nullptr, nullptr));
@@ -608,7 +613,7 @@ nb::object validate_importer(nb::handle filepath, nb::handle info_module) {
   std::string key;
   const bool keyed = contract_key(written, protected_file, key);
   std::optional<VerdictBasis> basis = keyed ? begin_basis(fs::path(key)) : std::nullopt;
-  std::shared_ptr<const Contract> contract = default_contract_cache().load(contract_path);
+  std::shared_ptr<const Contract> contract = default_contract_cache().load(contract_path, {}, compiled_contract_store());
   log_debug("contract " + contract_path.string() + " loaded for " + protected_path);
 
   nb::object result = nb::none();

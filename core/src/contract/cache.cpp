@@ -6,15 +6,20 @@
 namespace importspy {
 namespace {
 
+// In blocks, not character by character: a cold embedded check reads its contract once per process.
 std::optional<std::string> read_whole(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return std::nullopt;
-  return std::string(std::istreambuf_iterator<char>(in), {});
+  std::string text;
+  char buffer[1 << 14];
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) text.append(buffer, static_cast<std::size_t>(in.gcount()));
+  if (in.bad()) return std::nullopt;
+  return text;
 }
 
 }  // namespace
 
-std::shared_ptr<const Contract> ContractCache::load(const std::filesystem::path& path, const ContractLimits& limits) {
+std::shared_ptr<const Contract> ContractCache::load(const std::filesystem::path& path, const ContractLimits& limits, const CompiledContractStore* store) {
   std::error_code ec;
   std::filesystem::path absolute = std::filesystem::absolute(path, ec);
   if (ec) absolute = path;
@@ -48,6 +53,16 @@ std::shared_ptr<const Contract> ContractCache::load(const std::filesystem::path&
   if (!text) return load_contract_file(path, limits);  // the loader reports why it cannot be read
   if (text->size() > limits.max_bytes) return load_contract_file(path, limits);
   std::shared_ptr<const Contract> contract;
+  const std::string stored_key = store ? compiled_contract_key(*text, limits, store->engine_version()) : std::string();
+  if (store) {
+    if (const auto bytes = store->load(stored_key)) contract = decode_contract(*bytes, path.string());
+    if (contract) {
+      std::lock_guard lock(mutex_);
+      ++stats_.stored;
+      entries_[key] = Entry{*stamp, read_at, *std::move(text), contract};
+      return contract;
+    }
+  }
   try {
     contract = parse_contract(*text, path.string(), limits);
   } catch (...) {
@@ -56,6 +71,7 @@ std::shared_ptr<const Contract> ContractCache::load(const std::filesystem::path&
     ++stats_.compiles;
     throw;
   }
+  if (store) store->store(stored_key, encode_contract(*contract));
   std::lock_guard lock(mutex_);
   ++stats_.compiles;
   entries_[key] = Entry{*stamp, read_at, *std::move(text), contract};

@@ -16,6 +16,11 @@ TEST(Sha256, known_digest) {
   EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
+TEST(Blake2b, known_digests_of_256_bits) {
+  EXPECT_EQ(blake2b_hex(""), "0e5751c026e543b2e8ab2eb06099daa1d1e5df47778f7787faab45cdf12fe3a8");
+  EXPECT_EQ(blake2b_hex("abc"), "bddd813c634239723171ef3fee98579b94964e3bb1cb3e427262c8c068d52319");
+}
+
 TEST(ResultCacheKey, depends_on_every_input_and_never_on_secret_values) {
   EnvironmentFacts env = importspy::testing::linux_cpython();
   env.variables = {{"MODE", "prod"}, {"TOKEN", "secret-1"}};

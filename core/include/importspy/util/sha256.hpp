@@ -1,5 +1,5 @@
 #pragma once
-// SHA-256, HMAC-SHA256 and secret keys, from libsodium.
+// SHA-256, HMAC-SHA256, BLAKE2b and secret keys, from libsodium.
 
 #include <filesystem>
 #include <optional>
@@ -10,6 +10,11 @@ namespace importspy {
 
 // SHA-256 of `data` as 64 lowercase hex digits.
 std::string sha256_hex(std::string_view data);
+
+// BLAKE2b-256 of `data` as 64 lowercase hex digits: as collision-resistant as SHA-256, and about three
+// times cheaper in libsodium's portable code. For lookup keys on a cold path; formats that name SHA-256
+// keep it.
+std::string blake2b_hex(std::string_view data);
 
 // SHA-256 of a file's contents (read in blocks) in RECORD's form: URL-safe base64 without padding
 // (PEP 376). nullopt when the file cannot be read.

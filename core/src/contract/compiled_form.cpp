@@ -1,0 +1,485 @@
+#include "importspy/contract/compiled_form.hpp"
+
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <stdexcept>
+
+#include "importspy/util/sha256.hpp"
+
+namespace importspy {
+namespace {
+
+// Bump with every change to what is written below, or to the compiled model it writes.
+constexpr std::string_view kEncoding = "importspy-compiled-contract-1";
+
+#if defined(__GLIBCXX__) && defined(__x86_64__)
+// A member added to the compiled model and not encoded here would be lost on the way back: these sizes
+// make such a change fail to build until this file (and kEncoding) is updated with it.
+static_assert(sizeof(Contract) == 568, "the compiled model changed: update compiled_form.cpp and kEncoding");
+static_assert(sizeof(ModuleRule) == 352, "the compiled model changed: update compiled_form.cpp and kEncoding");
+static_assert(sizeof(FunctionRule) == 184, "the compiled model changed: update compiled_form.cpp and kEncoding");
+static_assert(sizeof(ClassRule) == 152, "the compiled model changed: update compiled_form.cpp and kEncoding");
+static_assert(sizeof(ArgumentRule) == 264, "the compiled model changed: update compiled_form.cpp and kEncoding");
+static_assert(sizeof(VariableRule) == 256, "the compiled model changed: update compiled_form.cpp and kEncoding");
+static_assert(sizeof(AttributeRule) == 264, "the compiled model changed: update compiled_form.cpp and kEncoding");
+static_assert(sizeof(ImportRules) == 80, "the compiled model changed: update compiled_form.cpp and kEncoding");
+static_assert(sizeof(PythonRule) == 264, "the compiled model changed: update compiled_form.cpp and kEncoding");
+static_assert(sizeof(SystemRule) == 112, "the compiled model changed: update compiled_form.cpp and kEncoding");
+static_assert(sizeof(Value) == 136, "the compiled model changed: update compiled_form.cpp and kEncoding");
+#endif
+
+class Writer {
+public:
+  void u64(std::uint64_t n) {
+    while (n >= 0x80) {
+      out_ += static_cast<char>((n & 0x7f) | 0x80);
+      n >>= 7;
+    }
+    out_ += static_cast<char>(n);
+  }
+  void i64(std::int64_t n) { u64(static_cast<std::uint64_t>(n)); }
+  void flag(bool b) { out_ += b ? '\1' : '\0'; }
+  void text(std::string_view s) {
+    u64(s.size());
+    out_ += s;
+  }
+  void real(double d) {
+    std::uint64_t bits = 0;
+    std::memcpy(&bits, &d, sizeof bits);
+    for (int i = 0; i < 8; ++i) out_ += static_cast<char>((bits >> (8 * i)) & 0xff);
+  }
+  void mark(const SourceMark& m) {
+    i64(m.line);
+    i64(m.column);
+  }
+  void optional_text(const std::optional<std::string>& s) {
+    flag(s.has_value());
+    if (s) text(*s);
+  }
+  void value(const Value& v) {
+    u64(static_cast<std::uint64_t>(v.kind()));
+    switch (v.kind()) {
+      case Value::Kind::null: break;
+      case Value::Kind::boolean: flag(v.as_bool()); break;
+      case Value::Kind::integer:
+        flag(v.is_big_integer());
+        if (v.is_big_integer()) text(v.text());
+        else i64(v.as_int());
+        break;
+      case Value::Kind::floating: real(v.as_float()); break;
+      case Value::Kind::string:
+      case Value::Kind::unknown: text(v.text()); break;
+      case Value::Kind::opaque:
+        text(v.text());
+        text(v.opaque_type());
+        break;
+      case Value::Kind::list:
+        u64(v.items().size());
+        for (const auto& item : v.items()) value(item);
+        break;
+      case Value::Kind::mapping:
+        u64(v.entries().size());
+        for (const auto& [key, item] : v.entries()) {
+          value(key);
+          value(item);
+        }
+        break;
+    }
+  }
+  void value(const std::optional<Value>& v) {
+    flag(v.has_value());
+    if (v) value(*v);
+  }
+  void annotation(const std::optional<AnnotationRule>& a) {
+    flag(a.has_value());
+    if (a) {
+      text(a->written);
+      text(a->canonical);
+    }
+  }
+  void version(const std::optional<VersionRule>& v) {
+    flag(v.has_value());
+    if (v) text(v->text());
+  }
+  template <class T, class F>
+  void each(const std::vector<T>& items, F write) {
+    u64(items.size());
+    for (const auto& item : items) write(item);
+  }
+  void function(const FunctionRule& f) {
+    text(f.name);
+    optional_text(f.structure_hash);
+    each(f.arguments, [&](const ArgumentRule& a) {
+      text(a.name);
+      flag(a.kind.has_value());
+      if (a.kind) u64(static_cast<std::uint64_t>(*a.kind));
+      value(a.default_value);
+      annotation(a.annotation);
+      mark(a.mark);
+    });
+    annotation(f.return_annotation);
+    mark(f.mark);
+    mark(f.return_annotation_mark);
+  }
+  void module(const ModuleRule& m) {
+    optional_text(m.filename);
+    optional_text(m.file_sha256);
+    version(m.version);
+    each(m.variables, [&](const VariableRule& v) {
+      text(v.name);
+      value(v.value);
+      annotation(v.annotation);
+      mark(v.mark);
+    });
+    each(m.functions, [&](const FunctionRule& f) { function(f); });
+    each(m.classes, [&](const ClassRule& c) {
+      text(c.name);
+      optional_text(c.structure_hash);
+      each(c.attributes, [&](const AttributeRule& a) {
+        u64(static_cast<std::uint64_t>(a.kind));
+        text(a.name);
+        value(a.value);
+        annotation(a.annotation);
+        mark(a.mark);
+      });
+      each(c.methods, [&](const FunctionRule& f) { function(f); });
+      each(c.superclasses, [&](const SuperclassRule& s) {
+        text(s.name);
+        mark(s.mark);
+      });
+      mark(c.mark);
+    });
+    mark(m.mark);
+  }
+  void patterns(const std::vector<ImportPattern>& list) {
+    each(list, [&](const ImportPattern& p) {
+      text(p.written);
+      text(p.module);
+      flag(p.submodules_only);
+      mark(p.mark);
+    });
+  }
+  void contract(const Contract& c) {
+    text(kEncoding);
+    i64(c.schema_version);
+    module(c.module);
+    flag(c.imports.has_value());
+    if (c.imports) {
+      patterns(c.imports->allowed);
+      flag(c.imports->has_allowed);
+      patterns(c.imports->forbidden);
+      flag(c.imports->type_checking);
+      flag(c.imports->no_cycles);
+      mark(c.imports->mark);
+      mark(c.imports->no_cycles_mark);
+    }
+    each(c.required_contracts, [&](const RequiredContract& r) {
+      text(r.module);
+      text(r.contract);
+      mark(r.mark);
+    });
+    each(c.deployments, [&](const DeploymentRule& d) {
+      text(d.arch);
+      each(d.systems, [&](const SystemRule& s) {
+        text(s.os);
+        each(s.environment_variables, [&](const EnvironmentVariableRule& e) {
+          text(e.name);
+          optional_text(e.value);
+          mark(e.mark);
+        });
+        each(s.secrets, [&](const SecretRule& e) {
+          text(e.name);
+          mark(e.mark);
+        });
+        each(s.pythons, [&](const PythonRule& p) {
+          version(p.version);
+          optional_text(p.interpreter);
+          each(p.modules, [&](const ModuleRule& m) { module(m); });
+          mark(p.mark);
+        });
+        mark(s.mark);
+      });
+      mark(d.mark);
+    });
+    flag(c.when_unsure.deny_namespace);
+    flag(c.when_unsure.deny_imports);
+    flag(c.when_unsure.deny_definitions);
+    flag(c.when_unsure.written);
+    mark(c.when_unsure.mark);
+    each(c.secret_names, [&](const std::string& s) { text(s); });
+  }
+  std::string take() { return std::move(out_); }
+
+private:
+  std::string out_;
+};
+
+struct Malformed {};
+
+class Reader {
+public:
+  explicit Reader(std::string_view in) : in_(in) {}
+
+  // The one encoding Writer::u64 gives a number: no trailing zero groups, no bits past 64.
+  std::uint64_t u64() {
+    std::uint64_t n = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      const auto byte = static_cast<unsigned char>(next());
+      if (shift == 63 && byte > 1) throw Malformed{};
+      n |= static_cast<std::uint64_t>(byte & 0x7f) << shift;
+      if (!(byte & 0x80)) {
+        if (byte == 0 && shift > 0) throw Malformed{};
+        return n;
+      }
+    }
+    throw Malformed{};
+  }
+  std::int64_t i64() { return static_cast<std::int64_t>(u64()); }
+  int small() {
+    const std::int64_t n = i64();
+    if (n < std::numeric_limits<int>::min() || n > std::numeric_limits<int>::max()) throw Malformed{};
+    return static_cast<int>(n);
+  }
+  bool flag() {
+    const char c = next();
+    if (c != '\0' && c != '\1') throw Malformed{};
+    return c == '\1';
+  }
+  std::string text() {
+    const std::uint64_t size = u64();
+    if (size > in_.size() - at_) throw Malformed{};
+    std::string s(in_.substr(at_, size));
+    at_ += size;
+    return s;
+  }
+  std::optional<std::string> optional_text() {
+    if (!flag()) return std::nullopt;
+    return text();
+  }
+  double real() {
+    std::uint64_t bits = 0;
+    for (int i = 0; i < 8; ++i) bits |= static_cast<std::uint64_t>(static_cast<unsigned char>(next())) << (8 * i);
+    double d = 0;
+    std::memcpy(&d, &bits, sizeof d);
+    return d;
+  }
+  SourceMark mark() {
+    SourceMark m;
+    m.line = small();
+    m.column = small();
+    return m;
+  }
+  template <class E>
+  E enumerator(E last) {
+    const std::uint64_t n = u64();
+    if (n > static_cast<std::uint64_t>(last)) throw Malformed{};
+    return static_cast<E>(n);
+  }
+  std::size_t count() {
+    const std::uint64_t n = u64();
+    if (n > in_.size() - at_) throw Malformed{};  // every item takes at least one byte
+    return static_cast<std::size_t>(n);
+  }
+  Value value(int depth = 0) {
+    if (depth > 256) throw Malformed{};
+    switch (enumerator(Value::Kind::opaque)) {
+      case Value::Kind::null: return Value::none();
+      case Value::Kind::boolean: return Value::boolean(flag());
+      case Value::Kind::integer: return flag() ? Value::big_integer(text()) : Value::integer(i64());
+      case Value::Kind::floating: return Value::floating(real());
+      case Value::Kind::string: return Value::string(text());
+      case Value::Kind::unknown: return Value::unknown(text());
+      case Value::Kind::opaque: {
+        std::string repr = text();
+        return Value::opaque(std::move(repr), text());
+      }
+      case Value::Kind::list: {
+        std::vector<Value> items(count());
+        for (auto& item : items) item = value(depth + 1);
+        return Value::list(std::move(items));
+      }
+      case Value::Kind::mapping: {
+        std::vector<Value::Entry> entries(count());
+        for (auto& [key, item] : entries) {
+          key = value(depth + 1);
+          item = value(depth + 1);
+        }
+        return Value::mapping(std::move(entries));
+      }
+    }
+    throw Malformed{};
+  }
+  std::optional<Value> optional_value() {
+    if (!flag()) return std::nullopt;
+    return value();
+  }
+  std::optional<AnnotationRule> annotation() {
+    if (!flag()) return std::nullopt;
+    AnnotationRule a;
+    a.written = text();
+    a.canonical = text();
+    return a;
+  }
+  std::optional<VersionRule> version() {
+    if (!flag()) return std::nullopt;
+    auto rule = VersionRule::parse(text());
+    if (!rule) throw Malformed{};
+    return rule;
+  }
+  template <class T, class F>
+  std::vector<T> each(F read) {
+    std::vector<T> items(count());
+    for (auto& item : items) read(item);
+    return items;
+  }
+  FunctionRule function() {
+    FunctionRule f;
+    f.name = text();
+    f.structure_hash = optional_text();
+    f.arguments = each<ArgumentRule>([&](ArgumentRule& a) {
+      a.name = text();
+      if (flag()) a.kind = enumerator(ParameterKind::var_keyword);
+      a.default_value = optional_value();
+      a.annotation = annotation();
+      a.mark = mark();
+    });
+    f.return_annotation = annotation();
+    f.mark = mark();
+    f.return_annotation_mark = mark();
+    return f;
+  }
+  ModuleRule module() {
+    ModuleRule m;
+    m.filename = optional_text();
+    m.file_sha256 = optional_text();
+    m.version = version();
+    m.variables = each<VariableRule>([&](VariableRule& v) {
+      v.name = text();
+      v.value = optional_value();
+      v.annotation = annotation();
+      v.mark = mark();
+    });
+    m.functions = each<FunctionRule>([&](FunctionRule& f) { f = function(); });
+    m.classes = each<ClassRule>([&](ClassRule& c) {
+      c.name = text();
+      c.structure_hash = optional_text();
+      c.attributes = each<AttributeRule>([&](AttributeRule& a) {
+        a.kind = enumerator(AttributeKind::instance_attribute);
+        a.name = text();
+        a.value = optional_value();
+        a.annotation = annotation();
+        a.mark = mark();
+      });
+      c.methods = each<FunctionRule>([&](FunctionRule& f) { f = function(); });
+      c.superclasses = each<SuperclassRule>([&](SuperclassRule& s) {
+        s.name = text();
+        s.mark = mark();
+      });
+      c.mark = mark();
+    });
+    m.mark = mark();
+    return m;
+  }
+  std::vector<ImportPattern> patterns() {
+    return each<ImportPattern>([&](ImportPattern& p) {
+      p.written = text();
+      p.module = text();
+      p.submodules_only = flag();
+      p.mark = mark();
+    });
+  }
+  Contract contract() {
+    if (text() != kEncoding) throw Malformed{};
+    Contract c;
+    c.schema_version = small();
+    c.module = module();
+    if (flag()) {
+      ImportRules& imports = c.imports.emplace();
+      imports.allowed = patterns();
+      imports.has_allowed = flag();
+      imports.forbidden = patterns();
+      imports.type_checking = flag();
+      imports.no_cycles = flag();
+      imports.mark = mark();
+      imports.no_cycles_mark = mark();
+    }
+    c.required_contracts = each<RequiredContract>([&](RequiredContract& r) {
+      r.module = text();
+      r.contract = text();
+      r.mark = mark();
+    });
+    c.deployments = each<DeploymentRule>([&](DeploymentRule& d) {
+      d.arch = text();
+      d.systems = each<SystemRule>([&](SystemRule& s) {
+        s.os = text();
+        s.environment_variables = each<EnvironmentVariableRule>([&](EnvironmentVariableRule& e) {
+          e.name = text();
+          e.value = optional_text();
+          e.mark = mark();
+        });
+        s.secrets = each<SecretRule>([&](SecretRule& e) {
+          e.name = text();
+          e.mark = mark();
+        });
+        s.pythons = each<PythonRule>([&](PythonRule& p) {
+          p.version = version();
+          p.interpreter = optional_text();
+          p.modules = each<ModuleRule>([&](ModuleRule& m) { m = module(); });
+          p.mark = mark();
+        });
+        s.mark = mark();
+      });
+      d.mark = mark();
+    });
+    c.when_unsure.deny_namespace = flag();
+    c.when_unsure.deny_imports = flag();
+    c.when_unsure.deny_definitions = flag();
+    c.when_unsure.written = flag();
+    c.when_unsure.mark = mark();
+    c.secret_names = each<std::string>([&](std::string& s) { s = text(); });
+    if (at_ != in_.size()) throw Malformed{};
+    return c;
+  }
+
+private:
+  char next() {
+    if (at_ >= in_.size()) throw Malformed{};
+    return in_[at_++];
+  }
+  std::string_view in_;
+  std::size_t at_ = 0;
+};
+
+}  // namespace
+
+std::string encode_contract(const Contract& contract) {
+  Writer writer;
+  writer.contract(contract);
+  return writer.take();
+}
+
+std::shared_ptr<const Contract> decode_contract(std::string_view bytes, std::string source) {
+  try {
+    Contract contract = Reader(bytes).contract();
+    contract.source = std::move(source);
+    return std::make_shared<const Contract>(std::move(contract));
+  } catch (const Malformed&) {
+    return nullptr;
+  }
+}
+
+std::string compiled_contract_key(std::string_view text, const ContractLimits& limits, std::string_view engine_version) {
+  std::string material;
+  const std::string parts[] = {std::string(kEncoding), std::string(engine_version), std::to_string(limits.max_bytes), std::to_string(limits.max_depth),
+                               std::to_string(limits.max_nodes)};
+  for (const std::string& part : parts) {
+    material += std::to_string(part.size());
+    material += ':';
+    material += part;
+  }
+  material += text;
+  return blake2b_hex(material);
+}
+
+}  // namespace importspy
