@@ -3,7 +3,6 @@
 #include <nanobind/nanobind.h>
 
 #include <algorithm>
-#include <cctype>
 #include <fstream>
 #include <optional>
 #include <unordered_map>
@@ -327,30 +326,7 @@ private:
     return std::nullopt;
   }
 
-  static bool is_module_name(std::string_view name) {
-    if (name.empty() || name.front() == '.' || name.back() == '.' || name.find("..") != std::string_view::npos) return false;
-    return std::all_of(name.begin(), name.end(), [](char c) { return c == '.' || c == '_' || std::isalnum(static_cast<unsigned char>(c)) || (c & 0x80); });
-  }
-
-  static std::optional<std::string> resolve_import_module(const std::string& name, const std::optional<std::string>& package) {
-    if (!name.starts_with('.')) return is_module_name(name) ? std::optional(name) : std::nullopt;
-    if (!package || !is_module_name(*package)) return std::nullopt;
-    const std::size_t level = name.find_first_not_of('.') == std::string::npos ? name.size() : name.find_first_not_of('.');
-    std::string base = *package;
-    for (std::size_t up = 1; up < level; ++up) {
-      const std::size_t dot = base.rfind('.');
-      if (dot == std::string::npos) return std::nullopt;
-      base.resize(dot);
-    }
-    const std::string rest = name.substr(level);
-    if (rest.empty()) return base;
-    return is_module_name(rest) ? std::optional(base + "." + rest) : std::nullopt;
-  }
-
   void import_by_code(nb::handle node, Where where) {
-    static constexpr std::string_view kLoaders[] = {"run_module", "run_path", "spec_from_file_location", "spec_from_loader", "module_from_spec",
-                                                    "exec_module", "load_module", "load_source", "load_compiled", "load_dynamic", "load_package",
-                                                    "SourceFileLoader", "SourcelessFileLoader", "ExtensionFileLoader", "resolve_name", "find_and_load"};
     // The builtins reached by name: `builtins.__import__`, `__builtins__.exec`, `__builtins__[...]`.
     if (is(node, t_.Attribute) && names_builtins(field(node, "value"))) {
       const std::string attr = str_field(node, "attr");
@@ -379,7 +355,7 @@ private:
     if (bare && word == "getattr" && nb::len(args) > 0 && (names_importlib(args[0]) || names_builtins(args[0]))) {
       return unknown_import(node, "an import function reached through `getattr`");
     }
-    if (std::find(std::begin(kLoaders), std::end(kLoaders), word) != std::end(kLoaders)) {
+    if (is_module_loader(word)) {
       return unknown_import(node, "a loader imports a module the source does not name");
     }
     if (owner_imp) {
@@ -401,7 +377,7 @@ private:
     if (is_import_module) {
       const std::optional<nb::object> package_arg = call_argument(node, 1, "package", unpacked);
       const std::optional<std::string> package = package_arg ? constant_str(*package_arg) : std::nullopt;
-      const std::optional<std::string> module = resolve_import_module(*name, package);
+      const std::optional<std::string> module = import_module_target(*name, package);
       if (!module || (package_arg && !package) || unpacked) return unknown_import(node, "a relative name whose package is not a literal, or not a module name");
       facts_.imports.push_back({*module, "", "", at});
     } else {

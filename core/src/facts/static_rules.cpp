@@ -1,5 +1,7 @@
 #include "importspy/facts/static_rules.hpp"
 
+#include "importspy/util/ascii.hpp"
+
 #include <algorithm>
 #include <iterator>
 #include <limits>
@@ -367,6 +369,33 @@ void bind_class_attribute(ClassFact& cls, AttributePositions& positions, const s
   existing.value = std::move(value);
   if (annotation) existing.annotation = std::move(annotation);
   existing.line = line;
+}
+
+bool is_module_name(std::string_view name) {
+  if (name.empty() || name.front() == '.' || name.back() == '.' || name.find("..") != std::string_view::npos) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) { return c == '.' || c == '_' || ascii::is_alnum(static_cast<unsigned char>(c)) || (c & 0x80); });
+}
+
+std::optional<std::string> import_module_target(const std::string& name, const std::optional<std::string>& package) {
+  if (!name.starts_with('.')) return is_module_name(name) ? std::optional(name) : std::nullopt;
+  if (!package || !is_module_name(*package)) return std::nullopt;
+  const std::size_t level = name.find_first_not_of('.') == std::string::npos ? name.size() : name.find_first_not_of('.');
+  std::string base = *package;
+  for (std::size_t up = 1; up < level; ++up) {
+    const std::size_t dot = base.rfind('.');
+    if (dot == std::string::npos) return std::nullopt;  // beyond the top-level package: ImportError
+    base.resize(dot);
+  }
+  const std::string rest = name.substr(level);
+  if (rest.empty()) return base;
+  return is_module_name(rest) ? std::optional(base + "." + rest) : std::nullopt;
+}
+
+bool is_module_loader(std::string_view function) {
+  static constexpr std::string_view kLoaders[] = {"run_module", "run_path", "spec_from_file_location", "spec_from_loader", "module_from_spec",
+                                                  "exec_module", "load_module", "load_source", "load_compiled", "load_dynamic", "load_package",
+                                                  "SourceFileLoader", "SourcelessFileLoader", "ExtensionFileLoader", "resolve_name", "find_and_load"};
+  return std::find(std::begin(kLoaders), std::end(kLoaders), function) != std::end(kLoaders);
 }
 
 void complete_classes(ModuleFacts& facts, const std::string& package, const InheritanceLimits& limits) { ClassCompletion(facts, package, limits).run(); }

@@ -1961,35 +1961,9 @@ private:
     return v.text();
   }
 
-  static bool is_module_name(std::string_view name) {
-    if (name.empty() || name.front() == '.' || name.back() == '.' || name.find("..") != std::string_view::npos) return false;
-    return std::all_of(name.begin(), name.end(), [](char c) {
-      return c == '.' || c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || (c & 0x80);
-    });
-  }
-
-  // `import_module(name, package)`: a relative name resolved against a literal package, as importlib does.
-  static std::optional<std::string> resolve_import_module(const std::string& name, const std::optional<std::string>& package) {
-    if (!name.starts_with('.')) return is_module_name(name) ? std::optional(name) : std::nullopt;
-    if (!package || !is_module_name(*package)) return std::nullopt;
-    const std::size_t level = name.find_first_not_of('.') == std::string::npos ? name.size() : name.find_first_not_of('.');
-    std::string base = *package;
-    for (std::size_t up = 1; up < level; ++up) {
-      const std::size_t dot = base.rfind('.');
-      if (dot == std::string::npos) return std::nullopt;  // beyond the top-level package: ImportError
-      base.resize(dot);
-    }
-    const std::string rest = name.substr(level);
-    if (rest.empty()) return base;
-    return is_module_name(rest) ? std::optional(base + "." + rest) : std::nullopt;
-  }
-
   static Deferred deferred_in(Scope scope) { return scope == Scope::method_body ? kLazy : scope == Scope::class_body ? kInClassBody : Deferred{}; }
 
   void note_dynamic_imports(Span line, Deferred deferred) {
-    static constexpr std::string_view kLoaders[] = {"run_module", "run_path", "spec_from_file_location", "spec_from_loader", "module_from_spec",
-                                                    "exec_module", "load_module", "load_source", "load_compiled", "load_dynamic", "load_package",
-                                                    "SourceFileLoader", "SourcelessFileLoader", "ExtensionFileLoader", "resolve_name", "find_and_load"};
     // A `def` line's body runs when the function is called: only its header (defaults, annotations) runs here.
     if (!line.empty() && (is_word(line[0], "def") || (is_word(line[0], "async") && line.size() > 1 && is_word(line[1], "def")))) {
       const std::size_t colon = find_top(line, TokenKind::colon);
@@ -2031,7 +2005,7 @@ private:
         unknown_import(line, i, close, "an import function reached through `getattr`");
         continue;
       }
-      if (std::find(std::begin(kLoaders), std::end(kLoaders), word) != std::end(kLoaders)) {
+      if (is_module_loader(word)) {
         unknown_import(line, start, close, "a loader imports a module the source does not name");
         continue;
       }
@@ -2059,7 +2033,7 @@ private:
       if (is_import_module) {
         const std::optional<Span> package_arg = argument(args, 1, "package");
         const std::optional<std::string> package = package_arg ? literal_string(*package_arg) : std::nullopt;
-        const std::optional<std::string> module = resolve_import_module(*name, package);
+        const std::optional<std::string> module = import_module_target(*name, package);
         if (!module || (package_arg && !package)) {
           unknown_import(line, start, close, "a relative name whose package is not a literal, or not a module name");
           continue;

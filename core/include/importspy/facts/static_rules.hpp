@@ -31,6 +31,18 @@ std::string last_component(std::string_view dotted);
 // `.base` in package `pkg.sub` → `pkg.sub.base`; `..x` goes one package up.
 std::string resolve_relative(const std::string& written, const std::string& package);
 
+// A module name as an import by code takes it (`pkg.mod`, identifiers beyond ASCII included): no leading,
+// trailing or doubled dot.
+bool is_module_name(std::string_view name);
+
+// The module `importlib.import_module(name, package)` imports: a relative name resolved against a literal
+// package, as importlib does; nullopt when it is no module name or climbs beyond the top-level package.
+std::optional<std::string> import_module_target(const std::string& name, const std::optional<std::string>& package);
+
+// A function that loads a module the source does not name (runpy, importlib.util and importlib.machinery
+// loaders, imp, pkgutil.resolve_name): a call of one is an unknown import.
+bool is_module_loader(std::string_view function);
+
 // `_os.name` after `import os as _os` → `os.name`; `platform` after `from sys import platform` →
 // `sys.platform`; "" when the first name is bound by none of `imports` (the last binding wins).
 std::string resolve_through_imports(const std::vector<ImportFact>& imports, const std::string& package, const std::string& name);
