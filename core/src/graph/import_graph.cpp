@@ -99,11 +99,8 @@ std::vector<std::vector<std::size_t>> import_cycles(const ImportGraph& graph, Ed
         on_stack[member] = false;
         component.push_back(member);
       } while (member != node);
-      bool cyclic = component.size() > 1;
-      if (!cyclic) {
-        for (const ImportEdge& edge : graph.imports[node]) cyclic = cyclic || (edge.to == node && filter.follows(edge));
-      }
-      if (!cyclic) continue;
+      // A module importing itself is no cycle: Python finds it in sys.modules, already being run.
+      if (component.size() < 2) continue;
       std::sort(component.begin(), component.end());
       cycles.push_back(std::move(component));
     }

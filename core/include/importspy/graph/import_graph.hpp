@@ -46,7 +46,7 @@ struct ImportGraph {
 ImportGraph build_import_graph(std::span<const ModuleFacts> modules);
 
 // The import cycles: each strongly connected component of the edges `filter` follows that has more than
-// one module, or one module importing itself; modules of a cycle in graph order, cycles ordered by their
+// one module (a module importing itself is no cycle); modules of a cycle in graph order, cycles ordered by their
 // first module. Iterative (Tarjan): no recursion, whatever the depth of the graph.
 std::vector<std::vector<std::size_t>> import_cycles(const ImportGraph& graph, EdgeFilter filter = {});
 
