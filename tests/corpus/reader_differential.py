@@ -384,6 +384,8 @@ class Oracle:
 
     @staticmethod
     def is_type_checking(test):
+        if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):  # `TYPE_CHECKING and X`
+            return any(Oracle.is_type_checking(v) for v in test.values if not isinstance(v, ast.BoolOp))
         if isinstance(test, ast.Name):
             return test.id == "TYPE_CHECKING"
         return (isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING" and isinstance(test.value, ast.Name)
@@ -887,6 +889,8 @@ class Oracle:
         elif isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)):
             self.walk_imports(s.body, True, False)
             self.method(s, cls, cond)
+        elif isinstance(s, ast.ClassDef):
+            self.nested_class_imports(s.body)
         elif isinstance(s, (ast.Import, ast.ImportFrom)):
             first = len(self.imports)
             self.record_import(s, False, False, in_class=True)
@@ -908,6 +912,23 @@ class Oracle:
             self.class_body(s.orelse, cls, True)
         elif type(s).__name__ == "Match":
             self.match_stmt(s, cls, cond, lambda body, c: self.class_body(body, cls, c))
+
+    def nested_class_imports(self, body):
+        """A class nested in a class: its imports run at import time (in_class), its methods' are lazy."""
+        for s in body:
+            if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self.walk_imports(s.body, True, False)
+            elif isinstance(s, ast.ClassDef):
+                self.nested_class_imports(s.body)
+            elif isinstance(s, (ast.Import, ast.ImportFrom)):
+                self.record_import(s, False, False, in_class=True)
+            else:
+                for field in ("body", "orelse", "finalbody"):
+                    self.nested_class_imports(getattr(s, field, []))
+                for handler in getattr(s, "handlers", []):
+                    self.nested_class_imports(handler.body)
+                for case in getattr(s, "cases", []):
+                    self.nested_class_imports(case.body)
 
     def method(self, node, cls, cond):
         kind = "method"

@@ -109,6 +109,7 @@ struct Deferred {
   bool type_checking = false;
   bool in_class = false;  // not deferred: run at import time, in a class body (ImportFact::in_class)
   bool any() const { return lazy || type_checking; }
+  bool records() const { return any() || in_class; }  // a skipped body's imports are still recorded
 };
 constexpr Deferred kLazy{true, false};
 constexpr Deferred kTypeChecking{false, true};
@@ -849,22 +850,38 @@ private:
     int brackets = 0;
     bool statement_start = true;
     bool global_names = false;  // in a `global` statement, when globals_ collects them
+    // In a nested class's body (deferred.in_class): a method's imports are lazy. `def_header`: a `def`
+    // header on this line (its body may follow on the line); `method_from`: the depth of the method body
+    // being skipped (0: none).
+    bool def_header = false, def_block = false, async_word = false;
+    int method_from = 0;
     do {
       if (tok_.kind == TokenKind::indent) ++depth;
       if (tok_.kind == TokenKind::dedent) --depth;
       if (tok_.kind == TokenKind::end_marker) return;
+      if (deferred.in_class) {
+        const TokenKind k = tok_.kind;
+        if (k == TokenKind::indent && def_block && method_from == 0) method_from = depth;
+        if (k == TokenKind::dedent && depth < method_from) method_from = 0;
+        if (k == TokenKind::newline) def_block = def_header;
+        else if (k != TokenKind::indent && k != TokenKind::nl && k != TokenKind::comment) def_block = false;
+        if (k == TokenKind::newline || k == TokenKind::dedent || k == TokenKind::indent) def_header = false;
+        if (brackets == 0 && is_word(tok_, "def") && (statement_start || async_word)) def_header = true;
+        async_word = statement_start && brackets == 0 && is_word(tok_, "async");
+      }
+      const Deferred here = deferred.in_class && (def_header || method_from > 0) ? kLazy : deferred;
       if (globals_ && tok_.kind == TokenKind::name) {
         if (global_names) globals_->emplace_back(text(tok_));
         if (statement_start && brackets == 0 && is_word(tok_, "global")) global_names = true;
       } else if (tok_.kind != TokenKind::comma) {
         global_names = false;
       }
-      if (deferred.any() && statement_start && brackets == 0 && (is_word(tok_, "import") || is_word(tok_, "from"))) {
-        deferred_statement(deferred);
+      if (here.records() && statement_start && brackets == 0 && (is_word(tok_, "import") || is_word(tok_, "from"))) {
+        deferred_statement(here);
         statement_start = false;
         continue;
       }
-      if (deferred.any()) skipped_line(deferred);
+      if (here.records()) skipped_line(here);
       if (opens(tok_.kind)) ++brackets;
       if (closes(tok_.kind) && brackets > 0) --brackets;
       statement_start = tok_.kind == TokenKind::newline || tok_.kind == TokenKind::indent || tok_.kind == TokenKind::dedent ||
@@ -1580,10 +1597,17 @@ private:
     return name == "TYPE_CHECKING" || name == "typing.TYPE_CHECKING" || name == "t.TYPE_CHECKING";
   }
 
-  // The condition reads `TYPE_CHECKING` and nothing else: bound (typing's, under any import alias) or
-  // spelled so (`TYPE_CHECKING`, `typing.`, `t.`): what a dead branch's imports are recorded as.
+  // The condition reads `TYPE_CHECKING`, alone or as one operand of `and` (`TYPE_CHECKING and X`): bound
+  // (typing's, under any import alias) or spelled so (`TYPE_CHECKING`, `typing.`, `t.`): what a dead
+  // branch's imports are recorded as.
   bool is_type_checking(Span s) const {
     s = ungrouped(s);
+    if (const std::vector<Span> parts = split_top_words(s, "and"); parts.size() > 1) {
+      return std::any_of(parts.begin(), parts.end(), [&](Span part) {
+        part = ungrouped(part);
+        return !part.empty() && (is_type_checking_name(dotted(part)) || bound_type_checking(part));
+      });
+    }
     return !s.empty() && (is_type_checking_name(dotted(s)) || bound_type_checking(s));
   }
 
@@ -1706,7 +1730,7 @@ private:
       if (!dead) {
         note_dynamic_imports(rest, deferred_in(scope));
         simple_statements(rest, scope, flow, cls, method);
-      } else if (deferred.any()) {
+      } else if (deferred.records()) {
         deferred_line(rest, deferred);
       }
       return;
@@ -2325,7 +2349,8 @@ private:
     if (line.size() < 2 || line[1].kind != TokenKind::name) fail_at(line[std::min<std::size_t>(1, line.size() - 1)], "expected a class name after 'class'");
     const std::size_t colon = header_colon(line);
     const Span rest = line.subspan(colon + 1);
-    if (scope != Scope::module) return body(rest, line[0], scope, flow, cls, method, true, scope == Scope::method_body ? kLazy : Deferred{});  // nested classes: not read
+    // Nested classes: not read; the imports of one in a class body run at import time (its methods' are lazy).
+    if (scope != Scope::module) return body(rest, line[0], scope, flow, cls, method, true, scope == Scope::method_body ? kLazy : kInClassBody);
 
     ClassFact fact;
     fact.name = std::string(text(line[1]));

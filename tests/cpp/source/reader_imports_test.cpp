@@ -53,6 +53,19 @@ TEST(ReaderImports, imports_in_a_class_body_run_at_import_time_and_bind_no_modul
   EXPECT_TRUE(std::none_of(facts.variables.begin(), facts.variables.end(), [](const VariableFact& v) { return v.name == "json" || v.name == "p"; }));
 }
 
+TEST(ReaderImports, imports_in_a_class_nested_in_a_class_are_recorded_and_its_methods_imports_are_lazy) {
+  EXPECT_EQ(imports_of(read("class Outer:\n"
+                            "    class Inner:\n"
+                            "        import json\n"
+                            "        class Deeper: from os import path\n"
+                            "        def m(self):\n"
+                            "            from sympy import S\n"
+                            "        async def n(self): import re\n"
+                            "        x = 1; import csv\n"
+                            "    import sys\n")),
+            "json::3:class os:path:4:class sympy:S:6:lazy re::7:lazy csv::8:class sys::9:class");
+}
+
 TEST(ReaderImports, imports_in_method_bodies_and_static_methods_are_lazy) {
   EXPECT_EQ(imports_of(read("class C:\n"
                             "    def m(self):\n"
@@ -75,6 +88,17 @@ TEST(ReaderImports, type_checking_imports_are_flagged_and_the_else_branch_is_not
                             "    Session = None\n"
                             "if typing.TYPE_CHECKING: import y\n")),
             "typing::1 typing:TYPE_CHECKING:2 requests:Session:4:tc x::5:tc y::8:tc");
+}
+
+TEST(ReaderImports, type_checking_and_another_condition_records_type_checking_imports) {
+  EXPECT_EQ(imports_of(read("from typing import TYPE_CHECKING\n"
+                            "if TYPE_CHECKING and sys.version_info >= (3, 11):\n"
+                            "    from a import b\n"
+                            "if (x and TYPE_CHECKING):\n"
+                            "    import c\n"
+                            "if TYPE_CHECKING or x:\n"
+                            "    import d\n")),
+            "typing:TYPE_CHECKING:1 a:b:3:tc c::5:tc d::7");
 }
 
 TEST(ReaderImports, branches_decided_false_for_other_reasons_record_nothing) {
