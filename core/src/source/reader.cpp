@@ -103,17 +103,20 @@ struct Flow {
 
 // How an import statement that module code does not run at import time is recorded (ImportFact): lazy
 // inside a function or method body, whatever the branch; type_checking in a module-level
-// `if TYPE_CHECKING:` branch (a function in it included).
+// `if TYPE_CHECKING:` branch (a function in it included); main_guard in a module-level
+// `if __name__ == "__main__":` branch.
 struct Deferred {
   bool lazy = false;
   bool type_checking = false;
   bool in_class = false;  // not deferred: run at import time, in a class body (ImportFact::in_class)
-  bool any() const { return lazy || type_checking; }
+  bool main_guard = false;
+  bool any() const { return lazy || type_checking || main_guard; }
   bool records() const { return any() || in_class; }  // a skipped body's imports are still recorded
 };
 constexpr Deferred kLazy{true, false};
 constexpr Deferred kTypeChecking{false, true};
 constexpr Deferred kInClassBody{false, false, true};
+constexpr Deferred kMainGuard{false, false, false, true};
 
 // A method body being scanned for `self.x = ...`.
 struct MethodScan {
@@ -1611,6 +1614,22 @@ private:
     return !s.empty() && (is_type_checking_name(dotted(s)) || bound_type_checking(s));
   }
 
+  // The condition is `__name__ == "__main__"` (either way round), alone or as one operand of `and`.
+  bool is_main_guard(Span s) const {
+    const auto guard = [&](Span part) {
+      part = ungrouped(part);
+      if (part.size() != 3 || part[1].kind != TokenKind::eqequal) return false;
+      const auto main = [&](const Token& t) {
+        if (t.kind != TokenKind::string) return false;
+        const Value v = literal(Span(&t, 1), 0, false);
+        return v.kind() == Value::Kind::string && v.text() == "__main__";
+      };
+      return (is_word(part[0], "__name__") && main(part[2])) || (main(part[0]) && is_word(part[2], "__name__"));
+    };
+    const std::vector<Span> parts = split_top_words(ungrouped(s), "and");
+    return parts.size() > 1 ? std::any_of(parts.begin(), parts.end(), guard) : guard(s);
+  }
+
   // The condition is typing's TYPE_CHECKING, provably (condition_name): False at run time.
   bool bound_type_checking(Span s) const {
     const std::string name = condition_name(ungrouped(s));
@@ -2132,6 +2151,7 @@ private:
         facts_.imports[k].lazy = deferred.lazy;
         facts_.imports[k].type_checking = deferred.type_checking;
         facts_.imports[k].in_class = deferred.in_class;
+        facts_.imports[k].main_guard = deferred.main_guard;
       }
     }
   }
@@ -2161,6 +2181,8 @@ private:
         deferred = kLazy;
       } else if (scope == Scope::module && !is_else && is_type_checking(h.subspan(1, colon - 1))) {
         deferred = kTypeChecking;
+      } else if (scope == Scope::module && !is_else && t == Tri::no && is_main_guard(h.subspan(1, colon - 1))) {
+        deferred = kMainGuard;
       }
       watch_.mute(dead);  // a branch proved dead binds nothing (BindingWatch)
       body(h.subspan(colon + 1), h[0], scope, branch, cls, method, dead, deferred);
@@ -3085,6 +3107,7 @@ private:
       facts_.imports[i].lazy = deferred.lazy;
       facts_.imports[i].type_checking = deferred.type_checking;
       facts_.imports[i].in_class = deferred.in_class;
+      facts_.imports[i].main_guard = deferred.main_guard;
     }
   }
 

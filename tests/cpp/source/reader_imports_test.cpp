@@ -24,6 +24,7 @@ std::string imports_of(const ModuleFacts& facts) {
     if (fact.lazy) out += ":lazy";
     if (fact.type_checking) out += ":tc";
     if (fact.in_class) out += ":class";
+    if (fact.main_guard) out += ":main";
   }
   return out;
 }
@@ -101,8 +102,26 @@ TEST(ReaderImports, type_checking_and_another_condition_records_type_checking_im
             "typing:TYPE_CHECKING:1 a:b:3:tc c::5:tc d::7");
 }
 
+TEST(ReaderImports, imports_under_a_main_guard_are_recorded_and_marked) {
+  EXPECT_EQ(imports_of(read("import sys\n"
+                            "if __name__ == '__main__':\n"
+                            "    import cli\n"
+                            "    def main(): from app import run\n"
+                            "if ('__main__' == __name__) and len(sys.argv) > 1: from tool import go\n"
+                            "if __name__ != '__main__':\n"
+                            "    import imported\n"
+                            "else:\n"
+                            "    import never\n")),
+            "sys::1 cli::3:main app:run:4:main tool:go:5:main imported::7");
+}
+
+TEST(ReaderImports, main_guard_imports_bind_no_module_name) {
+  const ModuleFacts facts = read("if __name__ == '__main__':\n    import os as o\n");
+  EXPECT_EQ(resolve_through_imports(facts.imports, "pkg", "o.path"), "");
+}
+
 TEST(ReaderImports, branches_decided_false_for_other_reasons_record_nothing) {
-  EXPECT_EQ(imports_of(read("if __name__ == '__main__':\n    import cli\n")), "");
+  EXPECT_EQ(imports_of(read("if False:\n    import cli\nif __name__ == 'other':\n    import x\n")), "");
 }
 
 TEST(ReaderImports, words_import_and_from_inside_expressions_are_not_statements) {
