@@ -2431,6 +2431,11 @@ private:
       const std::size_t first_import = facts_.imports.size();
       if (is_word(s[0], "import")) return import_names(s.subspan(1), s[0], line), imports_bind(first_import, scope, cls, flow);
       if (is_word(s[0], "from") && find_top_word(s, "import") < s.size()) return import_from(s, line), imports_bind(first_import, scope, cls, flow);
+      // PEP 810 (Python 3.15): `lazy import m`, `lazy from m import x` bind the name now and import on first
+      // use. `lazy` is a keyword only there (`lazy = 1`, `lazy(x)` stay what they are).
+      if (is_word(s[0], "lazy") && s.size() > 2 && (is_word(s[1], "import") || (is_word(s[1], "from") && find_top_word(s, "import") < s.size()))) {
+        return import_statement(s.subspan(1), kLazy), imports_bind(first_import, scope, cls, flow);
+      }
       if (is_word(s[0], "del")) return delete_names(s.subspan(1), flow, nullptr);
       if (is_word(s[0], "type") && s.size() > 2 && s[1].kind == TokenKind::name && (s[2].kind == TokenKind::equal || s[2].kind == TokenKind::lsqb)) {
         return set_variable(std::string(text(s[1])), Value::unknown("a type alias"), std::nullopt, line, flow.conditional);

@@ -124,6 +124,18 @@ TEST(ReaderImports, branches_decided_false_for_other_reasons_record_nothing) {
   EXPECT_EQ(imports_of(read("if False:\n    import cli\nif __name__ == 'other':\n    import x\n")), "");
 }
 
+TEST(ReaderImports, pep_810_lazy_imports_are_lazy_imports_and_lazy_stays_a_name_elsewhere) {
+  const ModuleFacts facts = read("lazy import json\n"
+                                 "lazy from os import path as p, sep\n"
+                                 "lazy from . import sibling\n"
+                                 "lazy = 1\n"
+                                 "lazy(x)\n"
+                                 "x = lazy\n");
+  EXPECT_EQ(imports_of(facts), "json::1:lazy os:path:2:lazy os:sep:2:lazy .:sibling:3:lazy");
+  EXPECT_TRUE(std::any_of(facts.variables.begin(), facts.variables.end(), [](const VariableFact& v) { return v.name == "lazy"; }));
+  EXPECT_EQ(resolve_through_imports(facts.imports, "pkg", "p.join"), "");
+}
+
 TEST(ReaderImports, words_import_and_from_inside_expressions_are_not_statements) {
   EXPECT_EQ(imports_of(read("def f():\n"
                             "    raise E from None\n"
