@@ -154,6 +154,32 @@ def test_imports_under_a_main_guard_are_graphed_marked_and_judged_by_no_rule(pro
     assert "  -> app.cli (line 2, __main__)" in project.cli("graph", "app").stdout
 
 
+def test_a_pep_810_lazy_import_is_judged_and_reported_as_lazy(project):
+    project.write("m.py", "lazy import requests\nlazy = 1\n")
+    project.write("rules.yml", "imports:\n  forbidden: [requests]\n")
+    result = project.cli("check", "m.py", "-s", "rules.yml", "--format", "json")
+    assert result.returncode == 1, result.stderr
+    [violation] = violations_of(result)
+    assert violation["code"] == "import-forbidden"
+    assert violation["actual"] == "import requests"
+    assert "lazy" in violation["message"]
+
+
+def test_nested_class_imports_are_recorded_by_both_parsers(project):
+    project.write("m.py", """
+        class Outer:
+            class Inner:
+                import requests
+        """)
+    project.write("rules.yml", "imports:\n  forbidden: [requests]\n")
+    for parser in ("reader", "cpython"):
+        result = project.cli("check", "m.py", "-s", "rules.yml", "--parser", parser, "--format", "json")
+        assert result.returncode == 1, (parser, result.stdout, result.stderr)
+        [violation] = violations_of(result)
+        assert violation["code"] == "import-forbidden"
+        assert "class body" in violation["message"]
+
+
 def test_graph_of_something_that_is_no_package_exits_two(project):
     result = project.cli("graph", "no.such.package")
     assert result.returncode == 2
