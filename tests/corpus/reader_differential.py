@@ -78,6 +78,7 @@ class Oracle:
         self.classes = {}
         self.version = None
         self.version_unknown = False
+        self.main_guard = False  # walking a `__main__` branch: its imports are so marked
 
     # ---- text and values ---------------------------------------------------------------------------
     def segment(self, node):
@@ -254,13 +255,13 @@ class Oracle:
     def record_import(self, s, lazy, type_checking, in_class=False):
         if isinstance(s, ast.Import):
             for a in s.names:
-                self.imports.append((a.name, "", a.asname or a.name.split(".")[0], s.lineno, lazy, type_checking, in_class))
+                self.imports.append((a.name, "", a.asname or a.name.split(".")[0], s.lineno, lazy, type_checking, in_class, self.main_guard))
         else:
             module = "." * s.level + (s.module or "")
             for a in s.names:
                 # A star import is a dependency that binds no name the source shows: alias "".
                 alias = "" if a.name == "*" else a.asname or a.name
-                self.imports.append((module, a.name, alias, s.lineno, lazy, type_checking, in_class))
+                self.imports.append((module, a.name, alias, s.lineno, lazy, type_checking, in_class, self.main_guard))
 
     def walk_imports(self, body, lazy, type_checking):
         """Every import statement anywhere in `body`: a function's, or a TYPE_CHECKING branch's."""
@@ -380,10 +381,24 @@ class Oracle:
                 found.append((module, ""))
             found.extend((module, item) for item in fromlist if item != "*")
         for module, item in found:
-            self.imports.append((module, item, "", node.lineno, lazy, type_checking, in_class))
+            self.imports.append((module, item, "", node.lineno, lazy, type_checking, in_class, self.main_guard))
+
+    @staticmethod
+    def is_main_guard(test):
+        """`__name__ == "__main__"` (either way round), alone or as one operand of `and`."""
+        if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+            return any(Oracle.is_main_guard(v) for v in test.values if not isinstance(v, ast.BoolOp))
+        if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)):
+            return False
+        sides = [test.left, test.comparators[0]]
+        names = [s for s in sides if isinstance(s, ast.Name) and s.id == "__name__"]
+        mains = [s for s in sides if isinstance(s, ast.Constant) and s.value == "__main__"]
+        return len(names) == 1 and len(mains) == 1
 
     @staticmethod
     def is_type_checking(test):
+        if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):  # `TYPE_CHECKING and X`
+            return any(Oracle.is_type_checking(v) for v in test.values if not isinstance(v, ast.BoolOp))
         if isinstance(test, ast.Name):
             return test.id == "TYPE_CHECKING"
         return (isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING" and isinstance(test.value, ast.Name)
@@ -391,6 +406,7 @@ class Oracle:
 
     def module(self, tree):
         self.imports = []
+        self.main_guard = False  # walking a `__main__` branch: its imports are so marked
         self.aliases = {}
         self.writers = {}  # functions (classes) whose bodies declare names global, by name
         self.collect_aliases(tree.body)
@@ -494,14 +510,14 @@ class Oracle:
         name = ".".join([node.id] + parts)
         if (cls is not None and self.bound(node.id, cls)) or self.bound(node.id, None):
             return ""
-        for module, imported, alias, _line, lazy, tc, in_class in reversed(self.imports):
-            if alias != node.id or lazy or tc or in_class:
+        for module, imported, alias, _line, lazy, tc, in_class, main_guard in reversed(self.imports):
+            if alias != node.id or lazy or tc or in_class or main_guard:
                 continue
             rest = name[len(node.id):]
             if imported == "":
                 return (module if alias != module.split(".")[0] else node.id) + rest
             return module + "." + imported + rest
-        if any(i[1] == "*" and not i[4] and not i[5] for i in self.imports):
+        if any(i[1] == "*" and not i[4] and not i[5] and not i[7] for i in self.imports):
             return ""
         return "builtins." + name if not parts else ""
 
@@ -748,6 +764,10 @@ class Oracle:
             def type_checking_branch(node):
                 if self.is_type_checking(node.test):
                     self.walk_imports(node.body, False, True)
+                elif self.decide(node.test) is False and self.is_main_guard(node.test):
+                    self.main_guard = True
+                    self.walk_imports(node.body, False, False)
+                    self.main_guard = False
             self.branches(s, cond, self.stmts, type_checking_branch, scope=(None,))
         elif isinstance(s, ast.Try) or type(s).__name__ == "TryStar":
             self.try_stmt(s, None, cond, self.stmts)
@@ -887,6 +907,8 @@ class Oracle:
         elif isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)):
             self.walk_imports(s.body, True, False)
             self.method(s, cls, cond)
+        elif isinstance(s, ast.ClassDef):
+            self.nested_class_imports(s.body)
         elif isinstance(s, (ast.Import, ast.ImportFrom)):
             first = len(self.imports)
             self.record_import(s, False, False, in_class=True)
@@ -908,6 +930,23 @@ class Oracle:
             self.class_body(s.orelse, cls, True)
         elif type(s).__name__ == "Match":
             self.match_stmt(s, cls, cond, lambda body, c: self.class_body(body, cls, c))
+
+    def nested_class_imports(self, body):
+        """A class nested in a class: its imports run at import time (in_class), its methods' are lazy."""
+        for s in body:
+            if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self.walk_imports(s.body, True, False)
+            elif isinstance(s, ast.ClassDef):
+                self.nested_class_imports(s.body)
+            elif isinstance(s, (ast.Import, ast.ImportFrom)):
+                self.record_import(s, False, False, in_class=True)
+            else:
+                for field in ("body", "orelse", "finalbody"):
+                    self.nested_class_imports(getattr(s, field, []))
+                for handler in getattr(s, "handlers", []):
+                    self.nested_class_imports(handler.body)
+                for case in getattr(s, "cases", []):
+                    self.nested_class_imports(case.body)
 
     def method(self, node, cls, cond):
         kind = "method"
@@ -1082,8 +1121,8 @@ def function_items(prefix, f):
 
 def our_items(facts):
     m = facts["module"]
-    for module, name, alias, line, lazy, type_checking, in_class in facts.get("imports", []):
-        yield f"import {line} {module} {name} as {alias}", (lazy, type_checking, in_class)
+    for module, name, alias, line, lazy, type_checking, in_class, main_guard in facts.get("imports", []):
+        yield f"import {line} {module} {name} as {alias}", (lazy, type_checking, in_class, main_guard)
     yield "version", m.get("version")
     for v in m["variables"]:
         yield f"var {v['name']}", ("value", norm_value(v["value"]), ann(v.get("annotation")))
@@ -1098,8 +1137,8 @@ def our_items(facts):
 
 
 def oracle_items(o):
-    for module, name, alias, line, lazy, type_checking, in_class in o.imports:
-        yield f"import {line} {module} {name} as {alias}", (lazy, type_checking, in_class)
+    for module, name, alias, line, lazy, type_checking, in_class, main_guard in o.imports:
+        yield f"import {line} {module} {name} as {alias}", (lazy, type_checking, in_class, main_guard)
     yield "version", o.version
     for name, (value, annotation, line) in o.variables.items():
         yield f"var {name}", ("value", value, ann(annotation))
@@ -1187,6 +1226,8 @@ def more_careful(difference, unverifiable=frozenset()):
         return True
     if oracle == "<absent>":
         return ours != "<absent>"
+    if words[0] == "import" and ours == (False, False, False, False) and oracle == (False, False, False, True):
+        return True  # the reader could not prove `__name__`: it records the `__main__` branch's import as may-run
     return isinstance(ours, tuple) and ours[:2] == ("value", UNKNOWN) and oracle != "<absent>"
 
 

@@ -82,7 +82,7 @@ def test_graph_prints_modules_edges_and_the_cycle_once(project):
     assert "  -> app.cli (line 4, TYPE_CHECKING)" in result.stdout
     assert result.stdout.count("cycle:") == 1
     assert "cycle: app.core app.db" in result.stdout
-    assert "4 modules, 5 imports, 1 cycle" in result.stdout
+    assert "4 modules, 5 imports, 5 edges, 1 cycle" in result.stdout
 
 
 def test_graph_json_and_dot_and_a_dotted_name_found_without_importing(project):
@@ -92,11 +92,92 @@ def test_graph_json_and_dot_and_a_dotted_name_found_without_importing(project):
     names = [m["name"] for m in document["modules"]]
     assert names == ["app", "app.cli", "app.core", "app.db"]
     core = document["modules"][2]
-    assert core["imports"] == [{"module": "app.db", "line": 2, "lazy": False, "type_checking": False}]
+    assert core["imports"] == [{"module": "app.db", "lines": [2], "lazy": False, "type_checking": False, "main_guard": False}]
     assert document["cycles"] == [["app.core", "app.db"]]
     dot = project.cli("graph", "app", "--format", "dot", cwd=project.root / "app")
     assert dot.returncode == 0, dot.stderr
     assert '"app.db" -> "app.cli" [label="4", style=dotted];' in dot.stdout
+
+
+def test_graph_json_gives_one_edge_per_imported_module_with_its_lines(project):
+    project.write("app/__init__.py", "")
+    project.write("app/core.py", "x = 1\n")
+    project.write("app/user.py", """
+        from app.core import a, b, c
+        import app.core
+
+        def f():
+            from app.core import d
+        """)
+    result = project.cli("graph", "app", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    user = next(m for m in document["modules"] if m["name"] == "app.user")
+    # Three names on line 1, one on line 2, one lazy on line 5: one edge, each line once.
+    assert user["imports"] == [{"module": "app.core", "lines": [1, 2, 5], "lazy": False, "type_checking": False, "main_guard": False}]
+    assert document["summary"] == {"modules": 3, "imports": 3, "edges": 1, "cycles": 0}
+    text = project.cli("graph", "app")
+    assert "app.user (app/user.py)\n  -> app.core (lines 1, 2, 5 [lazy])\n" in text.stdout
+    assert "3 modules, 3 imports, 1 edge, 0 cycles" in text.stdout
+
+
+def test_graph_reports_no_cycle_for_a_module_importing_itself(project):
+    project.write("app/__init__.py", "from . import helper\n")
+    project.write("app/solo.py", "import app.solo\n")
+    result = project.cli("graph", "app", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["cycles"] == []
+    assert "0 cycles" in project.cli("graph", "app").stdout
+
+
+def test_imports_under_a_main_guard_are_graphed_marked_and_judged_by_no_rule(project):
+    project.write("app/__init__.py", "")
+    project.write("app/cli.py", """
+        import app.core
+        if __name__ == "__main__":
+            import requests
+            from app import core
+        """)
+    project.write("app/core.py", """
+        if __name__ == "__main__":
+            from app import cli
+        """)
+    project.write("rules.yml", "imports:\n  forbidden: [requests]\n  no_cycles: true\n")
+    assert project.cli("check", "app.cli", "-s", "rules.yml").returncode == 0
+    assert project.cli("check", "--package", "app", "-s", "rules.yml").returncode == 0
+    document = json.loads(project.cli("graph", "app", "--format", "json").stdout)
+    by_name = {m["name"]: m for m in document["modules"]}
+    assert by_name["app.core"]["imports"] == [{"module": "app.cli", "lines": [2], "lazy": False, "type_checking": False, "main_guard": True}]
+    assert by_name["app.cli"]["imports"][0]["lines"] == [1, 4]
+    assert by_name["app.cli"]["imports"][0]["main_guard"] is False
+    assert document["cycles"] == []
+    assert "  -> app.cli (line 2, __main__)" in project.cli("graph", "app").stdout
+
+
+def test_a_pep_810_lazy_import_is_judged_and_reported_as_lazy(project):
+    project.write("m.py", "lazy import requests\nlazy = 1\n")
+    project.write("rules.yml", "imports:\n  forbidden: [requests]\n")
+    result = project.cli("check", "m.py", "-s", "rules.yml", "--format", "json")
+    assert result.returncode == 1, result.stderr
+    [violation] = violations_of(result)
+    assert violation["code"] == "import-forbidden"
+    assert violation["actual"] == "import requests"
+    assert "lazy" in violation["message"]
+
+
+def test_nested_class_imports_are_recorded_by_both_parsers(project):
+    project.write("m.py", """
+        class Outer:
+            class Inner:
+                import requests
+        """)
+    project.write("rules.yml", "imports:\n  forbidden: [requests]\n")
+    for parser in ("reader", "cpython"):
+        result = project.cli("check", "m.py", "-s", "rules.yml", "--parser", parser, "--format", "json")
+        assert result.returncode == 1, (parser, result.stdout, result.stderr)
+        [violation] = violations_of(result)
+        assert violation["code"] == "import-forbidden"
+        assert "class body" in violation["message"]
 
 
 def test_graph_of_something_that_is_no_package_exits_two(project):

@@ -162,19 +162,53 @@ std::string edge_flags(const ImportEdge& edge) {
   std::string out;
   if (edge.lazy) out += ", lazy";
   if (edge.type_checking) out += ", TYPE_CHECKING";
+  if (edge.main_guard) out += ", __main__";
+  return out;
+}
+
+// "line 4, TYPE_CHECKING" for one import; "lines 1, 2, 5 [lazy]" for several, each with its flags.
+std::string dependency_lines(const ModuleDependency& dependency) {
+  if (dependency.imports.size() == 1) return "line " + std::to_string(dependency.imports[0].line) + edge_flags(dependency.imports[0]);
+  std::string out = "lines ";
+  for (std::size_t k = 0; k < dependency.imports.size(); ++k) {
+    const ImportEdge& edge = dependency.imports[k];
+    if (k > 0) out += ", ";
+    out += std::to_string(edge.line);
+    if (const std::string flags = edge_flags(edge); !flags.empty()) out += " [" + flags.substr(2) + "]";
+  }
   return out;
 }
 
 std::string render_graph(const Package& package, const ImportGraph& graph, const std::string& format) {
   const auto cycles = import_cycles(graph);
+  std::vector<std::vector<ModuleDependency>> dependencies;
+  dependencies.reserve(graph.modules.size());
+  std::size_t edges = 0, imports = 0;
+  for (std::size_t i = 0; i < graph.modules.size(); ++i) {
+    dependencies.push_back(dependencies_of(graph, i));
+    edges += dependencies.back().size();
+    for (const ModuleDependency& dependency : dependencies.back()) imports += dependency.imports.size();
+  }
   if (format == "json") {
     json modules = json::array();
     for (std::size_t i = 0; i < graph.modules.size(); ++i) {
-      json imports = json::array();
-      for (const ImportEdge& edge : graph.imports[i]) {
-        imports.push_back({{"module", graph.modules[edge.to]}, {"line", edge.line}, {"lazy", edge.lazy}, {"type_checking", edge.type_checking}});
+      json module_imports = json::array();
+      for (const ModuleDependency& dependency : dependencies[i]) {
+        json lines = json::array();
+        bool lazy = true, type_checking = true, main_guard = true;  // every import of the edge is
+        for (const ImportEdge& edge : dependency.imports) {
+          if (lines.empty() || lines.back() != edge.line) lines.push_back(edge.line);
+          lazy = lazy && edge.lazy;
+          type_checking = type_checking && edge.type_checking;
+          main_guard = main_guard && edge.main_guard;
+        }
+        module_imports.push_back({{"module", graph.modules[dependency.to]},
+                                  {"lines", std::move(lines)},
+                                  {"lazy", lazy},
+                                  {"type_checking", type_checking},
+                                  {"main_guard", main_guard}});
       }
-      modules.push_back({{"name", graph.modules[i]}, {"file", package.files[i]}, {"imports", std::move(imports)}});
+      modules.push_back({{"name", graph.modules[i]}, {"file", package.files[i]}, {"imports", std::move(module_imports)}});
     }
     json cycle_list = json::array();
     for (const auto& cycle : cycles) {
@@ -182,36 +216,45 @@ std::string render_graph(const Package& package, const ImportGraph& graph, const
       for (std::size_t node : cycle) names.push_back(graph.modules[node]);
       cycle_list.push_back(std::move(names));
     }
-    return json{{"modules", std::move(modules)}, {"cycles", std::move(cycle_list)}}.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+    const json summary = {{"modules", graph.modules.size()}, {"imports", imports}, {"edges", edges}, {"cycles", cycles.size()}};
+    return json{{"modules", std::move(modules)}, {"cycles", std::move(cycle_list)}, {"summary", summary}}.dump(2, ' ', false, json::error_handler_t::replace) +
+           "\n";
   }
   if (format == "dot") {
     std::string out = "digraph imports {\n";
     for (const std::string& name : graph.modules) out += "  \"" + name + "\";\n";
     for (std::size_t i = 0; i < graph.modules.size(); ++i) {
-      for (const ImportEdge& edge : graph.imports[i]) {
-        out += "  \"" + graph.modules[i] + "\" -> \"" + graph.modules[edge.to] + "\" [label=\"" + std::to_string(edge.line) + "\"";
-        if (edge.type_checking) out += ", style=dotted";
-        else if (edge.lazy) out += ", style=dashed";
+      for (const ModuleDependency& dependency : dependencies[i]) {
+        std::string lines;
+        int last = 0;
+        bool lazy = true, type_checking = true, main_guard = true;  // every import of the edge is
+        for (const ImportEdge& edge : dependency.imports) {
+          if (edge.line != last) lines += (lines.empty() ? "" : ", ") + std::to_string(edge.line);
+          last = edge.line;
+          lazy = lazy && edge.lazy;
+          type_checking = type_checking && edge.type_checking;
+          main_guard = main_guard && edge.main_guard;
+        }
+        out += "  \"" + graph.modules[i] + "\" -> \"" + graph.modules[dependency.to] + "\" [label=\"" + lines + "\"";
+        if (type_checking) out += ", style=dotted";
+        else if (lazy || main_guard) out += ", style=dashed";
         out += "];\n";
       }
     }
     return out + "}\n";
   }
   std::string out;
-  std::size_t edges = 0;
   for (std::size_t i = 0; i < graph.modules.size(); ++i) {
     out += graph.modules[i] + " (" + package.files[i] + ")\n";
-    for (const ImportEdge& edge : graph.imports[i]) {
-      out += "  -> " + graph.modules[edge.to] + " (line " + std::to_string(edge.line) + edge_flags(edge) + ")\n";
-      ++edges;
-    }
+    for (const ModuleDependency& dependency : dependencies[i]) out += "  -> " + graph.modules[dependency.to] + " (" + dependency_lines(dependency) + ")\n";
   }
   for (const auto& cycle : cycles) {
     out += "cycle:";
     for (std::size_t node : cycle) out += " " + graph.modules[node];
     out += "\n";
   }
-  out += std::to_string(graph.modules.size()) + " modules, " + std::to_string(edges) + " imports, " + std::to_string(cycles.size()) +
+  out += std::to_string(graph.modules.size()) + " modules, " + std::to_string(imports) + (imports == 1 ? " import, " : " imports, ") + std::to_string(edges) +
+         (edges == 1 ? " edge, " : " edges, ") + std::to_string(cycles.size()) +
          (cycles.size() == 1 ? " cycle" : " cycles") + " (imports run at import time)\n";
   return out;
 }

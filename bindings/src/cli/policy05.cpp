@@ -247,7 +247,7 @@ Subject read_subject(const fs::path& path, std::string* bytes_read = nullptr, Mo
     // `from . import a, b` two (a and b, level 1), `import json, os.path` two.
     std::set<std::tuple<std::string, int, int>> seen;
     for (const ImportFact& fact : facts.imports) {
-      if (fact.lazy || fact.type_checking || fact.in_class) continue;  // module-level imports only, as 0.5 reads them
+      if (fact.lazy || fact.type_checking || fact.in_class || fact.main_guard) continue;  // module-level imports only, as 0.5 reads them
       const size_t dots = fact.module.find_first_not_of('.');
       const int level = static_cast<int>(dots == std::string::npos ? fact.module.size() : dots);
       std::string name = fact.module.substr(static_cast<size_t>(level));

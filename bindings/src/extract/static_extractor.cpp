@@ -418,6 +418,29 @@ private:
     }
   }
 
+  // A class nested in a class: its imports run at import time (in_class), its methods' are lazy, as the
+  // reader records them.
+  void nested_class_imports(nb::handle body) {
+    if (body.is_none()) return;
+    for (nb::handle s : body) {
+      if (is(s, t_.FunctionDef) || is(s, t_.AsyncFunctionDef)) {
+        deferred_imports(field(s, "body"), true, false);
+      } else if (is(s, t_.ClassDef)) {
+        nested_class_imports(field(s, "body"));
+      } else if (is(s, t_.Import) || is(s, t_.ImportFrom)) {
+        record_import(s, false, false, true);
+      } else {
+        for (const char* name : {"body", "orelse", "finalbody"}) nested_class_imports(field(s, name));
+        if (nb::object handlers = field(s, "handlers"); !handlers.is_none()) {
+          for (nb::handle handler : handlers) nested_class_imports(field(handler, "body"));
+        }
+        if (nb::object cases = field(s, "cases"); !cases.is_none()) {
+          for (nb::handle c : cases) nested_class_imports(field(c, "body"));
+        }
+      }
+    }
+  }
+
   bool is_type_checking_test(nb::handle test) const {
     const std::string text = segment(test);
     return text == "TYPE_CHECKING" || text == "typing.TYPE_CHECKING" || text == "t.TYPE_CHECKING";
@@ -907,6 +930,8 @@ private:
         method(s, cls, conditional);
       } else if (is(s, t_.Import) || is(s, t_.ImportFrom)) {
         record_import(s, false, false, true);
+      } else if (is(s, t_.ClassDef)) {
+        nested_class_imports(field(s, "body"));
       } else if (is(s, t_.If)) {
         if (!is_type_checking_test(field(s, "test"))) class_body(field(s, "body"), cls, true);
         class_body(field(s, "orelse"), cls, true);

@@ -226,6 +226,7 @@ private:
     const std::string package = package_of(module_);
     for (const ImportFact& fact : module_.imports) {
       if (fact.type_checking && !rules.type_checking) continue;
+      if (fact.main_guard) continue;  // recorded and marked, never run on import: no rule judges it yet
       // A relative import of a module whose package is unknown stays as written: it matches no pattern.
       const std::string module = package.empty() ? fact.module : resolve_relative(fact.module, package);
       if (module == "__future__") continue;  // a compiler directive, not a dependency

@@ -149,7 +149,7 @@ void complete_variable(VariableFact& live, const VariableFact* source) {
 bool bound_by_import(const ModuleFacts& source, std::string_view name) {
   if (find_named(source.variables, name)) return false;
   return std::any_of(source.imports.begin(), source.imports.end(), [&](const ImportFact& import) {
-    return import.alias == name && !import.lazy && !import.type_checking && !import.in_class;
+    return import.alias == name && !import.lazy && !import.type_checking && !import.in_class && !import.main_guard;
   });
 }
 

@@ -95,7 +95,7 @@ private:
     if (local.line >= line) return false;
     int imported_at = 0;
     for (const auto& import : facts_.imports) {
-      if (import.alias == local.name && !import.lazy && !import.type_checking && !import.in_class && import.line < line) {
+      if (import.alias == local.name && !import.lazy && !import.type_checking && !import.in_class && !import.main_guard && import.line < line) {
         imported_at = std::max(imported_at, import.line);
       }
     }
@@ -285,7 +285,7 @@ std::string resolve_through_imports(const std::vector<ImportFact>& imports, cons
   const std::string head = name.substr(0, dot);
   const std::string rest = dot == std::string::npos ? "" : name.substr(dot);
   for (auto it = imports.rbegin(); it != imports.rend(); ++it) {
-    if (it->alias != head || it->lazy || it->type_checking || it->in_class) continue;  // those bind no name of the module
+    if (it->alias != head || it->lazy || it->type_checking || it->in_class || it->main_guard) continue;  // those bind no name of the module
     const std::string module = resolve_relative(it->module, package);
     if (it->name.empty()) {
       // `import a.b` binds `a` (the name then continues the path); `import a.b as x` binds `a.b`.

@@ -45,10 +45,24 @@ ImportGraph build_import_graph(std::span<const ModuleFacts> modules) {
         to = graph.find(candidate);
       }
       if (!to && !target.empty()) to = graph.find(target);
-      if (to) graph.imports[from].push_back(ImportEdge{*to, fact.line, fact.lazy, fact.type_checking});
+      if (to) graph.imports[from].push_back(ImportEdge{*to, fact.line, fact.lazy, fact.type_checking, fact.main_guard});
     }
   }
   return graph;
+}
+
+std::vector<ModuleDependency> dependencies_of(const ImportGraph& graph, std::size_t from) {
+  std::vector<ModuleDependency> out;
+  std::unordered_map<std::size_t, std::size_t> slot;  // module → its place in `out`
+  for (const ImportEdge& edge : graph.imports[from]) {
+    const auto [it, added] = slot.try_emplace(edge.to, out.size());
+    if (added) out.push_back({edge.to, {}});
+    std::vector<ImportEdge>& imports = out[it->second].imports;
+    const bool same = !imports.empty() && imports.back().line == edge.line && imports.back().lazy == edge.lazy &&
+                      imports.back().type_checking == edge.type_checking && imports.back().main_guard == edge.main_guard;
+    if (!same) imports.push_back(edge);  // the names of one statement are adjacent
+  }
+  return out;
 }
 
 std::vector<std::vector<std::size_t>> import_cycles(const ImportGraph& graph, EdgeFilter filter) {
@@ -99,11 +113,8 @@ std::vector<std::vector<std::size_t>> import_cycles(const ImportGraph& graph, Ed
         on_stack[member] = false;
         component.push_back(member);
       } while (member != node);
-      bool cyclic = component.size() > 1;
-      if (!cyclic) {
-        for (const ImportEdge& edge : graph.imports[node]) cyclic = cyclic || (edge.to == node && filter.follows(edge));
-      }
-      if (!cyclic) continue;
+      // A module importing itself is no cycle: Python finds it in sys.modules, already being run.
+      if (component.size() < 2) continue;
       std::sort(component.begin(), component.end());
       cycles.push_back(std::move(component));
     }

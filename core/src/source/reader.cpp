@@ -103,16 +103,20 @@ struct Flow {
 
 // How an import statement that module code does not run at import time is recorded (ImportFact): lazy
 // inside a function or method body, whatever the branch; type_checking in a module-level
-// `if TYPE_CHECKING:` branch (a function in it included).
+// `if TYPE_CHECKING:` branch (a function in it included); main_guard in a module-level
+// `if __name__ == "__main__":` branch.
 struct Deferred {
   bool lazy = false;
   bool type_checking = false;
   bool in_class = false;  // not deferred: run at import time, in a class body (ImportFact::in_class)
-  bool any() const { return lazy || type_checking; }
+  bool main_guard = false;
+  bool any() const { return lazy || type_checking || main_guard; }
+  bool records() const { return any() || in_class; }  // a skipped body's imports are still recorded
 };
 constexpr Deferred kLazy{true, false};
 constexpr Deferred kTypeChecking{false, true};
 constexpr Deferred kInClassBody{false, false, true};
+constexpr Deferred kMainGuard{false, false, false, true};
 
 // A method body being scanned for `self.x = ...`.
 struct MethodScan {
@@ -849,22 +853,38 @@ private:
     int brackets = 0;
     bool statement_start = true;
     bool global_names = false;  // in a `global` statement, when globals_ collects them
+    // In a nested class's body (deferred.in_class): a method's imports are lazy. `def_header`: a `def`
+    // header on this line (its body may follow on the line); `method_from`: the depth of the method body
+    // being skipped (0: none).
+    bool def_header = false, def_block = false, async_word = false;
+    int method_from = 0;
     do {
       if (tok_.kind == TokenKind::indent) ++depth;
       if (tok_.kind == TokenKind::dedent) --depth;
       if (tok_.kind == TokenKind::end_marker) return;
+      if (deferred.in_class) {
+        const TokenKind k = tok_.kind;
+        if (k == TokenKind::indent && def_block && method_from == 0) method_from = depth;
+        if (k == TokenKind::dedent && depth < method_from) method_from = 0;
+        if (k == TokenKind::newline) def_block = def_header;
+        else if (k != TokenKind::indent && k != TokenKind::nl && k != TokenKind::comment) def_block = false;
+        if (k == TokenKind::newline || k == TokenKind::dedent || k == TokenKind::indent) def_header = false;
+        if (brackets == 0 && is_word(tok_, "def") && (statement_start || async_word)) def_header = true;
+        async_word = statement_start && brackets == 0 && is_word(tok_, "async");
+      }
+      const Deferred here = deferred.in_class && (def_header || method_from > 0) ? kLazy : deferred;
       if (globals_ && tok_.kind == TokenKind::name) {
         if (global_names) globals_->emplace_back(text(tok_));
         if (statement_start && brackets == 0 && is_word(tok_, "global")) global_names = true;
       } else if (tok_.kind != TokenKind::comma) {
         global_names = false;
       }
-      if (deferred.any() && statement_start && brackets == 0 && (is_word(tok_, "import") || is_word(tok_, "from"))) {
-        deferred_statement(deferred);
+      if (here.records() && statement_start && brackets == 0 && (is_word(tok_, "import") || is_word(tok_, "from"))) {
+        deferred_statement(here);
         statement_start = false;
         continue;
       }
-      if (deferred.any()) skipped_line(deferred);
+      if (here.records()) skipped_line(here);
       if (opens(tok_.kind)) ++brackets;
       if (closes(tok_.kind) && brackets > 0) --brackets;
       statement_start = tok_.kind == TokenKind::newline || tok_.kind == TokenKind::indent || tok_.kind == TokenKind::dedent ||
@@ -1580,11 +1600,34 @@ private:
     return name == "TYPE_CHECKING" || name == "typing.TYPE_CHECKING" || name == "t.TYPE_CHECKING";
   }
 
-  // The condition reads `TYPE_CHECKING` and nothing else: bound (typing's, under any import alias) or
-  // spelled so (`TYPE_CHECKING`, `typing.`, `t.`): what a dead branch's imports are recorded as.
+  // The condition reads `TYPE_CHECKING`, alone or as one operand of `and` (`TYPE_CHECKING and X`): bound
+  // (typing's, under any import alias) or spelled so (`TYPE_CHECKING`, `typing.`, `t.`): what a dead
+  // branch's imports are recorded as.
   bool is_type_checking(Span s) const {
     s = ungrouped(s);
+    if (const std::vector<Span> parts = split_top_words(s, "and"); parts.size() > 1) {
+      return std::any_of(parts.begin(), parts.end(), [&](Span part) {
+        part = ungrouped(part);
+        return !part.empty() && (is_type_checking_name(dotted(part)) || bound_type_checking(part));
+      });
+    }
     return !s.empty() && (is_type_checking_name(dotted(s)) || bound_type_checking(s));
+  }
+
+  // The condition is `__name__ == "__main__"` (either way round), alone or as one operand of `and`.
+  bool is_main_guard(Span s) const {
+    const auto guard = [&](Span part) {
+      part = ungrouped(part);
+      if (part.size() != 3 || part[1].kind != TokenKind::eqequal) return false;
+      const auto main = [&](const Token& t) {
+        if (t.kind != TokenKind::string) return false;
+        const Value v = literal(Span(&t, 1), 0, false);
+        return v.kind() == Value::Kind::string && v.text() == "__main__";
+      };
+      return (is_word(part[0], "__name__") && main(part[2])) || (main(part[0]) && is_word(part[2], "__name__"));
+    };
+    const std::vector<Span> parts = split_top_words(ungrouped(s), "and");
+    return parts.size() > 1 ? std::any_of(parts.begin(), parts.end(), guard) : guard(s);
   }
 
   // The condition is typing's TYPE_CHECKING, provably (condition_name): False at run time.
@@ -1706,7 +1749,7 @@ private:
       if (!dead) {
         note_dynamic_imports(rest, deferred_in(scope));
         simple_statements(rest, scope, flow, cls, method);
-      } else if (deferred.any()) {
+      } else if (deferred.records()) {
         deferred_line(rest, deferred);
       }
       return;
@@ -2082,6 +2125,7 @@ private:
         facts_.imports[k].lazy = deferred.lazy;
         facts_.imports[k].type_checking = deferred.type_checking;
         facts_.imports[k].in_class = deferred.in_class;
+        facts_.imports[k].main_guard = deferred.main_guard;
       }
     }
   }
@@ -2111,6 +2155,8 @@ private:
         deferred = kLazy;
       } else if (scope == Scope::module && !is_else && is_type_checking(h.subspan(1, colon - 1))) {
         deferred = kTypeChecking;
+      } else if (scope == Scope::module && !is_else && t == Tri::no && is_main_guard(h.subspan(1, colon - 1))) {
+        deferred = kMainGuard;
       }
       watch_.mute(dead);  // a branch proved dead binds nothing (BindingWatch)
       body(h.subspan(colon + 1), h[0], scope, branch, cls, method, dead, deferred);
@@ -2299,7 +2345,8 @@ private:
     if (line.size() < 2 || line[1].kind != TokenKind::name) fail_at(line[std::min<std::size_t>(1, line.size() - 1)], "expected a class name after 'class'");
     const std::size_t colon = header_colon(line);
     const Span rest = line.subspan(colon + 1);
-    if (scope != Scope::module) return body(rest, line[0], scope, flow, cls, method, true, scope == Scope::method_body ? kLazy : Deferred{});  // nested classes: not read
+    // Nested classes: not read; the imports of one in a class body run at import time (its methods' are lazy).
+    if (scope != Scope::module) return body(rest, line[0], scope, flow, cls, method, true, scope == Scope::method_body ? kLazy : kInClassBody);
 
     ClassFact fact;
     fact.name = std::string(text(line[1]));
@@ -2358,6 +2405,11 @@ private:
       const std::size_t first_import = facts_.imports.size();
       if (is_word(s[0], "import")) return import_names(s.subspan(1), s[0], line), imports_bind(first_import, scope, cls, flow);
       if (is_word(s[0], "from") && find_top_word(s, "import") < s.size()) return import_from(s, line), imports_bind(first_import, scope, cls, flow);
+      // PEP 810 (Python 3.15): `lazy import m`, `lazy from m import x` bind the name now and import on first
+      // use. `lazy` is a keyword only there (`lazy = 1`, `lazy(x)` stay what they are).
+      if (is_word(s[0], "lazy") && s.size() > 2 && (is_word(s[1], "import") || (is_word(s[1], "from") && find_top_word(s, "import") < s.size()))) {
+        return import_statement(s.subspan(1), kLazy), imports_bind(first_import, scope, cls, flow);
+      }
       if (is_word(s[0], "del")) return delete_names(s.subspan(1), flow, nullptr);
       if (is_word(s[0], "type") && s.size() > 2 && s[1].kind == TokenKind::name && (s[2].kind == TokenKind::equal || s[2].kind == TokenKind::lsqb)) {
         return set_variable(std::string(text(s[1])), Value::unknown("a type alias"), std::nullopt, line, flow.conditional);
@@ -3046,6 +3098,7 @@ private:
       facts_.imports[i].lazy = deferred.lazy;
       facts_.imports[i].type_checking = deferred.type_checking;
       facts_.imports[i].in_class = deferred.in_class;
+      facts_.imports[i].main_guard = deferred.main_guard;
     }
   }
 

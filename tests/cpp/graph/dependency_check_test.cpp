@@ -142,9 +142,8 @@ TEST(DependencyCheck, no_cycles_is_not_evaluated_without_the_package_cycles_nor_
   const Fixture self({module("app", {plain("app", 1)})});
   const auto self_cycles = import_cycles(self.graph);
   EXPECT_TRUE(check_with_dependencies(*contract, {}, linux_cpython(), self.graph, self.facts, 0).ok());
-  const Report report = check_with_dependencies(*contract, {}, linux_cpython(), self.graph, self.facts, 0, {}, &self_cycles);
-  ASSERT_EQ(report.violations.size(), 1u);
-  EXPECT_EQ(report.violations[0].chain, (std::vector<std::string>{"app", "app"}));
+  // A module importing itself is no cycle.
+  EXPECT_TRUE(check_with_dependencies(*contract, {}, linux_cpython(), self.graph, self.facts, 0, {}, &self_cycles).ok());
   EXPECT_EQ(testing::contract_error_from("imports: {no_cycles: maybe}\n").kind(), ContractErrorKind::wrong_type);
 }
 

@@ -84,6 +84,9 @@ struct ImportFact {
   // Written directly in a class body: it runs at import time, but binds a class attribute, not a module
   // name, so name resolution ignores it too.
   bool in_class = false;
+  // Under `if __name__ == "__main__":` (never run on import, run by `python -m`): recorded from the reader
+  // only; name resolution and every rule ignore it.
+  bool main_guard = false;
 };
 
 // An import the source makes but does not name exactly: `__import__(name)`, `importlib.import_module(f"...")`

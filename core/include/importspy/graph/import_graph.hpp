@@ -20,15 +20,19 @@ struct ImportEdge {
   int line = 0;        // the import's line in the importing module
   bool lazy = false;           // inside a function or method body
   bool type_checking = false;  // under `if TYPE_CHECKING:`
+  bool main_guard = false;     // under `if __name__ == "__main__":`
 };
 
 // Which edges a traversal follows. By default those that run when the module is imported: a lazy import
-// runs only when its function is called, a TYPE_CHECKING one never.
+// runs only when its function is called, a TYPE_CHECKING one never, a `__main__` one only under `python -m`.
 struct EdgeFilter {
   bool lazy = false;
   bool type_checking = false;
+  bool main_guard = false;
 
-  bool follows(const ImportEdge& edge) const { return (!edge.lazy || lazy) && (!edge.type_checking || type_checking); }
+  bool follows(const ImportEdge& edge) const {
+    return (!edge.lazy || lazy) && (!edge.type_checking || type_checking) && (!edge.main_guard || main_guard);
+  }
 };
 
 struct ImportGraph {
@@ -45,8 +49,17 @@ struct ImportGraph {
 // modules outside the set give no edge; a module named twice keeps its first facts.
 ImportGraph build_import_graph(std::span<const ModuleFacts> modules);
 
+// The imports of one module grouped by the module they import: what `graph` shows as one edge.
+struct ModuleDependency {
+  std::size_t to = 0;                // index into ImportGraph::modules
+  std::vector<ImportEdge> imports;   // each import statement once (`from m import a, b` binds two names), in source order
+};
+
+// The dependencies of module `from`, in the order each module is first imported. Linear in its imports.
+std::vector<ModuleDependency> dependencies_of(const ImportGraph& graph, std::size_t from);
+
 // The import cycles: each strongly connected component of the edges `filter` follows that has more than
-// one module, or one module importing itself; modules of a cycle in graph order, cycles ordered by their
+// one module (a module importing itself is no cycle); modules of a cycle in graph order, cycles ordered by their
 // first module. Iterative (Tarjan): no recursion, whatever the depth of the graph.
 std::vector<std::vector<std::size_t>> import_cycles(const ImportGraph& graph, EdgeFilter filter = {});
 

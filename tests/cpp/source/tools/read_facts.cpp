@@ -15,7 +15,7 @@
 #include "importspy/source/source_error.hpp"
 
 // The facts JSON with the module's imports added under "imports" (facts JSON leaves them out): each
-// [module, name, alias, line, lazy, type_checking, in_class]. Module names and aliases are identifiers and dots:
+// [module, name, alias, line, lazy, type_checking, in_class, main_guard]. Module names and aliases are identifiers and dots:
 // nothing to escape.
 std::string with_imports(std::string json, const std::vector<importspy::ImportFact>& imports) {
   std::string list = ",\"imports\":[";
@@ -23,7 +23,7 @@ std::string with_imports(std::string json, const std::vector<importspy::ImportFa
     const importspy::ImportFact& f = imports[i];
     if (i) list += ',';
     list += "[\"" + f.module + "\",\"" + f.name + "\",\"" + f.alias + "\"," + std::to_string(f.line) + ',' + (f.lazy ? "true" : "false") + ',' +
-            (f.type_checking ? "true" : "false") + ',' + (f.in_class ? "true" : "false") + ']';
+            (f.type_checking ? "true" : "false") + ',' + (f.in_class ? "true" : "false") + ',' + (f.main_guard ? "true" : "false") + ']';
   }
   list += ']';
   json.insert(json.rfind('}'), list);
