@@ -339,7 +339,7 @@ private:
 
   static std::string import_kind(const ImportFact& fact) {
     if (fact.type_checking) return "the import under `if TYPE_CHECKING:`";
-    if (fact.lazy) return "the lazy import (inside a function)";
+    if (fact.lazy) return "the lazy import (in a function body, or `lazy import`)";
     if (fact.in_class) return "the import in a class body";
     return "the import";
   }
