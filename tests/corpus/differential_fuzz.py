@@ -341,6 +341,10 @@ def compare(reader_facts, live_facts, live_imports):
     # The reader says it cannot show every name (exec, globals(), setattr on the module...): names and
     # values it does not list are not divergences then.
     dynamic = bool(module.get("dynamic_namespace"))
+    if dynamic:
+        # Then every rule on a name is namespace-unverifiable (a "no"), whatever the facts say: only the
+        # imports are compared.
+        ours_v = ours_f = ours_c = live_v = live_f = live_c = {}
     # `from m import *` binds names the reader cannot list without reading m.
     star = any(len(imp) > 1 and imp[1] == "*" for imp in reader_facts.get("imports", []))
     # Variables: a known value must be the value CPython bound; a variable must exist.
@@ -361,7 +365,7 @@ def compare(reader_facts, live_facts, live_imports):
             continue
         if name not in ours_v and name not in ours_f and name not in ours_c and not unknown(var.get("value", {"$unknown": ""})):
             out.append(("variable-live-only", name, None, var.get("value")))
-    if "version" in module and not module.get("version_unknown"):
+    if "version" in module and not module.get("version_unknown") and not dynamic:
         if module.get("version") != live_facts.get("version"):
             out.append(("version", "__version__", module.get("version"), live_facts.get("version")))
     # Functions.
@@ -491,9 +495,11 @@ def excepted(divergence, source_text, exceptions, raw=b""):
             continue
         if "source" in e:
             pattern = e["source"].replace("{name}", re.escape(where.rsplit(".", 1)[-1])).replace("{where}", re.escape(where))
-            # Continuation lines joined too: `with \\\n x as NAME` is `with x as NAME`.
+            # Continuation lines joined too: `with \\\n x as NAME` is `with x as NAME`; and names as CPython
+            # binds them (NFKC: `VERSIＯN = lambda` binds VERSION).
             joined = re.sub(r"\\\n[ \t\f]*", " ", source_text)
-            if not re.search(pattern, source_text, re.M) and not re.search(pattern, joined, re.M):
+            texts = (source_text, joined, unicodedata.normalize("NFKC", source_text))
+            if not any(re.search(pattern, text, re.M) for text in texts):
                 continue
         if "raw" in e and not re.search(e["raw"], raw.decode("latin-1"), re.M):
             continue

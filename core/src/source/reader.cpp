@@ -2385,7 +2385,12 @@ private:
     }
     compact(fact.methods);
     compact(fact.attributes);
+    const std::string name = fact.name;
+    std::vector<std::string> base_heads;
+    for (const SuperclassFact& base : fact.superclasses) base_heads.push_back(base.name.substr(0, base.name.find('.')));
     bind_class(std::move(fact), flow);
+    // The bases were read through what their names are bound to now; a later binding must not change them.
+    for (std::string& head : base_heads) classes_by_base_[std::move(head)].push_back(name);
   }
 
   // ---- simple statements ---------------------------------------------------------------------------
@@ -2781,6 +2786,22 @@ private:
   void note_bound(const std::string& name) {
     ++bindings_;
     bound_since_star_.push_back(name);
+    base_rebound(name);
+  }
+
+  // `name` bound again after a class statement read it as a base: the reader resolves bases through the
+  // module's final bindings, CPython used the one at the class statement. Those classes' bases are not
+  // known then.
+  void base_rebound(const std::string& name) {
+    if (classes_by_base_.empty()) return;
+    const auto users = classes_by_base_.find(name);
+    if (users == classes_by_base_.end()) return;
+    for (const std::string& user : users->second) {
+      if (ClassFact* c = find_at(facts_.classes, class_at_, user); c && c->unverifiable.empty()) {
+        c->unverifiable = "its base `" + name + "` is bound again after the class statement, which used the earlier binding";
+      }
+    }
+    classes_by_base_.erase(users);
   }
 
   // Whether `name` is bound in the scope being read (the module, or the class body `cls`).
@@ -3049,7 +3070,7 @@ private:
         continue;
       }
       const std::string& name = import.alias;
-      if (scope == Scope::module) import_of_[name] = i;
+      if (scope == Scope::module) import_of_[name] = i, base_rebound(name);
       if (scope == Scope::class_body && cls) {
         const std::string member = mangle_private(name, cls->name);
         if (flow.conditional) {
@@ -3158,6 +3179,7 @@ private:
   std::vector<std::string> bound_since_star_;    // module names bound since the last `from m import *`
   std::string star_import_;                      // the last `from m import *`, as "`from m import *` at line N"
   std::unordered_map<std::string, std::size_t> import_of_;  // module name → the last import (in facts_.imports) binding it
+  std::unordered_map<std::string, std::vector<std::string>> classes_by_base_;  // a base's first name → the module's classes it is a base of
   std::vector<std::vector<Token>> buffers_;
   BindingWatch watch_;  // what the names of conditions are bound to (condition_name)
   std::vector<Token> skipped_;  // the logical line of a skipped block being read (skipped_line)

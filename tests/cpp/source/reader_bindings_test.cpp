@@ -404,6 +404,23 @@ TEST(ReaderBindings, a_function_named_version_replaces_the_version) {
   EXPECT_FALSE(facts.version_unknown);
 }
 
+TEST(ReaderBindings, a_base_name_bound_again_after_the_class_makes_the_class_unverifiable) {
+  const ModuleFacts facts = read("from missing_pkg import Base\nclass Plugin(Base, object):\n    pass\nimport collections as Base\n");
+  ASSERT_NE(facts.find_class("Plugin"), nullptr);
+  EXPECT_EQ(facts.find_class("Plugin")->unverifiable, "its base `Base` is bound again after the class statement, which used the earlier binding");
+}
+
+TEST(ReaderBindings, a_base_bound_once_keeps_the_class_known) {
+  const ModuleFacts facts = read("from missing_pkg import Base\nclass Plugin(Base):\n    pass\nclass Other(Plugin):\n    pass\n");
+  EXPECT_EQ(facts.find_class("Plugin")->unverifiable, "");
+  EXPECT_EQ(facts.find_class("Other")->unverifiable, "");
+}
+
+TEST(ReaderBindings, a_class_redefined_after_a_subclass_read_it_makes_the_subclass_unverifiable) {
+  const ModuleFacts facts = read("class Base:\n    pass\nclass Plugin(Base):\n    pass\nclass Base:\n    def run(self):\n        pass\n");
+  EXPECT_EQ(facts.find_class("Plugin")->unverifiable, "its base `Base` is bound again after the class statement, which used the earlier binding");
+}
+
 TEST(ReaderBindings, a_plain_definition_after_a_conditional_one_is_known) {
   const ModuleFacts facts = read("import os\nif os.environ.get('X'):\n    def f(a):\n        pass\ndef f():\n    pass\n");
   ASSERT_NE(facts.find_function("f"), nullptr);

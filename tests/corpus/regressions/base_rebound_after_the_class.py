@@ -1,0 +1,4 @@
+from missing_pkg import Base
+class Plugin(Base, object):
+    pass
+import collections as Base

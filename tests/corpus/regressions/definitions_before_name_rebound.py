@@ -1,0 +1,3 @@
+class Base:
+    pass
+__name__ = '__main__'

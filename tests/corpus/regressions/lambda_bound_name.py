@@ -1,0 +1,1 @@
+VERSION = lambda a, b=1: a

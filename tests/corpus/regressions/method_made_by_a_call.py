@@ -1,0 +1,2 @@
+class Tool:
+    run = staticmethod(print)
