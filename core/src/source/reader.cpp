@@ -2034,7 +2034,15 @@ private:
         }
         continue;
       }
-      if (!called || (i > 0 && (is_word(line[i - 1], "def") || is_word(line[i - 1], "class")))) continue;
+      const bool defined_here = i > 0 && (is_word(line[i - 1], "def") || is_word(line[i - 1], "class"));
+      // `run = exec`, `f(__import__)`, `from builtins import exec as run`: handed on, then called under a
+      // name the reader does not follow. Not a keyword argument or an assignment's target (`eval=True`).
+      if (!called && !after_dot && !defined_here && (word == "exec" || word == "eval" || word == "__import__") &&
+          !(i + 1 < line.size() && line[i + 1].kind == TokenKind::equal)) {
+        unknown_import(line, i, i, "`" + std::string(word) + "` handed on as a value: code run through it can import any module");
+        continue;
+      }
+      if (!called || defined_here) continue;
       const std::size_t close = matching(line, i + 1);
       const std::vector<Span> args = split_top(line.subspan(i + 2, close - i - 2), TokenKind::comma);
       // The callee: `NAME(`, or `OWNER.NAME(` with OWNER a plain name.

@@ -121,6 +121,21 @@ TEST(ReaderDynamicImports, the_builtins_dunder_import_is_an_unknown_import) {
   EXPECT_EQ(unknown("__builtins__['__import__']('subprocess')\n"), 1u);
 }
 
+TEST(ReaderDynamicImports, exec_eval_or_dunder_import_handed_on_as_a_value_is_an_unknown_import) {
+  const ModuleFacts m = read("run = exec\nrun('import subprocess')\n");
+  ASSERT_EQ(m.unknown_imports.size(), 1u);
+  EXPECT_EQ(m.unknown_imports[0].text, "exec");
+  EXPECT_EQ(m.unknown_imports[0].line, 1);
+  EXPECT_NE(m.unknown_imports[0].reason.find("handed on as a value"), std::string::npos) << m.unknown_imports[0].reason;
+  EXPECT_EQ(unknown("load = __import__\nload('subprocess')\n"), 1u);
+  EXPECT_EQ(unknown("from builtins import eval as run\n"), 1u);
+  EXPECT_EQ(unknown("apply(exec, 'import os')\n"), 1u);
+}
+
+TEST(ReaderDynamicImports, names_that_only_look_like_exec_are_not_imports) {
+  EXPECT_EQ(unknown("f(eval=True)\nobj.exec\ndef exec(x):\n    pass\n"), 0u);
+}
+
 TEST(ReaderDynamicImports, exec_and_eval_are_unknown_imports) {
   EXPECT_EQ(unknown("exec('import subprocess')\n"), 1u);
   EXPECT_EQ(unknown("eval(\"__import__('subprocess')\")\n"), 1u);
