@@ -590,6 +590,10 @@ private:
         if (dynamic && i > 0 && !handed_on(i - 1) && (after >= line_.size() || (line_[after].kind != TokenKind::lsqb && line_[after].kind != TokenKind::dot))) {
           dynamic = false;
         }
+      } else if (w == "modules" && i > 0 && line_[i - 1].kind == TokenKind::dot && reaches_a_module_by_a_computed_name(i + 1)) {
+        // `sys.modules[__name__]`, `sys.modules.get(name)`: this module's object, perhaps, whose names
+        // `setattr(...)` or an attribute assignment binds.
+        dynamic = true;
       } else if (i > 0 && line_[i - 1].kind == TokenKind::dot && std::find(std::begin(attributes), std::end(attributes), w) != std::end(attributes)) {
         // `obj.__dict__` of any object is read often; only a write through it counts. A frame's
         // namespace handed on counts too.
@@ -599,6 +603,22 @@ private:
       if (!dynamic) continue;
       dynamic_ = function ? std::numeric_limits<std::size_t>::max() : std::max(dynamic_, seq_);
     }
+  }
+
+  // `[key]` or `.get(key, ...)` at `at`, the key not a string literal: the module it looks up may be
+  // this one.
+  bool reaches_a_module_by_a_computed_name(std::size_t at) const {
+    std::size_t key = 0;
+    if (at + 1 < line_.size() && line_[at].kind == TokenKind::lsqb) {
+      key = at + 1;
+    } else if (at + 3 < line_.size() && line_[at].kind == TokenKind::dot && is_word(line_[at + 1], "get") && line_[at + 2].kind == TokenKind::lpar) {
+      key = at + 3;
+    } else {
+      return false;
+    }
+    const bool literal = line_[key].kind == TokenKind::string && key + 1 < line_.size() &&
+                         (line_[key + 1].kind == TokenKind::rsqb || line_[key + 1].kind == TokenKind::comma || line_[key + 1].kind == TokenKind::rpar);
+    return !literal;
   }
 
   // `<mapping>['name'] = ...` (the subscript at `at`): that one name is bound, from here on (in a
@@ -2354,6 +2374,8 @@ private:
     const std::size_t colon = header_colon(line);
     const Span rest = line.subspan(colon + 1);
     // Nested classes: not read; the imports of one in a class body run at import time (its methods' are lazy).
+    // A nested class binds its name in the class body: a method of that name is gone (or may be).
+    if (scope == Scope::class_body && cls) rebind_member(mangle_private(text(line[1]), cls->name), *cls, flow, static_cast<int>(line[0].line));
     if (scope != Scope::module) return body(rest, line[0], scope, flow, cls, method, true, scope == Scope::method_body ? kLazy : kInClassBody);
 
     ClassFact fact;
@@ -2381,6 +2403,14 @@ private:
         fact.superclasses.push_back({span_text(base), ""});
       }
     }
+    // `class Base(Base)` after a local `Base`: the base is what the name is bound to before this
+    // statement, which the class model (one class per name) cannot follow.
+    for (const SuperclassFact& base : fact.superclasses) {
+      if (base.name == fact.name && fact.unverifiable.empty() &&
+          (class_at_.contains(fact.name) || function_at_.contains(fact.name) || variable_at_.contains(fact.name))) {
+        fact.unverifiable = "its base `" + fact.name + "` is the name this class statement binds again, and the earlier binding is not followed";
+      }
+    }
     class_members_ = {};
     std::vector<std::string> globals = global_statements(rest);
     std::vector<std::string>* outer = std::exchange(globals_, &globals);
@@ -2389,6 +2419,12 @@ private:
     if (globals.empty()) {
       global_writers_.erase(fact.name);
     } else {
+      // The class body may already call those methods (`_set()` in the body runs at import).
+      for (const std::string& name : globals) {
+        const std::string why = "may be rebound by a method of class `" + fact.name + "` (line " + std::to_string(fact.line) + "), which declares it `global`";
+        if (!is_bound(name, Scope::module, nullptr)) set_variable(name, Value::unknown(why), std::nullopt, fact.line, true);
+        maybe_rebound(name, Scope::module, nullptr, why, true);
+      }
       global_writers_[fact.name] = {std::move(globals), fact.line};  // its methods' (`C()` runs `__init__`)
     }
     compact(fact.methods);

@@ -421,6 +421,29 @@ TEST(ReaderBindings, a_class_redefined_after_a_subclass_read_it_makes_the_subcla
   EXPECT_EQ(facts.find_class("Plugin")->unverifiable, "its base `Base` is bound again after the class statement, which used the earlier binding");
 }
 
+TEST(ReaderBindings, a_class_named_after_its_base_over_a_local_class_is_unverifiable) {
+  const ModuleFacts facts = read("import collections as Base\nclass Base:\n    pass\nclass Base(Base, object):\n    pass\n");
+  ASSERT_NE(facts.find_class("Base"), nullptr);
+  EXPECT_EQ(facts.find_class("Base")->unverifiable, "its base `Base` is the name this class statement binds again, and the earlier binding is not followed");
+}
+
+TEST(ReaderBindings, a_class_named_after_an_imported_base_stays_known) {
+  const ModuleFacts facts = read("from base import Plugin\nclass Plugin(Plugin):\n    pass\n");
+  ASSERT_NE(facts.find_class("Plugin"), nullptr);
+  EXPECT_EQ(facts.find_class("Plugin")->unverifiable, "");
+}
+
+TEST(ReaderBindings, a_method_declaring_a_global_may_run_in_the_class_body) {
+  const ModuleFacts facts = read("class Plugin:\n    def _set():\n        global flag\n        flag = 1e3\n    _set()\n");
+  ASSERT_NE(facts.find_variable("flag"), nullptr);
+  EXPECT_NE(facts.find_variable("flag")->unverifiable, "");
+}
+
+TEST(ReaderBindings, a_nested_class_replaces_the_method_of_its_name) {
+  const ModuleFacts facts = read("class Config(dict):\n    def run(self):\n        pass\n    class run:\n        pass\n");
+  EXPECT_EQ(find_method(*facts.find_class("Config"), "run"), nullptr);
+}
+
 TEST(ReaderBindings, a_plain_definition_after_a_conditional_one_is_known) {
   const ModuleFacts facts = read("import os\nif os.environ.get('X'):\n    def f(a):\n        pass\ndef f():\n    pass\n");
   ASSERT_NE(facts.find_function("f"), nullptr);

@@ -161,6 +161,16 @@ TEST(ReaderConditions, code_that_binds_names_through_a_namespace_mapping_decides
   EXPECT_EQ(branch("from typing import TYPE_CHECKING\ndef f():\n    globals()['TYPE_CHECKING'] = 1\n" + test), "conditional");
 }
 
+TEST(ReaderConditions, code_that_reaches_this_module_through_sys_modules_decides_nothing) {
+  for (const std::string reach : {"setattr(sys.modules[__name__], 'flag', 1)\n", "sys.modules[__name__].flag = 1\n",
+                                  "me = sys.modules.get(__name__)\nme.flag = 1\n", "x = sys.modules[__name__]\n", "def f():\n    sys.modules[name].flag = 1\n"}) {
+    std::string source = "import sys\nflag = 0\n" + reach + "if flag:\n    W = 1\n";
+    EXPECT_EQ(branch(source), "conditional") << reach;
+  }
+  // Another module looked up by its literal name reaches nothing of this one's.
+  EXPECT_EQ(branch("import sys\nflag = 0\nsys.modules['os'].sep\nif flag:\n    W = 1\n"), "dropped");
+}
+
 TEST(ReaderConditions, an_import_after_sys_modules_or_an_import_hook_changed_decides_nothing) {
   for (const std::string change : {"sys.modules['os'] = fake\n", "sys.meta_path.insert(0, Finder())\n", "sys.modules.update(os=fake)\n",
                                    "builtins.__import__ = fake\n"}) {
@@ -170,7 +180,7 @@ TEST(ReaderConditions, an_import_after_sys_modules_or_an_import_hook_changed_dec
 
 TEST(ReaderConditions, reading_a_module_is_no_change) {
   const std::string head = "import sys, os\n";
-  for (const std::string use : {"print(sys.platform, file=sys.stderr)\n", "x = sys.modules[__name__]\n", "def f(a=sys.maxsize):\n    return sys.argv\n",
+  for (const std::string use : {"print(sys.platform, file=sys.stderr)\n", "x = sys.modules['os']\n", "def f(a=sys.maxsize):\n    return sys.argv\n",
                                 "def g():\n    return sys.platform\n", "if hasattr(sys, 'x'):\n    pass\n", "X = [s for s in sys.path]\n", "if sys.platform == 'darwin':\n    pass\n"}) {
     EXPECT_EQ(branch(head + use + "if sys.platform == 'win32':\n    W = 1\n"), "dropped") << use;
   }

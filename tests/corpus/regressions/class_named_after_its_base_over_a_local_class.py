@@ -1,0 +1,5 @@
+import collections as Base
+class Base:
+    pass
+class Base(Base, object):
+        pass

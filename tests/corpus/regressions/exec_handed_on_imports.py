@@ -1,0 +1,2 @@
+run = exec
+run("import subprocess")
