@@ -9,6 +9,7 @@ scripts/fuzz-differential.sh runs the same for long.
 """
 
 import os
+import re
 import sys
 
 import pytest
@@ -51,7 +52,12 @@ def test_exceptions_file_names_a_class_and_a_reason_for_each_entry():
 
 
 def test_every_regression_case_is_valid_python_for_this_interpreter():
+    # A case of one CPython's quirk says so on its first line: `# only on CPython 3.10, 3.11: ...`.
+    this = "%d.%d" % sys.version_info[:2]
     for origin, data in differential_fuzz.regression_inputs():
+        only = re.match(rb"# only on CPython ([0-9., ]+):", data)
+        if only and this not in only.group(1).decode().replace(" ", "").split(","):
+            continue
         compile(data, origin, "exec")
 
 
