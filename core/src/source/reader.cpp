@@ -590,8 +590,8 @@ private:
         if (dynamic && i > 0 && !handed_on(i - 1) && (after >= line_.size() || (line_[after].kind != TokenKind::lsqb && line_[after].kind != TokenKind::dot))) {
           dynamic = false;
         }
-      } else if (w == "modules" && i > 0 && line_[i - 1].kind == TokenKind::dot && reaches_a_module_by_a_computed_name(i + 1)) {
-        // `sys.modules[__name__]`, `sys.modules.get(name)`: this module's object, perhaps, whose names
+      } else if (w == "modules" && i > 0 && line_[i - 1].kind == TokenKind::dot && reaches_this_module(i + 1)) {
+        // `sys.modules[__name__]`, `sys.modules.get(__name__)`: this module's object, whose names
         // `setattr(...)` or an attribute assignment binds.
         dynamic = true;
       } else if (i > 0 && line_[i - 1].kind == TokenKind::dot && std::find(std::begin(attributes), std::end(attributes), w) != std::end(attributes)) {
@@ -605,9 +605,11 @@ private:
     }
   }
 
-  // `[key]` or `.get(key, ...)` at `at`, the key not a string literal: the module it looks up may be
-  // this one.
-  bool reaches_a_module_by_a_computed_name(std::size_t at) const {
+  // `[__name__]` or `.get(__name__, ...)` at `at`: the key names this module, whose object `setattr(...)`
+  // or an attribute assignment can then bind names of. (A key that only holds the name, such as
+  // `n = __name__; sys.modules[n]`, is not followed; `setattr` and `vars` still make the namespace
+  // unknown, reported as `namespace-unverifiable`.)
+  bool reaches_this_module(std::size_t at) const {
     std::size_t key = 0;
     if (at + 1 < line_.size() && line_[at].kind == TokenKind::lsqb) {
       key = at + 1;
@@ -616,9 +618,7 @@ private:
     } else {
       return false;
     }
-    const bool literal = line_[key].kind == TokenKind::string && key + 1 < line_.size() &&
-                         (line_[key + 1].kind == TokenKind::rsqb || line_[key + 1].kind == TokenKind::comma || line_[key + 1].kind == TokenKind::rpar);
-    return !literal;
+    return is_word(line_[key], "__name__");
   }
 
   // `<mapping>['name'] = ...` (the subscript at `at`): that one name is bound, from here on (in a

@@ -163,12 +163,13 @@ TEST(ReaderConditions, code_that_binds_names_through_a_namespace_mapping_decides
 
 TEST(ReaderConditions, code_that_reaches_this_module_through_sys_modules_decides_nothing) {
   for (const std::string reach : {"setattr(sys.modules[__name__], 'flag', 1)\n", "sys.modules[__name__].flag = 1\n",
-                                  "me = sys.modules.get(__name__)\nme.flag = 1\n", "x = sys.modules[__name__]\n", "def f():\n    sys.modules[name].flag = 1\n"}) {
+                                  "me = sys.modules.get(__name__)\nme.flag = 1\n", "x = sys.modules[__name__]\n", "def f():\n    sys.modules[__name__].flag = 1\n"}) {
     std::string source = "import sys\nflag = 0\n" + reach + "if flag:\n    W = 1\n";
     EXPECT_EQ(branch(source), "conditional") << reach;
   }
   // Another module looked up by its literal name reaches nothing of this one's.
   EXPECT_EQ(branch("import sys\nflag = 0\nsys.modules['os'].sep\nif flag:\n    W = 1\n"), "dropped");
+  EXPECT_EQ(branch("import sys, os\nflag = 0\n_os = sys.modules[os.name]\nif flag:\n    W = 1\n"), "dropped");
 }
 
 TEST(ReaderConditions, an_import_after_sys_modules_or_an_import_hook_changed_decides_nothing) {
