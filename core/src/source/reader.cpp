@@ -2420,11 +2420,8 @@ private:
       global_writers_.erase(fact.name);
     } else {
       // The class body may already call those methods (`_set()` in the body runs at import).
-      for (const std::string& name : globals) {
-        const std::string why = "may be rebound by a method of class `" + fact.name + "` (line " + std::to_string(fact.line) + "), which declares it `global`";
-        if (!is_bound(name, Scope::module, nullptr)) set_variable(name, Value::unknown(why), std::nullopt, fact.line, true);
-        maybe_rebound(name, Scope::module, nullptr, why, true);
-      }
+      globals_may_be_rebound(globals, "may be rebound by a method of class `" + fact.name + "` (line " + std::to_string(fact.line) + "), which declares it `global`",
+                             fact.line);
       global_writers_[fact.name] = {std::move(globals), fact.line};  // its methods' (`C()` runs `__init__`)
     }
     compact(fact.methods);
@@ -3009,15 +3006,19 @@ private:
       if (writer == global_writers_.end() || writer->second.applied_at == bindings_) continue;
       const std::string why = "may be rebound by `" + writer->first + "` (line " + std::to_string(writer->second.line) +
                               "), which declares it `global` and runs at line " + std::to_string(line[i].line);
-      for (const std::string& name : writer->second.names) {
-        if (!is_bound(name, Scope::module, nullptr)) {
-          set_variable(name, Value::unknown(why), std::nullopt, static_cast<int>(line[i].line), true);
-        }
-        maybe_rebound(name, Scope::module, nullptr, why, true);
-      }
+      globals_may_be_rebound(writer->second.names, why, static_cast<int>(line[i].line));
       writer->second.applied_at = bindings_;
     }
     (void)scope, (void)cls, (void)flow;
+  }
+
+  // Names a function declares `global`, when that function may run (at `line`): what is bound to them
+  // becomes unverifiable, and a name bound nowhere else may exist.
+  void globals_may_be_rebound(const std::vector<std::string>& names, const std::string& why, int line) {
+    for (const std::string& name : names) {
+      if (!is_bound(name, Scope::module, nullptr)) set_variable(name, Value::unknown(why), std::nullopt, line, true);
+      maybe_rebound(name, Scope::module, nullptr, why, true);
+    }
   }
 
   // `except ... as name:` deletes the name when its handler ends: unbound after the try statement unless
