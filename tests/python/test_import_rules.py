@@ -2,6 +2,9 @@
 `importspy graph`."""
 
 import json
+import sys
+
+import pytest
 
 
 def violations_of(result):
@@ -155,14 +158,28 @@ def test_imports_under_a_main_guard_are_graphed_marked_and_judged_by_no_rule(pro
 
 
 def test_a_pep_810_lazy_import_is_judged_and_reported_as_lazy(project):
-    project.write("m.py", "lazy import requests\nlazy = 1\n")
+    # A package check reads every version's syntax (no target interpreter), so Python 3.15's lazy import too.
+    project.write("app/__init__.py", "")
+    project.write("app/m.py", "lazy import requests\nlazy = 1\n")
     project.write("rules.yml", "imports:\n  forbidden: [requests]\n")
-    result = project.cli("check", "m.py", "-s", "rules.yml", "--format", "json")
+    result = project.cli("check", "--package", "app", "-s", "rules.yml", "--format", "json")
     assert result.returncode == 1, result.stderr
-    [violation] = violations_of(result)
+    by_target = {target["target"]: target for target in json.loads(result.stdout)["targets"]}
+    assert by_target["app"]["violations"] == []
+    [violation] = by_target["app.m"]["violations"]
     assert violation["code"] == "import-forbidden"
     assert violation["actual"] == "import requests"
     assert "lazy" in violation["message"]
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 15), reason="lazy import is this interpreter's syntax")
+def test_a_pep_810_lazy_import_checked_for_an_older_interpreter_is_its_syntax_error(project):
+    project.write("m.py", "import os\nlazy import requests\n")
+    project.write("rules.yml", "imports:\n  forbidden: [requests]\n")
+    result = project.cli("check", "m.py", "-s", "rules.yml")
+    assert result.returncode == 2
+    minor = sys.version_info[1]
+    assert f"m.py:2:1: error: not valid Python: `lazy import` (PEP 810) is Python 3.15 syntax, and this module is read for Python 3.{minor}" in result.stderr
 
 
 def test_nested_class_imports_are_recorded_by_both_parsers(project):

@@ -123,7 +123,7 @@ ClassFact class_fact(nb::handle cls, std::string_view file) {
       if (!PyUnicode_Check(key)) continue;
       const std::string name = utf8(nb::handle(key));
       nb::handle member(value);
-      if (seen(name)) continue;
+      if (seen(name) || is_annotation_machinery(name)) continue;
       PyObject* m = member.ptr();
       if (PyFunction_Check(m)) {
         fact.methods.push_back(member_function(member, name, CallableKind::method, file));
@@ -211,10 +211,8 @@ void add_member(ModuleFacts& facts, const std::string& name, PyObject* value, co
   facts.variables.push_back(std::move(variable));
 }
 
-nb::dict namespace_annotations(nb::handle globals, nb::handle owner) {
-  if (owner.is_valid()) return annotations_of(owner);
-  PyObject* raw = PyDict_GetItemString(globals.ptr(), "__annotations__");
-  return raw && PyDict_Check(raw) ? nb::borrow<nb::dict>(raw) : nb::dict();
+nb::dict annotations_in(nb::handle globals, nb::handle owner) {
+  return owner.is_valid() ? annotations_of(owner) : namespace_annotations(globals);
 }
 
 ModuleFacts extract_from_namespace(nb::handle globals, const std::string& module_name, const std::string& filename, nb::handle owner) {
@@ -222,7 +220,7 @@ ModuleFacts extract_from_namespace(nb::handle globals, const std::string& module
   facts.name = module_name;
   facts.filename = filename;
   if (!PyDict_Check(globals.ptr())) return facts;
-  const nb::dict annotations = namespace_annotations(globals, owner);
+  const nb::dict annotations = annotations_in(globals, owner);
   PyObject *key, *value;
   Py_ssize_t pos = 0;
   while (PyDict_Next(globals.ptr(), &pos, &key, &value)) {
@@ -328,7 +326,7 @@ ModuleFacts extract_live_names(nb::handle globals, const std::string& module_nam
   facts.name = module_name;
   facts.filename = filename;
   if (!PyDict_Check(globals.ptr())) return facts;
-  const nb::dict annotations = namespace_annotations(globals, nb::handle());
+  const nb::dict annotations = namespace_annotations(globals);
   for (const auto& name : names) {
     if (PyObject* value = PyDict_GetItemString(globals.ptr(), name.c_str())) add_member(facts, name, value, annotations);
   }

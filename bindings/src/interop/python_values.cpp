@@ -240,6 +240,25 @@ Value value_from_python(nb::handle object) { return convert(object, 0); }
 
 std::string annotation_text(nb::handle annotation) { return annotation_text_at(annotation, 0); }
 
+bool is_annotation_machinery(std::string_view name) {
+  return name == "__annotate__" || name == "__annotate_func__" || name == "__annotations_cache__";
+}
+
+nb::dict namespace_annotations(nb::handle globals) {
+  PyObject* found = PyDict_GetItemString(globals.ptr(), "__annotations__");
+  if (found && PyDict_Check(found)) return nb::borrow<nb::dict>(found);
+  PyObject* annotate = PyDict_GetItemString(globals.ptr(), "__annotate__");
+  if (!annotate || !PyCallable_Check(annotate) || !python_at_least(3, 14)) return nb::dict();
+  try {
+    nb::module_ annotationlib = nb::module_::import_("annotationlib");
+    nb::object result = annotationlib.attr("call_annotate_function")(nb::handle(annotate), annotationlib.attr("Format").attr("STRING"));
+    if (PyDict_Check(result.ptr())) return nb::borrow<nb::dict>(result);
+  } catch (const nb::python_error&) {
+    // Annotations that cannot even be stringified: none we can use, as annotations_of says.
+  }
+  return nb::dict();
+}
+
 nb::dict annotations_of(nb::handle owner) {
   if (python_at_least(3, 14)) {
     // Lazily evaluated annotations (PEP 649/749): ask for strings so nothing is evaluated.

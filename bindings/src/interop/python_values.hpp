@@ -28,6 +28,15 @@ std::string annotation_text(nb::handle annotation);
 // format); an empty dict when there are none. A class's own annotations only, never a base's.
 nb::dict annotations_of(nb::handle owner);
 
+// The annotations a namespace dictionary holds while its module runs: its `__annotations__` dict, or on
+// Python 3.14+ (PEP 649/749), where the compiler stores an `__annotate__` function instead, that
+// function's STRING form, so nothing is evaluated; an empty dict when there are none.
+nb::dict namespace_annotations(nb::handle globals);
+
+// Members the compiler adds to a class that has annotations (3.14+: `__annotate_func__`,
+// `__annotations_cache__`; `__annotate__` in the class body): machinery, no member anyone wrote.
+bool is_annotation_machinery(std::string_view name);
+
 // "module.Qualname" for a class or function, or "Qualname" for builtins.
 std::string qualified_name(nb::handle object);
 

@@ -727,7 +727,11 @@ private:
 class Reader {
 public:
   Reader(const DecodedSource& source, const std::string& filename, const std::string& module_name, const ReadOptions& options)
-      : tokenizer_(source.text(), filename, source.utf8_unchecked()), src_(source.text()), options_(options), watch_(tokenizer_) {
+      : tokenizer_(source.text(), filename, source.utf8_unchecked()),
+        src_(source.text()),
+        options_(options),
+        syntax_minor_(options.target && options.target->python_major == 3 ? options.target->python_minor : std::numeric_limits<int>::max()),
+        watch_(tokenizer_) {
     facts_.filename = filename;
     facts_.name = module_name;
     const bool is_package = filename.ends_with("__init__.py");
@@ -775,10 +779,24 @@ private:
     previous_ = tok_;
     if (tok_.kind == TokenKind::newline || tok_.kind == TokenKind::indent || tok_.kind == TokenKind::dedent) {
       previous_ = previous2_ = Token{};  // end_marker kind: no operand
+      except_header_.open = false;
       return;
+    }
+    if (tok_.kind == TokenKind::fstring && is_template(tok_)) {
+      require_version(tok_, 14, "a template string (t-string, PEP 750)", "use an f-string, or run the module (and ImportSpy) on Python 3.14 or newer");
     }
     const bool strings = (before.kind == TokenKind::string || before.kind == TokenKind::fstring) &&
                          (tok_.kind == TokenKind::string || tok_.kind == TokenKind::fstring);
+    if (strings && is_template(before) != is_template(tok_)) {
+      fail_at(tok_, "cannot mix t-string literals with string or bytes literals: a template string concatenates only with template strings; "
+                    "join them with `+` after conversion, or make both t-strings");
+    }
+    if (before.kind == TokenKind::end_marker && is_word(tok_, "except")) except_header_ = {true, 0, std::nullopt};
+    else if (except_header_.open) except_clause_token();
+    if (before.kind == TokenKind::name && before_that.kind == TokenKind::end_marker && raw(before) == "lazy" &&
+        (is_word(tok_, "import") || is_word(tok_, "from"))) {
+      require_version(before, 15, "`lazy import` (PEP 810)", "write a plain import, or run the module (and ImportSpy) on Python 3.15 or newer");
+    }
     if (strings || !starts_operand(tok_) || !ends_operand(before)) return;
     if (before.kind == TokenKind::ellipsis &&
         (is_word(before_that, "from") || before_that.kind == TokenKind::dot || before_that.kind == TokenKind::ellipsis)) {
@@ -789,6 +807,40 @@ private:
       if (soft == "match" || soft == "case" || soft == "type") return;
     }
     fail_at(tok_, "invalid syntax: expected an operator, a comma or the end of the statement after " + describe(before) + ", found " + describe(tok_));
+  }
+
+  // Syntax newer than the target's grammar: CPython of that version refuses the module (a SyntaxError
+  // when it is imported), so the reader does too, saying which version the construct needs.
+  void require_version(const Token& at, int minor, std::string_view construct, std::string_view fix) const {
+    if (syntax_minor_ >= minor) return;
+    fail_at(at, std::string(construct) + " is Python 3." + std::to_string(minor) + " syntax, and this module is read for Python 3." +
+                    std::to_string(syntax_minor_) + ", where importing it is a SyntaxError: " + std::string(fix));
+  }
+
+  // A t-string (PEP 750): its prefix, before the quote, has a `t`.
+  bool is_template(const Token& t) const {
+    if (t.kind != TokenKind::fstring) return false;
+    for (std::size_t i = t.begin; i < t.end && src_[i] != '\'' && src_[i] != '"'; ++i) {
+      if (src_[i] == 't' || src_[i] == 'T') return true;
+    }
+    return false;
+  }
+
+  // One token of an `except` clause's header (except_header_): several exception types are written in
+  // parentheses before Python 3.14, and always when the clause names the exception with `as` (PEP 758).
+  void except_clause_token() {
+    auto& header = except_header_;
+    if (opens(tok_.kind)) ++header.brackets;
+    else if (closes(tok_.kind) && header.brackets > 0) --header.brackets;
+    if (header.brackets > 0) return;
+    if (tok_.kind == TokenKind::comma && !header.comma) header.comma = tok_;
+    if (is_word(tok_, "as") && header.comma) {
+      fail_at(*header.comma, "multiple exception types must be parenthesized when using 'as': write `except (A, B) as name:`");
+    }
+    if (tok_.kind == TokenKind::colon) {
+      header.open = false;
+      if (header.comma) require_version(*header.comma, 14, "`except A, B:` without parentheses (PEP 758)", "write `except (A, B):`");
+    }
   }
 
   static bool is_hard_keyword(std::string_view w) {
@@ -877,6 +929,7 @@ private:
     // header on this line (its body may follow on the line); `method_from`: the depth of the method body
     // being skipped (0: none).
     bool def_header = false, def_block = false, async_word = false;
+    bool lazy_word = false;  // the statement starts with `lazy`: a PEP 810 lazy import when `import` or `from` follows
     int method_from = 0;
     do {
       if (tok_.kind == TokenKind::indent) ++depth;
@@ -899,6 +952,21 @@ private:
       } else if (tok_.kind != TokenKind::comma) {
         global_names = false;
       }
+      if (lazy_word && (is_word(tok_, "import") || is_word(tok_, "from"))) {
+        // check_adjacent refused it already before Python 3.15.
+        if (here.lazy || deferred.in_class) {
+          fail_at(tok_, std::string("a lazy import is not allowed ") + (here.lazy ? "inside a function" : "in a class body") +
+                            " (PEP 810): only at module level, outside `try`; write a plain import");
+        }
+        lazy_word = false;
+        if (here.records()) {
+          Deferred lazy = here;
+          lazy.lazy = true;
+          deferred_statement(lazy);
+          continue;
+        }
+      }
+      lazy_word = statement_start && brackets == 0 && is_word(tok_, "lazy");
       if (here.records() && statement_start && brackets == 0 && (is_word(tok_, "import") || is_word(tok_, "from"))) {
         deferred_statement(here);
         statement_start = false;
@@ -2218,7 +2286,9 @@ private:
       const Flow clause = is_word(h[0], "try")      ? Flow::under("the `try` body", "which may stop before it", h[0])
                           : is_word(h[0], "except") ? Flow::under("the `except` clause", "which may not run", h[0])
                                                     : Flow::under("the `else` clause of a `try`", "which may not run", h[0]);
+      ++try_depth_;
       body(h.subspan(colon + 1), h[0], scope, is_finally ? flow : clause, cls, method, false);
+      --try_depth_;
       if (caught) handler_deletes(*caught, bound_before, scope, cls, static_cast<int>(h[0].line));
       if (!(is_word(tok_, "except") || is_word(tok_, "else") || is_word(tok_, "finally"))) return;
       h = read_line();
@@ -2445,6 +2515,23 @@ private:
 
   static bool is_augmented(TokenKind k) { return k >= TokenKind::plusequal && k <= TokenKind::doubleslashequal; }
 
+  // `lazy import m` or `lazy from m import x` (PEP 810, Python 3.15); `lazy` is a keyword only there.
+  bool is_lazy_import(Span s) const {
+    return s.size() > 2 && is_word(s[0], "lazy") && (is_word(s[1], "import") || (is_word(s[1], "from") && find_top_word(s, "import") < s.size()));
+  }
+
+  // Where PEP 810 refuses a lazy import (a SyntaxError on Python 3.15): anywhere but module level (`where`
+  // says where it is instead), in a `try` statement, as a star import or of `__future__`.
+  void lazy_import_allowed(Span s, const char* where) const {
+    require_version(s[0], 15, "`lazy import` (PEP 810)", "write a plain import, or run the module (and ImportSpy) on Python 3.15 or newer");
+    if (where) fail_at(s[0], std::string("a lazy import is not allowed ") + where + " (PEP 810): only at module level, outside `try`; write a plain import");
+    if (is_word(s[1], "from")) {
+      const std::size_t import = find_top_word(s, "import");
+      if (import == 3 && raw(s[2]) == "__future__") fail_at(s[0], "`lazy from __future__ import` is not allowed (PEP 810): a future statement is never lazy");
+      if (import + 1 < s.size() && s[import + 1].kind == TokenKind::star) fail_at(s[0], "`lazy from ... import *` is not allowed (PEP 810): a star import cannot be lazy");
+    }
+  }
+
   void simple_statement(Span s, Scope scope, Flow flow, ClassFact* cls, const MethodScan* method) {
     const int line = static_cast<int>(s[0].line);
     if (scope == Scope::module) {
@@ -2453,13 +2540,16 @@ private:
       if (is_word(s[0], "from") && find_top_word(s, "import") < s.size()) return import_from(s, line), imports_bind(first_import, scope, cls, flow);
       // PEP 810 (Python 3.15): `lazy import m`, `lazy from m import x` bind the name now and import on first
       // use. `lazy` is a keyword only there (`lazy = 1`, `lazy(x)` stay what they are).
-      if (is_word(s[0], "lazy") && s.size() > 2 && (is_word(s[1], "import") || (is_word(s[1], "from") && find_top_word(s, "import") < s.size()))) {
+      if (is_lazy_import(s)) {
+        lazy_import_allowed(s, try_depth_ > 0 ? "inside a `try` statement" : nullptr);
         return import_statement(s.subspan(1), kLazy), imports_bind(first_import, scope, cls, flow);
       }
       if (is_word(s[0], "del")) return delete_names(s.subspan(1), flow, nullptr);
       if (is_word(s[0], "type") && s.size() > 2 && s[1].kind == TokenKind::name && (s[2].kind == TokenKind::equal || s[2].kind == TokenKind::lsqb)) {
         return set_variable(std::string(text(s[1])), Value::unknown("a type alias"), std::nullopt, line, flow.conditional);
       }
+    } else if (is_lazy_import(s)) {
+      lazy_import_allowed(s, scope == Scope::class_body ? "in a class body" : "inside a function");
     } else if (scope == Scope::class_body && is_word(s[0], "del")) {
       return delete_names(s.subspan(1), flow, cls);
     } else if (scope == Scope::class_body && (is_word(s[0], "import") || is_word(s[0], "from"))) {
@@ -3201,6 +3291,13 @@ private:
   Tokenizer tokenizer_;
   std::string_view src_;
   ReadOptions options_;
+  int syntax_minor_;  // the Python 3 minor version whose grammar applies: the target's; none (every version's) without one
+  struct {
+    bool open = false;  // between an `except` opening a statement and its header's `:`
+    int brackets = 0;
+    std::optional<Token> comma;  // the header's first comma outside brackets
+  } except_header_;
+  int try_depth_ = 0;  // module-level `try` statements being read (a `lazy import` may not be inside one)
   Token tok_;
   Token previous_, previous2_;  // the two tokens before tok_ on its logical line (check_adjacent)
   ModuleFacts facts_;

@@ -10,6 +10,9 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <system_error>
+
+#include <unistd.h>
 
 #include "importspy/lang/platform.hpp"
 #include "importspy/lang/value.hpp"
@@ -29,8 +32,14 @@ std::string set_locale(const std::string& source, const std::string& charmap) {
   const fs::path dir = fs::temp_directory_path() / "importspy-locale-test";
   fs::create_directories(dir);
   if (!fs::exists(dir / name)) {  // compiled once per machine: localedef takes seconds
-    const std::string command = "localedef -i " + source + " -f " + charmap + " '" + (dir / name).string() + "' >/dev/null 2>&1";
+    // Compiled beside it and renamed into place: ctest runs the tests of this file in parallel
+    // processes, and one must never find the other's half-written locale.
+    const fs::path partial = dir / (name + ".partial-" + std::to_string(::getpid()));
+    const std::string command = "localedef -i " + source + " -f " + charmap + " '" + partial.string() + "' >/dev/null 2>&1";
     if (std::system(command.c_str()) == -1) return {};
+    std::error_code ignored;
+    fs::rename(partial, dir / name, ignored);  // fails harmlessly when another process won the race
+    fs::remove_all(partial, ignored);
   }
   ::setenv("LOCPATH", dir.c_str(), 1);
   if (std::setlocale(LC_ALL, name.c_str())) return name + " (LOCPATH " + dir.string() + ")";
