@@ -190,7 +190,7 @@ public:
       std::string key;
       const bool along_imports = contract.contract && follows_imports(*contract.contract);
       if (cache_ && !along_imports) {
-        const std::string kind = std::string(options_.trace ? "static+trace" : "static") + (options_.parser == SourceParser::cpython ? "/cpython" : "/reader");
+        const std::string kind = std::string(options_.trace ? "static+trace" : "static") + (options_.parser == SourceParser::cpython ? "/cpython" : "/reader/" + reading_target_label(reading_target()));
         key = result_cache_key({IMPORTSPY_VERSION, kind, contract.text, text, result.file, *job.module_name, result.contract, &contract.environment,
                                 contract.secret_names});
         if (auto cached = cache_->load(key)) {

@@ -31,6 +31,7 @@
 #include "cli/policy05.hpp"
 #include "extract/environment_probe.hpp"
 #include "extract/source_bytes.hpp"
+#include "extract/static_extractor.hpp"
 #include "interop/errors.hpp"
 #include "interop/python_values.hpp"
 #include "importspy/contract/cache.hpp"
@@ -123,6 +124,7 @@ struct Options {
   std::string lock_file = "importspy.lock";
   int jobs = 0;
   std::string parser = "reader";
+  std::string reading_for = "here";  // --for: the platform and Python the sources are read for
   std::string shard;
   std::string package;  // --package: every module of it, along its import graph (package_check.hpp)
   std::string policy05_ignored;  // add_policy05_options: never read here
@@ -371,6 +373,10 @@ int run_check(const Options& options) {
   return options.dry_run ? kExitCompliant : batch.exit_status();
 }
 
+constexpr const char* kReadingForHelp =
+    "Read sources for this platform and Python: here (this interpreter, default), any (every branch of platform and version "
+    "conditions, every version's syntax) or PLATFORM[:3.N] with PLATFORM linux, win32 or darwin (for example win32:3.12)";
+
 void add_check_options(CLI::App& app, Options& options) {
   app.add_option("-s,--spymodel,--contract", options.contract, "Contract file (YAML) for every target; one with `schema_version` is an ImportSpy 0.5 policy");
   app.add_option("--mode", options.mode, "static: read the source, never execute it (default); runtime: import the module")
@@ -388,6 +394,7 @@ void add_check_options(CLI::App& app, Options& options) {
       ->check(CLI::IsMember({"auto", "always", "never"}));
   app.add_option("--parser", options.parser, "Static mode: reader (ImportSpy's C++ reader, default) or cpython (CPython's parser, for comparison)")
       ->check(CLI::IsMember({"reader", "cpython"}));
+  app.add_option("--for", options.reading_for, kReadingForHelp);
 }
 
 // ImportSpy 0.5.0's options of `check`. Any of them makes the command a 0.5 admission check, which
@@ -718,6 +725,8 @@ int run_cli(const std::vector<std::string>& arguments, bool program) {
   std::string graph_target, graph_format = "text";
   graph_command->add_option("target", graph_target, "A package folder or a dotted package name")->required();
   graph_command->add_option("--format", graph_format, "Output format")->check(CLI::IsMember({"text", "json", "dot"}));
+  std::string graph_for = "here", generate_for = "here";
+  graph_command->add_option("--for", graph_for, kReadingForHelp);
 
   CLI::App* lock_command = app.add_subcommand("lock", "Record the hashes of modules as reviewed, for `importspy check --locked`");
   std::vector<std::string> lock_targets, lock_excludes;
@@ -741,6 +750,7 @@ int run_cli(const std::vector<std::string>& arguments, bool program) {
   generate_command->add_flag("--include-private", include_private, "Include names that start with `_`");
   generate_command->add_flag("--with-hashes", with_hashes, "Pin the file (integrity: sha256) and every function, method and class (hash:)");
   add_parser(generate_command, generate_parser);
+  generate_command->add_option("--for", generate_for, kReadingForHelp);
 
   CLI::App* hash_command = app.add_subcommand("hash", "Print the SHA-256 pins of a module: its file and the structure of each definition");
   std::string hash_target, hash_select;
@@ -815,6 +825,18 @@ int run_cli(const std::vector<std::string>& arguments, bool program) {
   if (show_version) {
     write("stdout", std::string("importspy ") + IMPORTSPY_VERSION + "\n");
     return kExitCompliant;
+  }
+  // Every static reading of this command is for one target (docs/cli.md, "Reading for a platform").
+  const std::string& reading_for = app.got_subcommand(check_command)      ? check_options.reading_for
+                                   : app.got_subcommand(graph_command)    ? graph_for
+                                   : app.got_subcommand(generate_command) ? generate_for
+                                                                          : legacy.reading_for;
+  std::optional<ReadingTargetScope> reading_target_scope;
+  try {
+    reading_target_scope.emplace(parse_reading_target_option(reading_for));
+  } catch (const std::invalid_argument& error) {
+    write("stderr", std::string("importspy: error: --for ") + error.what() + "\n");
+    return kExitError;
   }
   if (app.got_subcommand(merge_command)) return run_merge(merge_inputs, merge_output);
   if (app.got_subcommand(completion_command)) return emit("", completion_script(describe_for_completion(app), completion_shell));

@@ -133,6 +133,7 @@ Package parse_sources(const PackageSources& sources) {
   Package package;
   ReadOptions options;
   options.file_sha256 = false;
+  options.target = reading_target();
   for (std::size_t i = 0; i < sources.modules.size(); ++i) {
     const std::string& name = sources.modules[i].first;
     const std::string& file = sources.files[i];
@@ -323,7 +324,7 @@ std::variant<BatchResult, std::string> check_package(const std::string& target, 
     }
     const std::string package_digest = sha256_hex(package);
     for (std::size_t i = begin; i < end; ++i) {
-      keys.push_back(result_cache_key({IMPORTSPY_VERSION, "package/reader", contracts, package_digest, sources.files[i], sources.modules[i].first, shown_contract,
+      keys.push_back(result_cache_key({IMPORTSPY_VERSION, "package/reader/" + reading_target_label(reading_target()), contracts, package_digest, sources.files[i], sources.modules[i].first, shown_contract,
                                        &environment, contract->secret_names}));
     }
   }

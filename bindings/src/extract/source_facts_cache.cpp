@@ -29,6 +29,9 @@ std::string key_of(const std::filesystem::path& path, const std::string& module_
   key += module_name;
   if (options.structure_hashes) key += std::string("\0hashes", 7);
   if (options.parser == SourceParser::cpython) key += std::string("\0cpython", 8);
+  // Facts read for a target a command named are not those of the running interpreter (which the hook
+  // and Spy read for): one key each.
+  if (reading_target_is_named()) key += std::string("\0for ", 5) + reading_target_label(reading_target());
   return key;
 }
 

@@ -1183,28 +1183,6 @@ ModuleFacts extract_with_cpython(std::string_view source, const std::string& fil
 }
 
 
-// The environment this interpreter is: conditions on sys.platform, os.name, platform.system() and
-// sys.version_info are decided for it, as Python decides them when it imports the module here.
-const ReadOptions& reader_options() {
-  static const ReadOptions options = [] {
-    ReadOptions o;
-    TargetEnvironment env;  // fields set one by one: the reader may add some (with defaults)
-#if defined(_WIN32)
-    env.sys_platform = "win32", env.os_name = "nt", env.platform_system = "Windows";
-#elif defined(__APPLE__)
-    env.sys_platform = "darwin", env.os_name = "posix", env.platform_system = "Darwin";
-#elif defined(__linux__)
-    env.sys_platform = "linux", env.os_name = "posix", env.platform_system = "Linux";
-#endif
-    env.python_major = PY_MAJOR_VERSION, env.python_minor = PY_MINOR_VERSION, env.python_micro = PY_MICRO_VERSION;
-#if defined(_WIN32) || defined(__APPLE__) || defined(__linux__)
-    o.target = env;  // elsewhere (sys.platform "freebsd14", ...) conditions on the platform stay undecided
-#endif
-    return o;
-  }();
-  return options;
-}
-
 // The definition named `name` in `from`: the one on the same line, else the last one by that name.
 template <typename T>
 const T* counterpart(const std::vector<T>& from, const std::string& name, int line, const std::string& cls = {}) {
@@ -1235,6 +1213,54 @@ void copy_structure_hashes(const ModuleFacts& from, ModuleFacts& to) {
   }
 }
 
+}  // namespace
+
+std::optional<TargetEnvironment> running_target() {
+  // The environment this interpreter is: conditions on sys.platform, os.name, platform.system() and
+  // sys.version_info are decided for it, as Python decides them when it imports the module here.
+  static const std::optional<TargetEnvironment> running = []() -> std::optional<TargetEnvironment> {
+    TargetEnvironment env;  // fields set one by one: the reader may add some (with defaults)
+#if defined(_WIN32)
+    env.sys_platform = "win32", env.os_name = "nt", env.platform_system = "Windows";
+#elif defined(__APPLE__)
+    env.sys_platform = "darwin", env.os_name = "posix", env.platform_system = "Darwin";
+#elif defined(__linux__)
+    env.sys_platform = "linux", env.os_name = "posix", env.platform_system = "Linux";
+#endif
+    env.python_major = PY_MAJOR_VERSION, env.python_minor = PY_MINOR_VERSION, env.python_micro = PY_MICRO_VERSION;
+#if defined(_WIN32) || defined(__APPLE__) || defined(__linux__)
+    return env;
+#else
+    return std::nullopt;  // elsewhere (sys.platform "freebsd14", ...) conditions on the platform stay undecided
+#endif
+  }();
+  return running;
+}
+
+namespace {
+// A target a command named (ReadingTargetScope); none named: the running interpreter.
+std::optional<std::optional<TargetEnvironment>> named_target;
+}  // namespace
+
+std::optional<TargetEnvironment> reading_target() { return named_target ? *named_target : running_target(); }
+
+bool reading_target_is_named() { return named_target.has_value(); }
+
+ReadingTargetScope::ReadingTargetScope(std::optional<TargetEnvironment> target) : previous_(named_target) { named_target = std::move(target); }
+
+ReadingTargetScope::~ReadingTargetScope() { named_target = previous_; }
+
+std::optional<TargetEnvironment> parse_reading_target_option(const std::string& spec) {
+  if (spec == "here") return running_target();
+  return parse_reading_target(spec, PY_MINOR_VERSION);
+}
+
+namespace {
+ReadOptions reader_options() {
+  ReadOptions options;
+  options.target = reading_target();
+  return options;
+}
 }  // namespace
 
 SourceParser parse_source_parser(const std::string& text) {

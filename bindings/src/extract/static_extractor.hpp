@@ -5,11 +5,13 @@
 // for structure hashes, which are defined over CPython's syntax tree.
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "importspy/facts/facts.hpp"
 #include "importspy/facts/static_rules.hpp"
+#include "importspy/source/reader.hpp"
 
 namespace importspy::bindings {
 
@@ -37,6 +39,32 @@ struct ExtractOptions {
   // reads it (no pin, no lock) leaves it out. Structure hashes always come with it.
   bool file_sha256 = true;
 };
+
+// The target static reading decides platform and version conditions and version-specific syntax for
+// (core/source/reader.hpp): the running interpreter, unless a command named another (`--for`); nullopt
+// reads every branch and every version's syntax. On a platform the reader has no name for (not Linux,
+// macOS or Windows) the running interpreter is no target either.
+std::optional<TargetEnvironment> reading_target();
+// Whether a command named the target (ReadingTargetScope): caches of facts then key their entries by it.
+bool reading_target_is_named();
+// The running interpreter as a target (what `--for here` and no `--for` mean).
+std::optional<TargetEnvironment> running_target();
+
+// Names the reading target for the rest of a command: the command line sets it before it reads anything,
+// and its end puts the previous one back (a command run in a process that also imports under the hook).
+class ReadingTargetScope {
+public:
+  explicit ReadingTargetScope(std::optional<TargetEnvironment> target);
+  ~ReadingTargetScope();
+  ReadingTargetScope(const ReadingTargetScope&) = delete;
+  ReadingTargetScope& operator=(const ReadingTargetScope&) = delete;
+
+private:
+  std::optional<std::optional<TargetEnvironment>> previous_;
+};
+
+// `--for SPEC`: "here", "any" or PLATFORM[:3.N] (parse_reading_target). Throws std::invalid_argument.
+std::optional<TargetEnvironment> parse_reading_target_option(const std::string& spec);
 
 // Facts of `source`, the bytes of a Python source file, decoded as CPython decodes them (source_bytes.hpp).
 // `filename` names it in facts and errors; `module_name` (dotted, may be empty) resolves relative imports

@@ -59,8 +59,10 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <charconv>
 #include <limits>
 #include <optional>
+#include <stdexcept>
 #include <span>
 #include <unordered_map>
 #include <unordered_set>
@@ -3334,6 +3336,39 @@ private:
 };
 
 }  // namespace
+
+std::optional<TargetEnvironment> parse_reading_target(std::string_view spec, int default_minor) {
+  if (spec == "any") return std::nullopt;
+  const auto invalid = [&](const std::string& why) {
+    return std::invalid_argument("`" + std::string(spec) + "`: " + why +
+                                 "; expected `any` (every branch), `here` (this interpreter), or PLATFORM[:3.N] with PLATFORM linux, win32 or darwin "
+                                 "(for example `win32:3.12`)");
+  };
+  const std::size_t colon = spec.find(':');
+  const std::string_view platform = spec.substr(0, colon);
+  TargetEnvironment target;
+  target.python_minor = default_minor;
+  target.sys_platform = std::string(platform);
+  if (platform == "linux") target.os_name = "posix", target.platform_system = "Linux";
+  else if (platform == "darwin") target.os_name = "posix", target.platform_system = "Darwin";
+  else if (platform == "win32") target.os_name = "nt", target.platform_system = "Windows";
+  else throw invalid("unknown platform `" + std::string(platform) + "`");
+  if (colon != std::string_view::npos) {
+    const std::string_view version = spec.substr(colon + 1);
+    int minor = 0;
+    const char* end = version.data() + version.size();
+    if (!version.starts_with("3.") || version.size() < 3 || version.size() > 4) throw invalid("the version must read 3.N");
+    const auto parsed = std::from_chars(version.data() + 2, end, minor);
+    if (parsed.ec != std::errc{} || parsed.ptr != end || minor < 6) throw invalid("the version must read 3.N, with N from 6 on");
+    target.python_major = 3, target.python_minor = minor, target.python_micro = 0;
+  }
+  return target;
+}
+
+std::string reading_target_label(const std::optional<TargetEnvironment>& target) {
+  if (!target) return "any";
+  return target->sys_platform + ":" + std::to_string(target->python_major) + "." + std::to_string(target->python_minor);
+}
 
 ModuleFacts read_module_source(std::string_view bytes, const std::string& filename, const std::string& module_name, const ReadOptions& options) {
   const DecodedSource source = decode_source(bytes, filename);

@@ -196,3 +196,39 @@ TEST(ReaderNewSyntax, lazy_imports_where_pep_810_refuses_them_are_syntax_errors)
 
 }  // namespace
 }  // namespace importspy
+
+namespace importspy {
+namespace {
+
+// ---- Reading targets as users name them (`--for`) ------------------------------------------------
+
+TEST(ReadingTarget, any_is_no_target_and_a_platform_brings_its_os_name_and_system) {
+  EXPECT_FALSE(parse_reading_target("any", 11));
+  const auto windows = parse_reading_target("win32", 11);
+  ASSERT_TRUE(windows);
+  EXPECT_EQ(windows->sys_platform, "win32");
+  EXPECT_EQ(windows->os_name, "nt");
+  EXPECT_EQ(windows->platform_system, "Windows");
+  EXPECT_EQ(windows->python_minor, 11);
+  const auto mac = parse_reading_target("darwin:3.13", 11);
+  ASSERT_TRUE(mac);
+  EXPECT_EQ(mac->os_name, "posix");
+  EXPECT_EQ(mac->platform_system, "Darwin");
+  EXPECT_EQ(mac->python_minor, 13);
+  EXPECT_EQ(reading_target_label(mac), "darwin:3.13");
+  EXPECT_EQ(reading_target_label(std::nullopt), "any");
+}
+
+TEST(ReadingTarget, anything_else_is_refused_with_what_is_accepted) {
+  for (std::string_view spec : {"", "Linux", "linux:", "linux:3", "linux:3.", "linux:3.1x", "linux:4.0", "linux:3.5", "linux:3.100", "here:3.12"}) {
+    try {
+      parse_reading_target(spec, 12);
+      ADD_FAILURE() << "accepted `" << spec << "`";
+    } catch (const std::invalid_argument& error) {
+      EXPECT_NE(std::string(error.what()).find("PLATFORM[:3.N] with PLATFORM linux, win32 or darwin"), std::string::npos) << error.what();
+    }
+  }
+}
+
+}  // namespace
+}  // namespace importspy

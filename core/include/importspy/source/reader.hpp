@@ -6,6 +6,7 @@
 // platform branches for a target environment, NamedTuple/TypedDict bases, rebinding, chained aliases.
 
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
@@ -24,6 +25,15 @@ struct TargetEnvironment {
   int python_micro = 0;
   std::string byteorder = "little";       // sys.byteorder
 };
+
+// A reading target as a user names it (`--for`): "any" (none: every branch and every version's syntax),
+// "PLATFORM" or "PLATFORM:3.N" with PLATFORM one of linux, win32, darwin (its os.name and
+// platform.system() follow; Python 3.`default_minor` unless named). "here", the running interpreter, is
+// the caller's to know. Throws std::invalid_argument saying what is accepted.
+std::optional<TargetEnvironment> parse_reading_target(std::string_view spec, int default_minor);
+
+// "linux:3.12" for a target, "any" for none: what cache keys and messages record.
+std::string reading_target_label(const std::optional<TargetEnvironment>& target);
 
 struct ReadOptions {
   // Absent: conditions on sys.platform, sys.byteorder, os.name, platform.system() and sys.version_info
