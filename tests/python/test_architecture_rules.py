@@ -158,3 +158,17 @@ def test_the_json_schema_accepts_the_documented_contract():
     jsonschema.validate(yaml.safe_load((FIXTURE / "architecture.yml").read_text()), schema)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"architecture_rules": {"rules": [{"name": "x", "type": "layerz"}]}}, schema)
+
+
+def test_the_documented_example_is_the_fixture_and_its_output_is_what_the_command_prints(shop):
+    import re
+
+    page = (REPO / "docs" / "architecture-rules.md").read_text(encoding="utf-8")
+    shown_files = dict(re.findall(r'```(?:python|yaml) title="([^"]+)"\n(.*?)```', page, re.S))
+    assert set(shown_files) >= {"architecture.yml", "bookshop/cli.py", "bookshop/utils/money.py"}
+    for name, text in shown_files.items():
+        assert text == (FIXTURE / name).read_text(encoding="utf-8"), f"docs/architecture-rules.md shows {name} unlike the fixture"
+    [shown] = re.findall(r"```console\n\$ importspy check --package bookshop -s architecture.yml --no-cache\n(.*?)```", page, re.S)
+    result = check(shop)
+    assert result.returncode == 1
+    assert result.stdout == shown
