@@ -172,3 +172,16 @@ def test_the_documented_example_is_the_fixture_and_its_output_is_what_the_comman
     result = check(shop)
     assert result.returncode == 1
     assert result.stdout == shown
+
+
+def test_a_second_run_serves_the_rules_verdict_from_the_cache_with_its_chains_and_an_edit_reruns_it(shop):
+    first = shop.cli("check", "--package", "bookshop", "-s", "architecture.yml", "--format", "json")
+    second = shop.cli("check", "--package", "bookshop", "-s", "architecture.yml", "--format", "json")
+    assert first.returncode == second.returncode == 1
+    assert architecture_target(first)["cached"] is False
+    assert architecture_target(second)["cached"] is True
+    assert architecture_target(second)["violations"] == architecture_target(first)["violations"]
+    shop.write("bookshop/utils/money.py", "def rounded(amount: float) -> float:\n    return round(amount, 2)\n")
+    third = architecture_target(shop.cli("check", "--package", "bookshop", "-s", "architecture.yml", "--format", "json"))
+    assert third["cached"] is False
+    assert "architecture-layers" not in [v["code"] for v in third["violations"]]
