@@ -185,3 +185,14 @@ def test_a_second_run_serves_the_rules_verdict_from_the_cache_with_its_chains_an
     third = architecture_target(shop.cli("check", "--package", "bookshop", "-s", "architecture.yml", "--format", "json"))
     assert third["cached"] is False
     assert "architecture-layers" not in [v["code"] for v in third["violations"]]
+
+
+def test_the_project_settings_packages_judge_the_rules_too(shop):
+    shop.write("pyproject.toml", """
+        [[tool.importspy.packages]]
+        package = "bookshop"
+        contract = "architecture.yml"
+        """)
+    result = shop.cli("check", "--format", "json", "--no-cache")
+    assert result.returncode == 1, result.stderr
+    assert [v["code"] for v in architecture_target(result)["violations"]].count("architecture-forbidden") == 3
