@@ -177,6 +177,12 @@ architecture_rules:
   EXPECT_EQ(found(report), Found{"architecture-layers-undeclared p.extra"});
 }
 
+TEST(ArchitectureLayers, exhaustive_compares_whole_layer_names_with_the_children_as_import_linter_does) {
+  const std::vector<ModuleFacts> modules = {package("p"), package("p.a"), module("p.a.x"), module("p.b")};
+  EXPECT_EQ(found(check("architecture_rules:\n  rules:\n    - {name: l, type: layers, containers: [p], layers: [a.x, b], exhaustive: true}\n", modules)),
+            Found{"architecture-layers-undeclared p.a"});
+}
+
 TEST(ArchitectureForbidden, is_transitive_by_default_and_direct_only_with_allow_indirect_imports) {
   const std::vector<ModuleFacts> modules = {
       package("p"), module("p.utils", {{"p.helpers", "", 2}}), module("p.helpers", {{"p.db.engine", "", 4}}), package("p.db"), module("p.db.engine"),
