@@ -17,6 +17,7 @@
 #include "extract/source_bytes.hpp"
 #include "extract/static_extractor.hpp"
 #include "extract/targets.hpp"
+#include "importspy/architecture/architecture_check.hpp"
 #include "importspy/contract/loader.hpp"
 #include "importspy/facts/module_file.hpp"
 #include "importspy/graph/dependency_check.hpp"
@@ -314,6 +315,7 @@ std::variant<BatchResult, std::string> check_package(const std::string& target, 
   // key holds the bytes of all of them, so any change anywhere is a miss for every module.
   std::optional<ResultCache> cache;
   std::vector<std::string> keys;
+  std::string architecture_key;  // the architecture rules' report: keyed like every module's (the whole package)
   if (options.cache_directory && !options.trace) {
     cache.emplace(*options.cache_directory);
     std::string contracts = read_source_file(contract_path, std::size_t{1} << 30);
@@ -323,6 +325,10 @@ std::variant<BatchResult, std::string> check_package(const std::string& target, 
       package += sources.modules[i].first + '\0' + sources.files[i] + '\0' + (sources.errors[i] ? "unreadable" : sha256_hex(sources.texts[i])) + '\0';
     }
     const std::string package_digest = sha256_hex(package);
+    if (contract->architecture_rules) {
+      architecture_key = result_cache_key({IMPORTSPY_VERSION, "package/architecture", contracts, package_digest, shown_contract, "architecture_rules", shown_contract,
+                                           &environment, contract->secret_names});
+    }
     for (std::size_t i = begin; i < end; ++i) {
       keys.push_back(result_cache_key({IMPORTSPY_VERSION, "package/reader/" + reading_target_label(reading_target()), contracts, package_digest, sources.files[i], sources.modules[i].first, shown_contract,
                                        &environment, contract->secret_names}));
@@ -344,7 +350,20 @@ std::variant<BatchResult, std::string> check_package(const std::string& target, 
       result.cached = true;
       served.push_back(std::move(result));
     }
-    if (served.size() == end - begin) {  // every result of this shard: nothing to read as Python
+    // Every result of this shard (the architecture rules' too): nothing to read as Python.
+    const bool judges_architecture = contract->architecture_rules && (!options.shard || options.shard->first == 1);
+    std::optional<Report> architecture;
+    if (served.size() == end - begin && judges_architecture) architecture = cache->load(architecture_key);
+    if (served.size() == end - begin && judges_architecture && architecture) {
+      TargetResult result;
+      result.target = "architecture_rules";
+      result.file = shown_contract;
+      result.contract = shown_contract;
+      result.report = std::move(architecture);
+      result.cached = true;
+      served.push_back(std::move(result));
+    }
+    if (served.size() == end - begin + (judges_architecture ? 1 : 0)) {
       batch.results = std::move(served);
       return batch;
     }
@@ -365,6 +384,18 @@ std::variant<BatchResult, std::string> check_package(const std::string& target, 
     }
     batch.results.push_back(std::move(result));
   }
+  // The contract's architecture rules judge the package as a whole: one more result, in the first shard.
+  if (contract->architecture_rules && (!options.shard || options.shard->first == 1)) {
+    TargetResult result;
+    result.target = "architecture_rules";
+    result.file = shown_contract;
+    result.contract = shown_contract;
+    Report report = check_architecture(*contract->architecture_rules, graph, package.facts);
+    report.contract_source = shown_contract;
+    if (cache) cache->store(architecture_key, report);
+    result.report = std::move(report);
+    batch.results.push_back(std::move(result));
+  }
   return batch;
 }
 
@@ -373,7 +404,12 @@ CommandOutput run_package_check(const std::string& target, const std::string& co
   auto checked = check_package(target, contract_path, options);
   if (auto* message = std::get_if<std::string>(&checked)) return {2, {}, *message};
   const BatchResult& batch = std::get<BatchResult>(checked);
-  const std::string out = format == "json" ? render_batch_json(batch) + "\n" : render_batch_text(batch, {color, true});
+  std::string out;
+  if (format == "json") out = render_batch_json(batch) + "\n";
+  else if (format == "sarif") out = render_sarif(batch, IMPORTSPY_VERSION) + "\n";
+  else if (format == "junit") out = render_junit(batch);
+  else if (format == "github") out = render_github(batch);
+  else out = render_batch_text(batch, {color, true});
   return {batch.exit_status(), out, {}};
 }
 

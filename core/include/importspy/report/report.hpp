@@ -19,6 +19,14 @@ std::string_view to_string(Context context);
 
 struct Report;
 
+// One module of an import chain: its file, and the line there that imports the next module of the chain
+// (0 on the last module, and for a module outside the package).
+struct ChainStep {
+  std::string module;
+  std::string file;
+  int line = 0;
+};
+
 struct Violation {
   std::string code;  // stable, public: see violation_codes.hpp
   Category category = Category::missing;
@@ -34,6 +42,9 @@ struct Violation {
   // `c` for a -> b -> c) and the dependency's own report against its contract.
   std::vector<std::string> chain{};
   std::shared_ptr<const Report> dependency{};
+  // architecture-* only: the import chains that break the rule, each from importer to imported, every step
+  // with its file and line (docs/architecture-rules.md, "Reports").
+  std::vector<std::vector<ChainStep>> chains{};
 };
 
 // What a check did, for --dry-run: the deployment branch that matched and every rule evaluated.
@@ -47,6 +58,9 @@ struct Report {
   std::string module_filename;
   std::vector<Violation> violations;
   std::optional<CheckTrace> trace;  // only when asked for (CheckOptions::trace)
+  // Findings that do not fail the check (an architecture rule's `ignore_imports` entry that excuses no
+  // import, alerted as a warning): rendered, never counted as violations.
+  std::vector<Violation> warnings{};
 
   bool ok() const { return violations.empty(); }
 };
