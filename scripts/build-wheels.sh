@@ -28,7 +28,10 @@ export PATH="$tools/bin:$PATH"
 
 # The licences of the libraries auditwheel copies into the wheel travel with them (Debian's copyright files).
 notices=""
-for file in /usr/share/doc/libyaml-cpp0.7/copyright /usr/share/doc/libsodium23/copyright; do
+# Graphviz (libgvc and what it needs: libcgraph, libcdt, libpathplan, libltdl, libexpat, zlib) draws the graph.
+for file in /usr/share/doc/libyaml-cpp0.7/copyright /usr/share/doc/libsodium23/copyright /usr/share/doc/libgvc6/copyright \
+            /usr/share/doc/libcgraph6/copyright /usr/share/doc/libcdt5/copyright /usr/share/doc/libpathplan4/copyright \
+            /usr/share/doc/libltdl7/copyright /usr/share/doc/libexpat1/copyright /usr/share/doc/zlib1g/copyright; do
   [[ -f "$file" ]] && notices+="${notices:+;}$file"
 done
 
