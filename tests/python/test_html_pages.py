@@ -231,3 +231,15 @@ def test_github_format_without_a_summary_file_writes_none(tmp_path, example_repo
     folder = example_report[0].parent
     run = importspy("check", "plugin_host/plugins", "-s", "plugin_host/spymodel.yml", "--format", "github", cwd=folder)
     assert run.returncode == 1 and "summary" not in run.stderr
+
+
+def test_check_package_writes_the_html_report_too(tmp_path):
+    for name, text in GRAPH_PACKAGE.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    (tmp_path / "contract.yml").write_text("functions:\n  - name: total\n")
+    run = importspy("check", "--package", "shop", "-s", "contract.yml", "--format", "html", "-o", "report.html", cwd=tmp_path)
+    assert run.returncode == 1, run.stderr
+    page = (tmp_path / "report.html").read_text()
+    assert page.startswith("<!DOCTYPE html>") and '<title>ImportSpy report: shop</title>' in page
+    assert 'data-count="targets"><div class="n">7</div>' in page and 'data-count="compliant"><div class="n">1</div>' in page

@@ -85,24 +85,49 @@ std::string dot_text(const GraphPicture& picture, const PictureView& view, const
 }
 
 std::mutex graphviz_lock;
+std::string* graphviz_messages = nullptr;  // under graphviz_lock: where Graphviz's messages go instead of stderr
+
+int keep_message(char* text) {
+  if (graphviz_messages && text) *graphviz_messages += text;
+  return 0;
+}
+
+std::string failure(const std::string& what, const std::string& messages) {
+  std::string out = "Graphviz could not " + what;
+  if (!messages.empty()) out += " (" + messages.substr(0, messages.find_last_not_of(" \n") + 1) + ")";
+  return out;
+}
 
 }  // namespace
 
 std::string layout_svg(const GraphPicture& picture, const PictureView& view, const std::string& id_prefix) {
   const std::string dot = dot_text(picture, view, id_prefix);
   const std::lock_guard<std::mutex> lock(graphviz_lock);
+  // Warnings (a label too long for a node, say) are Graphviz's business; errors are reported with ours.
+  std::string messages;
+  graphviz_messages = &messages;
+  const agusererrf previous = agseterrf(keep_message);
+  agseterr(AGERR);
+  struct Restore {
+    agusererrf previous;
+    ~Restore() {
+      agseterrf(previous);
+      graphviz_messages = nullptr;
+    }
+  } restore{previous};
+  const std::string what = view.package.empty() ? std::string("the top") : view.package;
   std::unique_ptr<GVC_t, int (*)(GVC_t*)> context(gvContextPlugins(kPlugins, 0), gvFreeContext);
-  if (!context) throw std::runtime_error("Graphviz could not start");
+  if (!context) throw std::runtime_error(failure("start", messages));
   std::unique_ptr<Agraph_t, int (*)(Agraph_t*)> graph(agmemread(dot.c_str()), agclose);
-  if (!graph) throw std::runtime_error("Graphviz could not read the graph of " + (view.package.empty() ? std::string("the top") : view.package));
-  if (gvLayout(context.get(), graph.get(), "dot") != 0) throw std::runtime_error("Graphviz could not lay out " + view.package);
+  if (!graph) throw std::runtime_error(failure("read the graph of " + what, messages));
+  if (gvLayout(context.get(), graph.get(), "dot") != 0) throw std::runtime_error(failure("lay out " + what, messages));
   char* data = nullptr;
   unsigned int length = 0;
   const int status = gvRenderData(context.get(), graph.get(), "svg", &data, &length);
   std::string svg = status == 0 && data ? std::string(data, length) : std::string();
   if (data) gvFreeRenderData(data);
   gvFreeLayout(context.get(), graph.get());
-  if (status != 0) throw std::runtime_error("Graphviz could not draw " + view.package);
+  if (status != 0) throw std::runtime_error(failure("draw " + what, messages));
   return svg;
 }
 
