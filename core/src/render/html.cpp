@@ -212,6 +212,7 @@ function violationNode(t,v){
   d.appendChild(head);d.appendChild(el('div','message',v.message));
   if(v.hint)d.appendChild(el('div','hint','hint: '+v.hint));
   if(v.path)d.appendChild(el('div','path',v.path));
+  if(v.chain)d.appendChild(el('div','path','import chain: '+v.chain.join(' → ')));
   if(v.source||v.contract_excerpt){var ex=el('div','excerpts');
     if(v.source)ex.appendChild(excerpt((t.file||t.target)+':'+v.source.at,v.source));
     if(v.contract_excerpt)ex.appendChild(excerpt(t.contract+':'+v.contract_excerpt.at,v.contract_excerpt));

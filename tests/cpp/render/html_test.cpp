@@ -131,6 +131,18 @@ TEST(RenderHtml, escapes_every_text_from_modules_contracts_and_paths) {
   EXPECT_EQ(data["targets"][0]["violations"][0]["source"]["lines"][0], kHostile);
 }
 
+TEST(RenderHtml, gives_a_dependency_violation_its_import_chain) {
+  BatchResult batch;
+  Report bad;
+  Violation v{"dependency-violation", Category::invalid, Context::module, "requires", std::nullopt, std::nullopt, "b breaks its contract", "fix b", {1, 1}, 1};
+  v.chain = {"a", "b"};
+  bad.violations.push_back(v);
+  batch.results.push_back({"a.py", "a.py", "c.yml", bad, std::nullopt, false, {}});
+  const std::string page = render_html(batch, options());
+  EXPECT_EQ(data_of(page)["targets"][0]["violations"][0]["chain"], json::parse(R"(["a", "b"])"));
+  EXPECT_NE(page.find("'import chain: '+v.chain.join"), std::string::npos) << "the page shows it";
+}
+
 TEST(RenderHtml, replaces_bytes_that_are_not_utf8) {
   BatchResult batch;
   batch.results.push_back({"bad\xff.py", "bad\xff.py", "c.yml", Report{}, std::nullopt, false, {}});
