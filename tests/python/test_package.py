@@ -110,3 +110,13 @@ def test_importspy_core_the_readme_presents_comes_with_the_package():
                          capture_output=True, text=True, timeout=60)
     assert (good.returncode, bad.returncode) == (0, 1), good.stderr + bad.stderr
     assert (Path(importspy.__file__).parent / "bin" / "importspy-core").is_file()
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="reads /proc/self/maps (Linux)")
+def test_import_importspy_loads_no_graphviz():
+    """Graphviz comes with libimportspy-draw.so, loaded only when a picture of the graph is drawn."""
+    code = "import importspy, importspy._engine; print(open('/proc/self/maps').read())"
+    maps = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "_engine" in maps
+    assert "libgvc" not in maps and "libimportspy-draw" not in maps
+    assert (Path(importspy.__file__).parent / "libimportspy-draw.so").is_file()

@@ -19,7 +19,8 @@
 #include "extract/targets.hpp"
 #include "importspy/contract/loader.hpp"
 #include "importspy/facts/module_file.hpp"
-#include "importspy/draw/graph_page.hpp"
+#include "cli/draw_loader.hpp"
+#include "importspy/draw/graph_picture.hpp"
 #include "importspy/graph/dependency_check.hpp"
 #include "importspy/graph/import_graph.hpp"
 #include "importspy/render/html.hpp"
@@ -184,7 +185,7 @@ std::string dependency_lines(const ModuleDependency& dependency) {
 std::string render_graph(const Package& package, const ImportGraph& graph, const std::string& format, const std::string& target) {
   if (format == "svg" || format == "html") {
     const GraphPicture picture = picture_of(graph, package.files, "Import graph of " + target);
-    return format == "svg" ? render_graph_svg(picture) : render_graph_page(picture);
+    return cli::draw_graph(picture, format);
   }
   const auto cycles = import_cycles(graph);
   std::vector<std::vector<ModuleDependency>> dependencies;
