@@ -71,8 +71,9 @@ def test_the_engine_needs_no_library_from_outside_the_wheel_but_the_manylinux_sy
                     "the test command runs this against repaired wheels, where it applies")
     engine = next(package.glob("_engine*.so"))
     resolved = {}
-    # The extension, and the engine's own command line beside it (importspy/bin/importspy-core).
-    for binary in (engine, package / "bin" / "importspy-core"):
+    # The extension, the engine's own command line beside it (importspy/bin/importspy-core), and the module
+    # that draws the graph with Graphviz (importspy/libimportspy-draw.so).
+    for binary in (engine, package / "bin" / "importspy-core", package / "libimportspy-draw.so"):
         for line in subprocess.run(["ldd", str(binary)], capture_output=True, text=True, check=True).stdout.splitlines():
             name, _, where = line.strip().partition(" => ")
             resolved[name] = where.split(" (")[0]
