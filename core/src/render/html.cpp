@@ -1,16 +1,15 @@
 #include "importspy/render/html.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <iterator>
 #include <map>
-#include <sstream>
 #include <string_view>
 #include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
 #include "importspy/render/batch.hpp"
-#include "importspy/report/violation_codes.hpp"
 #include "importspy/util/html.hpp"
 
 namespace importspy {
