@@ -12,7 +12,9 @@ shift || true
 debian_packages=(g++ libyaml-cpp-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libsodium-dev libtomlplusplus-dev
                  zsh fish   # zsh and fish: the completion scripts' syntax checks (tests/python/test_completion.py)
                  locales      # localedef and its sources: the comma-decimal locale of the locale tests (literal_locale_test, test_locale_numbers.py)
-                 valgrind)  # callgrind: the instruction counts of the overhead guard (tests/python/test_instruction_guard.py)
+                 valgrind   # callgrind: the instruction counts of the overhead guard (tests/python/test_instruction_guard.py)
+                 libgraphviz-dev  # Graphviz's dot layout and SVG renderer: `importspy graph --format svg|html` (cmake/FindGraphviz.cmake)
+                 chromium)  # headless, for the browser tests of the HTML pages (tests/python/test_html_pages.py, bench/html_report.py)
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then

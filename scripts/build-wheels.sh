@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the sdist, then from it (so every run proves the sdist builds with only the documented
 # requirements) one self-contained wheel per CPython (3.10 to 3.13 by default), each repaired by auditwheel:
-# libyaml-cpp and libsodium are copied into the wheel (importspy.libs/), toml++ is header-only, and
+# libyaml-cpp, libsodium and Graphviz's libraries are copied into the wheel (importspy.libs/), toml++ is header-only, and
 # `auditwheel show` must then name no library outside the manylinux policy.
 # Usage: scripts/build-wheels.sh [VERSION...]   e.g. scripts/build-wheels.sh 3.12
 # Output: dist/importspy-<version>.tar.gz and dist/importspy-<version>-cp3XX-cp3XX-manylinux_*.whl; prints
@@ -28,7 +28,11 @@ export PATH="$tools/bin:$PATH"
 
 # The licences of the libraries auditwheel copies into the wheel travel with them (Debian's copyright files).
 notices=""
-for file in /usr/share/doc/libyaml-cpp0.7/copyright /usr/share/doc/libsodium23/copyright; do
+# Graphviz (libgvc and what it needs: libcgraph, libcdt, libpathplan, libltdl) draws the graph; its libexpat
+# and zlib are among the manylinux policy's system libraries, so not copied.
+for file in /usr/share/doc/libyaml-cpp0.7/copyright /usr/share/doc/libsodium23/copyright /usr/share/doc/libgvc6/copyright \
+            /usr/share/doc/libcgraph6/copyright /usr/share/doc/libcdt5/copyright /usr/share/doc/libpathplan4/copyright \
+            /usr/share/doc/libltdl7/copyright; do
   [[ -f "$file" ]] && notices+="${notices:+;}$file"
 done
 

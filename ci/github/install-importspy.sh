@@ -25,7 +25,7 @@ if [[ -z "$source_tree" || ! -f "$source_tree/pyproject.toml" ]]; then
 fi
 
 # What the engine links against (CMakeLists.txt): the -dev packages of Debian and Ubuntu.
-libraries=(libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libsodium-dev libtomlplusplus-dev)
+libraries=(libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libsodium-dev libtomlplusplus-dev libgraphviz-dev)
 if command -v dpkg-query >/dev/null 2>&1; then
   missing=()
   for library in "${libraries[@]}"; do
@@ -39,7 +39,7 @@ if command -v dpkg-query >/dev/null 2>&1; then
     DEBIAN_FRONTEND=noninteractive "${apt_get[@]}" install -y -qq "${missing[@]}"
   fi
 else
-  echo "install-importspy: not Debian or Ubuntu: the build needs yaml-cpp, libsodium, nlohmann-json, CLI11 and toml++ installed (pyproject.toml, [tool.cibuildwheel])" >&2
+  echo "install-importspy: not Debian or Ubuntu: the build needs yaml-cpp, libsodium, nlohmann-json, CLI11, toml++ and Graphviz installed (pyproject.toml, [tool.cibuildwheel])" >&2
 fi
 
 echo "install-importspy: building ImportSpy from the action's checkout ($source_tree)"

@@ -91,6 +91,17 @@ class TestRunScript:
         result = run_script(ci_project.root, IMPORTSPY_SARIF="blocked/importspy.sarif")
         assert result.returncode == 2
 
+    def test_the_html_report_is_written_and_the_job_summary_points_at_it(self, ci_project):
+        ci_project.write("plugins/old.py", "api_level = 1\n")
+        summary = ci_project.root / "step-summary.md"
+        result = run_script(ci_project.root, IMPORTSPY_FORMAT="github", IMPORTSPY_HTML="reports/importspy-report.html", GITHUB_STEP_SUMMARY=str(summary))
+        assert result.returncode == 1, result.stderr
+        page = (ci_project.root / "reports" / "importspy-report.html").read_text()
+        assert page.startswith("<!DOCTYPE html>") and "plugins/old.py" in page
+        text = summary.read_text()
+        assert "## ImportSpy: violations found" in text and "reports/importspy-report.html" in text
+        assert text.count("## ImportSpy") == 1, "the report files written after the check add no summary of their own"
+
     def test_the_script_ships_inside_the_installed_package(self):
         import importspy
 
@@ -129,6 +140,8 @@ class TestGitHubAction:
             "IMPORTSPY_FORMAT": "${{ inputs.format }}",
             "IMPORTSPY_ARGS": "${{ inputs.args }}",
             "IMPORTSPY_SARIF": "${{ inputs.sarif-file }}",
+            "IMPORTSPY_HTML": "${{ inputs.html-file }}",
+            "IMPORTSPY_REPORT_ARTIFACT": "importspy-report",
         }
         documented = (REPO / "docs" / "integrations.md").read_text()
         for name in action["inputs"]:
@@ -152,26 +165,29 @@ class TestGitHubAction:
     def test_check_step_on_a_compliant_project(self, ci_project):
         result, outputs = self.run_check_step(ci_project)
         assert result.returncode == 0, result.stderr
-        assert outputs == {"exit-code": "0", "sarif-file": "importspy.sarif"}
+        assert outputs == {"exit-code": "0", "sarif-file": "importspy.sarif", "html-file": "importspy-report.html"}
         assert_valid_sarif((ci_project.root / "importspy.sarif").read_text())
 
     def test_check_step_defers_the_failure_so_the_sarif_is_uploaded(self, ci_project):
         ci_project.write("plugins/old.py", "api_level = 1\n")
         result, outputs = self.run_check_step(ci_project, **{"sarif-file": "out/importspy.sarif"})
         assert result.returncode == 0  # the step itself succeeds; "Fail on violations" fails the job
-        assert outputs == {"exit-code": "1", "sarif-file": "out/importspy.sarif"}
+        assert outputs == {"exit-code": "1", "sarif-file": "out/importspy.sarif", "html-file": "importspy-report.html"}
         assert "::error file=plugins/old.py" in result.stdout
         assert_valid_sarif((ci_project.root / "out" / "importspy.sarif").read_text())
         steps = self.action()["runs"]["steps"]
         upload = next(step for step in steps if step.get("uses", "").startswith("github/codeql-action/upload-sarif"))
         assert upload["if"].startswith("always()")
+        artifact = next(step for step in steps if step.get("uses", "").startswith("actions/upload-artifact"))
+        assert artifact["if"] == "always() && inputs.upload-html == 'true' && steps.check.outputs.html-file != ''"
+        assert artifact["with"]["name"] == "importspy-report"
         fail = steps[-1]
         assert fail["if"] == "steps.check.outputs.exit-code != '0'" and 'exit "$IMPORTSPY_STATUS"' in fail["run"]
         failing = subprocess.run(["bash", "-c", fail["run"]], env=environment(IMPORTSPY_STATUS="1"), capture_output=True, text=True)
         assert failing.returncode == 1
 
     def test_check_step_without_sarif(self, ci_project):
-        result, outputs = self.run_check_step(ci_project, **{"sarif-file": "", "targets": "plugins/good.py", "contract": "contract.yml"})
+        result, outputs = self.run_check_step(ci_project, **{"sarif-file": "", "html-file": "", "targets": "plugins/good.py", "contract": "contract.yml"})
         assert result.returncode == 0, result.stderr
         assert outputs == {"exit-code": "0"}
         assert not (ci_project.root / "importspy.sarif").exists()
@@ -229,7 +245,8 @@ class TestGitHubActionInstall:
         assert result.returncode == 0, result.stderr
         apt = (tmp_path / "apt.log").read_text().splitlines()
         assert apt[0] == "update -qq"
-        assert apt[1].split() == ["install", "-y", "-qq", "libyaml-cpp-dev", "nlohmann-json3-dev", "libcli11-dev", "libsodium-dev", "libtomlplusplus-dev"]
+        assert apt[1].split() == ["install", "-y", "-qq", "libyaml-cpp-dev", "nlohmann-json3-dev", "libcli11-dev", "libsodium-dev", "libtomlplusplus-dev",
+                                  "libgraphviz-dev"]
         assert (tmp_path / "pip.log").read_text().splitlines()[-1] == str(REPO)
 
     def test_a_wheel_given_as_package_is_installed_as_is(self, ci_project, tmp_path):
@@ -247,7 +264,8 @@ class TestGitHubActionInstall:
         assert check.returncode == 0, check.stderr  # the failure is deferred until the SARIF is uploaded
         assert "::error file=plugins/old.py" in check.stdout
         outputs = dict(line.split("=", 1) for line in (ci_project.root / "github_output").read_text().splitlines())
-        assert outputs == {"exit-code": "1", "sarif-file": "importspy.sarif"}
+        assert outputs == {"exit-code": "1", "sarif-file": "importspy.sarif", "html-file": "importspy-report.html"}
+        assert "<!DOCTYPE html>" in (ci_project.root / "importspy-report.html").read_text()
         assert_valid_sarif((ci_project.root / "importspy.sarif").read_text())
         fail = next(step for step in self.action()["runs"]["steps"] if step.get("name") == "Fail on violations or errors")
         assert fail["if"] == "steps.check.outputs.exit-code != '0'"
@@ -267,6 +285,15 @@ class TestGitLabTemplate:
     def template(self):
         return yaml.safe_load(GITLAB.read_text())
 
+    def test_job_keeps_the_html_report_as_an_artifact(self, ci_project):
+        ci_project.write("plugins/old.py", "api_level = 1\n")
+        job = self.template()[".importspy"]
+        assert job["artifacts"]["expose_as"] == "ImportSpy report"
+        env = environment(**{name: str(value) for name, value in job["variables"].items()})
+        result = subprocess.run(["bash", "-c", job["script"][0]], cwd=ci_project.root, env=env, capture_output=True, text=True, timeout=120)
+        assert result.returncode == 1, result.stderr
+        assert "plugins/old.py" in (ci_project.root / job["variables"]["IMPORTSPY_HTML"]).read_text()
+
     def test_job_extends_the_hidden_template_and_reports_junit(self):
         template = self.template()
         assert template["importspy"]["extends"] == ".importspy"
@@ -274,7 +301,9 @@ class TestGitLabTemplate:
         assert job["artifacts"]["reports"]["junit"] == job["variables"]["IMPORTSPY_JUNIT"] == "importspy-junit.xml"
         assert job["artifacts"]["when"] == "always"
         assert ".importspy_cache/" in job["cache"]["paths"]
-        assert set(job["variables"]) == {"IMPORTSPY_PACKAGE", "IMPORTSPY_TARGETS", "IMPORTSPY_CONTRACT", "IMPORTSPY_FORMAT", "IMPORTSPY_ARGS", "IMPORTSPY_JUNIT"}
+        assert set(job["variables"]) == {"IMPORTSPY_PACKAGE", "IMPORTSPY_TARGETS", "IMPORTSPY_CONTRACT", "IMPORTSPY_FORMAT", "IMPORTSPY_ARGS", "IMPORTSPY_JUNIT",
+                                         "IMPORTSPY_HTML"}
+        assert job["variables"]["IMPORTSPY_HTML"] in job["artifacts"]["paths"]
 
     def test_script_runs_the_installed_run_script_and_writes_a_valid_junit_report(self, ci_project):
         ci_project.write("plugins/old.py", "api_level = 1\n")

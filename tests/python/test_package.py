@@ -71,12 +71,15 @@ def test_the_engine_needs_no_library_from_outside_the_wheel_but_the_manylinux_sy
                     "the test command runs this against repaired wheels, where it applies")
     engine = next(package.glob("_engine*.so"))
     resolved = {}
-    # The extension, and the engine's own command line beside it (importspy/bin/importspy-core).
-    for binary in (engine, package / "bin" / "importspy-core"):
+    # The extension, the engine's own command line beside it (importspy/bin/importspy-core), and the module
+    # that draws the graph with Graphviz (importspy/libimportspy-draw.so).
+    for binary in (engine, package / "bin" / "importspy-core", package / "libimportspy-draw.so"):
         for line in subprocess.run(["ldd", str(binary)], capture_output=True, text=True, check=True).stdout.splitlines():
             name, _, where = line.strip().partition(" => ")
             resolved[name] = where.split(" (")[0]
-    system = ("linux-vdso.so", "libc.so", "libm.so", "libstdc++.so", "libgcc_s.so", "libpthread.so", "libdl.so", "librt.so", "ld-linux")
+    # The manylinux policy's system libraries; libz and libexpat (Graphviz's) are among them.
+    system = ("linux-vdso.so", "libc.so", "libm.so", "libstdc++.so", "libgcc_s.so", "libpthread.so", "libdl.so", "librt.so", "ld-linux",
+              "libz.so.1", "libexpat.so.1")
     assert "not found" not in resolved.values(), resolved
     outside = {name: where for name, where in resolved.items()
                if not name.startswith(system) and not name.startswith("/") and not Path(where).resolve().is_relative_to(bundled.resolve())}
@@ -108,3 +111,13 @@ def test_importspy_core_the_readme_presents_comes_with_the_package():
                          capture_output=True, text=True, timeout=60)
     assert (good.returncode, bad.returncode) == (0, 1), good.stderr + bad.stderr
     assert (Path(importspy.__file__).parent / "bin" / "importspy-core").is_file()
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="reads /proc/self/maps (Linux)")
+def test_import_importspy_loads_no_graphviz():
+    """Graphviz comes with libimportspy-draw.so, loaded only when a picture of the graph is drawn."""
+    code = "import importspy, importspy._engine; print(open('/proc/self/maps').read())"
+    maps = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "_engine" in maps
+    assert "libgvc" not in maps and "libimportspy-draw" not in maps
+    assert (Path(importspy.__file__).parent / "libimportspy-draw.so").is_file()

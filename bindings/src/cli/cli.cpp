@@ -43,6 +43,7 @@
 #include "importspy/project/lock_file.hpp"
 #include "importspy/render/report.hpp"
 #include "importspy/render/batch.hpp"
+#include "importspy/render/html.hpp"
 #include "importspy/render/merge.hpp"
 #include "importspy/project/target_discovery.hpp"
 #include "importspy/util/ascii.hpp"
@@ -210,6 +211,7 @@ std::string render_report(const BatchResult& batch, const Options& options, bool
   if (options.format == "sarif") return render_sarif(batch, IMPORTSPY_VERSION) + "\n";
   if (options.format == "junit") return render_junit(batch);
   if (options.format == "github") return render_github(batch);
+  if (options.format == "html") return render_html(batch, {"ImportSpy report", IMPORTSPY_VERSION, {}});
   // Colour is for a terminal: a report written to a file (-o) has it only when asked for (--color always).
   const bool color = options.output_file.empty() ? use_color(options.color, "stdout") : options.color == "always";
   if (single && batch.results.size() == 1) return render_single(batch.results.front(), options, color);
@@ -217,6 +219,22 @@ std::string render_report(const BatchResult& batch, const Options& options, bool
 }
 
 bool write_file_atomically(const std::string& output, const std::string& text);
+
+// GitHub Actions: the run's Markdown summary appended to $GITHUB_STEP_SUMMARY when it is set, with where
+// the HTML report is ($IMPORTSPY_HTML_REPORT, set by the project's Action: the artifact of this run).
+void write_step_summary(const BatchResult& batch) {
+  const char* path = std::getenv("GITHUB_STEP_SUMMARY");
+  if (!path || !*path) return;
+  std::string link;
+  if (const char* report = std::getenv("IMPORTSPY_HTML_REPORT"); report && *report) {
+    link = std::string("the artifact `") + (std::getenv("IMPORTSPY_REPORT_ARTIFACT") ? std::getenv("IMPORTSPY_REPORT_ARTIFACT") : "importspy-report") + "` (" + report + ")";
+    const char *server = std::getenv("GITHUB_SERVER_URL"), *repository = std::getenv("GITHUB_REPOSITORY"), *run = std::getenv("GITHUB_RUN_ID");
+    if (server && repository && run) link += " of " + std::string(server) + "/" + repository + "/actions/runs/" + run;
+  }
+  std::ofstream out(path, std::ios::app | std::ios::binary);
+  out << render_github_summary(batch, link) << "\n";
+  if (!out) write("stderr", std::string("importspy: warning: the job summary cannot be written to ") + path + " (GITHUB_STEP_SUMMARY); the annotations are written as usual\n");
+}
 
 // Writes the report where it goes: the -o file (atomically: never half a report), else standard output.
 // kExitError when it cannot be written.
@@ -370,6 +388,7 @@ int run_check(const Options& options) {
 
   if (debug) log_outcomes(batch);
   if (deliver(options, render_report(batch, options, single_report_form(options, batch_options.targets))) != kExitCompliant) return kExitError;
+  if (options.format == "github") write_step_summary(batch);
   return options.dry_run ? kExitCompliant : batch.exit_status();
 }
 
@@ -382,9 +401,10 @@ void add_check_options(CLI::App& app, Options& options) {
   app.add_option("--mode", options.mode, "static: read the source, never execute it (default); runtime: import the module")
       ->check(CLI::IsMember({"static", "runtime"}));
   app.add_option("-f,--format", options.format,
-                 "Output: text, json, sarif (2.1.0), junit (XML) or github (workflow annotations); `-f` in any form, and `human`, "
+                 "Output: text, json, sarif (2.1.0), junit (XML), github (workflow annotations, and a job summary in $GITHUB_STEP_SUMMARY) "
+                 "or html (one self-contained page); `-f` in any form, and `human`, "
                  "are ImportSpy 0.5's: its admission check, report and exit status (docs/cli.md, \"ImportSpy 0.5 options\")")
-      ->check(CLI::IsMember({"text", "json", "sarif", "junit", "github", "human"}));
+      ->check(CLI::IsMember({"text", "json", "sarif", "junit", "github", "html", "human"}));
   app.add_option("-l,--log-level", options.log_level, "Log level: DEBUG (the engine's decisions, on standard error), INFO, WARNING or ERROR")
       ->check(CLI::IsMember({"DEBUG", "INFO", "WARNING", "ERROR"}, CLI::ignore_case));
   CLI::Option* quiet = app.add_flag("-q,--quiet", options.quiet, "Print problems only: no summary, no progress bar, nothing when compliant");
@@ -724,7 +744,8 @@ int run_cli(const std::vector<std::string>& arguments, bool program) {
   CLI::App* graph_command = app.add_subcommand("graph", "Print the static import graph of a package and its import cycles (never imports it)");
   std::string graph_target, graph_format = "text";
   graph_command->add_option("target", graph_target, "A package folder or a dotted package name")->required();
-  graph_command->add_option("--format", graph_format, "Output format")->check(CLI::IsMember({"text", "json", "dot"}));
+  graph_command->add_option("--format", graph_format, "Output format: text, json, dot, svg (drawn by Graphviz) or html (the graph to explore)")
+      ->check(CLI::IsMember({"text", "json", "dot", "svg", "html"}));
   std::string graph_for = "here", generate_for = "here";
   graph_command->add_option("--for", graph_for, kReadingForHelp);
 

@@ -20,8 +20,11 @@
 #include "importspy/architecture/architecture_check.hpp"
 #include "importspy/contract/loader.hpp"
 #include "importspy/facts/module_file.hpp"
+#include "cli/draw_loader.hpp"
+#include "importspy/draw/graph_picture.hpp"
 #include "importspy/graph/dependency_check.hpp"
 #include "importspy/graph/import_graph.hpp"
+#include "importspy/render/html.hpp"
 #include "importspy/project/result_cache.hpp"
 #include "importspy/project/target_discovery.hpp"
 #include "importspy/util/sha256.hpp"
@@ -181,7 +184,11 @@ std::string dependency_lines(const ModuleDependency& dependency) {
   return out;
 }
 
-std::string render_graph(const Package& package, const ImportGraph& graph, const std::string& format) {
+std::string render_graph(const Package& package, const ImportGraph& graph, const std::string& format, const std::string& target) {
+  if (format == "svg" || format == "html") {
+    const GraphPicture picture = picture_of(graph, package.files, "Import graph of " + target);
+    return cli::draw_graph(picture, format);
+  }
   const auto cycles = import_cycles(graph);
   std::vector<std::vector<ModuleDependency>> dependencies;
   dependencies.reserve(graph.modules.size());
@@ -274,7 +281,7 @@ CommandOutput run_graph_command(const std::string& target, const std::string& fo
     const Package package = read_package(target);
     const ImportGraph graph = build_import_graph(package.facts);
     // A module that cannot be read is named on standard error; the graph of the others is still shown.
-    CommandOutput output{0, render_graph(package, graph, format), {}};
+    CommandOutput output{0, render_graph(package, graph, format, target), {}};
     for (const auto& error : package.errors) {
       if (!error) continue;
       output.err += source_error_text(*error);
@@ -283,6 +290,8 @@ CommandOutput run_graph_command(const std::string& target, const std::string& fo
     return output;
   } catch (const PackageError& error) {
     return {2, {}, "importspy: error: " + error.message + "\n"};
+  } catch (const std::runtime_error& error) {  // Graphviz could not lay the picture out
+    return {2, {}, std::string("importspy: error: ") + error.what() + "; write the graph with --format dot or json instead\n"};
   }
 }
 
@@ -409,6 +418,7 @@ CommandOutput run_package_check(const std::string& target, const std::string& co
   else if (format == "sarif") out = render_sarif(batch, IMPORTSPY_VERSION) + "\n";
   else if (format == "junit") out = render_junit(batch);
   else if (format == "github") out = render_github(batch);
+  else if (format == "html") out = render_html(batch, {"ImportSpy report: " + target, IMPORTSPY_VERSION, {}});
   else out = render_batch_text(batch, {color, true});
   return {batch.exit_status(), out, {}};
 }

@@ -10,6 +10,8 @@
 #   IMPORTSPY_FORMAT    what the job log shows: text (default), github, json, junit or sarif
 #   IMPORTSPY_SARIF     also write SARIF 2.1.0 to this file (for code scanning)
 #   IMPORTSPY_JUNIT     also write JUnit XML to this file (for test reports)
+#   IMPORTSPY_HTML      also write the HTML report to this file (one self-contained page, for an artifact);
+#                       with IMPORTSPY_FORMAT=github the job summary ($GITHUB_STEP_SUMMARY) points at it
 #   IMPORTSPY_ARGS      more arguments for `importspy check`, split on spaces (e.g. `--mode runtime -j 2`)
 #   IMPORTSPY_COMMAND   the command to run (default: importspy)
 # Exit status: that of `importspy check` (0 compliant, 1 violations, 2 a target could not be checked or
@@ -38,7 +40,7 @@ read -r -a extra <<<"${IMPORTSPY_ARGS:-}" || true
 arguments+=("${extra[@]}")
 
 echo "run-importspy: $command_name ${arguments[*]} --format $format" >&2
-"$command_name" "${arguments[@]}" --format "$format"
+IMPORTSPY_HTML_REPORT="${IMPORTSPY_HTML:-}" "$command_name" "${arguments[@]}" --format "$format"
 status=$?
 
 # The report files come from the same run's cache, so writing them costs little; a file that cannot be
@@ -57,4 +59,5 @@ write_report() {  # FORMAT FILE
 }
 if [[ -n "${IMPORTSPY_SARIF:-}" ]]; then write_report sarif "$IMPORTSPY_SARIF" || status=2; fi
 if [[ -n "${IMPORTSPY_JUNIT:-}" ]]; then write_report junit "$IMPORTSPY_JUNIT" || status=2; fi
+if [[ -n "${IMPORTSPY_HTML:-}" ]]; then write_report html "$IMPORTSPY_HTML" || status=2; fi
 exit "$status"
