@@ -1,0 +1,30 @@
+#include <gtest/gtest.h>
+
+#include "importspy/util/text_position.hpp"
+
+using namespace importspy;
+
+TEST(TextPosition, byte_columns_become_utf16_characters) {
+  const std::string text = "a: b\nnäme: 𝔘x\n";  // ä is 2 bytes and 1 unit; 𝔘 is 4 bytes and 2 units
+  const LineIndex lines(text);
+  EXPECT_EQ(lines.line_count(), 3u);
+  EXPECT_EQ(lines.line(1), "näme: 𝔘x");
+  const TextPosition colon = lines.position({2, 6});  // the byte after `näme` (5 bytes) is column 6
+  EXPECT_EQ(colon.line, 1);
+  EXPECT_EQ(colon.character, 4);
+  const TextPosition x = lines.position({2, 12});  // after `näme: 𝔘` (11 bytes)
+  EXPECT_EQ(x.character, 8);
+  EXPECT_EQ(lines.offset({1, 8}), 5u + 11u);
+  EXPECT_EQ(lines.position_of_offset(5u + 11u).character, 8);
+}
+
+TEST(TextPosition, every_line_break_counts_and_unknown_marks_are_the_start) {
+  const LineIndex lines("a\r\nb\rc\nd");
+  EXPECT_EQ(lines.line_count(), 4u);
+  EXPECT_EQ(lines.line(0), "a");
+  EXPECT_EQ(lines.line(1), "b");
+  EXPECT_EQ(lines.line(3), "d");
+  EXPECT_EQ(lines.line(9), "");
+  EXPECT_EQ(lines.position({0, 0}).line, 0);
+  EXPECT_EQ(lines.offset({2, 99}), 6u);  // clamped to the line's end
+}
