@@ -763,6 +763,12 @@ int run_cli(const std::vector<std::string>& arguments, bool program) {
   migrate_command->add_option("contract", migrate_input, "The 0.x contract (YAML)")->required();
   migrate_command->add_option("-o,--output,--output-file", migrate_output, "Write here (may be the input itself) instead of standard output");
 
+  // The language server speaks the Language Server Protocol over standard input and output; the protocol
+  // is pygls's (python/importspy/_lsp.py), every answer the engine's (cli/editor.hpp).
+  CLI::App* lsp_command = app.add_subcommand("lsp", "Run the language server for contracts and the modules they govern (LSP over stdio; needs importspy[lsp])");
+  bool lsp_stdio = false;
+  lsp_command->add_flag("--stdio", lsp_stdio, "Speak over standard input and output (the default and only transport)");
+
   std::string completion_shell;
   CLI::App* completion_command = add_completion_command(app, completion_shell);
 
@@ -817,6 +823,7 @@ int run_cli(const std::vector<std::string>& arguments, bool program) {
     return kExitCompliant;
   }
   if (app.got_subcommand(merge_command)) return run_merge(merge_inputs, merge_output);
+  if (app.got_subcommand(lsp_command)) return nb::cast<int>(nb::module_::import_("importspy._lsp").attr("main")());
   if (app.got_subcommand(completion_command)) return emit("", completion_script(describe_for_completion(app), completion_shell));
   if (app.got_subcommand(schema_command)) {
     write("stdout", contract_json_schema());
