@@ -157,6 +157,21 @@ async def test_completion_offers_the_keys_of_the_mapping_and_enum_values(client:
     assert {"x86_64", "aarch64", "arm", "i386"} <= {item.label for item in values.items}
 
 
+async def test_completion_in_a_policy_offers_its_own_keys_and_the_contract_language_under_its_04_keys(client: LanguageClient, tmp_path: Path):
+    text = "schema_version: 1\nruntime:\n  \nfunctions:\n  - name: register\n    \n"
+    uri = open_file(client, write(tmp_path / "policy.yml", text), text)  # the buffer keeps its blank lines' indentation
+    await diagnostics_of(client, uri)
+
+    async def labels(line: int, character: int) -> set[str]:
+        found = await client.text_document_completion_async(
+            t.CompletionParams(text_document=t.TextDocumentIdentifier(uri=uri), position=t.Position(line=line, character=character))
+        )
+        return {item.label for item in found.items}
+
+    assert {"python", "os", "architecture", "implementation", "environment"} == await labels(2, 2)
+    assert {"arguments", "return_annotation", "hash"} <= await labels(5, 4)
+
+
 async def test_hover_shows_the_keys_documentation_and_the_schema_version(client: LanguageClient, tmp_path: Path):
     uri = open_file(client, write(tmp_path / "spymodel.yml", CONTRACT))
     await diagnostics_of(client, uri)

@@ -17,9 +17,11 @@
 #include "importspy/contract/lint.hpp"
 #include "importspy/contract/loader.hpp"
 #include "importspy/generate/contract_writer.hpp"
+#include "importspy/policy/editing.hpp"
 #include "importspy/policy/loader.hpp"
 #include "importspy/project/config.hpp"
 #include "importspy/util/suggest.hpp"
+#include "importspy/util/yaml_place.hpp"
 
 namespace importspy::bindings {
 namespace {
@@ -384,6 +386,14 @@ bool editor_is_contract(const std::string& path, const std::string& text) {
 
 std::string editor_complete(const std::string& text, int line, int character) {
   json items = json::array();
+  if (schema_description(text).starts_with("ImportSpy 0.5 policy")) {  // its own keys, the contract language's under its 0.4 keys
+    if (const auto place = yaml_place(text, {line, character})) {
+      if (const auto offered = policy::complete_policy(*place)) {
+        for (const auto& c : *offered) items.push_back({{"label", c.label}, {"detail", c.detail}, {"documentation", ""}, {"kind", c.is_key ? "key" : "value"}});
+        return dump(items);
+      }
+    }
+  }
   for (const auto& c : complete_contract(text, {line, character})) {
     items.push_back({{"label", c.label}, {"detail", c.detail}, {"documentation", c.documentation}, {"kind", c.is_key ? "key" : "value"}});
   }
@@ -395,7 +405,9 @@ std::string editor_hover(const std::string& text, const std::string& path, int l
   for (const auto& key : contract_outline(text)) {
     if (!contains(key.key_range, {line, character})) continue;
     std::string markdown = "**`" + key.keys.back() + "`** · `" + key.path + "`\n\n";
-    if (const auto docs = key_documentation(key.keys)) {
+    if (schema_description(text).starts_with("ImportSpy 0.5 policy") && !policy::is_structural_key(key.keys.front())) {
+      markdown += "A key of ImportSpy 0.5 policies.\n\nDocumentation: *ImportSpy 0.5 policies*, `docs/policies-0.5.md#keys`\n\n";
+    } else if (const auto docs = key_documentation(key.keys)) {
       markdown += docs->summary + "\n\nDocumentation: *The contract language*, `docs/contract-language.md" + docs->anchor + "`\n\n";
     }
     markdown += "Schema: " + schema_description(text);

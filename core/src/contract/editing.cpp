@@ -10,6 +10,7 @@
 
 #include "importspy/contract/schema.hpp"
 #include "importspy/lang/platform.hpp"
+#include "importspy/util/yaml_place.hpp"
 
 namespace importspy {
 namespace {
@@ -19,39 +20,6 @@ using json = nlohmann::json;
 // Bounds as the loader's (ContractLimits): an editor must not hang on a hostile buffer.
 constexpr int kMaxDepth = 64;
 constexpr std::size_t kMaxKeys = 200'000;
-
-// The end (byte offset in `line`) of the YAML token that starts at byte `start`: a quoted scalar to its
-// closing quote, a key to its `:`, a plain value to the end of the line less a comment.
-std::size_t token_end(std::string_view line, std::size_t start, bool key) {
-  if (start >= line.size()) return line.size();
-  const char quote = line[start];
-  if (quote == '"' || quote == '\'') {
-    for (std::size_t i = start + 1; i < line.size(); ++i) {
-      if (quote == '"' && line[i] == '\\') {
-        ++i;
-        continue;
-      }
-      if (line[i] == quote) {
-        if (quote == '\'' && i + 1 < line.size() && line[i + 1] == '\'') {
-          ++i;
-          continue;
-        }
-        return i + 1;
-      }
-    }
-    return line.size();
-  }
-  std::size_t end = start;
-  while (end < line.size()) {
-    const char c = line[end];
-    if (c == ':' && (end + 1 == line.size() || line[end + 1] == ' ' || line[end + 1] == '\t')) break;
-    if ((c == ',' || c == ']' || c == '}') && !key) break;
-    if (c == '#' && end > start && (line[end - 1] == ' ' || line[end - 1] == '\t')) break;
-    ++end;
-  }
-  while (end > start && (line[end - 1] == ' ' || line[end - 1] == '\t')) --end;
-  return end;
-}
 
 class Outliner {
 public:
@@ -75,7 +43,7 @@ private:
     if (mark.is_null()) return {};
     const std::string_view line = lines_.line(mark.line);
     const std::size_t start = std::min<std::size_t>(static_cast<std::size_t>(mark.column), line.size());
-    const std::size_t end = token_end(line, start, key);
+    const std::size_t end = yaml_token_end(line, start, key);
     return {{mark.line, utf16_length(line.substr(0, start))}, {mark.line, utf16_length(line.substr(0, end))}};
   }
 
@@ -198,86 +166,6 @@ std::string type_word(const json& property) {
   return "text";
 }
 
-struct LineShape {
-  int indent = 0;
-  int dash = -1;     // column of a `- ` list marker, or -1
-  int key_col = -1;  // column of the key, or -1 when the line has no `key:`
-  std::string key;
-  bool has_colon = false;
-  bool value_after = false;  // text after the colon
-  bool content = false;      // anything but blanks and a comment
-};
-
-LineShape shape_of(std::string_view line) {
-  LineShape s;
-  std::size_t i = 0;
-  while (i < line.size() && line[i] == ' ') ++i;
-  s.indent = static_cast<int>(i);
-  if (i >= line.size() || line[i] == '#') return s;
-  s.content = true;
-  while (i < line.size() && line[i] == '-' && (i + 1 == line.size() || line[i + 1] == ' ')) {
-    s.dash = static_cast<int>(i);
-    ++i;
-    while (i < line.size() && line[i] == ' ') ++i;
-  }
-  const std::size_t key_start = i;
-  std::size_t end = key_start;
-  if (end < line.size() && (line[end] == '"' || line[end] == '\'')) {
-    end = token_end(line, end, true);
-  } else {
-    while (end < line.size() && line[end] != ':' && line[end] != ' ' && line[end] != '#') ++end;
-  }
-  if (end < line.size() && line[end] == ':' && (end + 1 == line.size() || line[end + 1] == ' ')) {
-    s.key_col = static_cast<int>(key_start);
-    s.key = std::string(line.substr(key_start, end - key_start));
-    if (s.key.size() >= 2 && (s.key.front() == '"' || s.key.front() == '\'')) s.key = s.key.substr(1, s.key.size() - 2);
-    s.has_colon = true;
-    std::size_t after = end + 1;
-    while (after < line.size() && line[after] == ' ') ++after;
-    s.value_after = after < line.size() && line[after] != '#';
-  } else if (key_start < line.size()) {
-    s.key_col = -1;
-  }
-  return s;
-}
-
-// The keys of the mappings that enclose a line whose entry starts at column `level`, outermost first, and
-// the keys already written in that same mapping.
-struct Enclosing {
-  std::vector<std::string> parents;
-  std::vector<std::string> siblings;
-};
-
-Enclosing enclosing(const LineIndex& lines, int line, int level, int key_col) {
-  Enclosing out;
-  bool collecting = level == key_col;  // siblings above until the entry's start (a `- ` line starts it here)
-  for (int l = line - 1; l >= 0 && level > 0; --l) {
-    const LineShape s = shape_of(lines.line(l));
-    if (!s.content) continue;
-    if (collecting && s.key_col == key_col) {
-      out.siblings.push_back(s.key);
-      if (s.dash >= 0) collecting = false;  // the first key of this list entry
-      continue;
-    }
-    const int start = s.dash >= 0 ? s.dash : s.key_col >= 0 ? s.key_col : s.indent;
-    if (s.key_col >= 0 && s.key_col < level && !s.value_after) {
-      out.parents.insert(out.parents.begin(), s.key);
-      level = start;
-      collecting = false;
-    } else if (start < level) {
-      level = start;
-      collecting = false;
-    }
-  }
-  for (int l = line + 1; l < static_cast<int>(lines.line_count()); ++l) {
-    const LineShape s = shape_of(lines.line(l));
-    if (!s.content) continue;
-    if ((s.dash >= 0 && s.dash < key_col) || (s.dash < 0 && s.indent < key_col)) break;
-    if (s.key_col == key_col && s.dash < 0) out.siblings.push_back(s.key);
-  }
-  return out;
-}
-
 std::vector<std::string_view> canonical_names(std::span<const std::string_view> spellings, std::optional<std::string_view> (*canonical)(std::string_view)) {
   std::vector<std::string_view> names;
   for (const auto spelling : spellings) {
@@ -331,7 +219,7 @@ TextRange token_range(std::string_view text, SourceMark mark) {
   const int line = std::min(mark.line - 1, static_cast<int>(lines.line_count()) - 1);
   const std::string_view content = lines.line(line);
   std::size_t start = std::min<std::size_t>(mark.column > 0 ? static_cast<std::size_t>(mark.column - 1) : 0, content.size());
-  std::size_t end = token_end(content, start, true);
+  std::size_t end = yaml_token_end(content, start, true);
   if (end <= start) {  // nothing to underline there (an empty value, the end of a line): the line's content
     start = content.find_first_not_of(' ');
     if (start == std::string_view::npos) start = 0;
@@ -352,36 +240,18 @@ std::vector<ContractKey> contract_outline(std::string_view text) {
 }
 
 std::vector<CompletionCandidate> complete_contract(std::string_view text, TextPosition at) {
-  const LineIndex lines(text);
-  const std::string_view line = lines.line(at.line);
-  const std::size_t cursor = std::min(lines.offset(at) - lines.offset({at.line, 0}), line.size());
-  const std::string_view before = line.substr(0, cursor);
-  const LineShape shape = shape_of(before);
   std::vector<CompletionCandidate> out;
-  if (shape.has_colon) {  // `key: |`: the values of that key
-    const int level = shape.dash >= 0 ? shape.dash : shape.key_col;
-    add_values(out, enclosing(lines, at.line, level, shape.key_col).parents, shape.key);
+  const auto place = yaml_place(text, at);
+  if (!place) return out;
+  if (place->value) {
+    add_values(out, place->parents, place->key);
     return out;
   }
-  // `  ke|` or `  - ke|`: a key of the mapping the line is in.
-  std::size_t i = 0;
-  while (i < before.size() && before[i] == ' ') ++i;
-  int dash = -1;
-  while (i < before.size() && before[i] == '-' && i + 1 < before.size() && before[i + 1] == ' ') {
-    dash = static_cast<int>(i);
-    i += 2;
-    while (i < before.size() && before[i] == ' ') ++i;
-  }
-  for (std::size_t j = i; j < before.size(); ++j) {
-    if (!(std::isalnum(static_cast<unsigned char>(before[j])) || before[j] == '_')) return out;  // not a key being typed
-  }
-  const int key_col = static_cast<int>(i);
-  const Enclosing place = enclosing(lines, at.line, dash >= 0 ? dash : key_col, key_col);
-  const json* mapping = mapping_at(place.parents);
+  const json* mapping = mapping_at(place->parents);
   if (!mapping) return out;
   for (const auto& [name, property] : (*mapping)["properties"].items()) {
-    if (std::find(place.siblings.begin(), place.siblings.end(), name) != place.siblings.end()) continue;
-    std::vector<std::string> keys = place.parents;
+    if (std::find(place->siblings.begin(), place->siblings.end(), name) != place->siblings.end()) continue;
+    std::vector<std::string> keys = place->parents;
     keys.push_back(name);
     const auto docs = key_documentation(keys);
     out.push_back({name, name + ": " + type_word(property), docs ? docs->summary : "", true});

@@ -28,3 +28,29 @@ TEST(TextPosition, every_line_break_counts_and_unknown_marks_are_the_start) {
   EXPECT_EQ(lines.position({0, 0}).line, 0);
   EXPECT_EQ(lines.offset({2, 99}), 6u);  // clamped to the line's end
 }
+
+#include "importspy/util/yaml_place.hpp"
+
+TEST(YamlPlace, reads_the_enclosing_keys_from_indentation_even_when_the_text_does_not_parse) {
+  const std::string text = "runtime:\n  os: [linux]\n  pyt\nclasses: [\n";
+  const auto place = yaml_place(text, {2, 5});
+  ASSERT_TRUE(place.has_value());
+  EXPECT_FALSE(place->value);
+  EXPECT_EQ(place->parents, (std::vector<std::string>{"runtime"}));
+  EXPECT_EQ(place->siblings, (std::vector<std::string>{"os"}));
+  const auto top = yaml_place("schema_version: 1\npol\n", {1, 3});
+  ASSERT_TRUE(top.has_value());
+  EXPECT_TRUE(top->parents.empty());
+  EXPECT_EQ(top->siblings, (std::vector<std::string>{"schema_version"}));
+}
+
+TEST(YamlPlace, a_value_after_its_key_and_nothing_inside_other_words) {
+  const auto value = yaml_place("dependency_options:\n  unresolved: al\n", {1, 16});
+  ASSERT_TRUE(value.has_value());
+  EXPECT_TRUE(value->value);
+  EXPECT_EQ(value->key, "unresolved");
+  EXPECT_EQ(value->parents, (std::vector<std::string>{"dependency_options"}));
+  EXPECT_FALSE(yaml_place("policy_id: a b\n", {0, 14}).has_value());  // past the value's first word
+  EXPECT_FALSE(yaml_place("# a comm\n", {0, 8}).has_value());
+  EXPECT_EQ(yaml_token_end("key: 'a ''b'' c' # x", 5, false), 16u);
+}
