@@ -90,6 +90,7 @@ async def bench(lines: int, edits: int) -> None:
         found = await diagnostics()
         times: list[float] = []
         rss_early = 0.0
+        series: list[str] = []
         for edit in range(1, edits + 1):
             text = module_text(lines, edit)
             start = time.perf_counter()
@@ -103,6 +104,8 @@ async def bench(lines: int, edits: int) -> None:
             times.append((time.perf_counter() - start) * 1000)
             if edit == min(100, edits):
                 rss_early = rss_mib(pid)
+            if edit % 1000 == 0:
+                series.append(f"{edit}: {rss_mib(pid):.1f}")
         rss_late = rss_mib(pid)
         await client.shutdown_session()
         await client.stop()
@@ -112,6 +115,7 @@ async def bench(lines: int, edits: int) -> None:
         f"edit -> diagnostics: median {statistics.median(times):.1f} ms, p95 {times[int(len(times) * 0.95) - 1]:.1f} ms, max {times[-1]:.1f} ms"
     )
     print(f"server memory (VmRSS): {rss_early:.1f} MiB after {min(100, edits)} edits, {rss_late:.1f} MiB after {edits} (+{rss_late - rss_early:.1f} MiB)")
+    print("VmRSS (MiB) every 1,000 edits: " + ", ".join(series))
 
 
 def main() -> None:

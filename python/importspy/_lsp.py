@@ -16,7 +16,7 @@ from . import _engine
 
 _MISSING = (
     "importspy: error: `importspy lsp` needs the language server protocol library pygls;"
-    " install the extra: pip install 'importspy[lsp]'\n"
+    " install its `lsp` extra: pip install 'importspy[lsp]' (in a checkout: pip install '.[lsp]')\n"
 )
 
 

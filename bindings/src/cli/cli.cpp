@@ -680,7 +680,8 @@ static void tune_allocator_for_batches() {
 }
 
 int run_cli(const std::vector<std::string>& arguments, bool program) {
-  if (program) tune_allocator_for_batches();
+  // Not for the language server: a process that lives as long as the editor gives back what it freed.
+  if (program && (arguments.empty() || arguments.front() != "lsp")) tune_allocator_for_batches();
   const CommandLineSearch search(program);  // one sys.path rule for both entry points (docs/cli.md)
   // ImportSpy 0.5 admission policies keep 0.5.0's command line, outputs and exit codes (docs/policies-0.5.md).
   if (auto status = run_policy05_check(arguments)) return *status;
