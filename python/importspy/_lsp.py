@@ -113,7 +113,17 @@ def _make_server() -> Any:  # noqa: C901 - one closure per LSP feature
             if is_python(other):
                 check_module(other)
 
+    def forget_finished_notifications() -> None:
+        # pygls 2.1 files the future of every notification that its own generator handlers take
+        # (didOpen, didChange, didSave, didClose) under a fresh id in `_request_futures`, and only a
+        # response takes one out: a notification has none, so each edit would stay (about 2 KiB).
+        futures = getattr(server.protocol, "_request_futures", None)
+        if isinstance(futures, dict):
+            for key in [key for key, future in futures.items() if future.done()]:
+                del futures[key]
+
     def refresh(uri: str) -> None:
+        forget_finished_notifications()
         if is_python(uri):
             check_module(uri)
         elif uri in contracts or _engine._editor_is_contract(path_of(uri), text_of(uri)):
