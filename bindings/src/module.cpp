@@ -8,6 +8,7 @@
 #include <nanobind/stl/vector.h>
 
 #include "cli/cli.hpp"
+#include "cli/editor.hpp"
 #include "cli/policy05.hpp"
 #include "cli/project_check.hpp"
 #include "importing/embedded.hpp"
@@ -271,6 +272,18 @@ NB_MODULE(_engine, m) {
       nb::arg("mode") = nb::none(), nb::arg("use_cache") = true, nb::arg("jobs") = 1,
       "Check the project's targets against their contracts as `importspy check` does; returns one TargetResult per target. "
       "Raises ValueError for unusable settings, no target or no contract.");
+  // `importspy lsp` (python/importspy/_lsp.py): every answer of the server, as JSON text (cli/editor.hpp).
+  m.def("_editor_contract_diagnostics", &editor_contract_diagnostics, nb::arg("text"), nb::arg("path"));
+  m.def("_editor_is_contract", &editor_is_contract, nb::arg("path"), nb::arg("text"));
+  m.def("_editor_complete", &editor_complete, nb::arg("text"), nb::arg("line"), nb::arg("character"));
+  m.def("_editor_hover", &editor_hover, nb::arg("text"), nb::arg("path"), nb::arg("line"), nb::arg("character"));
+  m.def("_editor_governing_contract", &editor_governing_contract, nb::arg("path"));
+  m.def("_editor_check_module", &editor_check_module, nb::arg("module_text"), nb::arg("module_path"), nb::arg("contract_path"),
+        nb::arg("contract_text") = nb::none());
+  m.def("_editor_links", &editor_links, nb::arg("contract_text"), nb::arg("module_text"), nb::arg("module_path"));
+  m.def("_editor_generate", &editor_generate, nb::arg("module_text"), nb::arg("module_path"));
+  m.def("_editor_refresh_pins", &editor_refresh_pins, nb::arg("contract_text"), nb::arg("module_text"), nb::arg("module_path"));
+
   m.def(
       "violation_codes",
       [] {

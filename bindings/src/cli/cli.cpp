@@ -707,7 +707,8 @@ static void tune_allocator_for_batches() {
 }
 
 int run_cli(const std::vector<std::string>& arguments, bool program) {
-  if (program) tune_allocator_for_batches();
+  // Not for the language server: a process that lives as long as the editor gives back what it freed.
+  if (program && (arguments.empty() || arguments.front() != "lsp")) tune_allocator_for_batches();
   const CommandLineSearch search(program);  // one sys.path rule for both entry points (docs/cli.md)
   // ImportSpy 0.5 admission policies keep 0.5.0's command line, outputs and exit codes (docs/policies-0.5.md).
   if (auto status = run_policy05_check(arguments)) return *status;
@@ -794,6 +795,12 @@ int run_cli(const std::vector<std::string>& arguments, bool program) {
   migrate_command->add_option("contract", migrate_input, "The 0.x contract (YAML)")->required();
   migrate_command->add_option("-o,--output,--output-file", migrate_output, "Write here (may be the input itself) instead of standard output");
 
+  // The language server speaks the Language Server Protocol over standard input and output; the protocol
+  // is pygls's (python/importspy/_lsp.py), every answer the engine's (cli/editor.hpp).
+  CLI::App* lsp_command = app.add_subcommand("lsp", "Run the language server for contracts and the modules they govern (LSP over stdio; needs importspy[lsp])");
+  bool lsp_stdio = false;
+  lsp_command->add_flag("--stdio", lsp_stdio, "Speak over standard input and output (the default and only transport)");
+
   std::string completion_shell;
   CLI::App* completion_command = add_completion_command(app, completion_shell);
 
@@ -860,6 +867,7 @@ int run_cli(const std::vector<std::string>& arguments, bool program) {
     return kExitError;
   }
   if (app.got_subcommand(merge_command)) return run_merge(merge_inputs, merge_output);
+  if (app.got_subcommand(lsp_command)) return nb::cast<int>(nb::module_::import_("importspy._lsp").attr("main")());
   if (app.got_subcommand(completion_command)) return emit("", completion_script(describe_for_completion(app), completion_shell));
   if (app.got_subcommand(schema_command)) {
     write("stdout", contract_json_schema());

@@ -1,4 +1,5 @@
 #include "importspy/policy/loader.hpp"
+#include "importspy/policy/editing.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -478,6 +479,51 @@ Policy load_policy_file(const std::filesystem::path& path, std::string source, S
   const std::string text = bytes.str();
   if (text.size() > (4u << 20)) throw PolicyError(source, 0, 0, "the policy is larger than 4 MiB", "policies are small; is this the right file?");
   return parse_policy(text, std::move(source), schema_version);
+}
+
+// ---- editing (policy/editing.hpp): the same tables the loader enforces -------------------------------
+
+bool is_structural_key(std::string_view key) { return std::find(kStructuralKeys.begin(), kStructuralKeys.end(), key) != kStructuralKeys.end(); }
+
+std::optional<std::vector<PolicyCompletion>> complete_policy(const YamlPlace& place) {
+  const auto& parents = place.parents;
+  if (!parents.empty() && is_structural_key(parents.front())) return std::nullopt;
+  std::vector<PolicyCompletion> out;
+  const auto keys = [&](Keys names, const std::string& where) {
+    for (const auto name : names) {
+      if (std::find(place.siblings.begin(), place.siblings.end(), name) == place.siblings.end()) out.push_back({std::string(name), where, true});
+    }
+  };
+  const auto values = [&](Keys names, const std::string& what) {
+    for (const auto name : names) out.push_back({std::string(name), what, false});
+  };
+  constexpr std::array<std::string_view, 2> kBooleans = {"true", "false"};
+  if (place.value) {
+    const std::string& key = place.key;
+    if (parents.empty() && key == "schema_version") values(std::array<std::string_view, 1>{"1"}, "schema_version");
+    if (parents.size() == 1 && parents[0] == "dependency_options") values(kOptionValues, key);
+    if (parents.size() == 1 && parents[0] == "evidence_requirements" && key == "status") values(kStatuses, "status");
+    if (parents.size() == 3 && parents[0] == "dependencies" && parents[2] == "origin" && key == "type") values(kOriginTypes, "origin type");
+    if (parents.size() == 2 && parents[0] == "dependencies" && key != "version" && key != "origin") values(kBooleans, key);
+    if (parents.size() == 3 && parents[0] == "dependencies" && parents[2] == "provenance") values(kBooleans, key);
+    return out;
+  }
+  if (parents.empty()) {
+    keys(kPolicyKeys, "policy key");
+  } else if (parents.size() == 1 && parents[0] == "runtime") {
+    keys(kRuntimeKeys, "runtime");
+  } else if (parents.size() == 1 && parents[0] == "dependency_options") {
+    keys(kOptionKeys, "dependency option");
+  } else if (parents.size() == 1 && parents[0] == "evidence_requirements") {
+    keys(kEvidenceKeys, "evidence requirement");
+  } else if (parents.size() == 2 && parents[0] == "dependencies") {
+    keys(kRuleKeys, "dependency rule");
+  } else if (parents.size() == 3 && parents[0] == "dependencies" && parents[2] == "origin") {
+    keys(kOriginKeys, "origin");
+  } else if (parents.size() == 3 && parents[0] == "dependencies" && parents[2] == "provenance") {
+    keys(kProvenanceKeys, "provenance");
+  }
+  return out;
 }
 
 }  // namespace importspy::policy
