@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <iterator>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -365,6 +366,24 @@ std::variant<BatchResult, std::string> check_package(const std::string& target, 
     batch.results.push_back(std::move(result));
   }
   return batch;
+}
+
+std::variant<PackagesRead, std::string> read_packages(const std::vector<std::string>& packages) {
+  PackagesRead read;
+  std::set<std::string> seen;
+  try {
+    for (const std::string& target : packages) {
+      if (!seen.insert(target).second) continue;
+      Package package = read_package(target);
+      std::move(package.facts.begin(), package.facts.end(), std::back_inserter(read.facts));
+      std::move(package.files.begin(), package.files.end(), std::back_inserter(read.files));
+      std::move(package.errors.begin(), package.errors.end(), std::back_inserter(read.errors));
+    }
+  } catch (const PackageError& error) {
+    return "importspy: error: " + error.message + "\n";
+  }
+  read.graph = build_import_graph(read.facts);
+  return read;
 }
 
 CommandOutput run_package_check(const std::string& target, const std::string& contract_path, const std::string& format, bool color,
