@@ -5,7 +5,6 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <iterator>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -371,13 +370,31 @@ std::variant<BatchResult, std::string> check_package(const std::string& target, 
 std::variant<PackagesRead, std::string> read_packages(const std::vector<std::string>& packages) {
   PackagesRead read;
   std::set<std::string> seen;
+  ReadOptions options;
+  options.file_sha256 = false;
   try {
     for (const std::string& target : packages) {
       if (!seen.insert(target).second) continue;
-      Package package = read_package(target);
-      std::move(package.facts.begin(), package.facts.end(), std::back_inserter(read.facts));
-      std::move(package.files.begin(), package.files.end(), std::back_inserter(read.files));
-      std::move(package.errors.begin(), package.errors.end(), std::back_inserter(read.errors));
+      // One module at a time, keeping only what the graph and its rules need (name, file, imports): the
+      // sources and the rest of the facts are dropped as soon as each module is read, so memory holds the
+      // graph, not the package's text (26 MB for sympy).
+      for (const auto& [name, path] : package_modules(target)) {
+        const std::string shown = path.lexically_relative(fs::current_path()).string();
+        const std::string file = shown.empty() || shown.starts_with("..") ? path.string() : shown;
+        ModuleFacts slim;
+        slim.name = name;
+        slim.filename = file;
+        std::optional<TargetError> error;
+        try {
+          ModuleFacts facts = read_module_source(read_source_file(path, SourceLimits{}.max_bytes), file, name, options);
+          slim.imports = std::move(facts.imports);
+        } catch (const LocatedError& failure) {
+          error = TargetError{"source-error", failure.what(), failure.file().empty() ? file : failure.file(), failure.line(), failure.column()};
+        }
+        read.facts.push_back(std::move(slim));
+        read.files.push_back(file);
+        read.errors.push_back(std::move(error));
+      }
     }
   } catch (const PackageError& error) {
     return "importspy: error: " + error.message + "\n";

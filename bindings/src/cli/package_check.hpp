@@ -45,8 +45,8 @@ CommandOutput run_package_check(const std::string& target, const std::string& co
 
 // Every module of several packages (folders, or dotted names found on sys.path without importing
 // anything), read statically, and one import graph across all of them: what `importspy lint-imports`
-// judges its root packages on. facts[i], files[i] and errors[i] are node i of the graph; a module that
-// cannot be read has no imports and its error.
+// judges its root packages on. facts[i], files[i] and errors[i] are node i of the graph; facts keep a
+// module's name, file and imports only; a module that cannot be read has no imports and its error.
 struct PackagesRead {
   std::vector<ModuleFacts> facts;
   std::vector<std::string> files;
