@@ -53,11 +53,14 @@ def pairs_of(contract, check) -> list[list[str]] | None:
 
 
 def main() -> None:
-    sys.path.insert(0, os.getcwd())
+    # import-linter and its own dependencies first: a package under test may share a name with one of
+    # them (rich), and lint-imports puts the working directory first on sys.path.
     from importlinter import configuration
+    from importlinter.application import use_cases
+    import rich.live  # noqa: F401  (what the report's progress display imports later)
 
     configuration.configure()
-    from importlinter.application import use_cases
+    sys.path.insert(0, os.getcwd())
 
     config = sys.argv[1] if len(sys.argv) > 1 else None
     try:
