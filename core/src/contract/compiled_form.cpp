@@ -11,12 +11,12 @@ namespace importspy {
 namespace {
 
 // Bump with every change to what is written below, or to the compiled model it writes.
-constexpr std::string_view kEncoding = "importspy-compiled-contract-1";
+constexpr std::string_view kEncoding = "importspy-compiled-contract-2";
 
 #if defined(__GLIBCXX__) && defined(__x86_64__)
 // A member added to the compiled model and not encoded here would be lost on the way back: these sizes
 // make such a change fail to build until this file (and kEncoding) is updated with it.
-static_assert(sizeof(Contract) == 568, "the compiled model changed: update compiled_form.cpp and kEncoding");
+static_assert(sizeof(Contract) == 672, "the compiled model changed: update compiled_form.cpp and kEncoding");
 static_assert(sizeof(ModuleRule) == 352, "the compiled model changed: update compiled_form.cpp and kEncoding");
 static_assert(sizeof(FunctionRule) == 184, "the compiled model changed: update compiled_form.cpp and kEncoding");
 static_assert(sizeof(ClassRule) == 152, "the compiled model changed: update compiled_form.cpp and kEncoding");
@@ -26,6 +26,8 @@ static_assert(sizeof(AttributeRule) == 264, "the compiled model changed: update 
 static_assert(sizeof(ImportRules) == 80, "the compiled model changed: update compiled_form.cpp and kEncoding");
 static_assert(sizeof(PythonRule) == 264, "the compiled model changed: update compiled_form.cpp and kEncoding");
 static_assert(sizeof(SystemRule) == 112, "the compiled model changed: update compiled_form.cpp and kEncoding");
+static_assert(sizeof(ArchitectureRule) == 464, "the compiled model changed: update compiled_form.cpp and kEncoding");
+static_assert(sizeof(ArchitectureRules) == 96, "the compiled model changed: update compiled_form.cpp and kEncoding");
 static_assert(sizeof(Value) == 136, "the compiled model changed: update compiled_form.cpp and kEncoding");
 #endif
 
@@ -160,6 +162,61 @@ public:
       mark(p.mark);
     });
   }
+  void expressions(const std::vector<ModuleExpression>& list) {
+    each(list, [&](const ModuleExpression& e) {
+      text(e.written);
+      each(e.components, [&](const std::string& part) { text(part); });
+      mark(e.mark);
+    });
+  }
+  void architecture(const ArchitectureRules& a) {
+    text(a.file);
+    each(a.root_packages, [&](const std::string& s) { text(s); });
+    flag(a.include_external_packages);
+    flag(a.exclude_type_checking_imports);
+    mark(a.mark);
+    each(a.rules, [&](const ArchitectureRule& r) {
+      text(r.id);
+      text(r.name);
+      u64(static_cast<std::uint64_t>(r.type));
+      each(r.ignore_imports, [&](const ImportExpression& e) {
+        text(e.written);
+        expressions({e.importer, e.imported});
+        mark(e.mark);
+      });
+      u64(static_cast<std::uint64_t>(r.unmatched_ignore_imports_alerting));
+      optional_text(r.broken_contract_guidance);
+      flag(r.counted.lazy);
+      flag(r.counted.type_checking);
+      flag(r.counted.main_guard);
+      mark(r.mark);
+      expressions(r.forbidden.source_modules);
+      expressions(r.forbidden.forbidden_modules);
+      flag(r.forbidden.allow_indirect_imports);
+      flag(r.forbidden.as_packages);
+      each(r.layers.layers, [&](const Layer& l) {
+        each(l.modules, [&](const LayerModule& m) {
+          text(m.name);
+          flag(m.optional);
+          mark(m.mark);
+        });
+        flag(l.independent);
+        mark(l.mark);
+      });
+      expressions(r.layers.containers);
+      flag(r.layers.exhaustive);
+      each(r.layers.exhaustive_ignores, [&](const std::string& s) { text(s); });
+      mark(r.layers.exhaustive_mark);
+      expressions(r.independence.modules);
+      expressions(r.acyclic_siblings.ancestors);
+      i64(r.acyclic_siblings.depth);
+      expressions(r.acyclic_siblings.skip_descendants);
+      expressions(r.protected_modules.protected_modules);
+      expressions(r.protected_modules.allowed_importers);
+      flag(r.protected_modules.as_packages);
+      expressions(r.private_modules.packages_with_private_modules);
+    });
+  }
   void contract(const Contract& c) {
     text(kEncoding);
     i64(c.schema_version);
@@ -174,6 +231,8 @@ public:
       mark(c.imports->mark);
       mark(c.imports->no_cycles_mark);
     }
+    flag(c.architecture_rules.has_value());
+    if (c.architecture_rules) architecture(*c.architecture_rules);
     each(c.required_contracts, [&](const RequiredContract& r) {
       text(r.module);
       text(r.contract);
@@ -389,6 +448,66 @@ public:
       p.mark = mark();
     });
   }
+  std::vector<ModuleExpression> expressions() {
+    return each<ModuleExpression>([&](ModuleExpression& e) {
+      e.written = text();
+      e.components = each<std::string>([&](std::string& part) { part = text(); });
+      e.mark = mark();
+    });
+  }
+  ArchitectureRules architecture() {
+    ArchitectureRules a;
+    a.file = text();
+    a.root_packages = each<std::string>([&](std::string& s) { s = text(); });
+    a.include_external_packages = flag();
+    a.exclude_type_checking_imports = flag();
+    a.mark = mark();
+    a.rules = each<ArchitectureRule>([&](ArchitectureRule& r) {
+      r.id = text();
+      r.name = text();
+      r.type = enumerator(ArchitectureRuleType::private_modules);
+      r.ignore_imports = each<ImportExpression>([&](ImportExpression& e) {
+        e.written = text();
+        std::vector<ModuleExpression> sides = expressions();
+        if (sides.size() != 2) throw Malformed{};
+        e.importer = std::move(sides[0]);
+        e.imported = std::move(sides[1]);
+        e.mark = mark();
+      });
+      r.unmatched_ignore_imports_alerting = enumerator(UnmatchedIgnoreAlerting::none);
+      r.broken_contract_guidance = optional_text();
+      r.counted.lazy = flag();
+      r.counted.type_checking = flag();
+      r.counted.main_guard = flag();
+      r.mark = mark();
+      r.forbidden.source_modules = expressions();
+      r.forbidden.forbidden_modules = expressions();
+      r.forbidden.allow_indirect_imports = flag();
+      r.forbidden.as_packages = flag();
+      r.layers.layers = each<Layer>([&](Layer& l) {
+        l.modules = each<LayerModule>([&](LayerModule& m) {
+          m.name = text();
+          m.optional = flag();
+          m.mark = mark();
+        });
+        l.independent = flag();
+        l.mark = mark();
+      });
+      r.layers.containers = expressions();
+      r.layers.exhaustive = flag();
+      r.layers.exhaustive_ignores = each<std::string>([&](std::string& s) { s = text(); });
+      r.layers.exhaustive_mark = mark();
+      r.independence.modules = expressions();
+      r.acyclic_siblings.ancestors = expressions();
+      r.acyclic_siblings.depth = small();
+      r.acyclic_siblings.skip_descendants = expressions();
+      r.protected_modules.protected_modules = expressions();
+      r.protected_modules.allowed_importers = expressions();
+      r.protected_modules.as_packages = flag();
+      r.private_modules.packages_with_private_modules = expressions();
+    });
+    return a;
+  }
   Contract contract() {
     if (text() != kEncoding) throw Malformed{};
     Contract c;
@@ -404,6 +523,7 @@ public:
       imports.mark = mark();
       imports.no_cycles_mark = mark();
     }
+    if (flag()) c.architecture_rules = architecture();
     c.required_contracts = each<RequiredContract>([&](RequiredContract& r) {
       r.module = text();
       r.contract = text();

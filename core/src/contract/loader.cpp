@@ -64,7 +64,7 @@ namespace {
 
 using Keys = std::span<const std::string_view>;
 
-constexpr std::array<std::string_view, 11> kTopKeys = {"importspy", "filename", "version", "integrity", "variables", "functions", "classes", "imports", "requires", "deployments", "when_unsure"};
+constexpr std::array<std::string_view, 12> kTopKeys = {"importspy", "filename", "version", "integrity", "variables", "functions", "classes", "imports", "requires", "deployments", "when_unsure", "architecture_rules"};
 constexpr std::array<std::string_view, 2> kRequiresKeys = {"module", "contract"};
 constexpr std::array<std::string_view, 4> kImportsKeys = {"allowed", "forbidden", "type_checking", "no_cycles"};
 constexpr std::array<std::string_view, 6> kModuleKeys = {"filename", "version", "integrity", "variables", "functions", "classes"};
@@ -155,6 +155,9 @@ public:
     contract.module = read_module_fields(root, "the contract");
     contract.module.mark = mark_of(root);
     if (const YAML::Node imports = root["imports"]; imports.IsDefined() && !imports.IsNull()) contract.imports = read_imports(root, imports);
+    if (const YAML::Node rules = root["architecture_rules"]; rules.IsDefined() && !rules.IsNull()) {
+      contract.architecture_rules = compile_architecture(read_architecture(root, rules));
+    }
     for_each_item(root, "requires", "the contract", [&](const YAML::Node& item, SourceMark at) {
       require_map(item, at, "`requires`", "{module: package.module, contract: module.yml}");
       check_keys(item, kRequiresKeys, "an entry of `requires`");
@@ -220,6 +223,83 @@ private:
       fail(ContractErrorKind::too_deep, mark_of(node), "the contract nests deeper than " + std::to_string(limits_.max_depth) + " levels",
            "flatten the value; contracts never need this much nesting");
     }
+  }
+
+  // `architecture_rules:` → the raw form every front end shares; compile_architecture validates it.
+  RawArchitectureOption architecture_option(const YAML::Node& key, const YAML::Node& value, int depth) {
+    RawArchitectureOption option;
+    option.key = key.Scalar();
+    option.mark = mark_of(key);
+    count_node(value, depth);
+    if (value.IsSequence()) {
+      option.is_list = true;
+      for (const YAML::Node& item : value) {
+        count_node(item, depth + 1);
+        if (!item.IsScalar()) {
+          fail(ContractErrorKind::wrong_type, mark_of(item), "each item of `" + option.key + "` must be text, found " + describe_type(item),
+               "write one module, layer or import expression per item");
+        }
+        option.values.push_back(item.Scalar());
+        option.value_marks.push_back(mark_of(item));
+      }
+    } else if (value.IsScalar()) {
+      option.values.push_back(value.Scalar());
+      option.value_marks.push_back(mark_of(value));
+    } else if (value.IsNull()) {
+      option.is_list = true;  // `key:` with nothing: an empty list
+    } else {
+      fail(ContractErrorKind::wrong_type, mark_of(value), "`" + option.key + "` must be text or a list, found " + describe_type(value),
+           "write `" + option.key + ": value` or a list of values");
+    }
+    return option;
+  }
+
+  RawArchitecture read_architecture(const YAML::Node& owner, const YAML::Node& node) {
+    RawArchitecture raw;
+    raw.file = source_;
+    raw.mark = value_mark(owner, "architecture_rules");
+    count_node(node, 1);
+    if (!node.IsMap()) {
+      fail(ContractErrorKind::wrong_type, raw.mark, "`architecture_rules` must be a mapping, found " + describe_type(node),
+           "write `architecture_rules:` with `rules:` (a list of rules) and, optionally, settings such as `root_packages:`");
+    }
+    std::set<std::string, std::less<>> seen;
+    for (const auto& entry : node) {
+      if (!entry.first.IsScalar()) fail(ContractErrorKind::wrong_type, mark_of(entry.first), "a key in `architecture_rules` must be a plain word");
+      const std::string& key = entry.first.Scalar();
+      if (!seen.insert(key).second) {
+        fail(ContractErrorKind::duplicate_key, mark_of(entry.first), "duplicate key `" + key + "` in `architecture_rules`", "keep one");
+      }
+      if (key != "rules") {
+        raw.session.push_back(architecture_option(entry.first, entry.second, 2));
+        continue;
+      }
+      count_node(entry.second, 2);
+      if (!entry.second.IsSequence()) {
+        fail(ContractErrorKind::wrong_type, value_mark(node, "rules"), "`rules` of `architecture_rules` must be a list, found " + describe_type(entry.second),
+             "write each rule as a list item: `- name: ...` with `type:` and its options");
+      }
+      for (const YAML::Node& item : entry.second) {
+        count_node(item, 3);
+        if (!item.IsMap()) {
+          fail(ContractErrorKind::wrong_type, mark_of(item), "each architecture rule must be a mapping, found " + describe_type(item),
+               "write `- name: ...` with `type:` and its options");
+        }
+        RawArchitectureRule rule;
+        rule.mark = mark_of(item);
+        std::set<std::string, std::less<>> rule_keys;
+        for (const auto& option : item) {
+          if (!option.first.IsScalar()) fail(ContractErrorKind::wrong_type, mark_of(option.first), "a key in an architecture rule must be a plain word");
+          if (!rule_keys.insert(option.first.Scalar()).second) {
+            fail(ContractErrorKind::duplicate_key, mark_of(option.first), "duplicate key `" + option.first.Scalar() + "` in an architecture rule",
+                 "remove one of the two; YAML would silently keep only the last one");
+          }
+          rule.options.push_back(architecture_option(option.first, option.second, 4));
+        }
+        raw.rules.push_back(std::move(rule));
+      }
+    }
+    return raw;
   }
 
   // Rejects duplicate and unknown keys; every mapping in the schema goes through here.

@@ -45,6 +45,15 @@ constexpr std::array kCodes = {
     ViolationCode{codes::namespace_unverifiable, C::invalid, X::module, "The contract requires names of a module that changes its own namespace when it runs (exec, globals(), setattr, a star import), and does not allow it with `when_unsure`."},
     ViolationCode{codes::definition_unverifiable, C::invalid, X::module, "The contract requires a variable, function, class or method that the source defines but that code the reader cannot follow may rebind or replace when the module runs."},
     ViolationCode{codes::import_unverifiable, C::invalid, X::module, "The contract has import rules and the module imports at least one module the source does not name (a computed `__import__`, `exec`, a loader)."},
+    ViolationCode{codes::architecture_forbidden, C::mismatch, X::module, "A module imports, directly or along a chain, a module an architecture rule of type forbidden rules out."},
+    ViolationCode{codes::architecture_layers, C::mismatch, X::module, "A lower layer imports a higher one, or an independent sibling of its layer, directly or along a chain."},
+    ViolationCode{codes::architecture_layers_undeclared, C::missing, X::module, "A child of a container of an exhaustive layers rule is in no layer."},
+    ViolationCode{codes::architecture_independence, C::mismatch, X::module, "Modules an independence rule keeps apart import one another, directly or along a chain."},
+    ViolationCode{codes::architecture_cycle, C::mismatch, X::module, "The children of a package an acyclic_siblings rule names depend on each other in a cycle."},
+    ViolationCode{codes::architecture_protected, C::mismatch, X::module, "A module that is not an allowed importer directly imports a module a protected rule guards."},
+    ViolationCode{codes::architecture_private, C::mismatch, X::module, "A module outside the parent package of a private module (a name starting with `_`) imports it."},
+    ViolationCode{codes::architecture_module_missing, C::missing, X::module, "An architecture rule names a module the package does not have."},
+    ViolationCode{codes::architecture_ignore_unmatched, C::invalid, X::module, "An `ignore_imports` entry of an architecture rule excuses no import of the package."},
 };
 
 }  // namespace

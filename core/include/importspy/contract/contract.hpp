@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "importspy/contract/architecture.hpp"
 #include "importspy/lang/kinds.hpp"
 #include "importspy/lang/value.hpp"
 #include "importspy/lang/version.hpp"
@@ -141,6 +142,8 @@ struct Contract {
   int schema_version = 0;  // 0: ImportSpy 0.x format (no `importspy:` key); 1: `importspy: 1`
   ModuleRule module;  // the top-level filename/version/variables/functions/classes
   std::optional<ImportRules> imports;  // `imports:`: allowed and forbidden imports of the module
+  // `architecture_rules:`: rules across the package checked (`check --package`), docs/architecture-rules.md.
+  std::optional<ArchitectureRules> architecture_rules;
   std::vector<RequiredContract> required_contracts;  // `requires:`: contracts of modules along the import chain
   std::vector<DeploymentRule> deployments;  // alternatives; empty: runs anywhere
   // `when_unsure:` what a rule does with a fact the reader marks unknown (docs/contract-language.md,

@@ -49,6 +49,15 @@ inline constexpr std::string_view import_forbidden = "import-forbidden";
 inline constexpr std::string_view import_not_allowed = "import-not-allowed";
 inline constexpr std::string_view dependency_violation = "dependency-violation";
 inline constexpr std::string_view import_cycle = "import-cycle";
+inline constexpr std::string_view architecture_forbidden = "architecture-forbidden";
+inline constexpr std::string_view architecture_layers = "architecture-layers";
+inline constexpr std::string_view architecture_layers_undeclared = "architecture-layers-undeclared";
+inline constexpr std::string_view architecture_independence = "architecture-independence";
+inline constexpr std::string_view architecture_cycle = "architecture-cycle";
+inline constexpr std::string_view architecture_protected = "architecture-protected";
+inline constexpr std::string_view architecture_private = "architecture-private";
+inline constexpr std::string_view architecture_module_missing = "architecture-module-missing";
+inline constexpr std::string_view architecture_ignore_unmatched = "architecture-ignore-unmatched";
 inline constexpr std::string_view definition_unverifiable = "definition-unverifiable";
 inline constexpr std::string_view import_unverifiable = "import-unverifiable";
 }  // namespace codes
