@@ -159,6 +159,9 @@ def chain_ends(contract_json: dict) -> list[list[str]]:
     for violation in contract_json["violations"]:
         if violation["code"] == "architecture-ignore-unmatched":
             continue
+        if violation["code"] == "architecture-layers-undeclared":  # exhaustive layers: a module in no layer
+            pairs.update(("<undeclared>", chain[0]["module"]) for chain in violation["chains"])
+            continue
         for chain in violation["chains"]:
             if chain:
                 pairs.add((chain[0]["module"], chain[-1]["module"]))

@@ -359,6 +359,9 @@ def our_pairs(contract: dict) -> list[list[str]]:
     for violation in contract["violations"]:
         if violation["code"] == "architecture-ignore-unmatched":
             continue
+        if violation["code"] == "architecture-layers-undeclared":  # exhaustive layers: a module in no layer
+            pairs.update(("<undeclared>", chain[0]["module"]) for chain in violation["chains"])
+            continue
         for chain in violation["chains"]:
             if chain:
                 pairs.add((chain[0]["module"], chain[-1]["module"]))
@@ -474,5 +477,5 @@ def test_a_stale_excuse_alerted_as_an_error_breaks_its_contract_instead_of_stopp
     assert status == 1
     first, second = got["contracts"]
     assert not first["kept"]
-    assert [v["code"] for v in first["violations"]] == ["architecture-ignore-unmatched"]
+    assert "architecture-ignore-unmatched" in [v["code"] for v in first["violations"]]
     assert not second["kept"]  # the other contracts are still judged

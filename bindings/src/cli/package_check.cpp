@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -368,37 +370,50 @@ std::variant<BatchResult, std::string> check_package(const std::string& target, 
 }
 
 std::variant<PackagesRead, std::string> read_packages(const std::vector<std::string>& packages) {
-  PackagesRead read;
+  std::vector<std::pair<std::string, fs::path>> modules;  // (dotted name, file), each package's in order
   std::set<std::string> seen;
-  ReadOptions options;
-  options.file_sha256 = false;
   try {
     for (const std::string& target : packages) {
       if (!seen.insert(target).second) continue;
-      // One module at a time, keeping only what the graph and its rules need (name, file, imports): the
-      // sources and the rest of the facts are dropped as soon as each module is read, so memory holds the
-      // graph, not the package's text (26 MB for sympy).
-      for (const auto& [name, path] : package_modules(target)) {
-        const std::string shown = path.lexically_relative(fs::current_path()).string();
-        const std::string file = shown.empty() || shown.starts_with("..") ? path.string() : shown;
-        ModuleFacts slim;
-        slim.name = name;
-        slim.filename = file;
-        std::optional<TargetError> error;
-        try {
-          ModuleFacts facts = read_module_source(read_source_file(path, SourceLimits{}.max_bytes), file, name, options);
-          slim.imports = std::move(facts.imports);
-        } catch (const LocatedError& failure) {
-          error = TargetError{"source-error", failure.what(), failure.file().empty() ? file : failure.file(), failure.line(), failure.column()};
-        }
-        read.facts.push_back(std::move(slim));
-        read.files.push_back(file);
-        read.errors.push_back(std::move(error));
-      }
+      for (auto& module : package_modules(target)) modules.push_back(std::move(module));
     }
   } catch (const PackageError& error) {
     return "importspy: error: " + error.message + "\n";
   }
+  PackagesRead read;
+  read.facts.resize(modules.size());
+  read.files.resize(modules.size());
+  read.errors.resize(modules.size());
+  const fs::path here = fs::current_path();
+  // One module at a time per thread, keeping only what the graph and its rules need (name, file,
+  // imports): a source and the rest of its facts are dropped as soon as it is read, so memory holds the
+  // graph, not the package's text (26 MB for sympy). The reader touches no Python object.
+  std::atomic<std::size_t> next{0};
+  const auto work = [&] {
+    ReadOptions options;
+    options.file_sha256 = false;
+    for (std::size_t i = next++; i < modules.size(); i = next++) {
+      const auto& [name, path] = modules[i];
+      const std::string shown = path.lexically_relative(here).string();
+      const std::string file = shown.empty() || shown.starts_with("..") ? path.string() : shown;
+      read.facts[i].name = name;
+      read.facts[i].filename = file;
+      read.files[i] = file;
+      try {
+        ModuleFacts facts = read_module_source(read_source_file(path, SourceLimits{}.max_bytes), file, name, options);
+        read.facts[i].imports = std::move(facts.imports);
+      } catch (const LocatedError& failure) {
+        read.errors[i] = TargetError{"source-error", failure.what(), failure.file().empty() ? file : failure.file(), failure.line(), failure.column()};
+      } catch (const std::exception& failure) {
+        read.errors[i] = TargetError{"internal-error", std::string("ImportSpy failed on this module: ") + failure.what() + "; please report it", file, 0, 0};
+      }
+    }
+  };
+  const std::size_t threads = std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), std::max<std::size_t>(1, modules.size() / 16));
+  std::vector<std::thread> workers;
+  for (std::size_t t = 1; t < threads; ++t) workers.emplace_back(work);
+  work();
+  for (std::thread& worker : workers) worker.join();
   read.graph = build_import_graph(read.facts);
   return read;
 }
