@@ -158,8 +158,6 @@ Package parse_sources(const PackageSources& sources) {
   return package;
 }
 
-Package read_package(const std::string& target) { return parse_sources(read_sources(target)); }
-
 std::string edge_flags(const ImportEdge& edge) {
   std::string out;
   if (edge.lazy) out += ", lazy";
@@ -181,7 +179,7 @@ std::string dependency_lines(const ModuleDependency& dependency) {
   return out;
 }
 
-std::string render_graph(const Package& package, const ImportGraph& graph, const std::string& format) {
+std::string render_graph(const std::vector<std::string>& files, const ImportGraph& graph, const std::string& format) {
   const auto cycles = import_cycles(graph);
   std::vector<std::vector<ModuleDependency>> dependencies;
   dependencies.reserve(graph.modules.size());
@@ -210,7 +208,7 @@ std::string render_graph(const Package& package, const ImportGraph& graph, const
                                   {"type_checking", type_checking},
                                   {"main_guard", main_guard}});
       }
-      modules.push_back({{"name", graph.modules[i]}, {"file", package.files[i]}, {"imports", std::move(module_imports)}});
+      modules.push_back({{"name", graph.modules[i]}, {"file", files[i]}, {"imports", std::move(module_imports)}});
     }
     json cycle_list = json::array();
     for (const auto& cycle : cycles) {
@@ -247,7 +245,7 @@ std::string render_graph(const Package& package, const ImportGraph& graph, const
   }
   std::string out;
   for (std::size_t i = 0; i < graph.modules.size(); ++i) {
-    out += graph.modules[i] + " (" + package.files[i] + ")\n";
+    out += graph.modules[i] + " (" + files[i] + ")\n";
     for (const ModuleDependency& dependency : dependencies[i]) out += "  -> " + graph.modules[dependency.to] + " (" + dependency_lines(dependency) + ")\n";
   }
   for (const auto& cycle : cycles) {
@@ -270,20 +268,18 @@ std::string source_error_text(const TargetError& error) {
 }  // namespace
 
 CommandOutput run_graph_command(const std::string& target, const std::string& format) {
-  try {
-    const Package package = read_package(target);
-    const ImportGraph graph = build_import_graph(package.facts);
-    // A module that cannot be read is named on standard error; the graph of the others is still shown.
-    CommandOutput output{0, render_graph(package, graph, format), {}};
-    for (const auto& error : package.errors) {
-      if (!error) continue;
-      output.err += source_error_text(*error);
-      output.status = 2;
-    }
-    return output;
-  } catch (const PackageError& error) {
-    return {2, {}, "importspy: error: " + error.message + "\n"};
+  // Read as lint-imports reads its root packages: on every core, keeping only the imports.
+  auto read = read_packages({target});
+  if (auto* message = std::get_if<std::string>(&read)) return {2, {}, *message};
+  const PackagesRead& package = std::get<PackagesRead>(read);
+  // A module that cannot be read is named on standard error; the graph of the others is still shown.
+  CommandOutput output{0, render_graph(package.files, package.graph, format), {}};
+  for (const auto& error : package.errors) {
+    if (!error) continue;
+    output.err += source_error_text(*error);
+    output.status = 2;
   }
+  return output;
 }
 
 std::variant<BatchResult, std::string> check_package(const std::string& target, const std::string& contract_path, const PackageCheckOptions& options) {
