@@ -4,7 +4,7 @@ installed in: `python lint_imports_reference.py [CONFIG_FILE]`.
 
 Prints {"error": MESSAGE} when lint-imports would stop before its report (a malformed configuration, an
 ignored import that matches nothing with the default alerting), else {"contracts": [{"name", "kept",
-"warnings", "pairs"}]}: `pairs` are the (importer, imported) modules at the two ends of every illegal
+"warnings", "pairs"}], "modules", "dependencies"} (what its report's "Analyzed" line counts): `pairs` are the (importer, imported) modules at the two ends of every illegal
 chain a contract reports, or null where the contract's findings are heuristic (acyclic_siblings' cycle
 breakers).
 """
@@ -76,7 +76,7 @@ def main() -> None:
     contracts = []
     for contract, check in report.get_contracts_and_checks():
         contracts.append({"name": contract.name, "kept": check.kept, "warnings": len(check.warnings), "pairs": pairs_of(contract, check)})
-    print(json.dumps({"contracts": contracts}))
+    print(json.dumps({"contracts": contracts, "modules": report.module_count, "dependencies": report.import_count}))
 
 
 if __name__ == "__main__":

@@ -19,35 +19,10 @@ import pytest
 
 pytest.importorskip("importlinter", reason="import-linter (Python 3.11+) is the reference; scripts/python-env.sh installs it")
 
+from lint_imports_fixture import APP, ROOT, contract, environment, make_project, ours  # noqa: F401
+
 HERE = Path(__file__).resolve().parent
 REFERENCE = HERE / "lint_imports_reference.py"
-
-# A package of three layers with a few crossings, shared by most cases:
-#   app.high.views -> app.medium.service -> app.low.db
-#   app.low.cache  -> app.high.views            (upwards: breaks layers)
-#   app.medium.service imports app.low.db inside a function too (lazy)
-#   app.util.helpers is imported by everyone; app.util.typing_only only under TYPE_CHECKING
-APP = {
-    "app/__init__.py": "",
-    "app/high/__init__.py": "",
-    "app/high/views.py": "from app.medium import service\nimport app.util.helpers\n",
-    "app/medium/__init__.py": "",
-    "app/medium/service.py": "import app.low.db\n\n\ndef later():\n    from app.low import db\n    return db\n",
-    "app/medium/_internal.py": "",
-    "app/low/__init__.py": "",
-    "app/low/db.py": "import json\nimport app.util.helpers\n",
-    "app/low/cache.py": "from app.high import views\n",
-    "app/util/__init__.py": "",
-    "app/util/helpers.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from app.util import typing_only\n",
-    "app/util/typing_only.py": "from app.high import views\n",
-}
-
-ROOT = "[importlinter]\nroot_package = app\n"
-
-
-def contract(id_: str, body: str) -> str:
-    return f"\n[importlinter:contract:{id_}]\n" + textwrap.dedent(body).strip() + "\n"
-
 
 # (case id, extra files or replacements, configuration file name, configuration text)
 CASES = [
@@ -104,6 +79,13 @@ CASES = [
         type = forbidden
         source_modules = app.high
         forbidden_modules = json
+        """)),
+    ("forbidden-external-submodule-and-future", {"app/high/views.py": "from __future__ import annotations\nimport os.path\nfrom app.medium import service\n"},
+     ".importlinter", "[importlinter]\nroot_package = app\ninclude_external_packages = True\n" + contract("c", """
+        name = no os below high
+        type = forbidden
+        source_modules = app.high
+        forbidden_modules = os
         """)),
     ("forbidden-type-checking-counted", {}, ".importlinter", ROOT + contract("c", """
         name = helpers never reach views
@@ -316,34 +298,10 @@ CASES = [
 ]
 
 
-def importspy_command() -> list[str]:
-    return [str(Path(sys.executable).parent / "importspy")]
-
-
-def make_project(root: Path, replacements: dict[str, str], config_name: str, config: str) -> None:
-    files = dict(APP)
-    files.update(replacements)
-    for relative, text in files.items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    (root / config_name).write_text(config, encoding="utf-8")
-
-
-def environment(root: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    env.update(PYTHONPATH=str(root), NO_COLOR="1", PYTHONDONTWRITEBYTECODE="1")
-    return env
-
-
 def reference(root: Path) -> dict:
     result = subprocess.run([sys.executable, str(REFERENCE)], cwd=root, env=environment(root), capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
-
-
-def ours(root: Path, *arguments: str) -> subprocess.CompletedProcess:
-    return subprocess.run(importspy_command() + ["lint-imports", *arguments], cwd=root, env=environment(root), capture_output=True, text=True, timeout=120)
 
 
 def our_verdicts(root: Path) -> tuple[int, dict]:
@@ -385,57 +343,7 @@ def test_same_verdict_and_broken_imports_as_import_linter(tmp_path: Path, case) 
         if contract["pairs"] is not None:
             assert our_pairs(mine[name]) == contract["pairs"], name
     assert status == (0 if all(contract["kept"] for contract in theirs.values()) else 1)
-
-
-def test_the_text_report_has_lint_imports_shape(tmp_path: Path) -> None:
-    make_project(tmp_path, {}, ".importlinter", CASES[1][3] + contract("k", """
-        name = kept one
-        type = forbidden
-        source_modules = app.medium._internal
-        forbidden_modules = app.high
-        """))
-    result = ours(tmp_path)
-    assert result.returncode == 1, result.stderr
-    text = result.stdout
-    assert "Analyzed 12 files, " in text
-    assert "high does not reach low BROKEN\nkept one KEPT\n" in text
-    assert "Contracts: 1 kept, 1 broken." in text
-    assert "Broken contracts" in text
-    # every step of a chain names its file and line
-    assert "app.high.views -> app.medium.service (app/high/views.py:l.1)" in text
-
-
-def test_exit_status_is_zero_when_every_contract_is_kept(tmp_path: Path) -> None:
-    make_project(tmp_path, {}, ".importlinter", CASES[3][3])
-    result = ours(tmp_path)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "Contracts: 1 kept, 0 broken." in result.stdout
-
-
-def test_contract_option_limits_the_check_and_an_unknown_id_fails(tmp_path: Path) -> None:
-    make_project(tmp_path, {}, ".importlinter", dict((c[0], c[3]) for c in CASES)["several-contracts-one-file"])
-    result = ours(tmp_path, "--contract", "one", "--format", "json")
-    assert result.returncode == 0, result.stderr
-    assert [c["name"] for c in json.loads(result.stdout)["contracts"]] == ["first"]
-    missing = ours(tmp_path, "--contract", "nope")
-    assert missing.returncode == 1
-    assert "Could not find contract 'nope'." in missing.stderr
-
-
-def test_named_configuration_files_and_the_older_config_option(tmp_path: Path) -> None:
-    make_project(tmp_path, {}, "rules.ini", CASES[3][3])
-    (tmp_path / "other.toml").write_text(
-        '[tool.importlinter]\nroot_package = "app"\n[[tool.importlinter.contracts]]\nname = "toml one"\ntype = "forbidden"\n'
-        'source_modules = ["app.low"]\nforbidden_modules = ["app.high"]\n')
-    both = ours(tmp_path, "rules.ini", "other.toml", "--format", "json")
-    assert both.returncode == 1, both.stderr
-    assert [c["name"] for c in json.loads(both.stdout)["contracts"]] == ["the internal module is a leaf", "toml one"]
-    legacy = ours(tmp_path, "--config", "rules.ini")
-    assert legacy.returncode == 0, legacy.stdout + legacy.stderr
-    # With nothing named, nothing is found: rules.ini is no default name.
-    none = ours(tmp_path)
-    assert none.returncode == 1
-    assert "no import-linter configuration" in none.stderr
+    assert (got["summary"]["modules"], got["summary"]["dependencies"]) == (expected["modules"], expected["dependencies"])
 
 
 def test_a_malformed_configuration_fails_with_its_place(tmp_path: Path) -> None:

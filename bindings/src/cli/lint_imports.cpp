@@ -139,6 +139,26 @@ std::size_t dependency_count(const ImportGraph& graph, bool exclude_type_checkin
   return count;
 }
 
+// With include_external_packages, import-linter's graph also holds each package outside the root
+// packages that is imported (by its top-level name) and the imports of it: (modules, dependencies) added.
+std::pair<std::size_t, std::size_t> external_counts(const PackagesRead& read, const std::vector<std::string>& roots, bool exclude_type_checking) {
+  std::set<std::string> packages;
+  std::set<std::pair<std::size_t, std::string>> imports;
+  const auto top = [](const std::string& module) { return module.substr(0, module.find('.')); };
+  std::set<std::string> inside;
+  for (const std::string& root : roots) inside.insert(top(root));
+  for (std::size_t i = 0; i < read.facts.size(); ++i) {
+    for (const ImportFact& fact : read.facts[i].imports) {
+      if (fact.module.empty() || fact.module.front() == '.' || (exclude_type_checking && fact.type_checking)) continue;
+      const std::string name = top(fact.module);
+      if (inside.count(name)) continue;  // `__future__` counts, as in grimp
+      packages.insert(name);
+      imports.emplace(i, name);
+    }
+  }
+  return {packages.size(), imports.size()};
+}
+
 std::string link_text(const ChainStep& from, const ChainStep& to) {
   std::string out = from.module + " -> " + to.module;
   if (from.line > 0) out += " (" + (from.file.empty() ? std::string() : from.file + ":") + "l." + std::to_string(from.line) + ")";
@@ -170,20 +190,48 @@ json finding_json(const Violation& violation) {
   return {{"code", violation.code}, {"message", violation.message}, {"hint", violation.hint}, {"chains", std::move(chains)}};
 }
 
-// One target per contract, its report carrying the contract's findings: the CI formats (SARIF, GitHub,
-// JUnit) render these as for `check`. A finding is placed at the first import of its first chain.
-BatchResult as_batch(const std::vector<RawArchitecture>& raws, const std::vector<Checked>& checked) {
+// The CI formats render targets as for `check`. JUnit: one target per contract (a test case each).
+// SARIF and GitHub place a finding in a file: one target per illegal chain, at its first import (the
+// place to cut it); a finding without chains at its rule; a kept contract is one target without findings.
+BatchResult as_batch(const std::vector<RawArchitecture>& raws, const std::vector<Checked>& checked, bool per_finding) {
   BatchResult batch;
+  const auto located = [](Violation violation) {
+    if (!violation.chains.empty() && !violation.chains.front().empty() && violation.source_line == 0)
+      violation.source_line = violation.chains.front().front().line;
+    return violation;
+  };
+  const auto file_of = [](const Violation& violation) {
+    return violation.chains.empty() || violation.chains.front().empty() ? std::string() : violation.chains.front().front().file;
+  };
   for (const Checked& each : checked) {
     TargetResult result;
     result.target = each.selected.rule->name;
     result.contract = raws[each.selected.file].file;
     Report report = each.report;
-    for (Violation& violation : report.violations)
-      if (!violation.chains.empty() && !violation.chains.front().empty() && violation.source_line == 0)
-        violation.source_line = violation.chains.front().front().line;
-    if (!report.violations.empty() && !report.violations.front().chains.empty() && !report.violations.front().chains.front().empty())
-      result.file = report.violations.front().chains.front().front().file;
+    report.violations.clear();
+    if (per_finding && !each.report.violations.empty()) {
+      for (const Violation& violation : each.report.violations) {
+        std::vector<Violation> parts;
+        if (violation.chains.size() <= 1) parts.push_back(violation);
+        for (std::size_t c = 0; violation.chains.size() > 1 && c < violation.chains.size(); ++c) {
+          Violation part = violation;
+          part.chains = {violation.chains[c]};
+          part.source_line = 0;
+          parts.push_back(std::move(part));
+        }
+        for (Violation& part : parts) {
+          TargetResult one = result;
+          one.file = file_of(part);
+          Report alone = report;
+          alone.violations = {located(std::move(part))};
+          one.report = std::move(alone);
+          batch.results.push_back(std::move(one));
+        }
+      }
+      continue;
+    }
+    for (const Violation& violation : each.report.violations) report.violations.push_back(located(violation));
+    if (!report.violations.empty()) result.file = file_of(report.violations.front());
     result.report = std::move(report);
     batch.results.push_back(std::move(result));
   }
@@ -284,8 +332,14 @@ CommandOutput run_lint_imports(const LintImportsOptions& options) {
     warnings += each.report.warnings.size();
   }
   const Graph& first = graphs.front();
-  const std::size_t modules = first.read.graph.modules.size();
-  const std::size_t dependencies = dependency_count(first.read.graph, compiled[files_needed.front()].exclude_type_checking_imports);
+  const ArchitectureRules& session = compiled[files_needed.front()];
+  std::size_t modules = first.read.graph.modules.size();
+  std::size_t dependencies = dependency_count(first.read.graph, session.exclude_type_checking_imports);
+  if (session.include_external_packages) {
+    const auto [external_modules, external_imports] = external_counts(first.read, session.root_packages, session.exclude_type_checking_imports);
+    modules += external_modules;
+    dependencies += external_imports;
+  }
   output.status = broken ? 1 : 0;
 
   if (options.format == "json") {
@@ -310,7 +364,7 @@ CommandOutput run_lint_imports(const LintImportsOptions& options) {
     return output;
   }
   if (options.format == "sarif" || options.format == "github" || options.format == "junit") {
-    const BatchResult batch = as_batch(raws, checked);
+    const BatchResult batch = as_batch(raws, checked, options.format != "junit");
     if (options.format == "sarif") output.out = render_sarif(batch, IMPORTSPY_VERSION) + "\n";
     else if (options.format == "github") output.out = render_github(batch);
     else output.out = render_junit(batch) + "\n";

@@ -1,0 +1,166 @@
+"""`importspy lint-imports`: lint-imports' command line, report shape and exit statuses, and the CI
+formats (docs/cli.md, "import-linter's contracts"). Its verdicts are compared with import-linter itself in
+test_lint_imports_differential.py."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+from lint_imports_fixture import ROOT, contract, make_project, ours
+
+FORBIDDEN_INDIRECT = ROOT + contract("c", """
+    name = high does not reach low
+    type = forbidden
+    source_modules = app.high
+    forbidden_modules = app.low.db
+    """)
+KEPT = ROOT + contract("c", """
+    name = the internal module is a leaf
+    type = forbidden
+    source_modules = app.medium._internal
+    forbidden_modules = app.high
+    """)
+SEVERAL = ROOT + contract("one", """
+    name = first
+    type = independence
+    modules =
+        app.high
+        app.medium._internal
+    """) + contract("two", """
+    name = second
+    type = forbidden
+    source_modules = app.low
+    forbidden_modules = app.high
+    """)
+
+
+def test_the_text_report_has_lint_imports_shape(tmp_path: Path) -> None:
+    make_project(tmp_path, {}, ".importlinter", FORBIDDEN_INDIRECT + contract("k", """
+        name = kept one
+        type = forbidden
+        source_modules = app.medium._internal
+        forbidden_modules = app.high
+        """))
+    result = ours(tmp_path)
+    assert result.returncode == 1, result.stderr
+    text = result.stdout
+    assert "Analyzed 12 files, " in text
+    assert "high does not reach low BROKEN\nkept one KEPT\n" in text
+    assert "Contracts: 1 kept, 1 broken." in text
+    assert "Broken contracts" in text
+    # every step of a chain names its file and line
+    assert "app.high.views -> app.medium.service (app/high/views.py:l.1)" in text
+
+
+def test_exit_status_is_zero_when_every_contract_is_kept(tmp_path: Path) -> None:
+    make_project(tmp_path, {}, ".importlinter", KEPT)
+    result = ours(tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Contracts: 1 kept, 0 broken." in result.stdout
+
+
+def test_contract_option_limits_the_check_and_an_unknown_id_fails(tmp_path: Path) -> None:
+    make_project(tmp_path, {}, ".importlinter", SEVERAL)
+    result = ours(tmp_path, "--contract", "one", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert [c["name"] for c in json.loads(result.stdout)["contracts"]] == ["first"]
+    missing = ours(tmp_path, "--contract", "nope")
+    assert missing.returncode == 1
+    assert "Could not find contract 'nope'." in missing.stderr
+
+
+def test_named_configuration_files_and_the_older_config_option(tmp_path: Path) -> None:
+    make_project(tmp_path, {}, "rules.ini", KEPT)
+    (tmp_path / "other.toml").write_text(
+        '[tool.importlinter]\nroot_package = "app"\n[[tool.importlinter.contracts]]\nname = "toml one"\ntype = "forbidden"\n'
+        'source_modules = ["app.low"]\nforbidden_modules = ["app.high"]\n')
+    both = ours(tmp_path, "rules.ini", "other.toml", "--format", "json")
+    assert both.returncode == 1, both.stderr
+    assert [c["name"] for c in json.loads(both.stdout)["contracts"]] == ["the internal module is a leaf", "toml one"]
+    legacy = ours(tmp_path, "--config", "rules.ini")
+    assert legacy.returncode == 0, legacy.stdout + legacy.stderr
+    # With nothing named, nothing is found: rules.ini is no default name.
+    none = ours(tmp_path)
+    assert none.returncode == 1
+    assert "no import-linter configuration" in none.stderr
+
+
+
+
+def test_github_annotations_put_each_finding_on_its_own_import(tmp_path: Path) -> None:
+    make_project(tmp_path, {}, ".importlinter", ROOT + contract("c", """
+        name = three layers
+        type = layers
+        layers =
+            app.high
+            app.medium
+            app.low
+        """))
+    result = ours(tmp_path, "--format", "github")
+    assert result.returncode == 1, result.stderr
+    lines = [line for line in result.stdout.splitlines() if line.startswith("::error ")]
+    assert lines, result.stdout
+    # app.low.cache imports app.high.views directly on its line 1; app.low.db reaches it through util.helpers (line 2)
+    assert any(line.startswith("::error file=app/low/cache.py,line=1,") for line in lines), lines
+    assert any(line.startswith("::error file=app/low/db.py,line=2,") for line in lines), lines
+
+
+def test_sarif_has_one_result_per_finding_located_in_the_module(tmp_path: Path) -> None:
+    make_project(tmp_path, {}, ".importlinter", FORBIDDEN_INDIRECT)
+    result = ours(tmp_path, "--format", "sarif")
+    assert result.returncode == 1, result.stderr
+    results = json.loads(result.stdout)["runs"][0]["results"]
+    assert len(results) == 1
+    location = results[0]["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == "app/high/views.py"
+    assert location["region"]["startLine"] == 1
+    assert results[0]["ruleId"] == "architecture-forbidden"
+
+
+def test_junit_has_one_test_case_per_contract(tmp_path: Path) -> None:
+    make_project(tmp_path, {}, ".importlinter", SEVERAL)
+    result = ours(tmp_path, "--format", "junit")
+    assert result.returncode == 1, result.stderr
+    cases = ElementTree.fromstring(result.stdout).findall(".//testcase")
+    assert [case.get("name") for case in cases] == ["first", "second"]
+    assert cases[0].find("failure") is None
+    assert cases[1].find("failure") is not None
+
+
+def test_json_names_each_contract_with_its_place_and_chains(tmp_path: Path) -> None:
+    make_project(tmp_path, {}, ".importlinter", FORBIDDEN_INDIRECT)
+    result = ours(tmp_path, "--format", "json")
+    document = json.loads(result.stdout)
+    assert document["ok"] is False
+    assert document["summary"] == {"contracts": 1, "kept": 0, "broken": 1, "warnings": 0, "modules": 12, "dependencies": 7}
+    (only,) = document["contracts"]
+    assert (only["id"], only["type"], only["file"], only["line"]) == ("c", "forbidden", ".importlinter", 4)
+    chain = only["violations"][0]["chains"][0]
+    assert [step["module"] for step in chain] == ["app.high.views", "app.medium.service", "app.low.db"]
+    assert [(step["file"], step["line"]) for step in chain[:2]] == [("app/high/views.py", 1), ("app/medium/service.py", 1)]
+
+
+def test_verbose_and_show_timings_report_progress_and_durations(tmp_path: Path) -> None:
+    make_project(tmp_path, {}, ".importlinter", KEPT)
+    result = ours(tmp_path, "--verbose", "--show-timings", "--no-cache", "--no-logo", "--cache-dir", "x")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Verbose mode.\nBuilding import graph")
+    assert "Checking the internal module is a leaf..." in result.stdout
+    assert "the internal module is a leaf KEPT [" in result.stdout
+    assert "Graph of app built in " in result.stdout
+
+
+def test_an_unknown_option_is_a_usage_error(tmp_path: Path) -> None:
+    make_project(tmp_path, {}, ".importlinter", KEPT)
+    result = ours(tmp_path, "--frobnicate")
+    assert result.returncode == 2
+    assert "frobnicate" in result.stderr
+
+
+def test_a_module_that_is_not_python_stops_the_run_with_its_place(tmp_path: Path) -> None:
+    make_project(tmp_path, {"app/low/db.py": "def broken(:\n"}, ".importlinter", KEPT)
+    result = ours(tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.startswith("app/low/db.py:1:"), result.stderr
