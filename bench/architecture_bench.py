@@ -12,9 +12,9 @@ the machine's noise:
   importspy lint-imports  the same file (`--no-cache`)
   grimp.build_graph       `python -c "import grimp; grimp.build_graph('sympy', cache_dir=None)"`
   importspy graph         `importspy graph sympy` (reads every module, builds the graph, renders it to /dev/null)
-Each process's wall time and peak resident memory come from wait4() (ru_maxrss of that child alone).
-Printed: the median and the best of the rounds, and the ratio of medians. The shared machine makes absolute
-times indicative only; compare the ratios.
+Each process's wall time, CPU time (user + system, all its threads) and peak resident memory come from
+wait4() (that child alone). Printed: medians and the best wall time of the rounds, and the ratios of
+medians. On a shared machine wall times are indicative only; CPU time depends less on the load.
 """
 
 from __future__ import annotations
@@ -76,8 +76,9 @@ def sympy_source() -> Path:
     return unpacked
 
 
-def measured(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float, int, str]:
-    """Wall seconds, peak RSS in MiB, exit status and output tail of one process (its own rusage)."""
+def measured(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float, float, int, str]:
+    """Wall seconds, CPU seconds (user + system, every thread), peak RSS in MiB, exit status and output
+    tail of one process (its own rusage)."""
     start = time.perf_counter()
     with tempfile.TemporaryFile() as output:
         process = subprocess.Popen(command, cwd=cwd, env=env, stdout=output, stderr=subprocess.STDOUT)
@@ -86,7 +87,7 @@ def measured(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float,
         process.returncode = os.waitstatus_to_exitcode(status)
         output.seek(0)
         tail = output.read()[-2000:].decode(errors="replace")
-    return elapsed, usage.ru_maxrss / 1024, process.returncode, tail
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, process.returncode, tail
 
 
 def main() -> None:
@@ -108,28 +109,27 @@ def main() -> None:
             "grimp.build_graph (grimp)": [sys.executable, "-c", "import grimp; grimp.build_graph('sympy', cache_dir=None)"],
             "importspy graph": [str(importspy), "graph", "sympy"],
         }
-        samples: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+        samples: dict[str, list[tuple[float, float, float]]] = {name: [] for name in commands}
         statuses: dict[str, tuple[int, str]] = {}
         for _ in range(rounds):
             for name, command in commands.items():
-                elapsed, rss, status, tail = measured(command, project, env)
-                samples[name].append((elapsed, rss))
+                elapsed, cpu, rss, status, tail = measured(command, project, env)
+                samples[name].append((elapsed, cpu, rss))
                 statuses[name] = (status, tail)
     failed = {name for name, (status, _) in statuses.items() if status not in (0, 1)}  # lint-imports exits 1 when a contract is broken
     print(f"Python {platform.python_version()} on {platform.machine()} {sys.platform}, {os.cpu_count()} CPUs; {SYMPY}, "
           f"{sum(1 for _ in (source / 'sympy').rglob('*.py'))} modules; {rounds} rounds, interleaved; whole process, cold (no tool cache)\n")
-    print("| run | median time | best time | median peak RSS | time ÷ reference | memory ÷ reference |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print("| run | median time | best time | median CPU time | median peak RSS | time ÷ reference | CPU ÷ reference | memory ÷ reference |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     references = {"importspy lint-imports": "lint-imports (import-linter 2.17)", "importspy graph": "grimp.build_graph (grimp)"}
-    medians = {name: (statistics.median(t for t, _ in runs), statistics.median(m for _, m in runs)) for name, runs in samples.items()}
+    medians = {name: tuple(statistics.median(run[k] for run in runs) for k in range(3)) for name, runs in samples.items()}
     for name, runs in samples.items():
-        time_median, rss_median = medians[name]
-        best = min(t for t, _ in runs)
+        wall, cpu, rss = medians[name]
+        best = min(run[0] for run in runs)
         reference = references.get(name)
-        ratio = f"{time_median / medians[reference][0]:.2f}×" if reference else "1.00× (reference)"
-        memory = f"{rss_median / medians[reference][1]:.2f}×" if reference else "1.00× (reference)"
+        ratios = [f"{value / medians[reference][k]:.2f}×" if reference else "1.00× (reference)" for k, value in enumerate((wall, cpu, rss))]
         note = f" (FAILED: exit {statuses[name][0]})" if name in failed else ""
-        print(f"| {name}{note} | {time_median:.2f} s | {best:.2f} s | {rss_median:.0f} MiB | {ratio} | {memory} |")
+        print(f"| {name}{note} | {wall:.2f} s | {best:.2f} s | {cpu:.2f} s | {rss:.0f} MiB | " + " | ".join(ratios) + " |")
     print("\nVerdicts (exit status, last lines):")
     for name in ("lint-imports (import-linter 2.17)", "importspy lint-imports"):
         status, tail = statuses[name]
