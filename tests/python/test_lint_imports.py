@@ -164,3 +164,19 @@ def test_a_module_that_is_not_python_stops_the_run_with_its_place(tmp_path: Path
     result = ours(tmp_path)
     assert result.returncode == 1
     assert result.stderr.startswith("app/low/db.py:1:"), result.stderr
+
+
+def test_files_with_other_root_packages_get_their_own_graph_and_the_counts_add_up(tmp_path: Path) -> None:
+    make_project(tmp_path, {"other/__init__.py": "", "other/uses.py": "import app.low.db\n"}, "rules.ini", KEPT)
+    (tmp_path / "other.ini").write_text("[importlinter]\nroot_package = other\ninclude_external_packages = True\n" + contract("o", """
+        name = other stays out of app
+        type = forbidden
+        source_modules = other
+        forbidden_modules = app
+        """), encoding="utf-8")
+    result = ours(tmp_path, "rules.ini", "other.ini", "--format", "json")
+    document = json.loads(result.stdout)
+    assert [c["kept"] for c in document["contracts"]] == [True, False]
+    # 12 modules of app, 2 of other and `app` as an external package of the second graph; app's 7
+    # dependencies and other.uses -> app
+    assert (document["summary"]["modules"], document["summary"]["dependencies"]) == (15, 8)

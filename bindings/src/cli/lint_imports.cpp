@@ -331,14 +331,25 @@ CommandOutput run_lint_imports(const LintImportsOptions& options) {
     (each.report.ok() ? kept : broken) += 1;
     warnings += each.report.warnings.size();
   }
-  const Graph& first = graphs.front();
-  const ArchitectureRules& session = compiled[files_needed.front()];
-  std::size_t modules = first.read.graph.modules.size();
-  std::size_t dependencies = dependency_count(first.read.graph, session.exclude_type_checking_imports);
-  if (session.include_external_packages) {
-    const auto [external_modules, external_imports] = external_counts(first.read, session.root_packages, session.exclude_type_checking_imports);
-    modules += external_modules;
-    dependencies += external_imports;
+  // What was analysed, summed over the graphs as lint-imports sums them; each graph counted with the
+  // session of the first file that needed it.
+  std::size_t modules = 0, dependencies = 0;
+  for (std::size_t g = 0; g < graphs.size(); ++g) {
+    std::size_t file = files_needed.front();
+    for (std::size_t candidate : files_needed)
+      if (graph_of_file.at(candidate) == g) {
+        file = candidate;
+        break;
+      }
+    const ArchitectureRules& session = compiled[file];
+    const PackagesRead& read = graphs[g].read;
+    modules += read.graph.modules.size();
+    dependencies += dependency_count(read.graph, session.exclude_type_checking_imports);
+    if (session.include_external_packages) {
+      const auto [external_modules, external_imports] = external_counts(read, session.root_packages, session.exclude_type_checking_imports);
+      modules += external_modules;
+      dependencies += external_imports;
+    }
   }
   output.status = broken ? 1 : 0;
 
