@@ -886,10 +886,6 @@ int run_cli(const std::vector<std::string>& arguments, bool program) {
       write("stderr", "importspy: error: --package takes the place of targets; give one or the other\n");
       return kExitError;
     }
-    if (check_options.format != "text" && check_options.format != "json") {
-      write("stderr", "importspy: error: --package writes text or json (--format text|json)\n");
-      return kExitError;
-    }
     PackageCheckOptions package_options;
     if (!check_options.shard.empty()) {
       package_options.shard = parse_shard(check_options.shard);

@@ -19,6 +19,7 @@
 #include "extract/source_bytes.hpp"
 #include "extract/static_extractor.hpp"
 #include "extract/targets.hpp"
+#include "importspy/architecture/architecture_check.hpp"
 #include "importspy/contract/loader.hpp"
 #include "importspy/facts/module_file.hpp"
 #include "importspy/graph/dependency_check.hpp"
@@ -341,7 +342,8 @@ std::variant<BatchResult, std::string> check_package(const std::string& target, 
       result.cached = true;
       served.push_back(std::move(result));
     }
-    if (served.size() == end - begin) {  // every result of this shard: nothing to read as Python
+    // Every result of this shard: nothing to read as Python (architecture rules need the whole graph).
+    if (served.size() == end - begin && !contract->architecture_rules) {
       batch.results = std::move(served);
       return batch;
     }
@@ -360,6 +362,17 @@ std::variant<BatchResult, std::string> check_package(const std::string& target, 
       result.report = check_with_dependencies(*contract, required, environment, graph, package.facts, i, {options.trace}, &cycles);
       if (cache) cache->store(keys[i - begin], *result.report);
     }
+    batch.results.push_back(std::move(result));
+  }
+  // The contract's architecture rules judge the package as a whole: one more result, in the first shard.
+  if (contract->architecture_rules && (!options.shard || options.shard->first == 1)) {
+    TargetResult result;
+    result.target = "architecture_rules";
+    result.file = shown_contract;
+    result.contract = shown_contract;
+    Report report = check_architecture(*contract->architecture_rules, graph, package.facts);
+    report.contract_source = shown_contract;
+    result.report = std::make_shared<const Report>(std::move(report));
     batch.results.push_back(std::move(result));
   }
   return batch;
@@ -419,7 +432,12 @@ CommandOutput run_package_check(const std::string& target, const std::string& co
   auto checked = check_package(target, contract_path, options);
   if (auto* message = std::get_if<std::string>(&checked)) return {2, {}, *message};
   const BatchResult& batch = std::get<BatchResult>(checked);
-  const std::string out = format == "json" ? render_batch_json(batch) + "\n" : render_batch_text(batch, {color, true});
+  std::string out;
+  if (format == "json") out = render_batch_json(batch) + "\n";
+  else if (format == "sarif") out = render_sarif(batch, IMPORTSPY_VERSION) + "\n";
+  else if (format == "junit") out = render_junit(batch);
+  else if (format == "github") out = render_github(batch);
+  else out = render_batch_text(batch, {color, true});
   return {batch.exit_status(), out, {}};
 }
 

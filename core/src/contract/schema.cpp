@@ -67,6 +67,29 @@ std::string contract_json_schema() {
   top["requires"] = {{"type", json::array({"array", "null"})},
                      {"items", object({{"module", {{"type", "string"}}}, {"contract", {{"type", "string"}}}}, {"module", "contract"})}};
   top["deployments"] = list_of("deployment");
+  // architecture_rules: import-linter's contract types and option names (docs/architecture-rules.md).
+  const json text_or_list = {{"type", json::array({"string", "array", "null"})}, {"items", {{"type", "string"}}}};
+  const json flag = {{"type", json::array({"boolean", "string"})}};
+  json rule_properties = {{"name", {{"type", "string"}}},
+                          {"id", {{"type", "string"}}},
+                          {"type", {{"enum", {"forbidden", "layers", "independence", "acyclic_siblings", "protected", "private_modules"}}}},
+                          {"ignore_imports", text_or_list},
+                          {"unmatched_ignore_imports_alerting", {{"enum", {"error", "warn", "none"}}}},
+                          {"broken_contract_guidance", kText},
+                          {"lazy_imports", flag},
+                          {"type_checking_imports", flag},
+                          {"main_imports", flag}};
+  for (const char* key : {"source_modules", "forbidden_modules", "layers", "containers", "exhaustive_ignores", "modules", "ancestors", "skip_descendants",
+                          "protected_modules", "allowed_importers", "packages_with_private_modules"}) {
+    rule_properties[key] = text_or_list;
+  }
+  for (const char* key : {"allow_indirect_imports", "as_packages", "exhaustive"}) rule_properties[key] = flag;
+  rule_properties["depth"] = {{"type", json::array({"integer", "string"})}};
+  top["architecture_rules"] = object({{"root_package", {{"type", "string"}}},
+                                      {"root_packages", text_or_list},
+                                      {"include_external_packages", flag},
+                                      {"exclude_type_checking_imports", flag},
+                                      {"rules", {{"type", json::array({"array", "null"})}, {"items", object(rule_properties, {"name", "type"})}}}});
   const json verdict = {{"enum", json::array({"deny", "allow"})}};
   top["when_unsure"] = {{"oneOf", json::array({verdict, object({{"namespace", verdict}, {"imports", verdict}, {"definitions", verdict}})})},
                         {"description", "deny (the default): a rule that needs what the source cannot show (a namespace changed at import, an "

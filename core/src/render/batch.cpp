@@ -54,7 +54,7 @@ std::string render_batch_text(const BatchResult& batch, const TextOptions& optio
       out += std::string(bold) + (result.error->file.empty() ? result.target : error_place(*result.error)) + std::string(reset) + ": " + std::string(red) +
              "error" + std::string(reset) + ": " + result.error->message + "\n";
       if (!result.error->hint.empty()) out += "  hint: " + result.error->hint + "\n";
-    } else if (result.report && !result.report->ok()) {
+    } else if (result.report && (!result.report->ok() || !result.report->warnings.empty())) {
       Report shown = *result.report;
       shown.module_filename = result.target;
       if (!result.contract.empty()) shown.contract_source = result.contract;
@@ -210,6 +210,14 @@ std::string render_batch_json(const BatchResult& batch) {
       }
       out.key("violations");
       out.nested(violations_json(*result.report));
+      if (!result.report->warnings.empty()) {  // only then: the document is otherwise as before
+        json warnings = json::array();
+        for (const auto& w : result.report->warnings) {
+          warnings.push_back({{"code", w.code}, {"path", w.path}, {"message", w.message}, {"hint", w.hint}, {"line", w.contract_mark.line}});
+        }
+        out.key("warnings");
+        out.nested(warnings);
+      }
     }
     out.close('}');
   }

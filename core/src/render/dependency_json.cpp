@@ -5,6 +5,15 @@
 namespace importspy {
 
 void add_dependency_fields(nlohmann::json& out, const Violation& v) {
+  if (!v.chains.empty()) {
+    nlohmann::json chains = nlohmann::json::array();
+    for (const auto& chain : v.chains) {
+      nlohmann::json steps = nlohmann::json::array();
+      for (const ChainStep& step : chain) steps.push_back({{"module", step.module}, {"file", step.file}, {"line", step.line}});
+      chains.push_back(std::move(steps));
+    }
+    out["chains"] = std::move(chains);
+  }
   if (v.chain.empty() && !v.dependency) return;
   out["chain"] = v.chain;
   if (!v.dependency) return;

@@ -26,8 +26,9 @@ std::string escape_property(std::string_view text) {
   return out;
 }
 
-std::string annotation(const std::string& file, int line, const std::string& title, const std::string& message, int column = 0) {
-  std::string out = "::error file=" + escape_property(file);
+std::string annotation(const std::string& file, int line, const std::string& title, const std::string& message, int column = 0,
+                       std::string_view level = "error") {
+  std::string out = "::" + std::string(level) + " file=" + escape_property(file);
   if (line > 0) out += ",line=" + std::to_string(line);
   if (line > 0 && column > 0) out += ",col=" + std::to_string(column);
   return out + ",title=" + escape_property(title) + "::" + escape_data(message) + "\n";
@@ -43,7 +44,25 @@ std::string render_github(const BatchResult& batch) {
                         result.error->message + (result.error->hint.empty() ? "" : " (fix: " + result.error->hint + ")"), result.error->column);
       continue;
     }
+    for (const auto& w : result.report->warnings) {
+      out += annotation(result.contract, w.contract_mark.line, "importspy " + w.code, w.message + (w.hint.empty() ? "" : " (fix: " + w.hint + ")"),
+                        w.contract_mark.column, "warning");
+    }
     for (const auto& v : result.report->violations) {
+      if (!v.chains.empty() && !v.chains[0][0].file.empty()) {  // an architecture rule: at the chain's first import, every step in the message
+        std::string steps;
+        for (const auto& chain : v.chains) {
+          steps += "\n";
+          for (std::size_t k = 0; k < chain.size(); ++k) {
+            steps += (k ? " -> " : "") + chain[k].module;
+            if (k + 1 < chain.size() && !chain[k].file.empty()) steps += " (" + chain[k].file + ":" + std::to_string(chain[k].line) + ")";
+          }
+        }
+        const std::string rule = result.contract.empty() ? "" : "\n(rule: " + result.contract + ":" + std::to_string(v.contract_mark.line) + ")";
+        out += annotation(v.chains[0][0].file, v.chains[0][0].line, "importspy " + v.code,
+                          v.message + steps + (v.hint.empty() ? "" : "\nfix: " + v.hint) + rule);
+        continue;
+      }
       // In the module, as SARIF places it (module_line); the rule's place in the contract is in the message.
       const int line = module_line(v, result.file);
       std::string rule;

@@ -29,7 +29,15 @@ std::string render_json(const Report& report) {
                           {"hint", v.hint}});
     add_dependency_fields(violations.back(), v);
   }
-  return dump(json{{"ok", report.ok()}, {"violations", std::move(violations)}});
+  json document{{"ok", report.ok()}, {"violations", std::move(violations)}};
+  if (!report.warnings.empty()) {
+    json warnings = json::array();
+    for (const auto& w : report.warnings) {
+      warnings.push_back({{"code", w.code}, {"path", w.path}, {"message", w.message}, {"hint", w.hint}, {"line", w.contract_mark.line}});
+    }
+    document["warnings"] = std::move(warnings);
+  }
+  return dump(document);
 }
 
 std::string render_json(const ContractError& error) {

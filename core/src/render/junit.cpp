@@ -59,6 +59,11 @@ std::string render_junit(const BatchResult& batch) {
               (shown.violations.size() == 1 ? "" : "s") + " (" + xml_escape(result.contract) + ")\">" + xml_escape(render_text(shown, {false, true})) +
               "</failure>\n";
     }
+    if (!result.error && !result.report->warnings.empty()) {
+      std::string warnings;
+      for (const auto& w : result.report->warnings) warnings += "warning: " + w.code + " " + w.path + ": " + w.message + "\nhint: " + w.hint + "\n";
+      body += "      <system-err>" + xml_escape(warnings) + "</system-err>\n";
+    }
     // What the module printed while imported (runtime mode), where test reporters show a test's output.
     if (!result.printed.out.empty()) body += "      <system-out>" + xml_escape(result.printed.out) + "</system-out>\n";
     if (!result.printed.err.empty()) body += "      <system-err>" + xml_escape(result.printed.err) + "</system-err>\n";

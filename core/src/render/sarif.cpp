@@ -77,7 +77,40 @@ std::string render_sarif(const BatchResult& batch, const std::string& tool_versi
                          {"message", {{"text", target.target + ": " + target.error->message + (target.error->hint.empty() ? "" : ". Fix: " + target.error->hint)}}}, {"locations", location(file, target.error->line, target.error->column)}});
       continue;
     }
+    for (const auto& v : target.report->warnings) {
+      results.push_back({{"ruleId", v.code}, {"ruleIndex", rule_index[v.code]}, {"level", "warning"},
+                         {"message", {{"text", v.message + (v.hint.empty() ? "" : ". Fix: " + v.hint)}}},
+                         {"locations", location(target.contract, v.contract_mark.line, v.contract_mark.column)},
+                         {"properties", {{"target", target.target}, {"contract", target.contract}, {"path", v.path}}}});
+    }
     for (const auto& v : target.report->violations) {
+      if (!v.chains.empty()) {  // an architecture rule: at its first import, each chain a code flow
+        json flows = json::array();
+        for (const auto& chain : v.chains) {
+          json steps = json::array();
+          for (std::size_t k = 0; k < chain.size(); ++k) {
+            const ChainStep& step = chain[k];
+            json where = step.file.empty() ? json{{"message", {{"text", step.module + " (outside the package)"}}}}
+                                           : json{{"physicalLocation", location(step.file, step.line)[0]["physicalLocation"]},
+                                                  {"message", {{"text", k + 1 < chain.size() ? step.module + " imports " + chain[k + 1].module : step.module}}}};
+            steps.push_back({{"location", std::move(where)}});
+          }
+          flows.push_back({{"threadFlows", json::array({{{"locations", std::move(steps)}}})}});
+        }
+        const ChainStep& first = v.chains[0][0];
+        json result = {{"ruleId", v.code},
+                       {"ruleIndex", rule_index[v.code]},
+                       {"level", "error"},
+                       {"message", {{"text", v.message + (v.hint.empty() ? "" : ". Fix: " + v.hint)}}},
+                       {"locations", first.file.empty() ? location(target.contract, v.contract_mark.line) : location(first.file, first.line)},
+                       {"codeFlows", std::move(flows)},
+                       {"properties", {{"target", target.target}, {"contract", target.contract}, {"path", v.path},
+                                       {"expected", v.expected ? json(*v.expected) : json(nullptr)},
+                                       {"actual", v.actual ? json(*v.actual) : json(nullptr)}}}};
+        if (!target.contract.empty()) result["relatedLocations"] = json::array({{{"id", 0}, {"physicalLocation", location(target.contract, v.contract_mark.line)[0]["physicalLocation"]}, {"message", {{"text", "rule in the contract"}}}}});
+        results.push_back(std::move(result));
+        continue;
+      }
       // What the module lacks or gets wrong is shown in the module (module_line: the definition, the
       // class of a missing member, else line 1), with the rule as a related location; what the
       // environment lacks, at the rule in the contract.

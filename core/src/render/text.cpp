@@ -23,13 +23,42 @@ std::string shown_name(const std::string& path) {
 
 std::string plural(size_t n, std::string_view word) { return std::to_string(n) + " " + std::string(word) + (n == 1 ? "" : "s"); }
 
+// An architecture violation's chains: each import of each chain on its own line, `file:line: a -> b`.
+std::string chains_text(const Violation& v, const Palette& c) {
+  std::string out;
+  for (std::size_t k = 0; k < v.chains.size(); ++k) {
+    const auto& chain = v.chains[k];
+    if (chain.size() < 2) continue;
+    if (v.chains.size() > 1 || chain.size() > 2) {
+      std::string names;
+      for (const ChainStep& step : chain) names += (names.empty() ? "" : " -> ") + step.module;
+      out += "      " + std::string(c.bold) + "chain " + std::to_string(k + 1) + std::string(c.reset) + ": " + names + "\n";
+    }
+    for (std::size_t i = 0; i + 1 < chain.size(); ++i) {
+      const std::string place = chain[i].file.empty() ? chain[i].module : chain[i].file + ":" + std::to_string(chain[i].line);
+      out += "        " + std::string(c.dim) + place + std::string(c.reset) + ": " + chain[i].module + " imports " + chain[i + 1].module + "\n";
+    }
+  }
+  return out;
+}
+
+std::string warnings_text(const Report& report, const std::string& contract, const Palette& c) {
+  std::string out;
+  for (const Violation& w : report.warnings) {
+    out += "  " + std::string(c.yellow) + "warning" + std::string(c.reset) + " " + w.code + " " + w.path + ": " + w.message;
+    if (w.contract_mark.line > 0) out += std::string(c.dim) + " (" + contract + ":" + std::to_string(w.contract_mark.line) + ")" + std::string(c.reset);
+    out += "\n      " + std::string(c.dim) + "hint: " + w.hint + std::string(c.reset) + "\n";
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string render_text(const Report& report, const TextOptions& options) {
   const Palette c = palette(options.color);
   const std::string module = report.module_filename.empty() ? "the module" : shown_name(report.module_filename);
   const std::string contract = report.contract_source.empty() ? "the contract" : report.contract_source;
-  if (report.ok()) return std::string(c.green) + module + " satisfies " + contract + std::string(c.reset) + "\n";
+  if (report.ok()) return std::string(c.green) + module + " satisfies " + contract + std::string(c.reset) + "\n" + warnings_text(report, contract, c);
 
   std::string out = std::string(c.bold) + module + " violates " + contract + std::string(c.reset) + "\n";
   static constexpr std::array kOrder = {Context::runtime, Context::environment, Context::module, Context::class_};
@@ -44,6 +73,7 @@ std::string render_text(const Report& report, const TextOptions& options) {
       out += "  " + std::string(c.red) + v.code + std::string(c.reset) + " " + std::string(c.bold) + v.path + std::string(c.reset) + ": " + v.message;
       if (v.contract_mark.line > 0) out += std::string(c.dim) + " (" + contract + ":" + std::to_string(v.contract_mark.line) + ")" + std::string(c.reset);
       out += "\n";
+      out += chains_text(v, c);
       if (options.show_hints && !v.hint.empty()) out += "      " + std::string(c.dim) + "hint: " + v.hint + std::string(c.reset) + "\n";
     }
     if (count) {
@@ -55,6 +85,7 @@ std::string render_text(const Report& report, const TextOptions& options) {
   // "Found 2 module violations." for one context; "Found 3 violations (2 module, 1 class)." for several.
   const std::string found = contexts == 1 ? plural(report.violations.size(), std::string(only_context) + " violation")
                                           : plural(report.violations.size(), "violation") + " (" + summary + ")";
+  if (!report.warnings.empty()) out += "\n" + warnings_text(report, contract, c);
   if (options.show_summary) out += "\n" + std::string(c.yellow) + "Found " + found + "." + std::string(c.reset) + "\n";
   return out;
 }
