@@ -372,7 +372,7 @@ std::variant<BatchResult, std::string> check_package(const std::string& target, 
     result.contract = shown_contract;
     Report report = check_architecture(*contract->architecture_rules, graph, package.facts);
     report.contract_source = shown_contract;
-    result.report = std::make_shared<const Report>(std::move(report));
+    result.report = std::move(report);
     batch.results.push_back(std::move(result));
   }
   return batch;
