@@ -180,3 +180,23 @@ def test_files_with_other_root_packages_get_their_own_graph_and_the_counts_add_u
     # 12 modules of app, 2 of other and `app` as an external package of the second graph; app's 7
     # dependencies and other.uses -> app
     assert (document["summary"]["modules"], document["summary"]["dependencies"]) == (15, 8)
+
+
+def test_github_gives_a_stale_excuse_one_warning_however_many_findings(tmp_path: Path) -> None:
+    make_project(tmp_path, {}, ".importlinter", ROOT + contract("c", """
+        name = three layers and a stale excuse
+        type = layers
+        layers =
+            app.high
+            app.medium
+            app.low
+        ignore_imports =
+            app.medium.nothing -> app.high.views
+        unmatched_ignore_imports_alerting = warn
+        """))
+    result = ours(tmp_path, "--format", "github")
+    assert result.returncode == 1, result.stderr
+    warnings = [line for line in result.stdout.splitlines() if line.startswith("::warning ")]
+    assert len(warnings) == 1, result.stdout
+    assert warnings[0].startswith("::warning file=.importlinter,line=12,col=5,")
+    assert len([line for line in result.stdout.splitlines() if line.startswith("::error ")]) >= 2

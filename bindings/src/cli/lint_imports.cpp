@@ -223,6 +223,7 @@ BatchResult as_batch(const std::vector<RawArchitecture>& raws, const std::vector
           TargetResult one = result;
           one.file = file_of(part);
           Report alone = report;
+          report.warnings.clear();  // a contract's warnings go with its first finding only
           alone.violations = {located(std::move(part))};
           one.report = std::move(alone);
           batch.results.push_back(std::move(one));
