@@ -158,3 +158,41 @@ def test_the_json_schema_accepts_the_documented_contract():
     jsonschema.validate(yaml.safe_load((FIXTURE / "architecture.yml").read_text()), schema)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"architecture_rules": {"rules": [{"name": "x", "type": "layerz"}]}}, schema)
+
+
+def test_the_documented_example_is_the_fixture_and_its_output_is_what_the_command_prints(shop):
+    import re
+
+    page = (REPO / "docs" / "architecture-rules.md").read_text(encoding="utf-8")
+    shown_files = dict(re.findall(r'```(?:python|yaml) title="([^"]+)"\n(.*?)```', page, re.S))
+    assert set(shown_files) >= {"architecture.yml", "bookshop/cli.py", "bookshop/utils/money.py"}
+    for name, text in shown_files.items():
+        assert text == (FIXTURE / name).read_text(encoding="utf-8"), f"docs/architecture-rules.md shows {name} unlike the fixture"
+    [shown] = re.findall(r"```console\n\$ importspy check --package bookshop -s architecture.yml --no-cache\n(.*?)```", page, re.S)
+    result = check(shop)
+    assert result.returncode == 1
+    assert result.stdout == shown
+
+
+def test_a_second_run_serves_the_rules_verdict_from_the_cache_with_its_chains_and_an_edit_reruns_it(shop):
+    first = shop.cli("check", "--package", "bookshop", "-s", "architecture.yml", "--format", "json")
+    second = shop.cli("check", "--package", "bookshop", "-s", "architecture.yml", "--format", "json")
+    assert first.returncode == second.returncode == 1
+    assert architecture_target(first)["cached"] is False
+    assert architecture_target(second)["cached"] is True
+    assert architecture_target(second)["violations"] == architecture_target(first)["violations"]
+    shop.write("bookshop/utils/money.py", "def rounded(amount: float) -> float:\n    return round(amount, 2)\n")
+    third = architecture_target(shop.cli("check", "--package", "bookshop", "-s", "architecture.yml", "--format", "json"))
+    assert third["cached"] is False
+    assert "architecture-layers" not in [v["code"] for v in third["violations"]]
+
+
+def test_the_project_settings_packages_judge_the_rules_too(shop):
+    shop.write("pyproject.toml", """
+        [[tool.importspy.packages]]
+        package = "bookshop"
+        contract = "architecture.yml"
+        """)
+    result = shop.cli("check", "--format", "json", "--no-cache")
+    assert result.returncode == 1, result.stderr
+    assert [v["code"] for v in architecture_target(result)["violations"]].count("architecture-forbidden") == 3

@@ -312,6 +312,7 @@ std::variant<BatchResult, std::string> check_package(const std::string& target, 
   // key holds the bytes of all of them, so any change anywhere is a miss for every module.
   std::optional<ResultCache> cache;
   std::vector<std::string> keys;
+  std::string architecture_key;  // the architecture rules' report: keyed like every module's (the whole package)
   if (options.cache_directory && !options.trace) {
     cache.emplace(*options.cache_directory);
     std::string contracts = read_source_file(contract_path, std::size_t{1} << 30);
@@ -321,6 +322,10 @@ std::variant<BatchResult, std::string> check_package(const std::string& target, 
       package += sources.modules[i].first + '\0' + sources.files[i] + '\0' + (sources.errors[i] ? "unreadable" : sha256_hex(sources.texts[i])) + '\0';
     }
     const std::string package_digest = sha256_hex(package);
+    if (contract->architecture_rules) {
+      architecture_key = result_cache_key({IMPORTSPY_VERSION, "package/architecture", contracts, package_digest, shown_contract, "architecture_rules", shown_contract,
+                                           &environment, contract->secret_names});
+    }
     for (std::size_t i = begin; i < end; ++i) {
       keys.push_back(result_cache_key({IMPORTSPY_VERSION, "package/reader", contracts, package_digest, sources.files[i], sources.modules[i].first, shown_contract,
                                        &environment, contract->secret_names}));
@@ -342,8 +347,20 @@ std::variant<BatchResult, std::string> check_package(const std::string& target, 
       result.cached = true;
       served.push_back(std::move(result));
     }
-    // Every result of this shard: nothing to read as Python (architecture rules need the whole graph).
-    if (served.size() == end - begin && !contract->architecture_rules) {
+    // Every result of this shard (the architecture rules' too): nothing to read as Python.
+    const bool judges_architecture = contract->architecture_rules && (!options.shard || options.shard->first == 1);
+    std::optional<Report> architecture;
+    if (served.size() == end - begin && judges_architecture) architecture = cache->load(architecture_key);
+    if (served.size() == end - begin && judges_architecture && architecture) {
+      TargetResult result;
+      result.target = "architecture_rules";
+      result.file = shown_contract;
+      result.contract = shown_contract;
+      result.report = std::move(architecture);
+      result.cached = true;
+      served.push_back(std::move(result));
+    }
+    if (served.size() == end - begin + (judges_architecture ? 1 : 0)) {
       batch.results = std::move(served);
       return batch;
     }
@@ -372,6 +389,7 @@ std::variant<BatchResult, std::string> check_package(const std::string& target, 
     result.contract = shown_contract;
     Report report = check_architecture(*contract->architecture_rules, graph, package.facts);
     report.contract_source = shown_contract;
+    if (cache) cache->store(architecture_key, report);
     result.report = std::move(report);
     batch.results.push_back(std::move(result));
   }

@@ -21,6 +21,7 @@ public:
       }
       for (const auto& system : deployment.systems) this->system(system, deployment.arch);
     }
+    if (contract_.architecture_rules) architecture(*contract_.architecture_rules);
     std::sort(findings_.begin(), findings_.end(), [](const LintFinding& a, const LintFinding& b) {
       return std::tie(a.mark.line, a.mark.column) < std::tie(b.mark.line, b.mark.column);
     });
@@ -40,6 +41,29 @@ private:
       if (auto [it, fresh] = seen.emplace(name, entry.mark); !fresh) {
         add("duplicate-entry", entry.mark, what + " `" + name + "` is declared twice in " + where + " (first at line " + std::to_string(it->second.line) + ")",
             "keep one entry; the checker applies both, so a difference between them can never be satisfied");
+      }
+    }
+  }
+
+  // Architecture rules: a rule name used twice (reports could not tell them apart), a module or an
+  // excuse listed twice, a forbidden rule whose sources and forbidden modules are one and the same.
+  void architecture(const ArchitectureRules& rules) {
+    duplicates(rules.rules, [](const ArchitectureRule& r) { return r.name; }, "architecture rule", "`architecture_rules`");
+    const auto expression = [](const ModuleExpression& e) { return e.written; };
+    for (const ArchitectureRule& rule : rules.rules) {
+      const std::string where = "architecture rule `" + rule.name + "`";
+      duplicates(rule.ignore_imports, [](const ImportExpression& e) { return e.importer.written + " -> " + e.imported.written; }, "excuse", where);
+      duplicates(rule.forbidden.source_modules, expression, "source module", where);
+      duplicates(rule.forbidden.forbidden_modules, expression, "forbidden module", where);
+      duplicates(rule.independence.modules, expression, "module", where);
+      duplicates(rule.protected_modules.protected_modules, expression, "protected module", where);
+      duplicates(rule.protected_modules.allowed_importers, expression, "allowed importer", where);
+      for (const ModuleExpression& source : rule.forbidden.source_modules) {
+        for (const ModuleExpression& forbidden : rule.forbidden.forbidden_modules) {
+          if (source.written != forbidden.written) continue;
+          add("conflicting-rules", forbidden.mark, "`" + forbidden.written + "` is both a source and a forbidden module of " + where,
+              "a package may always import itself, so this pair is never judged: remove it from one of the two lists");
+        }
       }
     }
   }

@@ -233,14 +233,52 @@ void ResultCache::store_blob(std::string_view kind, const std::string& key, cons
   write_entry(directory_ / "v1" / std::string(kind) / key.substr(0, 2) / key, kind, key, body);
 }
 
-std::string serialize_report(const Report& report) {
+namespace {
+
+json violations_json(const std::vector<Violation>& list) {
   json violations = json::array();
-  for (const auto& v : report.violations) {
+  for (const auto& v : list) {
     violations.push_back({{"code", v.code}, {"category", to_string(v.category)}, {"context", to_string(v.context)}, {"path", v.path},
                           {"expected", optional_json(v.expected)}, {"actual", optional_json(v.actual)}, {"message", v.message}, {"hint", v.hint},
                           {"contract_line", v.contract_mark.line}, {"contract_column", v.contract_mark.column}, {"source_line", v.source_line}});
+    if (!v.chain.empty()) violations.back()["chain"] = v.chain;
+    if (!v.chains.empty()) {  // architecture rules: [[module, file, line], ...] per chain
+      json chains = json::array();
+      for (const auto& chain : v.chains) {
+        json steps = json::array();
+        for (const ChainStep& step : chain) steps.push_back(json::array({step.module, step.file, step.line}));
+        chains.push_back(std::move(steps));
+      }
+      violations.back()["chains"] = std::move(chains);
+    }
   }
-  json document = {{"format", kFormat}, {"contract", report.contract_source}, {"module", report.module_filename}, {"violations", std::move(violations)}};
+  return violations;
+}
+
+std::vector<Violation> violations_from(const json& list) {
+  std::vector<Violation> out;
+  for (const auto& v : list) {
+    out.push_back(Violation{v.at("code").get<std::string>(), category_from(v.at("category").get<std::string>()),
+                            context_from(v.at("context").get<std::string>()), v.at("path").get<std::string>(), optional_text(v.at("expected")),
+                            optional_text(v.at("actual")), v.at("message").get<std::string>(), v.at("hint").get<std::string>(),
+                            SourceMark{v.at("contract_line").get<int>(), v.at("contract_column").get<int>()}, v.at("source_line").get<int>()});
+    if (v.contains("chain")) out.back().chain = v["chain"].get<std::vector<std::string>>();
+    if (v.contains("chains")) {
+      for (const auto& chain : v["chains"]) {
+        std::vector<ChainStep> steps;
+        for (const auto& step : chain) steps.push_back({step.at(0).get<std::string>(), step.at(1).get<std::string>(), step.at(2).get<int>()});
+        out.back().chains.push_back(std::move(steps));
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string serialize_report(const Report& report) {
+  json document = {{"format", kFormat}, {"contract", report.contract_source}, {"module", report.module_filename}, {"violations", violations_json(report.violations)}};
+  if (!report.warnings.empty()) document["warnings"] = violations_json(report.warnings);
   if (report.trace) document["trace"] = {{"deployment", report.trace->deployment}, {"rules", report.trace->rules}};
   return document.dump(-1, ' ', false, json::error_handler_t::replace);
 }
@@ -252,13 +290,8 @@ std::optional<Report> deserialize_report(std::string_view text) {
     Report report;
     report.contract_source = document.at("contract").get<std::string>();
     report.module_filename = document.at("module").get<std::string>();
-    for (const auto& v : document.at("violations")) {
-      report.violations.push_back(Violation{v.at("code").get<std::string>(), category_from(v.at("category").get<std::string>()),
-                                            context_from(v.at("context").get<std::string>()), v.at("path").get<std::string>(),
-                                            optional_text(v.at("expected")), optional_text(v.at("actual")), v.at("message").get<std::string>(),
-                                            v.at("hint").get<std::string>(), SourceMark{v.at("contract_line").get<int>(), v.at("contract_column").get<int>()},
-                                            v.at("source_line").get<int>()});
-    }
+    report.violations = violations_from(document.at("violations"));
+    if (document.contains("warnings")) report.warnings = violations_from(document["warnings"]);
     if (document.contains("trace")) {
       report.trace = CheckTrace{document["trace"].at("deployment").get<std::string>(), document["trace"].at("rules").get<std::vector<std::string>>()};
     }

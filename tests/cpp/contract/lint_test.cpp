@@ -31,3 +31,15 @@ TEST(ContractLint, findings_carry_the_contract_line) {
   EXPECT_EQ(findings[0].mark.line, 3);
   EXPECT_NE(findings[0].message.find("first at line 2"), std::string::npos);
 }
+
+TEST(ContractLint, architecture_rules_named_twice_listed_twice_or_contradicting_themselves) {
+  EXPECT_EQ(codes("architecture_rules:\n  rules:\n    - {name: a, type: private_modules}\n    - {name: a, type: private_modules}\n"),
+            (std::vector<std::string>{"duplicate-entry"}));
+  EXPECT_EQ(codes("architecture_rules:\n  rules:\n    - {name: a, type: independence, modules: [p.x, p.y, p.x], ignore_imports: ['p.x -> p.y', 'p.x->p.y']}\n"),
+            (std::vector<std::string>{"duplicate-entry", "duplicate-entry"}));
+  const auto findings = lint_contract(*contract_from("architecture_rules:\n  rules:\n    - {name: a, type: forbidden, source_modules: [p.x], forbidden_modules: [p.y, p.x]}\n"));
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].code, "conflicting-rules");
+  EXPECT_EQ(findings[0].mark.line, 3);
+  EXPECT_TRUE(codes("architecture_rules:\n  rules:\n    - {name: a, type: forbidden, source_modules: [p.x], forbidden_modules: [p.y]}\n").empty());
+}

@@ -198,3 +198,25 @@ TEST(ResultCacheKeyFile, a_key_others_can_read_or_a_link_is_refused) {
   fs::create_symlink("/dev/zero", path);
   EXPECT_FALSE(load_or_create_cache_key(path).has_value());
 }
+
+TEST(ResultCache, keeps_an_architecture_reports_chains_and_warnings) {
+  Report report;
+  Violation v;
+  v.code = "architecture-forbidden";
+  v.chain = {"p.a", "p.b"};
+  v.chains = {{{"p.a", "p/a.py", 3}, {"p.b", "p/b.py", 0}}};
+  report.violations.push_back(v);
+  Violation w;
+  w.code = "architecture-ignore-unmatched";
+  w.contract_mark = {7, 9};
+  report.warnings.push_back(w);
+  const auto back = deserialize_report(serialize_report(report));
+  ASSERT_TRUE(back.has_value());
+  ASSERT_EQ(back->violations.size(), 1u);
+  EXPECT_EQ(back->violations[0].chain, v.chain);
+  ASSERT_EQ(back->violations[0].chains.size(), 1u);
+  EXPECT_EQ(back->violations[0].chains[0][0].file, "p/a.py");
+  EXPECT_EQ(back->violations[0].chains[0][0].line, 3);
+  ASSERT_EQ(back->warnings.size(), 1u);
+  EXPECT_EQ(back->warnings[0].contract_mark.line, 7);
+}
