@@ -200,3 +200,36 @@ def test_github_gives_a_stale_excuse_one_warning_however_many_findings(tmp_path:
     assert len(warnings) == 1, result.stdout
     assert warnings[0].startswith("::warning file=.importlinter,line=12,col=5,")
     assert len([line for line in result.stdout.splitlines() if line.startswith("::error ")]) >= 2
+
+
+def test_a_second_run_is_served_from_the_result_cache_until_a_module_changes(tmp_path: Path) -> None:
+    make_project(tmp_path, {}, ".importlinter", FORBIDDEN_INDIRECT)
+    first = ours(tmp_path, "--verbose", "--format", "json")
+    assert "Building import graph (cache directory is .importspy_cache)" in first.stdout
+    second = ours(tmp_path, "--verbose", "--format", "json")
+    assert second.stdout.startswith("Verbose mode.\nEvery contract's result is in the cache (.importspy_cache).\n")
+    strip = lambda text: text[text.index("{"):]  # noqa: E731
+    assert json.loads(strip(second.stdout)) == json.loads(strip(first.stdout))
+    assert second.returncode == first.returncode == 1
+    # The chain goes through app.medium.service: once it no longer imports app.low.db, the contract is kept.
+    (tmp_path / "app" / "medium" / "service.py").write_text("def later():\n    return None\n", encoding="utf-8")
+    third = ours(tmp_path, "--verbose", "--format", "json")
+    assert "Building import graph" in third.stdout
+    assert third.returncode == 0, third.stdout
+
+
+def test_no_cache_neither_reads_nor_writes_it_and_cache_dir_moves_it(tmp_path: Path) -> None:
+    make_project(tmp_path, {}, ".importlinter", KEPT)
+    assert ours(tmp_path, "--no-cache").returncode == 0
+    assert not (tmp_path / ".importspy_cache").exists()
+    assert ours(tmp_path, "--cache-dir", "elsewhere").returncode == 0
+    assert (tmp_path / "elsewhere").is_dir() and not (tmp_path / ".importspy_cache").exists()
+    again = ours(tmp_path, "--cache-dir", "elsewhere", "--verbose")
+    assert "Every contract's result is in the cache (elsewhere)." in again.stdout
+
+
+def test_an_edited_configuration_is_never_served_an_old_verdict(tmp_path: Path) -> None:
+    make_project(tmp_path, {}, ".importlinter", KEPT)
+    assert ours(tmp_path).returncode == 0
+    (tmp_path / ".importlinter").write_text(FORBIDDEN_INDIRECT, encoding="utf-8")
+    assert ours(tmp_path).returncode == 1

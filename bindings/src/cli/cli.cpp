@@ -775,8 +775,8 @@ int run_cli(const std::vector<std::string>& arguments, bool program) {
                                    "Configuration files; default: setup.cfg, .importlinter or pyproject.toml in the working directory");
   lint_imports_command->add_option("--config", lint_imports_config, "A configuration file (lint-imports' older spelling of the positional argument)");
   lint_imports_command->add_option("--contract", lint_imports.contracts, "Check only this contract id (or FILE:ID); repeatable")->allow_extra_args(false);
-  lint_imports_command->add_option("--cache-dir", lint_imports_cache_dir, "Accepted for lint-imports' command lines; the graph is always read from source");
-  lint_imports_command->add_flag("--no-cache", lint_imports_no_cache, "Accepted for lint-imports' command lines; the graph is always read from source");
+  lint_imports_command->add_option("--cache-dir", lint_imports_cache_dir, "Result cache folder (default: .importspy_cache)");
+  lint_imports_command->add_flag("--no-cache", lint_imports_no_cache, "Read every module and check every contract, neither reading nor writing the cache");
   lint_imports_command->add_flag("--verbose", lint_imports.verbose, "Print progress as the graph is built and each contract checked");
   lint_imports_command->add_flag("--show-timings", lint_imports.show_timings, "Show how long the graph and each contract took");
   lint_imports_command->add_flag("--no-logo", lint_imports_no_logo, "Accepted for lint-imports' command lines (no logo is printed)");
@@ -879,6 +879,7 @@ int run_cli(const std::vector<std::string>& arguments, bool program) {
     if (!lint_imports_config.empty()) lint_imports.config_files.push_back(lint_imports_config);
     lint_imports.config_files.insert(lint_imports.config_files.end(), lint_imports_files.begin(), lint_imports_files.end());
     lint_imports.color = lint_imports.format == "text" && use_color("auto", "stdout");
+    if (!lint_imports_no_cache) lint_imports.cache_directory = fs::path(lint_imports_cache_dir.empty() ? ".importspy_cache" : lint_imports_cache_dir);
     return finish(run_lint_imports(lint_imports));
   }
   if (app.got_subcommand(check_command) && !check_options.package.empty()) {

@@ -16,6 +16,8 @@
 #include "importspy/contract/architecture.hpp"
 #include "importspy/contract/import_linter_config.hpp"
 #include "importspy/contract/loader.hpp"
+#include "extract/source_bytes.hpp"
+#include "importspy/project/result_cache.hpp"
 #include "importspy/render/batch.hpp"
 
 namespace importspy::bindings {
@@ -268,62 +270,151 @@ CommandOutput run_lint_imports(const LintImportsOptions& options) {
     return fail(error.message, "");
   }
 
-  // One graph per distinct set of root packages, built in the order contracts first need it.
-  std::vector<Graph> graphs;
-  std::map<std::size_t, std::size_t> graph_of_file;
+  // The files whose contracts are checked; files naming the same root packages share one graph.
+  std::vector<std::size_t> files_needed;
+  for (const Selected& each : selected)
+    if (std::find(files_needed.begin(), files_needed.end(), each.file) == files_needed.end()) files_needed.push_back(each.file);
+  if (files_needed.empty()) files_needed.push_back(0);
   const auto roots_of = [&](std::size_t file) {
     std::vector<std::string> roots = compiled[file].root_packages;
     std::sort(roots.begin(), roots.end());
     return roots;
   };
-  std::vector<std::size_t> files_needed;
-  for (const Selected& each : selected)
-    if (std::find(files_needed.begin(), files_needed.end(), each.file) == files_needed.end()) files_needed.push_back(each.file);
-  if (files_needed.empty()) files_needed.push_back(0);
-  for (std::size_t file : files_needed) {
-    const std::vector<std::string> roots = roots_of(file);
-    std::size_t found = graphs.size();
-    for (std::size_t g = 0; g < graphs.size(); ++g)
-      if (graphs[g].root_packages == roots) found = g;
-    if (found == graphs.size()) {
-      verbose("Building import graph (with caching disabled)...");
-      const Clock::time_point start = Clock::now();
-      auto read = read_packages(compiled[file].root_packages);
-      if (auto* message = std::get_if<std::string>(&read)) {
-        std::string text = *message;
-        while (!text.empty() && text.back() == '\n') text.pop_back();
-        return fail(text, "");
+
+  // The result cache: each contract's report, and the counts of what was analysed, keyed by the engine,
+  // the configuration file's bytes and every module's bytes (never their mere dates). A run whose
+  // entries are all there reads no module as Python.
+  std::optional<ResultCache> cache;
+  std::vector<std::string> contract_keys;  // one per selected contract
+  std::string summary_key;
+  if (options.cache_directory) {
+    cache.emplace(*options.cache_directory);
+    std::map<std::vector<std::string>, std::string> digests;
+    std::map<std::size_t, std::string> texts;
+    std::string everything;
+    for (std::size_t file : files_needed) {
+      const std::vector<std::string> roots = roots_of(file);
+      if (!digests.count(roots)) {
+        auto digest = digest_packages(compiled[file].root_packages);
+        const auto* found = std::get_if<PackagesDigest>(&digest);
+        if (!found) {  // the graph building below says why
+          cache.reset();
+          break;
+        }
+        digests[roots] = found->sha256;
       }
-      graphs.push_back({roots, std::move(std::get<PackagesRead>(read)), since(start)});
-      verbose("Built graph in " + format_duration(graphs.back().seconds) + ".");
+      try {
+        texts[file] = read_source_file(raws[file].file, std::size_t{4} << 20);
+      } catch (const std::exception&) {
+        cache.reset();
+        break;
+      }
+      everything += texts[file] + '\0' + digests[roots] + '\0';
     }
-    graph_of_file[file] = found;
-  }
-  // A module that cannot be read would silently lose its imports: the run stops, as lint-imports'
-  // graph building does on a syntax error.
-  for (const Graph& graph : graphs) {
-    for (const auto& error : graph.read.errors) {
-      if (!error) continue;
-      std::string where = error->file;
-      if (error->line > 0) where += ":" + std::to_string(error->line) + ":" + std::to_string(error->column);
-      return fail(where + ": " + error->message, error->code);
+    if (cache) {
+      summary_key = result_cache_key({IMPORTSPY_VERSION, "lint-imports/summary", everything, "", "", "", "", nullptr, {}});
+      for (const Selected& each : selected) {
+        const std::string position = each.rule->id + '\0' + std::to_string(each.rule - compiled[each.file].rules.data());
+        contract_keys.push_back(result_cache_key({IMPORTSPY_VERSION, "lint-imports", texts[each.file], digests[roots_of(each.file)],
+                                                  raws[each.file].file, position, raws[each.file].file, nullptr, {}}));
+      }
     }
   }
 
   std::vector<Checked> checked;
-  for (const Selected& each : selected) {
-    verbose("Checking " + each.rule->name + "...");
-    ArchitectureRules one = compiled[each.file];
-    one.rules = {*each.rule};
-    const Graph& graph = graphs[graph_of_file.at(each.file)];
-    const Clock::time_point start = Clock::now();
-    Report report = check_architecture(one, graph.read.graph, graph.read.facts);
-    checked.push_back({each, std::move(report), since(start)});
-    if (options.verbose) {
-      const Checked& done = checked.back();
-      std::string line = each.rule->name + (done.report.ok() ? " KEPT" : " BROKEN");
-      if (!done.report.warnings.empty()) line += " (" + plural(done.report.warnings.size(), "warning", "warnings") + ")";
-      verbose(line + " [" + format_duration(done.seconds) + "]");
+  std::size_t modules = 0, dependencies = 0;
+  std::vector<Graph> graphs;
+  if (cache) {
+    // The counts travel in a report's module_filename ("MODULES DEPENDENCIES"): the cache stores reports.
+    std::optional<Report> summary = cache->load(summary_key);
+    std::vector<Checked> served;
+    for (std::size_t i = 0; summary && i < selected.size(); ++i) {
+      std::optional<Report> report = cache->load(contract_keys[i]);
+      if (!report) break;
+      served.push_back({selected[i], std::move(*report), 0});
+    }
+    if (summary && served.size() == selected.size() &&
+        std::sscanf(summary->module_filename.c_str(), "%zu %zu", &modules, &dependencies) == 2) {
+      checked = std::move(served);
+      verbose("Every contract's result is in the cache (" + options.cache_directory->string() + ").");
+    }
+  }
+  if (checked.size() != selected.size() || selected.empty()) {
+    checked.clear();
+    modules = dependencies = 0;
+    // One graph per distinct set of root packages, built in the order contracts first need it.
+    std::map<std::size_t, std::size_t> graph_of_file;
+    for (std::size_t file : files_needed) {
+      const std::vector<std::string> roots = roots_of(file);
+      std::size_t found = graphs.size();
+      for (std::size_t g = 0; g < graphs.size(); ++g)
+        if (graphs[g].root_packages == roots) found = g;
+      if (found == graphs.size()) {
+        verbose(cache ? "Building import graph (cache directory is " + options.cache_directory->string() + ")..."
+                      : std::string("Building import graph (with caching disabled)..."));
+        const Clock::time_point start = Clock::now();
+        auto read = read_packages(compiled[file].root_packages);
+        if (auto* message = std::get_if<std::string>(&read)) {
+          std::string text = *message;
+          while (!text.empty() && text.back() == '\n') text.pop_back();
+          return fail(text, "");
+        }
+        graphs.push_back({roots, std::move(std::get<PackagesRead>(read)), since(start)});
+        verbose("Built graph in " + format_duration(graphs.back().seconds) + ".");
+      }
+      graph_of_file[file] = found;
+    }
+    // A module that cannot be read would silently lose its imports: the run stops, as lint-imports'
+    // graph building does on a syntax error.
+    for (const Graph& graph : graphs) {
+      for (const auto& error : graph.read.errors) {
+        if (!error) continue;
+        std::string where = error->file;
+        if (error->line > 0) where += ":" + std::to_string(error->line) + ":" + std::to_string(error->column);
+        return fail(where + ": " + error->message, error->code);
+      }
+    }
+
+    for (const Selected& each : selected) {
+      verbose("Checking " + each.rule->name + "...");
+      ArchitectureRules one = compiled[each.file];
+      one.rules = {*each.rule};
+      const Graph& graph = graphs[graph_of_file.at(each.file)];
+      const Clock::time_point start = Clock::now();
+      Report report = check_architecture(one, graph.read.graph, graph.read.facts);
+      checked.push_back({each, std::move(report), since(start)});
+      if (options.verbose) {
+        const Checked& done = checked.back();
+        std::string line = each.rule->name + (done.report.ok() ? " KEPT" : " BROKEN");
+        if (!done.report.warnings.empty()) line += " (" + plural(done.report.warnings.size(), "warning", "warnings") + ")";
+        verbose(line + " [" + format_duration(done.seconds) + "]");
+      }
+    }
+
+    // What was analysed, summed over the graphs as lint-imports sums them; each graph counted with the
+    // session of the first file that needed it.
+    for (std::size_t g = 0; g < graphs.size(); ++g) {
+      std::size_t file = files_needed.front();
+      for (std::size_t candidate : files_needed)
+        if (graph_of_file.at(candidate) == g) {
+          file = candidate;
+          break;
+        }
+      const ArchitectureRules& session = compiled[file];
+      const PackagesRead& read = graphs[g].read;
+      modules += read.graph.modules.size();
+      dependencies += dependency_count(read.graph, session.exclude_type_checking_imports);
+      if (session.include_external_packages) {
+        const auto [external_modules, external_imports] = external_counts(read, session.root_packages, session.exclude_type_checking_imports);
+        modules += external_modules;
+        dependencies += external_imports;
+      }
+    }
+    if (cache) {
+      for (std::size_t i = 0; i < checked.size(); ++i) cache->store(contract_keys[i], checked[i].report);
+      Report summary;
+      summary.module_filename = std::to_string(modules) + " " + std::to_string(dependencies);
+      cache->store(summary_key, summary);
     }
   }
 
@@ -331,26 +422,6 @@ CommandOutput run_lint_imports(const LintImportsOptions& options) {
   for (const Checked& each : checked) {
     (each.report.ok() ? kept : broken) += 1;
     warnings += each.report.warnings.size();
-  }
-  // What was analysed, summed over the graphs as lint-imports sums them; each graph counted with the
-  // session of the first file that needed it.
-  std::size_t modules = 0, dependencies = 0;
-  for (std::size_t g = 0; g < graphs.size(); ++g) {
-    std::size_t file = files_needed.front();
-    for (std::size_t candidate : files_needed)
-      if (graph_of_file.at(candidate) == g) {
-        file = candidate;
-        break;
-      }
-    const ArchitectureRules& session = compiled[file];
-    const PackagesRead& read = graphs[g].read;
-    modules += read.graph.modules.size();
-    dependencies += dependency_count(read.graph, session.exclude_type_checking_imports);
-    if (session.include_external_packages) {
-      const auto [external_modules, external_imports] = external_counts(read, session.root_packages, session.exclude_type_checking_imports);
-      modules += external_modules;
-      dependencies += external_imports;
-    }
   }
   output.status = broken ? 1 : 0;
 
@@ -390,6 +461,7 @@ CommandOutput run_lint_imports(const LintImportsOptions& options) {
   std::string out = progress;
   if (options.verbose) out += "\n";
   if (options.show_timings) {
+    if (graphs.empty()) out += "Every result read from the cache\n";
     for (const Graph& graph : graphs) {
       std::string roots;
       for (const std::string& root : graph.root_packages) roots += (roots.empty() ? "" : ", ") + root;

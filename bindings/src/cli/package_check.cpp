@@ -396,6 +396,31 @@ std::variant<BatchResult, std::string> check_package(const std::string& target, 
   return batch;
 }
 
+std::variant<PackagesDigest, std::string> digest_packages(const std::vector<std::string>& packages) {
+  std::set<std::string> seen;
+  std::string all = "packages\0";
+  PackagesDigest digest;
+  try {
+    for (const std::string& target : packages) {
+      if (!seen.insert(target).second) continue;
+      for (const auto& [name, path] : package_modules(target)) {
+        std::string bytes;
+        try {
+          bytes = sha256_hex(read_source_file(path, SourceLimits{}.max_bytes));
+        } catch (const LocatedError&) {
+          bytes = "unreadable";
+        }
+        all += name + '\0' + path.string() + '\0' + bytes + '\0';
+        ++digest.modules;
+      }
+    }
+  } catch (const PackageError& error) {
+    return "importspy: error: " + error.message + "\n";
+  }
+  digest.sha256 = sha256_hex(all);
+  return digest;
+}
+
 std::variant<PackagesRead, std::string> read_packages(const std::vector<std::string>& packages) {
   std::vector<std::pair<std::string, fs::path>> modules;  // (dotted name, file), each package's in order
   std::set<std::string> seen;

@@ -58,4 +58,13 @@ struct PackagesRead {
 // read once.
 std::variant<PackagesRead, std::string> read_packages(const std::vector<std::string>& packages);
 
+// What every module of the packages is, without reading any as Python: SHA-256 over each module's
+// name, file and bytes (a result cache's key for judgements of the whole graph), and the number of
+// modules. Or why a package cannot be found (the message, newline-ended).
+struct PackagesDigest {
+  std::string sha256;
+  std::size_t modules = 0;
+};
+std::variant<PackagesDigest, std::string> digest_packages(const std::vector<std::string>& packages);
+
 }  // namespace importspy::bindings
