@@ -158,6 +158,9 @@ IniDocument parse_import_linter_ini(std::string_view text, std::string file) {
 
 namespace {
 
+constexpr std::size_t kMaxExpandedBytes = 1u << 20;
+constexpr std::size_t kMaxReferences = 100'000;
+
 class Interpolator {
 public:
   Interpolator(const IniDocument& document, const IniSection& section) : document_(document), section_(section) {}
@@ -201,7 +204,18 @@ public:
         fail(ContractErrorKind::invalid_value, document_.file, at.line, at.column,
              "the value of `" + option.key + "` refers to `%(" + key + ")s`, but section [" + section_.name + "] has no key `" + key + "`",
              "define `" + key + "` in this section or in [DEFAULT], or write `%%` for a literal percent sign");
+      // References that each repeat another many times grow exponentially with depth (even when they
+      // expand to nothing): bounds on the references followed and on the text keep a small hostile file
+      // from taking the machine (configparser itself has none).
+      if (++references_ > kMaxReferences)
+        fail(ContractErrorKind::too_large, document_.file, at.line, at.column,
+             "the values of section [" + section_.name + "] follow more than " + std::to_string(kMaxReferences) + " `%(...)s` references",
+             "write the values out instead of repeating references");
       out += expand(joined(*target), *target, target->mark, depth + 1);
+      if (out.size() > kMaxExpandedBytes)
+        fail(ContractErrorKind::too_large, document_.file, mark.line, mark.column,
+             "the value of `" + option.key + "` expands to more than " + std::to_string(kMaxExpandedBytes) + " bytes through `%(...)s` references",
+             "write the value out instead of repeating references");
       i = close + 2;
     }
     return out;
@@ -210,6 +224,7 @@ public:
 private:
   const IniDocument& document_;
   const IniSection& section_;
+  mutable std::size_t references_ = 0;
 };
 
 }  // namespace

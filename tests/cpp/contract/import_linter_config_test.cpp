@@ -199,6 +199,20 @@ TEST(ImportLinterIni, a_self_reference_is_an_error_not_an_endless_loop) {
   EXPECT_EQ(ini_error("[importlinter]\nroot_package = %(oops\n").kind(), ContractErrorKind::invalid_value);
 }
 
+TEST(ImportLinterIni, references_that_multiply_are_refused_before_they_take_the_machine) {
+  // Each level repeats the one below 8 times: 8^7 copies of `x` (2 MiB), or of nothing.
+  for (const std::string bottom : {"x", ""}) {
+    std::string text = "[importlinter]\nk0 = " + bottom + "\n";
+    for (int level = 1; level <= 7; ++level) {
+      text += "k" + std::to_string(level) + " = ";
+      for (int copy = 0; copy < 8; ++copy) text += "%(k" + std::to_string(level - 1) + ")s";
+      text += "\n";
+    }
+    text += "root_package = %(k7)s\n";
+    EXPECT_EQ(ini_error(text).kind(), ContractErrorKind::too_large) << "bottom: `" << bottom << "`";
+  }
+}
+
 TEST(ImportLinterIni, percent_signs_in_sections_import_linter_never_reads_are_left_alone) {
   EXPECT_TRUE(import_linter_from_ini("[flake8]\nformat = %(path)s 5%\n[importlinter]\nroot_package = a\n", "setup.cfg"));
 }
