@@ -450,7 +450,7 @@ private:
       if (o.exhaustive && !container.empty()) {
         std::set<std::string> declared;
         for (const Layer& layer : o.layers) {
-          for (const LayerModule& module : layer.modules) declared.insert(top_of(module.name));
+          for (const LayerModule& module : layer.modules) declared.insert(module.name);  // as import-linter: the whole name
         }
         for (const std::string& ignored : o.exhaustive_ignores) declared.insert(ignored);
         for (std::size_t i = 0; i < nodes_.internal; ++i) {

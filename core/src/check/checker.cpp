@@ -218,6 +218,11 @@ private:
 
   // ---- imports ------------------------------------------------------------------------------------
 
+  // The import a violation just added judges, as a one-step chain: the module's file and the import's line.
+  void import_step(const ImportFact& fact, const std::string& imported) {
+    out_->back().chains.push_back({{module_.name.empty() ? module_.filename : module_.name, module_.filename, fact.line}, {imported, "", 0}});
+  }
+
   // Each import statement's binding against `imports:`. `from a import b` imports `a`, and `a.b` when `b`
   // is a submodule: a forbidden pattern matching either is reported; an allowed one matching either admits it.
   void check_imports(const ImportRules& rules) {
@@ -241,10 +246,12 @@ private:
         add(codes::import_forbidden, {Context::module, path, forbidden->mark, fact.line}, forbidden->written, import_text(fact, module),
             import_kind(fact) + " of " + quoted(submodule.empty() ? module : submodule) + " is forbidden by " + quoted(forbidden->written),
             "remove the import, or move what it needs behind a module the contract allows");
+        import_step(fact, submodule.empty() ? module : submodule);
       } else if (rules.has_allowed && !matching(rules.allowed)) {
         add(codes::import_not_allowed, {Context::module, path, rules.mark, fact.line}, allowed_text(rules), import_text(fact, module),
             import_kind(fact) + " of " + quoted(submodule.empty() ? module : submodule) + " is not among the allowed imports",
             "remove the import, or add a pattern for it to `imports.allowed`");
+        import_step(fact, submodule.empty() ? module : submodule);
       } else if (fact.name == "*") {
         star_import_unsure(fact, module, rules, path);
       }

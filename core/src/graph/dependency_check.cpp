@@ -22,6 +22,25 @@ std::string chain_text(const std::vector<std::string>& chain) {
 
 // The shortest way from `module` back to itself through `members` (its cycle), along `filter`'s edges:
 // the chain `module, ..., module`, and the line of the chain's first import.
+// The steps of a chain of nodes: each module with its file and the line of its first import (that
+// `filter` follows) of the next one.
+std::vector<ChainStep> chain_steps(const ImportGraph& graph, std::span<const ModuleFacts> facts, const std::vector<std::size_t>& nodes, EdgeFilter filter) {
+  std::vector<ChainStep> steps;
+  for (std::size_t k = 0; k < nodes.size(); ++k) {
+    int line = 0;
+    if (k + 1 < nodes.size()) {
+      for (const ImportEdge& edge : graph.imports[nodes[k]]) {
+        if (edge.to == nodes[k + 1] && filter.follows(edge)) {
+          line = edge.line;
+          break;
+        }
+      }
+    }
+    steps.push_back({graph.modules[nodes[k]], nodes[k] < facts.size() ? facts[nodes[k]].filename : std::string(), line});
+  }
+  return steps;
+}
+
 std::pair<std::vector<std::size_t>, int> shortest_cycle(const ImportGraph& graph, std::size_t module, const std::vector<std::size_t>& members, EdgeFilter filter) {
   std::vector<bool> inside(graph.modules.size(), false);
   for (std::size_t member : members) inside[member] = true;
@@ -78,6 +97,7 @@ Report check_with_dependencies(const Contract& contract, std::span<const std::sh
       v.contract_mark = contract.imports->no_cycles_mark;
       v.source_line = first_line;
       v.chain = std::move(chain);
+      v.chains.push_back(chain_steps(graph, facts, path, EdgeFilter{}));
       report.violations.push_back(std::move(v));
     }
   }
@@ -107,13 +127,17 @@ Report check_with_dependencies(const Contract& contract, std::span<const std::sh
     auto dependency = std::make_shared<Report>(check(*required[i], environment, facts[*target]));
     if (dependency->ok()) continue;
     std::vector<std::string> chain;
+    std::vector<std::size_t> nodes;
     std::size_t first_line = 0;
     for (std::size_t node = *target; node != module; node = parent[node]) {
       chain.push_back(graph.modules[node]);
+      nodes.push_back(node);
       if (parent[node] == module) first_line = static_cast<std::size_t>(line[node]);
     }
     chain.push_back(graph.modules[module]);
+    nodes.push_back(module);
     std::reverse(chain.begin(), chain.end());
+    std::reverse(nodes.begin(), nodes.end());
     const ViolationCode& entry = violation_code(codes::dependency_violation);
     const Violation& first = dependency->violations.front();
     const std::size_t count = dependency->violations.size();
@@ -130,6 +154,7 @@ Report check_with_dependencies(const Contract& contract, std::span<const std::sh
     v.contract_mark = rule.mark;
     v.source_line = static_cast<int>(first_line);
     v.chain = std::move(chain);
+    v.chains.push_back(chain_steps(graph, facts, nodes, filter));
     v.dependency = std::move(dependency);
     report.violations.push_back(std::move(v));
   }

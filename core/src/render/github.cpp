@@ -49,7 +49,7 @@ std::string render_github(const BatchResult& batch) {
                         w.contract_mark.column, "warning");
     }
     for (const auto& v : result.report->violations) {
-      if (!v.chains.empty() && !v.chains[0][0].file.empty()) {  // an architecture rule: at the chain's first import, every step in the message
+      if (v.code.starts_with("architecture-") && !v.chains.empty() && !v.chains[0][0].file.empty()) {  // an architecture rule: at the chain's first import, every step in the message
         std::string steps;
         for (const auto& chain : v.chains) {
           steps += "\n";

@@ -84,8 +84,8 @@ std::string render_sarif(const BatchResult& batch, const std::string& tool_versi
                          {"properties", {{"target", target.target}, {"contract", target.contract}, {"path", v.path}}}});
     }
     for (const auto& v : target.report->violations) {
-      if (!v.chains.empty()) {  // an architecture rule: at its first import, each chain a code flow
-        json flows = json::array();
+      json flows = json::array();  // each chain a code flow, a location per import
+      if (!v.chains.empty()) {
         for (const auto& chain : v.chains) {
           json steps = json::array();
           for (std::size_t k = 0; k < chain.size(); ++k) {
@@ -97,6 +97,8 @@ std::string render_sarif(const BatchResult& batch, const std::string& tool_versi
           }
           flows.push_back({{"threadFlows", json::array({{{"locations", std::move(steps)}}})}});
         }
+      }
+      if (v.code.starts_with("architecture-") && !v.chains.empty()) {  // at the first import of the first chain
         const ChainStep& first = v.chains[0][0];
         json result = {{"ruleId", v.code},
                        {"ruleIndex", rule_index[v.code]},
@@ -124,6 +126,7 @@ std::string render_sarif(const BatchResult& batch, const std::string& tool_versi
                      {"properties", {{"target", target.target}, {"contract", target.contract}, {"path", v.path},
                                      {"expected", v.expected ? json(*v.expected) : json(nullptr)},
                                      {"actual", v.actual ? json(*v.actual) : json(nullptr)}}}};
+      if (!flows.empty()) result["codeFlows"] = std::move(flows);
       if (in_module && !target.contract.empty()) result["relatedLocations"] = json::array({{{"id", 0}, {"physicalLocation", location(target.contract, v.contract_mark.line)[0]["physicalLocation"]}, {"message", {{"text", "rule in the contract"}}}}});
       results.push_back(std::move(result));
     }

@@ -30,6 +30,12 @@ TEST(CheckImports, a_forbidden_import_is_reported_at_its_line_with_the_rule_that
   EXPECT_EQ(v.actual, "import requests.adapters");
   EXPECT_EQ(v.source_line, 2);
   EXPECT_EQ(v.contract_mark.line, 3);
+  // The import as a one-step chain: reports show it at the module's file and line.
+  ASSERT_EQ(v.chains.size(), 1u);
+  EXPECT_EQ(v.chains[0][0].module, "plugins.extension");
+  EXPECT_EQ(v.chains[0][0].file, "/srv/plugins/extension.py");
+  EXPECT_EQ(v.chains[0][0].line, 2);
+  EXPECT_EQ(v.chains[0][1].module, "requests.adapters");
 }
 
 TEST(CheckImports, from_import_is_forbidden_by_its_module_or_by_the_submodule_it_names) {

@@ -55,6 +55,14 @@ TEST(DependencyCheck, a_dependency_along_the_chain_is_checked_against_its_contra
   EXPECT_EQ(v.actual, "1 violation");
   EXPECT_EQ(v.chain, (std::vector<std::string>{"app", "app.core", "app.db"}));
   EXPECT_EQ(v.source_line, 2);  // app's import of app.core
+  // Every step with its file and the line of its import of the next.
+  ASSERT_EQ(v.chains.size(), 1u);
+  ASSERT_EQ(v.chains[0].size(), 3u);
+  EXPECT_EQ(v.chains[0][0].file, "/src/app.py");
+  EXPECT_EQ(v.chains[0][0].line, 2);
+  EXPECT_EQ(v.chains[0][1].file, "/src/app/core.py");
+  EXPECT_EQ(v.chains[0][1].line, 3);
+  EXPECT_EQ(v.chains[0][2].line, 0);
   EXPECT_EQ(v.contract_mark.line, 2);
   EXPECT_NE(v.message.find("app -> app.core -> app.db"), std::string::npos);
   EXPECT_NE(v.message.find("function-missing"), std::string::npos);
