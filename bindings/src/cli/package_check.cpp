@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -161,8 +163,6 @@ Package parse_sources(const PackageSources& sources) {
   return package;
 }
 
-Package read_package(const std::string& target) { return parse_sources(read_sources(target)); }
-
 std::string edge_flags(const ImportEdge& edge) {
   std::string out;
   if (edge.lazy) out += ", lazy";
@@ -184,9 +184,9 @@ std::string dependency_lines(const ModuleDependency& dependency) {
   return out;
 }
 
-std::string render_graph(const Package& package, const ImportGraph& graph, const std::string& format, const std::string& target) {
+std::string render_graph(const std::vector<std::string>& files, const ImportGraph& graph, const std::string& format, const std::string& target) {
   if (format == "svg" || format == "html") {
-    const GraphPicture picture = picture_of(graph, package.files, "Import graph of " + target);
+    const GraphPicture picture = picture_of(graph, files, "Import graph of " + target);
     return cli::draw_graph(picture, format);
   }
   const auto cycles = import_cycles(graph);
@@ -217,7 +217,7 @@ std::string render_graph(const Package& package, const ImportGraph& graph, const
                                   {"type_checking", type_checking},
                                   {"main_guard", main_guard}});
       }
-      modules.push_back({{"name", graph.modules[i]}, {"file", package.files[i]}, {"imports", std::move(module_imports)}});
+      modules.push_back({{"name", graph.modules[i]}, {"file", files[i]}, {"imports", std::move(module_imports)}});
     }
     json cycle_list = json::array();
     for (const auto& cycle : cycles) {
@@ -254,7 +254,7 @@ std::string render_graph(const Package& package, const ImportGraph& graph, const
   }
   std::string out;
   for (std::size_t i = 0; i < graph.modules.size(); ++i) {
-    out += graph.modules[i] + " (" + package.files[i] + ")\n";
+    out += graph.modules[i] + " (" + files[i] + ")\n";
     for (const ModuleDependency& dependency : dependencies[i]) out += "  -> " + graph.modules[dependency.to] + " (" + dependency_lines(dependency) + ")\n";
   }
   for (const auto& cycle : cycles) {
@@ -277,22 +277,23 @@ std::string source_error_text(const TargetError& error) {
 }  // namespace
 
 CommandOutput run_graph_command(const std::string& target, const std::string& format) {
+  // Read as lint-imports reads its root packages: on every core, keeping only the imports.
+  auto read = read_packages({target});
+  if (auto* message = std::get_if<std::string>(&read)) return {2, {}, *message};
+  const PackagesRead& package = std::get<PackagesRead>(read);
+  // A module that cannot be read is named on standard error; the graph of the others is still shown.
+  CommandOutput output;
   try {
-    const Package package = read_package(target);
-    const ImportGraph graph = build_import_graph(package.facts);
-    // A module that cannot be read is named on standard error; the graph of the others is still shown.
-    CommandOutput output{0, render_graph(package, graph, format, target), {}};
-    for (const auto& error : package.errors) {
-      if (!error) continue;
-      output.err += source_error_text(*error);
-      output.status = 2;
-    }
-    return output;
-  } catch (const PackageError& error) {
-    return {2, {}, "importspy: error: " + error.message + "\n"};
+    output = {0, render_graph(package.files, package.graph, format, target), {}};
   } catch (const std::runtime_error& error) {  // Graphviz could not lay the picture out
     return {2, {}, std::string("importspy: error: ") + error.what() + "; write the graph with --format dot or json instead\n"};
   }
+  for (const auto& error : package.errors) {
+    if (!error) continue;
+    output.err += source_error_text(*error);
+    output.status = 2;
+  }
+  return output;
 }
 
 std::variant<BatchResult, std::string> check_package(const std::string& target, const std::string& contract_path, const PackageCheckOptions& options) {
@@ -406,6 +407,82 @@ std::variant<BatchResult, std::string> check_package(const std::string& target, 
     batch.results.push_back(std::move(result));
   }
   return batch;
+}
+
+std::variant<PackagesDigest, std::string> digest_packages(const std::vector<std::string>& packages) {
+  std::set<std::string> seen;
+  std::string all = "packages\0";
+  PackagesDigest digest;
+  try {
+    for (const std::string& target : packages) {
+      if (!seen.insert(target).second) continue;
+      for (const auto& [name, path] : package_modules(target)) {
+        std::string bytes;
+        try {
+          bytes = sha256_hex(read_source_file(path, SourceLimits{}.max_bytes));
+        } catch (const LocatedError&) {
+          bytes = "unreadable";
+        }
+        all += name + '\0' + path.string() + '\0' + bytes + '\0';
+        ++digest.modules;
+      }
+    }
+  } catch (const PackageError& error) {
+    return "importspy: error: " + error.message + "\n";
+  }
+  digest.sha256 = sha256_hex(all);
+  return digest;
+}
+
+std::variant<PackagesRead, std::string> read_packages(const std::vector<std::string>& packages) {
+  std::vector<std::pair<std::string, fs::path>> modules;  // (dotted name, file), each package's in order
+  std::set<std::string> seen;
+  try {
+    for (const std::string& target : packages) {
+      if (!seen.insert(target).second) continue;
+      for (auto& module : package_modules(target)) modules.push_back(std::move(module));
+    }
+  } catch (const PackageError& error) {
+    return "importspy: error: " + error.message + "\n";
+  }
+  PackagesRead read;
+  read.facts.resize(modules.size());
+  read.files.resize(modules.size());
+  read.errors.resize(modules.size());
+  const fs::path here = fs::current_path();
+  // One module at a time per thread, keeping only what the graph and its rules need (name, file,
+  // imports): a source and the rest of its facts are dropped as soon as it is read, so memory holds the
+  // graph, not the package's text (26 MB for sympy). The reader touches no Python object.
+  std::atomic<std::size_t> next{0};
+  const std::optional<TargetEnvironment> target = reading_target();  // the command's (--for), read once for every thread
+  const auto work = [&] {
+    ReadOptions options;
+    options.file_sha256 = false;
+    options.target = target;
+    for (std::size_t i = next++; i < modules.size(); i = next++) {
+      const auto& [name, path] = modules[i];
+      const std::string shown = path.lexically_relative(here).string();
+      const std::string file = shown.empty() || shown.starts_with("..") ? path.string() : shown;
+      read.facts[i].name = name;
+      read.facts[i].filename = file;
+      read.files[i] = file;
+      try {
+        ModuleFacts facts = read_module_source(read_source_file(path, SourceLimits{}.max_bytes), file, name, options);
+        read.facts[i].imports = std::move(facts.imports);
+      } catch (const LocatedError& failure) {
+        read.errors[i] = TargetError{"source-error", failure.what(), failure.file().empty() ? file : failure.file(), failure.line(), failure.column()};
+      } catch (const std::exception& failure) {
+        read.errors[i] = TargetError{"internal-error", std::string("ImportSpy failed on this module: ") + failure.what() + "; please report it", file, 0, 0};
+      }
+    }
+  };
+  const std::size_t threads = std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), std::max<std::size_t>(1, modules.size() / 16));
+  std::vector<std::thread> workers;
+  for (std::size_t t = 1; t < threads; ++t) workers.emplace_back(work);
+  work();
+  for (std::thread& worker : workers) worker.join();
+  read.graph = build_import_graph(read.facts);
+  return read;
 }
 
 CommandOutput run_package_check(const std::string& target, const std::string& contract_path, const std::string& format, bool color,

@@ -9,6 +9,8 @@
 #include <utility>
 #include <variant>
 
+#include "importspy/facts/facts.hpp"
+#include "importspy/graph/import_graph.hpp"
 #include "importspy/report/batch.hpp"
 
 namespace importspy::bindings {
@@ -40,5 +42,29 @@ std::variant<BatchResult, std::string> check_package(const std::string& target, 
 // The same as a command: text or JSON (the batch forms of `importspy check`), exit 2 with the message.
 CommandOutput run_package_check(const std::string& target, const std::string& contract_path, const std::string& format, bool color,
                                 const PackageCheckOptions& options = {});
+
+// Every module of several packages (folders, or dotted names found on sys.path without importing
+// anything), read statically, and one import graph across all of them: what `importspy lint-imports`
+// judges its root packages on. facts[i], files[i] and errors[i] are node i of the graph; facts keep a
+// module's name, file and imports only; a module that cannot be read has no imports and its error.
+struct PackagesRead {
+  std::vector<ModuleFacts> facts;
+  std::vector<std::string> files;
+  std::vector<std::optional<TargetError>> errors;
+  ImportGraph graph;
+};
+
+// The packages read, or why one cannot be found (the message, newline-ended). A package named twice is
+// read once.
+std::variant<PackagesRead, std::string> read_packages(const std::vector<std::string>& packages);
+
+// What every module of the packages is, without reading any as Python: SHA-256 over each module's
+// name, file and bytes (a result cache's key for judgements of the whole graph), and the number of
+// modules. Or why a package cannot be found (the message, newline-ended).
+struct PackagesDigest {
+  std::string sha256;
+  std::size_t modules = 0;
+};
+std::variant<PackagesDigest, std::string> digest_packages(const std::vector<std::string>& packages);
 
 }  // namespace importspy::bindings
