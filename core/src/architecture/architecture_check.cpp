@@ -15,7 +15,6 @@ namespace {
 
 constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
 // Chains shown per broken pair of packages; the message counts them all.
-constexpr std::size_t kMaxChains = 10;
 
 struct Edge {
   std::size_t to = 0;
@@ -316,8 +315,8 @@ private:
     return out;
   }
 
-  // One violation per broken (importer package, imported package) pair, with its chains (shortest first,
-  // at most kMaxChains) and the import to cut.
+  // One violation per broken (importer package, imported package) pair, with all its chains (shortest
+  // first) and the import to cut.
   void report_pair(Report& report, std::string_view code, const std::string& option, const std::string& importer, const std::string& imported,
                    std::vector<std::vector<std::size_t>> found, const std::string& why) const {
     std::sort(found.begin(), found.end(), [&](const auto& a, const auto& b) {
@@ -327,7 +326,7 @@ private:
     });
     Violation v = violation(code, option);
     const std::size_t total = found.size();
-    for (std::size_t k = 0; k < found.size() && k < kMaxChains; ++k) v.chains.push_back(steps(found[k]));
+    for (const auto& chain : found) v.chains.push_back(steps(chain));
     v.source_line = v.chains[0][0].line;
     v.chain.clear();
     for (const ChainStep& step : v.chains[0]) v.chain.push_back(step.module);
@@ -615,7 +614,7 @@ private:
       for (std::size_t x : in_cycle) names += (names.empty() ? "" : ", ") + nodes_.names[children[x]];
       for (const auto& [count, x, y] : inside) {
         for (const auto& [from, to] : depends[x].at(y)) {
-          if (v.chains.size() < kMaxChains) v.chains.push_back(steps({from, to}));
+          v.chains.push_back(steps({from, to}));
         }
       }
       const auto& [fewest, x0, y0] = inside.front();
@@ -652,7 +651,7 @@ private:
           return std::pair(nodes_.names[a[1]], nodes_.names[a[0]]) < std::pair(nodes_.names[b[1]], nodes_.names[b[0]]);
         });
         Violation v = violation(codes::architecture_protected, "protected_modules");
-        for (std::size_t i = 0; i < links.size() && i < kMaxChains; ++i) v.chains.push_back(steps(links[i]));
+        for (const auto& link : links) v.chains.push_back(steps(link));
         v.source_line = v.chains[0][0].line;
         v.chain = {nodes_.names[links[0][0]], nodes_.names[links[0][1]]};
         v.expected = "imports of `" + nodes_.names[top] + "` only from its allowed importers";
@@ -698,7 +697,7 @@ private:
       if (links.empty()) continue;
       std::sort(links.begin(), links.end(), [&](const auto& a, const auto& b) { return nodes_.names[a[0]] < nodes_.names[b[0]]; });
       Violation v = violation(codes::architecture_private, "packages_with_private_modules");
-      for (std::size_t i = 0; i < links.size() && i < kMaxChains; ++i) v.chains.push_back(steps(links[i]));
+      for (const auto& link : links) v.chains.push_back(steps(link));
       v.source_line = v.chains[0][0].line;
       v.chain = {nodes_.names[links[0][0]], nodes_.names[imported]};
       v.expected = "imports of `" + nodes_.names[imported] + "` only from inside `" + parent + "`";

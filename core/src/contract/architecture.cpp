@@ -204,26 +204,27 @@ private:
     ModuleExpression out;
     out.written = trim(text);
     out.mark = value_mark(option, i);
-    bool one = false, any = false;
+    std::string_view previous;  // the component before, when a wildcard
     std::size_t start = 0;
     while (true) {
       const std::size_t dot = out.written.find('.', start);
       std::string component = out.written.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-      if (component == "*") {
-        one = true;
-      } else if (component == "**") {
-        any = true;
+      if (component == "*" || component == "**") {
+        // Two wildcards side by side, one of them `**`, could split the same components several ways:
+        // refused, as import-linter refuses them (`pkg.*.models.**` is fine).
+        if (previous == "**" || (previous == "*" && component == "**")) {
+          fail(ContractErrorKind::invalid_value, out.mark, "`" + out.written + "` puts `" + std::string(previous) + "` next to `" + component + "` (in `" + option.key + "`)",
+               "a `**` may not touch another wildcard: write `pkg.**` for any depth, or put a module name between them (`pkg.*.models.**`)");
+        }
+        previous = component == "*" ? "*" : "**";
       } else if (!is_identifier(component)) {
         fail(ContractErrorKind::invalid_value, out.mark, "`" + out.written + "` is not a module expression (in `" + option.key + "`)",
              "write dotted module names; `*` stands for one whole component, `**` for one or more (`mypackage.*.models`, `mypackage.**`)");
       }
+      if (component != "*" && component != "**") previous = {};
       out.components.push_back(std::move(component));
       if (dot == std::string::npos) break;
       start = dot + 1;
-    }
-    if (one && any) {
-      fail(ContractErrorKind::invalid_value, out.mark, "`" + out.written + "` mixes `*` and `**` (in `" + option.key + "`)",
-           "use one kind of wildcard per expression, as import-linter does");
     }
     return out;
   }

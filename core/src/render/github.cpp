@@ -51,13 +51,15 @@ std::string render_github(const BatchResult& batch) {
     for (const auto& v : result.report->violations) {
       if (v.code.starts_with("architecture-") && !v.chains.empty() && !v.chains[0][0].file.empty()) {  // an architecture rule: at the chain's first import, every step in the message
         std::string steps;
-        for (const auto& chain : v.chains) {
+        for (std::size_t shown = 0; shown < v.chains.size() && shown < Violation::kChainsShown; ++shown) {
+          const auto& chain = v.chains[shown];
           steps += "\n";
           for (std::size_t k = 0; k < chain.size(); ++k) {
             steps += (k ? " -> " : "") + chain[k].module;
             if (k + 1 < chain.size() && !chain[k].file.empty()) steps += " (" + chain[k].file + ":" + std::to_string(chain[k].line) + ")";
           }
         }
+        if (v.chains.size() > Violation::kChainsShown) steps += "\nand " + std::to_string(v.chains.size() - Violation::kChainsShown) + " more";
         const std::string rule = result.contract.empty() ? "" : "\n(rule: " + result.contract + ":" + std::to_string(v.contract_mark.line) + ")";
         out += annotation(v.chains[0][0].file, v.chains[0][0].line, "importspy " + v.code,
                           v.message + steps + (v.hint.empty() ? "" : "\nfix: " + v.hint) + rule);

@@ -26,7 +26,7 @@ std::string plural(size_t n, std::string_view word) { return std::to_string(n) +
 // An architecture violation's chains: each import of each chain on its own line, `file:line: a -> b`.
 std::string chains_text(const Violation& v, const Palette& c) {
   std::string out;
-  for (std::size_t k = 0; k < v.chains.size(); ++k) {
+  for (std::size_t k = 0; k < v.chains.size() && k < Violation::kChainsShown; ++k) {
     const auto& chain = v.chains[k];
     if (chain.size() < 2) continue;
     if (v.chains.size() > 1 || chain.size() > 2) {
@@ -38,6 +38,10 @@ std::string chains_text(const Violation& v, const Palette& c) {
       const std::string place = chain[i].file.empty() ? chain[i].module : chain[i].file + ":" + std::to_string(chain[i].line);
       out += "        " + std::string(c.dim) + place + std::string(c.reset) + ": " + chain[i].module + " imports " + chain[i + 1].module + "\n";
     }
+  }
+  if (v.chains.size() > Violation::kChainsShown) {
+    out += "      " + std::string(c.dim) + "and " + plural(v.chains.size() - Violation::kChainsShown, "more chain") +
+           " (every chain: --format json or sarif)" + std::string(c.reset) + "\n";
   }
   return out;
 }

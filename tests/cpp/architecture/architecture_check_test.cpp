@@ -212,13 +212,13 @@ TEST(ArchitectureForbidden, external_packages_need_include_external_packages) {
   EXPECT_EQ(with.violations[0].chains[0][0].line, 6);
 }
 
-TEST(ArchitectureForbidden, reports_every_pair_once_with_at_most_ten_chains_and_counts_them_all) {
+TEST(ArchitectureForbidden, reports_every_pair_once_with_every_chain_and_counts_them_all) {
   std::vector<ModuleFacts> modules = {package("p"), package("p.src"), package("p.bad")};
   for (int i = 0; i < 12; ++i) modules.push_back(module("p.src.m" + std::to_string(i), {{"p.bad.x", "", i + 1}}));
   modules.push_back(module("p.bad.x"));
   const Report report = check("architecture_rules:\n  rules:\n    - {name: f, type: forbidden, source_modules: [p.src], forbidden_modules: [p.bad]}\n", modules);
   ASSERT_EQ(report.violations.size(), 1u);
-  EXPECT_EQ(report.violations[0].chains.size(), 10u);
+  EXPECT_EQ(report.violations[0].chains.size(), 12u);
   EXPECT_NE(report.violations[0].message.find("12 chains"), std::string::npos) << report.violations[0].message;
 }
 
@@ -248,6 +248,23 @@ TEST(ArchitectureWildcards, one_star_is_one_component_and_two_stars_one_or_more)
   ModuleExpression all{"p.**", {"p", "**"}, {}};
   EXPECT_TRUE(all.matches("p.a.b"));
   EXPECT_FALSE(all.matches("p"));
+}
+
+TEST(ArchitectureWildcards, both_kinds_mix_in_one_expression_when_a_name_separates_them) {
+  // django's `django.contrib.*.migrations.**`, as import-linter reads it.
+  ModuleExpression migrations{"d.contrib.*.migrations.**", {"d", "contrib", "*", "migrations", "**"}, {}};
+  EXPECT_TRUE(migrations.matches("d.contrib.auth.migrations.0001_initial"));
+  EXPECT_TRUE(migrations.matches("d.contrib.auth.migrations.sub.0002_more"));
+  EXPECT_FALSE(migrations.matches("d.contrib.auth.migrations"));
+  EXPECT_FALSE(migrations.matches("d.contrib.auth.models"));
+  EXPECT_FALSE(migrations.matches("d.contrib.a.b.migrations.0001_initial"));
+  const std::vector<ModuleFacts> modules = {
+      package("p"), package("p.contrib"), package("p.contrib.auth"), package("p.contrib.auth.migrations"),
+      module("p.contrib.auth.migrations.m0001", {{"p.web", "", 2}}), module("p.web"),
+  };
+  EXPECT_EQ(found(check("architecture_rules:\n  rules:\n    - {name: f, type: forbidden, source_modules: ['p.contrib.*.migrations.**'], forbidden_modules: [p.web]}\n",
+                        modules)),
+            Found{"architecture-forbidden p.contrib.auth.migrations.m0001 -> p.web"});
 }
 
 TEST(ArchitectureWildcards, name_sources_and_targets_of_a_rule) {

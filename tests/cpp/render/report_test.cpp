@@ -114,3 +114,20 @@ TEST(RenderText, contract_error_names_file_line_column_and_hint) {
   ContractError error(ContractErrorKind::unknown_key, "spymodel.yml", 3, 5, "unknown key `x`", "did you mean `y`?");
   EXPECT_EQ(render_text(error), "spymodel.yml:3:5: invalid contract: unknown key `x`\n  hint: did you mean `y`?\n");
 }
+
+TEST(RenderText, shows_ten_chains_of_a_violation_and_counts_the_rest) {
+  Report report;
+  report.module_filename = "p/src.py";
+  report.contract_source = "contract.yml";
+  Violation v;
+  v.code = "architecture-forbidden";
+  v.message = "forbidden";
+  for (int i = 0; i < 12; ++i) {
+    v.chains.push_back({{"p.src.m" + std::to_string(i), "p/src/m" + std::to_string(i) + ".py", i + 1}, {"p.bad.x", "p/bad/x.py", 0}});
+  }
+  report.violations.push_back(v);
+  const std::string text = render_text(report, {false, false});
+  EXPECT_NE(text.find("chain 10: p.src.m9 -> p.bad.x"), std::string::npos) << text;
+  EXPECT_EQ(text.find("chain 11:"), std::string::npos) << text;
+  EXPECT_NE(text.find("and 2 more chains (every chain: --format json or sarif)"), std::string::npos) << text;
+}

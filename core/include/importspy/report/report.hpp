@@ -45,6 +45,9 @@ struct Violation {
   // architecture-* only: the import chains that break the rule, each from importer to imported, every step
   // with its file and line (docs/architecture-rules.md, "Reports").
   std::vector<std::vector<ChainStep>> chains{};
+  // Renderers that people read (text, GitHub annotations) show this many chains of a violation and count
+  // the rest; the data formats (JSON, SARIF, JUnit, HTML) carry every one.
+  static constexpr std::size_t kChainsShown = 10;
 };
 
 // What a check did, for --dry-run: the deployment branch that matched and every rule evaluated.
