@@ -100,7 +100,8 @@ nb::object cached_code(const std::string& source_sha256, const std::string& file
   const auto body = cache->load_blob(kKind, lookup_key(source_sha256, filename));
   if (!body) return {};
 #ifdef Py_LIMITED_API
-  PyObject* code = PyObject_CallMethod(limited::types().marshal, "loads", "y#", body->data(), static_cast<Py_ssize_t>(body->size()));
+  nb::bytes marshalled(body->data(), body->size());
+  PyObject* code = PyObject_CallMethod(limited::types().marshal, "loads", "O", marshalled.ptr());
 #else
   PyObject* code = PyMarshal_ReadObjectFromString(body->data(), static_cast<Py_ssize_t>(body->size()));
 #endif

@@ -114,7 +114,8 @@ nb::object code_of_pyc(const std::string& bytes, const std::string& file) {
     throw nb::python_error();
   }
 #ifdef Py_LIMITED_API
-  PyObject* code = PyObject_CallMethod(limited::types().marshal, "loads", "y#", bytes.data() + 16, static_cast<Py_ssize_t>(bytes.size() - 16));
+  nb::bytes marshalled(bytes.data() + 16, bytes.size() - 16);
+  PyObject* code = PyObject_CallMethod(limited::types().marshal, "loads", "O", marshalled.ptr());
 #else
   PyObject* code = PyMarshal_ReadObjectFromString(bytes.data() + 16, static_cast<Py_ssize_t>(bytes.size() - 16));
 #endif

@@ -128,7 +128,15 @@ inline bool PyCode_Check(PyObject* o) { return Py_TYPE(o) == importspy::bindings
 // Borrowed, as the full API's: the function stores each of these.
 inline PyObject* PyFunction_GetCode(PyObject* f) { return importspy::bindings::limited::stored_attribute(f, "__code__"); }
 inline PyObject* PyFunction_GetModule(PyObject* f) { return importspy::bindings::limited::stored_attribute(f, "__module__"); }
-inline PyObject* PyFunction_GetAnnotations(PyObject* f) { return importspy::bindings::limited::stored_attribute(f, "__annotations__"); }
+// From CPython 3.14 on, reading __annotations__ runs __annotate__ (the annotations' own code): while a
+// function still has one, its __annotate__ stands for them (replacing the annotations replaces it).
+inline PyObject* PyFunction_GetAnnotations(PyObject* f) {
+  if (importspy::bindings::python_runtime_at_least(3, 14)) {
+    PyObject* annotate = importspy::bindings::limited::stored_attribute(f, "__annotate__");
+    if (annotate && annotate != Py_None) return annotate;
+  }
+  return importspy::bindings::limited::stored_attribute(f, "__annotations__");
+}
 inline PyObject* PyFunction_GetDefaults(PyObject* f) {
   PyObject* value = importspy::bindings::limited::stored_attribute(f, "__defaults__");
   return value == Py_None ? nullptr : value;
