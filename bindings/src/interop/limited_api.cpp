@@ -22,7 +22,21 @@ void init_limited_api() {
   t.class_method = reinterpret_cast<PyTypeObject*>(nb::object(builtins.attr("classmethod")).release().ptr());
   t.compile = nb::object(builtins.attr("compile")).release().ptr();
   t.marshal = nb::module_::import_("marshal").release().ptr();
+  nb::object type_namespace = nb::steal(PyObject_GetAttrString(reinterpret_cast<PyObject*>(&PyType_Type), "__dict__"));
+  if (!type_namespace.is_valid()) throw nb::python_error();
+  t.type_dict = PyObject_GetItem(type_namespace.ptr(), nb::str("__dict__").ptr());
+  t.type_mro = PyObject_GetItem(type_namespace.ptr(), nb::str("__mro__").ptr());
+  if (!t.type_dict || !t.type_mro) throw nb::python_error();
 #endif
 }
+
+#ifdef Py_LIMITED_API
+PyObject* limited::type_slot_attribute(PyObject* cls, PyObject* descriptor) {
+  auto get = reinterpret_cast<descrgetfunc>(PyType_GetSlot(Py_TYPE(descriptor), Py_tp_descr_get));
+  PyObject* value = get ? get(descriptor, cls, reinterpret_cast<PyObject*>(Py_TYPE(cls))) : nullptr;
+  if (!value) PyErr_Clear();
+  return value;
+}
+#endif
 
 }  // namespace importspy::bindings

@@ -24,8 +24,14 @@ struct Types {
   PyTypeObject* class_method = nullptr;   // classmethod
   PyObject* marshal = nullptr;            // the marshal module
   PyObject* compile = nullptr;            // builtins.compile
+  PyObject* type_dict = nullptr;          // type.__dict__["__dict__"]: a class's namespace, as `type` reads it
+  PyObject* type_mro = nullptr;           // type.__dict__["__mro__"]
 };
 Types& types();
+
+// A class's `__dict__` or `__mro__` read through `type`'s own descriptor (new reference, null with no error
+// set on failure): a metaclass's __getattribute__ or descriptor, user code, is never run.
+PyObject* type_slot_attribute(PyObject* cls, PyObject* descriptor);
 
 // `object.name`, borrowed: for attributes `object` stores (a function's __code__, a code object's
 // co_filename), so the reference stays valid while `object` lives. Null (no error set) when missing.

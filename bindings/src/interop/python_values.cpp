@@ -158,7 +158,7 @@ std::string join_annotations(nb::handle args, std::string_view separator, int de
 nb::object own_namespace(nb::handle type) {
 #if defined(Py_LIMITED_API)
   // type.__dict__ is a read-only proxy of the namespace: its mapping is the dict itself.
-  nb::object proxy = nb::steal(PyObject_GetAttrString(type.ptr(), "__dict__"));
+  nb::object proxy = nb::steal(limited::type_slot_attribute(type.ptr(), limited::types().type_dict));
   if (!proxy.is_valid()) {
     PyErr_Clear();
     return {};
@@ -183,8 +183,7 @@ nb::object find_attribute(nb::handle object, const char* name) {
   // Types, modules and functions keep their attributes in dictionaries we can read without raising.
   if (PyType_Check(object.ptr())) {
 #ifdef Py_LIMITED_API
-    nb::object mro_object = nb::steal(PyObject_GetAttrString(object.ptr(), "__mro__"));
-    if (!mro_object.is_valid()) PyErr_Clear();
+    nb::object mro_object = nb::steal(limited::type_slot_attribute(object.ptr(), limited::types().type_mro));
     PyObject* mro = mro_object.is_valid() && PyTuple_Check(mro_object.ptr()) ? mro_object.ptr() : nullptr;
 #else
     PyObject* mro = reinterpret_cast<PyTypeObject*>(object.ptr())->tp_mro;
