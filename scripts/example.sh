@@ -2,9 +2,11 @@
 # Runs the bundled plugin-host example in both forms, each with a compliant and a non-compliant plugin:
 #   CLI form:      importspy check PLUGIN -s spymodel.yml   (static: the plugin is never executed)
 #   embedded form: host.py loads the plugin; plugin_base.py calls Spy().importspy() on import
+# It builds only what the example needs: the extension and the engine's command line (no C++ tests or
+# benchmarks, no test tools), with ccache when the machine has it.
 set -euo pipefail
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-"$repo_root/scripts/python-env.sh"
+"$repo_root/scripts/python-env.sh" --package
 cd "$repo_root"
 example=examples/plugin_host
 # The host's deployment requires these (see spymodel.yml); the token's value never appears in output.

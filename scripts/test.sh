@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: the C++ suites (normal build, then AddressSanitizer + UBSan), short fuzz runs, then the
-# Python suite on CPython 3.10 to 3.13, each against the self-contained wheel built for it.
+# Python suite on CPython 3.10 to 3.13 against each one's self-contained wheel, and on 3.12 and 3.13 against
+# the stable-ABI wheel.
 # IMPORTSPY_SKIP_SANITIZERS=1 skips the sanitizer build (faster local iteration); IMPORTSPY_SKIP_FUZZ=1
 # skips the short fuzz runs.
 set -euo pipefail
@@ -33,13 +34,24 @@ fi
 echo "== documentation site (mkdocs build --strict, build-docs/site/)"
 "$repo_root/scripts/docs.sh"
 
-# The Python suite runs on every supported CPython, each against the repaired wheel built for it and
-# installed into a fresh virtual environment, as users get it. IMPORTSPY_PYTHONS narrows the list.
-pythons=(${IMPORTSPY_PYTHONS:-3.10 3.11 3.12 3.13})
-echo "== wheels for CPython ${pythons[*]} (dist/)"
-"$repo_root/scripts/build-wheels.sh" "${pythons[@]}"
+# The Python suite runs on every supported CPython, each against a repaired wheel installed into a fresh
+# virtual environment, as users get it: the version-specific wheel of each CPython 3.10 to 3.13 (what pip
+# picks there), then the one stable-ABI wheel (cp312-abi3, what pip picks on 3.14 and newer) on 3.12 and
+# 3.13. IMPORTSPY_PYTHONS narrows the version-specific runs, IMPORTSPY_ABI3_PYTHONS the stable-ABI ones.
+pythons=(${IMPORTSPY_PYTHONS-3.10 3.11 3.12 3.13})
+abi3_pythons=(${IMPORTSPY_ABI3_PYTHONS-3.12 3.13})
+wheels=("${pythons[@]}")
+((${#abi3_pythons[@]})) && wheels+=(abi3)
+echo "== wheels ${wheels[*]} (dist/)"
+"$repo_root/scripts/build-wheels.sh" "${wheels[@]}"
+run_suite() {  # CPython X.Y, wheel (X.Y or abi3), virtual environment
+  echo "== Python tests on CPython $1 (fresh $(basename "$3")/, repaired $2 wheel)"
+  "$repo_root/scripts/wheel-env.sh" "$1" "$3" "$2"
+  (cd "$repo_root" && "$3/bin/python" -m pytest tests/python -q -p no:cacheprovider)
+}
 for version in "${pythons[@]}"; do
-  echo "== Python tests on CPython $version (fresh .venv-test-$version/, repaired wheel)"
-  "$repo_root/scripts/wheel-env.sh" "$version" "$repo_root/.venv-test-$version"
-  (cd "$repo_root" && "$repo_root/.venv-test-$version/bin/python" -m pytest tests/python -q -p no:cacheprovider)
+  run_suite "$version" "$version" "$repo_root/.venv-test-$version"
+done
+for version in "${abi3_pythons[@]}"; do
+  run_suite "$version" abi3 "$repo_root/.venv-test-$version-abi3"
 done

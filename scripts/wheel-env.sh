@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
-# Makes a fresh virtual environment of CPython X.Y with the repaired wheel from dist/ and the test tools.
-# Usage: scripts/wheel-env.sh X.Y VENV_DIR   (the wheel comes from scripts/build-wheels.sh X.Y)
+# Makes a fresh virtual environment of CPython X.Y with a repaired wheel from dist/ and the test tools.
+# Usage: scripts/wheel-env.sh X.Y VENV_DIR [WHEEL]
+#   WHEEL: X.Y (default; the cp3XY-cp3XY wheel) or abi3 (the cp312-abi3 wheel, for CPython 3.12 and newer),
+#   as scripts/build-wheels.sh WHEEL built it.
 set -euo pipefail
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 version="$1"
 venv="$2"
-tag="cp${version/./}"
-wheels=("$repo_root"/dist/importspy-*-"$tag"-"$tag"-manylinux*.whl)
+kind="${3:-$version}"
+if [[ "$kind" == abi3 ]]; then
+  tag="cp312-abi3"
+else
+  tag="cp${kind/./}-cp${kind/./}"
+fi
+wheels=("$repo_root"/dist/importspy-*-"$tag"-manylinux*.whl)
 if [[ ! -f "${wheels[0]}" ]]; then
-  echo "wheel-env: no repaired wheel for CPython $version in dist/; run scripts/build-wheels.sh $version" >&2
+  echo "wheel-env: no repaired $tag wheel in dist/; run scripts/build-wheels.sh $kind" >&2
   exit 1
 fi
 rm -rf "$venv"

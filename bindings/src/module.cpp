@@ -16,6 +16,7 @@
 #include "extract/environment_probe.hpp"
 #include "interop/errors.hpp"
 #include "interop/handles.hpp"
+#include "interop/limited_api.hpp"
 #include "importspy/check/checker.hpp"
 #include "importspy/contract/cache.hpp"
 #include "importspy/generate/contract_writer.hpp"
@@ -54,6 +55,7 @@ std::string violation_repr(const Violation& v) { return "<Violation " + v.code +
 NB_MODULE(_engine, m) {
   m.doc() = "The ImportSpy engine (C++). Use the `importspy` package, not this module.";
   m.attr("__version__") = IMPORTSPY_VERSION;
+  init_limited_api();
   register_exceptions(m);
   register_import_hook(m);
 

@@ -25,11 +25,13 @@ std::string module_of(nb::handle object) {
     PyObject* module = dict.is_valid() ? PyDict_GetItemWithError(dict.ptr(), key) : nullptr;  // borrowed
     if (module && PyUnicode_Check(module)) return utf8(nb::handle(module));
     PyErr_Clear();
+#ifndef Py_LIMITED_API  // there, type.__module__ below reads the same name from tp_name
     PyTypeObject* type = reinterpret_cast<PyTypeObject*>(object.ptr());
     if (!module && !(type->tp_flags & Py_TPFLAGS_HEAPTYPE)) {
       const std::string_view name(type->tp_name);
       return name.rfind('.') == std::string_view::npos ? "builtins" : std::string(name.substr(0, name.rfind('.')));
     }
+#endif
   }
   nb::object module = nb::getattr(object, "__module__", nb::none());
   return PyUnicode_Check(module.ptr()) ? utf8(module) : std::string();
@@ -37,10 +39,17 @@ std::string module_of(nb::handle object) {
 
 // A class's `__name__` and `__qualname__` (heap types keep both on the type object).
 std::string type_name(nb::handle cls, bool qualified) {
-  if (PyType_Check(cls.ptr()) && (reinterpret_cast<PyTypeObject*>(cls.ptr())->tp_flags & Py_TPFLAGS_HEAPTYPE)) {
+  if (PyType_Check(cls.ptr()) && (PyType_GetFlags(reinterpret_cast<PyTypeObject*>(cls.ptr())) & Py_TPFLAGS_HEAPTYPE)) {
+#ifdef Py_LIMITED_API
+    PyTypeObject* type = reinterpret_cast<PyTypeObject*>(cls.ptr());
+    nb::object name = nb::steal(qualified ? PyType_GetQualName(type) : PyType_GetName(type));
+    if (name.is_valid() && PyUnicode_Check(name.ptr())) return utf8(name);
+    PyErr_Clear();
+#else
     PyHeapTypeObject* heap = reinterpret_cast<PyHeapTypeObject*>(cls.ptr());
     PyObject* name = qualified ? heap->ht_qualname : heap->ht_name;
     if (name && PyUnicode_Check(name)) return utf8(nb::handle(name));
+#endif
   }
   return utf8(nb::getattr(cls, qualified ? "__qualname__" : "__name__"));
 }
@@ -74,7 +83,7 @@ int int_attr(nb::handle object, const char* name) {
 void keep_line_if_compiled_from(FunctionFact& fact, nb::handle function, std::string_view file) {
   if (file.empty() || fact.line == 0) return;
   nb::handle code = PyFunction_Check(function.ptr()) ? nb::handle(PyFunction_GetCode(function.ptr())) : nb::handle();
-  PyObject* name = code.is_valid() ? reinterpret_cast<PyCodeObject*>(code.ptr())->co_filename : nullptr;
+  PyObject* name = code.is_valid() ? code_filename(code.ptr()) : nullptr;
   Py_ssize_t size = 0;
   const char* text = name && PyUnicode_Check(name) ? PyUnicode_AsUTF8AndSize(name, &size) : nullptr;
   if (!text) PyErr_Clear();
@@ -90,12 +99,12 @@ FunctionFact member_function(nb::handle function, std::string name, CallableKind
 ClassFact class_fact(nb::handle cls, std::string_view file) {
   ClassFact fact;
   fact.name = type_name(cls, false);
-#if PY_VERSION_HEX >= 0x030D0000
-  // The source fills it in on older versions. A class with none was not made by a class statement
-  // (`type(...)`, a decorator's product): -1, which no source definition matches.
-  fact.line = int_attr(cls, "__firstlineno__");
-  if (fact.line == 0) fact.line = -1;
-#endif
+  if (python_runtime_at_least(3, 13)) {
+    // The source fills it in on older versions. A class with none was not made by a class statement
+    // (`type(...)`, a decorator's product): -1, which no source definition matches.
+    fact.line = int_attr(cls, "__firstlineno__");
+    if (fact.line == 0) fact.line = -1;
+  }
   nb::tuple mro = nb::borrow<nb::tuple>(nb::getattr(cls, "__mro__"));
   for (size_t i = 1; i < nb::len(mro); ++i) {
     nb::handle base = mro[i];
@@ -163,8 +172,7 @@ ClassFact class_fact(nb::handle cls, std::string_view file) {
       fact.attributes.push_back({name, class_var ? AttributeKind::class_attribute : AttributeKind::instance_attribute,
                                  Value::unknown("declared without a value"), text, 0});
     }
-#if PY_VERSION_HEX >= 0x030D0000
-    if (own) {
+    if (own && python_runtime_at_least(3, 13)) {
       // Python 3.13+ records the names assigned through self.X in the class's methods.
       nb::object static_attributes = nb::getattr(klass, "__static_attributes__", nb::none());
       if (PyTuple_Check(static_attributes.ptr())) {
@@ -174,7 +182,6 @@ ClassFact class_fact(nb::handle cls, std::string_view file) {
         }
       }
     }
-#endif
   }
   // A class attribute without annotation is annotated with its value's type, as ImportSpy does.
   for (auto& attribute : fact.attributes) {
@@ -242,6 +249,7 @@ FunctionFact function_fact(nb::handle function_object, std::string name, Callabl
   int argcount = 0, posonly = 0, kwonly = 0, flags = 0;
   nb::tuple names;
   nb::object defaults, kwdefaults;
+#ifndef Py_LIMITED_API  // there, the attribute reads below
   if (PyFunction_Check(function.ptr())) {
     // A Python function: its code object's fields and its defaults through the C API, without the
     // attribute lookups the warm path of embedded mode would pay for every function of every importer.
@@ -260,7 +268,9 @@ FunctionFact function_fact(nb::handle function_object, std::string name, Callabl
     defaults = found ? nb::borrow(found) : nb::none();
     found = PyFunction_GetKwDefaults(function.ptr());
     kwdefaults = found ? nb::borrow(found) : nb::none();
-  } else {
+  } else
+#endif
+  {
     nb::object code = nb::getattr(function, "__code__", nb::none());
     if (code.is_none()) return fact;  // a builtin or C function: no signature to read
     argcount = int_attr(code, "co_argcount");

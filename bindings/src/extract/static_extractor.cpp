@@ -1060,7 +1060,7 @@ private:
       return;
     }
     if (PyObject_IsInstance(o, ast_base()) == 1) {
-      out += Py_TYPE(o)->tp_name;
+      out += type_name_text(Py_TYPE(o));
       out += '(';
       nb::object fields = nb::getattr(nb::handle(reinterpret_cast<PyObject*>(Py_TYPE(o))), "_fields", nb::tuple());
       for (nb::handle field_name : fields) {
@@ -1169,12 +1169,19 @@ ModuleFacts extract_with_cpython(std::string_view source, const std::string& fil
     const SourceMark at = mark_at_offset(text, text.find('\0'));
     throw SourceError(filename, at.line, at.column, "the source contains a NUL byte, which Python source cannot");
   }
+  // A file name is bytes to the file system: not-UTF-8 bytes are kept as Python keeps them (surrogateescape).
+  nb::str name = python_path(filename);
+#ifdef Py_LIMITED_API
+  // compile(text, name, "exec", ast.PyCF_ONLY_AST, dont_inherit=True): a str has no coding declaration to apply.
+  constexpr int kOnlyAst = 0x0400;
+  nb::str text_object = python_text(text);
+  PyObject* tree = PyObject_CallFunction(limited::types().compile, "OOsii", text_object.ptr(), name.ptr(), "exec", kOnlyAst, 1);
+#else
   PyCompilerFlags flags{};
   flags.cf_flags = PyCF_ONLY_AST | PyCF_IGNORE_COOKIE;
   flags.cf_feature_version = PY_MINOR_VERSION;
-  // A file name is bytes to the file system: not-UTF-8 bytes are kept as Python keeps them (surrogateescape).
-  nb::str name = python_path(filename);
   PyObject* tree = Py_CompileStringObject(text.c_str(), name.ptr(), Py_file_input, &flags, -1);
+#endif
   if (!tree) raise_from_compile_error(filename);
   nb::object owned = nb::steal(tree);
   ModuleFacts facts = StaticExtractor(text, filename, module_name, options, limits).run(owned);
@@ -1227,7 +1234,7 @@ std::optional<TargetEnvironment> running_target() {
 #elif defined(__linux__)
     env.sys_platform = "linux", env.os_name = "posix", env.platform_system = "Linux";
 #endif
-    env.python_major = PY_MAJOR_VERSION, env.python_minor = PY_MINOR_VERSION, env.python_micro = PY_MICRO_VERSION;
+    env.python_major = python_runtime_major(), env.python_minor = python_runtime_minor(), env.python_micro = python_runtime_micro();
 #if defined(_WIN32) || defined(__APPLE__) || defined(__linux__)
     return env;
 #else
@@ -1252,7 +1259,7 @@ ReadingTargetScope::~ReadingTargetScope() { named_target = previous_; }
 
 std::optional<TargetEnvironment> parse_reading_target_option(const std::string& spec) {
   if (spec == "here") return running_target();
-  return parse_reading_target(spec, PY_MINOR_VERSION);
+  return parse_reading_target(spec, python_runtime_minor());
 }
 
 namespace {

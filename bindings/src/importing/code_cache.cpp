@@ -99,7 +99,12 @@ nb::object cached_code(const std::string& source_sha256, const std::string& file
   if (!cache || source_sha256.empty()) return {};
   const auto body = cache->load_blob(kKind, lookup_key(source_sha256, filename));
   if (!body) return {};
+#ifdef Py_LIMITED_API
+  nb::bytes marshalled(body->data(), body->size());
+  PyObject* code = PyObject_CallMethod(limited::types().marshal, "loads", "O", marshalled.ptr());
+#else
   PyObject* code = PyMarshal_ReadObjectFromString(body->data(), static_cast<Py_ssize_t>(body->size()));
+#endif
   if (!code || !PyCode_Check(code)) {  // authenticated but unreadable (another build wrote it): a miss
     PyErr_Clear();
     Py_XDECREF(code);
@@ -112,7 +117,11 @@ void store_code(const std::string& source_sha256, const std::string& filename, n
   const auto& cache = store();
   if (!cache || source_sha256.empty()) return;
   if (dont_write_bytecode()) return;
+#ifdef Py_LIMITED_API
+  PyObject* bytes = PyObject_CallMethod(limited::types().marshal, "dumps", "O", code.ptr());  // the current format
+#else
   PyObject* bytes = PyMarshal_WriteObjectToString(code.ptr(), Py_MARSHAL_VERSION);
+#endif
   if (!bytes) {
     PyErr_Clear();
     return;

@@ -30,8 +30,11 @@
 
 // The opcode numbers of the CPython this module is built for (built per minor version): IMPORT_NAME without
 // importing the `opcode` module, which cost half a millisecond of a fresh process's first check. Last:
-// its macros name every opcode.
+// its macros name every opcode. The stable-ABI build runs on several versions, whose numbers differ: it
+// reads opcode.opmap once, at the first import statement it checks.
+#ifndef Py_LIMITED_API
 #include <opcode.h>
+#endif
 
 namespace importspy::bindings {
 namespace {
@@ -69,13 +72,13 @@ struct Frame {
 
 std::string_view code_filename(nb::handle frame) {
   PyCodeObject* code = PyFrame_GetCode(reinterpret_cast<PyFrameObject*>(frame.ptr()));
-  const std::string_view filename = view(code->co_filename);
+  const std::string_view filename = view(bindings::code_filename(reinterpret_cast<PyObject*>(code)));
   Py_DECREF(code);  // the frame keeps it
   return filename;
 }
 
 nb::object frame_globals(nb::handle frame) {
-#if PY_VERSION_HEX >= 0x030B0000
+#if PY_VERSION_HEX >= 0x030B0000 || defined(Py_LIMITED_API)
   return nb::steal(PyFrame_GetGlobals(reinterpret_cast<PyFrameObject*>(frame.ptr())));
 #else
   return nb::borrow(reinterpret_cast<PyFrameObject*>(frame.ptr())->f_globals);
@@ -203,8 +206,8 @@ int module_running_line(PyObject* globals) {
     PyFrameObject* f = reinterpret_cast<PyFrameObject*>(frame.ptr());
     if (frame_globals(frame).ptr() == globals) {
       nb::object code = nb::steal(reinterpret_cast<PyObject*>(PyFrame_GetCode(f)));
-      const PyObject* code_name = reinterpret_cast<PyCodeObject*>(code.ptr())->co_name;
-      if (PyUnicode_Check(code_name) && PyUnicode_CompareWithASCIIString(const_cast<PyObject*>(code_name), "<module>") == 0) return PyFrame_GetLineNumber(f);
+      PyObject* code_name = bindings::code_name(code.ptr());
+      if (code_name && PyUnicode_Check(code_name) && PyUnicode_CompareWithASCIIString(code_name, "<module>") == 0) return PyFrame_GetLineNumber(f);
     }
     frame = nb::steal(reinterpret_cast<PyObject*>(PyFrame_GetBack(f)));
   }
@@ -292,7 +295,15 @@ struct ValidatedImporter {
 auto& g_protected = *new std::vector<ProtectedModule>();
 auto& g_validated = *new std::map<std::pair<const PyObject*, std::size_t>, ValidatedImporter>();
 PyObject* g_previous_import = nullptr;     // builtins.__import__ before ours: every import goes on through it
-constexpr int g_import_name = IMPORT_NAME;  // the opcode of an import statement (opcode.opmap["IMPORT_NAME"])
+// The opcode of an import statement (opcode.opmap["IMPORT_NAME"]).
+int import_name_opcode() {
+#ifdef Py_LIMITED_API
+  static GilSafeOnce<int> once;  // it imports (gil_once.hpp)
+  return once.get([] { return nb::cast<int>(nb::module_::import_("opcode").attr("opmap")["IMPORT_NAME"]); });
+#else
+  return IMPORT_NAME;
+#endif
+}
 
 std::optional<FileStamp> stamp_of(const std::string& filename) { return filename.empty() ? std::nullopt : file_stamp(filename); }
 
@@ -361,7 +372,7 @@ std::optional<std::size_t> protected_by(PyObject* name, PyObject* globals, PyObj
 // The opcode a frame is executing (-1 when it cannot be told).
 int current_opcode(PyFrameObject* frame) {
   nb::object code = nb::steal(reinterpret_cast<PyObject*>(PyFrame_GetCode(frame)));
-#if PY_VERSION_HEX >= 0x030B0000
+#if PY_VERSION_HEX >= 0x030B0000 || defined(Py_LIMITED_API)
   const int offset = PyFrame_GetLasti(frame);
   nb::object bytes = nb::steal(PyCode_GetCode(reinterpret_cast<PyCodeObject*>(code.ptr())));
 #else
@@ -380,7 +391,7 @@ int current_opcode(PyFrameObject* frame) {
 bool running_an_import_statement(PyObject* globals) {
   nb::object frame = nb::borrow(reinterpret_cast<PyObject*>(PyEval_GetFrame()));
   for (int depth = 0; frame.is_valid() && !frame.is_none() && depth < 16; ++depth) {
-    if (frame_globals(frame).ptr() == globals) return current_opcode(reinterpret_cast<PyFrameObject*>(frame.ptr())) == g_import_name;
+    if (frame_globals(frame).ptr() == globals) return current_opcode(reinterpret_cast<PyFrameObject*>(frame.ptr())) == import_name_opcode();
     frame = nb::steal(reinterpret_cast<PyObject*>(PyFrame_GetBack(reinterpret_cast<PyFrameObject*>(frame.ptr()))));
   }
   return false;

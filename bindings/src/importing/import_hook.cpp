@@ -113,7 +113,12 @@ nb::object code_of_pyc(const std::string& bytes, const std::string& file) {
     PyErr_SetString(PyExc_ImportError, ("bad magic number in " + file + ": it was compiled by another Python version").c_str());
     throw nb::python_error();
   }
+#ifdef Py_LIMITED_API
+  nb::bytes marshalled(bytes.data() + 16, bytes.size() - 16);
+  PyObject* code = PyObject_CallMethod(limited::types().marshal, "loads", "O", marshalled.ptr());
+#else
   PyObject* code = PyMarshal_ReadObjectFromString(bytes.data() + 16, static_cast<Py_ssize_t>(bytes.size() - 16));
+#endif
   if (!code) throw nb::python_error();
   if (!PyCode_Check(code)) {
     Py_DECREF(code);
@@ -195,11 +200,31 @@ int guard_hook(const char* event, PyObject* args, void*) {
 
 void ContractFinder::set_guard(bool on) {
   static std::once_flag added;
-  std::lock_guard lock(g_guard_mutex);
-  std::erase(g_guarded, this);
-  if (!on) return;
-  g_guarded.push_back(this);
-  std::call_once(added, [] { PySys_AddAuditHook(guard_hook, nullptr); });
+  {
+    std::lock_guard lock(g_guard_mutex);
+    std::erase(g_guarded, this);
+    if (!on) return;
+    g_guarded.push_back(this);
+  }
+  // Outside the lock: adding a hook is itself audited, and a Python hook may let another thread run
+  // guard_hook, which takes the lock.
+  std::call_once(added, [] {
+#ifdef Py_LIMITED_API
+    // sys.addaudithook with a callable: the limited API has no C-level hook.
+    nb::object hook = nb::cpp_function([](nb::handle event, nb::handle args) {
+      const char* name = PyUnicode_Check(event.ptr()) ? PyUnicode_AsUTF8AndSize(event.ptr(), nullptr) : nullptr;
+      if (!name) {
+        PyErr_Clear();
+        return;
+      }
+      if (guard_hook(name, args.ptr(), nullptr) < 0) throw nb::python_error();
+    });
+    nb::handle add = PySys_GetObject("addaudithook");  // borrowed, from sys itself (no import)
+    if (add.is_valid()) add(hook);
+#else
+    PySys_AddAuditHook(guard_hook, nullptr);
+#endif
+  });
 }
 
 ContractFinder::~ContractFinder() {
@@ -684,13 +709,19 @@ nb::object CheckingLoader::get_code(nb::handle fullname) const {
   if (!has_source_) return loader_.attr("get_code")(fullname);
   // As SourceFileLoader compiles (dont_inherit, the interpreter's -O level), from the decoded text: the
   // coding declaration was applied when decoding and must not be applied again.
-  PyCompilerFlags flags{};
-  flags.cf_flags = PyCF_IGNORE_COOKIE | PyCF_SOURCE_IS_UTF8;
-  flags.cf_feature_version = PY_MINOR_VERSION;
   // Compiled before from these very bytes (authenticated, keyed by their SHA-256): no need to compile again.
   if (nb::object cached = cached_code(sha256_, filename_); cached.is_valid()) return cached;
   nb::str filename = python_path(filename_);
+#ifdef Py_LIMITED_API
+  // compile(text, filename, "exec", dont_inherit=True): a str has no coding declaration to apply.
+  nb::str source = python_text(text_);
+  PyObject* code = PyObject_CallFunction(limited::types().compile, "OOsii", source.ptr(), filename.ptr(), "exec", 0, 1);
+#else
+  PyCompilerFlags flags{};
+  flags.cf_flags = PyCF_IGNORE_COOKIE | PyCF_SOURCE_IS_UTF8;
+  flags.cf_feature_version = PY_MINOR_VERSION;
   PyObject* code = Py_CompileStringObject(text_.c_str(), filename.ptr(), Py_file_input, &flags, -1);
+#endif
   if (!code) throw nb::python_error();
   nb::object compiled = nb::steal(code);
   store_code(sha256_, filename_, compiled);

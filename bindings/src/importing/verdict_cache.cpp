@@ -5,6 +5,7 @@
 #include <iterator>
 
 #include "extract/dependencies.hpp"
+#include "interop/limited_api.hpp"
 
 namespace importspy::bindings {
 namespace {
@@ -23,16 +24,23 @@ bool is_constant(PyObject* value) {
 }
 
 // A class's version tag (0: none valid). CPython clears it whenever the class or one of its bases is modified.
-unsigned int version_tag(PyTypeObject* type) {
+// The stable-ABI build cannot read it (the limited API has no tp_version_tag): 0, so a verdict that
+// depends on a class is not kept there.
+unsigned int version_tag([[maybe_unused]] PyTypeObject* type) {
+#if defined(Py_LIMITED_API)
+  return 0;
+#else
 #if PY_VERSION_HEX < 0x030C0000
   if (!(type->tp_flags & Py_TPFLAGS_VALID_VERSION_TAG)) return 0;
 #endif
   return type->tp_version_tag;
+#endif
 }
 
 unsigned int assigned_version_tag(PyTypeObject* type) {
   if (unsigned int tag = version_tag(type)) return tag;
-#if PY_VERSION_HEX >= 0x030C0000
+#if defined(Py_LIMITED_API)
+#elif PY_VERSION_HEX >= 0x030C0000
   PyUnstable_Type_AssignVersionTag(type);
 #else
   static PyObject* const name = PyUnicode_InternFromString("__init__");

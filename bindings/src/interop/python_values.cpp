@@ -1,4 +1,5 @@
 #include "interop/python_values.hpp"
+#include "interop/limited_api.hpp"
 
 namespace importspy::bindings {
 namespace {
@@ -48,12 +49,12 @@ Value convert(nb::handle object, int depth) {
   if (PyFloat_Check(o)) return Value::floating(PyFloat_AsDouble(o));
   if (PyUnicode_Check(o)) return Value::string(utf8(object));
   if (PyList_Check(o) || PyTuple_Check(o)) {
-    const Py_ssize_t n = PySequence_Fast_GET_SIZE(o);
+    const bool list = PyList_Check(o);
+    const Py_ssize_t n = list ? PyList_GET_SIZE(o) : PyTuple_GET_SIZE(o);
     if (n > kMaxItems) return opaque(object);
     std::vector<Value> items;
     items.reserve(static_cast<size_t>(n));
-    PyObject** raw = PySequence_Fast_ITEMS(o);
-    for (Py_ssize_t i = 0; i < n; ++i) items.push_back(convert(nb::handle(raw[i]), depth + 1));
+    for (Py_ssize_t i = 0; i < n; ++i) items.push_back(convert(nb::handle(list ? PyList_GET_ITEM(o, i) : PyTuple_GET_ITEM(o, i)), depth + 1));
     return Value::list(std::move(items));
   }
   if (PyDict_Check(o)) {
@@ -88,7 +89,7 @@ std::string annotation_text_at(nb::handle annotation, int depth) {
   if (!args.is_valid()) args = nb::none();
   const bool has_args = PyTuple_Check(args.ptr());
   // `int | None` (types.UnionType) has __args__ and no __origin__ before 3.14.
-  if (has_args && origin.is_none() && std::string(Py_TYPE(a)->tp_name).find("Union") != std::string::npos) {
+  if (has_args && origin.is_none() && type_name_text(Py_TYPE(a)).find("Union") != std::string::npos) {
     return join_annotations(args, " | ", depth + 1);
   }
   if (has_args && !origin.is_none()) {
@@ -126,7 +127,7 @@ std::string annotation_text_at(nb::handle annotation, int depth) {
   }
   if (PyType_Check(a)) return qualified_name(annotation);
   // TypeVar, ParamSpec: their name.
-  if (std::string_view(Py_TYPE(a)->tp_name) == "TypeVar" || std::string_view(Py_TYPE(a)->tp_name) == "ParamSpec") {
+  if (const std::string type = type_name_text(Py_TYPE(a)); type == "TypeVar" || type == "ParamSpec") {
     nb::object name = nb::getattr(annotation, "__name__", nb::none());
     if (PyUnicode_Check(name.ptr())) return utf8(name);
   }
@@ -151,14 +152,22 @@ std::string join_annotations(nb::handle args, std::string_view separator, int de
   return out;
 }
 
-bool python_at_least(int major, int minor) {
-  return PY_MAJOR_VERSION > major || (PY_MAJOR_VERSION == major && PY_MINOR_VERSION >= minor);
-}
 
 }  // namespace
 
 nb::object own_namespace(nb::handle type) {
-#if PY_VERSION_HEX >= 0x030C0000
+#if defined(Py_LIMITED_API)
+  // type.__dict__ is a read-only proxy of the namespace: its mapping is the dict itself.
+  nb::object proxy = nb::steal(limited::type_slot_attribute(type.ptr(), limited::types().type_dict));
+  if (!proxy.is_valid()) {
+    PyErr_Clear();
+    return {};
+  }
+  if (PyDict_Check(proxy.ptr())) return proxy;
+  nb::object mapping = nb::steal(PyObject_CallMethod(proxy.ptr(), "copy", nullptr));
+  if (!mapping.is_valid()) PyErr_Clear();
+  return mapping;
+#elif PY_VERSION_HEX >= 0x030C0000
   return nb::steal(PyType_GetDict(reinterpret_cast<PyTypeObject*>(type.ptr())));
 #else
   return nb::borrow(reinterpret_cast<PyTypeObject*>(type.ptr())->tp_dict);
@@ -166,16 +175,21 @@ nb::object own_namespace(nb::handle type) {
 }
 
 nb::object find_attribute(nb::handle object, const char* name) {
-#if PY_VERSION_HEX >= 0x030D0000
+#if PY_VERSION_HEX >= 0x030D0000 && !defined(Py_LIMITED_API)
   PyObject* found = nullptr;
   if (PyObject_GetOptionalAttrString(object.ptr(), name, &found) < 0) PyErr_Clear();
   return nb::steal(found);
 #else
   // Types, modules and functions keep their attributes in dictionaries we can read without raising.
   if (PyType_Check(object.ptr())) {
-    PyTypeObject* type = reinterpret_cast<PyTypeObject*>(object.ptr());
-    for (Py_ssize_t i = 0, n = type->tp_mro ? PyTuple_GET_SIZE(type->tp_mro) : 0; i < n; ++i) {
-      nb::object base_dict = own_namespace(nb::handle(PyTuple_GET_ITEM(type->tp_mro, i)));
+#ifdef Py_LIMITED_API
+    nb::object mro_object = nb::steal(limited::type_slot_attribute(object.ptr(), limited::types().type_mro));
+    PyObject* mro = mro_object.is_valid() && PyTuple_Check(mro_object.ptr()) ? mro_object.ptr() : nullptr;
+#else
+    PyObject* mro = reinterpret_cast<PyTypeObject*>(object.ptr())->tp_mro;
+#endif
+    for (Py_ssize_t i = 0, n = mro ? PyTuple_GET_SIZE(mro) : 0; i < n; ++i) {
+      nb::object base_dict = own_namespace(nb::handle(PyTuple_GET_ITEM(mro, i)));
       if (base_dict.is_valid() && PyDict_GetItemString(base_dict.ptr(), name)) {
         return nb::steal(PyObject_GetAttrString(object.ptr(), name));  // present: a normal lookup cannot miss
       }
@@ -260,7 +274,7 @@ nb::dict namespace_annotations(nb::handle globals) {
 }
 
 nb::dict annotations_of(nb::handle owner) {
-  if (python_at_least(3, 14)) {
+  if (python_runtime_at_least(3, 14)) {
     // Lazily evaluated annotations (PEP 649/749): ask for strings so nothing is evaluated.
     nb::module_ annotationlib = nb::module_::import_("annotationlib");
     nb::object format = annotationlib.attr("Format").attr("STRING");

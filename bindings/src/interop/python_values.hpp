@@ -3,6 +3,8 @@
 
 #include <nanobind/nanobind.h>
 
+#include "interop/limited_api.hpp"
+
 #include <optional>
 #include <string>
 #include <string_view>
