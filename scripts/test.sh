@@ -17,7 +17,7 @@ if [[ "${IMPORTSPY_SKIP_SANITIZERS:-0}" != 1 ]]; then
   "$repo_root/scripts/bootstrap.sh" "$repo_root/build-sanitize" -DIMPORTSPY_SANITIZE=ON -DIMPORTSPY_BUILD_BENCH=OFF -DCMAKE_BUILD_TYPE=Debug
   # The corpus differential ran in the normal build; here the reader meets the first files of the
   # standard library under the sanitizers (the quick differentials), which keeps this stage short.
-  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 LSAN_OPTIONS=suppressions="$repo_root/tests/cpp/lsan.supp" \
     ctest --test-dir "$repo_root/build-sanitize" --output-on-failure --parallel "$jobs" -E source_reader_agrees_on_every_corpus
 fi
 

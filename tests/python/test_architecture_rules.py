@@ -196,3 +196,27 @@ def test_the_project_settings_packages_judge_the_rules_too(shop):
     result = shop.cli("check", "--format", "json", "--no-cache")
     assert result.returncode == 1, result.stderr
     assert [v["code"] for v in architecture_target(result)["violations"]].count("architecture-forbidden") == 3
+
+
+def test_the_graph_picture_draws_the_layers_as_bands_and_highlights_every_broken_chain(shop):
+    page = shop.cli("graph", "bookshop", "--format", "html", "-s", "architecture.yml")
+    assert page.returncode == 0, page.stderr
+    data = page.stdout
+    # The page's data is JSON with <, > and & written as \u escapes.
+    assert '"name":"bookshop.cli"' in data and '"name":"bookshop.utils"' in data
+    assert '"kind":"rule","label":"architecture-layers: bookshop.utils.money -\\u003e bookshop.api.views"' in data
+    assert '"label":"architecture-private: bookshop.cli -\\u003e bookshop.services._pricing"' in data
+    picture = shop.cli("graph", "bookshop", "--format", "svg", "-s", "architecture.yml")
+    assert picture.returncode == 0, picture.stderr
+    assert picture.stdout.count('class="cluster band"') == 5
+    assert ">bookshop.services</text>" in picture.stdout
+
+
+def test_the_graph_draws_rules_in_pictures_only_and_needs_them_in_the_contract(shop):
+    text = shop.cli("graph", "bookshop", "--format", "json", "-s", "architecture.yml")
+    assert text.returncode == 2
+    assert "are drawn in pictures (--format svg or html); `importspy check --package bookshop -s architecture.yml` reports them" in text.stderr
+    (shop.root / "plain.yml").write_text("variables: []\n")
+    none = shop.cli("graph", "bookshop", "--format", "html", "-s", "plain.yml")
+    assert none.returncode == 2
+    assert "plain.yml has no `architecture_rules:` to draw" in none.stderr

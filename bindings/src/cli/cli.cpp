@@ -748,8 +748,10 @@ int run_cli(const std::vector<std::string>& arguments, bool program) {
   graph_command->add_option("target", graph_target, "A package folder or a dotted package name")->required();
   graph_command->add_option("--format", graph_format, "Output format: text, json, dot, svg (drawn by Graphviz) or html (the graph to explore)")
       ->check(CLI::IsMember({"text", "json", "dot", "svg", "html"}));
-  std::string graph_for = "here", generate_for = "here";
+  std::string graph_for = "here", generate_for = "here", graph_contract;
   graph_command->add_option("--for", graph_for, kReadingForHelp);
+  graph_command->add_option("-s,--spymodel,--contract", graph_contract,
+                            "A contract with architecture_rules: (svg, html): its layers drawn as bands, the chains of each broken rule highlighted");
 
   CLI::App* lock_command = app.add_subcommand("lock", "Record the hashes of modules as reviewed, for `importspy check --locked`");
   std::vector<std::string> lock_targets, lock_excludes;
@@ -930,7 +932,7 @@ int run_cli(const std::vector<std::string>& arguments, bool program) {
     if (with_environment) options.environment = &environment;
     return emit(generate_output, generate_contract(facts, options));
   }
-  if (app.got_subcommand(graph_command)) return finish(run_graph_command(graph_target, graph_format));
+  if (app.got_subcommand(graph_command)) return finish(run_graph_command(graph_target, graph_format, graph_contract));
   if (app.got_subcommand(lint_imports_command)) {
     if (!lint_imports_config.empty()) lint_imports.config_files.push_back(lint_imports_config);
     lint_imports.config_files.insert(lint_imports.config_files.end(), lint_imports_files.begin(), lint_imports_files.end());

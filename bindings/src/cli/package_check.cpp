@@ -8,6 +8,7 @@
 #include <atomic>
 #include <thread>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <set>
@@ -184,9 +185,39 @@ std::string dependency_lines(const ModuleDependency& dependency) {
   return out;
 }
 
-std::string render_graph(const std::vector<std::string>& files, const ImportGraph& graph, const std::string& format, const std::string& target) {
+// A contract's architecture rules in a picture: the first layers rule's layers as bands (top first; a
+// container's layer is the container's module of that name), and each chain of each broken rule.
+void draw_rules(GraphPicture& picture, const ArchitectureRules& rules, const Report& judged) {
+  for (const ArchitectureRule& rule : rules.rules) {
+    if (rule.type != ArchitectureRuleType::layers) continue;
+    for (const Layer& layer : rule.layers.layers) {
+      Band band;
+      for (const LayerModule& module : layer.modules) {
+        band.name += (band.name.empty() ? "" : layer.independent ? " | " : " : ") + module.name;
+        if (rule.layers.containers.empty()) band.modules.push_back(module.name);
+        for (const ModuleExpression& container : rule.layers.containers) band.modules.push_back(container.written + "." + module.name);
+      }
+      picture.bands.push_back(std::move(band));
+    }
+    break;  // one set of bands: a module sits in one band
+  }
+  for (const Violation& v : judged.violations) {
+    for (const auto& steps : v.chains) {
+      Chain chain{"rule", v.code + ": ", {}};
+      for (const ChainStep& step : steps) {
+        chain.label += (chain.modules.empty() ? "" : " -> ") + step.module;
+        chain.modules.push_back(step.module);
+      }
+      picture.chains.push_back(std::move(chain));
+    }
+  }
+}
+
+std::string render_graph(const std::vector<std::string>& files, const ImportGraph& graph, const std::string& format, const std::string& target,
+                         const std::function<void(GraphPicture&)>& add = {}) {
   if (format == "svg" || format == "html") {
-    const GraphPicture picture = picture_of(graph, files, "Import graph of " + target);
+    GraphPicture picture = picture_of(graph, files, "Import graph of " + target);
+    if (add) add(picture);
     return cli::draw_graph(picture, format);
   }
   const auto cycles = import_cycles(graph);
@@ -276,15 +307,36 @@ std::string source_error_text(const TargetError& error) {
 
 }  // namespace
 
-CommandOutput run_graph_command(const std::string& target, const std::string& format) {
+CommandOutput run_graph_command(const std::string& target, const std::string& format, const std::string& contract_path) {
+  std::shared_ptr<const Contract> contract;
+  if (!contract_path.empty()) {
+    if (format != "svg" && format != "html") {
+      return {2, {}, "importspy: error: a contract's architecture rules are drawn in pictures (--format svg or html); "
+                     "`importspy check --package " + target + " -s " + contract_path + "` reports them in every format\n"};
+    }
+    try {
+      contract = load_contract_file(contract_path);
+    } catch (const ContractError& error) {
+      return {2, {}, std::string(error.what()) + "\n"};
+    }
+    if (!contract->architecture_rules) {
+      return {2, {}, "importspy: error: " + contract_path + " has no `architecture_rules:` to draw; add them (docs/architecture-rules.md) or leave out -s\n"};
+    }
+  }
   // Read as lint-imports reads its root packages: on every core, keeping only the imports.
   auto read = read_packages({target});
   if (auto* message = std::get_if<std::string>(&read)) return {2, {}, *message};
   const PackagesRead& package = std::get<PackagesRead>(read);
+  std::function<void(GraphPicture&)> rules;
+  if (contract) {
+    rules = [&](GraphPicture& picture) {
+      draw_rules(picture, *contract->architecture_rules, check_architecture(*contract->architecture_rules, package.graph, package.facts));
+    };
+  }
   // A module that cannot be read is named on standard error; the graph of the others is still shown.
   CommandOutput output;
   try {
-    output = {0, render_graph(package.files, package.graph, format, target), {}};
+    output = {0, render_graph(package.files, package.graph, format, target, rules), {}};
   } catch (const std::runtime_error& error) {  // Graphviz could not lay the picture out
     return {2, {}, std::string("importspy: error: ") + error.what() + "; write the graph with --format dot or json instead\n"};
   }

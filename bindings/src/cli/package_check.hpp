@@ -25,7 +25,9 @@ struct CommandOutput {
 // The import graph of a package (a folder, or a dotted package name found on sys.path without importing
 // anything) as text, JSON or Graphviz dot, with its import cycles. Exit 0, or 2 when the package cannot be
 // found or one of its modules cannot be read.
-CommandOutput run_graph_command(const std::string& target, const std::string& format);
+// With `contract_path`, a contract with `architecture_rules:`, the pictures (svg, html) draw the first
+// layers rule's layers as bands and highlight every chain of every broken rule; the other formats refuse it.
+CommandOutput run_graph_command(const std::string& target, const std::string& format, const std::string& contract_path = {});
 
 struct PackageCheckOptions {
   std::optional<std::pair<std::size_t, std::size_t>> shard;  // --shard I/N: the I-th of N slices of the modules, by name

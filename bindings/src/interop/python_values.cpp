@@ -262,7 +262,7 @@ nb::dict namespace_annotations(nb::handle globals) {
   PyObject* found = PyDict_GetItemString(globals.ptr(), "__annotations__");
   if (found && PyDict_Check(found)) return nb::borrow<nb::dict>(found);
   PyObject* annotate = PyDict_GetItemString(globals.ptr(), "__annotate__");
-  if (!annotate || !PyCallable_Check(annotate) || !python_at_least(3, 14)) return nb::dict();
+  if (!annotate || !PyCallable_Check(annotate) || !python_runtime_at_least(3, 14)) return nb::dict();
   try {
     nb::module_ annotationlib = nb::module_::import_("annotationlib");
     nb::object result = annotationlib.attr("call_annotate_function")(nb::handle(annotate), annotationlib.attr("Format").attr("STRING"));
