@@ -227,7 +227,7 @@ def test_bash_completes_the_0_5_options_and_formats(plugin):
     assert complete("importspy", "check", "--pro") == ["--project-root", "--provider"]
     assert complete("importspy", "check", "--al") == ["--allow-network"]
     assert complete("importspy", "check", "--rec") == ["--record"]
-    assert complete("importspy", "check", "-f", "h") == ["human"]
+    assert complete("importspy", "check", "-f", "h") == ["html", "human"]
     assert complete("importspy", "in") == ["init"]
 
 

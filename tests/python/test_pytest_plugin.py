@@ -125,3 +125,12 @@ def test_without_the_option_the_plugin_adds_and_reads_nothing(plugin_project):
 def test_the_plugin_is_registered_by_its_entry_point(pytester):
     result = pytester.runpytest_subprocess("--help")
     result.stdout.fnmatch_lines(["*--importspy *check every target of*"])
+
+
+def test_items_run_beside_plugins_that_wrap_every_test_call(plugin_project):
+    # pytest-lsp (a test tool here, loaded by its entry point) wraps every test call and returns without
+    # running one that has no `funcargs`, which pytest reports as an error of the item.
+    pytest.importorskip("pytest_lsp")
+    result = run(plugin_project, "--importspy", "-v")
+    assert "pytest-lsp" in result.stdout.str() or "lsp" in " ".join(result.stdout.lines[:6])
+    result.assert_outcomes(passed=1, failed=1)
