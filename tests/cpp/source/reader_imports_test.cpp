@@ -9,25 +9,14 @@
 #include "importspy/facts/static_rules.hpp"
 #include "importspy/source/reader.hpp"
 #include "importspy/source/source_error.hpp"
+#include "import_facts_text.hpp"
 
 namespace importspy {
 namespace {
 
 ModuleFacts read(std::string_view source) { return read_module_source(source, "pkg/mod.py", "pkg.mod"); }
 
-// "module:name:line[:lazy][:tc][:class]" for each import, in source order.
-std::string imports_of(const ModuleFacts& facts) {
-  std::string out;
-  for (const ImportFact& fact : facts.imports) {
-    if (!out.empty()) out += ' ';
-    out += fact.module + ":" + fact.name + ":" + std::to_string(fact.line);
-    if (fact.lazy) out += ":lazy";
-    if (fact.type_checking) out += ":tc";
-    if (fact.in_class) out += ":class";
-    if (fact.main_guard) out += ":main";
-  }
-  return out;
-}
+using testing::imports_of;
 
 TEST(ReaderImports, imports_in_function_bodies_are_lazy_at_their_lines) {
   EXPECT_EQ(imports_of(read("import os\n"

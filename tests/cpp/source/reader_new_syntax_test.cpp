@@ -9,6 +9,7 @@
 
 #include "importspy/source/reader.hpp"
 #include "importspy/source/source_error.hpp"
+#include "import_facts_text.hpp"
 
 namespace importspy {
 namespace {
@@ -32,17 +33,7 @@ std::optional<SourceReadError> error_of(std::string_view source, const ReadOptio
   return std::nullopt;
 }
 
-std::string imports_of(const ModuleFacts& facts) {
-  std::string out;
-  for (const ImportFact& fact : facts.imports) {
-    if (!out.empty()) out += ' ';
-    out += fact.module + ":" + fact.name + ":" + std::to_string(fact.line);
-    if (fact.lazy) out += ":lazy";
-    if (fact.type_checking) out += ":tc";
-    if (fact.main_guard) out += ":main";
-  }
-  return out;
-}
+using testing::imports_of;
 
 // ---- PEP 758: except without parentheses ----------------------------------------------------------
 
