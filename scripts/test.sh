@@ -7,13 +7,21 @@
 set -euo pipefail
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jobs="$(nproc 2>/dev/null || echo 2)"
+# Each stage says how long it took, so a slow CI run shows where its time went.
+stage_started=""
+stage() {
+  [[ -n "$stage_started" ]] && echo "   ($((SECONDS - stage_started)) s)"
+  stage_started=$SECONDS
+  echo "== $*"
+}
+trap 'echo "   ($((SECONDS - stage_started)) s; $SECONDS s in all)"' EXIT
 
-echo "== C++ tests (build/)"
+stage "C++ tests (build/)"
 "$repo_root/scripts/bootstrap.sh" "$repo_root/build"
 ctest --test-dir "$repo_root/build" --output-on-failure --parallel "$jobs"
 
 if [[ "${IMPORTSPY_SKIP_SANITIZERS:-0}" != 1 ]]; then
-  echo "== C++ tests under AddressSanitizer + UBSan (build-sanitize/)"
+  stage "C++ tests under AddressSanitizer + UBSan (build-sanitize/)"
   "$repo_root/scripts/bootstrap.sh" "$repo_root/build-sanitize" -DIMPORTSPY_SANITIZE=ON -DIMPORTSPY_BUILD_BENCH=OFF -DCMAKE_BUILD_TYPE=Debug
   # The corpus differential ran in the normal build; here the reader meets the first files of the
   # standard library under the sanitizers (the quick differentials), which keeps this stage short.
@@ -24,14 +32,14 @@ fi
 if [[ "${IMPORTSPY_SKIP_FUZZ:-0}" != 1 ]]; then
   # Each libFuzzer target over its seeds and 2,000 generated inputs (clang is installed when missing);
   # scripts/fuzz.sh SECONDS runs them for long. IMPORTSPY_SKIP_FUZZ=1 skips this.
-  echo "== Fuzz targets, 2000 runs each (build-fuzz/)"
+  stage "Fuzz targets, 2000 runs each (build-fuzz/)"
   "$repo_root/scripts/fuzz.sh" --runs 2000
 fi
 
 # The documentation site: mkdocs (material theme) over docs/, strictly (broken links and pages missing from
 # the navigation fail), with the docs tools in their own .venv-docs/. The tutorials' commands and the
 # violation-code pages are checked by the Python suite below (test_tutorials.py, test_code_pages.py).
-echo "== documentation site (mkdocs build --strict, build-docs/site/)"
+stage "documentation site (mkdocs build --strict, build-docs/site/)"
 "$repo_root/scripts/docs.sh"
 
 # The Python suite runs on every supported CPython, each against a repaired wheel installed into a fresh
@@ -42,12 +50,13 @@ pythons=(${IMPORTSPY_PYTHONS-3.10 3.11 3.12 3.13})
 abi3_pythons=(${IMPORTSPY_ABI3_PYTHONS-3.12 3.13})
 wheels=("${pythons[@]}")
 ((${#abi3_pythons[@]})) && wheels+=(abi3)
-echo "== wheels ${wheels[*]} (dist/)"
+stage "wheels ${wheels[*]} (dist/)"
 "$repo_root/scripts/build-wheels.sh" "${wheels[@]}"
 run_suite() {  # CPython X.Y, wheel (X.Y or abi3), virtual environment
-  echo "== Python tests on CPython $1 (fresh $(basename "$3")/, repaired $2 wheel)"
+  stage "Python tests on CPython $1 (fresh $(basename "$3")/, repaired $2 wheel)"
   "$repo_root/scripts/wheel-env.sh" "$1" "$3" "$2"
-  (cd "$repo_root" && "$3/bin/python" -m pytest tests/python -q -p no:cacheprovider)
+  # pytest-xdist spreads the tests over the cores (the suite holds no state between tests).
+  (cd "$repo_root" && "$3/bin/python" -m pytest tests/python -q -p no:cacheprovider -n "$jobs")
 }
 for version in "${pythons[@]}"; do
   run_suite "$version" "$version" "$repo_root/.venv-test-$version"
