@@ -28,6 +28,7 @@ std::string key_of(const std::filesystem::path& path, const std::string& module_
   key += '\0';
   key += module_name;
   if (options.structure_hashes) key += std::string("\0hashes", 7);
+  if (!options.file_sha256 && !options.structure_hashes) key += std::string("\0no file digest", 15);  // facts without ModuleFacts::file_sha256
   if (options.parser == SourceParser::cpython) key += std::string("\0cpython", 8);
   // Facts read for a target a command named are not those of the running interpreter (which the hook
   // and Spy read for): one key each.

@@ -5,7 +5,7 @@
 //
 // Nothing next to the source is used: a __pycache__ file can be written by whoever can write the tree.
 // Entries live in the user's cache ($XDG_CACHE_HOME/importspy/code, else ~/.cache/importspy/code) and are
-// authenticated like the result cache's (core/…/project/result_cache.hpp: HMAC-SHA256 under the per-user
+// authenticated like the result cache's (core/…/project/result_cache.hpp: keyed BLAKE2b under the per-user
 // key). The lookup key binds the entry to the SHA-256 of the exact bytes that were checked, the file name
 // the code carries, the interpreter's magic number and its optimisation level: a planted, edited or moved
 // entry is a miss, and code is only ever served for the bytes just checked.

@@ -229,7 +229,10 @@ ModuleFacts importer_facts(nb::handle globals, const std::string& name, const st
   }
   ModuleFacts live = extract_live_names(globals, name, filename, names);
   if (!has_file) return live;
-  ModuleFacts facts = merge_importer_facts(*cached_static_facts(filename, name, {needs_hashes(contract)}), live, module_running_line(globals.ptr()), names);
+  // The file's SHA-256 only when a rule reads it (an integrity pin): a cold check has no other use for it.
+  const bool hashes = needs_hashes(contract);
+  const ExtractOptions options{.structure_hashes = hashes, .file_sha256 = hashes};
+  ModuleFacts facts = merge_importer_facts(*cached_static_facts(filename, name, options), live, module_running_line(globals.ptr()), names);
   complete_static_classes(facts, live, globals, names, basis);
   return facts;
 }

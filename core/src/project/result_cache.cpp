@@ -23,7 +23,7 @@ using json = nlohmann::json;
 namespace fs = std::filesystem;
 
 constexpr std::string_view kFormat = "importspy-result-cache-1";   // the JSON of one report
-constexpr std::string_view kEntryFormat = "importspy-result-cache-2";  // first line of an authenticated entry
+constexpr std::string_view kEntryFormat = "importspy-result-cache-3";  // first line of an authenticated entry (keyed BLAKE2b)
 constexpr std::size_t kMaxEntryBytes = 64u << 20;
 // What ruff and pytest put in theirs: git ignores the folder, backup tools skip it (https://bford.info/cachedir/).
 constexpr std::string_view kGitignore = "# Created by importspy automatically.\n*\n";
@@ -214,13 +214,13 @@ std::optional<std::string> ResultCache::read_entry(const fs::path& path, std::st
   if (second == std::string::npos || std::string_view(*text).substr(0, first) != kEntryFormat) return std::nullopt;
   const std::string_view mac = std::string_view(*text).substr(first + 1, second - first - 1);
   const std::string_view body = std::string_view(*text).substr(second + 1);
-  if (!constant_time_equal(mac, hmac_sha256_hex(*secret_, mac_material(kind, key, body)))) return std::nullopt;  // foreign or tampered
+  if (!constant_time_equal(mac, keyed_blake2b_hex(*secret_, mac_material(kind, key, body)))) return std::nullopt;  // foreign or tampered
   return std::string(body);
 }
 
 void ResultCache::write_entry(const fs::path& path, std::string_view kind, const std::string& key, const std::string& body) const {
   if (!secret_) return;
-  write_atomically(path, std::string(kEntryFormat) + "\n" + hmac_sha256_hex(*secret_, mac_material(kind, key, body)) + "\n" + body);
+  write_atomically(path, std::string(kEntryFormat) + "\n" + keyed_blake2b_hex(*secret_, mac_material(kind, key, body)) + "\n" + body);
 }
 
 fs::path ResultCache::entry_path(const std::string& key) const { return directory_ / "v1" / key.substr(0, 2) / (key + ".json"); }

@@ -54,13 +54,17 @@ std::optional<std::string> sha256_base64url_of_file(const std::filesystem::path&
   return std::string(encoded);
 }
 
-std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
-  // The streaming interface takes a key of any length (RFC 2104: longer keys are hashed first).
-  crypto_auth_hmacsha256_state state;
-  crypto_auth_hmacsha256_init(&state, bytes(key), key.size());
-  crypto_auth_hmacsha256_update(&state, bytes(data), data.size());
-  unsigned char digest[crypto_auth_hmacsha256_BYTES];
-  crypto_auth_hmacsha256_final(&state, digest);
+std::string keyed_blake2b_hex(std::string_view key, std::string_view data) {
+  unsigned char derived[crypto_generichash_BYTES];
+  const unsigned char* key_bytes = bytes(key);
+  std::size_t key_size = key.size();
+  if (key_size < crypto_generichash_KEYBYTES_MIN || key_size > crypto_generichash_KEYBYTES_MAX) {
+    crypto_generichash(derived, sizeof derived, key_bytes, key_size, nullptr, 0);
+    key_bytes = derived;
+    key_size = sizeof derived;
+  }
+  unsigned char digest[crypto_generichash_BYTES];
+  crypto_generichash(digest, sizeof digest, bytes(data), data.size(), key_bytes, key_size);
   return hex(digest, sizeof digest);
 }
 

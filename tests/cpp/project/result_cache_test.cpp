@@ -21,6 +21,18 @@ TEST(Blake2b, known_digests_of_256_bits) {
   EXPECT_EQ(blake2b_hex("abc"), "bddd813c634239723171ef3fee98579b94964e3bb1cb3e427262c8c068d52319");
 }
 
+// Known answers from an independent implementation (Python's hashlib.blake2b with key=, digest_size=32).
+TEST(KeyedBlake2b, a_key_of_16_to_64_bytes_is_the_blake2b_key) {
+  EXPECT_EQ(keyed_blake2b_hex(std::string(32, 'k'), "importspy"), "5e0c3d34508c73cccd76f384c4164e052d8b49095d1d893cd49edb324918e4e7");
+  EXPECT_EQ(keyed_blake2b_hex("0123456789abcdef", ""), "bb15a8d39254ae1e047af5048db790eb55be8a642259b42e9a45f098079c6ef0");
+}
+
+TEST(KeyedBlake2b, a_shorter_or_longer_key_is_hashed_to_32_bytes_first) {
+  EXPECT_EQ(keyed_blake2b_hex(std::string(100, 'x'), "importspy"), "aee13c2f9e6b4b21a0c6bd30ad81d734d7b3eba4a570bd270ce7b40418276e43");
+  EXPECT_EQ(keyed_blake2b_hex("abc", "importspy"), "21b068ea0b49c9bb3f12926e7c4b1cc27d9afbe31bb8ed64cc704922c44be7c7");
+  EXPECT_NE(keyed_blake2b_hex("abc", "importspy"), blake2b_hex("importspy"));  // keyed, not plain
+}
+
 TEST(ResultCacheKey, depends_on_every_input_and_never_on_secret_values) {
   EnvironmentFacts env = importspy::testing::linux_cpython();
   env.variables = {{"MODE", "prod"}, {"TOKEN", "secret-1"}};

@@ -3,7 +3,7 @@
 // environment give the same report, so a re-run serves it without parsing or checking anything.
 //
 // The cache directory may sit in a checked tree that others write to, so nothing in it is trusted:
-// every entry carries an HMAC-SHA256 under a per-user key kept outside the project (see
+// every entry carries a MAC (keyed BLAKE2b) under a per-user key kept outside the project (see
 // default_cache_key_path), over the entry's lookup key and its text. An entry written under another key,
 // edited, or copied to another lookup key fails the check and is a miss; so is anything that is not a
 // regular file (a folder, a FIFO, a symbolic link), which is never opened in a way that could block.

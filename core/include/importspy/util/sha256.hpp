@@ -1,5 +1,5 @@
 #pragma once
-// SHA-256, HMAC-SHA256, BLAKE2b and secret keys, from libsodium.
+// SHA-256, BLAKE2b (plain and keyed) and secret keys, from libsodium.
 
 #include <filesystem>
 #include <optional>
@@ -20,8 +20,10 @@ std::string blake2b_hex(std::string_view data);
 // (PEP 376). nullopt when the file cannot be read.
 std::optional<std::string> sha256_base64url_of_file(const std::filesystem::path& path);
 
-// HMAC-SHA256 of `data` under `key`, as 64 lowercase hex digits.
-std::string hmac_sha256_hex(std::string_view key, std::string_view data);
+// Keyed BLAKE2b-256 of `data` (RFC 7693's MAC mode), as 64 lowercase hex digits: a MAC as strong as
+// HMAC-SHA256 at about a quarter of its cost in libsodium's portable code, for entries authenticated on
+// a cold path. A key of 16 to 64 bytes is used as it is; any other is hashed to 32 bytes first.
+std::string keyed_blake2b_hex(std::string_view key, std::string_view data);
 
 // Whether two strings are equal, in time that depends only on their lengths (for comparing MACs).
 bool constant_time_equal(std::string_view a, std::string_view b);
