@@ -140,4 +140,18 @@ std::string identifier_nfkc(std::string_view name) {
   return out;
 }
 
+bool is_keyword(std::string_view w) {
+  // By length first: most names are rejected by one or two comparisons (this runs for every name token).
+  switch (w.size()) {
+    case 2: return w == "as" || w == "if" || w == "in" || w == "is" || w == "or";
+    case 3: return w == "and" || w == "def" || w == "del" || w == "for" || w == "not" || w == "try";
+    case 4: return w == "None" || w == "True" || w == "elif" || w == "else" || w == "from" || w == "pass" || w == "with";
+    case 5: return w == "False" || w == "async" || w == "await" || w == "break" || w == "class" || w == "raise" || w == "while" || w == "yield";
+    case 6: return w == "assert" || w == "except" || w == "global" || w == "import" || w == "lambda" || w == "return";
+    case 7: return w == "finally";
+    case 8: return w == "continue" || w == "nonlocal";
+    default: return false;
+  }
+}
+
 }  // namespace importspy

@@ -73,6 +73,7 @@
 #include "importspy/source/source_error.hpp"
 #include "importspy/source/tokenizer.hpp"
 #include "importspy/facts/static_rules.hpp"
+#include "importspy/lang/identifier.hpp"
 #include "importspy/util/sha256.hpp"
 
 namespace importspy {
@@ -290,11 +291,7 @@ private:
 
   bool bare(std::size_t i) const {
     if (line_[i].kind != TokenKind::name || (i > 0 && line_[i - 1].kind == TokenKind::dot)) return false;
-    static constexpr std::string_view keywords[] = {"and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del",
-                                                    "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in",
-                                                    "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
-                                                    "with", "yield", "None", "True", "False"};
-    return std::find(std::begin(keywords), std::end(keywords), text(line_[i])) == std::end(keywords);
+    return !is_keyword(text(line_[i]));
   }
 
   void finish_line() {
@@ -845,13 +842,8 @@ private:
     }
   }
 
-  static bool is_hard_keyword(std::string_view w) {
-    static constexpr std::string_view keywords[] = {"and",   "as",   "assert", "async",  "await",    "break", "class",  "continue",
-                                                    "def",   "del",  "elif",   "else",   "except",   "finally", "for", "from",
-                                                    "global", "if",  "import", "in",     "is",       "lambda", "nonlocal", "not",
-                                                    "or",    "pass", "raise",  "return", "try",      "while", "with",   "yield"};
-    return std::find(std::begin(keywords), std::end(keywords), w) != std::end(keywords);
-  }
+  // A keyword that is no operand (None, True and False are operands).
+  static bool is_hard_keyword(std::string_view w) { return is_keyword(w) && w != "None" && w != "True" && w != "False"; }
 
   bool ends_operand(const Token& t) const {
     switch (t.kind) {
@@ -886,7 +878,7 @@ private:
   // As written: CPython matches keywords before normalising, so `ｉｆ` is the name `if`, no keyword.
   std::string_view raw(const Token& t) const { return t.text(src_); }
   static bool is_keyword_spelling(std::string_view w) {
-    return is_hard_keyword(w) || w == "None" || w == "True" || w == "False" || w == "match" || w == "case" || w == "type";
+    return is_keyword(w) || w == "match" || w == "case" || w == "type";
   }
   bool is_word(const Token& t, std::string_view word) const {
     return t.kind == TokenKind::name && (is_keyword_spelling(word) ? raw(t) : text(t)) == word;

@@ -40,5 +40,22 @@ TEST(IdentifierNfkc, composes_hangul_jamo_into_syllables_and_keeps_syllables) {
 
 TEST(IdentifierNfkc, returns_invalid_utf8_unchanged) { EXPECT_EQ(identifier_nfkc("a\xFF"), "a\xFF"); }
 
+
+// keyword.kwlist of CPython 3.7 to 3.13, as printed by `python -c "import keyword; print(keyword.kwlist)"`.
+TEST(IsKeyword, knows_every_word_of_keyword_kwlist) {
+  for (const char* word : {"False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del", "elif",
+                           "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal", "not", "or",
+                           "pass", "raise", "return", "try", "while", "with", "yield"}) {
+    EXPECT_TRUE(is_keyword(word)) << word;
+  }
+}
+
+TEST(IsKeyword, soft_keywords_builtins_and_other_spellings_are_names) {
+  for (const char* word : {"match", "case", "type", "_", "lazy", "print", "exec", "none", "TRUE", "If", "imports", "asyn", "", "nonlocals", "finall"}) {
+    EXPECT_FALSE(is_keyword(word)) << word;
+  }
+  EXPECT_FALSE(is_keyword("\xef\xbd\x89\x66"));  // fullwidth `ｉf`: CPython matches keywords before NFKC, so a name
+}
+
 }  // namespace
 }  // namespace importspy

@@ -7,6 +7,11 @@
 
 namespace importspy {
 
+// True when `word` is one of Python's keywords as written (keyword.kwlist of CPython 3.7 to 3.15: the
+// 35 words, `None`, `True` and `False` among them; soft keywords such as `match` are names). Tokenizers
+// match keywords before NFKC normalisation, so pass the text as written.
+bool is_keyword(std::string_view word);
+
 // True when `name` is pure ASCII: CPython leaves such a name as written, and so does identifier_nfkc.
 bool is_ascii_name(std::string_view name);
 
