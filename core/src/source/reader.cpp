@@ -166,6 +166,32 @@ void compact(std::vector<T>& items) {
   std::erase_if(items, [](const T& item) { return item.name.empty(); });
 }
 
+// Equal texts; the words compared are short, so a loop beats a call of memcmp.
+inline bool same_text(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
+// Python's hard keywords (`and` ... `yield`; not None, True, False, nor the soft ones). Asked of every
+// name token, twice: by length, then character by character (a search through a list of strings, with a
+// call of memcmp for each, was a fifth of the reading time).
+bool is_python_keyword(std::string_view w) {
+  const auto is = [w](std::string_view keyword) { return same_text(w, keyword); };
+  switch (w.size()) {
+    case 2: return is("as") || is("if") || is("in") || is("is") || is("or");
+    case 3: return is("and") || is("def") || is("del") || is("for") || is("not") || is("try");
+    case 4: return is("elif") || is("else") || is("from") || is("pass") || is("with");
+    case 5: return is("async") || is("await") || is("break") || is("class") || is("raise") || is("while") || is("yield");
+    case 6: return is("assert") || is("except") || is("global") || is("import") || is("lambda") || is("return");
+    case 7: return is("finally");
+    case 8: return is("continue") || is("nonlocal");
+    default: return false;
+  }
+}
+
 // Which names the code read so far may have rebound, for conditions (see the header comment). Every
 // token of the module passes through `token` in order, the bodies the reader skips included; each
 // logical line is judged as a whole when its NEWLINE arrives, so a line is judged before the reader
@@ -247,7 +273,7 @@ private:
   };
 
   std::string_view text(const Token& t) const { return tokenizer_.text_of(t); }
-  bool is_word(const Token& t, std::string_view w) const { return t.kind == TokenKind::name && text(t) == w; }
+  bool is_word(const Token& t, std::string_view w) const { return t.kind == TokenKind::name && same_text(text(t), w); }
   static bool opens(TokenKind k) { return k == TokenKind::lpar || k == TokenKind::lsqb || k == TokenKind::lbrace; }
   static bool closes(TokenKind k) { return k == TokenKind::rpar || k == TokenKind::rsqb || k == TokenKind::rbrace; }
   static bool is_augmented(TokenKind k) { return k >= TokenKind::plusequal && k <= TokenKind::doubleslashequal; }
@@ -290,11 +316,8 @@ private:
 
   bool bare(std::size_t i) const {
     if (line_[i].kind != TokenKind::name || (i > 0 && line_[i - 1].kind == TokenKind::dot)) return false;
-    static constexpr std::string_view keywords[] = {"and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del",
-                                                    "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in",
-                                                    "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
-                                                    "with", "yield", "None", "True", "False"};
-    return std::find(std::begin(keywords), std::end(keywords), text(line_[i])) == std::end(keywords);
+    const std::string_view w = text(line_[i]);
+    return !is_python_keyword(w) && !same_text(w, "None") && !same_text(w, "True") && !same_text(w, "False");
   }
 
   void finish_line() {
@@ -845,13 +868,7 @@ private:
     }
   }
 
-  static bool is_hard_keyword(std::string_view w) {
-    static constexpr std::string_view keywords[] = {"and",   "as",   "assert", "async",  "await",    "break", "class",  "continue",
-                                                    "def",   "del",  "elif",   "else",   "except",   "finally", "for", "from",
-                                                    "global", "if",  "import", "in",     "is",       "lambda", "nonlocal", "not",
-                                                    "or",    "pass", "raise",  "return", "try",      "while", "with",   "yield"};
-    return std::find(std::begin(keywords), std::end(keywords), w) != std::end(keywords);
-  }
+  static bool is_hard_keyword(std::string_view w) { return is_python_keyword(w); }
 
   bool ends_operand(const Token& t) const {
     switch (t.kind) {
@@ -886,10 +903,15 @@ private:
   // As written: CPython matches keywords before normalising, so `ｉｆ` is the name `if`, no keyword.
   std::string_view raw(const Token& t) const { return t.text(src_); }
   static bool is_keyword_spelling(std::string_view w) {
-    return is_hard_keyword(w) || w == "None" || w == "True" || w == "False" || w == "match" || w == "case" || w == "type";
+    return is_hard_keyword(w) || same_text(w, "None") || same_text(w, "True") || same_text(w, "False") || same_text(w, "match") ||
+           same_text(w, "case") || same_text(w, "type");
   }
+  // A name whose bytes are its NFKC form (all ASCII names) is its bytes; one that is not cannot be an
+  // ASCII keyword as written, and is compared by the name it binds.
   bool is_word(const Token& t, std::string_view word) const {
-    return t.kind == TokenKind::name && (is_keyword_spelling(word) ? raw(t) : text(t)) == word;
+    if (t.kind != TokenKind::name) return false;
+    if (t.normalized == 0) return same_text(raw(t), word);
+    return !is_keyword_spelling(word) && text(t) == word;
   }
 
   [[noreturn]] void fail_at(const Token& t, const std::string& message) const { tokenizer_.fail(t.begin, message); }
