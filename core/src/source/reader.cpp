@@ -772,6 +772,7 @@ public:
     compact(facts_.functions);
     compact(facts_.classes);
     mark_function_globals();
+    if (options_.imports_only) return import_facts_of(std::move(facts_));  // no inheritance to resolve
     try {
       complete_classes(facts_, package_, options_.inheritance);
     } catch (const InheritanceLimitError& error) {
@@ -3395,7 +3396,7 @@ std::string reading_target_label(const std::optional<TargetEnvironment>& target)
 ModuleFacts read_module_source(std::string_view bytes, const std::string& filename, const std::string& module_name, const ReadOptions& options) {
   const DecodedSource source = decode_source(bytes, filename);
   ModuleFacts facts = Reader(source, filename, module_name, options).run();
-  if (options.file_sha256) facts.file_sha256 = sha256_hex(bytes);  // the file's exact bytes, BOM included
+  if (options.file_sha256 && !options.imports_only) facts.file_sha256 = sha256_hex(bytes);  // the file's exact bytes, BOM included
   return facts;
 }
 
