@@ -6,14 +6,16 @@ Run: .venv/bin/python bench/architecture_bench.py [rounds]   (after scripts/pyth
 
 sympy (pinned below) is downloaded once with pip into bench/.cache/ and unpacked there. One configuration,
 `.importlinter` in a scratch project beside the unpacked package, holds one transitive forbidden contract
-and one layers contract; both tools read that same file. Each round runs, interleaved so that they share
-the machine's noise:
+and one layers contract; both tools read that same file, and `architecture.yml` says the same two rules
+in ImportSpy's contract language. Each round runs, interleaved so that they share the machine's noise:
   lint-imports            import-linter 2.17 (`--no-cache`: the graph is built, not read from its cache)
   importspy lint-imports  the same file (`--no-cache`)
+  importspy check --package  `check --package sympy -s architecture.yml --no-cache` (every module judged
+                          against the contract, and the two rules)
   grimp.build_graph       `python -c "import grimp; grimp.build_graph('sympy', cache_dir=None)"`
   importspy graph         `importspy graph sympy` (reads every module, builds the graph, renders it to /dev/null)
 Each process's wall time, CPU time (user + system, all its threads) and peak resident memory come from
-wait4() (that child alone). Printed: medians and the best wall time of the rounds, and the ratios of
+wait4() (that child alone). Printed: the machine's load average, medians and the best wall time of the rounds, and the ratios of
 medians. On a shared machine wall times are indicative only; CPU time depends less on the load.
 """
 
@@ -59,6 +61,19 @@ layers =
 """
 
 
+CONTRACT = """\
+architecture_rules:
+  rules:
+    - name: sympy.core does not import sympy.printing, even indirectly
+      type: forbidden
+      source_modules: [sympy.core]
+      forbidden_modules: [sympy.printing]
+    - name: sympy layers
+      type: layers
+      layers: [sympy.physics, sympy.solvers, sympy.integrals, sympy.simplify, sympy.polys]
+"""
+
+
 def sympy_source() -> Path:
     """The unpacked sympy wheel (its top-level `sympy/` folder), downloaded once."""
     unpacked = CACHE / SYMPY.replace("==", "-")
@@ -97,15 +112,18 @@ def main() -> None:
         if not tool.exists():
             raise SystemExit(f"{tool} is missing: run scripts/python-env.sh (import-linter needs Python 3.11+)")
     source = sympy_source()
+    load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as folder:
         project = Path(folder)
         (project / "sympy").symlink_to(source / "sympy")
         (project / ".importlinter").write_text(CONFIG)
+        (project / "architecture.yml").write_text(CONTRACT)
         env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH",)}
         env.update(PYTHONPATH=str(project), PYTHONDONTWRITEBYTECODE="1", NO_COLOR="1", TERM="dumb")
         commands = {
             "lint-imports (import-linter 2.17)": [str(lint_imports), "--no-cache", "--no-logo"],
             "importspy lint-imports": [str(importspy), "lint-imports", "--no-cache"],
+            "importspy check --package": [str(importspy), "check", "--package", "sympy", "-s", "architecture.yml", "--no-cache"],
             "grimp.build_graph (grimp)": [sys.executable, "-c", "import grimp; grimp.build_graph('sympy', cache_dir=None)"],
             "importspy graph": [str(importspy), "graph", "sympy"],
         }
@@ -117,11 +135,14 @@ def main() -> None:
                 samples[name].append((elapsed, cpu, rss))
                 statuses[name] = (status, tail)
     failed = {name for name, (status, _) in statuses.items() if status not in (0, 1)}  # lint-imports exits 1 when a contract is broken
+    load = os.getloadavg()
+    print(f"load average (1 min) {load_before[0]:.1f} at the start, {load[0]:.1f} at the end; ", end="")
     print(f"Python {platform.python_version()} on {platform.machine()} {sys.platform}, {os.cpu_count()} CPUs; {SYMPY}, "
           f"{sum(1 for _ in (source / 'sympy').rglob('*.py'))} modules; {rounds} rounds, interleaved; whole process, cold (no tool cache)\n")
     print("| run | median time | best time | median CPU time | median peak RSS | time ÷ reference | CPU ÷ reference | memory ÷ reference |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
-    references = {"importspy lint-imports": "lint-imports (import-linter 2.17)", "importspy graph": "grimp.build_graph (grimp)"}
+    references = {"importspy lint-imports": "lint-imports (import-linter 2.17)", "importspy check --package": "lint-imports (import-linter 2.17)",
+                  "importspy graph": "grimp.build_graph (grimp)"}
     medians = {name: tuple(statistics.median(run[k] for run in runs) for k in range(3)) for name, runs in samples.items()}
     for name, runs in samples.items():
         wall, cpu, rss = medians[name]
@@ -131,7 +152,7 @@ def main() -> None:
         note = f" (FAILED: exit {statuses[name][0]})" if name in failed else ""
         print(f"| {name}{note} | {wall:.2f} s | {best:.2f} s | {cpu:.2f} s | {rss:.0f} MiB | " + " | ".join(ratios) + " |")
     print("\nVerdicts (exit status, last lines):")
-    for name in ("lint-imports (import-linter 2.17)", "importspy lint-imports"):
+    for name in ("lint-imports (import-linter 2.17)", "importspy lint-imports", "importspy check --package"):
         status, tail = statuses[name]
         lines = [line for line in tail.splitlines() if line.strip()]
         print(f"- {name}: exit {status}; " + " / ".join(lines[-3:]))

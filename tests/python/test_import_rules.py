@@ -232,6 +232,26 @@ def test_check_package_applies_required_contracts_along_the_chain(project):
     assert "app -> app.core -> app.db" in text.stdout
 
 
+def test_check_package_reads_whole_the_modules_whose_contracts_read_more_than_imports(project):
+    # The package's contract reads imports alone, so most modules are read imports-only; the module
+    # `requires:` names is read whole for its own contract, which finds the function it defines.
+    write_app(project)
+    project.write("app/db.py", "from .core import run\n\ndef connect(url: str) -> None:\n    pass\n")
+    project.write("contracts/db.yml", "functions:\n  - name: connect\n    arguments:\n      - {name: url, annotation: str}\n")
+    project.write("contracts/app.yml", "requires:\n  - {module: app.db, contract: db.yml}\nimports:\n  forbidden: [requests]\n")
+    result = project.cli("check", "--package", "app", "-s", "contracts/app.yml", "--format", "json", "--no-cache")
+    by_target = {t["target"]: t for t in json.loads(result.stdout)["targets"]}
+    assert [v["code"] for v in by_target["app.core"]["violations"]] == ["import-forbidden"]
+    assert by_target["app"]["ok"] is True and by_target["app.db"]["ok"] is True, result.stdout
+    # A contract that reads definitions judges every module's whole facts, each as it is read.
+    project.write("contracts/run.yml", "functions:\n  - name: run\nimports:\n  forbidden: [requests]\n")
+    result = project.cli("check", "--package", "app", "-s", "contracts/run.yml", "--format", "json", "--no-cache")
+    by_target = {t["target"]: t for t in json.loads(result.stdout)["targets"]}
+    assert [v["code"] for v in by_target["app.core"]["violations"]] == ["import-forbidden"]  # it defines run
+    for module in ("app", "app.cli", "app.db"):
+        assert [v["code"] for v in by_target[module]["violations"]] == ["function-missing"], module
+
+
 def test_check_package_without_a_contract_or_with_targets_is_a_usage_error(project):
     write_app(project)
     assert project.cli("check", "--package", "app").returncode == 2

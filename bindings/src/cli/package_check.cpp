@@ -21,6 +21,8 @@
 #include "extract/static_extractor.hpp"
 #include "extract/targets.hpp"
 #include "importspy/architecture/architecture_check.hpp"
+#include "importspy/check/checker.hpp"
+#include "importspy/contract/contract.hpp"
 #include "importspy/contract/loader.hpp"
 #include "importspy/facts/module_file.hpp"
 #include "cli/draw_loader.hpp"
@@ -109,7 +111,9 @@ std::vector<std::pair<std::string, fs::path>> package_modules(const std::string&
   return modules;
 }
 
-// The bytes of each module (a module that cannot be read has its error instead), and the files as shown.
+// The modules of the package and their files as shown; with `keep_texts`, the bytes of each (a module
+// that cannot be read has its error instead), which the result cache hashes before anything is read as
+// Python. Without, each file is read when it is parsed and dropped then (parse_sources).
 struct PackageSources {
   std::vector<std::pair<std::string, fs::path>> modules;
   std::vector<std::string> files;
@@ -117,37 +121,54 @@ struct PackageSources {
   std::vector<std::optional<TargetError>> errors;
 };
 
-PackageSources read_sources(const std::string& target) {
+PackageSources read_sources(const std::string& target, bool keep_texts) {
   PackageSources sources;
   sources.modules = package_modules(target);
   for (const auto& [name, path] : sources.modules) {
     const std::string shown = path.lexically_relative(fs::current_path()).string();
     const std::string file = shown.empty() || shown.starts_with("..") ? path.string() : shown;
     sources.files.push_back(file);
+    sources.errors.emplace_back();
+    if (!keep_texts) continue;
     try {
       sources.texts.push_back(read_source_file(path, SourceLimits{}.max_bytes));
-      sources.errors.emplace_back();
     } catch (const LocatedError& error) {
       sources.texts.emplace_back();
-      sources.errors.push_back(TargetError{"source-error", error.what(), error.file().empty() ? file : error.file(), error.line(), error.column()});
+      sources.errors.back() = TargetError{"source-error", error.what(), error.file().empty() ? file : error.file(), error.line(), error.column()};
     }
   }
   return sources;
 }
 
+// How parse_sources reads each module: whole (all its facts) or its imports alone; `judge` sees each
+// module read (whole or not) before its facts are cut down to its imports, unless `keep_whole` says to
+// keep them all. A package check holds every module's imports and few modules' whole facts.
+struct PackageReading {
+  std::function<bool(std::size_t)> read_whole;
+  std::function<bool(std::size_t)> keep_whole;
+  std::function<void(std::size_t, const ModuleFacts&)> judge;
+};
+
 // The facts of every module read: one that cannot be read, or read as Python, has no imports and its error.
-Package parse_sources(const PackageSources& sources) {
+Package parse_sources(PackageSources& sources, const PackageReading& reading) {
   Package package;
-  ReadOptions options;
-  options.file_sha256 = false;
-  options.target = reading_target();
+  ReadOptions whole;
+  whole.file_sha256 = false;
+  whole.target = reading_target();
+  ReadOptions imports = whole;
+  imports.imports_only = true;
   for (std::size_t i = 0; i < sources.modules.size(); ++i) {
     const std::string& name = sources.modules[i].first;
     const std::string& file = sources.files[i];
     std::optional<TargetError> error = sources.errors[i];
     if (!error) {
       try {
-        package.facts.push_back(read_module_source(sources.texts[i], file, name, options));
+        // The text is dropped once read: the package's text is never held whole (26 MB for sympy).
+        const std::string text = sources.texts.empty() ? read_source_file(sources.modules[i].second, SourceLimits{}.max_bytes) : std::move(sources.texts[i]);
+        const bool read_whole = reading.read_whole && reading.read_whole(i);
+        ModuleFacts facts = read_module_source(text, file, name, read_whole ? whole : imports);
+        if (reading.judge) reading.judge(i, facts);
+        package.facts.push_back(read_whole && !(reading.keep_whole && reading.keep_whole(i)) ? import_facts_of(std::move(facts)) : std::move(facts));
       } catch (const LocatedError& failure) {
         error = TargetError{"source-error", failure.what(), failure.file().empty() ? file : failure.file(), failure.line(), failure.column()};
       }
@@ -359,8 +380,9 @@ std::variant<BatchResult, std::string> check_package(const std::string& target, 
     return std::string(error.what()) + "\n";
   }
   PackageSources sources;
+  const bool cached = options.cache_directory && !options.trace;
   try {
-    sources = read_sources(target);
+    sources = read_sources(target, cached);
   } catch (const PackageError& error) {
     return "importspy: error: " + error.message + "\n";
   }
@@ -378,7 +400,7 @@ std::variant<BatchResult, std::string> check_package(const std::string& target, 
   std::optional<ResultCache> cache;
   std::vector<std::string> keys;
   std::string architecture_key;  // the architecture rules' report: keyed like every module's (the whole package)
-  if (options.cache_directory && !options.trace) {
+  if (cached) {
     cache.emplace(*options.cache_directory);
     std::string contracts = read_source_file(contract_path, std::size_t{1} << 30);
     for (const auto& dependency : required) contracts += '\0' + read_source_file(dependency->source, std::size_t{1} << 30);
@@ -430,7 +452,25 @@ std::variant<BatchResult, std::string> check_package(const std::string& target, 
       return batch;
     }
   }
-  const Package package = parse_sources(sources);
+  // Each module of the shard is judged against the contract as it is read; then only its imports are
+  // kept (its whole facts only when the contract reads more than imports, and only until it is judged),
+  // except a module that `requires:` names, whose contract may read all of its facts.
+  const bool whole_for_contract = facts_needed(*contract) == FactsNeeded::all;
+  std::vector<bool> required_whole(count, false);
+  for (std::size_t k = 0; k < contract->required_contracts.size() && k < required.size(); ++k) {
+    if (!required[k] || facts_needed(*required[k]) == FactsNeeded::imports) continue;
+    for (std::size_t i = 0; i < count; ++i) {
+      if (sources.modules[i].first == contract->required_contracts[k].module) required_whole[i] = true;
+    }
+  }
+  std::vector<std::optional<Report>> own(count);
+  PackageReading reading;
+  reading.read_whole = [&](std::size_t i) { return required_whole[i] || (whole_for_contract && i >= begin && i < end); };
+  reading.keep_whole = [&](std::size_t i) { return required_whole[i]; };
+  reading.judge = [&](std::size_t i, const ModuleFacts& facts) {
+    if (i >= begin && i < end) own[i] = check(*contract, environment, facts, {options.trace});
+  };
+  const Package package = parse_sources(sources, reading);
   const ImportGraph graph = build_import_graph(package.facts);
   const auto cycles = import_cycles(graph);
   for (std::size_t i = begin; i < end; ++i) {
@@ -441,7 +481,8 @@ std::variant<BatchResult, std::string> check_package(const std::string& target, 
     if (package.errors[i]) {
       result.error = package.errors[i];
     } else {
-      result.report = check_with_dependencies(*contract, required, environment, graph, package.facts, i, {options.trace}, &cycles);
+      result.report = std::move(own[i]);
+      add_dependency_violations(*result.report, *contract, required, environment, graph, package.facts, i, &cycles);
       if (cache) cache->store(keys[i - begin], *result.report);
     }
     batch.results.push_back(std::move(result));
@@ -509,7 +550,7 @@ std::variant<PackagesRead, std::string> read_packages(const std::vector<std::str
   const std::optional<TargetEnvironment> target = reading_target();  // the command's (--for), read once for every thread
   const auto work = [&] {
     ReadOptions options;
-    options.file_sha256 = false;
+    options.imports_only = true;
     options.target = target;
     for (std::size_t i = next++; i < modules.size(); i = next++) {
       const auto& [name, path] = modules[i];

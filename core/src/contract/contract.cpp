@@ -69,7 +69,25 @@ bool module_needs_hashes(const ModuleRule& m) {
   return false;
 }
 
+bool module_reads_only_its_file(const ModuleRule& m) {
+  return !m.file_sha256 && !m.version && m.variables.empty() && m.functions.empty() && m.classes.empty();
+}
+
 }  // namespace
+
+FactsNeeded facts_needed(const Contract& contract) {
+  if (!module_reads_only_its_file(contract.module)) return FactsNeeded::all;
+  for (const auto& d : contract.deployments) {
+    for (const auto& s : d.systems) {
+      for (const auto& p : s.pythons) {
+        for (const auto& m : p.modules) {
+          if (!module_reads_only_its_file(m)) return FactsNeeded::all;
+        }
+      }
+    }
+  }
+  return FactsNeeded::imports;
+}
 
 bool needs_hashes(const Contract& contract) {
   if (module_needs_hashes(contract.module)) return true;

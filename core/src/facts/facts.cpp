@@ -1,5 +1,7 @@
 #include "importspy/facts/facts.hpp"
 
+#include <utility>
+
 namespace importspy {
 
 const VariableFact* ModuleFacts::find_variable(std::string_view n) const {
@@ -28,6 +30,16 @@ const FunctionFact* find_method(const ClassFact& cls, std::string_view n) {
     if (m.name == n) return &m;
   }
   return nullptr;
+}
+
+ModuleFacts import_facts_of(ModuleFacts&& facts) {
+  ModuleFacts kept;
+  kept.name = std::move(facts.name);
+  kept.filename = std::move(facts.filename);
+  kept.imports = std::move(facts.imports);
+  kept.imports.shrink_to_fit();
+  kept.unknown_imports = std::move(facts.unknown_imports);
+  return kept;
 }
 
 }  // namespace importspy

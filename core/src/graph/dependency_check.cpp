@@ -75,6 +75,13 @@ Report check_with_dependencies(const Contract& contract, std::span<const std::sh
                                const ImportGraph& graph, std::span<const ModuleFacts> facts, std::size_t module, const CheckOptions& options,
                                const std::vector<std::vector<std::size_t>>* cycles) {
   Report report = check(contract, environment, facts[module], options);
+  add_dependency_violations(report, contract, required, environment, graph, facts, module, cycles);
+  return report;
+}
+
+void add_dependency_violations(Report& report, const Contract& contract, std::span<const std::shared_ptr<const Contract>> required,
+                               const EnvironmentFacts& environment, const ImportGraph& graph, std::span<const ModuleFacts> facts, std::size_t module,
+                               const std::vector<std::vector<std::size_t>>* cycles) {
   if (cycles && contract.imports && contract.imports->no_cycles) {
     for (const std::vector<std::size_t>& cycle : *cycles) {
       if (cycle.front() != module) continue;  // each cycle is reported once, on its first module
@@ -101,7 +108,7 @@ Report check_with_dependencies(const Contract& contract, std::span<const std::sh
       report.violations.push_back(std::move(v));
     }
   }
-  if (contract.required_contracts.empty()) return report;
+  if (contract.required_contracts.empty()) return;
 
   // Breadth first: each module once, with the module it was first reached from (the shortest chain).
   const EdgeFilter filter{true, contract.imports && contract.imports->type_checking};
@@ -158,7 +165,6 @@ Report check_with_dependencies(const Contract& contract, std::span<const std::sh
     v.dependency = std::move(dependency);
     report.violations.push_back(std::move(v));
   }
-  return report;
 }
 
 }  // namespace importspy

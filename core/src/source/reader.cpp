@@ -167,6 +167,15 @@ void compact(std::vector<T>& items) {
   std::erase_if(items, [](const T& item) { return item.name.empty(); });
 }
 
+// Equal texts; the words compared are short, so a loop beats a call of memcmp.
+inline bool same_text(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
 // Which names the code read so far may have rebound, for conditions (see the header comment). Every
 // token of the module passes through `token` in order, the bodies the reader skips included; each
 // logical line is judged as a whole when its NEWLINE arrives, so a line is judged before the reader
@@ -248,7 +257,7 @@ private:
   };
 
   std::string_view text(const Token& t) const { return tokenizer_.text_of(t); }
-  bool is_word(const Token& t, std::string_view w) const { return t.kind == TokenKind::name && text(t) == w; }
+  bool is_word(const Token& t, std::string_view w) const { return t.kind == TokenKind::name && same_text(text(t), w); }
   static bool opens(TokenKind k) { return k == TokenKind::lpar || k == TokenKind::lsqb || k == TokenKind::lbrace; }
   static bool closes(TokenKind k) { return k == TokenKind::rpar || k == TokenKind::rsqb || k == TokenKind::rbrace; }
   static bool is_augmented(TokenKind k) { return k >= TokenKind::plusequal && k <= TokenKind::doubleslashequal; }
@@ -746,6 +755,7 @@ public:
     compact(facts_.functions);
     compact(facts_.classes);
     mark_function_globals();
+    if (options_.imports_only) return import_facts_of(std::move(facts_));  // no inheritance to resolve
     try {
       complete_classes(facts_, package_, options_.inheritance);
     } catch (const InheritanceLimitError& error) {
@@ -880,8 +890,12 @@ private:
   static bool is_keyword_spelling(std::string_view w) {
     return is_keyword(w) || w == "match" || w == "case" || w == "type";
   }
+  // A name whose bytes are its NFKC form (all ASCII names) is its bytes; one that is not cannot be an
+  // ASCII keyword as written, and is compared by the name it binds.
   bool is_word(const Token& t, std::string_view word) const {
-    return t.kind == TokenKind::name && (is_keyword_spelling(word) ? raw(t) : text(t)) == word;
+    if (t.kind != TokenKind::name) return false;
+    if (t.normalized == 0) return same_text(raw(t), word);
+    return !is_keyword_spelling(word) && text(t) == word;
   }
 
   [[noreturn]] void fail_at(const Token& t, const std::string& message) const { tokenizer_.fail(t.begin, message); }
@@ -3365,7 +3379,7 @@ std::string reading_target_label(const std::optional<TargetEnvironment>& target)
 ModuleFacts read_module_source(std::string_view bytes, const std::string& filename, const std::string& module_name, const ReadOptions& options) {
   const DecodedSource source = decode_source(bytes, filename);
   ModuleFacts facts = Reader(source, filename, module_name, options).run();
-  if (options.file_sha256) facts.file_sha256 = sha256_hex(bytes);  // the file's exact bytes, BOM included
+  if (options.file_sha256 && !options.imports_only) facts.file_sha256 = sha256_hex(bytes);  // the file's exact bytes, BOM included
   return facts;
 }
 

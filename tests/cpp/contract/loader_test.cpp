@@ -499,6 +499,26 @@ TEST(ContractLoader, reads_integrity_and_structure_pins_and_knows_it_needs_hashe
   EXPECT_FALSE(needs_hashes(*contract_from("filename: a.py\n")));
 }
 
+TEST(ContractLoader, knows_when_a_check_reads_a_module_s_imports_alone) {
+  // Imports, requires, architecture rules and a file name: a module's imports are all they read.
+  EXPECT_EQ(facts_needed(*contract_from("filename: a.py\nimports:\n  forbidden: [os]\n  no_cycles: true\n"
+                                        "architecture_rules:\n  rules:\n    - {name: n, type: layers, layers: [a.b, a.c]}\n")),
+            FactsNeeded::imports);
+  EXPECT_EQ(facts_needed(*contract_from("deployments:\n  - arch: x86_64\n    systems:\n      - os: linux\n        pythons:\n"
+                                        "          - version: 3.12\n            modules:\n              - filename: a.py\n")),
+            FactsNeeded::imports);
+  // Anything a module defines, its version or its bytes, at the top level or in a deployment: all of them.
+  EXPECT_EQ(facts_needed(*contract_from("variables:\n  - name: X\n")), FactsNeeded::all);
+  EXPECT_EQ(facts_needed(*contract_from("functions:\n  - name: f\n")), FactsNeeded::all);
+  EXPECT_EQ(facts_needed(*contract_from("classes:\n  - name: C\n")), FactsNeeded::all);
+  EXPECT_EQ(facts_needed(*contract_from("version: '1.0'\n")), FactsNeeded::all);
+  EXPECT_EQ(facts_needed(*contract_from("integrity: {sha256: " + std::string(64, 'a') + "}\n")), FactsNeeded::all);
+  EXPECT_EQ(facts_needed(*contract_from("deployments:\n  - arch: x86_64\n    systems:\n      - os: linux\n        pythons:\n"
+                                        "          - version: 3.12\n            modules:\n              - filename: a.py\n"
+                                        "                functions:\n                  - name: f\n")),
+            FactsNeeded::all);
+}
+
 TEST(ContractLoader, accepts_a_file_pin_with_the_sha256_prefix_importspy_hash_prints) {
   const std::string digest(64, 'b');
   EXPECT_EQ(contract_from("integrity: {sha256: \"sha256:" + digest + "\"}\n")->module.file_sha256, digest);

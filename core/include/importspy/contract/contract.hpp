@@ -171,6 +171,14 @@ std::vector<std::string> collect_secret_names(const Contract& contract);
 // True when some rule pins a file or a definition: extraction must then compute hashes.
 bool needs_hashes(const Contract& contract);
 
+// What a check of one module against the contract reads of the module's facts: `imports` when its module
+// rules (top level and every deployment's) name at most a file — no version, integrity, variable,
+// function or class — so that `imports:`, `requires:` (its chains) and `architecture_rules:` read a module's
+// imports alone; `all` otherwise. The one place that decides whether a module may be read imports-only
+// (ReadOptions::imports_only) for this contract.
+enum class FactsNeeded { imports, all };
+FactsNeeded facts_needed(const Contract& contract);
+
 // Every environment variable and secret name the contract mentions, each once: an environment probe
 // needs to read only these.
 std::vector<std::string> referenced_environment_names(const Contract& contract);

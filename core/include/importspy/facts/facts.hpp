@@ -120,6 +120,11 @@ struct ModuleFacts {
 
 const FunctionFact* find_method(const ClassFact& cls, std::string_view name);
 
+// The facts' import facts alone: name, file, `imports` and `unknown_imports`, moved out of `facts`. What
+// an imports-only reading keeps (ReadOptions::imports_only), and what a package check keeps of a module
+// once it is judged.
+ModuleFacts import_facts_of(ModuleFacts&& facts);
+
 struct EnvironmentFacts {
   std::string arch;            // as reported by the platform; normalised by the checker
   std::string os;              // as reported by the platform; normalised by the checker

@@ -24,4 +24,13 @@ Report check_with_dependencies(const Contract& contract, std::span<const std::sh
                                const ImportGraph& graph, std::span<const ModuleFacts> facts, std::size_t module, const CheckOptions& options = {},
                                const std::vector<std::vector<std::size_t>>* cycles = nullptr);
 
+// What check_with_dependencies adds to the module's own report (`check(contract, environment,
+// facts[module])`, made beforehand): its cycles and the reports of the `requires:` modules it reaches.
+// Of the other modules it reads only their imports, file and the facts of each required module (which
+// must be whole when `facts_needed` of that module's contract is `all`). For checks that judge each
+// module as it is read and keep only the imports of most.
+void add_dependency_violations(Report& report, const Contract& contract, std::span<const std::shared_ptr<const Contract>> required,
+                               const EnvironmentFacts& environment, const ImportGraph& graph, std::span<const ModuleFacts> facts, std::size_t module,
+                               const std::vector<std::vector<std::size_t>>* cycles = nullptr);
+
 }  // namespace importspy

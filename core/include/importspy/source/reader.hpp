@@ -46,6 +46,13 @@ struct ReadOptions {
   // Bounds on what inheritance may cost (facts/static_rules.hpp); passing one is a SourceReadError of
   // kind `limit` naming the class.
   InheritanceLimits inheritance;
+  // Imports only: the facts hold the module's name, file, `imports` and `unknown_imports`, exactly as a
+  // full reading records them (the same marks, the same branches decided), and nothing else. The text
+  // is read and checked as in a full reading, so a module that is not Python is the same error; what is
+  // left out is the work whose only product is definitions: inheritance (so `inheritance` is not
+  // applied), the file's SHA-256, and keeping definitions, classes, signatures and values once read.
+  // What import graphs and architecture rules read (FactsNeeded, contract/contract.hpp).
+  bool imports_only = false;
 };
 
 // Facts of the module whose source is `bytes` (as found on disk: BOM and PEP 263 declarations are
