@@ -273,7 +273,7 @@ private:
 
   static void hint_count(std::string& hint, std::size_t most, std::size_t total) {
     hint += most == total ? ", which all " + std::to_string(total) + " chains of the rule take"
-                          : ", which " + std::to_string(most) + " of the rule's " + std::to_string(total) + " chains take";
+                          : ", which " + std::to_string(most) + " of the rule's " + std::to_string(total) + (most == 1 ? " chains takes" : " chains take");
   }
 
   // Shortest chains from each of `sources` to the first module of `targets` reached, passing through no

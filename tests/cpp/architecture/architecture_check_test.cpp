@@ -260,6 +260,13 @@ TEST(ArchitectureChains, the_hint_names_the_import_whose_removal_breaks_the_most
             "cut the import `p.low.a -> p.mid.hub` (p/low/a.py:1), which 3 of the rule's 8 chains take");
 }
 
+TEST(ArchitectureChains, the_hint_counts_one_chain_in_the_singular) {
+  const std::vector<ModuleFacts> modules = {package("p"), module("p.a", {{"p.x", "", 1}, {"p.y", "", 2}}), module("p.x"), module("p.y")};
+  const Report report = check("architecture_rules:\n  rules:\n    - {name: f, type: forbidden, source_modules: [p.a], forbidden_modules: [p.x, p.y]}\n", modules);
+  ASSERT_EQ(report.violations.size(), 2u);
+  EXPECT_NE(report.violations[0].hint.find("`p.a -> p.x` (p/a.py:1), which 1 of the rule's 2 chains takes,"), std::string::npos) << report.violations[0].hint;
+}
+
 TEST(ArchitectureChains, a_single_chain_hint_names_its_first_import_without_counting) {
   const std::vector<ModuleFacts> modules = {package("p"), module("p.a", {{"p.m", "", 2}}), module("p.m", {{"p.b", "", 5}}), module("p.b")};
   const Report report = check("architecture_rules:\n  rules:\n    - {name: f, type: forbidden, source_modules: [p.a], forbidden_modules: [p.b]}\n", modules);
