@@ -50,8 +50,8 @@ def plant(project):
     return project
 
 
-def check(project, *args):
-    return project.cli("check", "--package", "plant", "-s", "rules.yml", "--no-cache", *args)
+def check(project, *args, env=None):
+    return project.cli("check", "--package", "plant", "-s", "rules.yml", "--no-cache", *args, env=env)
 
 
 def rules_result(document):
@@ -112,6 +112,18 @@ def test_github_annotation_shows_the_merged_groups(project):
     assert "\nplant.low.a & plant.low.b -> plant.mid.hub -> plant.high.x\n" in message
     assert "\n  plant/low/a.py:1: plant.low.a imports plant.mid.hub (lines 1, 5)\n" in message
     assert "fix: " + HINT in message
+
+
+def test_the_github_job_summary_places_a_broken_rule_at_its_first_import(project):
+    plant(project).write("pyproject.toml", """
+        [[tool.importspy.packages]]
+        package = "plant"
+        contract = "rules.yml"
+        """)
+    summary = project.root / "summary.md"
+    result = project.cli("check", "--format", "github", "--no-cache", env={"GITHUB_STEP_SUMMARY": str(summary)})
+    assert result.returncode == 1, result.stderr
+    assert "| `plant/low/c.py:1` | `architecture-forbidden` |" in summary.read_text()
 
 
 def test_junit_failure_shows_the_merged_groups(project):

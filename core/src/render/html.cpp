@@ -16,6 +16,13 @@
 namespace importspy {
 namespace {
 
+// Where a violation is in the code: an architecture rule's at the first import of its first chain (its
+// target is the contract), any other's in the target's module (module_line); line 0 when nowhere.
+std::pair<std::string, int> code_place(const Violation& v, const std::string& file) {
+  if (v.code.starts_with("architecture-") && !v.chains.empty() && !v.chains[0][0].file.empty()) return {v.chains[0][0].file, v.chains[0][0].line};
+  return {file, module_line(v, file)};
+}
+
 using json = nlohmann::json;
 
 constexpr int kSourceContext = 2;       // lines shown before and after a module's line
@@ -218,7 +225,7 @@ function violationNode(t,v){
     d.appendChild(box);});}
   else if(v.chain)d.appendChild(el('div','path','import chain: '+v.chain.join(' → ')));
   if(v.source||v.contract_excerpt){var ex=el('div','excerpts');
-    if(v.source)ex.appendChild(excerpt((t.file||t.target)+':'+v.source.at,v.source));
+    if(v.source)ex.appendChild(excerpt((v.source_file||t.file||t.target)+':'+v.source.at,v.source));
     if(v.contract_excerpt)ex.appendChild(excerpt(t.contract+':'+v.contract_excerpt.at,v.contract_excerpt));
     d.appendChild(ex);}
   return d;
@@ -292,9 +299,10 @@ std::string render_html(const BatchResult& batch, const HtmlOptions& options) {
         for (const auto& v : result.report->violations) {
           json shown = {{"code", v.code},       {"category", to_string(v.category)}, {"context", to_string(v.context)}, {"path", v.path},
                         {"message", v.message}, {"hint", v.hint},                    {"expected", optional_text(v.expected)}, {"actual", optional_text(v.actual)}};
-          if (const int line = module_line(v, result.file); line > 0) {
+          if (const auto [file, line] = code_place(v, result.file); line > 0) {
             shown["line"] = line;
-            shown["source"] = source_excerpt(files.lines(result.file), line);
+            shown["source"] = source_excerpt(files.lines(file), line);
+            if (file != result.file) shown["source_file"] = file;
           }
           if (v.contract_mark.line > 0) {
             shown["contract_line"] = v.contract_mark.line;
@@ -418,8 +426,8 @@ std::string render_github_summary(const BatchResult& batch, const std::string& r
           result.error->message);
     } else if (result.report) {
       for (const auto& v : result.report->violations) {
-        const int line = module_line(v, result.file);
-        row(line > 0 ? result.file + ":" + std::to_string(line) : result.contract + (v.contract_mark.line > 0 ? ":" + std::to_string(v.contract_mark.line) : ""),
+        const auto [file, line] = code_place(v, result.file);
+        row(line > 0 ? file + ":" + std::to_string(line) : result.contract + (v.contract_mark.line > 0 ? ":" + std::to_string(v.contract_mark.line) : ""),
             v.code, v.message);
       }
     }
