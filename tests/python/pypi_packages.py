@@ -4,6 +4,7 @@ wheel, downloaded with pip and unpacked, once per folder."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import subprocess
@@ -34,10 +35,10 @@ class PyPIUnreachable(Exception):
     """pip could not reach the package index: the caller may skip, saying so."""
 
 
-def unpacked(requirement: str, cache: Path) -> Path:
+def unpacked(requirement: str, cache: Path, sha256: str | None = None) -> Path:
     """The wheel of `requirement` ("name==version") unpacked into cache/name-version (kept there: a second
-    call reads nothing). Raises PyPIUnreachable when pip cannot reach the index, CalledProcessError when
-    pip fails otherwise."""
+    call reads nothing), after checking its SHA-256 when given. Raises PyPIUnreachable when pip cannot
+    reach the index, CalledProcessError when pip fails otherwise, ValueError on another wheel's digest."""
     name, version = requirement.split("==")
     folder = cache / f"{name}-{version}"
     if folder.is_dir():
@@ -53,6 +54,8 @@ def unpacked(requirement: str, cache: Path) -> Path:
             raise PyPIUnreachable(f"pip download {requirement}: the package index cannot be reached ({said})")
         raise subprocess.CalledProcessError(result.returncode, command, result.stdout, result.stderr)
     wheel = next(download.glob(f"{name.replace('-', '_')}-{version}-*.whl"))
+    if sha256 is not None and hashlib.sha256(wheel.read_bytes()).hexdigest() != sha256:
+        raise ValueError(f"{wheel.name} from the index is not the wheel pinned here (SHA-256 {sha256})")
     partial = folder.with_suffix(".partial")
     with zipfile.ZipFile(wheel) as archive:
         archive.extractall(partial)

@@ -232,12 +232,13 @@ def test_the_graph_draws_rules_in_pictures_only_and_needs_them_in_the_contract(s
 
 # The worked example of docs/architecture-rules.md: a published release, fetched from PyPI as it is.
 HTTPX = "httpx==0.28.1"
+HTTPX_WHEEL_SHA256 = "d909fcccc110f8c7faf814ca82a9a4d816bc5a6dbfea25d6591d6985b8ba59ad"  # httpx-0.28.1-py3-none-any.whl
 
 
 @pytest.fixture(scope="module")
 def httpx_release(tmp_path_factory):
     try:
-        return unpacked(HTTPX, tmp_path_factory.mktemp("pypi"))
+        return unpacked(HTTPX, tmp_path_factory.mktemp("pypi"), sha256=HTTPX_WHEEL_SHA256)
     except PyPIUnreachable as error:
         pytest.skip(f"the worked example needs {HTTPX} from PyPI, which cannot be reached: {error}")
 
