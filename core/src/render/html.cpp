@@ -220,7 +220,7 @@ function violationNode(t,v){
   d.appendChild(head);d.appendChild(el('div','message',v.message));
   if(v.hint)d.appendChild(el('div','hint','hint: '+v.hint));
   if(v.path)d.appendChild(el('div','path',v.path));
-  if(v.chain_groups){v.chain_groups.forEach(function(g){var box=el('div','chain-group');box.appendChild(el('div','path',(g.chains.length===1?'chain ':'chains ')+g.chains.join(', ')+': '+g.modules));
+  if(v.chain_groups){v.chain_groups.forEach(function(g){var box=el('div','chain-group');box.appendChild(el('div','path',g.chains+': '+g.modules));
     g.links.forEach(function(l){var row=el('div','chain-link');row.appendChild(el('span','where',l.place));row.appendChild(document.createTextNode(' '+l.text));box.appendChild(row);});
     d.appendChild(box);});}
   else if(v.chain)d.appendChild(el('div','path','import chain: '+v.chain.join(' → ')));
@@ -320,9 +320,7 @@ std::string render_html(const BatchResult& batch, const HtmlOptions& options) {
                 if (link.from.lines.size() > 1) text += " (lines " + lines_text(link.from) + ")";
                 links.push_back({{"place", place}, {"text", text}});
               }
-              std::vector<std::size_t> numbers;
-              for (std::size_t c : group.chains) numbers.push_back(c + 1);
-              groups.push_back({{"chains", numbers}, {"modules", group_text(group)}, {"links", std::move(links)}});
+              groups.push_back({{"chains", chain_numbers(group)}, {"modules", group_text(group)}, {"links", std::move(links)}});
             }
             shown["chain_groups"] = std::move(groups);
           }

@@ -35,9 +35,7 @@ std::string chains_text(const Violation& v, const Palette& c) {
     shown += group.chains.size();
     if (group.steps.size() < 2) continue;
     if (groups.size() > 1 || group.chains.size() > 1 || group.steps.size() > 2) {
-      std::string numbers;
-      for (std::size_t k : group.chains) numbers += (numbers.empty() ? "" : ", ") + std::to_string(k + 1);
-      out += "      " + std::string(c.bold) + (group.chains.size() == 1 ? "chain " : "chains ") + numbers + std::string(c.reset) + ": " + group_text(group) + "\n";
+      out += "      " + std::string(c.bold) + chain_numbers(group) + std::string(c.reset) + ": " + group_text(group) + "\n";
     }
     for (const ChainLink& link : group.links) {
       const std::vector<int> lines = step_lines(link.from);

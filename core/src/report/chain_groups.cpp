@@ -55,6 +55,24 @@ std::string group_text(const ChainGroup& group) {
   return out;
 }
 
+std::string chain_numbers(const ChainGroup& group) {
+  std::string out = group.chains.size() == 1 ? "chain " : "chains ";
+  const auto& c = group.chains;
+  for (std::size_t k = 0; k < c.size();) {
+    std::size_t end = k;
+    while (end + 1 < c.size() && c[end + 1] == c[end] + 1) ++end;
+    if (k > 0) out += ", ";
+    out += std::to_string(c[k] + 1);
+    if (end >= k + 2) {
+      out += "-" + std::to_string(c[end] + 1);
+      k = end + 1;
+    } else {
+      ++k;
+    }
+  }
+  return out;
+}
+
 std::vector<ChainGroup> group_chains(const std::vector<std::vector<ChainStep>>& chains) {
   std::vector<ChainGroup> groups;
   std::map<std::vector<std::string>, std::size_t> by_key;

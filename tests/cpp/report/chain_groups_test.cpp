@@ -80,6 +80,12 @@ TEST(ChainGroups, step_lines_reads_lines_or_else_the_single_line) {
   EXPECT_TRUE(step_lines(step("m")).empty());
 }
 
+TEST(ChainGroups, chain_numbers_count_from_one_and_shorten_runs_of_three_or_more) {
+  EXPECT_EQ(chain_numbers({{1}, {}, {}}), "chain 2");
+  EXPECT_EQ(chain_numbers({{1, 2}, {}, {}}), "chains 2, 3");
+  EXPECT_EQ(chain_numbers({{0, 1, 2, 3, 8, 10, 11}, {}, {}}), "chains 1-4, 9, 11, 12");
+}
+
 TEST(ChainGroups, no_chains_make_no_groups) { EXPECT_TRUE(group_chains({}).empty()); }
 
 }  // namespace

@@ -36,6 +36,10 @@ std::vector<int> step_lines(const ChainStep& step);
 // "a.x & a.w -> m -> b.y": the group's modules, position by position.
 std::string group_text(const ChainGroup& group);
 
+// "chain 2", "chains 2, 3" or "chains 1-4, 9": the group's chains, numbered from 1, a run of three or more
+// as a range.
+std::string chain_numbers(const ChainGroup& group);
+
 // "3" or "3, 7, 9": the lines of a step.
 std::string lines_text(const ChainStep& step);
 
