@@ -78,12 +78,13 @@ Nodes build_nodes(const ImportGraph& graph, std::span<const ModuleFacts> facts, 
 // with the first line that makes it, and every line that makes it.
 struct View {
   std::vector<std::vector<std::pair<std::size_t, int>>> out;  // (to, line)
-  std::vector<std::vector<std::vector<int>>> lines;            // lines[from][k]: every line of out[from][k], first to last
+  std::map<std::pair<std::size_t, std::size_t>, std::vector<int>> lines;  // every line of an edge made at several, first to last
   std::vector<std::vector<std::size_t>> in;
 
   std::vector<int> lines_of(std::size_t from, std::size_t to) const {
-    for (std::size_t k = 0; k < out[from].size(); ++k) {
-      if (out[from][k].first == to) return lines[from][k];
+    if (const auto it = lines.find({from, to}); it != lines.end()) return it->second;
+    for (const auto& [target, line] : out[from]) {
+      if (target == to) return {line};
     }
     return {};
   }
@@ -178,27 +179,27 @@ private:
     }
     View view;
     view.out.resize(n);
-    view.lines.resize(n);
     view.in.resize(n);
     for (std::size_t from = 0; from < n; ++from) {
       for (const Edge& edge : nodes_.edges[from]) {
         if (!counts(edge) || excused.count({from, edge.to})) continue;
         auto& out = view.out[from];
         const auto seen = std::find_if(out.begin(), out.end(), [&](const auto& e) { return e.first == edge.to; });
-        if (seen != out.end()) {
-          view.lines[from][static_cast<std::size_t>(seen - out.begin())].push_back(edge.line);
+        if (seen != out.end()) {  // a further line of an edge: kept aside, as few edges have one
+          auto [it, added] = view.lines.try_emplace({from, edge.to});
+          if (added) it->second.push_back(seen->second);
+          it->second.push_back(edge.line);
           continue;
         }
         out.emplace_back(edge.to, edge.line);
-        view.lines[from].push_back({edge.line});
         view.in[edge.to].push_back(from);
       }
-      for (auto& lines : view.lines[from]) {  // the first import stays `line`; the others follow in order, each once
-        const int first = lines.front();
-        std::sort(lines.begin() + 1, lines.end());
-        lines.erase(std::unique(lines.begin() + 1, lines.end()), lines.end());
-        lines.erase(std::remove(lines.begin() + 1, lines.end(), first), lines.end());
-      }
+    }
+    for (auto& [edge, lines] : view.lines) {  // the first import stays `line`; the others follow in order, each once
+      const int first = lines.front();
+      std::sort(lines.begin() + 1, lines.end());
+      lines.erase(std::unique(lines.begin() + 1, lines.end()), lines.end());
+      lines.erase(std::remove(lines.begin() + 1, lines.end(), first), lines.end());
     }
     return view;
   }
