@@ -17,19 +17,17 @@ import os
 import subprocess
 import sys
 import tempfile
-import textwrap
 import time
-import zipfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 CACHE = HERE / ".cache"
 REFERENCE = HERE.parent / "python" / "lint_imports_reference.py"
 BIN = Path(sys.executable).parent
+sys.path.insert(0, str(REFERENCE.parent))
 
-
-def contract(id_: str, body: str) -> str:
-    return f"\n[importlinter:contract:{id_}]\n" + textwrap.dedent(body).strip() + "\n"
+from lint_imports_fixture import contract, our_pairs  # noqa: E402  (tests/python: shared with the fixture differential)
+from pypi_packages import unpacked  # noqa: E402  (one way to fetch a package from PyPI)
 
 
 PACKAGES = {
@@ -138,40 +136,10 @@ PACKAGES = {
 }
 
 
-def unpacked(requirement: str) -> Path:
-    folder = CACHE / requirement.replace("==", "-")
-    if folder.is_dir():
-        return folder
-    CACHE.mkdir(exist_ok=True)
-    download = CACHE / "download"
-    subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:", "-d", str(download), requirement], check=True)
-    name = requirement.split("==")[0]
-    wheel = next(download.glob(f"{name}-{requirement.split('==')[1]}-*.whl"))
-    partial = folder.with_suffix(".partial")
-    with zipfile.ZipFile(wheel) as archive:
-        archive.extractall(partial)
-    partial.rename(folder)
-    return folder
-
-
-def chain_ends(contract_json: dict) -> list[list[str]]:
-    pairs = set()
-    for violation in contract_json["violations"]:
-        if violation["code"] == "architecture-ignore-unmatched":
-            continue
-        if violation["code"] == "architecture-layers-undeclared":  # exhaustive layers: a module in no layer
-            pairs.update(("<undeclared>", chain[0]["module"]) for chain in violation["chains"])
-            continue
-        for chain in violation["chains"]:
-            if chain:
-                pairs.add((chain[0]["module"], chain[-1]["module"]))
-    return sorted([list(pair) for pair in pairs])
-
-
 def main() -> int:
     differences = 0
     for requirement, (package, config) in PACKAGES.items():
-        source = unpacked(requirement)
+        source = unpacked(requirement, CACHE)
         with tempfile.TemporaryDirectory() as folder:
             project = Path(folder)
             (project / package).symlink_to(source / package)
@@ -200,14 +168,14 @@ def main() -> int:
                 differences += 1
                 continue
             same_verdict = mine["kept"] == reference["kept"]
-            same_pairs = reference["pairs"] is None or chain_ends(mine) == reference["pairs"]
+            same_pairs = reference["pairs"] is None or our_pairs(mine) == reference["pairs"]
             verdict = "KEPT" if reference["kept"] else "BROKEN"
             print(f"  {'same' if same_verdict and same_pairs else 'DIFFERENT'}: {reference['name']}: {verdict}"
                   + (f", {len(reference['pairs'])} chain ends" if reference["pairs"] else ""))
             if not same_verdict:
                 print(f"    import-linter kept={reference['kept']}, importspy kept={mine['kept']}")
             if not same_pairs:
-                mine_pairs = {tuple(p) for p in chain_ends(mine)}
+                mine_pairs = {tuple(p) for p in our_pairs(mine)}
                 their_pairs = {tuple(p) for p in reference["pairs"]}
                 print(f"    only import-linter: {sorted(their_pairs - mine_pairs)[:10]}")
                 print(f"    only importspy:     {sorted(mine_pairs - their_pairs)[:10]}")

@@ -1,5 +1,6 @@
-"""The package and helpers the `importspy lint-imports` tests share (test_lint_imports.py, and
-test_lint_imports_differential.py, which compares with import-linter itself)."""
+"""The package and helpers the `importspy lint-imports` tests share (test_lint_imports.py,
+test_lint_imports_differential.py, which compares with import-linter itself, and the corpus of real
+packages, tests/corpus/lint_imports_corpus.py)."""
 
 from __future__ import annotations
 
@@ -60,3 +61,17 @@ def ours(root: Path, *arguments: str) -> subprocess.CompletedProcess:
     return subprocess.run(importspy_command() + ["lint-imports", *arguments], cwd=root, env=environment(root), capture_output=True, text=True, timeout=120)
 
 
+def our_pairs(contract: dict) -> list[list[str]]:
+    """The (importer, imported) modules at the ends of a contract's illegal chains in `importspy lint-imports
+    --format json`, as lint_imports_reference.py gives import-linter's."""
+    pairs = set()
+    for violation in contract["violations"]:
+        if violation["code"] == "architecture-ignore-unmatched":
+            continue
+        if violation["code"] == "architecture-layers-undeclared":  # exhaustive layers: a module in no layer
+            pairs.update(("<undeclared>", chain[0]["module"]) for chain in violation["chains"])
+            continue
+        for chain in violation["chains"]:
+            if chain:
+                pairs.add((chain[0]["module"], chain[-1]["module"]))
+    return sorted([list(pair) for pair in pairs])

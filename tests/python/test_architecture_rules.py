@@ -2,12 +2,14 @@
 layered package of docs/architecture-rules.md (tests/python/architecture/bookshop)."""
 
 import json
+import re
 import shutil
 import xml.etree.ElementTree as ElementTree
 
 import pytest
 import yaml
 from conftest import REPO, assert_valid_sarif
+from pypi_packages import PyPIUnreachable, unpacked
 
 FIXTURE = REPO / "tests" / "python" / "architecture"
 
@@ -21,6 +23,13 @@ def shop(project):
 
 def check(project, *args, contract="architecture.yml"):
     return project.cli("check", "--package", "bookshop", "-s", contract, "--no-cache", *args)
+
+
+def docs_section(heading):
+    """The section of docs/architecture-rules.md under `heading` (a line starting so), up to the next one."""
+    page = (REPO / "docs" / "architecture-rules.md").read_text(encoding="utf-8")
+    [section] = re.findall("^" + re.escape(heading) + r".*?\n(.*?)(?=^## |\Z)", page, re.S | re.M)
+    return section
 
 
 def architecture_target(result):
@@ -161,9 +170,8 @@ def test_the_json_schema_accepts_the_documented_contract():
 
 
 def test_the_documented_example_is_the_fixture_and_its_output_is_what_the_command_prints(shop):
-    import re
 
-    page = (REPO / "docs" / "architecture-rules.md").read_text(encoding="utf-8")
+    page = docs_section("## A small example")
     shown_files = dict(re.findall(r'```(?:python|yaml) title="([^"]+)"\n(.*?)```', page, re.S))
     assert set(shown_files) >= {"architecture.yml", "bookshop/cli.py", "bookshop/utils/money.py"}
     for name, text in shown_files.items():
@@ -220,3 +228,37 @@ def test_the_graph_draws_rules_in_pictures_only_and_needs_them_in_the_contract(s
     none = shop.cli("graph", "bookshop", "--format", "html", "-s", "plain.yml")
     assert none.returncode == 2
     assert "plain.yml has no `architecture_rules:` to draw" in none.stderr
+
+
+# The worked example of docs/architecture-rules.md: a published release, fetched from PyPI as it is.
+HTTPX = "httpx==0.28.1"
+HTTPX_WHEEL_SHA256 = "d909fcccc110f8c7faf814ca82a9a4d816bc5a6dbfea25d6591d6985b8ba59ad"  # httpx-0.28.1-py3-none-any.whl
+
+
+@pytest.fixture(scope="module")
+def httpx_release(tmp_path_factory):
+    try:
+        return unpacked(HTTPX, tmp_path_factory.mktemp("pypi"), sha256=HTTPX_WHEEL_SHA256)
+    except PyPIUnreachable as error:
+        pytest.skip(f"the worked example needs {HTTPX} from PyPI, which cannot be reached: {error}")
+
+
+def test_the_worked_example_on_httpx_prints_what_the_docs_show(project, httpx_release):
+    page = docs_section("## A worked example: httpx")
+    contracts = dict(re.findall(r'```yaml title="([^"]+)"\n(.*?)```', page, re.S))
+    assert set(contracts) == {"architecture.yml", "runtime.yml"}
+    shown = dict(re.findall(r"```console\n\$ importspy check --package httpx -s (\S+) --no-cache\n(.*?)```", page, re.S))
+    assert set(shown) == set(contracts)
+    shutil.copytree(httpx_release / "httpx", project.root / "httpx")
+    for name, text in contracts.items():
+        project.write(name, text)
+        result = project.cli("check", "--package", "httpx", "-s", name, "--no-cache")
+        assert result.returncode == 1, result.stderr
+        assert result.stdout == shown[name], f"docs/architecture-rules.md shows another output for {name}"
+    # Either way out the page names keeps the rule.
+    for added in ("      lazy_imports: false\n", '      ignore_imports: ["httpx._utils -> httpx._urls"]\n'):
+        kept = contracts["runtime.yml"].replace("      type_checking_imports: false\n", "      type_checking_imports: false\n" + added)
+        assert kept != contracts["runtime.yml"]
+        project.write("kept.yml", kept)
+        result = project.cli("check", "--package", "httpx", "-s", "kept.yml", "--no-cache")
+        assert result.returncode == 0, result.stdout

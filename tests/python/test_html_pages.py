@@ -243,3 +243,29 @@ def test_check_package_writes_the_html_report_too(tmp_path):
     page = (tmp_path / "report.html").read_text()
     assert page.startswith("<!DOCTYPE html>") and '<title>ImportSpy report: shop</title>' in page
     assert 'data-count="targets"><div class="n">7</div>' in page and 'data-count="compliant"><div class="n">1</div>' in page
+
+
+def test_report_lists_an_architecture_rules_merged_chains_with_each_import_at_its_file_and_line(browser, tmp_path):
+    from test_architecture_chains import PLANT, RULES
+
+    for name, text in PLANT.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    (tmp_path / "rules.yml").write_text(RULES)
+    run = importspy("check", "--package", "plant", "-s", "rules.yml", "--no-cache", "--format", "html", "-o", "report.html", cwd=tmp_path)
+    assert run.returncode == 1, run.stderr
+    browser.open(tmp_path / "report.html")
+    groups = browser.evaluate(
+        "Array.from(document.querySelectorAll('.violation .chain-group')).map(g=>[g.querySelector('.path').textContent,"
+        "Array.from(g.querySelectorAll('.chain-link')).map(l=>l.textContent)])")
+    assert groups == [
+        ["chain 1: plant.low.c -> plant.high.y", ["plant/low/c.py:1 plant.low.c imports plant.high.y"]],
+        ["chains 2, 3: plant.low.a & plant.low.b -> plant.mid.hub -> plant.high.x",
+         ["plant/low/a.py:1 plant.low.a imports plant.mid.hub (lines 1, 5)", "plant/low/b.py:1 plant.low.b imports plant.mid.hub",
+          "plant/mid/hub.py:1 plant.mid.hub imports plant.high.x"]],
+    ]
+    # The excerpt of the code is at the first import of the first chain, not in the contract.
+    places = browser.evaluate("Array.from(document.querySelectorAll('.violation .excerpt .where')).map(e=>e.textContent)")
+    assert places == ["plant/low/c.py:1", "rules.yml:3"]
+    assert browser.console_errors == []
+    keep(browser.screenshot(tmp_path / "html-report-chains.png"))

@@ -19,7 +19,7 @@ import pytest
 
 pytest.importorskip("importlinter", reason="import-linter (Python 3.11+) is the reference; scripts/python-env.sh installs it")
 
-from lint_imports_fixture import APP, ROOT, contract, environment, make_project, ours  # noqa: F401
+from lint_imports_fixture import APP, ROOT, contract, environment, make_project, our_pairs, ours  # noqa: F401
 
 HERE = Path(__file__).resolve().parent
 REFERENCE = HERE / "lint_imports_reference.py"
@@ -310,20 +310,6 @@ def our_verdicts(root: Path) -> tuple[int, dict]:
         return 1, {"error": result.stderr}
     assert result.returncode in (0, 1), result.stderr
     return result.returncode, json.loads(result.stdout)
-
-
-def our_pairs(contract: dict) -> list[list[str]]:
-    pairs = set()
-    for violation in contract["violations"]:
-        if violation["code"] == "architecture-ignore-unmatched":
-            continue
-        if violation["code"] == "architecture-layers-undeclared":  # exhaustive layers: a module in no layer
-            pairs.update(("<undeclared>", chain[0]["module"]) for chain in violation["chains"])
-            continue
-        for chain in violation["chains"]:
-            if chain:
-                pairs.add((chain[0]["module"], chain[-1]["module"]))
-    return sorted([list(pair) for pair in pairs])
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case[0] for case in CASES])

@@ -20,6 +20,7 @@
 #include "extract/static_extractor.hpp"
 #include "importspy/project/result_cache.hpp"
 #include "importspy/render/batch.hpp"
+#include "importspy/report/chain_groups.hpp"
 
 namespace importspy::bindings {
 namespace {
@@ -162,21 +163,28 @@ std::pair<std::size_t, std::size_t> external_counts(const PackagesRead& read, co
   return {packages.size(), imports.size()};
 }
 
-std::string link_text(const ChainStep& from, const ChainStep& to) {
-  std::string out = from.module + " -> " + to.module;
-  if (from.line > 0) out += " (" + (from.file.empty() ? std::string() : from.file + ":") + "l." + std::to_string(from.line) + ")";
+std::string link_text(const ChainLink& link) {
+  std::string out = link.from.module + " -> " + link.to;
+  if (link.from.line > 0) {
+    std::string lines;
+    for (int line : step_lines(link.from)) lines += (lines.empty() ? "" : ", ") + std::string("l.") + std::to_string(line);
+    out += " (" + (link.from.file.empty() ? std::string() : link.from.file + ":") + lines + ")";
+  }
   return out;
 }
 
-// One finding with its chains, as import-linter lists a broken contract's illegal imports.
+// One finding with its chains, as import-linter lists a broken contract's illegal imports: chains through
+// the same middle merged (chain_groups.hpp), a further start or end of a group after `&`.
 std::string render_finding(const Violation& violation) {
   std::string out = violation.message;
   if (!out.empty() && out.back() != ':' && !violation.chains.empty()) out += ":";
   out += "\n\n";
-  for (const auto& chain : violation.chains) {
-    if (chain.size() < 2) continue;
-    for (std::size_t k = 0; k + 1 < chain.size(); ++k)
-      out += (k == 0 ? "- " : "  ") + link_text(chain[k], chain[k + 1]) + "\n";
+  for (const ChainGroup& group : group_chains(violation.chains)) {
+    if (group.steps.size() < 2) continue;
+    for (std::size_t k = 0; k < group.links.size(); ++k) {
+      const bool more = k > 0 && group.links[k - 1].at == group.links[k].at;
+      out += std::string(k == 0 ? "- " : "  ") + (more ? "& " : "") + link_text(group.links[k]) + "\n";
+    }
     out += "\n";
   }
   if (!violation.hint.empty()) out += "hint: " + violation.hint + "\n\n";
@@ -187,10 +195,12 @@ json finding_json(const Violation& violation) {
   json chains = json::array();
   for (const auto& chain : violation.chains) {
     json steps = json::array();
-    for (const ChainStep& step : chain) steps.push_back({{"module", step.module}, {"file", step.file}, {"line", step.line}});
+    for (const ChainStep& step : chain) steps.push_back({{"module", step.module}, {"file", step.file}, {"line", step.line}, {"lines", step_lines(step)}});
     chains.push_back(std::move(steps));
   }
-  return {{"code", violation.code}, {"message", violation.message}, {"hint", violation.hint}, {"chains", std::move(chains)}};
+  json groups = json::array();
+  for (const ChainGroup& group : group_chains(violation.chains)) groups.push_back({{"chains", group.chains}, {"steps", group.steps}});
+  return {{"code", violation.code}, {"message", violation.message}, {"hint", violation.hint}, {"chains", std::move(chains)}, {"chain_groups", std::move(groups)}};
 }
 
 // The CI formats render targets as for `check`. JUnit: one target per contract (a test case each).

@@ -369,6 +369,43 @@ CommandOutput run_graph_command(const std::string& target, const std::string& fo
   return output;
 }
 
+namespace {
+
+// The packages a contract's architecture rules judge: the checked one (as the command names it) and each
+// other package of the rules' `root_packages`, found as `lint-imports` finds its roots. One package
+// (no other root named) is judged on the package's own graph.
+std::vector<std::string> architecture_roots(const std::string& target, const PackageSources& sources, const ArchitectureRules& rules) {
+  std::string name = sources.modules.front().first;  // the package itself: the module of the fewest components
+  for (const auto& module : sources.modules) {
+    if (std::count(module.first.begin(), module.first.end(), '.') < std::count(name.begin(), name.end(), '.')) name = module.first;
+  }
+  std::vector<std::string> roots{target};
+  for (const std::string& root : rules.root_packages) {
+    if (root != name && std::find(roots.begin(), roots.end(), root) == roots.end()) roots.push_back(root);
+  }
+  return roots;
+}
+
+// The architecture rules judged over several root packages, read by `read_packages` as `lint-imports`
+// reads them: the report, or the first module that cannot be read, or why a package cannot be found.
+std::variant<Report, TargetError> check_architecture_across(const ArchitectureRules& rules, const std::vector<std::string>& roots,
+                                                            const std::string& contract) {
+  auto read = read_packages(roots);
+  if (auto* message = std::get_if<std::string>(&read)) {
+    std::string text = *message;
+    if (text.starts_with("importspy: error: ")) text = text.substr(18);
+    while (!text.empty() && text.back() == '\n') text.pop_back();
+    return TargetError{"not-found", text + " (a package of the contract's `root_packages`)", contract, 0, 0};
+  }
+  const PackagesRead& packages = std::get<PackagesRead>(read);
+  for (const auto& error : packages.errors) {
+    if (error) return *error;
+  }
+  return check_architecture(rules, packages.graph, packages.facts);
+}
+
+}  // namespace
+
 std::variant<BatchResult, std::string> check_package(const std::string& target, const std::string& contract_path, const PackageCheckOptions& options) {
   if (contract_path.empty()) return std::string("importspy: error: --package needs a contract (-s CONTRACT)\n");
   std::shared_ptr<const Contract> contract;
@@ -410,7 +447,12 @@ std::variant<BatchResult, std::string> check_package(const std::string& target, 
     }
     const std::string package_digest = sha256_hex(package);
     if (contract->architecture_rules) {
-      architecture_key = result_cache_key({IMPORTSPY_VERSION, "package/architecture", contracts, package_digest, shown_contract, "architecture_rules", shown_contract,
+      std::string packages = package_digest;  // and every other root package's modules
+      if (const auto roots = architecture_roots(target, sources, *contract->architecture_rules); roots.size() > 1) {
+        const auto digest = digest_packages(roots);
+        packages += '\0' + (std::holds_alternative<PackagesDigest>(digest) ? std::get<PackagesDigest>(digest).sha256 : std::get<std::string>(digest));
+      }
+      architecture_key = result_cache_key({IMPORTSPY_VERSION, "package/architecture", contracts, packages, shown_contract, "architecture_rules", shown_contract,
                                            &environment, contract->secret_names});
     }
     for (std::size_t i = begin; i < end; ++i) {
@@ -493,10 +535,17 @@ std::variant<BatchResult, std::string> check_package(const std::string& target, 
     result.target = "architecture_rules";
     result.file = shown_contract;
     result.contract = shown_contract;
-    Report report = check_architecture(*contract->architecture_rules, graph, package.facts);
-    report.contract_source = shown_contract;
-    if (cache) cache->store(architecture_key, report);
-    result.report = std::move(report);
+    const std::vector<std::string> roots = architecture_roots(target, sources, *contract->architecture_rules);
+    auto judged = roots.size() > 1 ? check_architecture_across(*contract->architecture_rules, roots, shown_contract)
+                                   : std::variant<Report, TargetError>(check_architecture(*contract->architecture_rules, graph, package.facts));
+    if (auto* error = std::get_if<TargetError>(&judged)) {
+      result.error = std::move(*error);
+    } else {
+      Report& report = std::get<Report>(judged);
+      report.contract_source = shown_contract;
+      if (cache) cache->store(architecture_key, report);
+      result.report = std::move(report);
+    }
     batch.results.push_back(std::move(result));
   }
   return batch;

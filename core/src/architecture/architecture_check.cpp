@@ -75,16 +75,18 @@ Nodes build_nodes(const ImportGraph& graph, std::span<const ModuleFacts> facts, 
 }
 
 // One rule's view: the edges it counts (its marks, minus its ignored imports), one per pair of modules,
-// with the first line that makes it.
+// with the first line that makes it, and every line that makes it.
 struct View {
   std::vector<std::vector<std::pair<std::size_t, int>>> out;  // (to, line)
+  std::map<std::pair<std::size_t, std::size_t>, std::vector<int>> lines;  // every line of an edge made at several, first to last
   std::vector<std::vector<std::size_t>> in;
 
-  int line(std::size_t from, std::size_t to) const {
-    for (const auto& [target, at] : out[from]) {
-      if (target == to) return at;
+  std::vector<int> lines_of(std::size_t from, std::size_t to) const {
+    if (const auto it = lines.find({from, to}); it != lines.end()) return it->second;
+    for (const auto& [target, line] : out[from]) {
+      if (target == to) return {line};
     }
-    return 0;
+    return {};
   }
 };
 
@@ -131,6 +133,7 @@ public:
       rule_ = &rules_.rules[r];
       path_ = "architecture_rules.rules[" + std::to_string(r) + "]";
       view_ = make_view(report);
+      pairs_.clear();
       switch (rule_->type) {
         case ArchitectureRuleType::forbidden: forbidden(report); break;
         case ArchitectureRuleType::layers: layers(report); break;
@@ -139,6 +142,7 @@ public:
         case ArchitectureRuleType::protected_modules: protected_modules(report); break;
         case ArchitectureRuleType::private_modules: private_modules(report); break;
       }
+      cut_hints(report);
     }
     return report;
   }
@@ -180,10 +184,22 @@ private:
       for (const Edge& edge : nodes_.edges[from]) {
         if (!counts(edge) || excused.count({from, edge.to})) continue;
         auto& out = view.out[from];
-        if (std::any_of(out.begin(), out.end(), [&](const auto& e) { return e.first == edge.to; })) continue;
+        const auto seen = std::find_if(out.begin(), out.end(), [&](const auto& e) { return e.first == edge.to; });
+        if (seen != out.end()) {  // a further line of an edge: kept aside, as few edges have one
+          auto [it, added] = view.lines.try_emplace({from, edge.to});
+          if (added) it->second.push_back(seen->second);
+          it->second.push_back(edge.line);
+          continue;
+        }
         out.emplace_back(edge.to, edge.line);
         view.in[edge.to].push_back(from);
       }
+    }
+    for (auto& [edge, lines] : view.lines) {  // the first import stays `line`; the others follow in order, each once
+      const int first = lines.front();
+      std::sort(lines.begin() + 1, lines.end());
+      lines.erase(std::unique(lines.begin() + 1, lines.end()), lines.end());
+      lines.erase(std::remove(lines.begin() + 1, lines.end(), first), lines.end());
     }
     return view;
   }
@@ -207,7 +223,10 @@ private:
     std::vector<ChainStep> out;
     for (std::size_t k = 0; k < chain.size(); ++k) {
       const std::size_t node = chain[k];
-      out.push_back({nodes_.names[node], nodes_.files[node], k + 1 < chain.size() ? view_.line(node, chain[k + 1]) : 0});
+      std::vector<int> lines = k + 1 < chain.size() ? view_.lines_of(node, chain[k + 1]) : std::vector<int>{};
+      const int line = lines.empty() ? 0 : lines.front();
+      if (lines.size() < 2) lines.clear();  // one line: `line` says it
+      out.push_back({nodes_.names[node], nodes_.files[node], line, std::move(lines)});
     }
     return out;
   }
@@ -218,31 +237,44 @@ private:
     return out;
   }
 
-  // The import most chains share (the first step of the shortest on a tie): the one edge whose removal
-  // breaks the most chains.
-  std::string cut_hint(const std::vector<std::vector<ChainStep>>& chains) const {
-    std::map<std::pair<std::string, std::string>, std::size_t> shared;
-    for (const auto& chain : chains) {
-      for (std::size_t k = 0; k + 1 < chain.size(); ++k) ++shared[{chain[k].module, chain[k + 1].module}];
-    }
-    std::pair<std::string, std::string> best{chains[0][0].module, chains[0][1].module};
-    std::size_t most = shared[best];
-    for (const auto& [edge, count] : shared) {
-      if (count > most) best = edge, most = count;
-    }
-    std::string where;
-    for (const auto& chain : chains) {
-      for (std::size_t k = 0; k + 1 < chain.size(); ++k) {
-        if (chain[k].module == best.first && chain[k + 1].module == best.second && where.empty()) {
-          where = chain[k].file + ":" + std::to_string(chain[k].line);
-        }
+  // The hint of each broken pair of the rule: the import whose removal breaks the most of the rule's
+  // chains (every violation of the rule counted, each chain once), chosen among the violation's own
+  // imports; among equals, the first in its chains (shortest first).
+  void cut_hints(Report& report) const {
+    std::map<std::pair<std::string, std::string>, std::size_t> taken;
+    std::size_t total = 0;
+    for (std::size_t index : pairs_) {
+      for (const auto& chain : report.violations[index].chains) {
+        ++total;
+        std::set<std::pair<std::string, std::string>> edges;
+        for (std::size_t k = 0; k + 1 < chain.size(); ++k) edges.emplace(chain[k].module, chain[k + 1].module);
+        for (const auto& edge : edges) ++taken[edge];
       }
     }
-    std::string hint = "cut the import `" + best.first + " -> " + best.second + "` (" + where + ")";
-    if (chains.size() > 1) hint += ", which " + std::to_string(most) + " of the " + std::to_string(chains.size()) + " chains shown take";
-    hint += ", or excuse it with `ignore_imports: [\"" + best.first + " -> " + best.second + "\"]`";
-    if (rule_->broken_contract_guidance) hint += ". " + *rule_->broken_contract_guidance;
-    return hint;
+    for (std::size_t index : pairs_) {
+      Violation& v = report.violations[index];
+      std::pair<std::string, std::string> best;
+      std::size_t most = 0;
+      std::string where;
+      for (const auto& chain : v.chains) {
+        for (std::size_t k = 0; k + 1 < chain.size(); ++k) {
+          const std::pair<std::string, std::string> edge{chain[k].module, chain[k + 1].module};
+          if (const std::size_t count = taken[edge]; count > most) {
+            best = edge, most = count;
+            where = chain[k].file + ":" + std::to_string(chain[k].line);
+          }
+        }
+      }
+      v.hint = "cut the import `" + best.first + " -> " + best.second + "` (" + where + ")";
+      if (total > 1) hint_count(v.hint, most, total);
+      v.hint += ", or excuse it with `ignore_imports: [\"" + best.first + " -> " + best.second + "\"]`";
+      if (rule_->broken_contract_guidance) v.hint += ". " + *rule_->broken_contract_guidance;
+    }
+  }
+
+  static void hint_count(std::string& hint, std::size_t most, std::size_t total) {
+    hint += most == total ? ", which all " + std::to_string(total) + " chains of the rule take"
+                          : ", which " + std::to_string(most) + " of the rule's " + std::to_string(total) + (most == 1 ? " chains takes" : " chains take");
   }
 
   // Shortest chains from each of `sources` to the first module of `targets` reached, passing through no
@@ -318,7 +350,7 @@ private:
   // One violation per broken (importer package, imported package) pair, with all its chains (shortest
   // first) and the import to cut.
   void report_pair(Report& report, std::string_view code, const std::string& option, const std::string& importer, const std::string& imported,
-                   std::vector<std::vector<std::size_t>> found, const std::string& why) const {
+                   std::vector<std::vector<std::size_t>> found, const std::string& why) {
     std::sort(found.begin(), found.end(), [&](const auto& a, const auto& b) {
       if (a.size() != b.size()) return a.size() < b.size();
       return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(),
@@ -334,7 +366,7 @@ private:
     v.actual = total == 1 ? chain_text(v.chains[0]) : std::to_string(total) + " chains, the shortest " + chain_text(v.chains[0]);
     v.message = "`" + importer + "` imports `" + imported + "`" + (total == 1 ? "" : " (" + std::to_string(total) + " chains)") + ": " + why +
                 " (rule `" + rule_->name + "`)";
-    v.hint = cut_hint(v.chains);
+    pairs_.push_back(report.violations.size());  // its hint when the rule is done (cut_hints)
     report.violations.push_back(std::move(v));
   }
 
@@ -716,6 +748,7 @@ private:
   const ArchitectureRule* rule_ = nullptr;
   std::string path_;
   View view_;
+  std::vector<std::size_t> pairs_;  // the rule's violations from report_pair, by index in the report
 };
 
 }  // namespace

@@ -22,7 +22,7 @@ namespace {
 using json = nlohmann::json;
 namespace fs = std::filesystem;
 
-constexpr std::string_view kFormat = "importspy-result-cache-1";   // the JSON of one report
+constexpr std::string_view kFormat = "importspy-result-cache-2";   // the JSON of one report
 constexpr std::string_view kEntryFormat = "importspy-result-cache-3";  // first line of an authenticated entry (keyed BLAKE2b)
 constexpr std::size_t kMaxEntryBytes = 64u << 20;
 // What ruff and pytest put in theirs: git ignores the folder, backup tools skip it (https://bford.info/cachedir/).
@@ -242,11 +242,13 @@ json violations_json(const std::vector<Violation>& list) {
                           {"expected", optional_json(v.expected)}, {"actual", optional_json(v.actual)}, {"message", v.message}, {"hint", v.hint},
                           {"contract_line", v.contract_mark.line}, {"contract_column", v.contract_mark.column}, {"source_line", v.source_line}});
     if (!v.chain.empty()) violations.back()["chain"] = v.chain;
-    if (!v.chains.empty()) {  // architecture rules: [[module, file, line], ...] per chain
+    if (!v.chains.empty()) {  // architecture rules: [[module, file, line(, lines)], ...] per chain
       json chains = json::array();
       for (const auto& chain : v.chains) {
         json steps = json::array();
-        for (const ChainStep& step : chain) steps.push_back(json::array({step.module, step.file, step.line}));
+        for (const ChainStep& step : chain) {
+          steps.push_back(step.lines.empty() ? json::array({step.module, step.file, step.line}) : json::array({step.module, step.file, step.line, step.lines}));
+        }
         chains.push_back(std::move(steps));
       }
       violations.back()["chains"] = std::move(chains);
@@ -266,7 +268,10 @@ std::vector<Violation> violations_from(const json& list) {
     if (v.contains("chains")) {
       for (const auto& chain : v["chains"]) {
         std::vector<ChainStep> steps;
-        for (const auto& step : chain) steps.push_back({step.at(0).get<std::string>(), step.at(1).get<std::string>(), step.at(2).get<int>()});
+        for (const auto& step : chain) {
+          steps.push_back({step.at(0).get<std::string>(), step.at(1).get<std::string>(), step.at(2).get<int>(),
+                           step.size() > 3 ? step.at(3).get<std::vector<int>>() : std::vector<int>{}});
+        }
         out.back().chains.push_back(std::move(steps));
       }
     }

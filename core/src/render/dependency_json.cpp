@@ -1,18 +1,28 @@
 #include "dependency_json.hpp"
 
+#include "importspy/report/chain_groups.hpp"
 #include "importspy/report/report.hpp"
 
 namespace importspy {
+
+nlohmann::json chain_groups_json(const Violation& v) {
+  nlohmann::json groups = nlohmann::json::array();
+  for (const ChainGroup& group : group_chains(v.chains)) groups.push_back({{"chains", group.chains}, {"steps", group.steps}});
+  return groups;
+}
 
 void add_dependency_fields(nlohmann::json& out, const Violation& v) {
   if (!v.chains.empty()) {
     nlohmann::json chains = nlohmann::json::array();
     for (const auto& chain : v.chains) {
       nlohmann::json steps = nlohmann::json::array();
-      for (const ChainStep& step : chain) steps.push_back({{"module", step.module}, {"file", step.file}, {"line", step.line}});
+      for (const ChainStep& step : chain) {
+        steps.push_back({{"module", step.module}, {"file", step.file}, {"line", step.line}, {"lines", step_lines(step)}});
+      }
       chains.push_back(std::move(steps));
     }
     out["chains"] = std::move(chains);
+    if (v.code.starts_with("architecture-")) out["chain_groups"] = chain_groups_json(v);
   }
   if (v.chain.empty() && !v.dependency) return;
   out["chain"] = v.chain;

@@ -1,4 +1,5 @@
 #include "importspy/render/batch.hpp"
+#include "importspy/report/chain_groups.hpp"
 
 namespace importspy {
 namespace {
@@ -50,16 +51,19 @@ std::string render_github(const BatchResult& batch) {
     }
     for (const auto& v : result.report->violations) {
       if (v.code.starts_with("architecture-") && !v.chains.empty() && !v.chains[0][0].file.empty()) {  // an architecture rule: at the chain's first import, every step in the message
-        std::string steps;
-        for (std::size_t shown = 0; shown < v.chains.size() && shown < Violation::kChainsShown; ++shown) {
-          const auto& chain = v.chains[shown];
-          steps += "\n";
-          for (std::size_t k = 0; k < chain.size(); ++k) {
-            steps += (k ? " -> " : "") + chain[k].module;
-            if (k + 1 < chain.size() && !chain[k].file.empty()) steps += " (" + chain[k].file + ":" + std::to_string(chain[k].line) + ")";
+        std::string steps;  // each group of merged chains: its modules, then each import once with its lines
+        const std::vector<ChainGroup> groups = group_chains(v.chains);
+        std::size_t shown = 0;
+        for (std::size_t g = 0; g < groups.size() && g < Violation::kChainsShown; ++g) {
+          shown += groups[g].chains.size();
+          steps += "\n" + group_text(groups[g]);
+          for (const ChainLink& link : groups[g].links) {
+            if (link.from.file.empty()) continue;
+            steps += "\n  " + link.from.file + ":" + std::to_string(link.from.line) + ": " + link.from.module + " imports " + link.to;
+            if (link.from.lines.size() > 1) steps += " (lines " + lines_text(link.from) + ")";
           }
         }
-        if (v.chains.size() > Violation::kChainsShown) steps += "\nand " + std::to_string(v.chains.size() - Violation::kChainsShown) + " more";
+        if (shown < v.chains.size()) steps += "\nand " + std::to_string(v.chains.size() - shown) + " more";
         const std::string rule = result.contract.empty() ? "" : "\n(rule: " + result.contract + ":" + std::to_string(v.contract_mark.line) + ")";
         out += annotation(v.chains[0][0].file, v.chains[0][0].line, "importspy " + v.code,
                           v.message + steps + (v.hint.empty() ? "" : "\nfix: " + v.hint) + rule);

@@ -10,10 +10,18 @@
 #include <nlohmann/json.hpp>
 
 #include "importspy/render/batch.hpp"
+#include "importspy/report/chain_groups.hpp"
 #include "importspy/util/html.hpp"
 
 namespace importspy {
 namespace {
+
+// Where a violation is in the code: an architecture rule's at the first import of its first chain (its
+// target is the contract), any other's in the target's module (module_line); line 0 when nowhere.
+std::pair<std::string, int> code_place(const Violation& v, const std::string& file) {
+  if (v.code.starts_with("architecture-") && !v.chains.empty() && !v.chains[0][0].file.empty()) return {v.chains[0][0].file, v.chains[0][0].line};
+  return {file, module_line(v, file)};
+}
 
 using json = nlohmann::json;
 
@@ -175,6 +183,7 @@ header{padding:16px 24px;border-bottom:1px solid var(--line);background:var(--so
 .excerpts{display:grid;grid-template-columns:1fr 1fr;gap:8px;margin-top:6px}@media(max-width:800px){.excerpts{grid-template-columns:1fr}}
 .excerpt{border:1px solid var(--line);border-radius:4px;overflow:auto}.excerpt .where{font-size:12px;color:var(--muted);padding:2px 8px;background:var(--soft)}
 .excerpt pre{margin:0;padding:4px 0;font:12px/1.4 ui-monospace,monospace}.excerpt .l{display:block;padding:0 8px;white-space:pre}
+.chain-group{margin-top:4px}.chain-link{font:12px/1.4 ui-monospace,monospace;padding-left:1.5em}.chain-link .where{color:var(--muted)}
 .excerpt .l.at{background:#fff8c5}.excerpt .ln{display:inline-block;width:3.5em;color:var(--muted);user-select:none}
 #more{margin:12px 0;font:inherit;padding:6px 14px}.empty{color:var(--muted);padding:24px 0}
 )css";
@@ -211,9 +220,12 @@ function violationNode(t,v){
   d.appendChild(head);d.appendChild(el('div','message',v.message));
   if(v.hint)d.appendChild(el('div','hint','hint: '+v.hint));
   if(v.path)d.appendChild(el('div','path',v.path));
-  if(v.chain)d.appendChild(el('div','path','import chain: '+v.chain.join(' → ')));
+  if(v.chain_groups){v.chain_groups.forEach(function(g){var box=el('div','chain-group');box.appendChild(el('div','path',g.chains+': '+g.modules));
+    g.links.forEach(function(l){var row=el('div','chain-link');row.appendChild(el('span','where',l.place));row.appendChild(document.createTextNode(' '+l.text));box.appendChild(row);});
+    d.appendChild(box);});}
+  else if(v.chain)d.appendChild(el('div','path','import chain: '+v.chain.join(' → ')));
   if(v.source||v.contract_excerpt){var ex=el('div','excerpts');
-    if(v.source)ex.appendChild(excerpt((t.file||t.target)+':'+v.source.at,v.source));
+    if(v.source)ex.appendChild(excerpt((v.source_file||t.file||t.target)+':'+v.source.at,v.source));
     if(v.contract_excerpt)ex.appendChild(excerpt(t.contract+':'+v.contract_excerpt.at,v.contract_excerpt));
     d.appendChild(ex);}
   return d;
@@ -287,9 +299,10 @@ std::string render_html(const BatchResult& batch, const HtmlOptions& options) {
         for (const auto& v : result.report->violations) {
           json shown = {{"code", v.code},       {"category", to_string(v.category)}, {"context", to_string(v.context)}, {"path", v.path},
                         {"message", v.message}, {"hint", v.hint},                    {"expected", optional_text(v.expected)}, {"actual", optional_text(v.actual)}};
-          if (const int line = module_line(v, result.file); line > 0) {
+          if (const auto [file, line] = code_place(v, result.file); line > 0) {
             shown["line"] = line;
-            shown["source"] = source_excerpt(files.lines(result.file), line);
+            shown["source"] = source_excerpt(files.lines(file), line);
+            if (file != result.file) shown["source_file"] = file;
           }
           if (v.contract_mark.line > 0) {
             shown["contract_line"] = v.contract_mark.line;
@@ -297,6 +310,20 @@ std::string render_html(const BatchResult& batch, const HtmlOptions& options) {
                                                             v.context == Context::environment || v.context == Context::runtime);
           }
           if (!v.chain.empty()) shown["chain"] = v.chain;
+          if (!v.chains.empty()) {  // every chain, merged (chain_groups.hpp), each import with its file and lines
+            json groups = json::array();
+            for (const ChainGroup& group : group_chains(v.chains)) {
+              json links = json::array();
+              for (const ChainLink& link : group.links) {
+                const std::string place = link.from.file.empty() ? link.from.module : link.from.file + ":" + std::to_string(link.from.line);
+                std::string text = link.from.module + " imports " + link.to;
+                if (link.from.lines.size() > 1) text += " (lines " + lines_text(link.from) + ")";
+                links.push_back({{"place", place}, {"text", text}});
+              }
+              groups.push_back({{"chains", chain_numbers(group)}, {"modules", group_text(group)}, {"links", std::move(links)}});
+            }
+            shown["chain_groups"] = std::move(groups);
+          }
           violations.push_back(std::move(shown));
           ++by_code[v.code];
           ++by_category[std::string(to_string(v.category))];
@@ -397,8 +424,8 @@ std::string render_github_summary(const BatchResult& batch, const std::string& r
           result.error->message);
     } else if (result.report) {
       for (const auto& v : result.report->violations) {
-        const int line = module_line(v, result.file);
-        row(line > 0 ? result.file + ":" + std::to_string(line) : result.contract + (v.contract_mark.line > 0 ? ":" + std::to_string(v.contract_mark.line) : ""),
+        const auto [file, line] = code_place(v, result.file);
+        row(line > 0 ? file + ":" + std::to_string(line) : result.contract + (v.contract_mark.line > 0 ? ":" + std::to_string(v.contract_mark.line) : ""),
             v.code, v.message);
       }
     }

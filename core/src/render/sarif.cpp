@@ -1,7 +1,9 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "dependency_json.hpp"
 #include "importspy/render/batch.hpp"
+#include "importspy/report/chain_groups.hpp"
 #include "importspy/report/violation_codes.hpp"
 #include "importspy/util/ascii.hpp"
 
@@ -84,18 +86,26 @@ std::string render_sarif(const BatchResult& batch, const std::string& tool_versi
                          {"properties", {{"target", target.target}, {"contract", target.contract}, {"path", v.path}}}});
     }
     for (const auto& v : target.report->violations) {
-      json flows = json::array();  // each chain a code flow, a location per import
+      json flows = json::array();  // each chain a code flow, a location per import, with its group of merged chains
+      std::vector<std::size_t> group_of(v.chains.size(), 0);
+      const std::vector<ChainGroup> groups = group_chains(v.chains);
+      for (std::size_t g = 0; g < groups.size(); ++g) {
+        for (std::size_t c : groups[g].chains) group_of[c] = g;
+      }
       if (!v.chains.empty()) {
-        for (const auto& chain : v.chains) {
+        for (std::size_t c = 0; c < v.chains.size(); ++c) {
+          const auto& chain = v.chains[c];
           json steps = json::array();
           for (std::size_t k = 0; k < chain.size(); ++k) {
             const ChainStep& step = chain[k];
             json where = step.file.empty() ? json{{"message", {{"text", step.module + " (outside the package)"}}}}
                                            : json{{"physicalLocation", location(step.file, step.line)[0]["physicalLocation"]},
-                                                  {"message", {{"text", k + 1 < chain.size() ? step.module + " imports " + chain[k + 1].module : step.module}}}};
+                                                  {"message", {{"text", k + 1 < chain.size() ? step.module + " imports " + chain[k + 1].module +
+                                                                                    (step.lines.size() > 1 ? " (lines " + lines_text(step) + ")" : "")
+                                                                              : step.module}}}};
             steps.push_back({{"location", std::move(where)}});
           }
-          flows.push_back({{"threadFlows", json::array({{{"locations", std::move(steps)}}})}});
+          flows.push_back({{"threadFlows", json::array({{{"locations", std::move(steps)}}})}, {"properties", {{"chainGroup", group_of[c]}}}});
         }
       }
       if (v.code.starts_with("architecture-") && !v.chains.empty()) {  // at the first import of the first chain
@@ -109,6 +119,7 @@ std::string render_sarif(const BatchResult& batch, const std::string& tool_versi
                        {"properties", {{"target", target.target}, {"contract", target.contract}, {"path", v.path},
                                        {"expected", v.expected ? json(*v.expected) : json(nullptr)},
                                        {"actual", v.actual ? json(*v.actual) : json(nullptr)}}}};
+        result["properties"]["chainGroups"] = chain_groups_json(v);
         if (!target.contract.empty()) result["relatedLocations"] = json::array({{{"id", 0}, {"physicalLocation", location(target.contract, v.contract_mark.line)[0]["physicalLocation"]}, {"message", {{"text", "rule in the contract"}}}}});
         results.push_back(std::move(result));
         continue;

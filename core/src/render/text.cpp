@@ -1,6 +1,7 @@
 #include <array>
 
 #include "importspy/render/report.hpp"
+#include "importspy/report/chain_groups.hpp"
 
 namespace importspy {
 namespace {
@@ -23,25 +24,29 @@ std::string shown_name(const std::string& path) {
 
 std::string plural(size_t n, std::string_view word) { return std::to_string(n) + " " + std::string(word) + (n == 1 ? "" : "s"); }
 
-// An architecture violation's chains: each import of each chain on its own line, `file:line: a -> b`.
+// An architecture violation's chains, merged (chain_groups.hpp): each group's modules, then each import of
+// it once, `file:line: a imports b`, with every line when there are several.
 std::string chains_text(const Violation& v, const Palette& c) {
   std::string out;
-  for (std::size_t k = 0; k < v.chains.size() && k < Violation::kChainsShown; ++k) {
-    const auto& chain = v.chains[k];
-    if (chain.size() < 2) continue;
-    if (v.chains.size() > 1 || chain.size() > 2) {
-      std::string names;
-      for (const ChainStep& step : chain) names += (names.empty() ? "" : " -> ") + step.module;
-      out += "      " + std::string(c.bold) + "chain " + std::to_string(k + 1) + std::string(c.reset) + ": " + names + "\n";
+  const std::vector<ChainGroup> groups = group_chains(v.chains);
+  std::size_t shown = 0;
+  for (std::size_t g = 0; g < groups.size() && g < Violation::kChainsShown; ++g) {
+    const ChainGroup& group = groups[g];
+    shown += group.chains.size();
+    if (group.steps.size() < 2) continue;
+    if (groups.size() > 1 || group.chains.size() > 1 || group.steps.size() > 2) {
+      out += "      " + std::string(c.bold) + chain_numbers(group) + std::string(c.reset) + ": " + group_text(group) + "\n";
     }
-    for (std::size_t i = 0; i + 1 < chain.size(); ++i) {
-      const std::string place = chain[i].file.empty() ? chain[i].module : chain[i].file + ":" + std::to_string(chain[i].line);
-      out += "        " + std::string(c.dim) + place + std::string(c.reset) + ": " + chain[i].module + " imports " + chain[i + 1].module + "\n";
+    for (const ChainLink& link : group.links) {
+      const std::vector<int> lines = step_lines(link.from);
+      const std::string place = link.from.file.empty() ? link.from.module : link.from.file + ":" + std::to_string(lines.empty() ? 0 : lines.front());
+      out += "        " + std::string(c.dim) + place + std::string(c.reset) + ": " + link.from.module + " imports " + link.to;
+      if (lines.size() > 1) out += std::string(c.dim) + " (lines " + lines_text(link.from) + ")" + std::string(c.reset);
+      out += "\n";
     }
   }
-  if (v.chains.size() > Violation::kChainsShown) {
-    out += "      " + std::string(c.dim) + "and " + plural(v.chains.size() - Violation::kChainsShown, "more chain") +
-           " (every chain: --format json or sarif)" + std::string(c.reset) + "\n";
+  if (shown < v.chains.size()) {
+    out += "      " + std::string(c.dim) + "and " + plural(v.chains.size() - shown, "more chain") + " (every chain: --format json or sarif)" + std::string(c.reset) + "\n";
   }
   return out;
 }

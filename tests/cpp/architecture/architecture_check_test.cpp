@@ -222,6 +222,58 @@ TEST(ArchitectureForbidden, reports_every_pair_once_with_every_chain_and_counts_
   EXPECT_NE(report.violations[0].message.find("12 chains"), std::string::npos) << report.violations[0].message;
 }
 
+TEST(ArchitectureChains, an_import_made_at_several_lines_is_one_step_with_every_line) {
+  const std::vector<ModuleFacts> modules = {package("p"), module("p.a", {{"p.b", "", 9}, {"p.b", "", 3}, {"p.c", "", 4}, {"p.b", "", 9}}), module("p.b"), module("p.c")};
+  const Report report = check("architecture_rules:\n  rules:\n    - {name: f, type: forbidden, source_modules: [p.a], forbidden_modules: [p.b]}\n", modules);
+  ASSERT_EQ(found(report), Found{"architecture-forbidden p.a -> p.b"});
+  const ChainStep& first = report.violations[0].chains[0][0];
+  EXPECT_EQ(first.line, 9);  // the first import in the source stays the step's line
+  EXPECT_EQ(first.lines, (std::vector<int>{9, 3}));
+}
+
+TEST(ArchitectureChains, the_hint_names_the_import_whose_removal_breaks_the_most_chains_of_the_rule) {
+  // Two broken pairs, low -> h1 and low -> h2. Within low -> h1, mid.hub -> h1.x is the import most of
+  // its chains take (2 of 4); across the rule, low.a -> mid.hub breaks 3 of the 8 chains, and it is one
+  // of low -> h1's imports, so its hint names it.
+  const std::vector<ModuleFacts> modules = {
+      package("p"),
+      package("p.low"),
+      module("p.low.a", {{"p.mid.hub", "", 1}, {"p.h1.w", "", 2}}),
+      module("p.low.b", {{"p.mid.hub", "", 1}}),
+      module("p.low.c", {{"p.h1.w", "", 1}}),
+      package("p.mid"),
+      module("p.mid.hub", {{"p.h1.x", "", 1}, {"p.h2.y", "", 2}, {"p.h2.z", "", 3}}),
+      package("p.h1"),
+      module("p.h1.w"),
+      module("p.h1.x"),
+      package("p.h2"),
+      module("p.h2.y"),
+      module("p.h2.z"),
+  };
+  const Report report = check("architecture_rules:\n  rules:\n    - {name: f, type: forbidden, source_modules: [p.low], forbidden_modules: [p.h1, p.h2]}\n", modules);
+  ASSERT_EQ(report.violations.size(), 2u);
+  EXPECT_EQ(report.violations[0].chains.size(), 4u);
+  EXPECT_EQ(report.violations[1].chains.size(), 4u);
+  EXPECT_EQ(report.violations[0].hint.substr(0, report.violations[0].hint.find(", or")),
+            "cut the import `p.low.a -> p.mid.hub` (p/low/a.py:1), which 3 of the rule's 8 chains take");
+  EXPECT_EQ(report.violations[1].hint.substr(0, report.violations[1].hint.find(", or")),
+            "cut the import `p.low.a -> p.mid.hub` (p/low/a.py:1), which 3 of the rule's 8 chains take");
+}
+
+TEST(ArchitectureChains, the_hint_counts_one_chain_in_the_singular) {
+  const std::vector<ModuleFacts> modules = {package("p"), module("p.a", {{"p.x", "", 1}, {"p.y", "", 2}}), module("p.x"), module("p.y")};
+  const Report report = check("architecture_rules:\n  rules:\n    - {name: f, type: forbidden, source_modules: [p.a], forbidden_modules: [p.x, p.y]}\n", modules);
+  ASSERT_EQ(report.violations.size(), 2u);
+  EXPECT_NE(report.violations[0].hint.find("`p.a -> p.x` (p/a.py:1), which 1 of the rule's 2 chains takes,"), std::string::npos) << report.violations[0].hint;
+}
+
+TEST(ArchitectureChains, a_single_chain_hint_names_its_first_import_without_counting) {
+  const std::vector<ModuleFacts> modules = {package("p"), module("p.a", {{"p.m", "", 2}}), module("p.m", {{"p.b", "", 5}}), module("p.b")};
+  const Report report = check("architecture_rules:\n  rules:\n    - {name: f, type: forbidden, source_modules: [p.a], forbidden_modules: [p.b]}\n", modules);
+  ASSERT_EQ(report.violations.size(), 1u);
+  EXPECT_EQ(report.violations[0].hint, "cut the import `p.a -> p.m` (p/a.py:2), or excuse it with `ignore_imports: [\"p.a -> p.m\"]`");
+}
+
 TEST(ArchitectureForbidden, a_long_graph_is_searched_without_enumerating_paths) {
   // 400 modules, each importing the next two: exponentially many paths, one shortest chain.
   std::vector<ModuleFacts> modules = {package("p")};

@@ -211,12 +211,12 @@ TEST(ResultCacheKeyFile, a_key_others_can_read_or_a_link_is_refused) {
   EXPECT_FALSE(load_or_create_cache_key(path).has_value());
 }
 
-TEST(ResultCache, keeps_an_architecture_reports_chains_and_warnings) {
+TEST(ResultCache, keeps_an_architecture_reports_chains_with_every_line_and_warnings) {
   Report report;
   Violation v;
   v.code = "architecture-forbidden";
   v.chain = {"p.a", "p.b"};
-  v.chains = {{{"p.a", "p/a.py", 3}, {"p.b", "p/b.py", 0}}};
+  v.chains = {{{"p.a", "p/a.py", 3, {3, 8}}, {"p.b", "p/b.py", 0}}};
   report.violations.push_back(v);
   Violation w;
   w.code = "architecture-ignore-unmatched";
@@ -229,6 +229,8 @@ TEST(ResultCache, keeps_an_architecture_reports_chains_and_warnings) {
   ASSERT_EQ(back->violations[0].chains.size(), 1u);
   EXPECT_EQ(back->violations[0].chains[0][0].file, "p/a.py");
   EXPECT_EQ(back->violations[0].chains[0][0].line, 3);
+  EXPECT_EQ(back->violations[0].chains[0][0].lines, (std::vector<int>{3, 8}));  // every line of the import
+  EXPECT_TRUE(back->violations[0].chains[0][1].lines.empty());
   ASSERT_EQ(back->warnings.size(), 1u);
   EXPECT_EQ(back->warnings[0].contract_mark.line, 7);
 }

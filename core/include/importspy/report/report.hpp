@@ -20,11 +20,14 @@ std::string_view to_string(Context context);
 struct Report;
 
 // One module of an import chain: its file, and the line there that imports the next module of the chain
-// (0 on the last module, and for a module outside the package).
+// (0 on the last module, and for a module outside the package). A module that imports the next one at
+// several lines has them all in `lines`, first to last (`line` is the first); `lines` may be left empty
+// when there is only `line` (step_lines in chain_groups.hpp reads either).
 struct ChainStep {
   std::string module;
   std::string file;
   int line = 0;
+  std::vector<int> lines{};
 };
 
 struct Violation {
@@ -45,8 +48,9 @@ struct Violation {
   // architecture-* only: the import chains that break the rule, each from importer to imported, every step
   // with its file and line (docs/architecture-rules.md, "Reports").
   std::vector<std::vector<ChainStep>> chains{};
-  // Renderers that people read (text, GitHub annotations) show this many chains of a violation and count
-  // the rest; the data formats (JSON, SARIF, JUnit, HTML) carry every one.
+  // Renderers that people read (text, GitHub annotations, JUnit) show this many groups of merged chains
+  // (chain_groups.hpp) of a violation and count the chains left out; the data formats (JSON, SARIF, HTML)
+  // carry every one.
   static constexpr std::size_t kChainsShown = 10;
 };
 
