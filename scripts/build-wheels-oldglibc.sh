@@ -134,8 +134,10 @@ build_cpython() {
   echo "build-wheels-oldglibc: compiling CPython $version inside the bullseye root (minutes)" >&2
   rm -rf "$apt_dir/src/python$version" && mkdir -p "$apt_dir/src/python$version"
   (cd "$apt_dir/src/python$version" && apt-get "${apt_private[@]}" source --download-only -qq "python$version" >/dev/null)
-  local tarball
-  tarball="$(ls "$apt_dir/src/python$version"/python"$version"_*.orig.tar.*)"
+  local tarball="" file
+  for file in "$apt_dir/src/python$version"/python"$version"_*.orig.tar.*; do
+    [[ "$file" == *.asc ]] || tarball="$file"  # not upstream's signature beside it
+  done
   rm -rf "$root/usr/src/cpython$version" && mkdir -p "$root/usr/src/cpython$version"
   tar -xf "$tarball" -C "$root/usr/src/cpython$version" --strip-components=1
   in_root /bin/sh -c "cd /usr/src/cpython$version && ./configure --prefix=$prefix >configure.log 2>&1 &&
