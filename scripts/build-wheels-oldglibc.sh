@@ -60,6 +60,7 @@ if [[ ! -f "$root/etc/debian_version" ]]; then
 fi
 cp /etc/resolv.conf "$root/etc/resolv.conf"
 if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+  mkdir -p "$root/usr/local/share/ca-certificates"  # a fresh root has it only once ca-certificates is in
   cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
 fi
 mountpoint -q "$root/proc" || mount -t proc proc "$root/proc"
