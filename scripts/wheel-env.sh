@@ -2,7 +2,8 @@
 # Makes a fresh virtual environment of CPython X.Y with a repaired wheel from dist/ and the test tools.
 # Usage: scripts/wheel-env.sh X.Y VENV_DIR [WHEEL]
 #   WHEEL: X.Y (default; the cp3XY-cp3XY wheel) or abi3 (the cp312-abi3 wheel, for CPython 3.12 and newer),
-#   as scripts/build-wheels.sh WHEEL built it.
+#   as scripts/build-wheels.sh WHEEL built it, from dist/ (or from IMPORTSPY_WHEEL_DIR: dist/oldglibc for
+#   scripts/build-wheels-oldglibc.sh's).
 set -euo pipefail
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 version="$1"
@@ -13,9 +14,10 @@ if [[ "$kind" == abi3 ]]; then
 else
   tag="cp${kind/./}-cp${kind/./}"
 fi
-wheels=("$repo_root"/dist/importspy-*-"$tag"-manylinux*.whl)
+wheel_dir="${IMPORTSPY_WHEEL_DIR:-$repo_root/dist}"
+wheels=("$wheel_dir"/importspy-*-"$tag"-manylinux*.whl)
 if [[ ! -f "${wheels[0]}" ]]; then
-  echo "wheel-env: no repaired $tag wheel in dist/; run scripts/build-wheels.sh $kind" >&2
+  echo "wheel-env: no repaired $tag wheel in $wheel_dir; run scripts/build-wheels.sh $kind" >&2
   exit 1
 fi
 rm -rf "$venv"

@@ -16,6 +16,7 @@
 #include "importspy/lang/identifier.hpp"
 #include "importspy/lang/platform.hpp"
 #include "importspy/util/ascii.hpp"
+#include "importspy/util/float_chars.hpp"
 #include "importspy/util/suggest.hpp"
 #include "importspy/util/utf8.hpp"
 
@@ -527,7 +528,7 @@ private:
     if (i != body.size()) return std::nullopt;
     double out = 0;
     const std::string_view text = body.front() == '.' ? body : body;  // from_chars accepts ".5" and "5."
-    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+    auto [ptr, ec] = float_chars::from_decimal(text.data(), text.data() + text.size(), out);
     if (ptr != text.data() + text.size() || (ec != std::errc{} && ec != std::errc::result_out_of_range)) return std::nullopt;
     return negative ? -out : out;
   }

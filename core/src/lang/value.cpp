@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <system_error>
 
+#include "importspy/util/float_chars.hpp"
+
 namespace importspy {
 
 Value Value::boolean(bool b) {
@@ -159,7 +161,7 @@ std::string python_float_repr(double d) {
   if (std::isnan(d)) return "nan";
   if (std::isinf(d)) return d < 0 ? "-inf" : "inf";
   char buf[64];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific);
+  auto [end, ec] = float_chars::to_scientific(buf, buf + sizeof buf, d);
   if (ec != std::errc{}) return "nan";
   const std::string sci(buf, end);  // like -1.2345e+05: shortest round-trip digits
   const auto e_pos = sci.find('e');

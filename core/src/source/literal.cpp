@@ -1,4 +1,5 @@
 #include "importspy/source/literal.hpp"
+#include "importspy/util/float_chars.hpp"
 #include "importspy/util/utf8.hpp"
 
 #include <algorithm>
@@ -179,11 +180,11 @@ bool append_body(const StringParts& parts, std::string& out, const char*& why) {
 }
 
 // A decimal float literal's value as CPython computes it (correctly rounded, inf past the largest double,
-// 0.0 below the smallest), without the C library's strtod: that reads the decimal point of the host's
-// locale, and a host that called setlocale(LC_ALL, "") under a comma locale would read `1.9` as 1.
+// 0.0 below the smallest), never by the host's locale as the C library's strtod reads numbers: a host
+// that called setlocale(LC_ALL, "") under a comma locale would read `1.9` as 1 (float_chars).
 double float_value(std::string_view digits) {
   double value = 0.0;
-  const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value, std::chars_format::general);
+  const auto [end, error] = float_chars::from_decimal(digits.data(), digits.data() + digits.size(), value);
   if (error != std::errc::result_out_of_range) return value;
   // Out of range: an overflow when the decimal exponent of the leading nonzero digit is positive.
   const std::size_t e = digits.find_first_of("eE");

@@ -18,6 +18,7 @@
 #include "importspy/lang/value.hpp"
 #include "importspy/lang/version.hpp"
 #include "importspy/source/literal.hpp"
+#include "importspy/util/float_chars.hpp"
 
 namespace importspy {
 namespace {
@@ -75,6 +76,19 @@ TEST_F(CommaLocale, writes_floats_as_python_does) {
   EXPECT_EQ(python_float_repr(1.25), "1.25");
   EXPECT_EQ(python_float_repr(1e-7), "1e-07");
   EXPECT_EQ(python_float_repr(1.5e16), "1.5e+16");
+}
+
+// The C library's conversions that stand in for floating-point <charconv> where the C++ library has none
+// (GCC 10: the older-glibc wheels) read and write a point as well.
+TEST_F(CommaLocale, c_library_float_conversions_use_a_decimal_point) {
+  char buffer[32];
+  const auto written = float_chars::c_library::to_scientific(buffer, buffer + sizeof buffer, 1.25);
+  EXPECT_EQ(std::string(buffer, written.ptr), "1.25e+00") << name_;
+  double value = 0;
+  const std::string text = "1.9";
+  const auto read = float_chars::c_library::from_decimal(text.data(), text.data() + text.size(), value);
+  EXPECT_EQ(read.ptr, text.data() + text.size());
+  EXPECT_EQ(value, 1.9);
 }
 
 class TurkishLocale : public ::testing::Test {
