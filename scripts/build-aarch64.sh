@@ -4,11 +4,12 @@
 #      libraries and CPython 3.11, made once and reused (build-aarch64/root/);
 #   2. the cp311-cp311 wheel cross-compiled by Debian's aarch64 cross compiler against that root (CMake's
 #      sysroot), repaired by auditwheel in the root (dist/, manylinux_*_aarch64);
-#   3. the wheel installed with its test tools into a fresh virtual environment inside the root;
+#   3. the wheel installed into a virtual environment inside the root that holds the test tools (made once,
+#      the wheel reinstalled every run);
 #   4. pytest run there by the arm64 CPython under qemu-user (QEMU registered with binfmt_misc, so the
 #      interpreters and programs the suite starts run emulated too).
 # Usage: scripts/build-aarch64.sh [--short | --build-only] [PYTEST ARGS...]
-#   --short       the named subset below, one or more tests of every mode (the test command's form)
+#   --short       the named subset below, one or more tests of every mode (about 6 minutes of pytest)
 #   --build-only  steps 1 and 2
 #   (neither)     the whole Python suite
 # IMPORTSPY_AARCH64_DIR puts the root and the build somewhere else (default build-aarch64/). Needs root.
@@ -35,7 +36,7 @@ short_tests=(
   tests/python/test_lint_imports.py                # lint-imports
   tests/python/test_generate.py                    # generate
   tests/python/test_package.py                     # the installed wheel: its libraries, the draw module
-  tests/python/test_reading_target.py              # the reader's target platform (machine, version)
+  tests/python/test_reading_target.py              # the reader's target platform and version
 )
 
 "$repo_root/scripts/bootstrap.sh" --aarch64-packages-only
