@@ -10,7 +10,8 @@ on the machine's load. PYTHONHASHSEED is fixed and every file is dated an hour b
 last two seconds is read again by the caches, by design), so two runs agree to a fraction of a percent.
 
 Baselines (bench/instruction_baselines.json) are per CPython minor version, and per build of the engine
-(`3.12` for the version-specific wheel, `3.12-abi3` for the stable-ABI one): a path fails when its count
+(`3.12` for the version-specific wheel, `3.12-abi3` for the stable-ABI one), on x86_64 (other machines'
+keys name the machine, `3.11-aarch64`, and have no baselines yet): a path fails when its count
 rises more than 10 % above its baseline. Updating a baseline is a deliberate commit that says why.
 tests/python/test_instruction_guard.py runs this on the CPython versions that have baselines.
 """
@@ -267,11 +268,15 @@ def measure(names: list[str] | None = None, jobs: int = 2) -> dict[str, int]:
 
 def minor_version() -> str:
     """The baselines' key: the CPython minor version, with `-abi3` for the stable-ABI build of the engine
-    (slower on the warm paths, docs/platforms.md): each build is guarded against its own figures."""
+    (slower on the warm paths, docs/platforms.md): each build is guarded against its own figures. Counts
+    are of one instruction set: the committed ones are x86_64's, and another machine's key names it
+    (`3.11-aarch64`), so an aarch64 run is never held to x86_64 figures."""
     spec = importlib.util.find_spec("importspy")
     folder = Path(spec.origin).parent if spec and spec.origin else None
     stable_abi = folder is not None and any(folder.glob("_engine.abi3.*"))
-    return "%d.%d" % sys.version_info[:2] + ("-abi3" if stable_abi else "")
+    machine = platform.machine().lower()
+    on_other_machine = machine not in ("x86_64", "amd64")
+    return "%d.%d" % sys.version_info[:2] + ("-abi3" if stable_abi else "") + (f"-{machine}" if on_other_machine else "")
 
 
 def load_baselines() -> dict[str, int]:

@@ -4,6 +4,8 @@
 #        scripts/bootstrap.sh --packages-only    (install what is missing, build nothing)
 #        scripts/bootstrap.sh --extension-packages-only   (only what `pip install .` compiles against: the
 #                                                 README's first run, scripts/example.sh)
+#        scripts/bootstrap.sh --aarch64-packages-only   (the cross compiler, QEMU and debootstrap that
+#                                                 scripts/build-aarch64.sh builds and tests the aarch64 wheel with)
 # Sourced by the other scripts; safe to run again (it only installs and rebuilds what is missing).
 set -euo pipefail
 
@@ -19,6 +21,8 @@ debian_packages=("${extension_packages[@]}" libgtest-dev libgmock-dev libbenchma
                  valgrind   # callgrind: the instruction counts of the overhead guard (tests/python/test_instruction_guard.py)
                  chromium)  # headless, for the browser tests of the HTML pages (tests/python/test_html_pages.py, bench/html_report.py)
 [[ "$build_dir" == --extension-packages-only ]] && debian_packages=("${extension_packages[@]}")
+# The arm64 libraries themselves are installed in the arm64 root (scripts/build-aarch64.sh), not here.
+[[ "$build_dir" == --aarch64-packages-only ]] && debian_packages=(g++-aarch64-linux-gnu qemu-user-static debootstrap)
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
@@ -44,7 +48,7 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive "${apt_get[@]}" install -y -qq "${missing[@]}" >/dev/null
 fi
 
-[[ "$build_dir" == --packages-only || "$build_dir" == --extension-packages-only ]] && exit 0
+[[ "$build_dir" == --*-only ]] && exit 0
 
 generator=()
 # A compiler cache, when the machine has one: worktrees and rebuilds share compiled objects.

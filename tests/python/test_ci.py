@@ -382,7 +382,9 @@ class TestOutputFile:
 
 
 class TestRuntimeOutput:
-    NOISY = ('import os, sys\nprint("{ not json")\nprint("to stderr", file=sys.stderr)\nos.write(1, b"<raw/>\\n")\n'
+    # print() flushes before the raw write: with standard output a pipe, Python buffers it otherwise (unless
+    # PYTHONUNBUFFERED is set), and the captured order would depend on the environment.
+    NOISY = ('import os, sys\nprint("{ not json", flush=True)\nprint("to stderr", file=sys.stderr)\nos.write(1, b"<raw/>\\n")\n'
              'sys.stdout.write("unflushed")\nvalue = 1\n')
 
     def test_what_a_module_prints_on_import_stays_out_of_the_json_document(self, project):

@@ -10,6 +10,7 @@ scripts/fuzz-differential.sh runs the same for long.
 
 import os
 import re
+import subprocess
 import sys
 
 import pytest
@@ -28,9 +29,21 @@ def read_facts_driver():
         return named
     for build in ("build", "build-sanitize"):
         candidate = REPO / build / "tests" / "cpp" / "importspy_read_facts"
-        if candidate.is_file() and os.access(candidate, os.X_OK):
+        if candidate.is_file() and os.access(candidate, os.X_OK) and runs_here(candidate):
             return str(candidate)
     return None
+
+
+def runs_here(program) -> bool:
+    """False for a driver built for another machine: the x86_64 build/ seen from an aarch64 run of the
+    suite (scripts/build-aarch64.sh) cannot be started there."""
+    try:
+        subprocess.run([str(program)], input=b"", capture_output=True, timeout=60)
+    except OSError:
+        return False
+    except subprocess.TimeoutExpired:
+        pass
+    return True
 
 
 @pytest.fixture(scope="module")
@@ -67,3 +80,10 @@ def test_reader_and_cpython_agree_on_a_short_deterministic_run(driver, tmp_path)
     assert fuzzer.counts.get("compared", 0) > CASES // 3, f"too few inputs compared: {fuzzer.summary()}"
     report = [f"{d[0]} at {d[1]!r} ({origin}): reader {d[2]!r}, CPython {d[3]!r}\n  reproducer: {data!r}" for d, origin, data in fuzzer.new]
     assert not report, "divergences not in differential_exceptions.toml:\n" + "\n".join(report)
+
+
+def test_a_driver_that_cannot_start_here_is_not_used(tmp_path):
+    foreign = tmp_path / "importspy_read_facts"
+    foreign.write_bytes(b"\x7fELF")  # no program the kernel (or an emulator registered with it) can start
+    foreign.chmod(0o755)
+    assert not runs_here(foreign)

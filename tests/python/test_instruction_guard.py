@@ -69,3 +69,11 @@ def test_a_cold_check_dearer_than_the_plain_import_it_guards_is_reported():
     counts = {"cold_check": 1001, "cold_plain_import": 1000}
     _, failed = bench.table(counts, counts)
     assert failed == ["cold_check/cold_plain_import"]
+
+
+def test_another_machine_is_never_held_to_the_x86_64_baselines(monkeypatch):
+    monkeypatch.setattr(bench.platform, "machine", lambda: "aarch64")
+    assert bench.minor_version().endswith("-aarch64")
+    assert bench.load_baselines() == {}
+    monkeypatch.setattr(bench.platform, "machine", lambda: "x86_64")
+    assert bench.load_baselines() == baselines

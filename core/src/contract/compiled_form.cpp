@@ -13,9 +13,10 @@ namespace {
 // Bump with every change to what is written below, or to the compiled model it writes.
 constexpr std::string_view kEncoding = "importspy-compiled-contract-2";
 
-#if defined(__GLIBCXX__) && defined(__x86_64__)
+#if defined(__GLIBCXX__) && (defined(__x86_64__) || defined(__aarch64__))
 // A member added to the compiled model and not encoded here would be lost on the way back: these sizes
-// make such a change fail to build until this file (and kEncoding) is updated with it.
+// make such a change fail to build until this file (and kEncoding) is updated with it. The two 64-bit
+// Linux ABIs the wheels are built for lay the model out alike (scripts/build-aarch64.sh builds it).
 static_assert(sizeof(Contract) == 672, "the compiled model changed: update compiled_form.cpp and kEncoding");
 static_assert(sizeof(ModuleRule) == 352, "the compiled model changed: update compiled_form.cpp and kEncoding");
 static_assert(sizeof(FunctionRule) == 184, "the compiled model changed: update compiled_form.cpp and kEncoding");
