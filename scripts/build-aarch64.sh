@@ -95,7 +95,8 @@ cp "${PIP_CERT:-/etc/ssl/certs/ca-certificates.crt}" "$root/etc/ssl/certs/host-c
 # suite runs on. The root is an arm64 system, so this is its own apt under emulation.
 root_packages=(libc6-dev libstdc++-12-dev libyaml-cpp-dev libsodium-dev libgraphviz-dev nlohmann-json3-dev libcli11-dev
                libtomlplusplus-dev python3 python3-dev python3-venv ca-certificates
-               locales git zsh fish)  # what the suite calls: localedef, git, the shells whose completion scripts it checks
+               locales git zsh fish   # what the suite calls: localedef, git, the shells whose completion scripts it checks
+               libpython3.11-testsuite)  # Lib/test: the round-trip corpus reads the whole standard library
 missing=()
 for package in "${root_packages[@]}"; do
   in_root dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
