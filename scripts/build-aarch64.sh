@@ -65,6 +65,8 @@ bind() {  # host folder, folder inside the root
 in_root() {
   chroot "$root" /usr/bin/env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/root LANG=C.UTF-8 PIP_CERT=/etc/ssl/certs/host-ca-certificates.crt "$@"
 }
+# shellcheck source=debian-root.sh
+source "$repo_root/scripts/debian-root.sh"
 
 # 1. The arm64 root.
 if [[ ! -x "$root/usr/bin/python3" || ! -f "$root/.importspy-root" ]]; then
@@ -97,15 +99,7 @@ root_packages=(libc6-dev libstdc++-12-dev libyaml-cpp-dev libsodium-dev libgraph
                libtomlplusplus-dev python3 python3-dev python3-venv ca-certificates
                locales git zsh fish   # what the suite calls: localedef, git, the shells whose completion scripts it checks
                libpython3.11-testsuite)  # Lib/test: the round-trip corpus reads the whole standard library
-missing=()
-for package in "${root_packages[@]}"; do
-  in_root dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
-done
-if ((${#missing[@]})); then
-  echo "build-aarch64: installing in the arm64 root: ${missing[*]}" >&2
-  in_root apt-get update -qq
-  in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+install_in_root build-aarch64 "${root_packages[@]}"
 touch "$root/.importspy-root"
 
 # 2. The wheel, cross-compiled: CPython 3.11 of this machine drives scikit-build-core, the toolchain file

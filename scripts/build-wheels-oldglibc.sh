@@ -27,6 +27,8 @@ in_root() {
   chroot "$root" /usr/bin/env -i PATH=/opt/tools/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
     LANG=C.UTF-8 PIP_CERT=/etc/ssl/certs/ca-certificates.crt "$@"
 }
+# shellcheck source=debian-root.sh
+source "$repo_root/scripts/debian-root.sh"
 
 if [[ $(id -u) -ne 0 ]]; then
   echo "build-wheels-oldglibc: run as root (debootstrap and chroot)" >&2
@@ -71,15 +73,7 @@ trap 'umount "$root/proc" 2>/dev/null || true' EXIT
 root_packages=(g++ make ccache binutils ca-certificates xz-utils pkg-config python3 python3-venv
                libyaml-cpp-dev libsodium-dev libgraphviz-dev
                libssl-dev zlib1g-dev libffi-dev libbz2-dev liblzma-dev libsqlite3-dev)
-missing=()
-for package in "${root_packages[@]}"; do
-  in_root dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
-done
-if ((${#missing[@]})); then
-  echo "build-wheels-oldglibc: installing in the bullseye root: ${missing[*]}" >&2
-  in_root apt-get update -qq
-  in_root DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+install_in_root build-wheels-oldglibc "${root_packages[@]}"
 in_root update-ca-certificates >/dev/null 2>&1
 
 # Debian 12's and 13's package indexes, in a private apt state under build-bullseye/apt (the machine's
