@@ -73,35 +73,29 @@ bool module_reads_only_its_file(const ModuleRule& m) {
   return !m.file_sha256 && !m.version && m.variables.empty() && m.functions.empty() && m.classes.empty();
 }
 
-}  // namespace
-
-FactsNeeded facts_needed(const Contract& contract) {
-  if (!module_reads_only_its_file(contract.module)) return FactsNeeded::all;
+// Whether `test` holds for any module rule of the contract: the top-level one or one of a deployment.
+template <typename Test>
+bool any_module_rule(const Contract& contract, Test test) {
+  if (test(contract.module)) return true;
   for (const auto& d : contract.deployments) {
     for (const auto& s : d.systems) {
       for (const auto& p : s.pythons) {
         for (const auto& m : p.modules) {
-          if (!module_reads_only_its_file(m)) return FactsNeeded::all;
-        }
-      }
-    }
-  }
-  return FactsNeeded::imports;
-}
-
-bool needs_hashes(const Contract& contract) {
-  if (module_needs_hashes(contract.module)) return true;
-  for (const auto& d : contract.deployments) {
-    for (const auto& s : d.systems) {
-      for (const auto& p : s.pythons) {
-        for (const auto& m : p.modules) {
-          if (module_needs_hashes(m)) return true;
+          if (test(m)) return true;
         }
       }
     }
   }
   return false;
 }
+
+}  // namespace
+
+FactsNeeded facts_needed(const Contract& contract) {
+  return any_module_rule(contract, [](const ModuleRule& m) { return !module_reads_only_its_file(m); }) ? FactsNeeded::all : FactsNeeded::imports;
+}
+
+bool needs_hashes(const Contract& contract) { return any_module_rule(contract, module_needs_hashes); }
 
 bool ImportPattern::matches(std::string_view dotted) const {
   if (!dotted.starts_with(module)) return false;
