@@ -1,5 +1,8 @@
 """Embedded mode: Spy().importspy(filepath=...) in a protected module validates its real importer."""
 
+import hashlib
+import json
+
 import pytest
 
 CONTRACT = """
@@ -330,3 +333,25 @@ except importspy.ContractViolation:
     print("bad refused")
 """)
     assert result.returncode == 0 and result.stdout.split("\n")[:2] == ["Thing True", "bad refused"], result.stdout + result.stderr
+
+
+def test_a_cold_check_does_not_leave_the_hook_an_importer_without_its_digest(project):
+    # Spy's cold check reads its importer without the file's SHA-256 when no rule pins the file; the
+    # import hook, reading the same file later in the process, still records the file's digest.
+    project.write("contract.yml", "filename: importer.py\nvariables:\n  - name: api_level\n    value: 2\n")
+    project.write("policy.yml", "variables:\n  - name: api_level\n    value: 2\n")
+    project.write("protected.py", PROTECTED)
+    project.write("importer.py", "api_level = 2\nimport protected\n")
+    log = project.root / "audit.jsonl"
+    program = (
+        "import sys, importspy\n"
+        "import importer\n"
+        "del sys.modules['importer']\n"
+        f"importspy.install({{'importer': 'policy.yml'}}, audit_log={str(log)!r})\n"
+        "import importer\n"
+    )
+    result = project.run("-c", program)
+    assert result.returncode == 0, result.stderr
+    entries = [json.loads(line) for line in log.read_text().splitlines()]
+    assert [(e["module"], e["decision"]) for e in entries] == [("importer", "accepted")]
+    assert entries[0]["sha256"] == hashlib.sha256((project.root / "importer.py").read_bytes()).hexdigest()
