@@ -13,6 +13,7 @@ we do the documented sensible thing.
 from __future__ import annotations
 
 import dataclasses
+import fcntl
 import json
 import os
 import shutil
@@ -143,18 +144,22 @@ def reference() -> Path:
     """The `importspy` script of importspy==0.5.0 in its own virtual environment (installed once)."""
     script = REFERENCE_VENV / "bin" / "importspy"
     marker = REFERENCE_VENV / f"importspy-{REFERENCE_VERSION}.installed"
-    if not marker.is_file():
-        shutil.rmtree(REFERENCE_VENV, ignore_errors=True)
-        venv.create(REFERENCE_VENV, with_pip=True)
-        result = subprocess.run(
-            [str(REFERENCE_VENV / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-             f"importspy=={REFERENCE_VERSION}"],
-            capture_output=True, text=True, timeout=600)
-        if result.returncode != 0:
+    # pytest-xdist runs this fixture in every worker at once: the first to hold the lock installs, the
+    # others wait and then find the marker (a venv half-made by two workers fails ensurepip).
+    with open(REPO / ".venv-importspy05.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not marker.is_file():
             shutil.rmtree(REFERENCE_VENV, ignore_errors=True)
-            pytest.skip(f"importspy=={REFERENCE_VERSION} cannot be installed from PyPI (no network?): "
-                        f"{result.stderr.strip().splitlines()[-1:] or result.returncode}")
-        marker.write_text(REFERENCE_VERSION + "\n")
+            venv.create(REFERENCE_VENV, with_pip=True)
+            result = subprocess.run(
+                [str(REFERENCE_VENV / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                 f"importspy=={REFERENCE_VERSION}"],
+                capture_output=True, text=True, timeout=600)
+            if result.returncode != 0:
+                shutil.rmtree(REFERENCE_VENV, ignore_errors=True)
+                pytest.skip(f"importspy=={REFERENCE_VERSION} cannot be installed from PyPI (no network?): "
+                            f"{result.stderr.strip().splitlines()[-1:] or result.returncode}")
+            marker.write_text(REFERENCE_VERSION + "\n")
     return script
 
 
