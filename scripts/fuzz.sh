@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (clang, ASan + UBSan) in build-fuzz/cmake/ and runs each over its seed corpus.
 # Usage: scripts/fuzz.sh [SECONDS]        each target for SECONDS (default 3600: a one-hour run)
-#        scripts/fuzz.sh --runs N         each target for N executions (the test command uses this)
-# IMPORTSPY_FUZZ_TARGETS="reader version" picks targets (default: all); IMPORTSPY_FUZZ_PARALLEL=1 runs the
+#        scripts/fuzz.sh --runs N         each target for N executions
+#        scripts/fuzz.sh --ctest --runs N   the test command's sanitizer stage: the same tree also builds the
+#                                         GoogleTest suites, which run under ASan + UBSan first, then the targets
+# IMPORTSPY_FUZZ_TARGETS="reader version" picks targets (unset: all; empty: none); IMPORTSPY_FUZZ_PARALLEL=1 runs the
 # chosen targets at the same time (niced), so that a one-hour run of every target takes one hour of wall time.
 # New inputs go to build-fuzz/corpus/<target>/ (the seeds in tests/fuzz/<target>/ are never written);
 # a crash leaves build-fuzz/artifacts/<target>/crash-* and makes the script fail. Target `python_api` is the
@@ -10,11 +12,16 @@
 set -euo pipefail
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build_dir="$repo_root/build-fuzz"
-limit=(-max_total_time="${1:-3600}")
-read -r -a targets <<<"${IMPORTSPY_FUZZ_TARGETS:-contract_loader annotation version facts_json reader python_api}"
-if [[ "${1:-}" == --runs ]]; then
-  limit=(-runs="${2:?--runs needs a number}")
-fi
+limit=(-max_total_time=3600)
+with_ctest=0
+while (($#)); do
+  case "$1" in
+    --runs) limit=(-runs="${2:?--runs needs a number}"); shift 2 ;;
+    --ctest) with_ctest=1; shift ;;
+    *) limit=(-max_total_time="$1"); shift ;;
+  esac
+done
+read -r -a targets <<<"${IMPORTSPY_FUZZ_TARGETS-contract_loader annotation version facts_json reader python_api}"
 
 # clang and its runtime (libFuzzer, sanitizers) from Debian, as scripts/bootstrap.sh installs the rest.
 clang_packages=(clang libclang-rt-14-dev)
@@ -42,10 +49,27 @@ if ! "$atheris_python" -c "import atheris, scikit_build_core, nanobind" 2>/dev/n
   "$atheris_python" -m pip install --disable-pip-version-check -q "atheris>=2.3" "scikit-build-core>=0.10" "nanobind>=2.4,<4" >"$pip_log" 2>&1 \
     || { cat "$pip_log" >&2; echo "fuzz: could not install atheris into $build_dir/atheris-venv" >&2; exit 1; }
 fi
-# No build isolation: the tree is kept, so a rebuild compiles only what changed.
+# No build isolation: the tree is kept, so a rebuild compiles only what changed (and ccache, when present,
+# serves other worktrees). With --ctest the tree also
+# holds the GoogleTest suites: one clang build serves the sanitizer run of the C++ tests and the fuzzing,
+# instead of a second instrumented compile of the whole core.
+if command -v ccache >/dev/null 2>&1 && [[ -z "${CMAKE_CXX_COMPILER_LAUNCHER:-}" ]]; then
+  export CMAKE_CXX_COMPILER_LAUNCHER=ccache
+fi
 CXX=clang++ "$atheris_python" -m pip install --disable-pip-version-check -q --no-build-isolation -C cmake.define.IMPORTSPY_FUZZ=ON \
+  -C cmake.define.IMPORTSPY_BUILD_TESTS="$( ((with_ctest)) && echo ON || echo OFF)" \
   -C cmake.define.CMAKE_CXX_COMPILER=clang++ -C cmake.build-type=RelWithDebInfo -C "build-dir=$build_dir/cmake" "$repo_root" \
   >"$pip_log" 2>&1 || { cat "$pip_log" >&2; echo "fuzz: could not build the instrumented tree in $build_dir/cmake" >&2; exit 1; }
+
+if ((with_ctest)); then
+  # The C++ suites under ASan + UBSan. Not the every-corpus differential: it ran in the normal build, and here
+  # the reader meets the first files of the standard library under the sanitizers (the quick differentials).
+  echo "== C++ tests under ASan + UBSan ($build_dir/cmake)"
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    LSAN_OPTIONS=suppressions="$repo_root/tests/cpp/lsan.supp" \
+    ctest --test-dir "$build_dir/cmake" --output-on-failure --parallel "$(nproc 2>/dev/null || echo 2)" \
+      -E source_reader_agrees_on_every_corpus
+fi
 
 # One target over its corpus; its log is build-fuzz/<target>.log. Returns non-zero on a finding.
 # -timeout: an input taking over 10 s is a hang; -rss_limit_mb: one over 2 GB is a memory blow-up.

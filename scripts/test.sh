@@ -2,8 +2,8 @@
 # Runs every test: the C++ suites (normal build, then AddressSanitizer + UBSan), short fuzz runs, then the
 # Python suite on CPython 3.10 to 3.13 against each one's self-contained wheel, and on 3.12 and 3.13 against
 # the stable-ABI wheel.
-# IMPORTSPY_SKIP_SANITIZERS=1 skips the sanitizer build (faster local iteration); IMPORTSPY_SKIP_FUZZ=1
-# skips the short fuzz runs.
+# IMPORTSPY_SKIP_SANITIZERS=1 skips the instrumented build (the sanitizer run and the fuzz runs: faster local
+# iteration); IMPORTSPY_SKIP_FUZZ=1 skips only the short fuzz runs.
 set -euo pipefail
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jobs="$(nproc 2>/dev/null || echo 2)"
@@ -21,19 +21,16 @@ stage "C++ tests (build/)"
 ctest --test-dir "$repo_root/build" --output-on-failure --parallel "$jobs"
 
 if [[ "${IMPORTSPY_SKIP_SANITIZERS:-0}" != 1 ]]; then
-  stage "C++ tests under AddressSanitizer + UBSan (build-sanitize/)"
-  "$repo_root/scripts/bootstrap.sh" "$repo_root/build-sanitize" -DIMPORTSPY_SANITIZE=ON -DIMPORTSPY_BUILD_BENCH=OFF -DCMAKE_BUILD_TYPE=Debug
-  # The corpus differential ran in the normal build; here the reader meets the first files of the
-  # standard library under the sanitizers (the quick differentials), which keeps this stage short.
-  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 LSAN_OPTIONS=suppressions="$repo_root/tests/cpp/lsan.supp" \
-    ctest --test-dir "$repo_root/build-sanitize" --output-on-failure --parallel "$jobs" -E source_reader_agrees_on_every_corpus
-fi
-
-if [[ "${IMPORTSPY_SKIP_FUZZ:-0}" != 1 ]]; then
-  # Each libFuzzer target over its seeds and 2,000 generated inputs (clang is installed when missing);
-  # scripts/fuzz.sh SECONDS runs them for long. IMPORTSPY_SKIP_FUZZ=1 skips this.
-  stage "Fuzz targets, 2000 runs each (build-fuzz/)"
-  "$repo_root/scripts/fuzz.sh" --runs 2000
+  # One clang tree (build-fuzz/cmake), instrumented with ASan, UBSan and libFuzzer's coverage, holds the C++
+  # suites, the libFuzzer targets and the extension the atheris target drives (clang is installed when
+  # missing): the suites run there under the sanitizers, then each fuzz target over its seeds and 2,000
+  # generated inputs (IMPORTSPY_SKIP_FUZZ=1: none). scripts/fuzz.sh SECONDS runs the targets for long.
+  stage "C++ tests under ASan + UBSan, then fuzz targets, 2000 runs each (build-fuzz/)"
+  if [[ "${IMPORTSPY_SKIP_FUZZ:-0}" == 1 ]]; then
+    IMPORTSPY_FUZZ_TARGETS="" "$repo_root/scripts/fuzz.sh" --ctest --runs 2000
+  else
+    "$repo_root/scripts/fuzz.sh" --ctest --runs 2000
+  fi
 fi
 
 # The documentation site: mkdocs (material theme) over docs/, strictly (broken links and pages missing from
