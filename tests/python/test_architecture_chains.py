@@ -126,6 +126,20 @@ def test_the_github_job_summary_places_a_broken_rule_at_its_first_import(project
     assert "| `plant/low/c.py:1` | `architecture-forbidden` |" in summary.read_text()
 
 
+def test_check_package_in_github_format_writes_the_job_summary_too(project):
+    summary = project.root / "summary.md"
+    result = check(plant(project), "--format", "github", env={"GITHUB_STEP_SUMMARY": str(summary)})
+    assert result.returncode == 1, result.stderr
+    assert "| `plant/low/c.py:1` | `architecture-forbidden` |" in summary.read_text()
+
+
+def test_check_package_writes_no_job_summary_outside_the_github_format(project):
+    summary = project.root / "summary.md"
+    result = check(plant(project), "--format", "json", env={"GITHUB_STEP_SUMMARY": str(summary)})
+    assert result.returncode == 1, result.stderr
+    assert not summary.exists()
+
+
 def test_junit_failure_shows_the_merged_groups(project):
     result = check(plant(project), "--format", "junit")
     assert result.returncode == 1

@@ -373,3 +373,24 @@ def test_a_stale_excuse_alerted_as_an_error_breaks_its_contract_instead_of_stopp
     assert not first["kept"]
     assert "architecture-ignore-unmatched" in [v["code"] for v in first["violations"]]
     assert not second["kept"]  # the other contracts are still judged
+
+
+def test_where_chains_share_an_import_importspy_shows_every_end_lint_imports_shows_one(tmp_path: Path) -> None:
+    # grimp takes successive shortest chains that share no import, so `src.s -> mid` carries one chain;
+    # importspy shows a chain for each pair of ends (docs/migrating-from-import-linter.md, Which chains).
+    for relative, text in {"src/__init__.py": "", "src/s.py": "import src.mid\n", "src/mid.py": "import src.fb.one\nimport src.fb.two\n",
+                           "src/fb/__init__.py": "", "src/fb/one.py": "", "src/fb/two.py": ""}.items():
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_text(text, encoding="utf-8")
+    (tmp_path / ".importlinter").write_text("[importlinter]\nroot_package = src\n" + contract("c", """
+        name = s does not reach fb
+        type = forbidden
+        source_modules = src.s
+        forbidden_modules = src.fb
+        """), encoding="utf-8")
+    [theirs] = reference(tmp_path)["contracts"]
+    status, got = our_verdicts(tmp_path)
+    [mine] = got["contracts"]
+    assert (theirs["kept"], mine["kept"], status) == (False, False, 1)
+    assert len(theirs["pairs"]) == 1 and theirs["pairs"][0] in [["src.s", "src.fb.one"], ["src.s", "src.fb.two"]]
+    assert our_pairs(mine) == [["src.s", "src.fb.one"], ["src.s", "src.fb.two"]]

@@ -627,19 +627,13 @@ std::variant<PackagesRead, std::string> read_packages(const std::vector<std::str
   return read;
 }
 
-CommandOutput run_package_check(const std::string& target, const std::string& contract_path, const std::string& format, bool color,
-                                const PackageCheckOptions& options) {
-  auto checked = check_package(target, contract_path, options);
-  if (auto* message = std::get_if<std::string>(&checked)) return {2, {}, *message};
-  const BatchResult& batch = std::get<BatchResult>(checked);
-  std::string out;
-  if (format == "json") out = render_batch_json(batch) + "\n";
-  else if (format == "sarif") out = render_sarif(batch, IMPORTSPY_VERSION) + "\n";
-  else if (format == "junit") out = render_junit(batch);
-  else if (format == "github") out = render_github(batch);
-  else if (format == "html") out = render_html(batch, {"ImportSpy report: " + target, IMPORTSPY_VERSION, {}});
-  else out = render_batch_text(batch, {color, true});
-  return {batch.exit_status(), out, {}};
+std::string render_package_report(const BatchResult& batch, const std::string& target, const std::string& format, bool color) {
+  if (format == "json") return render_batch_json(batch) + "\n";
+  if (format == "sarif") return render_sarif(batch, IMPORTSPY_VERSION) + "\n";
+  if (format == "junit") return render_junit(batch);
+  if (format == "github") return render_github(batch);
+  if (format == "html") return render_html(batch, {"ImportSpy report: " + target, IMPORTSPY_VERSION, {}});
+  return render_batch_text(batch, {color, true});
 }
 
 }  // namespace importspy::bindings

@@ -41,9 +41,9 @@ struct PackageCheckOptions {
 std::variant<BatchResult, std::string> check_package(const std::string& target, const std::string& contract_path,
                                                      const PackageCheckOptions& options = {});
 
-// The same as a command: text or JSON (the batch forms of `importspy check`), exit 2 with the message.
-CommandOutput run_package_check(const std::string& target, const std::string& contract_path, const std::string& format, bool color,
-                                const PackageCheckOptions& options = {});
+// The report of a package check in an output format of `importspy check` (text, json, sarif, junit,
+// github, html); `target` names the package in the HTML report's title.
+std::string render_package_report(const BatchResult& batch, const std::string& target, const std::string& format, bool color);
 
 // Every module of several packages (folders, or dotted names found on sys.path without importing
 // anything), read statically, and one import graph across all of them: what `importspy lint-imports`
