@@ -21,10 +21,19 @@ if [[ ! -f "${wheels[0]}" ]]; then
   exit 1
 fi
 rm -rf "$venv"
-"$("$repo_root/scripts/find-python.sh" "$version")" -m venv "$venv"
+python="$("$repo_root/scripts/find-python.sh" "$version")"
+# uv (PyPI, in the tools venv) makes the environment and installs into it: the same packages pip would
+# install, linked from uv's cache instead of unpacked again, and compiled to bytecode as pip does: about
+# 4 s instead of 18 s per environment, six times per test run. pip is seeded into the environment, since
+# tests install with it.
+tools="$repo_root/.venv-tools"
+[[ -x "$tools/bin/python" ]] || python3 -m venv "$tools"
+"$tools/bin/python" -I -c "import uv" 2>/dev/null ||
+  "$tools/bin/python" -m pip install --quiet --disable-pip-version-check "uv>=0.5"
+uv="$("$tools/bin/python" -I -c "import uv; print(uv.find_uv_bin())")"
 log="$(mktemp)"
 # The test tools are the `test` extra of pyproject.toml; the package itself only from the wheel.
-if ! "$venv/bin/python" -m pip install --disable-pip-version-check "${wheels[0]}[test]" >"$log" 2>&1; then
+if ! { "$uv" venv --quiet --seed --python "$python" "$venv" && "$uv" pip install --compile-bytecode --python "$venv/bin/python" "${wheels[0]}[test]"; } >"$log" 2>&1; then
   cat "$log" >&2
   rm -f "$log"
   exit 1

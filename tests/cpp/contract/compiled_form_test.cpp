@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <array>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -181,11 +182,13 @@ TEST(CompiledForm, refuses_every_truncation_and_trailing_bytes) {
 TEST(CompiledForm, a_changed_byte_anywhere_decodes_to_a_contract_or_to_nothing_never_past_its_input) {
   const std::string bytes = encode_contract(*parse_contract(kRichContract, "rich.yml"));
   for (std::size_t at = 0; at < bytes.size(); ++at) {
-    for (const unsigned char flip : {0x01, 0x80, 0xff}) {
+    for (const unsigned char flip : std::array<unsigned char, 3>{0x01, 0x80, 0xff}) {
       std::string changed = bytes;
       changed[at] = static_cast<char>(static_cast<unsigned char>(changed[at]) ^ flip);
       const auto decoded = decode_contract(changed, "x");  // AddressSanitizer runs this too
-      if (decoded) EXPECT_EQ(encode_contract(*decoded), changed) << at;
+      if (decoded) {
+        EXPECT_EQ(encode_contract(*decoded), changed) << at;
+      }
     }
   }
 }
