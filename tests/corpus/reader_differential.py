@@ -31,6 +31,21 @@ import sysconfig
 import tokenize
 
 UNKNOWN = ("unknown",)
+
+
+def ast_nodes(node):
+    """Every node under `node` in ast.walk's order (breadth first, fields in order), without its nested
+    generators: the walks are most of this script's time over a standard library."""
+    queue = [node]
+    append, extend, is_node = queue.append, queue.extend, ast.AST
+    for current in queue:  # the list grows as it is read: a queue without pops
+        yield current
+        for name in current._fields:
+            value = getattr(current, name, None)
+            if isinstance(value, is_node):
+                append(value)
+            elif isinstance(value, list):
+                extend(item for item in value if isinstance(item, is_node))
 NAMED_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\N\{")  # an odd number of backslashes, then N{
 
 
@@ -180,7 +195,7 @@ class Oracle:
         if TARGET is not None and not isinstance(test, ast.Constant):
             if isinstance(test, ast.Compare) and any(isinstance(op, (ast.Is, ast.IsNot)) for op in test.ops):
                 return None
-            read = {n.id for n in ast.walk(test) if isinstance(n, ast.Name)}
+            read = {n.id for n in ast_nodes(test) if isinstance(n, ast.Name)}
             if not read & (set(TARGET) | set(self.aliases)):
                 return None  # the rule decides questions about the environment, not arithmetic
             # An independent rule for the target: evaluate the condition with Python itself over a fake
@@ -266,7 +281,7 @@ class Oracle:
     def walk_imports(self, body, lazy, type_checking):
         """Every import statement anywhere in `body`: a function's, or a TYPE_CHECKING branch's."""
         for node in body:
-            for sub in ast.walk(node):
+            for sub in ast_nodes(node):
                 if isinstance(sub, (ast.Import, ast.ImportFrom)):
                     self.record_import(sub, lazy, type_checking)
                 self.import_by_code(sub, lazy, type_checking, False)
@@ -291,7 +306,7 @@ class Oracle:
             parts = [s]
         for part in parts:
             if part is not None:
-                for sub in ast.walk(part):
+                for sub in ast_nodes(part):
                     self.import_by_code(sub, False, False, in_class)
 
     def import_by_code(self, node, lazy, type_checking, in_class):
@@ -299,7 +314,10 @@ class Oracle:
         an alias of importlib or of the function) with literal arguments: imports, as the reader records them."""
         if not isinstance(node, ast.Call):
             return
-        bound = {(m, n, a) for m, n, a, *_ in self.imports if a}
+        if self.binding_imports_for != len(self.imports):  # imports are only appended: the count says what is new
+            self.binding_imports = {(m, n, a) for m, n, a, *_ in self.imports if a}
+            self.binding_imports_for = len(self.imports)
+        bound = self.binding_imports
         func = node.func
         if isinstance(func, ast.Name):
             word, bare, owner_importlib = func.id, True, False
@@ -406,6 +424,7 @@ class Oracle:
 
     def module(self, tree):
         self.imports = []
+        self.binding_imports, self.binding_imports_for = set(), 0  # (module, name, alias) of the imports that bind a name
         self.main_guard = False  # walking a `__main__` branch: its imports are so marked
         self.aliases = {}
         self.writers = {}  # functions (classes) whose bodies declare names global, by name
@@ -561,7 +580,7 @@ class Oracle:
 
     def match_stmt(self, s, cls, cond, walk):
         for case in s.cases:
-            for n in ast.walk(case.pattern):
+            for n in ast_nodes(case.pattern):
                 name = getattr(n, "name", None) if type(n).__name__ in ("MatchAs", "MatchStar") else getattr(n, "rest", None)
                 if type(n).__name__ in ("MatchAs", "MatchStar", "MatchMapping") and name:
                     self.rebind(name, cls, True, case.pattern.lineno)
@@ -572,7 +591,7 @@ class Oracle:
     def global_names(self, nodes):
         out = []
         for node in nodes:
-            for sub in ast.walk(node):
+            for sub in ast_nodes(node):
                 if isinstance(sub, ast.Global):
                     out.extend(sub.names)
         return out
@@ -581,7 +600,7 @@ class Oracle:
         if not self.writers:
             return
         for node in nodes:
-            for sub in ast.walk(node):
+            for sub in ast_nodes(node):
                 if isinstance(sub, ast.Name) and sub.id in self.writers:
                     for g in self.writers[sub.id]:
                         if not self.bound(g, None):
