@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Runs every test: the C++ suites (normal build, then AddressSanitizer + UBSan), short fuzz runs, then the
+# Runs every test: the C++ suites under AddressSanitizer + UBSan, short fuzz runs, the docs site, then the
 # Python suite on CPython 3.10 to 3.13 against each one's self-contained wheel, and on 3.12 and 3.13 against
 # the stable-ABI wheel.
-# IMPORTSPY_SKIP_SANITIZERS=1 skips the instrumented build (the sanitizer run and the fuzz runs: faster local
-# iteration); IMPORTSPY_SKIP_FUZZ=1 skips only the short fuzz runs.
+# IMPORTSPY_SKIP_SANITIZERS=1 runs the C++ suites in a plain build instead of the instrumented one (no fuzz
+# runs: faster local iteration); IMPORTSPY_SKIP_FUZZ=1 skips only the short fuzz runs.
 set -euo pipefail
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jobs="$(nproc 2>/dev/null || echo 2)"
@@ -16,23 +16,24 @@ stage() {
 }
 trap 'echo "   ($((SECONDS - stage_started)) s; $SECONDS s in all)"' EXIT
 
-stage "C++ tests (build/)"
-# Line tables only (-g1): what a backtrace needs, at two thirds of the compile time of full debug info
-# (configure build/ yourself, or with -DCMAKE_BUILD_TYPE=Debug, to step through it in a debugger).
-"$repo_root/scripts/bootstrap.sh" "$repo_root/build" -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG"
-ctest --test-dir "$repo_root/build" --output-on-failure --parallel "$jobs"
-
 if [[ "${IMPORTSPY_SKIP_SANITIZERS:-0}" != 1 ]]; then
-  # One clang tree (build-fuzz/cmake), instrumented with ASan, UBSan and libFuzzer's coverage, holds the C++
-  # suites, the libFuzzer targets and the extension the atheris target drives (clang is installed when
-  # missing): the suites run there under the sanitizers, then each fuzz target over its seeds and 2,000
-  # generated inputs (IMPORTSPY_SKIP_FUZZ=1: none). scripts/fuzz.sh SECONDS runs the targets for long.
+  # Every C++ test, the corpus differentials included, in one clang tree (build-fuzz/cmake) instrumented with
+  # ASan, UBSan and libFuzzer's coverage, which also holds the libFuzzer targets and the extension the atheris
+  # target drives (clang is installed when missing). Then each fuzz target over its seeds and 2,000
+  # generated inputs (IMPORTSPY_SKIP_FUZZ=1: none); scripts/fuzz.sh SECONDS runs them for long. The engine as
+  # shipped (GCC, optimized) is what the Python suites below test, through the wheels.
   stage "C++ tests under ASan + UBSan, then fuzz targets, 2000 runs each (build-fuzz/)"
   if [[ "${IMPORTSPY_SKIP_FUZZ:-0}" == 1 ]]; then
     IMPORTSPY_FUZZ_TARGETS="" "$repo_root/scripts/fuzz.sh" --ctest --runs 2000
   else
     "$repo_root/scripts/fuzz.sh" --ctest --runs 2000
   fi
+else
+  # Faster local iteration: the C++ tests in a plain build (build/), line tables only (-g1: what a backtrace
+  # needs; configure build/ yourself, or with -DCMAKE_BUILD_TYPE=Debug, to step through it in a debugger).
+  stage "C++ tests (build/)"
+  "$repo_root/scripts/bootstrap.sh" "$repo_root/build" -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG"
+  ctest --test-dir "$repo_root/build" --output-on-failure --parallel "$jobs"
 fi
 
 # The documentation site: mkdocs (material theme) over docs/, strictly (broken links and pages missing from

@@ -27,7 +27,8 @@ def read_facts_driver():
     named = os.environ.get("IMPORTSPY_READ_FACTS")
     if named:
         return named
-    for build in ("build", "build-sanitize"):
+    # build/ (scripts/bootstrap.sh), else the instrumented tree the test command builds (scripts/fuzz.sh --ctest).
+    for build in ("build", "build-fuzz/cmake", "build-sanitize"):
         candidate = REPO / build / "tests" / "cpp" / "importspy_read_facts"
         if candidate.is_file() and os.access(candidate, os.X_OK) and runs_here(candidate):
             return str(candidate)
