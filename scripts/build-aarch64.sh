@@ -146,6 +146,8 @@ built=("$raw"/importspy-*-cp311-cp311-linux_aarch64.whl)
 # (Run here instead, it cannot follow the executable's interpreter, /lib/ld-linux-aarch64.so.1.)
 # The checkout is seen inside the root at its own path.
 bind "$repo_root" "$repo_root"
+# So is the folder of the wheel just built, when IMPORTSPY_AARCH64_DIR puts it outside the checkout.
+[[ "$raw" == "$repo_root"/* ]] || bind "$raw" "$raw"
 tools=/opt/importspy-tools
 if ! in_root "$tools/bin/python" -I -c "import auditwheel" 2>/dev/null; then
   in_root python3 -m venv "$tools"
