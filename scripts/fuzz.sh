@@ -52,9 +52,8 @@ fi
 # Line tables only (-gline-tables-only): what the sanitizers' and libFuzzer's reports need to name file
 # and line, at two thirds of the compile time of full debug info.
 # No build isolation: the tree is kept, so a rebuild compiles only what changed (and ccache, when present,
-# serves other worktrees). With --ctest the tree also
-# holds the GoogleTest suites: one clang build serves the sanitizer run of the C++ tests and the fuzzing,
-# instead of a second instrumented compile of the whole core.
+# serves other worktrees). With --ctest the tree also holds the C++ tests and benchmarks: one clang build
+# serves the sanitizer run of the C++ tests and the fuzzing.
 if command -v ccache >/dev/null 2>&1 && [[ -z "${CMAKE_CXX_COMPILER_LAUNCHER:-}" ]]; then
   export CMAKE_CXX_COMPILER_LAUNCHER=ccache
 fi
