@@ -15,7 +15,8 @@ else
   tag="cp${kind/./}-cp${kind/./}"
 fi
 wheel_dir="${IMPORTSPY_WHEEL_DIR:-$repo_root/dist}"
-wheels=("$wheel_dir"/importspy-*-"$tag"-manylinux*.whl)
+# This machine's wheel: dist/ may also hold the aarch64 one (scripts/build-aarch64.sh).
+wheels=("$wheel_dir"/importspy-*-"$tag"-manylinux*_"$(uname -m)".whl)
 if [[ ! -f "${wheels[0]}" ]]; then
   echo "wheel-env: no repaired $tag wheel in $wheel_dir; run scripts/build-wheels.sh $kind" >&2
   exit 1
