@@ -1,6 +1,6 @@
 """ImportSpy 0.5 admission policies, decided by us and by importspy==0.5.0 on the same inputs.
 
-The reference is the real 0.5.0 from PyPI, installed once into `.venv-importspy05/` at the repository
+The reference is the real 0.5.0 from PyPI, installed once into `.venv-importspy05-MACHINE/` at the repository
 root (git-ignored). Every case runs both command lines in a fresh copy of `tests/python/policy05/` and
 compares the exit status, the decision of each subject, the violation codes of each subject and the
 shape of the JSON decision document. Without PyPI the whole module is skipped with the reason.
@@ -17,6 +17,7 @@ import fcntl
 import hashlib
 import json
 import os
+import platform
 import shutil
 import subprocess
 import sys
@@ -28,7 +29,9 @@ import pytest
 from conftest import REPO
 
 FIXTURES = Path(__file__).resolve().parent / "policy05"
-REFERENCE_VENV = REPO / ".venv-importspy05"
+# One per machine: the checkout may be shared with an emulated arm64 root (scripts/build-aarch64.sh), where
+# the x86_64 venv's scripts cannot start.
+REFERENCE_VENV = REPO / f".venv-importspy05-{platform.machine()}"
 REFERENCE_VERSION = "0.5.0"
 
 # The environment both tools see: one variable set, one (IMPORTSPY_DIFFERENTIAL_UNSET) never set.
@@ -147,7 +150,7 @@ def reference() -> Path:
     marker = REFERENCE_VENV / f"importspy-{REFERENCE_VERSION}.installed"
     # pytest-xdist runs this fixture in every worker at once: the first to hold the lock installs, the
     # others wait and then find the marker (a venv half-made by two workers fails ensurepip).
-    with open(REPO / ".venv-importspy05.lock", "w") as lock:
+    with open(REFERENCE_VENV.with_name(REFERENCE_VENV.name + ".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not marker.is_file():
             shutil.rmtree(REFERENCE_VENV, ignore_errors=True)
@@ -188,7 +191,7 @@ def tree_digest(folder: Path) -> str:
 
 
 def reference_run(command: list[str], cwd: Path, site: bool) -> tuple[int, object, str]:
-    """0.5.0's outcome, kept in .venv-importspy05/outcomes/ by its inputs (arguments, every byte of the
+    """0.5.0's outcome, kept in the reference venv's outcomes/ by its inputs (arguments, every byte of the
     working folder, the environment): the reference does not depend on which wheel of ours is under test, so
     the test command's six Python suites ask it once. For commands that only read (not `init`)."""
     environment = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST_")}
