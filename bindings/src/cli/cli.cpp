@@ -954,36 +954,28 @@ int run_cli(const std::vector<std::string>& arguments, bool program) {
       }
     }
     if (!check_options.no_cache) package_options.cache_directory = fs::path(check_options.cache_directory);
+    // --dry-run, as for targets: every module's report with its matched deployment and the rules applied; exit 0.
+    package_options.trace = check_options.dry_run;
+    auto checked = check_package(check_options.package, check_options.contract, package_options);
+    if (auto* message = std::get_if<std::string>(&checked)) return finish({kExitError, {}, *message});
+    const BatchResult& batch = std::get<BatchResult>(checked);
     CommandOutput output;
     if (check_options.dry_run) {
-      // As for targets: every module's report with its matched deployment and the rules applied; exit 0.
-      package_options.trace = true;
-      auto checked = check_package(check_options.package, check_options.contract, package_options);
-      if (auto* message = std::get_if<std::string>(&checked)) return finish({kExitError, {}, *message});
-      const BatchResult& batch = std::get<BatchResult>(checked);
       const bool color = check_options.output_file.empty() ? use_color(check_options.color, "stdout") : check_options.color == "always";
       output = {kExitCompliant,
                 check_options.format == "json" ? render_batch_json(batch) + "\n" : render_trace(batch) + "\n" + render_batch_text(batch, {color, true}),
                 {}};
     } else {
-      auto checked = check_package(check_options.package, check_options.contract, package_options);
-      if (auto* message = std::get_if<std::string>(&checked)) return finish({kExitError, {}, *message});
-      const BatchResult& batch = std::get<BatchResult>(checked);
       const bool color = check_options.format == "text" && check_options.output_file.empty() && is_terminal("stdout");
       output = {batch.exit_status(), render_package_report(batch, check_options.package, check_options.format, color), {}};
-      if (!check_options.output_file.empty()) {
-        if (deliver(check_options, output.out) != kExitCompliant) return kExitError;
-        output.out.clear();
-      }
-      // As for targets: GitHub's job summary beside the annotations, once the report is delivered.
-      if (check_options.format == "github") write_step_summary(batch);
-      return finish(output);
     }
     // -o: the report goes to the file, as for targets (an error message stays on standard error).
     if (!check_options.output_file.empty() && !output.out.empty()) {
       if (deliver(check_options, output.out) != kExitCompliant) return kExitError;
       output.out.clear();
     }
+    // As for targets: GitHub's job summary beside the annotations, once the report is delivered.
+    if (!check_options.dry_run && check_options.format == "github") write_step_summary(batch);
     return finish(output);
   }
   if (app.got_subcommand(check_command)) return run_check(check_options);
