@@ -31,6 +31,7 @@ import sysconfig
 import tokenize
 
 UNKNOWN = ("unknown",)
+NAMED_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\N\{")  # an odd number of backslashes, then N{
 
 
 def ast_nodes(node):
@@ -46,7 +47,6 @@ def ast_nodes(node):
                 append(value)
             elif isinstance(value, list):
                 extend(item for item in value if isinstance(item, is_node))
-NAMED_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\N\{")  # an odd number of backslashes, then N{
 
 
 def opaque(type_name):
