@@ -150,3 +150,73 @@ def test_a_reloaded_importer_is_checked_again(project):
     result = project.run("-c", PRELUDE.replace("import target\n", "") + textwrap.dedent(snippet))
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["ok", "violation"]
+
+
+# ---- Class members that change without changing their class ----
+# A class's version tag tells whether the class (or a base) was modified; a method's defaults or code, and a
+# list bound as a class attribute, change in place without touching it. Each warm check below must answer
+# as a cold check of the same state does (caches cleared), and that answer is a violation.
+
+MEMBERS_CONTRACT = """
+filename: target.py
+classes:
+  - name: Extension
+    methods:
+      - name: add
+        arguments:
+          - name: self
+          - name: level
+            value: 10
+      - name: build
+        arguments:
+          - name: size
+            value: 1
+    attributes:
+      - type: class
+        name: tags
+        value: [a]
+"""
+
+MEMBERS_TARGET = """
+class Base:
+    def add(self, level=10):
+        return level
+
+class Extension(Base):
+    tags = ["a"]
+
+    @staticmethod
+    def build(size=1):
+        return size
+"""
+
+
+def warm_and_cold(project, change):
+    project.write("contract.yml", MEMBERS_CONTRACT)
+    project.write("target.py", MEMBERS_TARGET)
+    snippet = f"print(verdict(), verdict()); {change}; print(verdict()); importspy._engine.clear_caches(); print(verdict())"
+    result = project.run("-c", PRELUDE + snippet)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
+def test_a_warm_check_sees_an_inherited_methods_default_changed_in_place(project):
+    assert warm_and_cold(project, "target.Base.add.__defaults__ = (11,)") == ["ok", "ok", "violation", "violation"]
+
+
+def test_a_warm_check_sees_a_methods_code_replaced_in_place(project):
+    change = "target.Base.add.__code__ = (lambda self, level, extra: level).__code__"
+    assert warm_and_cold(project, change) == ["ok", "ok", "violation", "violation"]
+
+
+def test_a_warm_check_sees_the_function_a_staticmethod_wraps_changed_in_place(project):
+    assert warm_and_cold(project, "target.Extension.build.__defaults__ = (2,)") == ["ok", "ok", "violation", "violation"]
+
+
+def test_a_warm_check_sees_a_class_attribute_changed_in_place(project):
+    assert warm_and_cold(project, "target.Extension.tags.append('b')") == ["ok", "ok", "violation", "violation"]
+
+
+def test_a_warm_check_sees_a_method_rebound_on_the_class(project):
+    change = "target.Extension.add = lambda self, level=12: level"
+    assert warm_and_cold(project, change) == ["ok", "ok", "violation", "violation"]

@@ -136,12 +136,25 @@ std::string text_of(nb::handle path) {
   return PyUnicode_Check(text) ? utf8(owned) : std::string(PyBytes_AS_STRING(text), static_cast<size_t>(PyBytes_GET_SIZE(text)));
 }
 
+// Adds to `basis` what the importer's namespace `globals` binds each of `names` (the module-level names
+// `contract` reads) to, its `__annotations__`, and, for a class, the members the contract names on it (a
+// class's version tag does not change when a method's defaults or a list attribute change in place).
+// False when one of them cannot be watched: the verdict must not be remembered.
+bool watch_importer_namespace(VerdictBasis& basis, PyObject* globals, const Contract& contract, const std::vector<std::string>& names) {
+  if (!watch_names(basis, globals, true, names) || !watch_identity(basis, globals, true, "__annotations__")) return false;
+  for (const std::string& name : names) {
+    PyObject* value = PyDict_GetItemString(globals, name.c_str());  // borrowed
+    if (value && PyType_Check(value) && !watch_class_members(basis, value, referenced_class_members(contract, name))) return false;
+  }
+  return true;
+}
+
 // A class the importer defines below its import line is known only from source; when its bases are
 // already importable (a base class the protected module defined before calling Spy, say), complete it
 // with their live method resolution order and inherited members (the classes in `names` only).
 // `basis` (when there is one) records each live object the completion read; reset when one cannot be watched.
 void complete_static_classes(ModuleFacts& facts, const ModuleFacts& live, nb::handle globals, const std::vector<std::string>& names,
-                             std::optional<VerdictBasis>& basis) {
+                             const Contract& contract, std::optional<VerdictBasis>& basis) {
   nb::dict modules = loaded_modules();
   const auto watch = [&](PyObject* space, bool own, const std::string& name) {
     if (basis && !watch_names(*basis, space, own, {name})) basis.reset();
@@ -175,6 +188,8 @@ void complete_static_classes(ModuleFacts& facts, const ModuleFacts& live, nb::ha
         resolved.push_back(base);
         continue;
       }
+      // Inherited members are read from the live base: watched as the importer's own classes are.
+      if (basis && !watch_class_members(*basis, found.ptr(), referenced_class_members(contract, cls.name))) basis.reset();
       ClassFact base_facts = class_fact_of(found);
       resolved.push_back({base.name, qualified_name(found)});
       for (auto& ancestor : base_facts.superclasses) resolved.push_back(std::move(ancestor));
@@ -222,7 +237,7 @@ int module_running_line(PyObject* globals) {
 ModuleFacts importer_facts(nb::handle globals, const std::string& name, const std::string& filename, bool has_file, const Contract& contract,
                            std::optional<VerdictBasis>& basis) {
   const std::vector<std::string> names = referenced_module_names(contract);
-  if (basis && !(watch_names(*basis, globals.ptr(), true, names) && watch_identity(*basis, globals.ptr(), true, "__annotations__"))) basis.reset();
+  if (basis && !watch_importer_namespace(*basis, globals.ptr(), contract, names)) basis.reset();
   if (basis && has_file) {
     basis->source = filename;
     basis->source_stamp = file_stamp(basis->source);
@@ -233,7 +248,7 @@ ModuleFacts importer_facts(nb::handle globals, const std::string& name, const st
   const bool hashes = needs_hashes(contract);
   const ExtractOptions options{.structure_hashes = hashes, .file_sha256 = hashes};
   ModuleFacts facts = merge_importer_facts(*cached_static_facts(filename, name, options), live, module_running_line(globals.ptr()), names);
-  complete_static_classes(facts, live, globals, names, basis);
+  complete_static_classes(facts, live, globals, names, contract, basis);
   return facts;
 }
 
@@ -649,10 +664,7 @@ nb::object validate_importer(nb::handle filepath, nb::handle info_module) {
         basis->source = importer_file;
         basis->source_stamp = file_stamp(basis->source);
       }
-      if (!(watch_names(*basis, importer_globals.ptr(), true, referenced_module_names(*contract)) &&
-            watch_identity(*basis, importer_globals.ptr(), true, "__annotations__"))) {
-        basis.reset();
-      }
+      if (!watch_importer_namespace(*basis, importer_globals.ptr(), *contract, referenced_module_names(*contract))) basis.reset();
     } else {
       basis.reset();
     }

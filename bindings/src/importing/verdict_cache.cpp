@@ -93,6 +93,9 @@ bool still_holds(const VerdictBasis& basis, PyObject* globals, const std::option
     }
     if (watched.identity_only ? value != watched.bound.value.ptr() : !same_as(value, watched.bound)) return false;
   }
+  for (const BoundValue& member : basis.members) {
+    if (!same_as(member.value.ptr(), member)) return false;
+  }
   return true;
 }
 
@@ -144,6 +147,55 @@ bool watch_identity(VerdictBasis& basis, PyObject* space, bool own, const char* 
   if (value) watched.bound.value = nb::borrow(value);
   basis.watched.push_back(std::move(watched));
   return true;
+}
+
+bool watch_class_members(VerdictBasis& basis, PyObject* cls, const std::vector<std::string>& names) {
+#if defined(Py_LIMITED_API)
+  (void)basis, (void)cls, (void)names;
+  return false;  // no version tag: the class itself cannot be watched (describe_value)
+#else
+  if (!PyType_Check(cls)) return false;
+  PyObject* mro = reinterpret_cast<PyTypeObject*>(cls)->tp_mro;  // borrowed
+  if (!mro || !PyTuple_Check(mro)) return false;
+  for (const std::string& name : names) {
+    nb::object key = nb::steal(PyUnicode_InternFromString(name.c_str()));
+    if (!key.is_valid()) throw nb::python_error();
+    PyObject* member = nullptr;  // borrowed from its class's namespace, which the class holds
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(mro) && !member; ++i) {
+      PyTypeObject* klass = reinterpret_cast<PyTypeObject*>(PyTuple_GET_ITEM(mro, i));
+      if (!(klass->tp_flags & Py_TPFLAGS_HEAPTYPE)) continue;  // a builtin class: immutable
+#if PY_VERSION_HEX >= 0x030C0000
+      nb::object space = nb::steal(PyType_GetDict(klass));
+#else
+      nb::object space = nb::borrow(klass->tp_dict);
+#endif
+      if (!space.is_valid() || !PyDict_Check(space.ptr())) return false;
+      member = PyDict_GetItemWithError(space.ptr(), key.ptr());
+      if (!member && PyErr_Occurred()) {
+        PyErr_Clear();
+        return false;
+      }
+    }
+    if (!member) continue;  // bound later: a change to the class, which its tag shows
+    nb::object watched = nb::borrow(member);
+    // What the extractor reads of a wrapper is the function it wraps (read-only attributes of builtin types).
+    const char* wrapped = PyObject_TypeCheck(member, &PyStaticMethod_Type) || PyObject_TypeCheck(member, &PyClassMethod_Type) ? "__func__"
+                          : PyObject_TypeCheck(member, &PyProperty_Type)                                                     ? "fget"
+                                                                                                                             : nullptr;
+    if (wrapped) {
+      watched = nb::steal(PyObject_GetAttrString(member, wrapped));
+      if (!watched.is_valid()) {
+        PyErr_Clear();
+        return false;
+      }
+      if (!PyFunction_Check(watched.ptr())) continue;  // not a function: the extractor reads no signature of it
+    }
+    BoundValue bound;
+    if (!describe_value(watched.ptr(), bound)) return false;
+    basis.members.push_back(std::move(bound));
+  }
+  return true;
+#endif
 }
 
 bool verdict_can_be_remembered(const Contract& contract) { return referenced_environment_names(contract).empty() && !follows_imports(contract); }

@@ -8,6 +8,10 @@
 //   which is a constant (None, bool, int, float, complex, str, bytes, a tuple of those), a module, a
 //   function whose code, defaults and annotations are the same objects, or a class whose type version tag
 //   is the same (CPython gives a class a new tag whenever it or one of its bases is modified);
+// - for each class the contract names, the members it names, found along the class's method resolution
+//   order: a method (or the function a staticmethod, classmethod or property wraps) whose code, defaults and
+//   annotations are the same objects (a function changes in place without touching its class's tag), a
+//   constant, a module or a class as above;
 // - the same for the live classes a class known only from source was completed with (its bases);
 // - no stamp read within two seconds of its file's modification (the file caches' rule, file_stamp.hpp).
 // A verdict that rests on anything else (a mutable value, the environment's variables, the modules the
@@ -57,6 +61,7 @@ struct VerdictBasis {
   std::optional<FileStamp> source_stamp;
   std::chrono::system_clock::time_point checked_at;
   std::vector<WatchedName> watched;
+  std::vector<BoundValue> members;  // class members a check reads (watch_class_members), held
 };
 
 // True when a verdict that rests on this object can be remembered; fills `bound`.
@@ -68,6 +73,12 @@ bool watch_names(VerdictBasis& basis, PyObject* space, bool own, const std::vect
 
 // Adds the object `space` binds `name` to, by identity only.
 bool watch_identity(VerdictBasis& basis, PyObject* space, bool own, const char* name);
+
+// Adds what the members `names` of class `cls` rest on beyond the class's version tag, each resolved along
+// the class's method resolution order as the runtime extractor reads it (builtin classes, which cannot
+// change, are skipped). False when one cannot be watched (a mutable class attribute, a build without
+// version tags): the verdict must not be remembered.
+bool watch_class_members(VerdictBasis& basis, PyObject* cls, const std::vector<std::string>& names);
 
 // True when a contract's verdict can be remembered at all (no environment variable, no import following).
 bool verdict_can_be_remembered(const Contract& contract);

@@ -18,24 +18,46 @@ std::vector<std::string> referenced_environment_names(const Contract& contract) 
   return names;
 }
 
-std::vector<std::string> referenced_module_names(const Contract& contract) {
-  std::vector<std::string> names{"__version__"};
-  const auto add = [&](const std::string& name) {
-    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
-  };
-  const auto add_rule = [&](const ModuleRule& rule) {
-    for (const auto& variable : rule.variables) add(variable.name);
-    for (const auto& function : rule.functions) add(function.name);
-    for (const auto& cls : rule.classes) add(cls.name);
-  };
-  add_rule(contract.module);
+namespace {
+
+// The top-level module rule, then every deployment's module entries.
+template <class F>
+void for_each_module_rule(const Contract& contract, F visit) {
+  visit(contract.module);
   for (const auto& deployment : contract.deployments) {
     for (const auto& system : deployment.systems) {
       for (const auto& python : system.pythons) {
-        for (const auto& module : python.modules) add_rule(module);
+        for (const auto& module : python.modules) visit(module);
       }
     }
   }
+}
+
+void add_once(std::vector<std::string>& names, const std::string& name) {
+  if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+}
+
+}  // namespace
+
+std::vector<std::string> referenced_module_names(const Contract& contract) {
+  std::vector<std::string> names{"__version__"};
+  for_each_module_rule(contract, [&](const ModuleRule& rule) {
+    for (const auto& variable : rule.variables) add_once(names, variable.name);
+    for (const auto& function : rule.functions) add_once(names, function.name);
+    for (const auto& cls : rule.classes) add_once(names, cls.name);
+  });
+  return names;
+}
+
+std::vector<std::string> referenced_class_members(const Contract& contract, std::string_view class_name) {
+  std::vector<std::string> names;
+  for_each_module_rule(contract, [&](const ModuleRule& rule) {
+    for (const auto& cls : rule.classes) {
+      if (cls.name != class_name) continue;
+      for (const auto& method : cls.methods) add_once(names, method.name);
+      for (const auto& attribute : cls.attributes) add_once(names, attribute.name);
+    }
+  });
   return names;
 }
 

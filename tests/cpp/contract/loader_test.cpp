@@ -564,6 +564,40 @@ deployments:
   EXPECT_EQ(referenced_module_names(*c), (std::vector<std::string>{"__version__", "engine", "register", "Extension", "mode"}));
 }
 
+TEST(ContractNames, the_members_a_class_rule_reads_are_listed_once_across_every_module_rule) {
+  auto c = contract_from(R"(
+classes:
+  - name: Extension
+    methods:
+      - name: run
+    attributes:
+      - type: class
+        name: tags
+  - name: Other
+    methods:
+      - name: elsewhere
+deployments:
+  - arch: x86_64
+    systems:
+      - os: linux
+        pythons:
+          - version: "3.11"
+            modules:
+              - filename: extension.py
+                classes:
+                  - name: Extension
+                    methods:
+                      - name: run
+                      - name: stop
+                    attributes:
+                      - type: instance
+                        name: count
+)");
+  EXPECT_EQ(referenced_class_members(*c, "Extension"), (std::vector<std::string>{"run", "tags", "stop", "count"}));
+  EXPECT_EQ(referenced_class_members(*c, "Other"), (std::vector<std::string>{"elsewhere"}));
+  EXPECT_TRUE(referenced_class_members(*c, "Missing").empty());
+}
+
 TEST(ContractLoader, names_of_variables_functions_arguments_classes_and_bases_mean_their_nfkc_form) {
   // ｒegister(ｋ), class Ｐlugin(Ｂase) with attribute ｘ, variable ﬁle: CPython binds register, k, Plugin, ...
   auto c = contract_from(

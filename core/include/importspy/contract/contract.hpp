@@ -188,4 +188,8 @@ std::vector<std::string> referenced_environment_names(const Contract& contract);
 // live namespace that a check can use.
 std::vector<std::string> referenced_module_names(const Contract& contract);
 
+// Every member name (methods, attributes) the class rules named `class_name` read, in every module rule,
+// each once: the members of a live class that a check of it can use.
+std::vector<std::string> referenced_class_members(const Contract& contract, std::string_view class_name);
+
 }  // namespace importspy
