@@ -212,6 +212,17 @@ NB_MODULE(_engine, m) {
       },
       "How this process's contracts were served: from memory (hits, rereads), compiled, or read compiled from the per-user store.");
   m.def(
+      "source_facts_stats",
+      [] {
+        const SourceFactsStats stats = source_facts_stats();
+        nb::dict out;
+        out["hits"] = stats.hits;
+        out["reads"] = stats.reads;
+        out["stored"] = stats.stored;
+        return out;
+      },
+      "How this process's source facts were served: from memory (hits), read from the source, or read back from the per-user store.");
+  m.def(
       "run_cli",
       [](const std::vector<nb::str>& arguments, bool program) {
         // An argument is bytes to the system (a file name need not be UTF-8): sys.argv holds it decoded

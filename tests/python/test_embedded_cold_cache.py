@@ -1,7 +1,9 @@
 """The embedded check's contract, compiled once, is kept between processes (docs/python-api.md, "What a cold
 check reads"): a fresh interpreter reads the compiled form from the per-user cache instead of compiling the
-YAML again. Entries are authenticated and keyed by the contract's exact text: a forged, copied or stale
-entry is a miss, and the contract is compiled from the file. Real interpreters, real files."""
+YAML again; and the facts read from the importer's source, so that it reads them back instead of reading
+the source again. Entries are authenticated and keyed by the exact text they stand for: a forged, copied or
+stale entry is a miss, and the contract is compiled, or the source read, from the file. Real interpreters,
+real files."""
 
 import json
 import sys
@@ -22,9 +24,9 @@ def setup(project, contract=STRICT, engine="docker"):
     project.write("plugin.py", f"from plugin_base import Plugin\n\nengine = {engine!r}\n")
 
 
-def run(project, cache, write_bytecode=True):
+def run(project, cache, write_bytecode=True, program=RUN):
     env = {"XDG_CACHE_HOME": str(cache), "PYTHONDONTWRITEBYTECODE": "" if write_bytecode else "1"}
-    return project.run("-c", RUN, env=env)
+    return project.run("-c", program, env=env)
 
 
 def stats(result):
@@ -32,8 +34,8 @@ def stats(result):
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def entries(cache):
-    folder = cache / "importspy" / "contracts"
+def entries(cache, kind="contracts"):
+    folder = cache / "importspy" / kind
     return sorted(p for p in folder.rglob("*") if p.is_file() and len(p.name) == 64)
 
 
@@ -151,3 +153,76 @@ def test_a_rebuilt_engine_does_not_read_what_an_earlier_build_stored(project, tm
     assert stats(project.run("-c", RUN, env=env))["stored"] == 1
     os.utime(extension, (extension.stat().st_atime, extension.stat().st_mtime + 10))  # "rebuilt"
     assert stats(project.run("-c", RUN, env=env)) == {"hits": 0, "rereads": 0, "compiles": 1, "stored": 0}
+
+
+# ---- The importer's source facts, kept the same way ----
+
+FACTS_RUN = "import json, importspy, plugin\nfrom importspy import _engine\nprint(json.dumps(_engine.source_facts_stats()))\n"
+
+# The instance attribute is known from the source alone (`self.count = 0` in __init__): a stored reading
+# that named it otherwise would change the verdict.
+INSTANCE = "filename: plugin.py\nclasses:\n  - name: Worker\n    attributes:\n      - type: instance\n        name: count\n"
+
+
+def setup_worker(project, attribute="count"):
+    project.write("plugin.yml", INSTANCE)
+    project.write("plugin_base.py", "from importspy import Spy\n\nSpy().importspy(filepath='plugin.yml')\n")
+    project.write("plugin.py", f"import plugin_base\n\nclass Worker:\n    def __init__(self):\n        self.{attribute} = 0\n")
+
+
+def run_facts(project, cache, write_bytecode=True):
+    return run(project, cache, write_bytecode, program=FACTS_RUN)
+
+
+def facts_entries(cache):
+    return entries(cache, "facts")
+
+
+def test_a_fresh_interpreter_reads_the_importers_facts_back_instead_of_reading_its_source(project, tmp_path):
+    setup_worker(project)
+    cache = tmp_path / "cache"
+    assert stats(run_facts(project, cache)) == {"hits": 0, "reads": 1, "stored": 0}
+    assert len(facts_entries(cache)) == 1
+    assert stats(run_facts(project, cache)) == {"hits": 0, "reads": 0, "stored": 1}
+
+
+def test_an_edited_importer_is_read_again_and_judged_as_it_now_is(project, tmp_path):
+    setup_worker(project)
+    cache = tmp_path / "cache"
+    stats(run_facts(project, cache))
+    setup_worker(project, attribute="total")
+    result = run_facts(project, cache)
+    assert result.returncode != 0 and "count" in result.stderr, result.stdout + result.stderr
+    assert len(facts_entries(cache)) == 2  # one reading per text: the earlier one stands only for the earlier bytes
+
+
+def test_an_edited_facts_entry_is_a_miss_and_the_source_is_read(project, tmp_path):
+    setup_worker(project, attribute="cXunt")
+    cache = tmp_path / "cache"
+    assert run_facts(project, cache).returncode != 0
+    (entry,) = facts_entries(cache)
+    header, mac, body = entry.read_bytes().split(b"\n", 2)
+    assert b"cXunt" in body
+    entry.write_bytes(header + b"\n" + mac + b"\n" + body.replace(b"cXunt", b"count"))  # well-formed, the old MAC
+    result = run_facts(project, cache)
+    assert result.returncode != 0 and "count" in result.stderr, result.stdout + result.stderr
+
+
+def test_a_facts_entry_copied_from_another_source_is_a_miss(project, tmp_path):
+    cache = tmp_path / "cache"
+    setup_worker(project)
+    stats(run_facts(project, cache))
+    (compliant,) = facts_entries(cache)
+    setup_worker(project, attribute="total")
+    assert run_facts(project, cache).returncode != 0
+    (other,) = [p for p in facts_entries(cache) if p != compliant]
+    other.write_bytes(compliant.read_bytes())  # authentic, but for the compliant bytes
+    result = run_facts(project, cache)
+    assert result.returncode != 0 and "count" in result.stderr, result.stdout + result.stderr
+
+
+def test_no_facts_are_written_when_python_is_asked_not_to_write_bytecode(project, tmp_path):
+    setup_worker(project)
+    cache = tmp_path / "cache"
+    assert stats(run_facts(project, cache, write_bytecode=False)) == {"hits": 0, "reads": 1, "stored": 0}
+    assert facts_entries(cache) == []

@@ -1,9 +1,12 @@
 #include "extract/source_facts_cache.hpp"
 
+#include <atomic>
 #include <mutex>
 #include <unordered_map>
 
+#include "importspy/facts/stored_form.hpp"
 #include "importspy/util/file_stamp.hpp"
+#include "extract/per_user_store.hpp"
 #include "extract/source_bytes.hpp"
 #include "extract/static_extractor.hpp"
 
@@ -19,6 +22,7 @@ struct Entry {
 
 std::mutex g_mutex;
 std::unordered_map<std::string, Entry> g_entries;
+std::atomic<std::size_t> g_hits{0}, g_reads{0}, g_stored{0};
 
 std::string read_whole(const std::filesystem::path& path) { return read_source_file(path, SourceLimits{}.max_bytes); }
 
@@ -36,6 +40,79 @@ std::string key_of(const std::filesystem::path& path, const std::string& module_
   return key;
 }
 
+// How a source is read, for the stored facts' lookup key: the reading target in full, the digests asked
+// for and the limits (the defaults: the paths that keep facts read under no others).
+std::string reading_description(const ExtractOptions& options) {
+  const SourceLimits limits;
+  std::string description = options.structure_hashes ? "hashes" : options.file_sha256 ? "sha256" : "no digest";
+  if (const auto target = reading_target()) {
+    for (const std::string& part : {target->sys_platform, target->os_name, target->platform_system, std::to_string(target->python_major),
+                                    std::to_string(target->python_minor), std::to_string(target->python_micro), target->byteorder}) {
+      description += '|';
+      description += part;
+    }
+  } else {
+    description += "|any";
+  }
+  for (const std::size_t limit : {limits.max_bytes, limits.inheritance.max_superclasses, limits.inheritance.max_bases, limits.inheritance.max_inheritance_entries}) {
+    description += '|';
+    description += std::to_string(limit);
+  }
+  return description;
+}
+
+// Facts read from source, kept between processes (docs/python-api.md, "What a cold check reads"): the
+// same bytes read the same way by the same engine give the same facts, so a fresh process reads them back
+// instead of reading the source again. Opened once per process.
+class StoredFacts {
+public:
+  static const StoredFacts* instance() {
+    static const std::optional<StoredFacts> stored = []() -> std::optional<StoredFacts> {
+      auto engine = engine_identity();
+      auto cache = engine ? per_user_store("facts") : std::nullopt;
+      if (!cache) return std::nullopt;
+      return StoredFacts(*std::move(cache), *std::move(engine));
+    }();
+    return stored ? &*stored : nullptr;
+  }
+  std::string key(std::string_view source, const std::filesystem::path& path, const std::string& module_name, const ExtractOptions& options) const {
+    return stored_facts_key(source, path.string(), module_name, reading_description(options), engine_);
+  }
+  std::optional<ModuleFacts> load(const std::string& key) const {
+    const auto bytes = cache_.load_blob(kKind, key);
+    return bytes ? decode_facts(*bytes) : std::nullopt;
+  }
+  void store(const std::string& key, const ModuleFacts& facts) const {
+    if (!dont_write_bytecode()) cache_.store_blob(kKind, key, encode_facts(facts));
+  }
+
+private:
+  StoredFacts(ResultCache cache, std::string engine) : cache_(std::move(cache)), engine_(std::move(engine)) {}
+  static constexpr std::string_view kKind = "facts";
+  ResultCache cache_;
+  std::string engine_;
+};
+
+// The facts of `source` (the bytes of `path`): with ExtractOptions::per_user_store, from the per-user store
+// when this engine read the same bytes the same way before, else read, and stored. Only the reader's facts are kept (CPython's parser is the
+// oracle the reader is compared with: it is always run).
+std::shared_ptr<const ModuleFacts> facts_of_source(std::string_view source, const std::filesystem::path& path, const std::string& module_name,
+                                                   const ExtractOptions& options) {
+  const StoredFacts* stored = options.per_user_store && options.parser == SourceParser::reader ? StoredFacts::instance() : nullptr;
+  std::string key;
+  if (stored) {
+    key = stored->key(source, path, module_name, options);
+    if (auto facts = stored->load(key)) {
+      ++g_stored;
+      return std::make_shared<const ModuleFacts>(*std::move(facts));
+    }
+  }
+  ++g_reads;
+  auto facts = std::make_shared<const ModuleFacts>(extract_static_source(source, path.string(), module_name, options));
+  if (stored) stored->store(key, *facts);
+  return facts;
+}
+
 }  // namespace
 
 std::shared_ptr<const ModuleFacts> cached_static_facts(const std::filesystem::path& path, const std::string& module_name, const ExtractOptions& options) {
@@ -46,8 +123,12 @@ std::shared_ptr<const ModuleFacts> cached_static_facts(const std::filesystem::pa
     std::lock_guard lock(g_mutex);
     auto it = g_entries.find(key);
     if (it != g_entries.end() && it->second.stamp == *stamp) {
-      if (stamp_is_trustworthy(*stamp, it->second.read_at)) return it->second.facts;
+      if (stamp_is_trustworthy(*stamp, it->second.read_at)) {
+        ++g_hits;
+        return it->second.facts;
+      }
       if (read_whole(path) == it->second.text) {
+        ++g_hits;
         it->second.read_at = std::chrono::system_clock::now();
         return it->second.facts;
       }
@@ -56,7 +137,7 @@ std::shared_ptr<const ModuleFacts> cached_static_facts(const std::filesystem::pa
   const auto read_at = std::chrono::system_clock::now();
   std::string text = read_whole(path);
   // The map only guards the entries: reading is done outside the lock.
-  auto facts = std::make_shared<const ModuleFacts>(extract_static_source(text, path.string(), module_name, options));
+  auto facts = facts_of_source(text, path, module_name, options);
   std::lock_guard lock(g_mutex);
   g_entries[key] = Entry{*stamp, read_at, std::move(text), facts};
   return facts;
@@ -68,10 +149,13 @@ std::shared_ptr<const ModuleFacts> static_facts_of_bytes(const std::filesystem::
   {
     std::lock_guard lock(g_mutex);
     auto it = g_entries.find(key);
-    if (it != g_entries.end() && it->second.text == bytes) return it->second.facts;
+    if (it != g_entries.end() && it->second.text == bytes) {
+      ++g_hits;
+      return it->second.facts;
+    }
   }
   const auto read_at = std::chrono::system_clock::now();
-  auto facts = std::make_shared<const ModuleFacts>(extract_static_source(bytes, path.string(), module_name, options));
+  auto facts = facts_of_source(bytes, path, module_name, options);
   // Stored under the file's stamp only when the file still has it: a later path lookup re-reads otherwise.
   if (const auto stamp = file_stamp(path)) {
     std::lock_guard lock(g_mutex);
@@ -79,6 +163,8 @@ std::shared_ptr<const ModuleFacts> static_facts_of_bytes(const std::filesystem::
   }
   return facts;
 }
+
+SourceFactsStats source_facts_stats() { return {g_hits.load(), g_reads.load(), g_stored.load()}; }
 
 void clear_static_facts_cache() {
   std::lock_guard lock(g_mutex);

@@ -38,6 +38,10 @@ struct ExtractOptions {
   // ModuleFacts::file_sha256 of the bytes, a fifth of the reader's time: a caller that knows no rule
   // reads it (no pin, no lock) leaves it out. Structure hashes always come with it.
   bool file_sha256 = true;
+  // Keep the reader's facts between processes in the per-user store (source_facts_cache.hpp), and read
+  // them back from there. Only for a caller that holds the GIL (the store asks sys.dont_write_bytecode and
+  // locates the extension's file): the live-process paths, Spy and the import hook.
+  bool per_user_store = false;
 };
 
 // The target static reading decides platform and version conditions and version-specific syntax for

@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "importspy/project/result_cache.hpp"
-#include "importspy/util/file_stamp.hpp"
+#include "extract/per_user_store.hpp"
 #include "importspy/util/sha256.hpp"
 #include "interop/python_values.hpp"
 
@@ -19,11 +19,7 @@ constexpr std::string_view kKind = "code";
 
 // Opened once per process: the key file is read (or created) the first time a matched module is compiled.
 const std::optional<ResultCache>& store() {
-  static const std::optional<ResultCache> cache = []() -> std::optional<ResultCache> {
-    const auto key_path = default_cache_key_path();
-    if (key_path.empty()) return std::nullopt;
-    return ResultCache(key_path.parent_path() / "code", default_cache_key());
-  }();
+  static const std::optional<ResultCache> cache = per_user_store("code");
   return cache;
 }
 
@@ -41,27 +37,6 @@ std::string lookup_key(const std::string& source_sha256, const std::string& file
     material += part;
   }
   return sha256_hex(material);
-}
-
-bool dont_write_bytecode() {
-  PyObject* dont_write = PySys_GetObject("dont_write_bytecode");  // borrowed
-  return dont_write && PyObject_IsTrue(dont_write) == 1;
-}
-
-// The engine in compiled contracts' lookup keys: its version, and the size and modification time of this
-// extension module's file. A development build keeps its version from one build to the next, and a build
-// that compiles a contract differently must not read what an earlier one stored. nullopt when the file
-// cannot be found: then nothing is kept.
-std::optional<std::string> engine_identity() {
-  nb::object name = nb::steal(PyUnicode_FromString("importspy._engine"));
-  nb::object module = name.is_valid() ? nb::steal(PyImport_GetModule(name.ptr())) : nb::object();
-  nb::object file = module.is_valid() ? nb::steal(PyModule_GetFilenameObject(module.ptr())) : nb::object();
-  PyErr_Clear();
-  if (!file.is_valid() || !PyUnicode_Check(file.ptr())) return std::nullopt;
-  const auto stamp = file_stamp(utf8(file));
-  if (!stamp) return std::nullopt;
-  return std::string(IMPORTSPY_VERSION) + "+" + std::to_string(stamp->size) + "." +
-         std::to_string(std::chrono::duration_cast<std::chrono::nanoseconds>(stamp->modified.time_since_epoch()).count());
 }
 
 class ContractStore final : public CompiledContractStore {
@@ -83,13 +58,11 @@ private:
 
 const CompiledContractStore* compiled_contract_store() {
   static const std::optional<ContractStore> contracts = []() -> std::optional<ContractStore> {
-    const auto key_path = default_cache_key_path();
-    if (key_path.empty()) return std::nullopt;
     auto engine = engine_identity();
     if (!engine) return std::nullopt;
-    auto secret = default_cache_key();
-    if (!secret) return std::nullopt;
-    return ContractStore(ResultCache(key_path.parent_path() / "contracts", std::move(secret)), *std::move(engine));
+    auto cache = per_user_store("contracts");
+    if (!cache) return std::nullopt;
+    return ContractStore(*std::move(cache), *std::move(engine));
   }();
   return contracts ? &*contracts : nullptr;
 }

@@ -246,7 +246,7 @@ ModuleFacts importer_facts(nb::handle globals, const std::string& name, const st
   if (!has_file) return live;
   // The file's SHA-256 only when a rule reads it (an integrity pin): a cold check has no other use for it.
   const bool hashes = needs_hashes(contract);
-  const ExtractOptions options{.structure_hashes = hashes, .file_sha256 = hashes};
+  const ExtractOptions options{.structure_hashes = hashes, .file_sha256 = hashes, .per_user_store = true};
   ModuleFacts facts = merge_importer_facts(*cached_static_facts(filename, name, options), live, module_running_line(globals.ptr()), names);
   complete_static_classes(facts, live, globals, names, contract, basis);
   return facts;

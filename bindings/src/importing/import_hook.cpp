@@ -546,7 +546,7 @@ nb::object ContractFinder::find_spec(nb::handle fullname_object, nb::handle path
     std::shared_ptr<const ModuleFacts> facts;
     try {
       bytes = read_source_file(*origin, SourceLimits{}.max_bytes);
-      facts = static_facts_of_bytes(*origin, bytes, fullname, {needs_hashes(*contract)});
+      facts = static_facts_of_bytes(*origin, bytes, fullname, {.structure_hashes = needs_hashes(*contract), .per_user_store = true});
     } catch (const SourceError& error) {
       // Unreadable is not admissible: enforce refuses the import (SourceError is an ImportError).
       decide_unreadable(fullname, *origin, *rule, error);

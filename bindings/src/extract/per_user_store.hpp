@@ -1,0 +1,28 @@
+#pragma once
+// What the live-process paths (Spy, the import hook, importspy.check) keep between processes, in the
+// user's cache ($XDG_CACHE_HOME/importspy, else ~/.cache/importspy): every entry authenticated under the
+// per-user key (core/…/project/result_cache.hpp) and bound by its lookup key to this engine build, so
+// that an entry is never read by another build and never stands for anything but what its key names.
+// Nothing is written while sys.dont_write_bytecode is set, as for Python's own __pycache__.
+
+#include <optional>
+#include <string>
+
+#include "importspy/project/result_cache.hpp"
+
+namespace importspy::bindings {
+
+// The engine in stored forms' lookup keys: its version, and the size and modification time of this
+// extension module's file. A development build keeps its version from one build to the next, and a build
+// that compiles or reads differently must not read what an earlier one stored. nullopt when the file
+// cannot be found: then nothing is kept.
+std::optional<std::string> engine_identity();
+
+// sys.dont_write_bytecode: stores read, but write nothing.
+bool dont_write_bytecode();
+
+// The store in folder `name` of the per-user cache, under the per-user key (read once per process);
+// nullopt when there is no per-user key (no home, or a key file that is not private to this user).
+std::optional<ResultCache> per_user_store(const char* name);
+
+}  // namespace importspy::bindings
