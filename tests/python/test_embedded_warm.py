@@ -175,10 +175,16 @@ classes:
       - type: class
         name: tags
         value: [a]
+    superclasses:
+      - name: Base
 """
 
 MEMBERS_TARGET = """
 class Base:
+    def add(self, level=10):
+        return level
+
+class Other:
     def add(self, level=10):
         return level
 
@@ -220,3 +226,23 @@ def test_a_warm_check_sees_a_class_attribute_changed_in_place(project):
 def test_a_warm_check_sees_a_method_rebound_on_the_class(project):
     change = "target.Extension.add = lambda self, level=12: level"
     assert warm_and_cold(project, change) == ["ok", "ok", "violation", "violation"]
+
+
+# What a class's version tag stands for (on the stable-ABI build, which cannot read tags, what it compares
+# instead): its bases, its names and its namespace, and those of its bases.
+def test_a_warm_check_sees_a_base_classs_method_rebound(project):
+    change = "target.Base.add = lambda self, level=12: level"
+    assert warm_and_cold(project, change) == ["ok", "ok", "violation", "violation"]
+
+
+def test_a_warm_check_sees_the_bases_of_a_class_replaced(project):
+    assert warm_and_cold(project, "target.Extension.__bases__ = (target.Other,)") == ["ok", "ok", "violation", "violation"]
+
+
+def test_a_warm_check_answers_as_a_cold_one_once_a_base_class_is_renamed(project):
+    first, again, warm, cold = warm_and_cold(project, "target.Base.__name__ = 'Renamed'")
+    assert (first, again, warm) == ("ok", "ok", cold)
+
+
+def test_a_warm_check_sees_a_class_attribute_deleted(project):
+    assert warm_and_cold(project, "del target.Extension.tags") == ["ok", "ok", "violation", "violation"]

@@ -58,6 +58,113 @@ void function_parts(PyObject* function, const void* (&parts)[5]) {
   parts[3] = PyFunction_GetAnnotations(function);
 }
 
+// A class's method resolution order (new reference; null, no error set, when it has none), read through
+// `type`'s own descriptor: a metaclass's code never runs.
+nb::object mro_of(PyObject* cls) {
+#if defined(Py_LIMITED_API)
+  return nb::steal(limited::type_slot_attribute(cls, limited::types().type_mro));
+#else
+  return nb::borrow(reinterpret_cast<PyTypeObject*>(cls)->tp_mro);
+#endif
+}
+
+// A builtin class (not a heap type) cannot be modified: nothing of it needs watching.
+bool is_builtin_class(PyObject* cls) {
+  return !(PyType_GetFlags(reinterpret_cast<PyTypeObject*>(cls)) & Py_TPFLAGS_HEAPTYPE);
+}
+
+// The class's own namespace as a mapping (its dict; on the stable ABI a read-only proxy of it), new reference.
+nb::object namespace_of(PyObject* cls) {
+#if defined(Py_LIMITED_API)
+  return nb::steal(limited::type_slot_attribute(cls, limited::types().type_dict));
+#elif PY_VERSION_HEX >= 0x030C0000
+  return nb::steal(PyType_GetDict(reinterpret_cast<PyTypeObject*>(cls)));
+#else
+  return nb::borrow(reinterpret_cast<PyTypeObject*>(cls)->tp_dict);
+#endif
+}
+
+// `namespace_[key]` (new reference), null with no error set when it is not there. `key` is an exact str:
+// the lookup runs no code of the judged module.
+PyObject* namespace_item(PyObject* namespace_, PyObject* key) {
+  PyObject* found = PyObject_GetItem(namespace_, key);
+  if (!found) PyErr_Clear();
+  return found;
+}
+
+}  // namespace
+
+#if defined(Py_LIMITED_API)
+struct ClassState {
+  struct Class {
+    nb::object cls, name, qualified_name;
+    Py_ssize_t size = 0;
+    std::vector<std::pair<nb::object, nb::object>> items;  // the namespace: keys (exact str) and values
+  };
+  nb::object mro;
+  std::vector<Class> classes;  // the heap classes of the method resolution order
+};
+#endif
+
+namespace {
+
+#if defined(Py_LIMITED_API)
+// What CPython's version tag of `cls` stands for, read now; nullptr when it cannot be read whole.
+std::shared_ptr<const ClassState> read_class_state(PyObject* cls) {
+  auto state = std::make_shared<ClassState>();
+  state->mro = mro_of(cls);
+  if (!state->mro.is_valid() || !PyTuple_Check(state->mro.ptr())) return nullptr;
+  for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(state->mro.ptr()); ++i) {
+    PyObject* klass = PyTuple_GET_ITEM(state->mro.ptr(), i);
+    if (!PyType_Check(klass)) return nullptr;
+    if (is_builtin_class(klass)) continue;
+    ClassState::Class entry;
+    entry.cls = nb::borrow(klass);
+    entry.name = nb::steal(PyType_GetName(reinterpret_cast<PyTypeObject*>(klass)));
+    entry.qualified_name = nb::steal(PyType_GetQualName(reinterpret_cast<PyTypeObject*>(klass)));
+    nb::object space = namespace_of(klass);
+    nb::object items = space.is_valid() ? nb::steal(PyMapping_Items(space.ptr())) : nb::object();
+    if (!entry.name.is_valid() || !entry.qualified_name.is_valid() || !items.is_valid() || !PyList_Check(items.ptr())) {
+      PyErr_Clear();
+      return nullptr;
+    }
+    entry.size = PyList_GET_SIZE(items.ptr());
+    for (Py_ssize_t k = 0; k < entry.size; ++k) {
+      PyObject* item = PyList_GET_ITEM(items.ptr(), k);
+      PyObject* key = PyTuple_GET_ITEM(item, 0);
+      if (!PyUnicode_CheckExact(key)) return nullptr;  // looking it up would run its own __eq__
+      entry.items.emplace_back(nb::borrow(key), nb::borrow(PyTuple_GET_ITEM(item, 1)));
+    }
+    state->classes.push_back(std::move(entry));
+  }
+  return state;
+}
+
+// True when the class still is as `state` read it: the same method resolution order, and each of its
+// heap classes with the same names and the same namespace entries.
+bool class_state_holds(PyObject* cls, const ClassState& state) {
+  if (mro_of(cls).ptr() != state.mro.ptr()) return false;
+  for (const ClassState::Class& entry : state.classes) {
+    PyTypeObject* type = reinterpret_cast<PyTypeObject*>(entry.cls.ptr());
+    if (nb::steal(PyType_GetName(type)).ptr() != entry.name.ptr() || nb::steal(PyType_GetQualName(type)).ptr() != entry.qualified_name.ptr()) {
+      PyErr_Clear();
+      return false;
+    }
+    nb::object space = namespace_of(entry.cls.ptr());
+    if (!space.is_valid() || PyObject_Size(space.ptr()) != entry.size) {
+      PyErr_Clear();
+      return false;
+    }
+    for (const auto& [key, value] : entry.items) {
+      PyObject* found = namespace_item(space.ptr(), key.ptr());
+      Py_XDECREF(found);  // the namespace holds what it binds: only its identity is compared
+      if (found != value.ptr()) return false;
+    }
+  }
+  return true;
+}
+#endif
+
 bool same_as(PyObject* value, const BoundValue& bound) {
   if (value != bound.value.ptr()) return false;
   if (!value) return true;
@@ -66,7 +173,11 @@ bool same_as(PyObject* value, const BoundValue& bound) {
     function_parts(value, parts);
     return std::equal(std::begin(parts), std::end(parts), std::begin(bound.parts));
   }
+#if defined(Py_LIMITED_API)
+  if (PyType_Check(value)) return bound.class_state && class_state_holds(value, *bound.class_state);
+#else
   if (PyType_Check(value)) return version_tag(reinterpret_cast<PyTypeObject*>(value)) == bound.version;
+#endif
   return true;
 }
 
@@ -111,8 +222,13 @@ bool describe_value(PyObject* value, BoundValue& bound) {
     return true;
   }
   if (PyType_Check(value)) {
+#if defined(Py_LIMITED_API)
+    bound.class_state = read_class_state(value);
+    return bound.class_state != nullptr;
+#else
     bound.version = assigned_version_tag(reinterpret_cast<PyTypeObject*>(value));
     return bound.version != 0;
+#endif
   }
   return false;
 }
@@ -150,40 +266,32 @@ bool watch_identity(VerdictBasis& basis, PyObject* space, bool own, const char* 
 }
 
 bool watch_class_members(VerdictBasis& basis, PyObject* cls, const std::vector<std::string>& names) {
-#if defined(Py_LIMITED_API)
-  (void)basis, (void)cls, (void)names;
-  return false;  // no version tag: the class itself cannot be watched (describe_value)
-#else
   if (!PyType_Check(cls)) return false;
-  PyObject* mro = reinterpret_cast<PyTypeObject*>(cls)->tp_mro;  // borrowed
-  if (!mro || !PyTuple_Check(mro)) return false;
+  const nb::object mro = mro_of(cls);
+  if (!mro.is_valid() || !PyTuple_Check(mro.ptr())) return false;
   for (const std::string& name : names) {
     nb::object key = nb::steal(PyUnicode_InternFromString(name.c_str()));
     if (!key.is_valid()) throw nb::python_error();
-    PyObject* member = nullptr;  // borrowed from its class's namespace, which the class holds
-    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(mro) && !member; ++i) {
-      PyTypeObject* klass = reinterpret_cast<PyTypeObject*>(PyTuple_GET_ITEM(mro, i));
-      if (!(klass->tp_flags & Py_TPFLAGS_HEAPTYPE)) continue;  // a builtin class: immutable
-#if PY_VERSION_HEX >= 0x030C0000
-      nb::object space = nb::steal(PyType_GetDict(klass));
-#else
-      nb::object space = nb::borrow(klass->tp_dict);
-#endif
-      if (!space.is_valid() || !PyDict_Check(space.ptr())) return false;
-      member = PyDict_GetItemWithError(space.ptr(), key.ptr());
-      if (!member && PyErr_Occurred()) {
+    nb::object member;  // the first class of the method resolution order that binds it, as _PyType_Lookup finds it
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(mro.ptr()) && !member.is_valid(); ++i) {
+      PyObject* klass = PyTuple_GET_ITEM(mro.ptr(), i);
+      if (is_builtin_class(klass)) continue;  // immutable
+      nb::object space = namespace_of(klass);
+      if (!space.is_valid()) {
         PyErr_Clear();
         return false;
       }
+      member = nb::steal(namespace_item(space.ptr(), key.ptr()));
     }
-    if (!member) continue;  // bound later: a change to the class, which its tag shows
-    nb::object watched = nb::borrow(member);
+    if (!member.is_valid()) continue;  // bound later: a change to the class, which its tag (or state) shows
+    nb::object watched = member;
     // What the extractor reads of a wrapper is the function it wraps (read-only attributes of builtin types).
-    const char* wrapped = PyObject_TypeCheck(member, &PyStaticMethod_Type) || PyObject_TypeCheck(member, &PyClassMethod_Type) ? "__func__"
-                          : PyObject_TypeCheck(member, &PyProperty_Type)                                                     ? "fget"
-                                                                                                                             : nullptr;
+    PyObject* m = member.ptr();
+    const char* wrapped = PyObject_TypeCheck(m, &PyStaticMethod_Type) || PyObject_TypeCheck(m, &PyClassMethod_Type) ? "__func__"
+                          : PyObject_TypeCheck(m, &PyProperty_Type)                                                ? "fget"
+                                                                                                                   : nullptr;
     if (wrapped) {
-      watched = nb::steal(PyObject_GetAttrString(member, wrapped));
+      watched = nb::steal(PyObject_GetAttrString(m, wrapped));
       if (!watched.is_valid()) {
         PyErr_Clear();
         return false;
@@ -195,7 +303,6 @@ bool watch_class_members(VerdictBasis& basis, PyObject* cls, const std::vector<s
     basis.members.push_back(std::move(bound));
   }
   return true;
-#endif
 }
 
 bool verdict_can_be_remembered(const Contract& contract) { return referenced_environment_names(contract).empty() && !follows_imports(contract); }

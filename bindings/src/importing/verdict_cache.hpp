@@ -7,7 +7,10 @@
 // - each module-level name the contract reads, in the importer's namespace: bound to the same object,
 //   which is a constant (None, bool, int, float, complex, str, bytes, a tuple of those), a module, a
 //   function whose code, defaults and annotations are the same objects, or a class whose type version tag
-//   is the same (CPython gives a class a new tag whenever it or one of its bases is modified);
+//   is the same (CPython gives a class a new tag whenever it or one of its bases is modified); the
+//   stable-ABI build, which cannot read tags, compares what a tag stands for instead: the class's method
+//   resolution order, and each class in it (builtins aside) with the same name, qualified name and
+//   namespace entries (the same keys, bound to the same objects);
 // - for each class the contract names, the members it names, found along the class's method resolution
 //   order: a method (or the function a staticmethod, classmethod or property wraps) whose code, defaults and
 //   annotations are the same objects (a function changes in place without touching its class's tag), a
@@ -16,7 +19,9 @@
 // - no stamp read within two seconds of its file's modification (the file caches' rule, file_stamp.hpp).
 // A verdict that rests on anything else (a mutable value, the environment's variables, the modules the
 // importer imports) is not remembered: such an importer is checked in full every time.
-// The GIL guards the cache; a warm check allocates nothing and creates no Python object.
+// The GIL guards the cache; a warm check allocates nothing and creates no Python object (on the stable ABI,
+// one read-only proxy of each class namespace it compares, freed at once: the limited API has no other
+// way to read a class's namespace).
 
 #include <nanobind/nanobind.h>
 
@@ -36,12 +41,17 @@ namespace importspy::bindings {
 
 namespace nb = nanobind;
 
+struct ClassState;  // the stable-ABI build's stand-in for a class's version tag (verdict_cache.cpp)
+
 // What a name was bound to: the object (held, so that its address is never another object's) and the
 // parts of it a check reads that can change in place.
 struct BoundValue {
   nb::object value;  // invalid: the name was not bound
   const void* parts[5] = {nullptr, nullptr, nullptr, nullptr, nullptr};
   unsigned int version = 0;
+  // The stable-ABI build has no version tags: what a class's tag stands for, read when the verdict was
+  // reached (its method resolution order, and each class's names and namespace entries, by identity).
+  std::shared_ptr<const ClassState> class_state;
 };
 
 // Where a name is looked up: the importer's own namespace (`space` invalid) or another dict, held.
