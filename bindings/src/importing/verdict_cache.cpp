@@ -6,6 +6,7 @@
 
 #include "extract/dependencies.hpp"
 #include "interop/limited_api.hpp"
+#include "interop/python_values.hpp"
 
 namespace importspy::bindings {
 namespace {
@@ -58,30 +59,9 @@ void function_parts(PyObject* function, const void* (&parts)[5]) {
   parts[3] = PyFunction_GetAnnotations(function);
 }
 
-// A class's method resolution order (new reference; null, no error set, when it has none), read through
-// `type`'s own descriptor: a metaclass's code never runs.
-nb::object mro_of(PyObject* cls) {
-#if defined(Py_LIMITED_API)
-  return nb::steal(limited::type_slot_attribute(cls, limited::types().type_mro));
-#else
-  return nb::borrow(reinterpret_cast<PyTypeObject*>(cls)->tp_mro);
-#endif
-}
-
 // A builtin class (not a heap type) cannot be modified: nothing of it needs watching.
 bool is_builtin_class(PyObject* cls) {
   return !(PyType_GetFlags(reinterpret_cast<PyTypeObject*>(cls)) & Py_TPFLAGS_HEAPTYPE);
-}
-
-// The class's own namespace as a mapping (its dict; on the stable ABI a read-only proxy of it), new reference.
-nb::object namespace_of(PyObject* cls) {
-#if defined(Py_LIMITED_API)
-  return nb::steal(limited::type_slot_attribute(cls, limited::types().type_dict));
-#elif PY_VERSION_HEX >= 0x030C0000
-  return nb::steal(PyType_GetDict(reinterpret_cast<PyTypeObject*>(cls)));
-#else
-  return nb::borrow(reinterpret_cast<PyTypeObject*>(cls)->tp_dict);
-#endif
 }
 
 // `namespace_[key]` (new reference), null with no error set when it is not there. `key` is an exact str:
@@ -112,8 +92,8 @@ namespace {
 // What CPython's version tag of `cls` stands for, read now; nullptr when it cannot be read whole.
 std::shared_ptr<const ClassState> read_class_state(PyObject* cls) {
   auto state = std::make_shared<ClassState>();
-  state->mro = mro_of(cls);
-  if (!state->mro.is_valid() || !PyTuple_Check(state->mro.ptr())) return nullptr;
+  state->mro = method_resolution_order(cls);
+  if (!state->mro.is_valid()) return nullptr;
   for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(state->mro.ptr()); ++i) {
     PyObject* klass = PyTuple_GET_ITEM(state->mro.ptr(), i);
     if (!PyType_Check(klass)) return nullptr;
@@ -122,7 +102,7 @@ std::shared_ptr<const ClassState> read_class_state(PyObject* cls) {
     entry.cls = nb::borrow(klass);
     entry.name = nb::steal(PyType_GetName(reinterpret_cast<PyTypeObject*>(klass)));
     entry.qualified_name = nb::steal(PyType_GetQualName(reinterpret_cast<PyTypeObject*>(klass)));
-    nb::object space = namespace_of(klass);
+    nb::object space = own_namespace_mapping(klass);
     nb::object items = space.is_valid() ? nb::steal(PyMapping_Items(space.ptr())) : nb::object();
     if (!entry.name.is_valid() || !entry.qualified_name.is_valid() || !items.is_valid() || !PyList_Check(items.ptr())) {
       PyErr_Clear();
@@ -143,14 +123,14 @@ std::shared_ptr<const ClassState> read_class_state(PyObject* cls) {
 // True when the class still is as `state` read it: the same method resolution order, and each of its
 // heap classes with the same names and the same namespace entries.
 bool class_state_holds(PyObject* cls, const ClassState& state) {
-  if (mro_of(cls).ptr() != state.mro.ptr()) return false;
+  if (method_resolution_order(cls).ptr() != state.mro.ptr()) return false;
   for (const ClassState::Class& entry : state.classes) {
     PyTypeObject* type = reinterpret_cast<PyTypeObject*>(entry.cls.ptr());
     if (nb::steal(PyType_GetName(type)).ptr() != entry.name.ptr() || nb::steal(PyType_GetQualName(type)).ptr() != entry.qualified_name.ptr()) {
       PyErr_Clear();
       return false;
     }
-    nb::object space = namespace_of(entry.cls.ptr());
+    nb::object space = own_namespace_mapping(entry.cls.ptr());
     if (!space.is_valid() || PyObject_Size(space.ptr()) != entry.size) {
       PyErr_Clear();
       return false;
@@ -267,22 +247,20 @@ bool watch_identity(VerdictBasis& basis, PyObject* space, bool own, const char* 
 
 bool watch_class_members(VerdictBasis& basis, PyObject* cls, const std::vector<std::string>& names) {
   if (!PyType_Check(cls)) return false;
-  const nb::object mro = mro_of(cls);
-  if (!mro.is_valid() || !PyTuple_Check(mro.ptr())) return false;
+  const nb::object mro = method_resolution_order(cls);
+  if (!mro.is_valid()) return false;
+  std::vector<nb::object> namespaces;  // of the heap classes of the method resolution order, in its order
+  for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(mro.ptr()); ++i) {
+    PyObject* klass = PyTuple_GET_ITEM(mro.ptr(), i);
+    if (is_builtin_class(klass)) continue;  // immutable
+    namespaces.push_back(own_namespace_mapping(klass));
+    if (!namespaces.back().is_valid()) return false;
+  }
   for (const std::string& name : names) {
     nb::object key = nb::steal(PyUnicode_InternFromString(name.c_str()));
     if (!key.is_valid()) throw nb::python_error();
     nb::object member;  // the first class of the method resolution order that binds it, as _PyType_Lookup finds it
-    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(mro.ptr()) && !member.is_valid(); ++i) {
-      PyObject* klass = PyTuple_GET_ITEM(mro.ptr(), i);
-      if (is_builtin_class(klass)) continue;  // immutable
-      nb::object space = namespace_of(klass);
-      if (!space.is_valid()) {
-        PyErr_Clear();
-        return false;
-      }
-      member = nb::steal(namespace_item(space.ptr(), key.ptr()));
-    }
+    for (std::size_t i = 0; i < namespaces.size() && !member.is_valid(); ++i) member = nb::steal(namespace_item(namespaces[i].ptr(), key.ptr()));
     if (!member.is_valid()) continue;  // bound later: a change to the class, which its tag (or state) shows
     nb::object watched = member;
     // What the extractor reads of a wrapper is the function it wraps (read-only attributes of builtin types).

@@ -155,23 +155,35 @@ std::string join_annotations(nb::handle args, std::string_view separator, int de
 
 }  // namespace
 
-nb::object own_namespace(nb::handle type) {
+nb::object method_resolution_order(nb::handle type) {
 #if defined(Py_LIMITED_API)
-  // type.__dict__ is a read-only proxy of the namespace: its mapping is the dict itself.
+  nb::object mro = nb::steal(limited::type_slot_attribute(type.ptr(), limited::types().type_mro));
+#else
+  nb::object mro = nb::borrow(reinterpret_cast<PyTypeObject*>(type.ptr())->tp_mro);
+#endif
+  return mro.is_valid() && PyTuple_Check(mro.ptr()) ? mro : nb::object();
+}
+
+nb::object own_namespace_mapping(nb::handle type) {
+#if defined(Py_LIMITED_API)
+  // type.__dict__ is a read-only proxy of the namespace.
   nb::object proxy = nb::steal(limited::type_slot_attribute(type.ptr(), limited::types().type_dict));
-  if (!proxy.is_valid()) {
-    PyErr_Clear();
-    return {};
-  }
-  if (PyDict_Check(proxy.ptr())) return proxy;
-  nb::object mapping = nb::steal(PyObject_CallMethod(proxy.ptr(), "copy", nullptr));
-  if (!mapping.is_valid()) PyErr_Clear();
-  return mapping;
+  if (!proxy.is_valid()) PyErr_Clear();
+  return proxy;
 #elif PY_VERSION_HEX >= 0x030C0000
   return nb::steal(PyType_GetDict(reinterpret_cast<PyTypeObject*>(type.ptr())));
 #else
   return nb::borrow(reinterpret_cast<PyTypeObject*>(type.ptr())->tp_dict);
 #endif
+}
+
+nb::object own_namespace(nb::handle type) {
+  nb::object mapping = own_namespace_mapping(type);
+  if (!mapping.is_valid() || PyDict_Check(mapping.ptr())) return mapping;
+  // The stable ABI's read-only proxy: its mapping is the dict itself, which only a copy gives as a dict.
+  nb::object copy = nb::steal(PyObject_CallMethod(mapping.ptr(), "copy", nullptr));
+  if (!copy.is_valid()) PyErr_Clear();
+  return copy;
 }
 
 nb::object find_attribute(nb::handle object, const char* name) {
@@ -182,12 +194,8 @@ nb::object find_attribute(nb::handle object, const char* name) {
 #else
   // Types, modules and functions keep their attributes in dictionaries we can read without raising.
   if (PyType_Check(object.ptr())) {
-#ifdef Py_LIMITED_API
-    nb::object mro_object = nb::steal(limited::type_slot_attribute(object.ptr(), limited::types().type_mro));
-    PyObject* mro = mro_object.is_valid() && PyTuple_Check(mro_object.ptr()) ? mro_object.ptr() : nullptr;
-#else
-    PyObject* mro = reinterpret_cast<PyTypeObject*>(object.ptr())->tp_mro;
-#endif
+    const nb::object mro_object = method_resolution_order(object);
+    PyObject* mro = mro_object.is_valid() ? mro_object.ptr() : nullptr;
     for (Py_ssize_t i = 0, n = mro ? PyTuple_GET_SIZE(mro) : 0; i < n; ++i) {
       nb::object base_dict = own_namespace(nb::handle(PyTuple_GET_ITEM(mro, i)));
       if (base_dict.is_valid() && PyDict_GetItemString(base_dict.ptr(), name)) {

@@ -46,8 +46,16 @@ std::string qualified_name(nb::handle object);
 // meet (types, functions, modules), never builds an AttributeError only to discard it.
 nb::object find_attribute(nb::handle object, const char* name);
 
-// A type's own namespace dictionary (new reference; invalid when it has none). Python 3.12+ keeps the
-// dictionaries of builtin types per interpreter, so tp_dict is read only before 3.12.
+// A type's method resolution order, a tuple read through `type`'s own descriptor (new reference; invalid
+// when it has none): a metaclass's code never runs.
+nb::object method_resolution_order(nb::handle type);
+
+// A type's own namespace as a mapping (new reference; invalid when it has none): its dictionary, or on the
+// stable ABI a read-only proxy of it (nothing copied). Python 3.12+ keeps the dictionaries of builtin
+// types per interpreter, so tp_dict is read only before 3.12.
+nb::object own_namespace_mapping(nb::handle type);
+
+// The same as a dictionary (on the stable ABI, a copy of it).
 nb::object own_namespace(nb::handle type);
 
 // The UTF-8 text of a str, tolerating lone surrogates (replaced).
