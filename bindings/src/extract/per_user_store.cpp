@@ -39,4 +39,15 @@ std::optional<ResultCache> per_user_store(const char* name) {
   return ResultCache(key_path.parent_path() / name, secret);
 }
 
+std::optional<EngineStore> EngineStore::open(const char* folder, std::string kind) {
+  auto engine = engine_identity();
+  auto cache = engine ? per_user_store(folder) : std::nullopt;
+  if (!cache) return std::nullopt;
+  return EngineStore(*std::move(cache), std::move(kind), *std::move(engine));
+}
+
+void EngineStore::store(const std::string& key, const std::string& bytes) const {
+  if (!dont_write_bytecode()) cache_.store_blob(kind_, key, bytes);
+}
+
 }  // namespace importspy::bindings

@@ -25,4 +25,20 @@ bool dont_write_bytecode();
 // nullopt when there is no per-user key (no home, or a key file that is not private to this user).
 std::optional<ResultCache> per_user_store(const char* name);
 
+// A per-user store of forms this engine build computes (compiled contracts, source facts): entries of one
+// kind, whose lookup keys bind engine(); written only when sys.dont_write_bytecode is not set.
+class EngineStore {
+public:
+  // nullopt when there is no per-user key or the engine's identity cannot be read: then nothing is kept.
+  static std::optional<EngineStore> open(const char* folder, std::string kind);
+  std::optional<std::string> load(const std::string& key) const { return cache_.load_blob(kind_, key); }
+  void store(const std::string& key, const std::string& bytes) const;
+  const std::string& engine() const { return engine_; }
+
+private:
+  EngineStore(ResultCache cache, std::string kind, std::string engine) : cache_(std::move(cache)), kind_(std::move(kind)), engine_(std::move(engine)) {}
+  ResultCache cache_;
+  std::string kind_, engine_;
+};
+
 }  // namespace importspy::bindings

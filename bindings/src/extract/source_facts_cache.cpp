@@ -26,25 +26,13 @@ std::atomic<std::size_t> g_hits{0}, g_reads{0}, g_stored{0};
 
 std::string read_whole(const std::filesystem::path& path) { return read_source_file(path, SourceLimits{}.max_bytes); }
 
-std::string key_of(const std::filesystem::path& path, const std::string& module_name, const ExtractOptions& options) {
-  // Separators as std::string: a "\0..." literal would end at its NUL and add nothing to the key.
-  std::string key = path.string();
-  key += '\0';
-  key += module_name;
-  if (options.structure_hashes) key += std::string("\0hashes", 7);
-  if (!options.file_sha256 && !options.structure_hashes) key += std::string("\0no file digest", 15);  // facts without ModuleFacts::file_sha256
-  if (options.parser == SourceParser::cpython) key += std::string("\0cpython", 8);
-  // Facts read for a target a command named are not those of the running interpreter (which the hook
-  // and Spy read for): one key each.
-  if (reading_target_is_named()) key += std::string("\0for ", 5) + reading_target_label(reading_target());
-  return key;
-}
-
-// How a source is read, for the stored facts' lookup key: the reading target in full, the digests asked
-// for and the limits (the defaults: the paths that keep facts read under no others).
+// How a source is read, for the caches' keys: the parser, the reading target in full (a target a command
+// named reads other facts than the running interpreter, which the hook and Spy read for), the digests
+// asked for and the limits (the defaults: the paths that cache facts read under no others).
 std::string reading_description(const ExtractOptions& options) {
   const SourceLimits limits;
-  std::string description = options.structure_hashes ? "hashes" : options.file_sha256 ? "sha256" : "no digest";
+  std::string description = options.parser == SourceParser::cpython ? "cpython|" : "reader|";
+  description += options.structure_hashes ? "hashes" : options.file_sha256 ? "sha256" : "no digest";
   if (const auto target = reading_target()) {
     for (const std::string& part : {target->sys_platform, target->os_name, target->platform_system, std::to_string(target->python_major),
                                     std::to_string(target->python_minor), std::to_string(target->python_micro), target->byteorder}) {
@@ -61,55 +49,43 @@ std::string reading_description(const ExtractOptions& options) {
   return description;
 }
 
+// The in-memory cache's key: the file, the module name and `reading` (reading_description()).
+std::string key_of(const std::filesystem::path& path, const std::string& module_name, const std::string& reading) {
+  std::string key = path.string();
+  key += '\0';
+  key += module_name;
+  key += '\0';
+  key += reading;
+  return key;
+}
+
 // Facts read from source, kept between processes (docs/python-api.md, "What a cold check reads"): the
 // same bytes read the same way by the same engine give the same facts, so a fresh process reads them back
-// instead of reading the source again. Opened once per process.
-class StoredFacts {
-public:
-  static const StoredFacts* instance() {
-    static const std::optional<StoredFacts> stored = []() -> std::optional<StoredFacts> {
-      auto engine = engine_identity();
-      auto cache = engine ? per_user_store("facts") : std::nullopt;
-      if (!cache) return std::nullopt;
-      return StoredFacts(*std::move(cache), *std::move(engine));
-    }();
-    return stored ? &*stored : nullptr;
-  }
-  std::string key(std::string_view source, const std::filesystem::path& path, const std::string& module_name, const ExtractOptions& options) const {
-    return stored_facts_key(source, path.string(), module_name, reading_description(options), engine_);
-  }
-  std::optional<ModuleFacts> load(const std::string& key) const {
-    const auto bytes = cache_.load_blob(kKind, key);
-    return bytes ? decode_facts(*bytes) : std::nullopt;
-  }
-  void store(const std::string& key, const ModuleFacts& facts) const {
-    if (!dont_write_bytecode()) cache_.store_blob(kKind, key, encode_facts(facts));
-  }
+// instead of reading the source again. Opened once per process; nullptr when nothing can be kept.
+const EngineStore* stored_facts() {
+  static const std::optional<EngineStore> store = EngineStore::open("facts", "facts");
+  return store ? &*store : nullptr;
+}
 
-private:
-  StoredFacts(ResultCache cache, std::string engine) : cache_(std::move(cache)), engine_(std::move(engine)) {}
-  static constexpr std::string_view kKind = "facts";
-  ResultCache cache_;
-  std::string engine_;
-};
-
-// The facts of `source` (the bytes of `path`): with ExtractOptions::per_user_store, from the per-user store
-// when this engine read the same bytes the same way before, else read, and stored. Only the reader's facts are kept (CPython's parser is the
-// oracle the reader is compared with: it is always run).
+// The facts of `source` (the bytes of `path`, read as `reading` describes): with
+// ExtractOptions::per_user_store, from the per-user store when this engine read the same bytes the same way
+// before, else read, and stored. Only the reader's facts are kept (CPython's parser is the oracle the
+// reader is compared with: it is always run).
 std::shared_ptr<const ModuleFacts> facts_of_source(std::string_view source, const std::filesystem::path& path, const std::string& module_name,
-                                                   const ExtractOptions& options) {
-  const StoredFacts* stored = options.per_user_store && options.parser == SourceParser::reader ? StoredFacts::instance() : nullptr;
+                                                   const ExtractOptions& options, const std::string& reading) {
+  const EngineStore* stored = options.per_user_store && options.parser == SourceParser::reader ? stored_facts() : nullptr;
   std::string key;
   if (stored) {
-    key = stored->key(source, path, module_name, options);
-    if (auto facts = stored->load(key)) {
+    key = stored_facts_key(source, path.string(), module_name, reading, stored->engine());
+    const auto bytes = stored->load(key);
+    if (auto facts = bytes ? decode_facts(*bytes) : std::nullopt) {
       ++g_stored;
       return std::make_shared<const ModuleFacts>(*std::move(facts));
     }
   }
   ++g_reads;
   auto facts = std::make_shared<const ModuleFacts>(extract_static_source(source, path.string(), module_name, options));
-  if (stored) stored->store(key, *facts);
+  if (stored) stored->store(key, encode_facts(*facts));
   return facts;
 }
 
@@ -118,7 +94,8 @@ std::shared_ptr<const ModuleFacts> facts_of_source(std::string_view source, cons
 std::shared_ptr<const ModuleFacts> cached_static_facts(const std::filesystem::path& path, const std::string& module_name, const ExtractOptions& options) {
   const auto stamp = file_stamp(path);
   if (!stamp) return std::make_shared<const ModuleFacts>(extract_static_file(path, module_name, options));  // reports why
-  const std::string key = key_of(path, module_name, options);
+  const std::string reading = reading_description(options);
+  const std::string key = key_of(path, module_name, reading);
   {
     std::lock_guard lock(g_mutex);
     auto it = g_entries.find(key);
@@ -137,7 +114,7 @@ std::shared_ptr<const ModuleFacts> cached_static_facts(const std::filesystem::pa
   const auto read_at = std::chrono::system_clock::now();
   std::string text = read_whole(path);
   // The map only guards the entries: reading is done outside the lock.
-  auto facts = facts_of_source(text, path, module_name, options);
+  auto facts = facts_of_source(text, path, module_name, options, reading);
   std::lock_guard lock(g_mutex);
   g_entries[key] = Entry{*stamp, read_at, std::move(text), facts};
   return facts;
@@ -145,7 +122,8 @@ std::shared_ptr<const ModuleFacts> cached_static_facts(const std::filesystem::pa
 
 std::shared_ptr<const ModuleFacts> static_facts_of_bytes(const std::filesystem::path& path, const std::string& bytes, const std::string& module_name,
                                                          const ExtractOptions& options) {
-  const std::string key = key_of(path, module_name, options);
+  const std::string reading = reading_description(options);
+  const std::string key = key_of(path, module_name, reading);
   {
     std::lock_guard lock(g_mutex);
     auto it = g_entries.find(key);
@@ -155,7 +133,7 @@ std::shared_ptr<const ModuleFacts> static_facts_of_bytes(const std::filesystem::
     }
   }
   const auto read_at = std::chrono::system_clock::now();
-  auto facts = facts_of_source(bytes, path, module_name, options);
+  auto facts = facts_of_source(bytes, path, module_name, options, reading);
   // Stored under the file's stamp only when the file still has it: a later path lookup re-reads otherwise.
   if (const auto stamp = file_stamp(path)) {
     std::lock_guard lock(g_mutex);

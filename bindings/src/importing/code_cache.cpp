@@ -41,28 +41,22 @@ std::string lookup_key(const std::string& source_sha256, const std::string& file
 
 class ContractStore final : public CompiledContractStore {
 public:
-  ContractStore(ResultCache cache, std::string engine) : cache_(std::move(cache)), engine_(std::move(engine)) {}
-  std::optional<std::string> load(const std::string& key) const override { return cache_.load_blob(kContractKind, key); }
-  void store(const std::string& key, const std::string& bytes) const override {
-    if (!dont_write_bytecode()) cache_.store_blob(kContractKind, key, bytes);
-  }
-  std::string_view engine_version() const override { return engine_; }
+  explicit ContractStore(EngineStore store) : store_(std::move(store)) {}
+  std::optional<std::string> load(const std::string& key) const override { return store_.load(key); }
+  void store(const std::string& key, const std::string& bytes) const override { store_.store(key, bytes); }
+  std::string_view engine_version() const override { return store_.engine(); }
 
 private:
-  static constexpr std::string_view kContractKind = "contract";
-  ResultCache cache_;
-  std::string engine_;
+  EngineStore store_;
 };
 
 }  // namespace
 
 const CompiledContractStore* compiled_contract_store() {
   static const std::optional<ContractStore> contracts = []() -> std::optional<ContractStore> {
-    auto engine = engine_identity();
-    if (!engine) return std::nullopt;
-    auto cache = per_user_store("contracts");
-    if (!cache) return std::nullopt;
-    return ContractStore(*std::move(cache), *std::move(engine));
+    auto store = EngineStore::open("contracts", "contract");
+    if (!store) return std::nullopt;
+    return ContractStore(*std::move(store));
   }();
   return contracts ? &*contracts : nullptr;
 }
